@@ -1,0 +1,271 @@
+// Package config reads kincare's settings from environment variables and
+// refuses bad values before anything starts. README's configuration table
+// lists the same variables; keep them in step.
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// Env is how kincare is deployed; production refuses development shortcuts.
+type Env string
+
+const (
+	EnvDevelopment Env = "development"
+	EnvProduction  Env = "production"
+)
+
+// Config is every setting, already validated.
+type Config struct {
+	Env      Env
+	HTTPAddr string
+	DataDir  string
+	LogLevel string
+
+	MongoURI      string // empty: embedded FerretDB under DataDir
+	MongoDatabase string
+	MongoMaxPool  uint64
+	RedisURL      string // empty: embedded miniredis
+
+	JWTSigningKey []byte // nil: generated once and kept under DataDir
+	JWTIssuer     string
+	AccessTTL     time.Duration
+	RefreshTTL    time.Duration
+	AdminPhones   []identity.Phone
+
+	SMSProvider     string // log | webhook
+	SMSWebhookURL   string
+	SMSWebhookToken string
+
+	BodyLimit        int
+	CORSAllowOrigins string
+	TrustedProxies   []string
+	ReadTimeout      time.Duration
+	WriteTimeout     time.Duration
+	IdleTimeout      time.Duration
+	ShutdownTimeout  time.Duration
+
+	RateLimitIPPerMinute         int
+	RateLimitUserWritesPerMinute int
+}
+
+// Embedded reports whether MongoDB or Redis are started in-process.
+func (c Config) EmbeddedMongo() bool { return c.MongoURI == "" }
+func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+
+// Load reads the environment through lookup (os.LookupEnv in main). The
+// error, if any, has one line per bad variable.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		Env:           Env(r.oneOf("KINCARE_ENV", "development", "development", "production")),
+		HTTPAddr:      r.addr("HTTP_ADDR", ":8080"),
+		DataDir:       r.str("DATA_DIR", "./data"),
+		LogLevel:      r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		MongoURI:      r.url("MONGODB_URI", "mongodb", "mongodb+srv"),
+		MongoDatabase: r.str("MONGODB_DATABASE", "kincare"),
+		RedisURL:      r.url("REDIS_URL", "redis", "rediss"),
+		JWTSigningKey: r.key("JWT_SIGNING_KEY"),
+		JWTIssuer:     r.str("JWT_ISSUER", "kincare"),
+		AccessTTL:     r.duration("ACCESS_TOKEN_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
+		RefreshTTL:    r.duration("REFRESH_TOKEN_TTL", identity.RefreshTokenTTL, time.Hour, 365*24*time.Hour),
+		AdminPhones:   r.phones("ADMIN_PHONES"),
+
+		SMSProvider:     r.oneOf("SMS_PROVIDER", "log", "log", "webhook"),
+		SMSWebhookURL:   r.url("SMS_WEBHOOK_URL", "http", "https"),
+		SMSWebhookToken: r.str("SMS_WEBHOOK_TOKEN", ""),
+
+		BodyLimit:        r.integer("HTTP_BODY_LIMIT_BYTES", 1<<20, 1024, 64<<20),
+		CORSAllowOrigins: r.str("CORS_ALLOW_ORIGINS", ""),
+		TrustedProxies:   r.proxies("TRUSTED_PROXIES"),
+		ReadTimeout:      r.duration("HTTP_READ_TIMEOUT", 10*time.Second, time.Second, 5*time.Minute),
+		WriteTimeout:     r.duration("HTTP_WRITE_TIMEOUT", 15*time.Second, time.Second, 5*time.Minute),
+		IdleTimeout:      r.duration("HTTP_IDLE_TIMEOUT", 60*time.Second, time.Second, 30*time.Minute),
+		ShutdownTimeout:  r.duration("SHUTDOWN_TIMEOUT", 15*time.Second, time.Second, 5*time.Minute),
+
+		RateLimitIPPerMinute:         r.integer("RATE_LIMIT_IP_PER_MINUTE", 600, 0, 1<<30),
+		RateLimitUserWritesPerMinute: r.integer("RATE_LIMIT_USER_WRITES_PER_MINUTE", 120, 0, 1<<30),
+	}
+	c.MongoMaxPool = uint64(r.integer("MONGODB_MAX_POOL", defaultPool(c), 1, 1000))
+
+	if c.Env == EnvProduction {
+		if c.SMSProvider == "log" {
+			r.fail("SMS_PROVIDER", "is log, which prints codes instead of sending them; production needs webhook")
+		}
+		if c.JWTSigningKey == nil {
+			r.fail("JWT_SIGNING_KEY", "must be set in production (every replica must share it)")
+		}
+		if c.EmbeddedMongo() {
+			r.fail("MONGODB_URI", "must be set in production; the embedded store is for one machine")
+		}
+		if c.EmbeddedRedis() {
+			r.fail("REDIS_URL", "must be set in production; the embedded store is for one machine")
+		}
+	}
+	if c.SMSProvider == "webhook" && c.SMSWebhookURL == "" {
+		r.fail("SMS_WEBHOOK_URL", "must be set when SMS_PROVIDER=webhook")
+	}
+	return c, errors.Join(r.errs...)
+}
+
+// defaultPool caps the embedded store's pool: FerretDB on SQLite serialises
+// writes, and a large pool only lengthens the queue (DESIGN.md measured
+// p99 1.4 s with 128 connections against 190 ms with 4).
+func defaultPool(c Config) int {
+	if c.EmbeddedMongo() {
+		return 4
+	}
+	return 100
+}
+
+type reader struct {
+	lookup func(string) (string, bool)
+	errs   []error
+}
+
+func (r *reader) fail(name, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s %s", name, fmt.Sprintf(format, args...)))
+}
+
+func (r *reader) raw(name string) (string, bool) {
+	v, ok := r.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.raw(name); ok {
+		return v
+	}
+	return def
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, "is %q; want one of %s", v, strings.Join(allowed, ", "))
+	return def
+}
+
+func (r *reader) integer(name string, def, min, max int) int {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		r.fail(name, "is %q; want a whole number from %d to %d", v, min, max)
+		return def
+	}
+	return n
+}
+
+func (r *reader) duration(name string, def, min, max time.Duration) time.Duration {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		r.fail(name, "is %q; want a duration such as 15m or 30s, from %s to %s", v, min, max)
+		return def
+	}
+	return d
+}
+
+func (r *reader) addr(name, def string) string {
+	v := r.str(name, def)
+	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+		r.fail(name, "is %q; want host:port, such as :8080 or 127.0.0.1:0", v)
+	}
+	return v
+}
+
+func (r *reader) url(name string, schemes ...string) string {
+	v, ok := r.raw(name)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err == nil && u.Host != "" {
+		for _, s := range schemes {
+			if u.Scheme == s {
+				return v
+			}
+		}
+	}
+	// Never echo the value: URLs carry passwords.
+	r.fail(name, "is not a valid URL with scheme %s", strings.Join(schemes, " or "))
+	return ""
+}
+
+// key accepts 32+ bytes as hex or base64; the value is never echoed.
+func (r *reader) key(name string) []byte {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	if b, err := hex.DecodeString(v); err == nil && len(b) >= 32 {
+		return b
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(v); err == nil && len(b) >= 32 {
+			return b
+		}
+	}
+	r.fail(name, "must be at least 32 random bytes, hex or base64 encoded (e.g. openssl rand -hex 32)")
+	return nil
+}
+
+func (r *reader) phones(name string) []identity.Phone {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []identity.Phone
+	for _, s := range strings.Split(v, ",") {
+		p, err := identity.ParsePhone(s)
+		if err != nil {
+			r.fail(name, "has an entry that is not a mobile number (want e.g. 13800138000 or +8613800138000)")
+			return nil
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (r *reader) proxies(name string) []string {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		if net.ParseIP(s) == nil {
+			if _, _, err := net.ParseCIDR(s); err != nil {
+				r.fail(name, "has %q, which is neither an IP address nor a CIDR range", s)
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+// Package embedded starts the stores kincare uses when no MONGODB_URI or
+// REDIS_URL is given: FerretDB on SQLite files and miniredis, in-process,
+// so the server runs on a machine with nothing installed. The rest of the
+// code talks to them exactly as to MongoDB and Redis, over the network.
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Mongo is a FerretDB server on 127.0.0.1 backed by SQLite files.
+type Mongo struct {
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartMongo serves the data under dir, creating it if needed.
+func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded mongo: data dir: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("embedded mongo: create %s: %w", dir, err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		// FerretDB logs every connection at info and every unsupported command
+		// (endSessions at each disconnect) as a warning; only its errors matter to us.
+		Logger: slog.New(levelFloor{log.Handler(), slog.LevelError}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded mongo: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(m.done)
+		if err := f.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("embedded mongo stopped", "err", err)
+		}
+	}()
+	m.uri = f.MongoDBURI()
+	return m, nil
+}
+
+// URI is the mongodb:// address to connect to.
+func (m *Mongo) URI() string { return m.uri }
+
+// Close stops the server and waits for SQLite to be closed cleanly.
+func (m *Mongo) Close(ctx context.Context) error {
+	m.cancel()
+	select {
+	case <-m.done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("embedded mongo: stop: %w", ctx.Err())
+	case <-time.After(10 * time.Second):
+		return errors.New("embedded mongo: did not stop within 10s")
+	}
+}
+
+// levelFloor drops records below min, whatever the wrapped handler allows.
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFloor) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelFloor) WithAttrs(as []slog.Attr) slog.Handler {
+	return levelFloor{h.Handler.WithAttrs(as), h.min}
+}
+
+func (h levelFloor) WithGroup(name string) slog.Handler {
+	return levelFloor{h.Handler.WithGroup(name), h.min}
+}

@@ -1,0 +1,29 @@
+package embedded
+
+import (
+	"fmt"
+
+	"github.com/alicebob/miniredis/v2"
+)
+
+// Redis is a miniredis server on 127.0.0.1 whose TTLs follow the wall
+// clock, so holds, codes and rate-limit windows expire as in real Redis.
+// It keeps nothing across restarts; kincare keeps nothing there that
+// MongoDB cannot rebuild.
+type Redis struct {
+	srv *miniredis.Miniredis
+}
+
+func StartRedis() (*Redis, error) {
+	srv := miniredis.NewMiniRedis()
+	srv.ClockTTL(true)
+	if err := srv.StartAddr("127.0.0.1:0"); err != nil {
+		return nil, fmt.Errorf("embedded redis: %w", err)
+	}
+	return &Redis{srv: srv}, nil
+}
+
+// URL is the redis:// address to connect to.
+func (r *Redis) URL() string { return "redis://" + r.srv.Addr() }
+
+func (r *Redis) Close() { r.srv.Close() }

@@ -1,0 +1,243 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kincare/kincare/domain/fault"
+)
+
+// LoadSpec parses and validates the contract.
+func LoadSpec(yaml []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(yaml)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: parse: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("openapi: invalid spec: %w", err)
+	}
+	return doc, nil
+}
+
+// contract registers Fiber routes from the spec's operations, so a route
+// exists only where the spec has an operation, and every request is
+// validated against that operation before its handler runs. Operations
+// marked with bearerAuth get authentication; unsafe methods of
+// authenticated operations get the per-user write limit.
+type contract struct {
+	app        *fiber.App
+	doc        *openapi3.T
+	ops        map[string]*routers.Route
+	bound      map[string]bool
+	auth       fiber.Handler
+	writeLimit fiber.Handler
+}
+
+func newContract(app *fiber.App, doc *openapi3.T, auth, writeLimit fiber.Handler) *contract {
+	c := &contract{app: app, doc: doc, ops: map[string]*routers.Route{}, bound: map[string]bool{}, auth: auth, writeLimit: writeLimit}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			c.ops[op.OperationID] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+		}
+	}
+	return c
+}
+
+var specParam = regexp.MustCompile(`\{([^}]+)\}`)
+
+// fiberPath turns /v1/me/devices/{token} into /v1/me/devices/:token.
+func fiberPath(specPath string) string { return specParam.ReplaceAllString(specPath, ":$1") }
+
+// handle binds h to the operation with this id. It panics on an unknown
+// id: that is a programming error found at start, not at request time.
+func (c *contract) handle(operationID string, h fiber.Handler) {
+	route, ok := c.ops[operationID]
+	if !ok {
+		panic("openapi: no operation " + operationID)
+	}
+	c.bound[operationID] = true
+	chain := []fiber.Handler{markRoute(route.Path)}
+	if c.secured(route.Operation) {
+		chain = append(chain, c.auth)
+		if route.Method != http.MethodGet {
+			chain = append(chain, c.writeLimit)
+		}
+	}
+	if needsValidation(route.Operation) {
+		chain = append(chain, validate(route))
+	}
+	chain = append(chain, h)
+	c.app.Add(route.Method, fiberPath(route.Path), chain...)
+}
+
+// unbound lists operations no handler serves.
+func (c *contract) unbound() []string {
+	var out []string
+	for id := range c.ops {
+		if !c.bound[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (c *contract) secured(op *openapi3.Operation) bool {
+	reqs := c.doc.Security
+	if op.Security != nil {
+		reqs = *op.Security
+	}
+	for _, r := range reqs {
+		if _, ok := r["bearerAuth"]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func needsValidation(op *openapi3.Operation) bool {
+	return op.RequestBody != nil || len(op.Parameters) > 0
+}
+
+func markRoute(path string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Locals(localRoute, path)
+		return c.Next()
+	}
+}
+
+var validationOptions = &openapi3filter.Options{
+	MultiError:         true,
+	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+}
+
+// validate checks parameters and body against the operation's schema.
+func validate(route *routers.Route) fiber.Handler {
+	names := specParam.FindAllStringSubmatch(route.Path, -1)
+	return func(c *fiber.Ctx) error {
+		params := make(map[string]string, len(names))
+		for _, n := range names {
+			v, err := url.PathUnescape(c.Params(n[1]))
+			if err != nil {
+				return fault.New(fault.Invalid, "invalid_parameter").WithFields(fault.FieldError{Field: "path." + n[1], Code: "escape"})
+			}
+			params[n[1]] = v
+		}
+		req := &http.Request{
+			Method: c.Method(),
+			URL:    &url.URL{Path: c.Path(), RawQuery: string(c.Request().URI().QueryString())},
+			Header: http.Header{},
+		}
+		if ct := c.Get(fiber.HeaderContentType); ct != "" {
+			req.Header.Set(fiber.HeaderContentType, ct)
+		}
+		if body := c.Body(); len(body) > 0 {
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			req.ContentLength = int64(len(body))
+		}
+		err := openapi3filter.ValidateRequest(c.UserContext(), &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route, Options: validationOptions,
+		})
+		if err != nil {
+			return contractViolation(err)
+		}
+		return c.Next()
+	}
+}
+
+var (
+	errMalformedJSON    = fault.New(fault.Invalid, "malformed_json")
+	errUnsupportedMedia = fault.New(fault.Invalid, "unsupported_media_type")
+	errInvalidParameter = fault.New(fault.Invalid, "invalid_parameter")
+)
+
+// contractViolation turns kin-openapi's errors into field errors: 400 for
+// what cannot be parsed, 422 for well-formed input that breaks the schema.
+func contractViolation(err error) error {
+	var all []error
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		all = me
+	} else {
+		all = []error{err}
+	}
+	var bodyFields, paramFields []fault.FieldError
+	for _, e := range all {
+		var re *openapi3filter.RequestError
+		if !errors.As(e, &re) {
+			continue
+		}
+		switch {
+		case re.Parameter != nil:
+			paramFields = append(paramFields, fault.FieldError{
+				Field: re.Parameter.In + "." + re.Parameter.Name, Code: paramCode(re), Detail: re.Reason})
+		case re.Err == nil && strings.Contains(re.Reason, "Content-Type"):
+			return errUnsupportedMedia
+		case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+			bodyFields = append(bodyFields, fault.FieldError{Field: "/", Code: "required", Detail: "request body is required"})
+		default:
+			var pe *openapi3filter.ParseError
+			if errors.As(re.Err, &pe) {
+				return errMalformedJSON
+			}
+			bodyFields = append(bodyFields, schemaFields(re.Err)...)
+		}
+	}
+	switch {
+	case len(paramFields) > 0:
+		return errInvalidParameter.WithFields(append(paramFields, bodyFields...)...)
+	case len(bodyFields) > 0:
+		return fault.ErrValidation.WithFields(bodyFields...)
+	}
+	return fault.ErrValidation.Wrap(err)
+}
+
+func paramCode(re *openapi3filter.RequestError) string {
+	if errors.Is(re.Err, openapi3filter.ErrInvalidRequired) {
+		return "required"
+	}
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		return se.SchemaField
+	}
+	return "invalid"
+}
+
+func schemaFields(err error) []fault.FieldError {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		var out []fault.FieldError
+		for _, e := range me {
+			out = append(out, schemaFields(e)...)
+		}
+		return out
+	}
+	var se *openapi3.SchemaError
+	if !errors.As(err, &se) {
+		return []fault.FieldError{{Field: "/", Code: "invalid"}}
+	}
+	pointer := "/" + strings.Join(se.JSONPointer(), "/")
+	if se.SchemaField == "required" {
+		// kin-openapi points at the object; name the missing property.
+		if m := missingProperty.FindStringSubmatch(se.Reason); m != nil {
+			pointer = strings.TrimSuffix(pointer, "/") + "/" + m[1]
+		}
+	}
+	return []fault.FieldError{{Field: pointer, Code: se.SchemaField, Detail: se.Reason}}
+}
+
+var missingProperty = regexp.MustCompile(`property "([^"]+)" is missing`)

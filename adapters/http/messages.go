@@ -1,0 +1,99 @@
+package http
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// message is the localized text of one error code. Details may name
+// parameters as {name}; the error's Params fill them.
+type message struct {
+	zhTitle, zhDetail string
+	enTitle, enDetail string
+}
+
+// messages is the catalog of every stable error code. A test fails when
+// code anywhere declares a code missing here.
+var messages = map[string]message{
+	"internal":               {"服务器内部错误", "请求未能完成，请稍后重试。", "Internal error", "The request could not be completed. Please try again later."},
+	"unavailable":            {"服务暂不可用", "依赖的服务暂时不可用，请稍后重试。", "Service unavailable", "A service kincare depends on is unavailable. Please try again later."},
+	"not_ready":              {"服务未就绪", "数据库或缓存暂不可用。", "Not ready", "The database or cache cannot be reached."},
+	"not_found":              {"未找到", "请求的资源不存在。", "Not found", "The requested resource does not exist."},
+	"route_not_found":        {"接口不存在", "没有这个接口，请查看 /docs。", "No such endpoint", "There is no such endpoint; see /docs."},
+	"method_not_allowed":     {"方法不允许", "该接口不支持此 HTTP 方法。", "Method not allowed", "This endpoint does not support this HTTP method."},
+	"bad_request":            {"请求无效", "请求格式不正确。", "Bad request", "The request is not well formed."},
+	"request_timeout":        {"请求超时", "请求未在规定时间内完成发送。", "Request timeout", "The request was not received in time."},
+	"header_too_large":       {"请求头过大", "请求头超过了允许的大小。", "Headers too large", "The request headers are too large."},
+	"body_too_large":         {"请求体过大", "请求体超过了允许的大小。", "Body too large", "The request body is larger than allowed."},
+	"malformed_json":         {"JSON 格式错误", "请求体不是合法的 JSON。", "Malformed JSON", "The request body is not valid JSON."},
+	"unsupported_media_type": {"不支持的内容类型", "请使用 Content-Type: application/json。", "Unsupported media type", "Send Content-Type: application/json."},
+	"validation_failed":      {"参数校验失败", "请求中有字段不符合要求，详见 errors。", "Validation failed", "Some fields are invalid; see errors."},
+	"invalid_parameter":      {"参数无效", "路径或查询参数不符合要求，详见 errors。", "Invalid parameter", "A path or query parameter is invalid; see errors."},
+	"unauthenticated":        {"未登录", "请先登录（Authorization: Bearer <访问令牌>）。", "Not authenticated", "Log in first (Authorization: Bearer <access token>)."},
+	"token_invalid":          {"令牌无效", "访问令牌无效，请重新登录。", "Invalid token", "The access token is not valid. Log in again."},
+	"token_expired":          {"令牌已过期", "访问令牌已过期，请刷新令牌。", "Token expired", "The access token has expired. Refresh it."},
+	"forbidden":              {"无权操作", "您的角色不允许此操作。", "Forbidden", "Your role does not allow this."},
+	"rate_limited":           {"请求过于频繁", "请在 {retryAfter} 秒后重试。", "Too many requests", "Try again in {retryAfter} seconds."},
+	"phone_invalid":          {"手机号无效", "请输入正确的手机号。", "Invalid phone number", "Enter a valid mobile number."},
+	"sms_unavailable":        {"短信发送失败", "验证码短信暂时无法发送，请稍后重试。", "SMS unavailable", "The code could not be texted. Please try again later."},
+	"otp_invalid":            {"验证码错误", "验证码不正确，还可尝试 {attemptsLeft} 次。", "Wrong code", "The code is wrong; {attemptsLeft} attempts left."},
+	"otp_expired":            {"验证码已失效", "验证码已过期或已使用，请重新获取。", "Code expired", "The code has expired or was used. Request a new one."},
+	"otp_locked":             {"验证码已锁定", "错误次数过多，请在 {retryAfter} 秒后重新获取验证码。", "Code locked", "Too many wrong tries. Request a new code in {retryAfter} seconds."},
+	"login_method_invalid":   {"登录方式无效", "请提供验证码或密码中的一项。", "Invalid login method", "Give either a code or a password, not both."},
+	"credentials_invalid":    {"手机号或密码错误", "手机号或密码不正确。", "Wrong phone or password", "The phone number or password is wrong."},
+	"password_not_set":       {"未设置密码", "该账号未设置密码，请使用验证码登录。", "No password set", "This account has no password. Log in with a code."},
+	"password_weak":          {"密码强度不足", "密码长度需为 {min} 到 {max} 个字符。", "Password too weak", "A password needs {min} to {max} characters."},
+	"refresh_token_invalid":  {"刷新令牌无效", "请重新登录。", "Invalid refresh token", "Log in again."},
+	"refresh_token_reused":   {"刷新令牌已被使用", "检测到刷新令牌被重复使用，该登录会话已全部注销，请重新登录。", "Refresh token reused", "A spent refresh token was presented again; the whole session was revoked. Log in again."},
+	"session_ended":          {"登录已失效", "该登录会话已注销或过期，请重新登录。", "Session ended", "This session was logged out or has expired. Log in again."},
+	"user_not_found":         {"用户不存在", "找不到该用户。", "User not found", "There is no such user."},
+	"user_deleted":           {"账号已注销", "该账号已注销。", "Account deleted", "This account has been deleted."},
+	"locale_unknown":         {"不支持的语言", "支持的语言：zh-CN、en。", "Unknown locale", "Supported locales: zh-CN, en."},
+	"role_unknown":           {"角色无效", "没有角色“{role}”。", "Unknown role", "There is no role \"{role}\"."},
+	"self_demotion":          {"不能移除自己的管理员角色", "请由另一位平台管理员操作。", "Cannot demote yourself", "Ask another platform admin to do this."},
+	"device_invalid":         {"设备信息无效", "推送令牌、平台或应用类型不正确。", "Invalid device", "The push token, platform or app is invalid."},
+	"device_not_found":       {"设备不存在", "该推送令牌未登记在您的账号下。", "Device not found", "This push token is not registered to your account."},
+}
+
+var (
+	supportedLangs = []language.Tag{language.SimplifiedChinese, language.English}
+	langMatcher    = language.NewMatcher(supportedLangs)
+)
+
+// lang picks zh-CN unless the client prefers English.
+func lang(acceptLanguage string) string {
+	if acceptLanguage == "" {
+		return "zh-CN"
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return "zh-CN"
+	}
+	_, i, conf := langMatcher.Match(tags...)
+	if conf == language.No || i == 0 {
+		return "zh-CN"
+	}
+	return "en"
+}
+
+// localize returns the title and detail of code in lang.
+func localize(code, lang string, params map[string]any) (string, string) {
+	m, ok := messages[code]
+	if !ok {
+		m = messages["internal"]
+	}
+	title, detail := m.zhTitle, m.zhDetail
+	if lang == "en" {
+		title, detail = m.enTitle, m.enDetail
+	}
+	if strings.Contains(detail, "{") {
+		pairs := make([]string, 0, 2*len(params))
+		for k, v := range params {
+			pairs = append(pairs, "{"+k+"}", fmt.Sprint(v))
+		}
+		detail = strings.NewReplacer(pairs...).Replace(detail)
+	}
+	return title, detail
+}

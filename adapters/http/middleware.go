@@ -1,0 +1,145 @@
+package http
+
+import (
+	"fmt"
+	"log/slog"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kincare/kincare/app/throttle"
+	"github.com/kincare/kincare/domain/fault"
+)
+
+const (
+	headerRequestID = "X-Request-Id"
+	localRequestID  = "kincare.requestID"
+	localRoute      = "kincare.route"
+	localActor      = "kincare.actor"
+)
+
+// A client's request id is echoed only if it is short and plain, so it
+// cannot smuggle text into logs or headers.
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+
+func requestIDMiddleware(c *fiber.Ctx) error {
+	id := c.Get(headerRequestID)
+	if !safeRequestID.MatchString(id) {
+		id = uuid.NewString()
+	}
+	c.Locals(localRequestID, id)
+	c.Set(headerRequestID, id)
+	return c.Next()
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
+}
+
+// routeOf is the spec path template of the matched route. Raw paths never
+// reach logs or metric labels: they carry ids and push tokens.
+func routeOf(c *fiber.Ctx) string {
+	if r, ok := c.Locals(localRoute).(string); ok {
+		return r
+	}
+	return "unmatched"
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kincare_http_requests_total", Help: "HTTP requests by route template, method and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "kincare_http_request_duration_seconds",
+			Help:    "HTTP request latency by route template, method and status.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"method", "route", "status"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+// observe logs and measures every request. It runs the error handler
+// itself so the status it records is the one the client gets.
+func observe(log *slog.Logger, m *httpMetrics, onError fiber.ErrorHandler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		if err := c.Next(); err != nil {
+			if herr := onError(c, err); herr != nil {
+				_ = c.SendStatus(fiber.StatusInternalServerError)
+			}
+		}
+		elapsed := time.Since(start)
+		status := c.Response().StatusCode()
+		route, method := routeOf(c), c.Method()
+		statusLabel := strconv.Itoa(status)
+		m.requests.WithLabelValues(method, route, statusLabel).Inc()
+		m.latency.WithLabelValues(method, route, statusLabel).Observe(elapsed.Seconds())
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []slog.Attr{
+			slog.String("request_id", requestID(c)),
+			slog.String("method", method),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.Int("bytes", len(c.Response().Body())),
+			slog.String("ip", c.IP()),
+		}
+		if a, ok := actorOf(c); ok {
+			attrs = append(attrs, slog.String("user_id", a.UserID))
+		}
+		log.LogAttrs(c.UserContext(), level, "http request", attrs...)
+		return nil
+	}
+}
+
+// recoverPanics turns a panic into a 500 problem and logs the stack.
+func recoverPanics(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				log.ErrorContext(c.UserContext(), "panic", "request_id", requestID(c), "route", routeOf(c),
+					"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("panic: %v", r)
+			}
+		}()
+		return c.Next()
+	}
+}
+
+// limitPerIP applies the per-client limit in Redis, shared by replicas.
+// Probes and metrics are exempt: orchestrators call them from few IPs.
+// When Redis cannot answer, requests pass: refusing every client because
+// a counter is unreachable would turn a cache outage into a full outage.
+func limitPerIP(log *slog.Logger, lim throttle.Limiter, perMinute int) fiber.Handler {
+	limit := throttle.Limit{Count: perMinute, Per: time.Minute}
+	return func(c *fiber.Ctx) error {
+		switch c.Path() {
+		case "/healthz", "/readyz", "/metrics":
+			return c.Next()
+		}
+		err := throttle.Check(c.UserContext(), lim, "ip:"+c.IP(), limit)
+		if _, limited := fault.As(err); limited {
+			return err
+		}
+		if err != nil {
+			log.WarnContext(c.UserContext(), "per-ip rate limit unavailable; request allowed", "err", err)
+		}
+		return c.Next()
+	}
+}

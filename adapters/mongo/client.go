@@ -1,0 +1,83 @@
+// Package mongo implements app's storage ports on MongoDB through
+// mongo-driver v2. It relies only on what both MongoDB and FerretDB offer:
+// single-document atomic updates, unique indexes, no transactions, no
+// TTL indexes, no 2dsphere.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Store is a connected database.
+type Store struct {
+	client *mongo.Client
+	db     *mongo.Database
+}
+
+// Connect opens a pool of at most maxPool connections and waits until the
+// server answers.
+func Connect(ctx context.Context, uri, database string, maxPool uint64) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetMaxPoolSize(maxPool).
+		SetServerSelectionTimeout(10 * time.Second).
+		SetAppName("kincare")
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongo: connect: %w", err)
+	}
+	s := &Store{client: client, db: client.Database(database)}
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := s.Ping(pingCtx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping is the readiness check.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, nil); err != nil {
+		return fmt.Errorf("mongo: ping: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+
+// EnsureIndexes creates every index kincare needs. Creating an existing
+// index with the same definition is a no-op, so this runs at each start.
+func (s *Store) EnsureIndexes(ctx context.Context) error {
+	for coll, models := range indexes {
+		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
+			return fmt.Errorf("mongo: indexes on %s: %w", coll, err)
+		}
+	}
+	return nil
+}
+
+var indexes = map[string][]mongo.IndexModel{
+	usersColl: {
+		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true).SetName("phone_unique")},
+	},
+	sessionsColl: {
+		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
+		{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expiry")},
+	},
+	devicesColl: {
+		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
+	},
+}
+
+// errConflict reports that a versioned write lost to a concurrent one.
+var errConflict = errors.New("mongo: concurrent update")
+
+// maxUpdateTries bounds the optimistic-concurrency retries of Update.
+const maxUpdateTries = 8

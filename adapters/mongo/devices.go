@@ -1,0 +1,77 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/domain/device"
+)
+
+const devicesColl = "devices"
+
+// maxDevicesListed bounds one user's device list; nobody has more phones.
+const maxDevicesListed = 100
+
+type deviceDoc struct {
+	Token      string    `bson:"_id"`
+	UserID     string    `bson:"userId"`
+	Platform   string    `bson:"platform"`
+	App        string    `bson:"app"`
+	Locale     string    `bson:"locale,omitempty"`
+	AppVersion string    `bson:"appVersion,omitempty"`
+	UpdatedAt  time.Time `bson:"updatedAt"`
+}
+
+// Devices implements devices.Store with the token as _id, so an upsert is
+// one atomic write and a token can only ever belong to one user.
+type Devices struct{ coll *mongo.Collection }
+
+func (s *Store) Devices() *Devices { return &Devices{coll: s.db.Collection(devicesColl)} }
+
+func (r *Devices) Put(ctx context.Context, d device.Device) (bool, error) {
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
+		bson.D{
+			{Key: "$set", Value: bson.D{
+				{Key: "userId", Value: d.UserID}, {Key: "platform", Value: string(d.Platform)},
+				{Key: "app", Value: string(d.App)}, {Key: "locale", Value: d.Locale},
+				{Key: "appVersion", Value: d.AppVersion}, {Key: "updatedAt", Value: d.UpdatedAt},
+			}},
+			{Key: "$setOnInsert", Value: bson.D{{Key: "createdAt", Value: d.UpdatedAt}}},
+		},
+		options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return false, fmt.Errorf("mongo: put device: %w", err)
+	}
+	return res.UpsertedCount == 1, nil
+}
+
+func (r *Devices) DeleteOwned(ctx context.Context, token, userID string) (bool, error) {
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: token}, {Key: "userId", Value: userID}})
+	if err != nil {
+		return false, fmt.Errorf("mongo: delete device: %w", err)
+	}
+	return res.DeletedCount == 1, nil
+}
+
+func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Device, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "userId", Value: userID}},
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}).SetLimit(maxDevicesListed))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: list devices: %w", err)
+	}
+	var docs []deviceDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read devices: %w", err)
+	}
+	out := make([]device.Device, len(docs))
+	for i, d := range docs {
+		out[i] = device.Device{Token: d.Token, UserID: d.UserID, Platform: device.Platform(d.Platform),
+			App: device.App(d.App), Locale: d.Locale, AppVersion: d.AppVersion, UpdatedAt: d.UpdatedAt.UTC()}
+	}
+	return out, nil
+}

@@ -1,0 +1,114 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/kincare/kincare/domain/identity"
+)
+
+const usersColl = "users"
+
+type userDoc struct {
+	ID        string    `bson:"_id"`
+	Phone     string    `bson:"phone"`
+	Roles     []string  `bson:"roles"`
+	Password  string    `bson:"passwordHash,omitempty"`
+	Locale    string    `bson:"locale"`
+	CreatedAt time.Time `bson:"createdAt"`
+	DeletedAt time.Time `bson:"deletedAt,omitempty"`
+	Version   int64     `bson:"version"`
+}
+
+func toUserDoc(u *identity.User, version int64) userDoc {
+	s := u.Snapshot()
+	return userDoc{ID: s.ID, Phone: s.Phone.String(), Roles: s.Roles.Strings(), Password: string(s.Password),
+		Locale: string(s.Locale), CreatedAt: s.CreatedAt, DeletedAt: s.DeletedAt, Version: version}
+}
+
+func (d userDoc) user() *identity.User {
+	roles := make([]identity.Role, len(d.Roles))
+	for i, r := range d.Roles {
+		roles[i] = identity.Role(r)
+	}
+	return identity.UnmarshalUser(identity.UserSnapshot{ID: d.ID, Phone: identity.Phone(d.Phone),
+		Roles: roles, Password: identity.PasswordHash(d.Password), Locale: identity.Locale(d.Locale),
+		CreatedAt: d.CreatedAt.UTC(), DeletedAt: d.DeletedAt})
+}
+
+// Users implements auth.Users.
+type Users struct{ coll *mongo.Collection }
+
+func (s *Store) Users() *Users { return &Users{coll: s.db.Collection(usersColl)} }
+
+func (r *Users) ByID(ctx context.Context, id string) (*identity.User, error) {
+	d, err := r.find(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return nil, err
+	}
+	return d.user(), nil
+}
+
+func (r *Users) ByPhone(ctx context.Context, phone identity.Phone) (*identity.User, error) {
+	d, err := r.find(ctx, bson.D{{Key: "phone", Value: phone.String()}})
+	if err != nil {
+		return nil, err
+	}
+	return d.user(), nil
+}
+
+func (r *Users) find(ctx context.Context, filter bson.D) (userDoc, error) {
+	var d userDoc
+	err := r.coll.FindOne(ctx, filter).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, identity.ErrUserNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("mongo: find user: %w", err)
+	}
+	return d, nil
+}
+
+// FirstOrCreate relies on the unique phone index: of two first logins at
+// once, one insert wins and the other reads the winner.
+func (r *Users) FirstOrCreate(ctx context.Context, u *identity.User) (*identity.User, bool, error) {
+	_, err := r.coll.InsertOne(ctx, toUserDoc(u, 1))
+	if err == nil {
+		return u, true, nil
+	}
+	if !mongo.IsDuplicateKeyError(err) {
+		return nil, false, fmt.Errorf("mongo: insert user: %w", err)
+	}
+	existing, err := r.ByPhone(ctx, u.Phone())
+	return existing, false, err
+}
+
+// Update is optimistic: the write is conditional on the version read, and
+// a lost race reloads and applies fn again.
+func (r *Users) Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error) {
+	for range maxUpdateTries {
+		d, err := r.find(ctx, bson.D{{Key: "_id", Value: id}})
+		if err != nil {
+			return nil, err
+		}
+		u := d.user()
+		if err := fn(u); err != nil {
+			return nil, err
+		}
+		res, err := r.coll.ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
+			toUserDoc(u, d.Version+1))
+		if err != nil {
+			return nil, fmt.Errorf("mongo: update user: %w", err)
+		}
+		if res.MatchedCount == 1 {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("update user %s: %w", id, errConflict)
+}

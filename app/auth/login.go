@@ -1,0 +1,134 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/kincare/kincare/app/throttle"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// LoginCommand is a phone with either a one-time code or a password.
+type LoginCommand struct {
+	Phone    string
+	Code     string
+	Password string
+}
+
+// TokenPair is what a successful login or refresh hands the app.
+type TokenPair struct {
+	AccessToken      string
+	AccessExpiresAt  time.Time
+	RefreshToken     string
+	RefreshExpiresAt time.Time
+	User             *identity.User
+	Created          bool
+}
+
+var ErrLoginMethod = fault.New(fault.Unprocessable, "login_method_invalid")
+
+// Login proves the phone and opens a new session. The first login by code
+// creates the account.
+func (s *Service) Login(ctx context.Context, cmd LoginCommand) (TokenPair, error) {
+	phone, err := identity.ParsePhone(cmd.Phone)
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if (cmd.Code == "") == (cmd.Password == "") {
+		return TokenPair{}, ErrLoginMethod.WithFields(
+			fault.FieldError{Field: "/code", Code: "one_of_required"},
+			fault.FieldError{Field: "/password", Code: "one_of_required"})
+	}
+	if err := throttle.Check(ctx, s.limiter, "login:"+phone.String(), s.cfg.LoginLimits...); err != nil {
+		return TokenPair{}, err
+	}
+	var (
+		user    *identity.User
+		created bool
+	)
+	if cmd.Code != "" {
+		user, created, err = s.loginByCode(ctx, phone, cmd.Code)
+	} else {
+		user, err = s.loginByPassword(ctx, phone, cmd.Password)
+	}
+	if err != nil {
+		return TokenPair{}, err
+	}
+	if user, err = s.grantBootstrapAdmin(ctx, user); err != nil {
+		return TokenPair{}, err
+	}
+	now := s.now()
+	sess := identity.NewSession(s.newID(), user.ID(), now, s.cfg.RefreshTTL)
+	if err := s.sessions.Create(ctx, sess); err != nil {
+		return TokenPair{}, fmt.Errorf("open session: %w", err)
+	}
+	pair, err := s.issue(user, sess.ID, sess.Generation, sess.ExpiresAt, now)
+	pair.Created = created
+	return pair, err
+}
+
+func (s *Service) loginByCode(ctx context.Context, phone identity.Phone, code string) (*identity.User, bool, error) {
+	if !identity.WellFormedOTP(code) {
+		return nil, false, identity.ErrOTPInvalid.WithFields(fault.FieldError{Field: "/code", Code: "pattern"})
+	}
+	check, err := s.otps.Verify(ctx, phone, identity.OTPDigest(phone, code), identity.OTPMaxAttempts)
+	if err != nil {
+		return nil, false, fmt.Errorf("verify login code: %w", err)
+	}
+	if err := check.Verdict.Err(check.AttemptsLeft, check.LockedFor); err != nil {
+		return nil, false, err
+	}
+	fresh, err := identity.NewUser(s.newID(), phone, s.now())
+	if err != nil {
+		return nil, false, err
+	}
+	user, created, err := s.users.FirstOrCreate(ctx, fresh)
+	if err != nil {
+		return nil, false, fmt.Errorf("load or create user: %w", err)
+	}
+	return user, created, user.CanLogIn()
+}
+
+func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, password string) (*identity.User, error) {
+	user, err := s.users.ByPhone(ctx, phone)
+	if fault.Is(err, identity.ErrUserNotFound) {
+		// Same answer as a wrong password: a login form must not tell
+		// strangers which phones have accounts.
+		return nil, identity.ErrCredentialsWrong
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	if err := user.CheckPassword(password); err != nil {
+		if fault.Is(err, identity.ErrPasswordNotSet) {
+			return nil, identity.ErrCredentialsWrong
+		}
+		return nil, err
+	}
+	return user, nil
+}
+
+func (s *Service) grantBootstrapAdmin(ctx context.Context, u *identity.User) (*identity.User, error) {
+	if u.Roles().Has(identity.RolePlatformAdmin) || !slices.Contains(s.cfg.AdminPhones, u.Phone()) {
+		return u, nil
+	}
+	return s.users.Update(ctx, u.ID(), func(u *identity.User) error {
+		u.GrantRoles(identity.RolePlatformAdmin)
+		return nil
+	})
+}
+
+func (s *Service) issue(u *identity.User, sessionID string, gen int, refreshExpires, now time.Time) (TokenPair, error) {
+	access, accessExp, err := s.tokens.IssueAccess(u.ID(), sessionID, u.Roles(), now)
+	if err != nil {
+		return TokenPair{}, fmt.Errorf("sign access token: %w", err)
+	}
+	return TokenPair{
+		AccessToken: access, AccessExpiresAt: accessExp,
+		RefreshToken: s.tokens.MintRefresh(sessionID, gen), RefreshExpiresAt: refreshExpires,
+		User: u,
+	}, nil
+}

@@ -1,0 +1,61 @@
+// Command kincare serves the kincare API. With no configuration it starts
+// embedded FerretDB and miniredis and keeps its data under ./data; with
+// MONGODB_URI and REDIS_URL it uses those and starts nothing embedded.
+// See README.md for every setting.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/kincare/kincare/adapters/config"
+)
+
+func main() {
+	os.Exit(run(os.LookupEnv, os.Stdout, os.Stderr))
+}
+
+// run returns the process exit code: 0 after a clean shutdown, 2 for bad
+// configuration, 1 for any other failure.
+func run(lookup func(string) (string, bool), stdout, stderr io.Writer) int {
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(stderr, "kincare: configuration: %s\n", line)
+		}
+		return 2
+	}
+	log := newLogger(stdout, cfg.LogLevel)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	srv, err := start(ctx, cfg, log)
+	if err != nil {
+		log.Error("start failed", "err", err)
+		return 1
+	}
+	<-ctx.Done()
+	log.Info("shutting down", "deadline", cfg.ShutdownTimeout.String())
+	if err := srv.shutdown(cfg.ShutdownTimeout); err != nil {
+		log.Error("unclean shutdown", "err", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/adapters/embedded"
+	httpapi "github.com/kincare/kincare/adapters/http"
+	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/adapters/redis"
+	"github.com/kincare/kincare/adapters/sms"
+	"github.com/kincare/kincare/adapters/token"
+	"github.com/kincare/kincare/app/auth"
+	"github.com/kincare/kincare/app/devices"
+	"github.com/kincare/kincare/openapi"
+)
+
+// server is everything start opened, in the order shutdown closes it.
+type server struct {
+	log      *slog.Logger
+	app      *fiber.App
+	served   chan error
+	stopJobs context.CancelFunc
+	jobsDone chan struct{}
+	closers  []func(context.Context) error
+}
+
+// start wires kincare by hand: stores, then use cases, then HTTP. On
+// failure it closes whatever it had opened.
+func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server, err error) {
+	s = &server{log: log, served: make(chan error, 1)}
+	defer func() {
+		if err != nil {
+			_ = s.close(context.Background())
+		}
+	}()
+
+	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	if cfg.EmbeddedMongo() {
+		m, err := embedded.StartMongo(cfg.DataDir+"/mongo", log)
+		if err != nil {
+			return s, err
+		}
+		s.closers = append(s.closers, m.Close)
+		mongoURI = m.URI()
+		log.Info("embedded FerretDB started", "dir", cfg.DataDir+"/mongo")
+	}
+	if cfg.EmbeddedRedis() {
+		r, err := embedded.StartRedis()
+		if err != nil {
+			return s, err
+		}
+		s.closers = append(s.closers, func(context.Context) error { r.Close(); return nil })
+		redisURL = r.URL()
+		log.Info("embedded miniredis started")
+	}
+
+	store, err := mongo.Connect(ctx, mongoURI, cfg.MongoDatabase, cfg.MongoMaxPool)
+	if err != nil {
+		return s, err
+	}
+	s.closers = append(s.closers, store.Close)
+	if err := store.EnsureIndexes(ctx); err != nil {
+		return s, err
+	}
+	rdb, err := redis.Connect(ctx, redisURL)
+	if err != nil {
+		return s, err
+	}
+	s.closers = append(s.closers, func(context.Context) error { return rdb.Close() })
+
+	key, err := signingKey(cfg)
+	if err != nil {
+		return s, err
+	}
+	tokens, err := token.NewIssuer(key, cfg.JWTIssuer, cfg.AccessTTL)
+	if err != nil {
+		return s, err
+	}
+
+	limiter := redis.NewLimiter(rdb)
+	authCfg := auth.DefaultConfig()
+	authCfg.RefreshTTL = cfg.RefreshTTL
+	authCfg.AdminPhones = cfg.AdminPhones
+	authSvc := auth.NewService(auth.Deps{
+		Users: store.Users(), Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
+		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
+	}, authCfg)
+	deviceSvc := devices.NewService(store.Devices(), time.Now)
+
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		redis.PoolCollector(rdb))
+
+	s.app, err = httpapi.New(httpapi.Options{
+		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
+		CORSAllowOrigins: cfg.CORSAllowOrigins, TrustedProxies: cfg.TrustedProxies,
+		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
+	}, httpapi.Deps{
+		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter,
+		Registry: registry,
+		Ready: map[string]httpapi.Pinger{
+			"mongo": store,
+			"redis": httpapi.PingFunc(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
+		},
+	})
+	if err != nil {
+		return s, err
+	}
+
+	s.startJobs(store.Sessions())
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return s, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
+	}
+	go func() { s.served <- s.app.Listener(ln) }()
+	log.Info("http listening", "addr", ln.Addr().String(), "env", string(cfg.Env),
+		"embedded_mongo", cfg.EmbeddedMongo(), "embedded_redis", cfg.EmbeddedRedis())
+	return s, nil
+}
+
+// shutdown stops accepting, lets in-flight requests finish until the
+// deadline, then stops jobs and closes the stores.
+func (s *server) shutdown(deadline time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	var errs []error
+	if s.app != nil {
+		if err := s.app.ShutdownWithContext(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("http: %w", err))
+		}
+		if err := <-s.served; err != nil {
+			errs = append(errs, fmt.Errorf("http: %w", err))
+		}
+	}
+	return errors.Join(append(errs, s.close(ctx))...)
+}
+
+func (s *server) close(ctx context.Context) error {
+	if s.stopJobs != nil {
+		s.stopJobs()
+		<-s.jobsDone
+	}
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		errs = append(errs, s.closers[i](ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// startJobs runs housekeeping that MongoDB's TTL indexes would do, which
+// FerretDB lacks: expired sessions are purged hourly.
+func (s *server) startJobs(sessions *mongo.Sessions) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopJobs, s.jobsDone = cancel, make(chan struct{})
+	go func() {
+		defer close(s.jobsDone)
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			n, err := sessions.PurgeExpired(ctx, time.Now())
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("purge expired sessions", "err", err)
+			} else if n > 0 {
+				s.log.Info("purged expired sessions", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+}
+
+func smsSender(cfg config.Config, log *slog.Logger) auth.SMS {
+	if cfg.SMSProvider == "webhook" {
+		return sms.NewWebhookSender(cfg.SMSWebhookURL, cfg.SMSWebhookToken)
+	}
+	return sms.NewLogSender(log)
+}
+
+// newID makes time-ordered ids (UUIDv7), so ids sort by creation and
+// cursor pagination can use them directly.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -1,0 +1,115 @@
+package identity
+
+import (
+	"time"
+
+	"github.com/kincare/kincare/domain/fault"
+)
+
+var (
+	ErrUserNotFound  = fault.New(fault.NotFound, "user_not_found")
+	ErrUserDeleted   = fault.New(fault.Unauthenticated, "user_deleted")
+	ErrLocaleUnknown = fault.New(fault.Unprocessable, "locale_unknown")
+)
+
+// Locale is the language a user reads kincare in.
+type Locale string
+
+const (
+	LocaleZhCN Locale = "zh-CN"
+	LocaleEn   Locale = "en"
+)
+
+// ParseLocale accepts the locales kincare is translated into.
+func ParseLocale(s string) (Locale, error) {
+	switch Locale(s) {
+	case LocaleZhCN, LocaleEn:
+		return Locale(s), nil
+	}
+	return "", ErrLocaleUnknown.With(map[string]any{"locale": s})
+}
+
+// User is a person who logs in with their phone. Everyone starts as
+// family; other roles are granted.
+type User struct {
+	id        string
+	phone     Phone
+	roles     Roles
+	password  PasswordHash
+	locale    Locale
+	createdAt time.Time
+	deletedAt time.Time
+}
+
+// NewUser is the user a first login creates.
+func NewUser(id string, phone Phone, now time.Time) (*User, error) {
+	if id == "" || phone == "" {
+		return nil, ErrUserNotFound
+	}
+	return &User{id: id, phone: phone, roles: NewRoles(RoleFamily), locale: LocaleZhCN, createdAt: now.UTC()}, nil
+}
+
+// UserSnapshot is a user's stored form. UnmarshalUser rebuilds a User from
+// it without the checks NewUser makes for new users.
+type UserSnapshot struct {
+	ID        string
+	Phone     Phone
+	Roles     Roles
+	Password  PasswordHash
+	Locale    Locale
+	CreatedAt time.Time
+	DeletedAt time.Time
+}
+
+func UnmarshalUser(s UserSnapshot) *User {
+	return &User{id: s.ID, phone: s.Phone, roles: NewRoles(s.Roles...), password: s.Password,
+		locale: s.Locale, createdAt: s.CreatedAt, deletedAt: s.DeletedAt}
+}
+
+func (u *User) Snapshot() UserSnapshot {
+	return UserSnapshot{ID: u.id, Phone: u.phone, Roles: u.roles, Password: u.password,
+		Locale: u.locale, CreatedAt: u.createdAt, DeletedAt: u.deletedAt}
+}
+
+func (u *User) ID() string           { return u.id }
+func (u *User) Phone() Phone         { return u.phone }
+func (u *User) Roles() Roles         { return u.roles }
+func (u *User) Locale() Locale       { return u.locale }
+func (u *User) CreatedAt() time.Time { return u.createdAt }
+func (u *User) HasPassword() bool    { return u.password != "" }
+func (u *User) Deleted() bool        { return !u.deletedAt.IsZero() }
+
+// CanLogIn refuses deleted accounts.
+func (u *User) CanLogIn() error {
+	if u.Deleted() {
+		return ErrUserDeleted
+	}
+	return nil
+}
+
+// CheckPassword verifies a password login.
+func (u *User) CheckPassword(plain string) error {
+	if err := u.CanLogIn(); err != nil {
+		return err
+	}
+	if !u.HasPassword() {
+		return ErrPasswordNotSet
+	}
+	if !u.password.Matches(plain) {
+		return ErrCredentialsWrong
+	}
+	return nil
+}
+
+// SetPassword replaces the password after the policy accepted it.
+func (u *User) SetPassword(h PasswordHash) { u.password = h }
+
+// SetLocale changes the language notifications and errors use.
+func (u *User) SetLocale(l Locale) { u.locale = l }
+
+// GrantRoles adds roles; existing roles stay.
+func (u *User) GrantRoles(rs ...Role) { u.roles = NewRoles(append(u.roles, rs...)...) }
+
+// ReplaceRoles sets exactly rs. Every user keeps family: it is what lets
+// them order care at all.
+func (u *User) ReplaceRoles(rs Roles) { u.roles = NewRoles(append(rs, RoleFamily)...) }
