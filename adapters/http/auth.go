@@ -8,9 +8,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/kincare/kincare/adapters/token"
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/throttle"
-	"github.com/kincare/kincare/adapters/token"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 )

@@ -231,13 +231,15 @@ func schemaFields(err error) []fault.FieldError {
 		return []fault.FieldError{{Field: "/", Code: "invalid"}}
 	}
 	pointer := "/" + strings.Join(se.JSONPointer(), "/")
-	if se.SchemaField == "required" {
-		// kin-openapi points at the object; name the missing property.
-		if m := missingProperty.FindStringSubmatch(se.Reason); m != nil {
-			pointer = strings.TrimSuffix(pointer, "/") + "/" + m[1]
-		}
+	code := se.SchemaField
+	// kin-openapi points at the object for these two; name the property.
+	switch m := namedProperty.FindStringSubmatch(se.Reason); {
+	case m != nil && code == "required":
+		pointer = strings.TrimSuffix(pointer, "/") + "/" + m[1]
+	case m != nil && code == "properties":
+		pointer, code = strings.TrimSuffix(pointer, "/")+"/"+m[1], "unknown_property"
 	}
-	return []fault.FieldError{{Field: pointer, Code: se.SchemaField, Detail: se.Reason}}
+	return []fault.FieldError{{Field: pointer, Code: code, Detail: se.Reason}}
 }
 
-var missingProperty = regexp.MustCompile(`property "([^"]+)" is missing`)
+var namedProperty = regexp.MustCompile(`^property "([^"]+)" is (?:missing|unsupported)$`)

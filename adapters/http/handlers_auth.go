@@ -41,12 +41,12 @@ type loginRequest struct {
 }
 
 type tokenResponse struct {
-	TokenType             string    `json:"tokenType"`
-	AccessToken           string    `json:"accessToken"`
-	AccessTokenExpiresAt  time.Time `json:"accessTokenExpiresAt"`
-	RefreshToken          string    `json:"refreshToken"`
-	RefreshTokenExpiresAt time.Time `json:"refreshTokenExpiresAt"`
-	NewUser               bool      `json:"newUser"`
+	TokenType             string     `json:"tokenType"`
+	AccessToken           string     `json:"accessToken"`
+	AccessTokenExpiresAt  time.Time  `json:"accessTokenExpiresAt"`
+	RefreshToken          string     `json:"refreshToken"`
+	RefreshTokenExpiresAt time.Time  `json:"refreshTokenExpiresAt"`
+	NewUser               bool       `json:"newUser"`
 	User                  meResponse `json:"user"`
 }
 
