@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 )
@@ -27,3 +28,6 @@ func StartRedis() (*Redis, error) {
 func (r *Redis) URL() string { return "redis://" + r.srv.Addr() }
 
 func (r *Redis) Close() { r.srv.Close() }
+
+// FastForward moves the embedded server's clock, for tests of expiry.
+func (r *Redis) FastForward(d time.Duration) { r.srv.SetTime(time.Now().Add(d)) }

@@ -19,20 +19,28 @@ import (
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+	guard  *writeGuard
 }
 
-// Connect opens a pool of at most maxPool connections and waits until the
-// server answers.
-func Connect(ctx context.Context, uri, database string, maxPool uint64) (*Store, error) {
+// Options fit a Store to its server.
+type Options struct {
+	Database string
+	MaxPool  uint64
+	// SerializeWrites is for the embedded FerretDB: see writeGuard.
+	SerializeWrites bool
+}
+
+// Connect opens a pool and waits until the server answers.
+func Connect(ctx context.Context, uri string, o Options) (*Store, error) {
 	opts := options.Client().ApplyURI(uri).
-		SetMaxPoolSize(maxPool).
+		SetMaxPoolSize(o.MaxPool).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetAppName("kincare")
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(database)}
+	s := &Store{client: client, db: client.Database(o.Database), guard: newWriteGuard(o.SerializeWrites)}
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {
@@ -56,8 +64,12 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 // index with the same definition is a no-op, so this runs at each start.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
 	for coll, models := range indexes {
-		if _, err := s.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("mongo: indexes on %s: %w", coll, err)
+		// One at a time: FerretDB 1.24 crashes the connection when one
+		// createIndexes command re-creates several existing indexes.
+		for _, m := range models {
+			if _, err := s.db.Collection(coll).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("mongo: indexes on %s: %w", coll, err)
+			}
 		}
 	}
 	return nil
@@ -81,3 +93,6 @@ var errConflict = errors.New("mongo: concurrent update")
 
 // maxUpdateTries bounds the optimistic-concurrency retries of Update.
 const maxUpdateTries = 8
+
+// Drop deletes the whole database; tests use it to clean up.
+func (s *Store) Drop(ctx context.Context) error { return s.db.Drop(ctx) }

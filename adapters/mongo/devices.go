@@ -29,11 +29,17 @@ type deviceDoc struct {
 
 // Devices implements devices.Store with the token as _id, so an upsert is
 // one atomic write and a token can only ever belong to one user.
-type Devices struct{ coll *mongo.Collection }
+type Devices struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+}
 
-func (s *Store) Devices() *Devices { return &Devices{coll: s.db.Collection(devicesColl)} }
+func (s *Store) Devices() *Devices {
+	return &Devices{coll: s.db.Collection(devicesColl), guard: s.guard}
+}
 
 func (r *Devices) Put(ctx context.Context, d device.Device) (bool, error) {
+	defer r.guard.lock(devicesColl, d.Token)()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
 		bson.D{
 			{Key: "$set", Value: bson.D{
@@ -51,6 +57,7 @@ func (r *Devices) Put(ctx context.Context, d device.Device) (bool, error) {
 }
 
 func (r *Devices) DeleteOwned(ctx context.Context, token, userID string) (bool, error) {
+	defer r.guard.lock(devicesColl, token)()
 	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: token}, {Key: "userId", Value: userID}})
 	if err != nil {
 		return false, fmt.Errorf("mongo: delete device: %w", err)

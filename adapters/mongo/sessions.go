@@ -28,9 +28,14 @@ type sessionDoc struct {
 
 // Sessions implements auth.Sessions. A session is one document, so
 // rotation and revocation are single-document atomic updates.
-type Sessions struct{ coll *mongo.Collection }
+type Sessions struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+}
 
-func (s *Store) Sessions() *Sessions { return &Sessions{coll: s.db.Collection(sessionsColl)} }
+func (s *Store) Sessions() *Sessions {
+	return &Sessions{coll: s.db.Collection(sessionsColl), guard: s.guard}
+}
 
 func (r *Sessions) Create(ctx context.Context, s identity.Session) error {
 	_, err := r.coll.InsertOne(ctx, sessionDoc{ID: s.ID, UserID: s.UserID, Generation: s.Generation,
@@ -57,6 +62,7 @@ func (r *Sessions) Get(ctx context.Context, id string) (identity.Session, error)
 // Rotate is conditional on the generation presented, so of two refreshes
 // with one token exactly one matches.
 func (r *Sessions) Rotate(ctx context.Context, id string, from int, now, expiresAt time.Time) (bool, error) {
+	defer r.guard.lock(sessionsColl, id)()
 	res, err := r.coll.UpdateOne(ctx,
 		bson.D{
 			{Key: "_id", Value: id},
@@ -76,6 +82,7 @@ func (r *Sessions) Rotate(ctx context.Context, id string, from int, now, expires
 
 // Revoke is idempotent: the first reason and time are kept.
 func (r *Sessions) Revoke(ctx context.Context, id string, now time.Time, reason string) error {
+	defer r.guard.lock(sessionsColl, id)()
 	_, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: now}, {Key: "revokeReason", Value: reason}}}})

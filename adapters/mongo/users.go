@@ -42,9 +42,12 @@ func (d userDoc) user() *identity.User {
 }
 
 // Users implements auth.Users.
-type Users struct{ coll *mongo.Collection }
+type Users struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+}
 
-func (s *Store) Users() *Users { return &Users{coll: s.db.Collection(usersColl)} }
+func (s *Store) Users() *Users { return &Users{coll: s.db.Collection(usersColl), guard: s.guard} }
 
 func (r *Users) ByID(ctx context.Context, id string) (*identity.User, error) {
 	d, err := r.find(ctx, bson.D{{Key: "_id", Value: id}})
@@ -100,9 +103,11 @@ func (r *Users) Update(ctx context.Context, id string, fn func(*identity.User) e
 		if err := fn(u); err != nil {
 			return nil, err
 		}
+		unlock := r.guard.lock(usersColl, id)
 		res, err := r.coll.ReplaceOne(ctx,
 			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
 			toUserDoc(u, d.Version+1))
+		unlock()
 		if err != nil {
 			return nil, fmt.Errorf("mongo: update user: %w", err)
 		}

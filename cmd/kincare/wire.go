@@ -65,7 +65,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		log.Info("embedded miniredis started")
 	}
 
-	store, err := mongo.Connect(ctx, mongoURI, cfg.MongoDatabase, cfg.MongoMaxPool)
+	store, err := mongo.Connect(ctx, mongoURI, mongo.Options{
+		Database: cfg.MongoDatabase, MaxPool: cfg.MongoMaxPool, SerializeWrites: cfg.EmbeddedMongo()})
 	if err != nil {
 		return s, err
 	}

@@ -1,0 +1,67 @@
+package http
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kincare/kincare/openapi"
+)
+
+// The contract and the router must describe the same API: every Fiber
+// route has a spec operation and every operation a route.
+func TestRoutesAndSpecAgree(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := LoadSpec(openapi.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec, routes []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			spec = append(spec, method+" "+fiberPath(path))
+		}
+	}
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == http.MethodHead || r.Method == "USE" {
+			continue
+		}
+		routes = append(routes, r.Method+" "+r.Path)
+	}
+	slices.Sort(spec)
+	slices.Sort(routes)
+	routes = slices.Compact(routes)
+	for _, r := range routes {
+		if !slices.Contains(spec, r) {
+			t.Errorf("route %s is not in openapi.yaml", r)
+		}
+	}
+	for _, s := range spec {
+		if !slices.Contains(routes, s) {
+			t.Errorf("spec operation %s has no route", s)
+		}
+	}
+}
+
+// Every code declared anywhere has zh-CN and en text.
+func TestEveryErrorCodeIsTranslated(t *testing.T) {
+	for code, m := range messages {
+		if m.zhTitle == "" || m.enTitle == "" || m.zhDetail == "" || m.enDetail == "" {
+			t.Errorf("%s: missing text", code)
+		}
+	}
+	for _, code := range declaredCodes(t) {
+		if _, ok := messages[code]; !ok {
+			t.Errorf("code %q is declared in Go code but has no message", code)
+		}
+	}
+}
