@@ -1,0 +1,235 @@
+package auth_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/kincare/kincare/adapters/redis"
+	"github.com/kincare/kincare/adapters/token"
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/auth"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/test/testenv"
+)
+
+// inbox stands in for the carrier: it is the phone that receives texts.
+type inbox struct {
+	mu    sync.Mutex
+	codes map[identity.Phone]string
+}
+
+func (b *inbox) SendLoginCode(_ context.Context, p identity.Phone, code string, _ identity.Locale) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.codes[p] = code
+	return nil
+}
+
+func (b *inbox) last(t *testing.T, raw string) string {
+	t.Helper()
+	p, _ := identity.ParsePhone(raw)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c, ok := b.codes[p]
+	if !ok {
+		t.Fatalf("no code texted to %s", raw)
+	}
+	return c
+}
+
+func newService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox) {
+	t.Helper()
+	store := testenv.Mongo(t)
+	rdb, _ := testenv.Redis(t)
+	tokens, err := token.NewIssuer([]byte("0123456789abcdef0123456789abcdef"), "kincare", 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := &inbox{codes: map[identity.Phone]string{}}
+	return auth.NewService(auth.Deps{
+		Users: store.Users(), Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb), SMS: box,
+		Tokens: tokens, Limiter: redis.NewLimiter(rdb), Now: time.Now,
+		NewID: func() string { return uuid.Must(uuid.NewV7()).String() },
+	}, cfg), box
+}
+
+func login(t *testing.T, svc *auth.Service, box *inbox, phone string) auth.TokenPair {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN); err != nil {
+		t.Fatal(err)
+	}
+	pair, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Code: box.last(t, phone)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pair
+}
+
+// Two devices racing to refresh with one stolen token: at most one gets
+// new tokens, and the session ends for everyone.
+func TestConcurrentRefreshWithOneTokenRevokesTheSession(t *testing.T) {
+	svc, box := newService(t, auth.DefaultConfig())
+	pair := login(t, svc, box, testenv.Phone())
+	const racers = 24
+	var won atomic.Int32
+	var newest atomic.Value
+	var wg sync.WaitGroup
+	for range racers {
+		wg.Go(func() {
+			p, err := svc.Refresh(context.Background(), pair.RefreshToken)
+			if err == nil {
+				won.Add(1)
+				newest.Store(p.RefreshToken)
+				return
+			}
+			if !fault.Is(err, identity.ErrRefreshReused) && !fault.Is(err, identity.ErrSessionEnded) {
+				t.Errorf("loser got %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if won.Load() > 1 {
+		t.Fatalf("%d concurrent refreshes with one token succeeded", won.Load())
+	}
+	if tok, ok := newest.Load().(string); ok {
+		if _, err := svc.Refresh(context.Background(), tok); err == nil {
+			t.Fatal("the winner's new refresh token still works after reuse was detected")
+		}
+	}
+}
+
+func TestRefreshRotatesAndReuseEndsTheFamily(t *testing.T) {
+	svc, box := newService(t, auth.DefaultConfig())
+	ctx := context.Background()
+	phone := testenv.Phone()
+	first := login(t, svc, box, phone)
+	// A second device logs in by password: one code a minute per phone.
+	if err := svc.SetPassword(ctx, actor.Actor{UserID: first.User.ID()}, "second device"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "second device"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := svc.Refresh(ctx, first.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	third, err := svc.Refresh(ctx, second.RefreshToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Refresh(ctx, first.RefreshToken); !fault.Is(err, identity.ErrRefreshReused) {
+		t.Fatalf("replayed first token: %v", err)
+	}
+	if _, err := svc.Refresh(ctx, third.RefreshToken); !fault.Is(err, identity.ErrSessionEnded) {
+		t.Fatalf("newest token after reuse: %v", err)
+	}
+	// The other device's session is untouched.
+	if _, err := svc.Refresh(ctx, other.RefreshToken); err != nil {
+		t.Fatalf("other session: %v", err)
+	}
+}
+
+func TestLogoutEndsOnlyThatSession(t *testing.T) {
+	svc, box := newService(t, auth.DefaultConfig())
+	ctx := context.Background()
+	phone := testenv.Phone()
+	phoneA := login(t, svc, box, phone)
+	if err := svc.Logout(ctx, actor.Actor{UserID: phoneA.User.ID(), SessionID: sessionOf(t, phoneA)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Refresh(ctx, phoneA.RefreshToken); !fault.Is(err, identity.ErrSessionEnded) {
+		t.Fatalf("refresh after logout: %v", err)
+	}
+}
+
+func sessionOf(t *testing.T, p auth.TokenPair) string {
+	t.Helper()
+	tokens, _ := token.NewIssuer([]byte("0123456789abcdef0123456789abcdef"), "kincare", 15*time.Minute)
+	c, err := tokens.ParseAccess(p.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.SessionID
+}
+
+func TestAdminPhonesBecomePlatformAdminsAndGrantRoles(t *testing.T) {
+	adminPhone := testenv.Phone()
+	p, _ := identity.ParsePhone(adminPhone)
+	cfg := auth.DefaultConfig()
+	cfg.AdminPhones = []identity.Phone{p}
+	svc, box := newService(t, cfg)
+	ctx := context.Background()
+
+	admin := login(t, svc, box, adminPhone)
+	if !admin.User.Roles().Has(identity.RolePlatformAdmin) {
+		t.Fatalf("admin roles %v", admin.User.Roles())
+	}
+	member := login(t, svc, box, testenv.Phone())
+	memberActor := actor.Actor{UserID: member.User.ID(), SessionID: sessionOf(t, member), Roles: member.User.Roles()}
+	adminActor := actor.Actor{UserID: admin.User.ID(), SessionID: sessionOf(t, admin), Roles: admin.User.Roles()}
+
+	if _, err := svc.SetRoles(ctx, memberActor, member.User.ID(), []string{"platform_admin"}); !fault.Is(err, fault.ErrForbidden) {
+		t.Fatalf("family member granted themselves admin: %v", err)
+	}
+	u, err := svc.SetRoles(ctx, adminActor, member.User.ID(), []string{"regulator"})
+	if err != nil || !u.Roles().Has(identity.RoleRegulator) || !u.Roles().Has(identity.RoleFamily) {
+		t.Fatalf("grant regulator: %v %v", u, err)
+	}
+	if _, err := svc.SetRoles(ctx, adminActor, member.User.ID(), []string{"root"}); !fault.Is(err, identity.ErrRoleUnknown) {
+		t.Fatalf("unknown role: %v", err)
+	}
+	if _, err := svc.SetRoles(ctx, adminActor, admin.User.ID(), []string{"family"}); !fault.Is(err, auth.ErrSelfDemotion) {
+		t.Fatalf("self demotion: %v", err)
+	}
+	refreshed, err := svc.Refresh(ctx, member.RefreshToken)
+	if err != nil || !refreshed.User.Roles().Has(identity.RoleRegulator) {
+		t.Fatalf("refresh did not pick up the new role: %v %v", refreshed.User, err)
+	}
+}
+
+func TestPasswordLoginDoesNotRevealAccounts(t *testing.T) {
+	svc, box := newService(t, auth.DefaultConfig())
+	ctx := context.Background()
+	phone := testenv.Phone()
+	pair := login(t, svc, box, phone)
+	a := actor.Actor{UserID: pair.User.ID(), SessionID: sessionOf(t, pair), Roles: pair.User.Roles()}
+
+	if _, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "whatever1"}); !fault.Is(err, identity.ErrCredentialsWrong) {
+		t.Fatalf("password login before one is set: %v", err)
+	}
+	if _, err := svc.Login(ctx, auth.LoginCommand{Phone: testenv.Phone(), Password: "whatever1"}); !fault.Is(err, identity.ErrCredentialsWrong) {
+		t.Fatalf("password login for an unknown phone: %v", err)
+	}
+	if err := svc.SetPassword(ctx, a, "家里的密码2026"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "家里的密码2026"}); err != nil {
+		t.Fatalf("right password: %v", err)
+	}
+}
+
+func TestLoginAttemptsPerPhoneAreLimited(t *testing.T) {
+	svc, _ := newService(t, auth.DefaultConfig())
+	ctx := context.Background()
+	phone := testenv.Phone()
+	var limited bool
+	for range 11 {
+		_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "guess-guess"})
+		if fault.Is(err, fault.ErrRateLimited) {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Fatal("11 password guesses within a minute were not rate limited")
+	}
+}
