@@ -18,6 +18,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		os.Exit(healthcheck(os.LookupEnv, os.Stderr))
+	}
 	os.Exit(run(os.LookupEnv, os.Stdout, os.Stderr))
 }
 
