@@ -19,7 +19,7 @@ func (s *Service) SetRoles(ctx context.Context, a actor.Actor, userID string, na
 	for i, n := range names {
 		r, err := identity.ParseRole(n)
 		if err != nil {
-			return nil, err.(*fault.Error).WithFields(fault.FieldError{Field: "/roles/" + itoa(i), Code: "enum"})
+			return nil, err.(*fault.Error).WithFields(fault.FieldError{Field: "/roles/" + strconv.Itoa(i), Code: "enum"})
 		}
 		roles = append(roles, r)
 	}
@@ -34,5 +34,3 @@ func (s *Service) SetRoles(ctx context.Context, a actor.Actor, userID string, na
 }
 
 var ErrSelfDemotion = fault.New(fault.Conflict, "self_demotion")
-
-func itoa(i int) string { return strconv.Itoa(i) }
