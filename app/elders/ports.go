@@ -1,0 +1,33 @@
+// Package elders holds the use cases of care recipients: their profiles,
+// health (under consent), and the allowances only administrators set.
+package elders
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/audit"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+)
+
+// Store keeps elders, one document each.
+type Store interface {
+	Create(ctx context.Context, e elder.Elder) error
+	// Get returns elder.ErrNotFound for an unknown id.
+	Get(ctx context.Context, id string) (elder.Elder, error)
+	Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
+	Delete(ctx context.Context, id string) error
+	// ListByFamily returns a page in id order and whether more follow.
+	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error)
+}
+
+// Families reads the family an elder belongs to.
+type Families interface {
+	Get(ctx context.Context, id string) (*family.Family, error)
+}
+
+// AuditLog records audited accesses.
+type AuditLog interface {
+	Record(ctx context.Context, e audit.Entry) error
+}

@@ -1,0 +1,70 @@
+// Package families holds the use cases of family groups: creating them,
+// inviting and removing members, and recording consents. Every use case
+// checks that the caller belongs to the family; to anyone else a family
+// does not exist.
+package families
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/domain/audit"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// Store keeps families, one document each.
+type Store interface {
+	Create(ctx context.Context, f *family.Family) error
+	// Get returns family.ErrNotFound for an unknown id.
+	Get(ctx context.Context, id string) (*family.Family, error)
+	Update(ctx context.Context, id string, fn func(*family.Family) error) (*family.Family, error)
+	Delete(ctx context.Context, id string) error
+	ListByMember(ctx context.Context, userID string) ([]*family.Family, error)
+}
+
+// Invites keeps invites by the digest of their code.
+type Invites interface {
+	Create(ctx context.Context, inv family.Invite) error
+	// Get returns family.ErrInviteNotFound for an unknown digest.
+	Get(ctx context.Context, digest string) (family.Invite, error)
+	// MarkUsed spends a live invite; false if it was not live any more.
+	MarkUsed(ctx context.Context, digest, userID string, now time.Time) (bool, error)
+	// Unuse gives back an invite whose acceptance could not complete.
+	Unuse(ctx context.Context, digest, userID string) error
+	Revoke(ctx context.Context, familyID, digest string, now time.Time) (bool, error)
+	ListLive(ctx context.Context, familyID string, now time.Time) ([]family.Invite, error)
+	ListForPhone(ctx context.Context, phone identity.Phone, now time.Time) ([]family.Invite, error)
+	DeleteByFamily(ctx context.Context, familyID string) error
+	DeleteForPhone(ctx context.Context, phone identity.Phone) error
+}
+
+// Users looks up the people behind member ids and invite phones.
+type Users interface {
+	ByID(ctx context.Context, id string) (*identity.User, error)
+	ByPhone(ctx context.Context, phone identity.Phone) (*identity.User, error)
+}
+
+// AuditLog records and lists audited accesses.
+type AuditLog interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// ElderRecords is what family use cases need of elders: to check one
+// belongs to the family, and to erase health data or everything.
+type ElderRecords interface {
+	Get(ctx context.Context, id string) (elder.Elder, error)
+	Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
+	DeleteByFamily(ctx context.Context, familyID string) error
+}
+
+// ChildRecords erases a family's children.
+type ChildRecords interface {
+	DeleteByFamily(ctx context.Context, familyID string) error
+}
+
+// AuditEraser removes a dissolved family's audit log.
+type AuditEraser interface {
+	DeleteByFamily(ctx context.Context, familyID string) error
+}

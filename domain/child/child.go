@@ -1,0 +1,157 @@
+// Package child is a young child in a family (婴幼儿): the child's own
+// record and the people allowed to collect them from care. Every field is
+// written only under the family's child_data consent. Pure domain code.
+package child
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+var (
+	ErrNotFound       = fault.New(fault.NotFound, "child_not_found")
+	ErrInvalid        = fault.New(fault.Unprocessable, "child_invalid")
+	ErrPickupNotFound = fault.New(fault.NotFound, "pickup_person_not_found")
+	ErrPickupFull     = fault.New(fault.Conflict, "pickup_persons_full")
+)
+
+// MaxAgeMonths: kincare serves families with children up to 6 years;
+// childcare places themselves take 0–36 months, checked at booking.
+const MaxAgeMonths = 6 * 12
+
+const (
+	maxText    = 100
+	maxNotes   = 1000
+	maxPickups = 10
+)
+
+type Gender string
+
+const (
+	Female Gender = "female"
+	Male   Gender = "male"
+)
+
+// Child is one document with its pickup persons.
+type Child struct {
+	ID            string
+	FamilyID      string
+	Profile       Profile
+	PickupPersons []PickupPerson
+	CreatedBy     string
+	CreatedAt     time.Time
+}
+
+// Profile is the child's own data.
+type Profile struct {
+	Name        string
+	BirthDate   calendar.Date
+	Gender      Gender
+	Allergies   string
+	HealthNotes string
+}
+
+// AgeMonthsOn is the age childcare counts in.
+func (p Profile) AgeMonthsOn(today calendar.Date) int { return p.BirthDate.MonthsOn(today) }
+
+// Validate checks a profile as of today in the family's zone.
+func (p Profile) Validate(today calendar.Date) (Profile, error) {
+	var fields []fault.FieldError
+	add := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
+	p.Name = strings.TrimSpace(p.Name)
+	if n := utf8.RuneCountInString(p.Name); n == 0 || n > maxText {
+		add("/name", "length")
+	}
+	switch {
+	case p.BirthDate.IsZero():
+		add("/birthDate", "required")
+	case today.Before(p.BirthDate):
+		add("/birthDate", "in_future")
+	case p.BirthDate.MonthsOn(today) >= MaxAgeMonths:
+		add("/birthDate", "older_than_6_years")
+	}
+	if p.Gender != Female && p.Gender != Male {
+		add("/gender", "enum")
+	}
+	p.Allergies, p.HealthNotes = strings.TrimSpace(p.Allergies), strings.TrimSpace(p.HealthNotes)
+	if utf8.RuneCountInString(p.Allergies) > maxNotes {
+		add("/allergies", "maxLength")
+	}
+	if utf8.RuneCountInString(p.HealthNotes) > maxNotes {
+		add("/healthNotes", "maxLength")
+	}
+	if len(fields) > 0 {
+		return Profile{}, ErrInvalid.WithFields(fields...)
+	}
+	return p, nil
+}
+
+// PickupPerson may collect the child from care (接送人). Staff check the
+// last four characters of their ID card and, if given, a photo.
+type PickupPerson struct {
+	ID       string
+	Name     string
+	Relation string // 奶奶, 外公, 保姆
+	Phone    identity.Phone
+	IDLast4  string
+	PhotoRef string // an uploaded object's key, never the image itself
+	AddedBy  string
+	AddedAt  time.Time
+}
+
+// idLast4 allows the X check digit of mainland ID numbers.
+var idLast4 = regexp.MustCompile(`^[0-9]{3}[0-9Xx]$`)
+
+// ValidatePickup checks a pickup person before they are added.
+func ValidatePickup(p PickupPerson) (PickupPerson, error) {
+	var fields []fault.FieldError
+	add := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
+	p.Name, p.Relation = strings.TrimSpace(p.Name), strings.TrimSpace(p.Relation)
+	if n := utf8.RuneCountInString(p.Name); n == 0 || n > maxText {
+		add("/name", "length")
+	}
+	if n := utf8.RuneCountInString(p.Relation); n == 0 || n > maxText {
+		add("/relation", "length")
+	}
+	if p.Phone == "" {
+		add("/phone", "required")
+	}
+	if !idLast4.MatchString(p.IDLast4) {
+		add("/idLast4", "pattern")
+	}
+	p.IDLast4 = strings.ToUpper(p.IDLast4)
+	if len(p.PhotoRef) > 200 {
+		add("/photoRef", "maxLength")
+	}
+	if len(fields) > 0 {
+		return PickupPerson{}, ErrInvalid.WithFields(fields...)
+	}
+	return p, nil
+}
+
+// AddPickup appends a validated pickup person.
+func (c *Child) AddPickup(p PickupPerson) error {
+	if len(c.PickupPersons) >= maxPickups {
+		return ErrPickupFull.With(map[string]any{"max": strconv.Itoa(maxPickups)})
+	}
+	c.PickupPersons = append(c.PickupPersons, p)
+	return nil
+}
+
+// RemovePickup takes a pickup person off the list.
+func (c *Child) RemovePickup(id string) (PickupPerson, error) {
+	for i, p := range c.PickupPersons {
+		if p.ID == id {
+			c.PickupPersons = append(c.PickupPersons[:i:i], c.PickupPersons[i+1:]...)
+			return p, nil
+		}
+	}
+	return PickupPerson{}, ErrPickupNotFound
+}

@@ -1,0 +1,75 @@
+package elder
+
+import (
+	"strconv"
+
+	"github.com/kincare/kincare/domain/calendar"
+)
+
+// AbilityLevel is the outcome of an ability assessment (老年人能力评估,
+// GB/T 42195-2022): it decides which subsidies and services apply.
+type AbilityLevel string
+
+const (
+	AbilityIntact   AbilityLevel = "intact"   // 能力完好
+	AbilityMild     AbilityLevel = "mild"     // 轻度失能
+	AbilityModerate AbilityLevel = "moderate" // 中度失能
+	AbilitySevere   AbilityLevel = "severe"   // 重度失能
+	AbilityTotal    AbilityLevel = "total"    // 完全失能
+)
+
+var abilityLevels = []AbilityLevel{AbilityIntact, AbilityMild, AbilityModerate, AbilitySevere, AbilityTotal}
+
+// Assessment is one assessment by an assessing body.
+type Assessment struct {
+	Level      AbilityLevel
+	AssessedOn calendar.Date
+	AssessedBy string // e.g. 徐汇区老年人能力评估中心
+}
+
+// Validate checks an assessment made no later than today.
+func (a Assessment) Validate(today calendar.Date) (Assessment, error) {
+	v := validator{}
+	ok := false
+	for _, l := range abilityLevels {
+		ok = ok || a.Level == l
+	}
+	if !ok {
+		v.add("/level", "enum")
+	}
+	if a.AssessedOn.IsZero() {
+		v.add("/assessedOn", "required")
+	} else if today.Before(a.AssessedOn) {
+		v.add("/assessedOn", "in_future")
+	}
+	a.AssessedBy = v.text("/assessedBy", a.AssessedBy, maxText, true)
+	return a, v.err()
+}
+
+// Record adds an assessment to the history; the latest by date is the
+// current one, so a late-entered old assessment does not replace it.
+func (h *Health) Record(a Assessment) {
+	h.AssessmentHistory = append(h.AssessmentHistory, a)
+	if h.Assessment == nil || !a.AssessedOn.Before(h.Assessment.AssessedOn) {
+		cur := a
+		h.Assessment = &cur
+	}
+}
+
+// ValidateConditions cleans the list of health conditions.
+func ValidateConditions(conditions []string) ([]string, error) {
+	v := validator{}
+	if len(conditions) > maxItems {
+		v.add("/conditions", "maxItems")
+	}
+	out := make([]string, 0, len(conditions))
+	for i, c := range conditions {
+		if c = v.text("/conditions/"+strconv.Itoa(i), c, maxText, true); c != "" {
+			out = append(out, c)
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
