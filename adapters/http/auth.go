@@ -44,7 +44,8 @@ func authenticate(v AccessVerifier) fiber.Handler {
 		for i, r := range claims.Roles {
 			roles[i] = identity.Role(r)
 		}
-		c.Locals(localActor, actor.Actor{UserID: claims.Subject, SessionID: claims.SessionID, Roles: identity.NewRoles(roles...)})
+		c.Locals(localActor, actor.Actor{UserID: claims.Subject, SessionID: claims.SessionID,
+			Roles: identity.NewRoles(roles...), RequestID: requestID(c)})
 		return c.Next()
 	}
 }

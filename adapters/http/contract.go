@@ -82,6 +82,10 @@ func (c *contract) handle(operationID string, h fiber.Handler) {
 	}
 	chain = append(chain, h)
 	c.app.Add(route.Method, fiberPath(route.Path), chain...)
+	if route.Method == http.MethodGet {
+		// RFC 9110: HEAD answers as GET without a body (fasthttp drops it).
+		c.app.Add(http.MethodHead, fiberPath(route.Path), chain...)
+	}
 }
 
 // unbound lists operations no handler serves.
@@ -232,14 +236,12 @@ func schemaFields(err error) []fault.FieldError {
 	}
 	pointer := "/" + strings.Join(se.JSONPointer(), "/")
 	code := se.SchemaField
-	// kin-openapi points at the object for these two; name the property.
-	switch m := namedProperty.FindStringSubmatch(se.Reason); {
-	case m != nil && code == "required":
-		pointer = strings.TrimSuffix(pointer, "/") + "/" + m[1]
-	case m != nil && code == "properties":
+	// kin-openapi points at the missing property itself, but at the
+	// object for an unknown one; name the property there too.
+	if m := unknownProperty.FindStringSubmatch(se.Reason); m != nil && code == "properties" {
 		pointer, code = strings.TrimSuffix(pointer, "/")+"/"+m[1], "unknown_property"
 	}
 	return []fault.FieldError{{Field: pointer, Code: code, Detail: se.Reason}}
 }
 
-var namedProperty = regexp.MustCompile(`^property "([^"]+)" is (?:missing|unsupported)$`)
+var unknownProperty = regexp.MustCompile(`^property "([^"]+)" is unsupported$`)

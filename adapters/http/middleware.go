@@ -98,7 +98,7 @@ func observe(log *slog.Logger, m *httpMetrics, onError fiber.ErrorHandler) fiber
 			slog.Int("status", status),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),
-			slog.String("ip", c.IP()),
+			slog.String("ip", clientIP(c)),
 		}
 		if a, ok := actorOf(c); ok {
 			attrs = append(attrs, slog.String("user_id", a.UserID))
@@ -133,7 +133,7 @@ func limitPerIP(log *slog.Logger, lim throttle.Limiter, perMinute int) fiber.Han
 		case "/healthz", "/readyz", "/metrics":
 			return c.Next()
 		}
-		err := throttle.Check(c.UserContext(), lim, "ip:"+c.IP(), limit)
+		err := throttle.Check(c.UserContext(), lim, "ip:"+clientIP(c), limit)
 		if _, limited := fault.As(err); limited {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"github.com/kincare/kincare/domain/fault"
 )
@@ -91,7 +92,13 @@ func codeOrInternal(fe *fault.Error) string {
 
 func writeProblem(c *fiber.Ctx, status int, code string, fe *fault.Error) error {
 	var params map[string]any
-	p := Problem{Type: "urn:kincare:problem:" + code, Status: status, Code: code, RequestID: requestID(c)}
+	id := requestID(c)
+	if id == "" {
+		// Fiber answers 413 and 431 before any middleware runs.
+		id = uuid.NewString()
+		c.Set(headerRequestID, id)
+	}
+	p := Problem{Type: "urn:kincare:problem:" + code, Status: status, Code: code, RequestID: id}
 	if fe != nil {
 		params = fe.Params
 		p.Errors = fe.Fields

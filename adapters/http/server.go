@@ -50,21 +50,21 @@ func New(o Options, d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	ips, err := newClientIPs(o.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	onError := errorHandler(d.Log)
 	app := fiber.New(fiber.Config{
-		AppName:                 "kincare",
-		BodyLimit:               o.BodyLimit,
-		ReadTimeout:             o.ReadTimeout,
-		WriteTimeout:            o.WriteTimeout,
-		IdleTimeout:             o.IdleTimeout,
-		ErrorHandler:            onError,
-		DisableStartupMessage:   true,
-		ProxyHeader:             proxyHeader(o.TrustedProxies),
-		EnableTrustedProxyCheck: len(o.TrustedProxies) > 0,
-		TrustedProxies:          o.TrustedProxies,
-		EnableIPValidation:      true,
+		AppName:               "kincare",
+		BodyLimit:             o.BodyLimit,
+		ReadTimeout:           o.ReadTimeout,
+		WriteTimeout:          o.WriteTimeout,
+		IdleTimeout:           o.IdleTimeout,
+		ErrorHandler:          onError,
+		DisableStartupMessage: true,
 	})
-	app.Use(requestIDMiddleware)
+	app.Use(requestIDMiddleware, ips.middleware)
 	app.Use(observe(d.Log, newHTTPMetrics(d.Registry), onError))
 	app.Use(recoverPanics(d.Log))
 	if o.CORSAllowOrigins != "" {
@@ -110,11 +110,4 @@ func bindRoutes(api *contract, d Deps) {
 	api.handle("listDevices", dev.list)
 	api.handle("registerDevice", dev.put)
 	api.handle("removeDevice", dev.delete)
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) == 0 {
-		return ""
-	}
-	return fiber.HeaderXForwardedFor
 }

@@ -12,6 +12,8 @@ type Actor struct {
 	UserID    string
 	SessionID string
 	Roles     identity.Roles
+	// RequestID ties what the actor did to the request, for the audit log.
+	RequestID string
 }
 
 // Require refuses an actor that holds none of the roles.
