@@ -16,7 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kincare/kincare/app/auth"
+	"github.com/kincare/kincare/app/children"
 	"github.com/kincare/kincare/app/devices"
+	"github.com/kincare/kincare/app/elders"
+	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/throttle"
 )
 
@@ -38,6 +42,10 @@ type Deps struct {
 	Spec     []byte
 	Auth     *auth.Service
 	Devices  *devices.Service
+	Families *families.Service
+	Elders   *elders.Service
+	Children *children.Service
+	Privacy  *privacy.Service
 	Tokens   AccessVerifier
 	Limiter  throttle.Limiter
 	Ready    map[string]Pinger
@@ -110,4 +118,46 @@ func bindRoutes(api *contract, d Deps) {
 	api.handle("listDevices", dev.list)
 	api.handle("registerDevice", dev.put)
 	api.handle("removeDevice", dev.delete)
+
+	fam := familyHandlers{svc: d.Families}
+	api.handle("listMyFamilies", fam.mine)
+	api.handle("createFamily", fam.create)
+	api.handle("getFamily", fam.get)
+	api.handle("updateFamily", fam.update)
+	api.handle("leaveFamily", fam.leave)
+	api.handle("changeMemberRole", fam.changeRole)
+	api.handle("removeMember", fam.removeMember)
+	api.handle("listInvites", fam.invites)
+	api.handle("createInvite", fam.invite)
+	api.handle("revokeInvite", fam.revokeInvite)
+	api.handle("listMyInvites", fam.myInvites)
+	api.handle("acceptInvite", fam.accept)
+	api.handle("listConsents", fam.consents)
+	api.handle("grantConsent", fam.grantConsent)
+	api.handle("withdrawConsent", fam.withdrawConsent)
+
+	eld := elderHandlers{svc: d.Elders}
+	api.handle("listElders", eld.list)
+	api.handle("createElder", eld.create)
+	api.handle("getElder", eld.get)
+	api.handle("updateElder", eld.update)
+	api.handle("deleteElder", eld.delete)
+	api.handle("recordAssessment", eld.recordAssessment)
+	api.handle("listAllowances", eld.allowances)
+	api.handle("addAllowance", eld.addAllowance)
+	api.handle("removeAllowance", eld.removeAllowance)
+
+	kid := childHandlers{svc: d.Children}
+	api.handle("listChildren", kid.list)
+	api.handle("createChild", kid.create)
+	api.handle("getChild", kid.get)
+	api.handle("updateChild", kid.update)
+	api.handle("deleteChild", kid.delete)
+	api.handle("addPickupPerson", kid.addPickup)
+	api.handle("removePickupPerson", kid.removePickup)
+
+	priv := privacyHandlers{svc: d.Privacy}
+	api.handle("listAuditLog", priv.auditLog)
+	api.handle("exportMyData", priv.export)
+	api.handle("deleteMe", priv.deleteMe)
 }

@@ -86,6 +86,23 @@ var indexes = map[string][]mongo.IndexModel{
 	devicesColl: {
 		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
 	},
+	familiesColl: {
+		{Keys: bson.D{{Key: "members.userId", Value: 1}}, Options: options.Index().SetName("member")},
+	},
+	invitesColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}}, Options: options.Index().SetName("family")},
+		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetName("phone")},
+	},
+	eldersColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
+	},
+	childrenColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
+	},
+	auditColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
+		{Keys: bson.D{{Key: "actorId", Value: 1}}, Options: options.Index().SetName("actor")},
+	},
 }
 
 // errConflict reports that a versioned write lost to a concurrent one.

@@ -82,3 +82,11 @@ func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Devic
 	}
 	return out, nil
 }
+
+// DeleteByUser forgets every token of a deleted account.
+func (r *Devices) DeleteByUser(ctx context.Context, userID string) error {
+	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+		return fmt.Errorf("mongo: delete devices: %w", err)
+	}
+	return nil
+}

@@ -101,3 +101,21 @@ func (r *Sessions) PurgeExpired(ctx context.Context, cutoff time.Time) (int64, e
 	}
 	return res.DeletedCount, nil
 }
+
+// RevokeAllForUser ends every session of a user, e.g. at account deletion.
+func (r *Sessions) RevokeAllForUser(ctx context.Context, userID string, now time.Time, reason string) error {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}})
+	if err != nil {
+		return fmt.Errorf("mongo: find sessions: %w", err)
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return fmt.Errorf("mongo: read sessions: %w", err)
+	}
+	for _, d := range docs {
+		if err := r.Revoke(ctx, d.ID, now, reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}

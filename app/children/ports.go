@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/kincare/kincare/app/page"
-	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/family"
 )
@@ -24,9 +23,4 @@ type Store interface {
 // Families reads the family a child belongs to.
 type Families interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
-}
-
-// AuditLog records audited accesses.
-type AuditLog interface {
-	Record(ctx context.Context, e audit.Entry) error
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 
 	"github.com/kincare/kincare/app/page"
-	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 )
@@ -25,9 +24,4 @@ type Store interface {
 // Families reads the family an elder belongs to.
 type Families interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
-}
-
-// AuditLog records audited accesses.
-type AuditLog interface {
-	Record(ctx context.Context, e audit.Entry) error
 }

@@ -8,7 +8,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/kincare/kincare/domain/audit"
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
@@ -46,21 +47,20 @@ type Users interface {
 	ByPhone(ctx context.Context, phone identity.Phone) (*identity.User, error)
 }
 
-// AuditLog records and lists audited accesses.
-type AuditLog interface {
-	Record(ctx context.Context, e audit.Entry) error
-}
-
 // ElderRecords is what family use cases need of elders: to check one
 // belongs to the family, and to erase health data or everything.
 type ElderRecords interface {
 	Get(ctx context.Context, id string) (elder.Elder, error)
 	Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
+	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error)
 	DeleteByFamily(ctx context.Context, familyID string) error
 }
 
-// ChildRecords erases a family's children.
+// ChildRecords is what family use cases need of children: to scrub or
+// erase them.
 type ChildRecords interface {
+	Update(ctx context.Context, id string, fn func(*child.Child) error) (child.Child, error)
+	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error)
 	DeleteByFamily(ctx context.Context, familyID string) error
 }
 

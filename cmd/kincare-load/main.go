@@ -129,8 +129,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code := 0
 	for _, r := range results {
 		if r.Non2xx > 0 || r.Errors > 0 {
-			fmt.Fprintf(stderr, "kincare-load: %s: %d non-2xx, %d errors (first: %s)\n", r.URL, r.Non2xx, r.Errors, r.FirstError)
+			fmt.Fprintf(stderr, "kincare-load: %s: %d non-2xx, %d errors\n", r.URL, r.Non2xx, r.Errors)
 			code = 1
+		}
+		if r.FirstError != "" {
+			fmt.Fprintf(stderr, "kincare-load: %s: first error: %s\n", r.URL, r.FirstError)
 		}
 		if r.Capped {
 			fmt.Fprintf(stderr, "kincare-load: %s: stopped by -max-requests before -d elapsed\n", r.URL)

@@ -13,6 +13,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	// Families keep their own IANA zones; embed the zone database so the
+	// distroless image, which has none, can load them.
+	_ "time/tzdata"
 
 	"github.com/kincare/kincare/adapters/config"
 )

@@ -20,8 +20,13 @@ import (
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/adapters/sms"
 	"github.com/kincare/kincare/adapters/token"
+	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/auth"
+	"github.com/kincare/kincare/app/children"
 	"github.com/kincare/kincare/app/devices"
+	"github.com/kincare/kincare/app/elders"
+	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/openapi"
 )
 
@@ -98,6 +103,20 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
 	}, authCfg)
 	deviceSvc := devices.NewService(store.Devices(), time.Now)
+	trail := audittrail.NewRecorder(store.Audit(), time.Now, newID, log)
+	familySvc := families.NewService(families.Deps{
+		Families: store.Families(), Invites: store.Invites(), Users: store.Users(), Elders: store.Elders(),
+		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
+	})
+	elderSvc := elders.NewService(elders.Deps{
+		Elders: store.Elders(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
+	childSvc := children.NewService(children.Deps{
+		Children: store.Children(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
+	privacySvc := privacy.NewService(privacy.Deps{
+		Users: store.Users(), Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc,
+		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
+		Now: time.Now,
+	})
 
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -109,6 +128,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
 	}, httpapi.Deps{
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter,
+		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,

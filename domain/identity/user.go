@@ -113,3 +113,14 @@ func (u *User) GrantRoles(rs ...Role) { u.roles = NewRoles(append(u.roles, rs...
 // ReplaceRoles sets exactly rs. Every user keeps family: it is what lets
 // them order care at all.
 func (u *User) ReplaceRoles(rs Roles) { u.roles = NewRoles(append(rs, RoleFamily)...) }
+
+// Erase anonymises a deleted account: the phone is replaced by a marker
+// unique to the account, the password and roles are dropped. The record
+// itself stays so ids in orders and audit entries still resolve to
+// "a deleted user"; nothing in it identifies the person.
+func (u *User) Erase(now time.Time) {
+	u.phone = Phone("deleted:" + u.id)
+	u.password = ""
+	u.roles = nil
+	u.deletedAt = now.UTC()
+}

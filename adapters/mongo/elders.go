@@ -1,0 +1,376 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/service"
+)
+
+const eldersColl = "elders"
+
+type elderDoc struct {
+	ID         string          `bson:"_id"`
+	FamilyID   string          `bson:"familyId"`
+	Profile    elderProfileDoc `bson:"profile"`
+	Health     healthDoc       `bson:"health"`
+	Allowances []allowanceDoc  `bson:"allowances"`
+	CreatedBy  string          `bson:"createdBy"`
+	CreatedAt  time.Time       `bson:"createdAt"`
+	Version    int64           `bson:"version"`
+}
+
+type elderProfileDoc struct {
+	Name              string                `bson:"name"`
+	Gender            string                `bson:"gender"`
+	BirthDate         string                `bson:"birthDate"` // YYYY-MM-DD
+	Phone             string                `bson:"phone"`
+	Address           addressDoc            `bson:"address"`
+	Living            string                `bson:"living"`
+	MobilityAids      []string              `bson:"mobilityAids"`
+	Diet              dietDoc               `bson:"diet"`
+	EmergencyContacts []emergencyContactDoc `bson:"emergencyContacts"`
+	CaregiverNotes    string                `bson:"caregiverNotes"`
+}
+
+type addressDoc struct {
+	Province   string   `bson:"province"`
+	City       string   `bson:"city"`
+	District   string   `bson:"district"`
+	Street     string   `bson:"street"`
+	Detail     string   `bson:"detail"`
+	RegionCode string   `bson:"regionCode"`
+	Location   pointDoc `bson:"location"`
+}
+
+type pointDoc struct {
+	Lat float64 `bson:"lat"`
+	Lng float64 `bson:"lng"`
+}
+
+type dietDoc struct {
+	Tags      []string `bson:"tags"`
+	Allergies string   `bson:"allergies"`
+}
+
+type emergencyContactDoc struct {
+	Name     string `bson:"name"`
+	Relation string `bson:"relation"`
+	Phone    string `bson:"phone"`
+}
+
+type healthDoc struct {
+	Conditions        []string        `bson:"conditions"`
+	Assessment        *assessmentDoc  `bson:"assessment"` // null when none
+	AssessmentHistory []assessmentDoc `bson:"assessmentHistory"`
+}
+
+type assessmentDoc struct {
+	Level      string `bson:"level"`
+	AssessedOn string `bson:"assessedOn"`
+	AssessedBy string `bson:"assessedBy"`
+}
+
+type allowanceDoc struct {
+	ID           string    `bson:"id"`
+	Issuer       string    `bson:"issuer"`
+	Kind         string    `bson:"kind"`
+	MonthlyFen   int64     `bson:"monthlyFen"`
+	MonthlyHours int       `bson:"monthlyHours"`
+	ServiceTypes []string  `bson:"serviceTypes"`
+	ValidFrom    string    `bson:"validFrom"`
+	ValidTo      string    `bson:"validTo"` // "" when open-ended
+	SetBy        string    `bson:"setBy"`
+	SetAt        time.Time `bson:"setAt"`
+}
+
+func toElderDoc(e elder.Elder, version int64) elderDoc {
+	p := e.Profile
+	contacts := make([]emergencyContactDoc, len(p.EmergencyContacts))
+	for i, c := range p.EmergencyContacts {
+		contacts[i] = emergencyContactDoc{Name: c.Name, Relation: c.Relation, Phone: c.Phone.String()}
+	}
+	var current *assessmentDoc
+	if e.Health.Assessment != nil {
+		a := toAssessmentDoc(*e.Health.Assessment)
+		current = &a
+	}
+	history := make([]assessmentDoc, len(e.Health.AssessmentHistory))
+	for i, a := range e.Health.AssessmentHistory {
+		history[i] = toAssessmentDoc(a)
+	}
+	allowances := make([]allowanceDoc, len(e.Allowances))
+	for i, a := range e.Allowances {
+		allowances[i] = allowanceDoc{ID: a.ID, Issuer: a.Issuer, Kind: string(a.Kind), MonthlyFen: a.MonthlyFen,
+			MonthlyHours: a.MonthlyHours, ServiceTypes: stringList(a.ServiceTypes), ValidFrom: dateString(a.ValidFrom),
+			ValidTo: dateString(a.ValidTo), SetBy: a.SetBy, SetAt: a.SetAt}
+	}
+	return elderDoc{
+		ID:       e.ID,
+		FamilyID: e.FamilyID,
+		Profile: elderProfileDoc{Name: p.Name, Gender: string(p.Gender), BirthDate: dateString(p.BirthDate),
+			Phone: p.Phone.String(), Address: toAddressDoc(p.Address), Living: string(p.Living),
+			MobilityAids: stringList(p.MobilityAids), Diet: dietDoc{Tags: stringList(p.Diet.Tags), Allergies: p.Diet.Allergies},
+			EmergencyContacts: contacts, CaregiverNotes: p.CaregiverNotes},
+		Health:     healthDoc{Conditions: stringList(e.Health.Conditions), Assessment: current, AssessmentHistory: history},
+		Allowances: allowances,
+		CreatedBy:  e.CreatedBy,
+		CreatedAt:  e.CreatedAt,
+		Version:    version,
+	}
+}
+
+func toAssessmentDoc(a elder.Assessment) assessmentDoc {
+	return assessmentDoc{Level: string(a.Level), AssessedOn: dateString(a.AssessedOn), AssessedBy: a.AssessedBy}
+}
+
+func toAddressDoc(a geo.Address) addressDoc {
+	return addressDoc{Province: a.Province, City: a.City, District: a.District, Street: a.Street, Detail: a.Detail,
+		RegionCode: a.RegionCode, Location: pointDoc{Lat: a.Location.Lat, Lng: a.Location.Lng}}
+}
+
+func (d elderDoc) elder() (elder.Elder, error) {
+	var dates dateParser
+	p := d.Profile
+	contacts := make([]elder.EmergencyContact, len(p.EmergencyContacts))
+	for i, c := range p.EmergencyContacts {
+		contacts[i] = elder.EmergencyContact{Name: c.Name, Relation: c.Relation, Phone: identity.Phone(c.Phone)}
+	}
+	var current *elder.Assessment
+	if d.Health.Assessment != nil {
+		a := dates.assessment(*d.Health.Assessment)
+		current = &a
+	}
+	history := make([]elder.Assessment, len(d.Health.AssessmentHistory))
+	for i, a := range d.Health.AssessmentHistory {
+		history[i] = dates.assessment(a)
+	}
+	allowances := make([]elder.Allowance, len(d.Allowances))
+	for i, a := range d.Allowances {
+		allowances[i] = elder.Allowance{ID: a.ID, Issuer: a.Issuer, Kind: elder.AllowanceKind(a.Kind),
+			MonthlyFen: a.MonthlyFen, MonthlyHours: a.MonthlyHours, ServiceTypes: typedList[service.Type](a.ServiceTypes),
+			ValidFrom: dates.parse(a.ValidFrom), ValidTo: dates.parse(a.ValidTo), SetBy: a.SetBy, SetAt: a.SetAt.UTC()}
+	}
+	e := elder.Elder{
+		ID:       d.ID,
+		FamilyID: d.FamilyID,
+		Profile: elder.Profile{Name: p.Name, Gender: elder.Gender(p.Gender), BirthDate: dates.parse(p.BirthDate),
+			Phone: identity.Phone(p.Phone), Address: p.Address.address(), Living: elder.Living(p.Living),
+			MobilityAids:      typedList[elder.MobilityAid](p.MobilityAids),
+			Diet:              elder.Diet{Tags: typedList[elder.DietTag](p.Diet.Tags), Allergies: p.Diet.Allergies},
+			EmergencyContacts: contacts, CaregiverNotes: p.CaregiverNotes},
+		Health: elder.Health{Conditions: typedList[string](d.Health.Conditions), Assessment: current,
+			AssessmentHistory: history},
+		Allowances: allowances,
+		CreatedBy:  d.CreatedBy,
+		CreatedAt:  d.CreatedAt.UTC(),
+	}
+	if dates.err != nil {
+		return elder.Elder{}, fmt.Errorf("mongo: elder %s: %w", d.ID, dates.err)
+	}
+	return e, nil
+}
+
+func (a addressDoc) address() geo.Address {
+	return geo.Address{Province: a.Province, City: a.City, District: a.District, Street: a.Street, Detail: a.Detail,
+		RegionCode: a.RegionCode, Location: geo.Point{Lat: a.Location.Lat, Lng: a.Location.Lng}}
+}
+
+func (p *dateParser) assessment(a assessmentDoc) elder.Assessment {
+	return elder.Assessment{Level: elder.AbilityLevel(a.Level), AssessedOn: p.parse(a.AssessedOn), AssessedBy: a.AssessedBy}
+}
+
+// Elders implements elders.Store, one document per elder.
+type Elders struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+}
+
+func (s *Store) Elders() *Elders { return &Elders{coll: s.db.Collection(eldersColl), guard: s.guard} }
+
+func (r *Elders) Create(ctx context.Context, e elder.Elder) error {
+	if _, err := r.coll.InsertOne(ctx, toElderDoc(e, 1)); err != nil {
+		return fmt.Errorf("mongo: insert elder: %w", err)
+	}
+	return nil
+}
+
+func (r *Elders) Get(ctx context.Context, id string) (elder.Elder, error) {
+	d, err := r.find(ctx, id)
+	if err != nil {
+		return elder.Elder{}, err
+	}
+	return d.elder()
+}
+
+func (r *Elders) find(ctx context.Context, id string) (elderDoc, error) {
+	var d elderDoc
+	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, elder.ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("mongo: find elder: %w", err)
+	}
+	return d, nil
+}
+
+// Update is optimistic like Families.Update. fn may not change the id or
+// the family: an elder never moves.
+func (r *Elders) Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error) {
+	for attempt := range maxUpdateTries {
+		start := time.Now()
+		d, err := r.find(ctx, id)
+		if err != nil {
+			return elder.Elder{}, err
+		}
+		e, err := d.elder()
+		if err != nil {
+			return elder.Elder{}, err
+		}
+		if err := fn(&e); err != nil {
+			return elder.Elder{}, err
+		}
+		if e.ID != d.ID || e.FamilyID != d.FamilyID {
+			return elder.Elder{}, fmt.Errorf("mongo: update elder %s: id or family changed", id)
+		}
+		unlock := r.guard.lock(eldersColl, id)
+		res, err := r.coll.ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
+			toElderDoc(e, d.Version+1))
+		unlock()
+		if err != nil {
+			return elder.Elder{}, fmt.Errorf("mongo: update elder: %w", err)
+		}
+		if res.MatchedCount == 1 {
+			return e, nil
+		}
+		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
+			return elder.Elder{}, fmt.Errorf("mongo: update elder: %w", err)
+		}
+	}
+	return elder.Elder{}, fmt.Errorf("update elder %s: %w", id, errConflict)
+}
+
+// Delete returns elder.ErrNotFound when there was no such elder.
+func (r *Elders) Delete(ctx context.Context, id string) error {
+	defer r.guard.lock(eldersColl, id)()
+	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	if err != nil {
+		return fmt.Errorf("mongo: delete elder: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return elder.ErrNotFound
+	}
+	return nil
+}
+
+// ListByFamily pages through a family's elders in id order.
+func (r *Elders) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error) {
+	docs, more, err := findPage[elderDoc](ctx, r.coll, familyID, p, 1)
+	if err != nil {
+		return nil, false, fmt.Errorf("mongo: list elders: %w", err)
+	}
+	out := make([]elder.Elder, len(docs))
+	for i, d := range docs {
+		if out[i], err = d.elder(); err != nil {
+			return nil, false, err
+		}
+	}
+	return out, more, nil
+}
+
+func (r *Elders) DeleteByFamily(ctx context.Context, familyID string) error {
+	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "familyId", Value: familyID}}); err != nil {
+		return fmt.Errorf("mongo: delete family elders: %w", err)
+	}
+	return nil
+}
+
+// findPage reads one page of a family's documents in _id order, ascending
+// (dir 1, after p.After) or descending (dir -1, before p.After), and
+// reports whether more follow by asking for one document beyond the page.
+// The limit is clamped as page.Parse clamps it.
+func findPage[D any](ctx context.Context, coll *mongo.Collection, familyID string, p page.Request, dir int) ([]D, bool, error) {
+	limit := p.Limit
+	switch {
+	case limit <= 0:
+		limit = page.DefaultLimit
+	case limit > page.MaxLimit:
+		limit = page.MaxLimit
+	}
+	filter := bson.D{{Key: "familyId", Value: familyID}}
+	if p.After != "" {
+		op := "$gt"
+		if dir < 0 {
+			op = "$lt"
+		}
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: op, Value: p.After}}})
+	}
+	cur, err := coll.Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: dir}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return nil, false, err
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, false, err
+	}
+	if len(docs) > limit {
+		return docs[:limit], true, nil
+	}
+	return docs, false, nil
+}
+
+// Civil dates are stored as YYYY-MM-DD strings, "" for none: they sort
+// and compare as dates, and carry no time zone to shift them.
+func dateString(d calendar.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// dateParser keeps the first bad date, so a conversion reads on and fails once.
+type dateParser struct{ err error }
+
+func (p *dateParser) parse(s string) calendar.Date {
+	if s == "" {
+		return calendar.Date{}
+	}
+	d, err := calendar.ParseDate(s)
+	if err != nil && p.err == nil {
+		p.err = fmt.Errorf("stored date %q: %w", s, err)
+	}
+	return d
+}
+
+// stringList stores a list of string-typed values; never null, so arrays
+// are always arrays in the database.
+func stringList[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// typedList reads a stored list back; never nil.
+func typedList[T ~string](in []string) []T {
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = T(v)
+	}
+	return out
+}

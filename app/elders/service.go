@@ -1,0 +1,62 @@
+package elders
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/audittrail"
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+)
+
+// Service gathers the elder use cases.
+type Service struct{ d Deps }
+
+// Deps are the adapters the elder use cases need.
+type Deps struct {
+	Elders   Store
+	Families Families
+	Audit    *audittrail.Recorder
+	Now      func() time.Time
+	NewID    func() string
+}
+
+func NewService(d Deps) *Service { return &Service{d: d} }
+
+// View is an elder with what is computed in the family's zone.
+type View struct {
+	Elder elder.Elder
+	Age   int
+}
+
+func (s *Service) view(e elder.Elder, f *family.Family) View {
+	return View{Elder: e, Age: e.Profile.AgeOn(calendar.Today(s.d.Now(), f.Location()))}
+}
+
+// access loads an elder and its family for a member of that family. An
+// elder of another family is not found, exactly as a missing one.
+func (s *Service) access(ctx context.Context, a actor.Actor, elderID string) (elder.Elder, *family.Family, error) {
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
+		return elder.Elder{}, nil, err
+	}
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if fault.Is(err, family.ErrNotFound) {
+		return elder.Elder{}, nil, elder.ErrNotFound
+	}
+	if err != nil {
+		return elder.Elder{}, nil, err
+	}
+	if f.RequireMember(a.UserID) != nil {
+		return elder.Elder{}, nil, elder.ErrNotFound
+	}
+	return e, f, nil
+}
+
+// ViewIn is the view of e in family f at now, for exports.
+func ViewIn(e elder.Elder, f *family.Family, now time.Time) View {
+	return View{Elder: e, Age: e.Profile.AgeOn(calendar.Today(now, f.Location()))}
+}

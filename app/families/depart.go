@@ -1,0 +1,100 @@
+package families
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/child"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// Depart takes a user whose account is being deleted out of every
+// family: a last owner hands over to the longest-standing member, a last
+// member dissolves the family, and the user's phone is scrubbed from what
+// the family recorded, and invites addressed to it are deleted.
+func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phone) error {
+	fams, err := s.d.Families.ListByMember(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("list families: %w", err)
+	}
+	for _, f := range fams {
+		left, err := s.d.Families.Update(ctx, f.ID(), func(f *family.Family) error {
+			f.HandOver(userID)
+			return f.Leave(userID)
+		})
+		if err != nil {
+			return fmt.Errorf("leave family %s: %w", f.ID(), err)
+		}
+		if left.Empty() {
+			if err := s.dissolve(ctx, f.ID()); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := s.scrub(ctx, f.ID(), phone); err != nil {
+			return err
+		}
+	}
+	return s.d.Invites.DeleteForPhone(ctx, phone)
+}
+
+// scrub removes phone from every elder and child record of a family.
+func (s *Service) scrub(ctx context.Context, familyID string, phone identity.Phone) error {
+	for p := (page.Request{Limit: page.MaxLimit}); ; {
+		es, more, err := s.d.Elders.ListByFamily(ctx, familyID, p)
+		if err != nil {
+			return fmt.Errorf("scrub elders: %w", err)
+		}
+		for _, e := range es {
+			if _, err := s.d.Elders.Update(ctx, e.ID, func(e *elder.Elder) error { scrubElder(e, phone); return nil }); err != nil {
+				return fmt.Errorf("scrub elder: %w", err)
+			}
+		}
+		if !more || len(es) == 0 {
+			break
+		}
+		p.After = es[len(es)-1].ID
+	}
+	for p := (page.Request{Limit: page.MaxLimit}); ; {
+		cs, more, err := s.d.Children.ListByFamily(ctx, familyID, p)
+		if err != nil {
+			return fmt.Errorf("scrub children: %w", err)
+		}
+		for _, c := range cs {
+			if _, err := s.d.Children.Update(ctx, c.ID, func(c *child.Child) error { scrubChild(c, phone); return nil }); err != nil {
+				return fmt.Errorf("scrub child: %w", err)
+			}
+		}
+		if !more || len(cs) == 0 {
+			break
+		}
+		p.After = cs[len(cs)-1].ID
+	}
+	return nil
+}
+
+func scrubElder(e *elder.Elder, phone identity.Phone) {
+	if e.Profile.Phone == phone {
+		e.Profile.Phone = ""
+	}
+	kept := e.Profile.EmergencyContacts[:0]
+	for _, c := range e.Profile.EmergencyContacts {
+		if c.Phone != phone {
+			kept = append(kept, c)
+		}
+	}
+	e.Profile.EmergencyContacts = kept
+}
+
+func scrubChild(c *child.Child, phone identity.Phone) {
+	kept := c.PickupPersons[:0]
+	for _, p := range c.PickupPersons {
+		if p.Phone != phone {
+			kept = append(kept, p)
+		}
+	}
+	c.PickupPersons = kept
+}

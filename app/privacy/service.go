@@ -1,0 +1,183 @@
+package privacy
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/audit"
+	"github.com/kincare/kincare/domain/child"
+	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// Users reads and erases accounts.
+type Users interface {
+	ByID(ctx context.Context, id string) (*identity.User, error)
+	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
+}
+
+// Devices lists and forgets a user's push tokens.
+type Devices interface {
+	ListByUser(ctx context.Context, userID string) ([]device.Device, error)
+	DeleteByUser(ctx context.Context, userID string) error
+}
+
+// Sessions ends every login of a user.
+type Sessions interface {
+	RevokeAllForUser(ctx context.Context, userID string, now time.Time, reason string) error
+}
+
+// Families is what privacy needs of the family use cases.
+type Families interface {
+	Mine(ctx context.Context, a actor.Actor) ([]*family.Family, error)
+	Get(ctx context.Context, a actor.Actor, familyID string) (families.View, error)
+	MyInvites(ctx context.Context, a actor.Actor) ([]families.PendingInvite, error)
+	Depart(ctx context.Context, userID string, phone identity.Phone) error
+}
+
+// Elders and Children page through a family's records.
+type Elders interface {
+	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error)
+}
+
+type Children interface {
+	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error)
+}
+
+// FamilyReader loads a family to check ownership.
+type FamilyReader interface {
+	Get(ctx context.Context, id string) (*family.Family, error)
+}
+
+// Service gathers the privacy use cases.
+type Service struct{ d Deps }
+
+type Deps struct {
+	Users       Users
+	Devices     Devices
+	Sessions    Sessions
+	Families    Families
+	FamilyStore FamilyReader
+	Elders      Elders
+	Children    Children
+	Audit       AuditLog
+	Now         func() time.Time
+}
+
+func NewService(d Deps) *Service { return &Service{d: d} }
+
+// AuditLog pages through a family's audit log, newest first; owners only.
+func (s *Service) AuditLog(ctx context.Context, a actor.Actor, familyID string, p page.Request) ([]audit.Entry, bool, error) {
+	f, err := s.d.FamilyStore.Get(ctx, familyID)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := f.RequireOwner(a.UserID); err != nil {
+		return nil, false, err
+	}
+	return s.d.Audit.ListByFamily(ctx, familyID, p)
+}
+
+// Export is everything kincare holds about a user and their families.
+type Export struct {
+	ExportedAt time.Time
+	User       *identity.User
+	Devices    []device.Device
+	Families   []FamilyExport
+	Invites    []families.PendingInvite
+	Activity   []audit.Entry // what the user did, from the audit log
+}
+
+// FamilyExport is one family with all its records.
+type FamilyExport struct {
+	Family   families.View
+	Elders   []elder.Elder
+	Children []child.Child
+}
+
+// Export gathers the caller's data (个人信息可携带).
+func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
+	u, err := s.d.Users.ByID(ctx, a.UserID)
+	if err != nil {
+		return Export{}, err
+	}
+	out := Export{ExportedAt: s.d.Now().UTC(), User: u}
+	if out.Devices, err = s.d.Devices.ListByUser(ctx, a.UserID); err != nil {
+		return Export{}, err
+	}
+	fams, err := s.d.Families.Mine(ctx, a)
+	if err != nil {
+		return Export{}, err
+	}
+	for _, f := range fams {
+		fe := FamilyExport{}
+		if fe.Family, err = s.d.Families.Get(ctx, a, f.ID()); err != nil {
+			return Export{}, err
+		}
+		if fe.Elders, err = all(ctx, f.ID(), s.d.Elders.ListByFamily, func(e elder.Elder) string { return e.ID }); err != nil {
+			return Export{}, err
+		}
+		if fe.Children, err = all(ctx, f.ID(), s.d.Children.ListByFamily, func(c child.Child) string { return c.ID }); err != nil {
+			return Export{}, err
+		}
+		out.Families = append(out.Families, fe)
+	}
+	if out.Invites, err = s.d.Families.MyInvites(ctx, a); err != nil {
+		return Export{}, err
+	}
+	if out.Activity, err = s.d.Audit.ListByActor(ctx, a.UserID); err != nil {
+		return Export{}, err
+	}
+	return out, nil
+}
+
+func all[T any](ctx context.Context, familyID string, list func(context.Context, string, page.Request) ([]T, bool, error), id func(T) string) ([]T, error) {
+	var out []T
+	p := page.Request{Limit: page.MaxLimit}
+	for {
+		items, more, err := list(ctx, familyID, p)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		out = append(out, items...)
+		if !more || len(items) == 0 {
+			return out, nil
+		}
+		p.After = id(items[len(items)-1])
+	}
+}
+
+// DeleteAccount erases the caller (个人信息删除): they leave every family
+// (handing over ownership, or dissolving a family they were alone in),
+// their phone is scrubbed from family records, their devices and sessions
+// end, and the account keeps only an anonymous id for records providers
+// must keep. Each step is idempotent, so a failed deletion can be retried.
+func (s *Service) DeleteAccount(ctx context.Context, a actor.Actor) error {
+	u, err := s.d.Users.ByID(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	if u.Deleted() {
+		return identity.ErrUserDeleted
+	}
+	now := s.d.Now()
+	if err := s.d.Families.Depart(ctx, u.ID(), u.Phone()); err != nil {
+		return err
+	}
+	if err := s.d.Devices.DeleteByUser(ctx, u.ID()); err != nil {
+		return fmt.Errorf("delete devices: %w", err)
+	}
+	if err := s.d.Sessions.RevokeAllForUser(ctx, u.ID(), now, "account_deleted"); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	if _, err := s.d.Users.Update(ctx, u.ID(), func(u *identity.User) error { u.Erase(now); return nil }); err != nil {
+		return fmt.Errorf("erase user: %w", err)
+	}
+	return nil
+}
