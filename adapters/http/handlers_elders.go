@@ -281,4 +281,3 @@ func (h elderHandlers) removeAllowance(c *fiber.Ctx) error {
 func pageOf(c *fiber.Ctx) (page.Request, error) {
 	return page.Parse(c.Query("cursor"), c.QueryInt("limit", 0))
 }
-
