@@ -1,0 +1,157 @@
+package family_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/consent"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+var now = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+func newFamily(t *testing.T) *family.Family {
+	t.Helper()
+	f, err := family.New("f1", " 王家 ", "", "daughter", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func is(t *testing.T, err error, want *fault.Error) {
+	t.Helper()
+	if !fault.Is(err, want) {
+		t.Fatalf("err = %v, want %s", err, want.Code)
+	}
+}
+
+func TestNewFamilyHasItsCreatorAsOwner(t *testing.T) {
+	f := newFamily(t)
+	if f.Name() != "王家" || f.TimeZone() != family.DefaultTimeZone {
+		t.Fatalf("name %q zone %q", f.Name(), f.TimeZone())
+	}
+	if r, ok := f.RoleOf("daughter"); !ok || r != family.RoleOwner {
+		t.Fatalf("creator role %v %v", r, ok)
+	}
+	_, err := family.New("f2", "", "", "x", now)
+	is(t, err, family.ErrNameInvalid)
+	_, err = family.New("f2", "李家", "Mars/Olympus", "x", now)
+	is(t, err, family.ErrTimeZone)
+}
+
+func TestOutsidersSeeNothingMembersCannotManage(t *testing.T) {
+	f := newFamily(t)
+	_ = f.Join("son", family.RoleMember, now)
+	is(t, f.RequireMember("stranger"), family.ErrNotFound)
+	is(t, f.RequireOwner("stranger"), family.ErrNotFound)
+	is(t, f.RequireOwner("son"), family.ErrOwnerRequired)
+	is(t, f.Rename("son", "新名字"), family.ErrOwnerRequired)
+	is(t, f.Remove("son", "daughter"), family.ErrOwnerRequired)
+	if err := f.RequireOwner("daughter"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAFamilyAlwaysKeepsAnOwner(t *testing.T) {
+	f := newFamily(t)
+	is(t, f.Join("daughter", family.RoleMember, now), family.ErrAlreadyMember)
+	if err := f.Join("son", family.RoleMember, now); err != nil {
+		t.Fatal(err)
+	}
+	is(t, f.Leave("daughter"), family.ErrLastOwner)
+	is(t, f.Remove("daughter", "daughter"), family.ErrLastOwner)
+	is(t, f.ChangeRole("daughter", "daughter", family.RoleMember), family.ErrLastOwner)
+	if err := f.ChangeRole("daughter", "son", family.RoleOwner); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Leave("daughter"); err != nil {
+		t.Fatalf("owner leaving after handing over: %v", err)
+	}
+	if err := f.Leave("son"); err != nil || !f.Empty() {
+		t.Fatalf("last member leaving: %v, empty %v", err, f.Empty())
+	}
+}
+
+func TestHandOverPicksTheLongestStandingMember(t *testing.T) {
+	f := newFamily(t)
+	_ = f.Join("son", family.RoleMember, now.Add(time.Hour))
+	_ = f.Join("grandson", family.RoleMember, now.Add(2*time.Hour))
+	f.HandOver("daughter")
+	if err := f.Leave("daughter"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := f.RoleOf("son"); r != family.RoleOwner {
+		t.Fatalf("son is %s", r)
+	}
+	if r, _ := f.RoleOf("grandson"); r != family.RoleMember {
+		t.Fatalf("grandson is %s", r)
+	}
+}
+
+func TestInvites(t *testing.T) {
+	f := newFamily(t)
+	_ = f.Join("son", family.RoleMember, now)
+	_, err := f.NewInvite("son", "CODE", "", family.RoleMember, now)
+	is(t, err, family.ErrOwnerRequired)
+
+	phone := identity.Phone("+8613900001111")
+	inv, err := f.NewInvite("daughter", "abcd234567", phone, family.RoleMember, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Digest != family.InviteDigest(" ABCD234567") || inv.Code == "" {
+		t.Fatal("digest must ignore case and spaces; phone invites keep their code for the addressee")
+	}
+	is(t, inv.CheckAccept("+8613900002222", now), family.ErrInviteNotFound)
+	if err := inv.CheckAccept(phone, now.Add(family.InviteTTL-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	is(t, inv.CheckAccept(phone, now.Add(family.InviteTTL)), family.ErrInviteExpired)
+	used := inv
+	used.UsedAt = now
+	is(t, used.CheckAccept(phone, now), family.ErrInviteUsed)
+	revoked := inv
+	revoked.RevokedAt = now
+	is(t, revoked.CheckAccept(phone, now), family.ErrInviteRevoked)
+
+	open, _ := f.NewInvite("daughter", "OPEN", "", family.RoleOwner, now)
+	if open.Code != "" {
+		t.Fatal("a code invite must not keep its code")
+	}
+	if err := open.CheckAccept("+8613900003333", now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsentIsRecordedOnceAndWithdrawnByAnyMember(t *testing.T) {
+	f := newFamily(t)
+	_ = f.Join("son", family.RoleMember, now)
+	is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
+	c, err := consent.New("c1", consent.ElderHealth, "mum", "daughter", consent.PolicyVersion, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := f.GrantConsent("daughter", c)
+	c2, _ := consent.New("c2", consent.ElderHealth, "mum", "son", consent.PolicyVersion, now)
+	second, _ := f.GrantConsent("son", c2)
+	if first.ID != "c1" || second.ID != "c1" || len(f.Consents()) != 1 {
+		t.Fatalf("granting twice recorded %d consents", len(f.Consents()))
+	}
+	if err := f.RequireConsent(consent.ElderHealth, "mum"); err != nil {
+		t.Fatal(err)
+	}
+	is(t, f.RequireConsent(consent.ElderHealth, "dad"), consent.ErrRequired)
+	if _, err := f.WithdrawConsent("son", "c1", now); err != nil {
+		t.Fatal(err)
+	}
+	is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
+	_, err = f.WithdrawConsent("son", "c1", now)
+	is(t, err, consent.ErrAlreadyWithdrawn)
+	_, err = consent.New("c3", consent.ChildData, "", "son", "2025-01", now)
+	is(t, err, consent.ErrPolicyOutdated)
+	_, err = consent.New("c3", consent.ElderHealth, "", "son", consent.PolicyVersion, now)
+	is(t, err, consent.ErrScopeInvalid)
+}
