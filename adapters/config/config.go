@@ -57,6 +57,8 @@ type Config struct {
 
 	RateLimitIPPerMinute         int
 	RateLimitUserWritesPerMinute int
+
+	UserCacheTTL time.Duration // 0 disables the in-memory user cache
 }
 
 // Embedded reports whether MongoDB or Redis are started in-process.
@@ -95,6 +97,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 
 		RateLimitIPPerMinute:         r.integer("RATE_LIMIT_IP_PER_MINUTE", 600, 0, 1<<30),
 		RateLimitUserWritesPerMinute: r.integer("RATE_LIMIT_USER_WRITES_PER_MINUTE", 120, 0, 1<<30),
+
+		UserCacheTTL: r.duration("USER_CACHE_TTL", 5*time.Second, 0, time.Minute),
 	}
 	c.MongoMaxPool = uint64(r.integer("MONGODB_MAX_POOL", defaultPool(c), 1, 1000))
 

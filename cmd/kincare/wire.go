@@ -20,6 +20,7 @@ import (
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/adapters/sms"
 	"github.com/kincare/kincare/adapters/token"
+	"github.com/kincare/kincare/adapters/usercache"
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/auth"
 	"github.com/kincare/kincare/app/children"
@@ -95,17 +96,21 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	}
 
 	limiter := redis.NewLimiter(rdb)
+	var users usercacheStore = store.Users()
+	if cfg.UserCacheTTL > 0 {
+		users = usercache.New(store.Users(), 10_000, cfg.UserCacheTTL)
+	}
 	authCfg := auth.DefaultConfig()
 	authCfg.RefreshTTL = cfg.RefreshTTL
 	authCfg.AdminPhones = cfg.AdminPhones
 	authSvc := auth.NewService(auth.Deps{
-		Users: store.Users(), Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
+		Users: users, Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
 		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
 	}, authCfg)
 	deviceSvc := devices.NewService(store.Devices(), time.Now)
 	trail := audittrail.NewRecorder(store.Audit(), time.Now, newID, log)
 	familySvc := families.NewService(families.Deps{
-		Families: store.Families(), Invites: store.Invites(), Users: store.Users(), Elders: store.Elders(),
+		Families: store.Families(), Invites: store.Invites(), Users: users, Elders: store.Elders(),
 		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
 	})
 	elderSvc := elders.NewService(elders.Deps{
@@ -113,7 +118,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	childSvc := children.NewService(children.Deps{
 		Children: store.Children(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
-		Users: store.Users(), Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc,
+		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc,
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
 		Now: time.Now,
 	})
@@ -211,6 +216,9 @@ func smsSender(cfg config.Config, log *slog.Logger) auth.SMS {
 	}
 	return sms.NewLogSender(log)
 }
+
+// usercacheStore is the user store every use case shares, cached or not.
+type usercacheStore = usercache.Store
 
 // newID makes time-ordered ids (UUIDv7), so ids sort by creation and
 // cursor pagination can use them directly.
