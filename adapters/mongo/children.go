@@ -2,12 +2,8 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/child"
@@ -76,112 +72,38 @@ func (d childDoc) child() (child.Child, error) {
 	return c, nil
 }
 
-// Children implements children.Store: a child and their pickup persons
-// are one document.
+// Children implements the child store, one document per child.
 type Children struct {
-	coll  *mongo.Collection
-	guard *writeGuard
+	r familyRecords[child.Child, childDoc]
 }
 
 func (s *Store) Children() *Children {
-	return &Children{coll: s.db.Collection(childrenColl), guard: s.guard}
+	return &Children{r: familyRecords[child.Child, childDoc]{
+		coll: s.db.Collection(childrenColl), guard: s.guard, name: "child", notFound: child.ErrNotFound,
+		toDoc: toChildDoc, fromDoc: childDoc.child,
+		keys:    func(e child.Child) (string, string) { return e.ID, e.FamilyID },
+		docKeys: func(d childDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },
+	}}
 }
 
-func (r *Children) Create(ctx context.Context, c child.Child) error {
-	if _, err := r.coll.InsertOne(ctx, toChildDoc(c, 1)); err != nil {
-		return fmt.Errorf("mongo: insert child: %w", err)
-	}
-	return nil
-}
+func (s *Children) Create(ctx context.Context, e child.Child) error { return s.r.create(ctx, e) }
 
-func (r *Children) Get(ctx context.Context, id string) (child.Child, error) {
-	d, err := r.find(ctx, id)
-	if err != nil {
-		return child.Child{}, err
-	}
-	return d.child()
-}
+// Get returns child.ErrNotFound for an unknown id.
+func (s *Children) Get(ctx context.Context, id string) (child.Child, error) { return s.r.get(ctx, id) }
 
-func (r *Children) find(ctx context.Context, id string) (childDoc, error) {
-	var d childDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, child.ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find child: %w", err)
-	}
-	return d, nil
-}
-
-// Update is optimistic like Families.Update. fn may not change the id or
-// the family.
-func (r *Children) Update(ctx context.Context, id string, fn func(*child.Child) error) (child.Child, error) {
-	for attempt := range maxUpdateTries {
-		start := time.Now()
-		d, err := r.find(ctx, id)
-		if err != nil {
-			return child.Child{}, err
-		}
-		c, err := d.child()
-		if err != nil {
-			return child.Child{}, err
-		}
-		if err := fn(&c); err != nil {
-			return child.Child{}, err
-		}
-		if c.ID != d.ID || c.FamilyID != d.FamilyID {
-			return child.Child{}, fmt.Errorf("mongo: update child %s: id or family changed", id)
-		}
-		unlock := r.guard.lock(childrenColl, id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
-			toChildDoc(c, d.Version+1))
-		unlock()
-		if err != nil {
-			return child.Child{}, fmt.Errorf("mongo: update child: %w", err)
-		}
-		if res.MatchedCount == 1 {
-			return c, nil
-		}
-		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
-			return child.Child{}, fmt.Errorf("mongo: update child: %w", err)
-		}
-	}
-	return child.Child{}, fmt.Errorf("update child %s: %w", id, errConflict)
+// Update may not change the id or the family: a record never moves.
+func (s *Children) Update(ctx context.Context, id string, fn func(*child.Child) error) (child.Child, error) {
+	return s.r.update(ctx, id, fn)
 }
 
 // Delete returns child.ErrNotFound when there was no such child.
-func (r *Children) Delete(ctx context.Context, id string) error {
-	defer r.guard.lock(childrenColl, id)()
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return fmt.Errorf("mongo: delete child: %w", err)
-	}
-	if res.DeletedCount == 0 {
-		return child.ErrNotFound
-	}
-	return nil
+func (s *Children) Delete(ctx context.Context, id string) error { return s.r.delete(ctx, id) }
+
+// ListByFamily pages through a family's records in id order.
+func (s *Children) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error) {
+	return s.r.listByFamily(ctx, familyID, p)
 }
 
-// ListByFamily pages through a family's children in id order.
-func (r *Children) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error) {
-	docs, more, err := findPage[childDoc](ctx, r.coll, familyID, p, 1)
-	if err != nil {
-		return nil, false, fmt.Errorf("mongo: list children: %w", err)
-	}
-	out := make([]child.Child, len(docs))
-	for i, d := range docs {
-		if out[i], err = d.child(); err != nil {
-			return nil, false, err
-		}
-	}
-	return out, more, nil
-}
-
-func (r *Children) DeleteByFamily(ctx context.Context, familyID string) error {
-	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "familyId", Value: familyID}}); err != nil {
-		return fmt.Errorf("mongo: delete family children: %w", err)
-	}
-	return nil
+func (s *Children) DeleteByFamily(ctx context.Context, familyID string) error {
+	return s.r.deleteByFamily(ctx, familyID)
 }

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -191,111 +190,40 @@ func (p *dateParser) assessment(a assessmentDoc) elder.Assessment {
 	return elder.Assessment{Level: elder.AbilityLevel(a.Level), AssessedOn: p.parse(a.AssessedOn), AssessedBy: a.AssessedBy}
 }
 
-// Elders implements elders.Store, one document per elder.
+// Elders implements the elder store, one document per elder.
 type Elders struct {
-	coll  *mongo.Collection
-	guard *writeGuard
+	r familyRecords[elder.Elder, elderDoc]
 }
 
-func (s *Store) Elders() *Elders { return &Elders{coll: s.db.Collection(eldersColl), guard: s.guard} }
-
-func (r *Elders) Create(ctx context.Context, e elder.Elder) error {
-	if _, err := r.coll.InsertOne(ctx, toElderDoc(e, 1)); err != nil {
-		return fmt.Errorf("mongo: insert elder: %w", err)
-	}
-	return nil
+func (s *Store) Elders() *Elders {
+	return &Elders{r: familyRecords[elder.Elder, elderDoc]{
+		coll: s.db.Collection(eldersColl), guard: s.guard, name: "elder", notFound: elder.ErrNotFound,
+		toDoc: toElderDoc, fromDoc: elderDoc.elder,
+		keys:    func(e elder.Elder) (string, string) { return e.ID, e.FamilyID },
+		docKeys: func(d elderDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },
+	}}
 }
 
-func (r *Elders) Get(ctx context.Context, id string) (elder.Elder, error) {
-	d, err := r.find(ctx, id)
-	if err != nil {
-		return elder.Elder{}, err
-	}
-	return d.elder()
-}
+func (s *Elders) Create(ctx context.Context, e elder.Elder) error { return s.r.create(ctx, e) }
 
-func (r *Elders) find(ctx context.Context, id string) (elderDoc, error) {
-	var d elderDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, elder.ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find elder: %w", err)
-	}
-	return d, nil
-}
+// Get returns elder.ErrNotFound for an unknown id.
+func (s *Elders) Get(ctx context.Context, id string) (elder.Elder, error) { return s.r.get(ctx, id) }
 
-// Update is optimistic like Families.Update. fn may not change the id or
-// the family: an elder never moves.
-func (r *Elders) Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error) {
-	for attempt := range maxUpdateTries {
-		start := time.Now()
-		d, err := r.find(ctx, id)
-		if err != nil {
-			return elder.Elder{}, err
-		}
-		e, err := d.elder()
-		if err != nil {
-			return elder.Elder{}, err
-		}
-		if err := fn(&e); err != nil {
-			return elder.Elder{}, err
-		}
-		if e.ID != d.ID || e.FamilyID != d.FamilyID {
-			return elder.Elder{}, fmt.Errorf("mongo: update elder %s: id or family changed", id)
-		}
-		unlock := r.guard.lock(eldersColl, id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
-			toElderDoc(e, d.Version+1))
-		unlock()
-		if err != nil {
-			return elder.Elder{}, fmt.Errorf("mongo: update elder: %w", err)
-		}
-		if res.MatchedCount == 1 {
-			return e, nil
-		}
-		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
-			return elder.Elder{}, fmt.Errorf("mongo: update elder: %w", err)
-		}
-	}
-	return elder.Elder{}, fmt.Errorf("update elder %s: %w", id, errConflict)
+// Update may not change the id or the family: a record never moves.
+func (s *Elders) Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error) {
+	return s.r.update(ctx, id, fn)
 }
 
 // Delete returns elder.ErrNotFound when there was no such elder.
-func (r *Elders) Delete(ctx context.Context, id string) error {
-	defer r.guard.lock(eldersColl, id)()
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	if err != nil {
-		return fmt.Errorf("mongo: delete elder: %w", err)
-	}
-	if res.DeletedCount == 0 {
-		return elder.ErrNotFound
-	}
-	return nil
+func (s *Elders) Delete(ctx context.Context, id string) error { return s.r.delete(ctx, id) }
+
+// ListByFamily pages through a family's records in id order.
+func (s *Elders) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error) {
+	return s.r.listByFamily(ctx, familyID, p)
 }
 
-// ListByFamily pages through a family's elders in id order.
-func (r *Elders) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error) {
-	docs, more, err := findPage[elderDoc](ctx, r.coll, familyID, p, 1)
-	if err != nil {
-		return nil, false, fmt.Errorf("mongo: list elders: %w", err)
-	}
-	out := make([]elder.Elder, len(docs))
-	for i, d := range docs {
-		if out[i], err = d.elder(); err != nil {
-			return nil, false, err
-		}
-	}
-	return out, more, nil
-}
-
-func (r *Elders) DeleteByFamily(ctx context.Context, familyID string) error {
-	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "familyId", Value: familyID}}); err != nil {
-		return fmt.Errorf("mongo: delete family elders: %w", err)
-	}
-	return nil
+func (s *Elders) DeleteByFamily(ctx context.Context, familyID string) error {
+	return s.r.deleteByFamily(ctx, familyID)
 }
 
 // findPage reads one page of a family's documents in _id order, ascending
