@@ -1,0 +1,72 @@
+package http
+
+// bindRoutes binds a handler to every operation of the contract, by
+// operation id; New fails if the spec has an operation left unbound.
+func bindRoutes(api *contract, d Deps) {
+	platform := newPlatformHandlers(d.Ready, d.Spec, d.Registry)
+	api.handle("getHealth", platform.healthz)
+	api.handle("getReadiness", platform.readyz)
+	api.handle("getMetrics", platform.metrics)
+	api.handle("getOpenAPI", platform.openapiYAML)
+	api.handle("getDocs", platform.docs)
+	api.handle("getDocsAsset", platform.docsAsset)
+
+	a := authHandlers{svc: d.Auth}
+	api.handle("requestOTP", a.requestOTP)
+	api.handle("login", a.login)
+	api.handle("refreshTokens", a.refresh)
+	api.handle("logout", a.logout)
+
+	me := meHandlers{svc: d.Auth}
+	api.handle("getMe", me.get)
+	api.handle("updateMe", me.update)
+	api.handle("setPassword", me.setPassword)
+	api.handle("setUserRoles", me.setRoles)
+
+	dev := deviceHandlers{svc: d.Devices}
+	api.handle("listDevices", dev.list)
+	api.handle("registerDevice", dev.put)
+	api.handle("removeDevice", dev.delete)
+
+	fam := familyHandlers{svc: d.Families}
+	api.handle("listMyFamilies", fam.mine)
+	api.handle("createFamily", fam.create)
+	api.handle("getFamily", fam.get)
+	api.handle("updateFamily", fam.update)
+	api.handle("leaveFamily", fam.leave)
+	api.handle("changeMemberRole", fam.changeRole)
+	api.handle("removeMember", fam.removeMember)
+	api.handle("listInvites", fam.invites)
+	api.handle("createInvite", fam.invite)
+	api.handle("revokeInvite", fam.revokeInvite)
+	api.handle("listMyInvites", fam.myInvites)
+	api.handle("acceptInvite", fam.accept)
+	api.handle("listConsents", fam.consents)
+	api.handle("grantConsent", fam.grantConsent)
+	api.handle("withdrawConsent", fam.withdrawConsent)
+
+	eld := elderHandlers{svc: d.Elders}
+	api.handle("listElders", eld.list)
+	api.handle("createElder", eld.create)
+	api.handle("getElder", eld.get)
+	api.handle("updateElder", eld.update)
+	api.handle("deleteElder", eld.delete)
+	api.handle("recordAssessment", eld.recordAssessment)
+	api.handle("listAllowances", eld.allowances)
+	api.handle("addAllowance", eld.addAllowance)
+	api.handle("removeAllowance", eld.removeAllowance)
+
+	kid := childHandlers{svc: d.Children}
+	api.handle("listChildren", kid.list)
+	api.handle("createChild", kid.create)
+	api.handle("getChild", kid.get)
+	api.handle("updateChild", kid.update)
+	api.handle("deleteChild", kid.delete)
+	api.handle("addPickupPerson", kid.addPickup)
+	api.handle("removePickupPerson", kid.removePickup)
+
+	priv := privacyHandlers{svc: d.Privacy}
+	api.handle("listAuditLog", priv.auditLog)
+	api.handle("exportMyData", priv.export)
+	api.handle("deleteMe", priv.deleteMe)
+}
