@@ -68,7 +68,7 @@ func (a Allowance) Validate() (Allowance, error) {
 	if !a.ValidTo.IsZero() && a.ValidTo.Before(a.ValidFrom) {
 		v.add("/validTo", "before_valid_from")
 	}
-	return a, v.err()
+	return a, v.errAs(ErrAllowanceInvalid)
 }
 
 // CoversOn reports whether the allowance pays for t on day.

@@ -192,9 +192,12 @@ func (v *validator) text(field, s string, max int, required bool) string {
 	return s
 }
 
-func (v *validator) err() error {
+func (v *validator) err() error { return v.errAs(ErrInvalid) }
+
+// errAs reports the gathered fields under code e.
+func (v *validator) errAs(e *fault.Error) error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return ErrInvalid.WithFields(v.fields...)
+	return e.WithFields(v.fields...)
 }

@@ -113,7 +113,11 @@ func TestAllowances(t *testing.T) {
 	bad.ValidTo = date("2025-12-31")
 	bad.ServiceTypes = []service.Type{"massage"}
 	bad.MonthlyFen = 0
-	got := fields(func() error { _, err := bad.Validate(); return err }())
+	err := func() error { _, err := bad.Validate(); return err }()
+	if !fault.Is(err, elder.ErrAllowanceInvalid) {
+		t.Fatalf("bad allowance: %v", err)
+	}
+	got := fields(err)
 	if got["/validTo"] != "before_valid_from" || got["/serviceTypes/0"] != "enum" || got["/monthlyFen"] != "required_positive" {
 		t.Fatalf("fields %v", got)
 	}
