@@ -33,9 +33,11 @@ func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 		return nil, fmt.Errorf("embedded mongo: create %s: %w", dir, err)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:  "sqlite",
+		// secure_delete: SQLite otherwise leaves deleted rows readable in
+		// free pages, and an erased account's phone must not survive on disk.
+		SQLiteURL: "file:" + dir + "/?_pragma=secure_delete(1)",
 		// FerretDB logs every connection at info and every unsupported command
 		// (endSessions at each disconnect) as a warning; only its errors matter to us.
 		Logger: slog.New(levelFloor{log.Handler(), slog.LevelError}),

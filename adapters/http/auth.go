@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -25,9 +26,14 @@ var (
 	errTokenExpired = fault.New(fault.Unauthenticated, "token_expired")
 )
 
+// Authenticator vouches for the account behind a verified token.
+type Authenticator interface {
+	Authenticate(ctx context.Context, userID, sessionID string, roles identity.Roles, requestID string) (actor.Actor, error)
+}
+
 // authenticate turns a bearer token into the request's actor. It runs on
 // the operations the spec marks with bearerAuth, and nowhere else.
-func authenticate(v AccessVerifier) fiber.Handler {
+func authenticate(v AccessVerifier, accounts Authenticator) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		raw, ok := bearer(c.Get(fiber.HeaderAuthorization))
 		if !ok {
@@ -44,8 +50,11 @@ func authenticate(v AccessVerifier) fiber.Handler {
 		for i, r := range claims.Roles {
 			roles[i] = identity.Role(r)
 		}
-		c.Locals(localActor, actor.Actor{UserID: claims.Subject, SessionID: claims.SessionID,
-			Roles: identity.NewRoles(roles...), RequestID: requestID(c)})
+		a, err := accounts.Authenticate(c.UserContext(), claims.Subject, claims.SessionID, identity.NewRoles(roles...), requestID(c))
+		if err != nil {
+			return err
+		}
+		c.Locals(localActor, a)
 		return c.Next()
 	}
 }

@@ -85,7 +85,7 @@ func New(o Options, d Deps) (*fiber.App, error) {
 	}
 	app.Use(limitPerIP(d.Log, d.Limiter, o.RateLimitIPPerMinute))
 
-	api := newContract(app, doc, authenticate(d.Tokens), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
+	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
 	bindRoutes(api, d)
 	if missing := api.unbound(); len(missing) > 0 {
 		return nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))

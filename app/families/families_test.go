@@ -14,8 +14,8 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/families"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/test/testenv"
 )

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/consent"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 )
 
