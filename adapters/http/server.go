@@ -48,8 +48,11 @@ type Deps struct {
 	Privacy  *privacy.Service
 	Tokens   AccessVerifier
 	Limiter  throttle.Limiter
-	Ready    map[string]Pinger
-	Registry *prometheus.Registry
+	// IPLimiter runs on every request, so it may trade precision for
+	// speed (see redis.BatchedLimiter); Limiter is exact.
+	IPLimiter throttle.Limiter
+	Ready     map[string]Pinger
+	Registry  *prometheus.Registry
 }
 
 // New builds the Fiber app with every route of the contract bound.
@@ -83,7 +86,7 @@ func New(o Options, d Deps) (*fiber.App, error) {
 			MaxAge:        600,
 		}))
 	}
-	app.Use(limitPerIP(d.Log, d.Limiter, o.RateLimitIPPerMinute))
+	app.Use(limitPerIP(d.Log, d.IPLimiter, o.RateLimitIPPerMinute))
 
 	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
 	bindRoutes(api, d)

@@ -96,6 +96,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	}
 
 	limiter := redis.NewLimiter(rdb)
+	ipLimiter := redis.NewBatchedLimiter(rdb, 100*time.Millisecond, log)
 	var users usercacheStore = store.Users()
 	if cfg.UserCacheTTL > 0 {
 		users = usercache.New(store.Users(), 10_000, cfg.UserCacheTTL)
@@ -132,7 +133,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		CORSAllowOrigins: cfg.CORSAllowOrigins, TrustedProxies: cfg.TrustedProxies,
 		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
 	}, httpapi.Deps{
-		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter,
+		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
@@ -144,7 +145,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		return s, err
 	}
 
-	s.startJobs(store.Sessions())
+	s.startJobs(store.Sessions(), ipLimiter)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -185,13 +186,20 @@ func (s *server) close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// startJobs runs housekeeping that MongoDB's TTL indexes would do, which
+// startJobs runs the background work of a replica: sharing per-IP rate
+// counts, and housekeeping that MongoDB's TTL indexes would do, which
 // FerretDB lacks: expired sessions are purged hourly.
-func (s *server) startJobs(sessions *mongo.Sessions) {
+func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLimiter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopJobs, s.jobsDone = cancel, make(chan struct{})
+	limiterDone := make(chan struct{})
+	go func() {
+		defer close(limiterDone)
+		ipLimiter.Run(ctx)
+	}()
 	go func() {
 		defer close(s.jobsDone)
+		defer func() { <-limiterDone }()
 		tick := time.NewTicker(time.Hour)
 		defer tick.Stop()
 		for {

@@ -1,0 +1,144 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/kincare/kincare/app/throttle"
+)
+
+// BatchedLimiter counts events per key in fixed windows shared by every
+// replica, without a Redis round trip per event. The per-IP limit runs on
+// every request, and a round trip there cost /v1/me about half its
+// throughput (docs/benchmarks.md), so each replica counts locally and
+// every interval adds its counts to Redis in one pipeline, reading back
+// the totals of all replicas.
+//
+// The price is precision: between two flushes a replica decides on the
+// totals it last read plus its own counts, so all replicas together can
+// overshoot a limit by what they admit in one interval. For a limit whose
+// purpose is to stop floods, not to meter, that is the right trade. When
+// Redis cannot be reached each replica still enforces the limit on its
+// own traffic.
+type BatchedLimiter struct {
+	rdb      goredis.Cmdable
+	interval time.Duration
+	now      func() time.Time
+	log      *slog.Logger
+
+	mu     sync.Mutex
+	counts map[string]*windowCount
+}
+
+type windowCount struct {
+	window  int64 // index of the window, in units of the limit's period
+	per     time.Duration
+	limit   int64
+	pending int64 // admitted here, not yet added to Redis
+	total   int64 // last known total of all replicas, plus what we flushed since
+}
+
+// NewBatchedLimiter flushes every interval once Run is called.
+func NewBatchedLimiter(rdb goredis.Cmdable, interval time.Duration, log *slog.Logger) *BatchedLimiter {
+	return &BatchedLimiter{rdb: rdb, interval: interval, now: time.Now, log: log, counts: map[string]*windowCount{}}
+}
+
+// Allow implements throttle.Limiter; it never touches the network.
+func (b *BatchedLimiter) Allow(_ context.Context, key string, l throttle.Limit) (time.Duration, error) {
+	now := b.now()
+	window := now.UnixNano() / int64(l.Per)
+	id := key + "|" + strconv.Itoa(l.Count) + "/" + l.Per.String()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.counts[id]
+	if c == nil || c.window != window {
+		c = &windowCount{window: window, per: l.Per, limit: int64(l.Count)}
+		b.counts[id] = c
+	}
+	if c.total+c.pending >= int64(l.Count) {
+		next := time.Unix(0, (window+1)*int64(l.Per))
+		return max(next.Sub(now), time.Millisecond), nil
+	}
+	c.pending++
+	return 0, nil
+}
+
+// Run flushes until ctx ends, then flushes once more.
+func (b *BatchedLimiter) Run(ctx context.Context) {
+	t := time.NewTicker(b.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			flushCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = b.Flush(flushCtx)
+			cancel()
+			return
+		case <-t.C:
+			if err := b.Flush(ctx); err != nil && ctx.Err() == nil {
+				b.log.Warn("rate-limit counts not shared; limiting locally", "err", err)
+			}
+		}
+	}
+}
+
+type flushItem struct {
+	id     string
+	window int64
+	n      int64
+	cmd    *goredis.IntCmd
+}
+
+// Flush adds local counts to Redis and reads back every replica's totals.
+func (b *BatchedLimiter) Flush(ctx context.Context) error {
+	current := b.now().UnixNano()
+	b.mu.Lock()
+	var batch []*flushItem
+	for id, c := range b.counts {
+		if c.window < current/int64(c.per) {
+			delete(b.counts, id) // a past window: nothing left to decide
+			continue
+		}
+		// Keys with news to share, and keys past half their limit, whose
+		// totals from other replicas may soon refuse them; quiet keys far
+		// from their limit cost nothing.
+		if c.pending > 0 || 2*c.total >= c.limit {
+			batch = append(batch, &flushItem{id: id, window: c.window, n: c.pending})
+			c.total += c.pending
+			c.pending = 0
+		}
+	}
+	periods := make(map[string]time.Duration, len(batch))
+	for _, it := range batch {
+		periods[it.id] = b.counts[it.id].per
+	}
+	b.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	_, err := b.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, it := range batch {
+			key := "ratewin:{" + it.id + "}:" + strconv.FormatInt(it.window, 10)
+			it.cmd = p.IncrBy(ctx, key, it.n)
+			p.PExpire(ctx, key, 2*periods[it.id])
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redis: flush rate-limit counts: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, it := range batch {
+		if c := b.counts[it.id]; c != nil && c.window == it.window {
+			c.total = max(c.total, it.cmd.Val())
+		}
+	}
+	return nil
+}
