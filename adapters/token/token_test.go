@@ -115,3 +115,25 @@ func TestShortKeysAreRefused(t *testing.T) {
 		t.Fatal("5-byte key accepted")
 	}
 }
+
+// A verified token is remembered, but not past its expiry, and a tampered
+// copy of it is never taken for it.
+func TestRememberedTokensStillExpireAndCannotBeTamperedWith(t *testing.T) {
+	i := issuer(t, secret)
+	issued := time.Now()
+	raw, exp, err := i.IssueAccess("u1", "s1", identity.NewRoles(identity.RoleFamily), issued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.ParseAccess(raw); err != nil {
+		t.Fatal(err)
+	}
+	tampered := raw[:len(raw)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(raw, "AA")]
+	if _, err := i.ParseAccess(tampered); !errors.Is(err, token.ErrAccessInvalid) {
+		t.Fatalf("tampered copy of a remembered token: %v", err)
+	}
+	i.SetNow(func() time.Time { return exp.Add(time.Minute) })
+	if _, err := i.ParseAccess(raw); !errors.Is(err, token.ErrAccessInvalid) {
+		t.Fatalf("remembered token past its expiry: %v", err)
+	}
+}
