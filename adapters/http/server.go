@@ -74,6 +74,11 @@ func New(o Options, d Deps) (*fiber.App, error) {
 		IdleTimeout:           o.IdleTimeout,
 		ErrorHandler:          onError,
 		DisableStartupMessage: true,
+		// Fiber's strings (headers, params, queries) point into buffers it
+		// reuses for the next request. Values here reach caches and
+		// background work, so they must be copies: one such string kept as
+		// a cache key once served one user another's identity.
+		Immutable: true,
 	})
 	app.Use(requestIDMiddleware, ips.middleware)
 	app.Use(observe(d.Log, newHTTPMetrics(d.Registry), onError))

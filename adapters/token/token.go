@@ -129,7 +129,10 @@ func (i *Issuer) ParseAccess(raw string) (*Claims, error) {
 	if err != nil {
 		return nil, err
 	}
-	i.verified.Add(raw, *c)
+	// Clone: raw may point into a request buffer that the HTTP server
+	// reuses for the next request (Fiber's zero-copy strings), and a key
+	// that changes under the cache would hand one user another's claims.
+	i.verified.Add(strings.Clone(raw), *c)
 	return c, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -135,5 +136,28 @@ func TestRememberedTokensStillExpireAndCannotBeTamperedWith(t *testing.T) {
 	i.SetNow(func() time.Time { return exp.Add(time.Minute) })
 	if _, err := i.ParseAccess(raw); !errors.Is(err, token.ErrAccessInvalid) {
 		t.Fatalf("remembered token past its expiry: %v", err)
+	}
+}
+
+// HTTP servers hand out strings that borrow a reused request buffer. A
+// token remembered under such a string must not change when the buffer
+// is overwritten by the next request's token.
+func TestRememberedTokensSurviveTheirBufferBeingReused(t *testing.T) {
+	i := issuer(t, secret)
+	now := time.Now()
+	alice, _, _ := i.IssueAccess("alice", "s-alice", identity.NewRoles(identity.RoleFamily), now)
+	bob, _, _ := i.IssueAccess("bob__", "s-bob__", identity.NewRoles(identity.RoleFamily), now)
+	if len(alice) != len(bob) {
+		t.Fatalf("test needs equal lengths: %d, %d", len(alice), len(bob))
+	}
+	buf := []byte(alice)
+	borrowed := unsafe.String(&buf[0], len(buf))
+	if c, err := i.ParseAccess(borrowed); err != nil || c.Subject != "alice" {
+		t.Fatalf("alice: %v %v", c, err)
+	}
+	copy(buf, bob) // the next request reuses the buffer
+	c, err := i.ParseAccess(bob)
+	if err != nil || c.Subject != "bob__" {
+		t.Fatalf("bob's token read as %q (%v): the cache key changed under it", c.Subject, err)
 	}
 }

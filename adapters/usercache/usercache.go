@@ -11,6 +11,7 @@ package usercache
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -47,7 +48,7 @@ func (u *Users) ByID(ctx context.Context, id string) (*identity.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.cache.Add(id, user.Snapshot())
+	u.cache.Add(strings.Clone(id), user.Snapshot()) // callers' strings may be borrowed
 	return user, nil
 }
 
@@ -67,6 +68,6 @@ func (u *Users) Update(ctx context.Context, id string, fn func(*identity.User) e
 		u.cache.Remove(id)
 		return nil, err
 	}
-	u.cache.Add(id, user.Snapshot())
+	u.cache.Add(strings.Clone(id), user.Snapshot())
 	return user, nil
 }
