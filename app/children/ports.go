@@ -18,6 +18,7 @@ type Store interface {
 	Update(ctx context.Context, id string, fn func(*child.Child) error) (child.Child, error)
 	Delete(ctx context.Context, id string) error
 	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error)
+	DeleteByFamily(ctx context.Context, familyID string) error
 }
 
 // Families reads the family a child belongs to.

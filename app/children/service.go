@@ -109,6 +109,9 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, familyID string, in
 		return View{}, fmt.Errorf("create child: %w", err)
 	}
 	s.d.Audit.Record(ctx, a, familyID, audit.Create, "child", c.ID)
+	if err := s.confirmConsent(ctx, familyID); err != nil {
+		return View{}, err
+	}
 	return s.view(c, f), nil
 }
 
@@ -165,6 +168,9 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, childID string, in 
 		return View{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Update, "child", childID)
+	if err := s.confirmConsent(ctx, f.ID()); err != nil {
+		return View{}, err
+	}
 	return s.view(c, f), nil
 }
 
@@ -209,6 +215,9 @@ func (s *Service) AddPickup(ctx context.Context, a actor.Actor, childID string, 
 		return child.PickupPerson{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "pickup_person", p.ID)
+	if err := s.confirmConsent(ctx, f.ID()); err != nil {
+		return child.PickupPerson{}, err
+	}
 	return p, nil
 }
 
@@ -226,6 +235,26 @@ func (s *Service) RemovePickup(ctx context.Context, a actor.Actor, childID, pick
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Delete, "pickup_person", pickupID)
 	return nil
+}
+
+// confirmConsent closes the race with a withdrawal: the consent lives in
+// the family's document and children in their own, so a write checked
+// before a withdrawal may land after its erase. After writing, read the
+// consent again; if it is gone, erase the family's children again and
+// refuse.
+func (s *Service) confirmConsent(ctx context.Context, familyID string) error {
+	f, err := s.d.Families.Get(ctx, familyID)
+	if err != nil {
+		return err
+	}
+	cerr := f.RequireConsent(consent.ChildData, "")
+	if cerr == nil {
+		return nil
+	}
+	if err := s.d.Children.DeleteByFamily(ctx, familyID); err != nil {
+		return fmt.Errorf("erase child data written after consent was withdrawn: %w", err)
+	}
+	return cerr
 }
 
 // ViewIn is the view of c in family f at now, for exports.

@@ -110,8 +110,34 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, elderID string, in 
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Update, "elder", elderID)
 	if in.Conditions != nil {
 		s.d.Audit.Record(ctx, a, f.ID(), audit.Update, "elder_health", elderID)
+		if err := s.confirmHealthConsent(ctx, f.ID(), elderID); err != nil {
+			return View{}, err
+		}
 	}
 	return s.view(e, f), nil
+}
+
+// confirmHealthConsent closes the race with a withdrawal. Consent lives
+// in the family's document and health in the elder's, and no write spans
+// both: a health write checked before the withdrawal may land after its
+// erase. So after writing, read the consent again; if it is gone, erase
+// what was written and refuse.
+func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID string) error {
+	f, err := s.d.Families.Get(ctx, familyID)
+	if err != nil {
+		return err
+	}
+	cerr := f.RequireConsent(consent.ElderHealth, elderID)
+	if cerr == nil {
+		return nil
+	}
+	if _, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
+		e.Health = elder.Health{}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("erase health written after consent was withdrawn: %w", err)
+	}
+	return cerr
 }
 
 // Delete removes an elder; owners only.
@@ -161,5 +187,8 @@ func (s *Service) RecordAssessment(ctx context.Context, a actor.Actor, elderID s
 		return View{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "elder_health", elderID)
+	if err := s.confirmHealthConsent(ctx, f.ID(), elderID); err != nil {
+		return View{}, err
+	}
 	return s.view(e, f), nil
 }

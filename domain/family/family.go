@@ -272,9 +272,10 @@ func (f *Family) ChangeRole(actorID, userID string, role Role) error {
 
 // HandOver makes the longest-standing other member an owner, so a
 // departing last owner (an account being deleted) leaves a family that
-// can still be managed. It does nothing if the family has another owner.
+// can still be managed. It does nothing unless departingID is the last
+// owner.
 func (f *Family) HandOver(departingID string) {
-	if f.owners() > 1 {
+	if role, _ := f.RoleOf(departingID); role != RoleOwner || f.owners() > 1 {
 		return
 	}
 	for i := range f.members {

@@ -155,3 +155,14 @@ func TestConsentIsRecordedOnceAndWithdrawnByAnyMember(t *testing.T) {
 	_, err = consent.New("c3", consent.ElderHealth, "", "son", consent.PolicyVersion, now)
 	is(t, err, consent.ErrScopeInvalid)
 }
+
+// A plain member leaving promotes nobody.
+func TestHandOverOnlyForTheLastOwner(t *testing.T) {
+	f := newFamily(t)
+	_ = f.Join("son", family.RoleMember, now.Add(time.Hour))
+	_ = f.Join("cousin", family.RoleMember, now.Add(2*time.Hour))
+	f.HandOver("cousin")
+	if r, _ := f.RoleOf("son"); r != family.RoleMember {
+		t.Fatalf("son became %s when a member left", r)
+	}
+}
