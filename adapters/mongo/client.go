@@ -78,6 +78,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 var indexes = map[string][]mongo.IndexModel{
 	usersColl: {
 		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true).SetName("phone_unique")},
+		{Keys: bson.D{{Key: "pendingDeletion", Value: 1}}, Options: options.Index().SetName("pending_deletion")},
 	},
 	sessionsColl: {
 		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},

@@ -200,3 +200,24 @@ func conflictBackoff(ctx context.Context, attempt int, took time.Duration) error
 		return nil
 	}
 }
+
+// ListEmpty returns families nobody belongs to any more whose dissolution
+// did not finish, for the job that finishes it.
+func (r *Families) ListEmpty(ctx context.Context, limit int) ([]string, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "members", Value: bson.D{{Key: "$size", Value: 0}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: find empty families: %w", err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read empty families: %w", err)
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return ids, nil
+}

@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/identity"
 )
@@ -22,13 +23,17 @@ type userDoc struct {
 	Locale    string    `bson:"locale"`
 	CreatedAt time.Time `bson:"createdAt"`
 	DeletedAt time.Time `bson:"deletedAt,omitempty"`
-	Version   int64     `bson:"version"`
+	// PendingDeletion marks a deletion begun but not finished, for the
+	// job that finishes it.
+	PendingDeletion bool  `bson:"pendingDeletion,omitempty"`
+	Version         int64 `bson:"version"`
 }
 
 func toUserDoc(u *identity.User, version int64) userDoc {
 	s := u.Snapshot()
 	return userDoc{ID: s.ID, Phone: s.Phone.String(), Roles: s.Roles.Strings(), Password: string(s.Password),
-		Locale: string(s.Locale), CreatedAt: s.CreatedAt, DeletedAt: s.DeletedAt, Version: version}
+		Locale: string(s.Locale), CreatedAt: s.CreatedAt, DeletedAt: s.DeletedAt, Version: version,
+		PendingDeletion: u.Deleted() && !u.Erased()}
 }
 
 func (d userDoc) user() *identity.User {
@@ -116,4 +121,23 @@ func (r *Users) Update(ctx context.Context, id string, fn func(*identity.User) e
 		}
 	}
 	return nil, fmt.Errorf("update user %s: %w", id, errConflict)
+}
+
+// ListPendingDeletion returns accounts whose deletion began but did not
+// finish (a crash, a store that failed mid-way), oldest first.
+func (r *Users) ListPendingDeletion(ctx context.Context, limit int) ([]*identity.User, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "pendingDeletion", Value: true}},
+		options.Find().SetSort(bson.D{{Key: "deletedAt", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: find pending deletions: %w", err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read pending deletions: %w", err)
+	}
+	out := make([]*identity.User, len(docs))
+	for i, d := range docs {
+		out[i] = d.user()
+	}
+	return out, nil
 }

@@ -25,6 +25,7 @@ type Store interface {
 	ByPhone(ctx context.Context, phone identity.Phone) (*identity.User, error)
 	FirstOrCreate(ctx context.Context, u *identity.User) (*identity.User, bool, error)
 	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
+	ListPendingDeletion(ctx context.Context, limit int) ([]*identity.User, error)
 }
 
 // Users is a Store with a read-through cache on ByID.
@@ -70,4 +71,8 @@ func (u *Users) Update(ctx context.Context, id string, fn func(*identity.User) e
 	}
 	u.cache.Add(strings.Clone(id), user.Snapshot())
 	return user, nil
+}
+
+func (u *Users) ListPendingDeletion(ctx context.Context, limit int) ([]*identity.User, error) {
+	return u.next.ListPendingDeletion(ctx, limit)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/audit"
+
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/elder"
@@ -12,15 +15,21 @@ import (
 )
 
 // Depart takes a user whose account is being deleted out of every
-// family: a last owner hands over to the longest-standing member, a last
-// member dissolves the family, and the user's phone is scrubbed from what
-// the family recorded, and invites addressed to it are deleted.
+// family: their phone is scrubbed from what the family recorded while
+// they are still a member (so a retry finds the family again), then a
+// last owner hands over to the longest-standing member, a last member
+// dissolves the family, and invites addressed to the phone are deleted.
+// Every step is idempotent, so a deletion that failed part-way is
+// finished by running it again.
 func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phone) error {
 	fams, err := s.d.Families.ListByMember(ctx, userID)
 	if err != nil {
 		return fmt.Errorf("list families: %w", err)
 	}
 	for _, f := range fams {
+		if err := s.scrub(ctx, f.ID(), phone); err != nil {
+			return err
+		}
 		left, err := s.d.Families.Update(ctx, f.ID(), func(f *family.Family) error {
 			f.HandOver(userID)
 			return f.Leave(userID)
@@ -28,17 +37,29 @@ func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phon
 		if err != nil {
 			return fmt.Errorf("leave family %s: %w", f.ID(), err)
 		}
+		s.d.Audit.Record(ctx, actor.Actor{UserID: userID}, f.ID(), audit.Delete, "family_member", userID)
 		if left.Empty() {
 			if err := s.dissolve(ctx, f.ID()); err != nil {
 				return err
 			}
-			continue
-		}
-		if err := s.scrub(ctx, f.ID(), phone); err != nil {
-			return err
 		}
 	}
 	return s.d.Invites.DeleteForPhone(ctx, phone)
+}
+
+// FinishDissolutions erases families left without members whose
+// dissolution was interrupted. The periodic job runs it.
+func (s *Service) FinishDissolutions(ctx context.Context) (int, error) {
+	ids, err := s.d.Families.ListEmpty(ctx, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := s.dissolve(ctx, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 // scrub removes phone from every elder and child record of a family.

@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
 )
 
 // Leave takes the caller out of a family. The last member leaving ends
@@ -48,7 +49,7 @@ func (s *Service) ChangeMemberRole(ctx context.Context, a actor.Actor, familyID,
 
 // dissolve erases a family nobody belongs to any more: its elders,
 // children, invites and audit log, then the family itself, so a crash
-// part-way leaves a family document to find and finish.
+// part-way leaves an empty family document that FinishDissolutions finds.
 func (s *Service) dissolve(ctx context.Context, familyID string) error {
 	steps := []struct {
 		what string
@@ -61,7 +62,11 @@ func (s *Service) dissolve(ctx context.Context, familyID string) error {
 		{"family", s.d.Families.Delete},
 	}
 	for _, st := range steps {
-		if err := st.do(ctx, familyID); err != nil {
+		err := st.do(ctx, familyID)
+		if fault.Is(err, family.ErrNotFound) {
+			continue // a retry after the family itself went
+		}
+		if err != nil {
 			return fmt.Errorf("dissolve family: erase %s: %w", st.what, err)
 		}
 	}

@@ -23,6 +23,8 @@ type Store interface {
 	Update(ctx context.Context, id string, fn func(*family.Family) error) (*family.Family, error)
 	Delete(ctx context.Context, id string) error
 	ListByMember(ctx context.Context, userID string) ([]*family.Family, error)
+	// ListEmpty returns ids of families without members, at most limit.
+	ListEmpty(ctx context.Context, limit int) ([]string, error)
 }
 
 // Invites keeps invites by the digest of their code.

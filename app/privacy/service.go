@@ -20,6 +20,7 @@ import (
 type Users interface {
 	ByID(ctx context.Context, id string) (*identity.User, error)
 	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
+	ListPendingDeletion(ctx context.Context, limit int) ([]*identity.User, error)
 }
 
 // Devices lists and forgets a user's push tokens.
@@ -39,6 +40,7 @@ type Families interface {
 	Get(ctx context.Context, a actor.Actor, familyID string) (families.View, error)
 	MyInvites(ctx context.Context, a actor.Actor) ([]families.PendingInvite, error)
 	Depart(ctx context.Context, userID string, phone identity.Phone) error
+	FinishDissolutions(ctx context.Context) (int, error)
 }
 
 // Elders and Children page through a family's records.
@@ -153,11 +155,13 @@ func all[T any](ctx context.Context, familyID string, list func(context.Context,
 	}
 }
 
-// DeleteAccount erases the caller (个人信息删除): they leave every family
-// (handing over ownership, or dissolving a family they were alone in),
-// their phone is scrubbed from family records, their devices and sessions
-// end, and the account keeps only an anonymous id for records providers
-// must keep. Each step is idempotent, so a failed deletion can be retried.
+// DeleteAccount erases the caller (个人信息删除). The account is marked
+// deleted first, so it stops logging in and acting at once; then they
+// leave every family (handing over ownership, or dissolving a family
+// they were alone in), their phone is scrubbed from family records,
+// their devices and sessions end, and the account keeps only an
+// anonymous id for records providers must keep. If a step fails, the
+// periodic job finishes the deletion (FinishDeletions).
 func (s *Service) DeleteAccount(ctx context.Context, a actor.Actor) error {
 	u, err := s.d.Users.ByID(ctx, a.UserID)
 	if err != nil {
@@ -166,6 +170,14 @@ func (s *Service) DeleteAccount(ctx context.Context, a actor.Actor) error {
 	if u.Deleted() {
 		return identity.ErrUserDeleted
 	}
+	now := s.d.Now()
+	if u, err = s.d.Users.Update(ctx, u.ID(), func(u *identity.User) error { u.BeginDeletion(now); return nil }); err != nil {
+		return fmt.Errorf("begin deletion: %w", err)
+	}
+	return s.finishDeletion(ctx, u)
+}
+
+func (s *Service) finishDeletion(ctx context.Context, u *identity.User) error {
 	now := s.d.Now()
 	if err := s.d.Families.Depart(ctx, u.ID(), u.Phone()); err != nil {
 		return err
@@ -180,4 +192,22 @@ func (s *Service) DeleteAccount(ctx context.Context, a actor.Actor) error {
 		return fmt.Errorf("erase user: %w", err)
 	}
 	return nil
+}
+
+// FinishDeletions completes account deletions that failed part-way, and
+// dissolutions of families left empty. The periodic job runs it.
+func (s *Service) FinishDeletions(ctx context.Context) (int, error) {
+	pending, err := s.d.Users.ListPendingDeletion(ctx, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, u := range pending {
+		if err := s.finishDeletion(ctx, u); err != nil {
+			return 0, fmt.Errorf("finish deletion of %s: %w", u.ID(), err)
+		}
+	}
+	if _, err := s.d.Families.FinishDissolutions(ctx); err != nil {
+		return 0, err
+	}
+	return len(pending), nil
 }

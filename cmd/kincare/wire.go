@@ -145,7 +145,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		return s, err
 	}
 
-	s.startJobs(store.Sessions(), ipLimiter)
+	s.startJobs(store.Sessions(), ipLimiter, privacySvc)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
@@ -187,9 +187,10 @@ func (s *server) close(ctx context.Context) error {
 }
 
 // startJobs runs the background work of a replica: sharing per-IP rate
-// counts, and housekeeping that MongoDB's TTL indexes would do, which
-// FerretDB lacks: expired sessions are purged hourly.
-func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLimiter) {
+// counts, and hourly housekeeping: purging expired sessions (FerretDB has
+// no TTL indexes) and finishing account deletions and family
+// dissolutions that failed part-way.
+func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLimiter, priv *privacy.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopJobs, s.jobsDone = cancel, make(chan struct{})
 	limiterDone := make(chan struct{})
@@ -208,6 +209,12 @@ func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLim
 				s.log.Warn("purge expired sessions", "err", err)
 			} else if n > 0 {
 				s.log.Info("purged expired sessions", "count", n)
+			}
+			n2, err := priv.FinishDeletions(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("finish account deletions", "err", err)
+			} else if n2 > 0 {
+				s.log.Info("finished interrupted account deletions", "count", n2)
 			}
 			select {
 			case <-ctx.Done():

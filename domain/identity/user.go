@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"strings"
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
@@ -114,13 +115,27 @@ func (u *User) GrantRoles(rs ...Role) { u.roles = NewRoles(append(u.roles, rs...
 // them order care at all.
 func (u *User) ReplaceRoles(rs Roles) { u.roles = NewRoles(append(rs, RoleFamily)...) }
 
+// BeginDeletion marks the account deleted at once, so it can no longer
+// log in or act, while the phone stays until every record that mentions
+// it has been scrubbed; Erase then removes it.
+func (u *User) BeginDeletion(now time.Time) {
+	if u.deletedAt.IsZero() {
+		u.deletedAt = now.UTC()
+	}
+}
+
+// Erased reports whether nothing personal is left in the account.
+func (u *User) Erased() bool { return strings.HasPrefix(string(u.phone), erasedPrefix) }
+
+const erasedPrefix = "deleted:"
+
 // Erase anonymises a deleted account: the phone is replaced by a marker
 // unique to the account, the password and roles are dropped. The record
 // itself stays so ids in orders and audit entries still resolve to
 // "a deleted user"; nothing in it identifies the person.
 func (u *User) Erase(now time.Time) {
-	u.phone = Phone("deleted:" + u.id)
+	u.phone = Phone(erasedPrefix + u.id)
 	u.password = ""
 	u.roles = nil
-	u.deletedAt = now.UTC()
+	u.BeginDeletion(now)
 }
