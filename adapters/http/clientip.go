@@ -54,7 +54,13 @@ func (r clientIPs) resolve(c *fiber.Ctx) string {
 	if !r.isTrusted(remote) {
 		return remote.String()
 	}
-	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	// A proxy may add its own X-Forwarded-For line instead of extending
+	// the client's; read every line, in order, as one list.
+	var lines []string
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		lines = append(lines, string(v))
+	}
+	hops := strings.Split(strings.Join(lines, ","), ",")
 	for i := len(hops) - 1; i >= 0; i-- {
 		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 		if err != nil {

@@ -95,8 +95,10 @@ func (s *Service) loginByCode(ctx context.Context, phone identity.Phone, code st
 func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, password string) (*identity.User, error) {
 	user, err := s.users.ByPhone(ctx, phone)
 	if fault.Is(err, identity.ErrUserNotFound) {
-		// Same answer as a wrong password: a login form must not tell
-		// strangers which phones have accounts.
+		// Same answer, and the same bcrypt work, as a wrong password: a
+		// login form must not tell strangers which phones have accounts,
+		// neither by its words nor by its speed.
+		identity.SpendPasswordCheck(password)
 		return nil, identity.ErrCredentialsWrong
 	}
 	if err != nil {
@@ -104,6 +106,7 @@ func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, pas
 	}
 	if err := user.CheckPassword(password); err != nil {
 		if fault.Is(err, identity.ErrPasswordNotSet) {
+			identity.SpendPasswordCheck(password)
 			return nil, identity.ErrCredentialsWrong
 		}
 		return nil, err

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -42,4 +43,18 @@ func (h PasswordHash) Matches(plain string) bool {
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(h), []byte(plain)) == nil
+}
+
+// decoy is a hash of nothing anyone types, at the cost real hashes use;
+// made on first need, not at start.
+var decoy = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("kincare decoy password"), passwordCost)
+	return h
+})
+
+// SpendPasswordCheck does the work of checking a password against a
+// hash, for logins that have no hash to check, so their answer takes as
+// long as a real wrong password's.
+func SpendPasswordCheck(plain string) {
+	_ = bcrypt.CompareHashAndPassword(decoy(), []byte(plain))
 }
