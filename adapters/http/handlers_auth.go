@@ -26,7 +26,7 @@ func (h authHandlers) requestOTP(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	sent, err := h.svc.RequestOTP(c.UserContext(), req.Phone, localeOf(c))
+	sent, err := h.svc.RequestOTP(c.UserContext(), req.Phone, localeOf(c), clientIP(c))
 	if err != nil {
 		return err
 	}

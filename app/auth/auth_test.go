@@ -62,7 +62,7 @@ func newService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox) {
 func login(t *testing.T, svc *auth.Service, box *inbox, phone string) auth.TokenPair {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN); err != nil {
+	if _, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN, "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	pair, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Code: box.last(t, phone)})
@@ -231,5 +231,26 @@ func TestLoginAttemptsPerPhoneAreLimited(t *testing.T) {
 	}
 	if !limited {
 		t.Fatal("11 password guesses within a minute were not rate limited")
+	}
+}
+
+// One client asking for codes to many phones is stopped: SMS pumping.
+func TestOneClientCannotTextManyPhones(t *testing.T) {
+	cfg := auth.DefaultConfig()
+	svc, _ := newService(t, cfg)
+	ip := "203.0.113." + testenv.Phone()[8:] // a fresh client for shared Redis
+	limited := false
+	for range cfg.OTPPerIPLimits[0].Count + 1 {
+		_, err := svc.RequestOTP(context.Background(), testenv.Phone(), identity.LocaleZhCN, ip)
+		if fault.Is(err, fault.ErrRateLimited) {
+			limited = true
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !limited {
+		t.Fatalf("%d codes to different phones from one address were all sent", cfg.OTPPerIPLimits[0].Count+1)
 	}
 }

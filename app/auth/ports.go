@@ -64,17 +64,21 @@ type Config struct {
 	RefreshTTL time.Duration
 	// AdminPhones are granted platform_admin when they log in, so a new
 	// deployment has someone to grant every other role.
-	AdminPhones   []identity.Phone
-	OTPSendLimits []throttle.Limit
-	LoginLimits   []throttle.Limit
+	AdminPhones    []identity.Phone
+	OTPSendLimits  []throttle.Limit
+	OTPPerIPLimits []throttle.Limit
+	LoginLimits    []throttle.Limit
 }
 
 // DefaultConfig is kincare's policy: one code per minute and five per hour
-// per phone, ten login attempts per phone per quarter hour.
+// per phone; thirty codes per hour per client address (generous, because
+// mobile carriers put many subscribers behind one address); ten login
+// attempts per phone per quarter hour.
 func DefaultConfig() Config {
 	return Config{
-		RefreshTTL:    identity.RefreshTokenTTL,
-		OTPSendLimits: []throttle.Limit{{Count: 1, Per: time.Minute}, {Count: 5, Per: time.Hour}},
-		LoginLimits:   []throttle.Limit{{Count: 10, Per: 15 * time.Minute}},
+		RefreshTTL:     identity.RefreshTokenTTL,
+		OTPSendLimits:  []throttle.Limit{{Count: 1, Per: time.Minute}, {Count: 5, Per: time.Hour}},
+		OTPPerIPLimits: []throttle.Limit{{Count: 30, Per: time.Hour}},
+		LoginLimits:    []throttle.Limit{{Count: 10, Per: 15 * time.Minute}},
 	}
 }

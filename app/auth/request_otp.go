@@ -22,9 +22,16 @@ var ErrSMSUnavailable = fault.New(fault.Unavailable, "sms_unavailable")
 
 // RequestOTP texts a fresh login code to phone, replacing any earlier one.
 // It answers the same whether or not the phone has an account.
-func (s *Service) RequestOTP(ctx context.Context, rawPhone string, locale identity.Locale) (OTPSent, error) {
+//
+// Texts cost money and can be abused to pump SMS to premium numbers, so
+// besides the per-phone limits one client address may ask for only so
+// many codes, whatever the phones.
+func (s *Service) RequestOTP(ctx context.Context, rawPhone string, locale identity.Locale, clientIP string) (OTPSent, error) {
 	phone, err := identity.ParsePhone(rawPhone)
 	if err != nil {
+		return OTPSent{}, err
+	}
+	if err := throttle.Check(ctx, s.limiter, "otp-ip:"+clientIP, s.cfg.OTPPerIPLimits...); err != nil {
 		return OTPSent{}, err
 	}
 	if err := throttle.Check(ctx, s.limiter, "otp:"+phone.String(), s.cfg.OTPSendLimits...); err != nil {
