@@ -5,6 +5,7 @@ package audittrail
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -39,4 +40,16 @@ func (r *Recorder) Record(ctx context.Context, a actor.Actor, familyID string, a
 		r.logger.ErrorContext(ctx, "audit entry lost", "family_id", familyID, "action", string(action),
 			"resource", resource, "resource_id", resourceID, "request_id", a.RequestID, "err", err)
 	}
+}
+
+// RecordRead writes the entry for a read of sensitive data before the data
+// is returned; if it cannot be written, the read fails: an unaudited read
+// of a child's record is worse than no read.
+func (r *Recorder) RecordRead(ctx context.Context, a actor.Actor, familyID, resource, resourceID string) error {
+	e := audit.Entry{ID: r.newID(), FamilyID: familyID, ActorID: a.UserID, Action: audit.Read, Resource: resource,
+		ResourceID: resourceID, RequestID: a.RequestID, At: r.now().UTC()}
+	if err := r.log.Record(ctx, e); err != nil {
+		return fmt.Errorf("audit read of %s %s: %w", resource, resourceID, err)
+	}
+	return nil
 }

@@ -10,11 +10,12 @@ import (
 )
 
 // Authenticate turns the claims of a verified access token into the
-// request's actor. An access token outlives nothing but its 15 minutes,
-// yet an account deleted within them must stop acting at once: the
-// account is looked up (from the user cache, on the hot path) and a
-// deleted one is refused.
-func (s *Service) Authenticate(ctx context.Context, userID, sessionID string, roles identity.Roles, requestID string) (actor.Actor, error) {
+// request's actor. The account is looked up (from the user cache, on the
+// hot path) so that what changed since the token was issued counts at
+// once: a deleted account is refused, and roles are the account's
+// current ones, not the token's, so a demoted admin loses the power
+// within seconds rather than at the token's expiry.
+func (s *Service) Authenticate(ctx context.Context, userID, sessionID string, _ identity.Roles, requestID string) (actor.Actor, error) {
 	u, err := s.users.ByID(ctx, userID)
 	if fault.Is(err, identity.ErrUserNotFound) {
 		return actor.Actor{}, fault.ErrUnauthenticated
@@ -25,5 +26,5 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string, ro
 	if err := u.CanLogIn(); err != nil {
 		return actor.Actor{}, err
 	}
-	return actor.Actor{UserID: userID, SessionID: sessionID, Roles: roles, RequestID: requestID}, nil
+	return actor.Actor{UserID: userID, SessionID: sessionID, Roles: u.Roles(), RequestID: requestID}, nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // SetRoles replaces another user's roles. Only a platform admin may; the
-// new roles reach the user's tokens at their next refresh.
+// change counts from the user's next request (see Authenticate).
 func (s *Service) SetRoles(ctx context.Context, a actor.Actor, userID string, names []string) (*identity.User, error) {
 	if err := a.Require(identity.RolePlatformAdmin); err != nil {
 		return nil, err

@@ -121,7 +121,9 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, childID string) (View,
 	if err != nil {
 		return View{}, err
 	}
-	s.d.Audit.Record(ctx, a, f.ID(), audit.Read, "child", c.ID)
+	if err := s.d.Audit.RecordRead(ctx, a, f.ID(), "child", c.ID); err != nil {
+		return View{}, err
+	}
 	return s.view(c, f), nil
 }
 
@@ -142,7 +144,9 @@ func (s *Service) List(ctx context.Context, a actor.Actor, familyID string, p pa
 	for i, c := range cs {
 		out[i] = s.view(c, f)
 	}
-	s.d.Audit.Record(ctx, a, familyID, audit.Read, "child_list", familyID)
+	if err := s.d.Audit.RecordRead(ctx, a, familyID, "child_list", familyID); err != nil {
+		return nil, false, err
+	}
 	return out, more, nil
 }
 

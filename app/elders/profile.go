@@ -50,7 +50,9 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, elderID string) (View,
 	if err != nil {
 		return View{}, err
 	}
-	s.d.Audit.Record(ctx, a, f.ID(), audit.Read, "elder", e.ID)
+	if err := s.d.Audit.RecordRead(ctx, a, f.ID(), "elder", e.ID); err != nil {
+		return View{}, err
+	}
 	return s.view(e, f), nil
 }
 
@@ -71,7 +73,9 @@ func (s *Service) List(ctx context.Context, a actor.Actor, familyID string, p pa
 	for i, e := range es {
 		out[i] = s.view(e, f)
 	}
-	s.d.Audit.Record(ctx, a, familyID, audit.Read, "elder_list", familyID)
+	if err := s.d.Audit.RecordRead(ctx, a, familyID, "elder_list", familyID); err != nil {
+		return nil, false, err
+	}
 	return out, more, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
 )
@@ -63,5 +64,6 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, familyID string, cm
 	if err != nil {
 		return View{}, err
 	}
+	s.d.Audit.Record(ctx, a, familyID, audit.Update, "family", familyID)
 	return s.view(ctx, a, f)
 }

@@ -54,6 +54,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, familyID string, cm
 	if err := s.d.Invites.Create(ctx, inv); err != nil {
 		return IssuedInvite{}, fmt.Errorf("store invite: %w", err)
 	}
+	s.d.Audit.Record(ctx, a, familyID, audit.Create, "invite", inv.Digest)
 	return IssuedInvite{Invite: inv, Code: code}, nil
 }
 
@@ -99,6 +100,7 @@ func (s *Service) RevokeInvite(ctx context.Context, a actor.Actor, familyID, inv
 	if !ok {
 		return family.ErrInviteNotFound
 	}
+	s.d.Audit.Record(ctx, a, familyID, audit.Delete, "invite", inviteID)
 	return nil
 }
 

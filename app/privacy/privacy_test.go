@@ -35,7 +35,7 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 	priv := privacy.NewService(privacy.Deps{
 		Users: store.Users(), Devices: store.Devices(), Sessions: store.Sessions(), Families: fams,
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
-		Now: time.Now,
+		Trail: trail, Now: time.Now,
 	})
 	phone, _ := identity.ParsePhone(testenv.Phone())
 	u, _ := identity.NewUser(newID(), phone, time.Now())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/audit"
@@ -69,6 +70,7 @@ type Deps struct {
 	Elders      Elders
 	Children    Children
 	Audit       AuditLog
+	Trail       *audittrail.Recorder
 	Now         func() time.Time
 }
 
@@ -118,6 +120,9 @@ func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
 		return Export{}, err
 	}
 	for _, f := range fams {
+		if err := s.d.Trail.RecordRead(ctx, a, f.ID(), "family_export", f.ID()); err != nil {
+			return Export{}, err
+		}
 		fe := FamilyExport{}
 		if fe.Family, err = s.d.Families.Get(ctx, a, f.ID()); err != nil {
 			return Export{}, err

@@ -121,7 +121,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	privacySvc := privacy.NewService(privacy.Deps{
 		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc,
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
-		Now: time.Now,
+		Trail: trail, Now: time.Now,
 	})
 
 	registry := prometheus.NewRegistry()
