@@ -165,7 +165,7 @@ func validate(route *routers.Route) fiber.Handler {
 
 var (
 	errMalformedJSON    = fault.New(fault.Invalid, "malformed_json")
-	errUnsupportedMedia = fault.New(fault.Invalid, "unsupported_media_type")
+	errUnsupportedMedia = fault.New(fault.UnsupportedMedia, "unsupported_media_type")
 	errInvalidParameter = fault.New(fault.Invalid, "invalid_parameter")
 )
 

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"embed"
+	"log/slog"
 	"sort"
 	"time"
 
@@ -26,14 +27,15 @@ type PingFunc func(ctx context.Context) error
 func (f PingFunc) Ping(ctx context.Context) error { return f(ctx) }
 
 type platformHandlers struct {
+	log     *slog.Logger
 	ready   map[string]Pinger
 	spec    []byte
 	metrics fiber.Handler
 }
 
-func newPlatformHandlers(ready map[string]Pinger, spec []byte, gatherer prometheus.Gatherer) platformHandlers {
+func newPlatformHandlers(log *slog.Logger, ready map[string]Pinger, spec []byte, gatherer prometheus.Gatherer) platformHandlers {
 	prom := promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})
-	return platformHandlers{ready: ready, spec: spec, metrics: adapt(fasthttpadaptor.NewFastHTTPHandler(prom))}
+	return platformHandlers{log: log, ready: ready, spec: spec, metrics: adapt(fasthttpadaptor.NewFastHTTPHandler(prom))}
 }
 
 func adapt(h fasthttp.RequestHandler) fiber.Handler {
@@ -68,6 +70,7 @@ func (h platformHandlers) readyz(c *fiber.Ctx) error {
 	var failed []fault.FieldError
 	for _, n := range names {
 		if err := h.ready[n].Ping(ctx); err != nil {
+			h.log.WarnContext(ctx, "not ready", "store", n, "err", err)
 			out.Checks[n] = "unreachable"
 			failed = append(failed, fault.FieldError{Field: n, Code: "unreachable"})
 			continue

@@ -29,15 +29,16 @@ type Problem struct {
 }
 
 var kindStatus = map[fault.Kind]int{
-	fault.Internal:        fiber.StatusInternalServerError,
-	fault.Invalid:         fiber.StatusBadRequest,
-	fault.Unauthenticated: fiber.StatusUnauthorized,
-	fault.Forbidden:       fiber.StatusForbidden,
-	fault.NotFound:        fiber.StatusNotFound,
-	fault.Conflict:        fiber.StatusConflict,
-	fault.Unprocessable:   fiber.StatusUnprocessableEntity,
-	fault.RateLimited:     fiber.StatusTooManyRequests,
-	fault.Unavailable:     fiber.StatusServiceUnavailable,
+	fault.Internal:         fiber.StatusInternalServerError,
+	fault.Invalid:          fiber.StatusBadRequest,
+	fault.Unauthenticated:  fiber.StatusUnauthorized,
+	fault.Forbidden:        fiber.StatusForbidden,
+	fault.NotFound:         fiber.StatusNotFound,
+	fault.Conflict:         fiber.StatusConflict,
+	fault.Unprocessable:    fiber.StatusUnprocessableEntity,
+	fault.RateLimited:      fiber.StatusTooManyRequests,
+	fault.Unavailable:      fiber.StatusServiceUnavailable,
+	fault.UnsupportedMedia: fiber.StatusUnsupportedMediaType,
 }
 
 // fiberCodes names the errors Fiber itself raises before our handlers run.

@@ -3,7 +3,7 @@ package http
 // bindRoutes binds a handler to every operation of the contract, by
 // operation id; New fails if the spec has an operation left unbound.
 func bindRoutes(api *contract, d Deps) {
-	platform := newPlatformHandlers(d.Ready, d.Spec, d.Registry)
+	platform := newPlatformHandlers(d.Log, d.Ready, d.Spec, d.Registry)
 	api.handle("getHealth", platform.healthz)
 	api.handle("getReadiness", platform.readyz)
 	api.handle("getMetrics", platform.metrics)

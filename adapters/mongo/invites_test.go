@@ -23,7 +23,7 @@ func TestInvites(t *testing.T) {
 	now := time.Now()
 
 	invite := func(code, familyID string, phone identity.Phone, createdAt time.Time) family.Invite {
-		inv := family.Invite{Digest: family.InviteDigest(code), FamilyID: familyID, Phone: phone,
+		inv := family.Invite{Digest: testInviteKey.Digest(code), FamilyID: familyID, Phone: phone,
 			Role: family.RoleMember, CreatedBy: "u-owner", CreatedAt: createdAt.UTC(),
 			ExpiresAt: createdAt.UTC().Add(family.InviteTTL)}
 		if phone != "" {
@@ -80,13 +80,13 @@ func TestInvites(t *testing.T) {
 	})
 
 	t.Run("unknown invites are not found", func(t *testing.T) {
-		if _, err := invs.Get(ctx, family.InviteDigest("NOPE")); !fault.Is(err, family.ErrInviteNotFound) {
+		if _, err := invs.Get(ctx, testInviteKey.Digest("NOPE")); !fault.Is(err, family.ErrInviteNotFound) {
 			t.Fatalf("get: %v", err)
 		}
-		if ok, err := invs.MarkUsed(ctx, family.InviteDigest("NOPE"), "u", now); ok || err != nil {
+		if ok, err := invs.MarkUsed(ctx, testInviteKey.Digest("NOPE"), "u", now); ok || err != nil {
 			t.Fatalf("mark used: %v %v", ok, err)
 		}
-		if ok, err := invs.Revoke(ctx, "f-1", family.InviteDigest("NOPE"), now); ok || err != nil {
+		if ok, err := invs.Revoke(ctx, "f-1", testInviteKey.Digest("NOPE"), now); ok || err != nil {
 			t.Fatalf("revoke: %v %v", ok, err)
 		}
 	})
@@ -230,8 +230,10 @@ func TestInvites(t *testing.T) {
 				t.Fatalf("family invite %s left: %v", d, err)
 			}
 		}
-		if _, err := invs.Get(ctx, family.InviteDigest("REVOKE01")); err != nil {
+		if _, err := invs.Get(ctx, testInviteKey.Digest("REVOKE01")); err != nil {
 			t.Fatalf("another family's invite deleted: %v", err)
 		}
 	})
 }
+
+var testInviteKey = family.InviteKey("mongo test invite key, 32 bytes")

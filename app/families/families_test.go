@@ -36,6 +36,7 @@ func setup(t *testing.T) world {
 	svc := families.NewService(families.Deps{
 		Families: store.Families(), Invites: store.Invites(), Users: store.Users(), Elders: store.Elders(),
 		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
+		InviteKey: family.InviteKey("test invite key, 32 bytes long!!"),
 	})
 	return world{svc: svc, users: store.Users()}
 }

@@ -30,8 +30,12 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, familyID string, cm
 	if err != nil {
 		return IssuedInvite{}, err
 	}
-	f, err := s.member(ctx, a, familyID)
+	f, err := s.d.Families.Get(ctx, familyID)
 	if err != nil {
+		return IssuedInvite{}, err
+	}
+	// Owners only, before anything about the invitee is revealed.
+	if err := f.RequireOwner(a.UserID); err != nil {
 		return IssuedInvite{}, err
 	}
 	var phone identity.Phone
@@ -47,7 +51,7 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, familyID string, cm
 	if err != nil {
 		return IssuedInvite{}, err
 	}
-	inv, err := f.NewInvite(a.UserID, code, phone, role, s.d.Now())
+	inv, err := f.NewInvite(s.d.InviteKey, a.UserID, code, phone, role, s.d.Now())
 	if err != nil {
 		return IssuedInvite{}, err
 	}
@@ -138,7 +142,7 @@ func (s *Service) MyInvites(ctx context.Context, a actor.Actor) ([]PendingInvite
 // first (one atomic write, so of two people racing with one code exactly
 // one gets in); if joining then fails, it is given back.
 func (s *Service) Accept(ctx context.Context, a actor.Actor, code string) (View, error) {
-	digest := family.InviteDigest(code)
+	digest := s.d.InviteKey.Digest(code)
 	inv, err := s.d.Invites.Get(ctx, digest)
 	if err != nil {
 		return View{}, err

@@ -27,6 +27,8 @@ type Deps struct {
 	AuditDel AuditEraser
 	Now      func() time.Time
 	NewID    func() string
+	// InviteKey keys the digests invites are stored under.
+	InviteKey family.InviteKey
 }
 
 func NewService(d Deps) *Service { return &Service{d: d} }

@@ -31,6 +31,7 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 	fams := families.NewService(families.Deps{
 		Families: store.Families(), Invites: store.Invites(), Users: store.Users(), Elders: store.Elders(),
 		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
+		InviteKey: family.InviteKey("test invite key, 32 bytes long!!"),
 	})
 	priv := privacy.NewService(privacy.Deps{
 		Users: store.Users(), Devices: store.Devices(), Sessions: store.Sessions(), Families: fams,

@@ -47,7 +47,13 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer) int {
 		log.Error("start failed", "err", err)
 		return 1
 	}
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case err := <-srv.served:
+		// The listener died under us: stop rather than run deaf.
+		log.Error("http server stopped", "err", err)
+		srv.served <- err // shutdown waits for it
+	}
 	log.Info("shutting down", "deadline", cfg.ShutdownTimeout.String())
 	if err := srv.shutdown(cfg.ShutdownTimeout); err != nil {
 		log.Error("unclean shutdown", "err", err)

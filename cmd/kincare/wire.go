@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +30,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/privacy"
+	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/openapi"
 )
 
@@ -113,6 +116,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	familySvc := families.NewService(families.Deps{
 		Families: store.Families(), Invites: store.Invites(), Users: users, Elders: store.Elders(),
 		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
+		InviteKey: family.InviteKey(deriveKey(key, "kincare invite v1")),
 	})
 	elderSvc := elders.NewService(elders.Deps{
 		Elders: store.Elders(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
@@ -171,7 +175,11 @@ func (s *server) shutdown(deadline time.Duration) error {
 			errs = append(errs, fmt.Errorf("http: %w", err))
 		}
 	}
-	return errors.Join(append(errs, s.close(ctx))...)
+	// The stores get a budget of their own: a drain that used the whole
+	// deadline must not cut short the embedded database closing its files.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelClose()
+	return errors.Join(append(errs, s.close(closeCtx))...)
 }
 
 func (s *server) close(ctx context.Context) error {
@@ -230,6 +238,14 @@ func smsSender(cfg config.Config, log *slog.Logger) auth.SMS {
 		return sms.NewWebhookSender(cfg.SMSWebhookURL, cfg.SMSWebhookToken)
 	}
 	return sms.NewLogSender(log)
+}
+
+// deriveKey gives each use of the one configured secret its own key, so
+// no key serves two purposes.
+func deriveKey(secret []byte, label string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(label))
+	return m.Sum(nil)
 }
 
 // usercacheStore is the user store every use case shares, cached or not.

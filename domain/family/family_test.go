@@ -10,7 +10,10 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 )
 
-var now = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+var (
+	now = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	key = family.InviteKey("test invite key, 32 bytes long!!")
+)
 
 func newFamily(t *testing.T) *family.Family {
 	t.Helper()
@@ -94,15 +97,15 @@ func TestHandOverPicksTheLongestStandingMember(t *testing.T) {
 func TestInvites(t *testing.T) {
 	f := newFamily(t)
 	_ = f.Join("son", family.RoleMember, now)
-	_, err := f.NewInvite("son", "CODE", "", family.RoleMember, now)
+	_, err := f.NewInvite(key, "son", "CODE", "", family.RoleMember, now)
 	is(t, err, family.ErrOwnerRequired)
 
 	phone := identity.Phone("+8613900001111")
-	inv, err := f.NewInvite("daughter", "abcd234567", phone, family.RoleMember, now)
+	inv, err := f.NewInvite(key, "daughter", "abcd234567", phone, family.RoleMember, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Digest != family.InviteDigest(" ABCD234567") || inv.Code == "" {
+	if inv.Digest != key.Digest(" ABCD234567") || inv.Code == "" {
 		t.Fatal("digest must ignore case and spaces; phone invites keep their code for the addressee")
 	}
 	is(t, inv.CheckAccept("+8613900002222", now), family.ErrInviteNotFound)
@@ -117,7 +120,7 @@ func TestInvites(t *testing.T) {
 	revoked.RevokedAt = now
 	is(t, revoked.CheckAccept(phone, now), family.ErrInviteRevoked)
 
-	open, _ := f.NewInvite("daughter", "OPEN", "", family.RoleOwner, now)
+	open, _ := f.NewInvite(key, "daughter", "OPEN", "", family.RoleOwner, now)
 	if open.Code != "" {
 		t.Fatal("a code invite must not keep its code")
 	}

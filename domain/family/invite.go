@@ -1,6 +1,7 @@
 package family
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -24,8 +25,11 @@ var (
 // its code; an invite addressed to a phone can only be accepted by the
 // user with that phone.
 type Invite struct {
-	Digest    string
-	Code      string // kept only for phone invites, to show their addressee
+	Digest string
+	// Code is kept only for phone invites, to show their addressee: only
+	// the user with that phone can accept one, so the code alone is of no
+	// use to anyone who reads it from the store.
+	Code      string
 	FamilyID  string
 	Phone     identity.Phone // empty for a code invite anyone may use
 	Role      Role
@@ -37,22 +41,27 @@ type Invite struct {
 	RevokedAt time.Time
 }
 
-// InviteDigest is how invites are stored and looked up: a leaked store
-// reveals no usable codes.
-func InviteDigest(code string) string {
-	sum := sha256.Sum256([]byte(strings.ToUpper(strings.TrimSpace(code))))
-	return hex.EncodeToString(sum[:])
+// InviteKey keys invite digests. Invites are stored and looked up by an
+// HMAC of their code under this server-held key, so a leaked store alone
+// cannot be searched for codes, even short ones.
+type InviteKey []byte
+
+// Digest is the stored form of code; case and spaces do not matter.
+func (k InviteKey) Digest(code string) string {
+	m := hmac.New(sha256.New, k)
+	m.Write([]byte(strings.ToUpper(strings.TrimSpace(code))))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // NewInvite is issued by an owner of f.
-func (f *Family) NewInvite(actorID, code string, phone identity.Phone, role Role, now time.Time) (Invite, error) {
+func (f *Family) NewInvite(key InviteKey, actorID, code string, phone identity.Phone, role Role, now time.Time) (Invite, error) {
 	if err := f.RequireOwner(actorID); err != nil {
 		return Invite{}, err
 	}
 	if len(f.members) >= MaxMembers {
 		return Invite{}, ErrFull
 	}
-	inv := Invite{Digest: InviteDigest(code), FamilyID: f.id, Phone: phone, Role: role, CreatedBy: actorID,
+	inv := Invite{Digest: key.Digest(code), FamilyID: f.id, Phone: phone, Role: role, CreatedBy: actorID,
 		CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(InviteTTL)}
 	if phone != "" {
 		inv.Code = code

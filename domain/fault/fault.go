@@ -25,6 +25,8 @@ const (
 	Unprocessable
 	RateLimited
 	Unavailable
+	// UnsupportedMedia is a body in a format the operation does not take.
+	UnsupportedMedia
 )
 
 // Error is a failure with a stable code. Code is what clients switch on;
