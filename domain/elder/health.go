@@ -73,3 +73,13 @@ func ValidateConditions(conditions []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Valid reports whether l is one of the assessed levels.
+func (l AbilityLevel) Valid() bool {
+	for _, a := range abilityLevels {
+		if a == l {
+			return true
+		}
+	}
+	return false
+}

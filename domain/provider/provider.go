@@ -1,0 +1,274 @@
+// Package provider is an organisation that delivers care: its licences,
+// where it serves, whether the platform has verified it, and its credit
+// standing with the regulator (诚信档案). Pure domain code.
+package provider
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// Kind is a line of business; a provider may have several.
+type Kind string
+
+const (
+	HomeCare             Kind = "home_care"             // 居家养老服务
+	Canteen              Kind = "canteen"               // 老年食堂 / 幸福食堂
+	DayCareCentre        Kind = "day_care_centre"       // 日间照料中心
+	ChildcareInstitution Kind = "childcare_institution" // 托育机构
+	HomeChildcarePoint   Kind = "home_childcare_point"  // 家庭托育点
+	ClassOrganizer       Kind = "class_organizer"       // 父母课堂
+)
+
+var kinds = []Kind{HomeCare, Canteen, DayCareCentre, ChildcareInstitution, HomeChildcarePoint, ClassOrganizer}
+
+// Verification is where the platform's check of a provider stands.
+type Verification string
+
+const (
+	Pending   Verification = "pending"
+	Verified  Verification = "verified"
+	Rejected  Verification = "rejected"
+	Suspended Verification = "suspended"
+)
+
+// Credit is the regulator's standing of a provider (信用红黑名单).
+type Credit string
+
+const (
+	CreditNormal Credit = "normal"
+	RedListed    Credit = "red_listed"
+	BlackListed  Credit = "black_listed"
+)
+
+// MaxServiceRadiusKM bounds a radius service area: beyond it "nearby"
+// stops meaning anything for home care.
+const MaxServiceRadiusKM = 50
+
+var (
+	ErrNotFound       = fault.New(fault.NotFound, "provider_not_found")
+	ErrInvalid        = fault.New(fault.Unprocessable, "provider_invalid")
+	ErrAdminRequired  = fault.New(fault.Forbidden, "provider_admin_required")
+	ErrTransition     = fault.New(fault.Conflict, "provider_status_conflict")
+	ErrReasonRequired = fault.New(fault.Unprocessable, "reason_required")
+	ErrCreditInvalid  = fault.New(fault.Unprocessable, "credit_status_invalid")
+	regionCode        = regexp.MustCompile(`^[1-9][0-9]{5}$`)
+	hhmm              = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+// Licence is a licence or filing number (备案号) for one kind of business.
+type Licence struct {
+	Kind   Kind
+	Number string
+}
+
+// Area is where a provider serves: within a radius of its address, or in
+// a list of administrative regions. Exactly one is set.
+type Area struct {
+	RadiusKM    float64
+	RegionCodes []string
+}
+
+// Hours are one opening period on a weekday (1 Monday … 7 Sunday), in
+// the provider's time zone.
+type Hours struct {
+	Weekday     int
+	Open, Close string // "08:00"
+}
+
+// Profile is what a provider says about itself.
+type Profile struct {
+	LegalName    string
+	Licences     []Licence
+	Address      geo.Address
+	Area         Area
+	TimeZone     string
+	ContactPhone identity.Phone
+	Hours        []Hours
+}
+
+// Provider is one document.
+type Provider struct {
+	ID        string
+	Profile   Profile
+	Admins    []string // users who manage it
+	Status    Verification
+	Reason    string // why rejected or suspended
+	Credit    Credit
+	CreditWhy string
+	CreditAt  time.Time
+	Stats     Stats
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Stats are public counters kept by orders and complaints.
+type Stats struct {
+	RatingSum      int64
+	RatingCount    int64
+	ComplaintCount int64
+}
+
+// RatingAverage is the mean rating, 0 when nobody has rated yet.
+func (s Stats) RatingAverage() float64 {
+	if s.RatingCount == 0 {
+		return 0
+	}
+	return float64(s.RatingSum) / float64(s.RatingCount)
+}
+
+// New registers a provider; the registering user is its first admin and
+// it waits for the platform's verification.
+func New(id, creatorID string, p Profile, now time.Time) (*Provider, error) {
+	p, err := p.Validate()
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{ID: id, Profile: p, Admins: []string{creatorID}, Status: Pending, Credit: CreditNormal,
+		CreatedBy: creatorID, CreatedAt: now.UTC()}, nil
+}
+
+// Validate checks a profile and reports every bad field.
+func (p Profile) Validate() (Profile, error) {
+	var fields []fault.FieldError
+	bad := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
+	p.LegalName = strings.TrimSpace(p.LegalName)
+	if n := utf8.RuneCountInString(p.LegalName); n == 0 || n > 200 {
+		bad("/legalName", "length")
+	}
+	if len(p.Licences) == 0 {
+		bad("/licences", "required")
+	}
+	seen := map[Kind]bool{}
+	for i, l := range p.Licences {
+		at := "/licences/" + strconv.Itoa(i)
+		if !slices.Contains(kinds, l.Kind) {
+			bad(at+"/kind", "enum")
+		} else if seen[l.Kind] {
+			bad(at+"/kind", "duplicate")
+		}
+		seen[l.Kind] = true
+		if n := len(strings.TrimSpace(l.Number)); n == 0 || n > 64 {
+			bad(at+"/number", "length")
+		}
+	}
+	if a, err := geo.NewAddress("/address", p.Address); err != nil {
+		fe, _ := fault.As(err)
+		fields = append(fields, fe.Fields...)
+	} else {
+		p.Address = a
+	}
+	switch {
+	case p.Area.RadiusKM > 0 && len(p.Area.RegionCodes) > 0, p.Area.RadiusKM == 0 && len(p.Area.RegionCodes) == 0:
+		bad("/serviceArea", "one_of_required")
+	case p.Area.RadiusKM < 0 || p.Area.RadiusKM > MaxServiceRadiusKM:
+		bad("/serviceArea/radiusKm", "range")
+	}
+	for i, rc := range p.Area.RegionCodes {
+		if !regionCode.MatchString(rc) {
+			bad("/serviceArea/regionCodes/"+strconv.Itoa(i), "pattern")
+		}
+	}
+	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" || p.TimeZone == "Local" {
+		bad("/timeZone", "time_zone_invalid")
+	}
+	if p.ContactPhone == "" {
+		bad("/contactPhone", "required")
+	}
+	for i, h := range p.Hours {
+		at := "/openingHours/" + strconv.Itoa(i)
+		if h.Weekday < 1 || h.Weekday > 7 {
+			bad(at+"/weekday", "range")
+		}
+		if !hhmm.MatchString(h.Open) || !hhmm.MatchString(h.Close) || h.Close <= h.Open {
+			bad(at, "period_invalid")
+		}
+	}
+	if len(fields) > 0 {
+		return p, ErrInvalid.WithFields(fields...)
+	}
+	return p, nil
+}
+
+// Visible reports whether families may find and order from it: verified
+// by the platform and not black-listed by the regulator.
+func (p *Provider) Visible() bool { return p.Status == Verified && p.Credit != BlackListed }
+
+// IsAdmin reports whether userID manages the provider.
+func (p *Provider) IsAdmin(userID string) bool { return slices.Contains(p.Admins, userID) }
+
+// RequireAdmin lets the provider's admins through.
+func (p *Provider) RequireAdmin(userID string) error {
+	if !p.IsAdmin(userID) {
+		return ErrAdminRequired
+	}
+	return nil
+}
+
+// Covers reports whether the provider serves a place at distance metres
+// from its address, in region code region.
+func (p *Provider) Covers(distanceMetres float64, region string) bool {
+	if p.Profile.Area.RadiusKM > 0 {
+		return distanceMetres <= p.Profile.Area.RadiusKM*1000
+	}
+	return region != "" && slices.Contains(p.Profile.Area.RegionCodes, region)
+}
+
+// Verify admits a pending or rejected provider, or reinstates a
+// suspended one.
+func (p *Provider) Verify() error {
+	if p.Status == Verified {
+		return ErrTransition.With(map[string]any{"status": string(p.Status)})
+	}
+	p.Status, p.Reason = Verified, ""
+	return nil
+}
+
+// Reject refuses a pending provider, with the reason it is shown.
+func (p *Provider) Reject(reason string) error {
+	if p.Status != Pending {
+		return ErrTransition.With(map[string]any{"status": string(p.Status)})
+	}
+	return p.withReason(Rejected, reason)
+}
+
+// Suspend hides a verified provider until it is verified again.
+func (p *Provider) Suspend(reason string) error {
+	if p.Status != Verified {
+		return ErrTransition.With(map[string]any{"status": string(p.Status)})
+	}
+	return p.withReason(Suspended, reason)
+}
+
+func (p *Provider) withReason(s Verification, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "length"})
+	}
+	p.Status, p.Reason = s, reason
+	return nil
+}
+
+// SetCredit records the regulator's standing; anything but normal needs a
+// reason, which is published.
+func (p *Provider) SetCredit(c Credit, reason string, now time.Time) error {
+	switch c {
+	case CreditNormal, RedListed, BlackListed:
+	default:
+		return ErrCreditInvalid.WithFields(fault.FieldError{Field: "/status", Code: "enum"})
+	}
+	reason = strings.TrimSpace(reason)
+	if c != CreditNormal && (reason == "" || utf8.RuneCountInString(reason) > 500) {
+		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "length"})
+	}
+	p.Credit, p.CreditWhy, p.CreditAt = c, reason, now.UTC()
+	return nil
+}
