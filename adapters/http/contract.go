@@ -71,11 +71,14 @@ func (c *contract) handle(operationID string, h fiber.Handler) {
 	}
 	c.bound[operationID] = true
 	chain := []fiber.Handler{markRoute(route.Path)}
-	if c.secured(route.Operation) {
+	switch c.security(route.Operation) {
+	case authRequired:
 		chain = append(chain, c.auth)
 		if route.Method != http.MethodGet {
 			chain = append(chain, c.writeLimit)
 		}
+	case authOptional:
+		chain = append(chain, optional(c.auth))
 	}
 	if needsValidation(route.Operation) {
 		chain = append(chain, validate(route))
@@ -100,17 +103,49 @@ func (c *contract) unbound() []string {
 	return out
 }
 
-func (c *contract) secured(op *openapi3.Operation) bool {
+type authMode int
+
+const (
+	authNone authMode = iota
+	authOptional
+	authRequired
+)
+
+// security reads the operation's requirements: bearerAuth alone means
+// required; bearerAuth beside an empty requirement ({}) means a caller
+// may identify themselves (a provider's admin sees more of its page).
+func (c *contract) security(op *openapi3.Operation) authMode {
 	reqs := c.doc.Security
 	if op.Security != nil {
 		reqs = *op.Security
 	}
+	bearer, anonymous := false, len(reqs) == 0
 	for _, r := range reqs {
 		if _, ok := r["bearerAuth"]; ok {
-			return true
+			bearer = true
+		}
+		if len(r) == 0 {
+			anonymous = true
 		}
 	}
-	return false
+	switch {
+	case bearer && anonymous:
+		return authOptional
+	case bearer:
+		return authRequired
+	}
+	return authNone
+}
+
+// optional authenticates only requests that carry credentials; bad
+// credentials are still refused rather than silently ignored.
+func optional(auth fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Get(fiber.HeaderAuthorization) == "" {
+			return c.Next()
+		}
+		return auth(c)
+	}
 }
 
 func needsValidation(op *openapi3.Operation) bool {

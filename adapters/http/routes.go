@@ -65,6 +65,18 @@ func bindRoutes(api *contract, d Deps) {
 	api.handle("addPickupPerson", kid.addPickup)
 	api.handle("removePickupPerson", kid.removePickup)
 
+	prov := providerHandlers{svc: d.Providers, catalog: d.Catalog, search: d.Search}
+	api.handle("searchProviders", prov.searchProviders)
+	api.handle("registerProvider", prov.register)
+	api.handle("listMyProviders", prov.mine)
+	api.handle("getProvider", prov.get)
+	api.handle("decideProvider", prov.decide)
+	api.handle("setProviderCredit", prov.setCredit)
+	api.handle("listServiceItems", prov.menu)
+	api.handle("addServiceItem", prov.addItem)
+	api.handle("updateServiceItem", prov.updateItem)
+	api.handle("searchServices", prov.searchServices)
+
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)
 	api.handle("exportMyData", priv.export)

@@ -104,6 +104,10 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
 		{Keys: bson.D{{Key: "actorId", Value: 1}}, Options: options.Index().SetName("actor")},
 	},
+	providersColl: {
+		{Keys: bson.D{{Key: "admins", Value: 1}}, Options: options.Index().SetName("admin")},
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "credit", Value: 1}}, Options: options.Index().SetName("status_credit")},
+	},
 }
 
 // errConflict reports that a versioned write lost to a concurrent one.

@@ -25,11 +25,14 @@ import (
 	"github.com/kincare/kincare/adapters/usercache"
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/auth"
+	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/children"
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/privacy"
+	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/openapi"
 )
@@ -128,6 +131,16 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		Trail: trail, Now: time.Now,
 	})
 
+	providerSvc := providers.NewService(providers.Deps{
+		Providers: store.Providers(), Index: redis.NewGeoIndex(rdb, "{geo:providers}"), Users: users,
+		Now: time.Now, NewID: newID, Log: log,
+	})
+	catalogSvc := appcatalog.NewService(store.Providers(), time.Now, newID)
+	searchSvc := search.NewService(redis.NewGeoIndex(rdb, "{geo:providers}"), store.Providers(), providerSvc)
+	if err := providerSvc.EnsureIndex(ctx); err != nil {
+		return s, fmt.Errorf("location index: %w", err)
+	}
+
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
@@ -139,6 +152,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	}, httpapi.Deps{
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
+		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc,
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,

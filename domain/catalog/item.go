@@ -86,21 +86,21 @@ type Item struct {
 func CheckPrice(p Price) error {
 	var fields []fault.FieldError
 	if p.MarketFen <= 0 || p.MarketFen > MaxPriceFen {
-		fields = append(fields, fault.FieldError{Field: "/marketPriceFen", Code: "range"})
+		fields = append(fields, fault.FieldError{Field: "/price/marketFen", Code: "range"})
 	}
 	if p.InclusiveFen <= 0 || p.InclusiveFen > MaxPriceFen {
-		fields = append(fields, fault.FieldError{Field: "/inclusivePriceFen", Code: "range"})
+		fields = append(fields, fault.FieldError{Field: "/price/inclusiveFen", Code: "range"})
 	}
 	if len(fields) > 0 {
 		return ErrInvalid.WithFields(fields...)
 	}
 	if p.InclusiveFen > p.MarketFen {
 		return ErrInclusiveTooHigh.With(map[string]any{"cap": 100}).
-			WithFields(fault.FieldError{Field: "/inclusivePriceFen", Code: "above_market"})
+			WithFields(fault.FieldError{Field: "/price/inclusiveFen", Code: "above_market"})
 	}
 	if p.InclusiveFen*100 > p.MarketFen*InclusiveCapPercent && strings.TrimSpace(p.AgreementRef) == "" {
 		return ErrInclusiveTooHigh.With(map[string]any{"cap": InclusiveCapPercent}).
-			WithFields(fault.FieldError{Field: "/inclusivePriceFen", Code: "above_cap_without_agreement"})
+			WithFields(fault.FieldError{Field: "/price/inclusiveFen", Code: "above_cap_without_agreement"})
 	}
 	return nil
 }

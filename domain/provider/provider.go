@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
@@ -106,8 +107,38 @@ type Provider struct {
 	CreditWhy string
 	CreditAt  time.Time
 	Stats     Stats
+	// Items is the provider's menu. It lives in the provider's document:
+	// a menu is small, is always shown with its provider, and search reads
+	// both at once (the embedded store answers only lookups by id from an
+	// index; any other query scans the collection).
+	Items     []catalog.Item
 	CreatedBy string
 	CreatedAt time.Time
+}
+
+// MaxItems bounds a menu, and with it the provider's document.
+const MaxItems = 200
+
+var ErrMenuFull = fault.New(fault.Conflict, "menu_full")
+
+// AddItem puts a validated item on the menu.
+func (p *Provider) AddItem(it catalog.Item) error {
+	if len(p.Items) >= MaxItems {
+		return ErrMenuFull.With(map[string]any{"max": MaxItems})
+	}
+	it.ProviderID = p.ID
+	p.Items = append(p.Items, it)
+	return nil
+}
+
+// Item finds an item on the menu.
+func (p *Provider) Item(id string) (*catalog.Item, error) {
+	for i := range p.Items {
+		if p.Items[i].ID == id {
+			return &p.Items[i], nil
+		}
+	}
+	return nil, catalog.ErrNotFound
 }
 
 // Stats are public counters kept by orders and complaints.

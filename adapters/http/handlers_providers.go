@@ -1,0 +1,386 @@
+package http
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kincare/kincare/app/actor"
+	appcatalog "github.com/kincare/kincare/app/catalog"
+	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/app/search"
+	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/service"
+)
+
+type providerHandlers struct {
+	svc     *providers.Service
+	catalog *appcatalog.Service
+	search  *search.Service
+}
+
+type licenceJSON struct {
+	Kind   string `json:"kind"`
+	Number string `json:"number"`
+}
+
+type areaJSON struct {
+	RadiusKm    float64  `json:"radiusKm,omitempty"`
+	RegionCodes []string `json:"regionCodes,omitempty"`
+}
+
+type hoursJSON struct {
+	Weekday int    `json:"weekday"`
+	Open    string `json:"open"`
+	Close   string `json:"close"`
+}
+
+type providerRequest struct {
+	LegalName    string        `json:"legalName"`
+	Licences     []licenceJSON `json:"licences"`
+	Address      addressJSON   `json:"address"`
+	ServiceArea  areaJSON      `json:"serviceArea"`
+	TimeZone     string        `json:"timeZone"`
+	ContactPhone string        `json:"contactPhone"`
+	OpeningHours []hoursJSON   `json:"openingHours"`
+}
+
+func (r providerRequest) profile() (provider.Profile, error) {
+	phone, err := identity.ParsePhone(r.ContactPhone)
+	if err != nil {
+		return provider.Profile{}, provider.ErrInvalid.WithFields(fault.FieldError{Field: "/contactPhone", Code: "phone_invalid"})
+	}
+	p := provider.Profile{LegalName: r.LegalName, TimeZone: r.TimeZone, ContactPhone: phone,
+		Address: geo.Address{Province: r.Address.Province, City: r.Address.City, District: r.Address.District,
+			Street: r.Address.Street, Detail: r.Address.Detail, RegionCode: r.Address.RegionCode,
+			Location: geo.Point{Lat: r.Address.Lat, Lng: r.Address.Lng}},
+		Area: provider.Area{RadiusKM: r.ServiceArea.RadiusKm, RegionCodes: r.ServiceArea.RegionCodes}}
+	if p.TimeZone == "" {
+		p.TimeZone = "Asia/Shanghai"
+	}
+	for _, l := range r.Licences {
+		p.Licences = append(p.Licences, provider.Licence{Kind: provider.Kind(l.Kind), Number: l.Number})
+	}
+	for _, h := range r.OpeningHours {
+		p.Hours = append(p.Hours, provider.Hours{Weekday: h.Weekday, Open: h.Open, Close: h.Close})
+	}
+	return p, nil
+}
+
+type priceJSON struct {
+	Version      int        `json:"version"`
+	MarketFen    int64      `json:"marketFen"`
+	InclusiveFen int64      `json:"inclusiveFen"`
+	AgreementRef string     `json:"agreementRef,omitempty"`
+	From         *time.Time `json:"from,omitempty"`
+}
+
+type namesJSON struct {
+	ZhCN string `json:"zhCN"`
+	En   string `json:"en"`
+}
+
+type eligibilityJSON struct {
+	Levels []string `json:"levels"`
+	MinAge int      `json:"minAge"`
+}
+
+type itemJSON struct {
+	ID               string          `json:"id"`
+	ProviderID       string          `json:"providerId"`
+	Type             string          `json:"type"`
+	Names            namesJSON       `json:"names"`
+	Unit             string          `json:"unit"`
+	DurationMinutes  int             `json:"durationMinutes"`
+	CaregiversNeeded int             `json:"caregiversNeeded"`
+	Eligibility      eligibilityJSON `json:"eligibility"`
+	UsesCapacity     bool            `json:"usesCapacity"`
+	Price            priceJSON       `json:"price"`
+	Active           bool            `json:"active"`
+}
+
+func toItem(it catalog.Item) itemJSON {
+	from := it.Price.From.UTC()
+	out := itemJSON{ID: it.ID, ProviderID: it.ProviderID, Type: string(it.Type), Names: namesJSON{ZhCN: it.Names.ZhCN, En: it.Names.En},
+		Unit: string(it.Unit), DurationMinutes: it.DurationMinutes, CaregiversNeeded: it.CaregiversNeeded,
+		Eligibility:  eligibilityJSON{Levels: make([]string, len(it.Eligibility.Levels)), MinAge: it.Eligibility.MinAge},
+		UsesCapacity: it.UsesCapacity, Active: it.Active,
+		Price: priceJSON{Version: it.Price.Version, MarketFen: it.Price.MarketFen, InclusiveFen: it.Price.InclusiveFen,
+			AgreementRef: it.Price.AgreementRef, From: &from}}
+	for i, l := range it.Eligibility.Levels {
+		out.Eligibility.Levels[i] = string(l)
+	}
+	return out
+}
+
+type providerJSON struct {
+	ID             string        `json:"id"`
+	LegalName      string        `json:"legalName"`
+	Licences       []licenceJSON `json:"licences"`
+	Address        addressJSON   `json:"address"`
+	ServiceArea    areaJSON      `json:"serviceArea"`
+	TimeZone       string        `json:"timeZone"`
+	ContactPhone   string        `json:"contactPhone"`
+	OpeningHours   []hoursJSON   `json:"openingHours"`
+	Status         string        `json:"status"`
+	StatusReason   string        `json:"statusReason,omitempty"`
+	Credit         string        `json:"credit"`
+	CreditReason   string        `json:"creditReason,omitempty"`
+	CreditSetAt    *time.Time    `json:"creditSetAt,omitempty"`
+	RatingAverage  float64       `json:"ratingAverage"`
+	RatingCount    int64         `json:"ratingCount"`
+	ComplaintCount int64         `json:"complaintCount"`
+	Items          []itemJSON    `json:"items,omitempty"`
+}
+
+// toProvider renders the public page; the contact phone is shown in full
+// to the provider's own admins only.
+func toProvider(p *provider.Provider, a actor.Actor, items []catalog.Item) providerJSON {
+	pr := p.Profile
+	ad := pr.Address
+	out := providerJSON{ID: p.ID, LegalName: pr.LegalName, TimeZone: pr.TimeZone,
+		Address: addressJSON{Province: ad.Province, City: ad.City, District: ad.District, Street: ad.Street, Detail: ad.Detail,
+			RegionCode: ad.RegionCode, Lat: ad.Location.Lat, Lng: ad.Location.Lng},
+		ServiceArea:  areaJSON{RadiusKm: pr.Area.RadiusKM, RegionCodes: pr.Area.RegionCodes},
+		ContactPhone: pr.ContactPhone.Masked(), Licences: make([]licenceJSON, len(pr.Licences)),
+		OpeningHours: make([]hoursJSON, len(pr.Hours)), Status: string(p.Status), StatusReason: p.Reason,
+		Credit: string(p.Credit), CreditReason: p.CreditWhy, RatingAverage: math.Round(p.Stats.RatingAverage()*10) / 10,
+		RatingCount: p.Stats.RatingCount, ComplaintCount: p.Stats.ComplaintCount}
+	if p.IsAdmin(a.UserID) {
+		out.ContactPhone = pr.ContactPhone.String()
+	}
+	if !p.CreditAt.IsZero() {
+		t := p.CreditAt.UTC()
+		out.CreditSetAt = &t
+	}
+	for i, l := range pr.Licences {
+		out.Licences[i] = licenceJSON{Kind: string(l.Kind), Number: l.Number}
+	}
+	for i, h := range pr.Hours {
+		out.OpeningHours[i] = hoursJSON{Weekday: h.Weekday, Open: h.Open, Close: h.Close}
+	}
+	for _, it := range items {
+		out.Items = append(out.Items, toItem(it))
+	}
+	return out
+}
+
+func (h providerHandlers) register(c *fiber.Ctx) error {
+	var req providerRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	prof, err := req.profile()
+	if err != nil {
+		return err
+	}
+	a := mustActor(c)
+	p, err := h.svc.Register(c.UserContext(), a, prof)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toProvider(p, a, nil))
+}
+
+func (h providerHandlers) mine(c *fiber.Ctx) error {
+	a := mustActor(c)
+	ps, err := h.svc.Mine(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	out := items[providerJSON]{Items: make([]providerJSON, len(ps))}
+	for i, p := range ps {
+		out.Items[i] = toProvider(p, a, p.Items)
+	}
+	return c.JSON(out)
+}
+
+func (h providerHandlers) get(c *fiber.Ctx) error {
+	a := mustActor(c)
+	p, err := h.svc.Get(c.UserContext(), a, c.Params("providerId"))
+	if err != nil {
+		return err
+	}
+	menu, err := h.catalog.Menu(c.UserContext(), a, p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProvider(p, a, menu))
+}
+
+type decisionRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+func (h providerHandlers) decide(c *fiber.Ctx) error {
+	var req decisionRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	a := mustActor(c)
+	p, err := h.svc.Decide(c.UserContext(), a, c.Params("providerId"), providers.Decision(req.Decision), req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProvider(p, a, nil))
+}
+
+type creditRequest struct {
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+func (h providerHandlers) setCredit(c *fiber.Ctx) error {
+	var req creditRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	a := mustActor(c)
+	p, err := h.svc.SetCredit(c.UserContext(), a, c.Params("providerId"), provider.Credit(req.Status), req.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProvider(p, a, nil))
+}
+
+type priceRequest struct {
+	MarketFen    int64  `json:"marketFen"`
+	InclusiveFen int64  `json:"inclusiveFen"`
+	AgreementRef string `json:"agreementRef"`
+}
+
+func (r priceRequest) price() catalog.Price {
+	return catalog.Price{MarketFen: r.MarketFen, InclusiveFen: r.InclusiveFen, AgreementRef: r.AgreementRef}
+}
+
+type itemRequest struct {
+	Type             string          `json:"type"`
+	Names            namesJSON       `json:"names"`
+	Unit             string          `json:"unit"`
+	DurationMinutes  int             `json:"durationMinutes"`
+	CaregiversNeeded int             `json:"caregiversNeeded"`
+	Eligibility      eligibilityJSON `json:"eligibility"`
+	UsesCapacity     bool            `json:"usesCapacity"`
+	Price            priceRequest    `json:"price"`
+}
+
+func (h providerHandlers) addItem(c *fiber.Ctx) error {
+	var req itemRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	it := catalog.Item{Type: service.Type(req.Type), Names: catalog.Names{ZhCN: req.Names.ZhCN, En: req.Names.En},
+		Unit: catalog.Unit(req.Unit), DurationMinutes: req.DurationMinutes, CaregiversNeeded: max(req.CaregiversNeeded, 1),
+		Eligibility:  catalog.Eligibility{MinAge: req.Eligibility.MinAge},
+		UsesCapacity: req.UsesCapacity, Price: req.Price.price()}
+	for _, l := range req.Eligibility.Levels {
+		it.Eligibility.Levels = append(it.Eligibility.Levels, elder.AbilityLevel(l))
+	}
+	out, err := h.catalog.AddItem(c.UserContext(), mustActor(c), c.Params("providerId"), it)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toItem(out))
+}
+
+type itemPatch struct {
+	Price  *priceRequest `json:"price"`
+	Active *bool         `json:"active"`
+}
+
+func (h providerHandlers) updateItem(c *fiber.Ctx) error {
+	var req itemPatch
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	ctx, a, pid, iid := c.UserContext(), mustActor(c), c.Params("providerId"), c.Params("itemId")
+	var out catalog.Item
+	var err error
+	if req.Price != nil {
+		if out, err = h.catalog.Reprice(ctx, a, pid, iid, req.Price.price()); err != nil {
+			return err
+		}
+	}
+	if req.Active != nil {
+		if out, err = h.catalog.SetActive(ctx, a, pid, iid, *req.Active); err != nil {
+			return err
+		}
+	}
+	if out.ID == "" {
+		return fault.ErrValidation.WithFields(fault.FieldError{Field: "/", Code: "empty_patch"})
+	}
+	return c.JSON(toItem(out))
+}
+
+func (h providerHandlers) menu(c *fiber.Ctx) error {
+	its, err := h.catalog.Menu(c.UserContext(), mustActor(c), c.Params("providerId"))
+	if err != nil {
+		return err
+	}
+	out := items[itemJSON]{Items: make([]itemJSON, len(its))}
+	for i, it := range its {
+		out.Items[i] = toItem(it)
+	}
+	return c.JSON(out)
+}
+
+type hitJSON struct {
+	Provider       providerJSON `json:"provider"`
+	DistanceMetres int          `json:"distanceMetres"`
+	Items          []itemJSON   `json:"items,omitempty"`
+}
+
+func (h providerHandlers) searchProviders(c *fiber.Ctx) error {
+	return h.searchWith(c, h.search.Providers)
+}
+func (h providerHandlers) searchServices(c *fiber.Ctx) error {
+	return h.searchWith(c, h.search.Services)
+}
+
+func (h providerHandlers) searchWith(c *fiber.Ctx, run func(ctx context.Context, q search.Query) ([]search.Hit, string, error)) error {
+	near, err := parseNear(c.Query("near"))
+	if err != nil {
+		return err
+	}
+	q := search.Query{Near: near, RadiusMetres: float64(c.QueryInt("radius", 0)), Region: c.Query("region"),
+		Kind: provider.Kind(c.Query("kind")), Type: service.Type(c.Query("type")), Cursor: c.Query("cursor"),
+		Limit: c.QueryInt("limit", 0)}
+	hits, next, err := run(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	a := mustActor(c)
+	out := items[hitJSON]{Items: make([]hitJSON, len(hits)), NextCursor: next}
+	for i, hit := range hits {
+		out.Items[i] = hitJSON{Provider: toProvider(hit.Provider, a, nil), DistanceMetres: int(math.Round(hit.DistanceMetres))}
+		for _, it := range hit.Items {
+			out.Items[i].Items = append(out.Items[i].Items, toItem(it))
+		}
+	}
+	return c.JSON(out)
+}
+
+// parseNear reads "lat,lng"; the contract has checked its shape.
+func parseNear(s string) (geo.Point, error) {
+	latS, lngS, _ := strings.Cut(s, ",")
+	lat, err1 := strconv.ParseFloat(latS, 64)
+	lng, err2 := strconv.ParseFloat(lngS, 64)
+	if err1 != nil || err2 != nil {
+		return geo.Point{}, geo.ErrPointInvalid.WithFields(fault.FieldError{Field: "query.near", Code: "pattern"})
+	}
+	p, err := geo.NewPoint(lat, lng)
+	if err != nil {
+		return geo.Point{}, geo.ErrPointInvalid.WithFields(fault.FieldError{Field: "query.near", Code: "range"})
+	}
+	return p, nil
+}

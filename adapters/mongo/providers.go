@@ -1,0 +1,290 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+const providersColl = "providers"
+
+// maxProvidersListed bounds the providers one user manages.
+const maxProvidersListed = 100
+
+type providerDoc struct {
+	ID           string             `bson:"_id"`
+	Profile      providerProfileDoc `bson:"profile"`
+	Admins       []string           `bson:"admins"`
+	Status       string             `bson:"status"`
+	Reason       string             `bson:"reason"`
+	Credit       string             `bson:"credit"`
+	CreditReason string             `bson:"creditReason"`
+	CreditAt     time.Time          `bson:"creditAt,omitempty"` // absent until the regulator rates it
+	Stats        providerStatsDoc   `bson:"stats"`
+	Items        []itemDoc          `bson:"items"` // the menu: see itemDoc
+	CreatedBy    string             `bson:"createdBy"`
+	CreatedAt    time.Time          `bson:"createdAt"`
+	Version      int64              `bson:"version"`
+}
+
+type providerProfileDoc struct {
+	LegalName    string           `bson:"legalName"`
+	Licences     []licenceDoc     `bson:"licences"`
+	Address      addressDoc       `bson:"address"`
+	ServiceArea  serviceAreaDoc   `bson:"serviceArea"`
+	TimeZone     string           `bson:"timeZone"`
+	ContactPhone string           `bson:"contactPhone"`
+	OpeningHours []openingHourDoc `bson:"openingHours"`
+}
+
+type licenceDoc struct {
+	Kind   string `bson:"kind"`
+	Number string `bson:"number"`
+}
+
+type serviceAreaDoc struct {
+	RadiusKM    float64  `bson:"radiusKm"`
+	RegionCodes []string `bson:"regionCodes"`
+}
+
+type openingHourDoc struct {
+	Weekday int    `bson:"weekday"`
+	Open    string `bson:"open"`
+	Close   string `bson:"close"`
+}
+
+type providerStatsDoc struct {
+	RatingSum      int64 `bson:"ratingSum"`
+	RatingCount    int64 `bson:"ratingCount"`
+	ComplaintCount int64 `bson:"complaintCount"`
+}
+
+func toProviderDoc(p *provider.Provider, version int64) providerDoc {
+	pr := p.Profile
+	licences := make([]licenceDoc, len(pr.Licences))
+	for i, l := range pr.Licences {
+		licences[i] = licenceDoc{Kind: string(l.Kind), Number: l.Number}
+	}
+	hours := make([]openingHourDoc, len(pr.Hours))
+	for i, h := range pr.Hours {
+		hours[i] = openingHourDoc{Weekday: h.Weekday, Open: h.Open, Close: h.Close}
+	}
+	return providerDoc{
+		ID: p.ID,
+		Profile: providerProfileDoc{LegalName: pr.LegalName, Licences: licences, Address: toAddressDoc(pr.Address),
+			ServiceArea: serviceAreaDoc{RadiusKM: pr.Area.RadiusKM, RegionCodes: stringList(pr.Area.RegionCodes)},
+			TimeZone:    pr.TimeZone, ContactPhone: pr.ContactPhone.String(), OpeningHours: hours},
+		Admins:       stringList(p.Admins),
+		Status:       string(p.Status),
+		Reason:       p.Reason,
+		Credit:       string(p.Credit),
+		CreditReason: p.CreditWhy,
+		CreditAt:     p.CreditAt,
+		Stats: providerStatsDoc{RatingSum: p.Stats.RatingSum, RatingCount: p.Stats.RatingCount,
+			ComplaintCount: p.Stats.ComplaintCount},
+		Items:     toItemDocs(p.Items),
+		CreatedBy: p.CreatedBy,
+		CreatedAt: p.CreatedAt,
+		Version:   version,
+	}
+}
+
+func (d providerDoc) provider() *provider.Provider {
+	pr := d.Profile
+	licences := make([]provider.Licence, len(pr.Licences))
+	for i, l := range pr.Licences {
+		licences[i] = provider.Licence{Kind: provider.Kind(l.Kind), Number: l.Number}
+	}
+	hours := make([]provider.Hours, len(pr.OpeningHours))
+	for i, h := range pr.OpeningHours {
+		hours[i] = provider.Hours{Weekday: h.Weekday, Open: h.Open, Close: h.Close}
+	}
+	return &provider.Provider{
+		ID: d.ID,
+		Profile: provider.Profile{LegalName: pr.LegalName, Licences: licences, Address: pr.Address.address(),
+			Area:     provider.Area{RadiusKM: pr.ServiceArea.RadiusKM, RegionCodes: typedList[string](pr.ServiceArea.RegionCodes)},
+			TimeZone: pr.TimeZone, ContactPhone: identity.Phone(pr.ContactPhone), Hours: hours},
+		Admins:    typedList[string](d.Admins),
+		Status:    provider.Verification(d.Status),
+		Reason:    d.Reason,
+		Credit:    provider.Credit(d.Credit),
+		CreditWhy: d.CreditReason,
+		CreditAt:  d.CreditAt.UTC(),
+		Stats: provider.Stats{RatingSum: d.Stats.RatingSum, RatingCount: d.Stats.RatingCount,
+			ComplaintCount: d.Stats.ComplaintCount},
+		Items:     menu(d.Items, d.ID),
+		CreatedBy: d.CreatedBy,
+		CreatedAt: d.CreatedAt.UTC(),
+	}
+}
+
+// Providers implements providers.Store, one document per provider with
+// its menu.
+type Providers struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+}
+
+func (s *Store) Providers() *Providers {
+	return &Providers{coll: s.db.Collection(providersColl), guard: s.guard}
+}
+
+// Create refuses a provider with another provider's item on its menu.
+func (r *Providers) Create(ctx context.Context, p *provider.Provider) error {
+	if err := checkMenu(p, p.ID); err != nil {
+		return err
+	}
+	if _, err := r.coll.InsertOne(ctx, toProviderDoc(p, 1)); err != nil {
+		return fmt.Errorf("mongo: insert provider: %w", err)
+	}
+	return nil
+}
+
+// Get returns provider.ErrNotFound for an unknown id.
+func (r *Providers) Get(ctx context.Context, id string) (*provider.Provider, error) {
+	d, err := r.find(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.provider(), nil
+}
+
+func (r *Providers) find(ctx context.Context, id string) (providerDoc, error) {
+	var d providerDoc
+	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, provider.ErrNotFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("mongo: find provider: %w", err)
+	}
+	return d, nil
+}
+
+// Update is optimistic like Families.Update: the write is conditional on
+// the version read, and a lost race reloads and applies fn again. fn's
+// errors come back as they are; fn may not change the id, nor put
+// another provider's item on the menu.
+func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
+	for attempt := range maxUpdateTries {
+		start := time.Now()
+		d, err := r.find(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		p := d.provider()
+		if err := fn(p); err != nil {
+			return nil, err
+		}
+		if p.ID != id {
+			return nil, fmt.Errorf("mongo: update provider %s: the id changed to %s", id, p.ID)
+		}
+		if err := checkMenu(p, id); err != nil {
+			return nil, err
+		}
+		unlock := r.guard.lock(providersColl, id)
+		res, err := r.coll.ReplaceOne(ctx,
+			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
+			toProviderDoc(p, d.Version+1))
+		unlock()
+		if err != nil {
+			return nil, fmt.Errorf("mongo: update provider: %w", err)
+		}
+		if res.MatchedCount == 1 {
+			return p, nil
+		}
+		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
+			return nil, fmt.Errorf("mongo: update provider: %w", err)
+		}
+	}
+	return nil, fmt.Errorf("update provider %s: %w", id, errConflict)
+}
+
+// ListByAdmin returns the providers userID manages, oldest first, up to
+// maxProvidersListed.
+func (r *Providers) ListByAdmin(ctx context.Context, userID string) ([]*provider.Provider, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "admins", Value: userID}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).
+			SetLimit(maxProvidersListed))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: list providers by admin: %w", err)
+	}
+	return readProviders(ctx, cur)
+}
+
+// GetMany returns the providers with these ids that exist, each once, in
+// no particular order. It is one query on every store: the embedded
+// FerretDB 1.24 scans the whole collection even for a lookup by _id (its
+// SQL does not match the expression of its _id index), so one lookup per
+// id would be one scan per id, where $in is a single scan.
+func (r *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Provider, error) {
+	if len(ids) == 0 {
+		return []*provider.Provider{}, nil
+	}
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, fmt.Errorf("mongo: get providers: %w", err)
+	}
+	return readProviders(ctx, cur)
+}
+
+// EachVisible calls fn for every provider families may find (verified and
+// not black-listed: provider.Visible), reading them through a cursor one
+// batch at a time rather than all at once. An error of fn stops the walk
+// and comes back as it is.
+func (r *Providers) EachVisible(ctx context.Context, fn func(*provider.Provider) error) error {
+	cur, err := r.coll.Find(ctx, bson.D{
+		{Key: "status", Value: string(provider.Verified)},
+		{Key: "credit", Value: bson.D{{Key: "$ne", Value: string(provider.BlackListed)}}},
+	})
+	if err != nil {
+		return fmt.Errorf("mongo: find visible providers: %w", err)
+	}
+	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+	for cur.Next(ctx) {
+		var d providerDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("mongo: read visible provider: %w", err)
+		}
+		if err := fn(d.provider()); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("mongo: read visible providers: %w", err)
+	}
+	return nil
+}
+
+// checkMenu refuses an item of another provider: items are stored in
+// their provider's document without their provider's id, which reads back
+// as the id of the document holding them. An item with no provider id
+// yet is taken as the provider's own.
+func checkMenu(p *provider.Provider, id string) error {
+	for _, it := range p.Items {
+		if it.ProviderID != "" && it.ProviderID != id {
+			return fmt.Errorf("mongo: provider %s: item %s belongs to provider %s", id, it.ID, it.ProviderID)
+		}
+	}
+	return nil
+}
+
+func readProviders(ctx context.Context, cur *mongo.Cursor) ([]*provider.Provider, error) {
+	var docs []providerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read providers: %w", err)
+	}
+	out := make([]*provider.Provider, len(docs))
+	for i, d := range docs {
+		out[i] = d.provider()
+	}
+	return out, nil
+}

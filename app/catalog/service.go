@@ -1,0 +1,124 @@
+// Package catalog holds the use cases of providers' service menus: items,
+// their published prices (收费公开) and price versions. A menu lives in
+// its provider's document, so every change here is one atomic update of
+// that provider.
+package catalog
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Providers keeps providers with their menus.
+type Providers interface {
+	Get(ctx context.Context, id string) (*provider.Provider, error)
+	Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error)
+}
+
+// Service gathers the catalog use cases.
+type Service struct {
+	providers Providers
+	now       func() time.Time
+	newID     func() string
+}
+
+func NewService(p Providers, now func() time.Time, newID func() string) *Service {
+	return &Service{providers: p, now: now, newID: newID}
+}
+
+// admin checks the caller manages the provider. To a non-admin a hidden
+// provider does not exist; a visible one is public, so they are told
+// they may not change it.
+func admin(a actor.Actor, p *provider.Provider) error {
+	if p.IsAdmin(a.UserID) {
+		return nil
+	}
+	if p.Visible() {
+		return provider.ErrAdminRequired
+	}
+	return provider.ErrNotFound
+}
+
+// AddItem publishes a new item; the provider's admins only.
+func (s *Service) AddItem(ctx context.Context, a actor.Actor, providerID string, it catalog.Item) (catalog.Item, error) {
+	it.ID = s.newID()
+	it, err := catalog.New(it, s.now())
+	if err != nil {
+		return catalog.Item{}, err
+	}
+	_, err = s.providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := admin(a, p); err != nil {
+			return err
+		}
+		return p.AddItem(it)
+	})
+	it.ProviderID = providerID
+	return it, err
+}
+
+// Reprice publishes new prices as the next version.
+func (s *Service) Reprice(ctx context.Context, a actor.Actor, providerID, itemID string, price catalog.Price) (catalog.Item, error) {
+	var out catalog.Item
+	_, err := s.providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := admin(a, p); err != nil {
+			return err
+		}
+		it, err := p.Item(itemID)
+		if err != nil {
+			return err
+		}
+		if err := it.Reprice(price, s.now()); err != nil {
+			return err
+		}
+		out = *it
+		return nil
+	})
+	return out, err
+}
+
+// SetActive takes an item off the menu or puts it back; orders already
+// made keep it.
+func (s *Service) SetActive(ctx context.Context, a actor.Actor, providerID, itemID string, active bool) (catalog.Item, error) {
+	var out catalog.Item
+	_, err := s.providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := admin(a, p); err != nil {
+			return err
+		}
+		it, err := p.Item(itemID)
+		if err != nil {
+			return err
+		}
+		it.Active = active
+		out = *it
+		return nil
+	})
+	return out, err
+}
+
+// Menu lists a provider's items: active ones to the public once the
+// provider is visible, all of them to its admins and to those who
+// supervise it.
+func (s *Service) Menu(ctx context.Context, a actor.Actor, providerID string) ([]catalog.Item, error) {
+	p, err := s.providers.Get(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	if p.IsAdmin(a.UserID) || a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+		return p.Items, nil
+	}
+	if !p.Visible() {
+		return nil, provider.ErrNotFound
+	}
+	out := make([]catalog.Item, 0, len(p.Items))
+	for _, it := range p.Items {
+		if it.Active {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,41 @@
+// Package providers holds the use cases of care providers: registration,
+// the platform's verification, the regulator's credit standing, and the
+// location index families search. Who may do what is decided here.
+package providers
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Store keeps providers, one document each.
+type Store interface {
+	Create(ctx context.Context, p *provider.Provider) error
+	// Get returns provider.ErrNotFound for an unknown id.
+	Get(ctx context.Context, id string) (*provider.Provider, error)
+	Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error)
+	ListByAdmin(ctx context.Context, userID string) ([]*provider.Provider, error)
+	// GetMany returns the providers with these ids that exist, any order.
+	GetMany(ctx context.Context, ids []string) ([]*provider.Provider, error)
+	// EachVisible calls fn for every provider families may find, for
+	// rebuilding the location index.
+	EachVisible(ctx context.Context, fn func(*provider.Provider) error) error
+}
+
+// LocationIndex is the pre-filter of nearby search: the locations of
+// visible providers only. It can always be rebuilt from the Store.
+type LocationIndex interface {
+	Put(ctx context.Context, id string, p geo.Point) error
+	Remove(ctx context.Context, id string) error
+	Near(ctx context.Context, p geo.Point, radiusMetres float64) ([]string, error)
+	Built(ctx context.Context) (bool, error)
+	Rebuild(ctx context.Context, each func(yield func(id string, p geo.Point) error) error) error
+}
+
+// Users grants the provider_admin role to whoever registers a provider.
+type Users interface {
+	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
+}

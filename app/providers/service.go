@@ -1,0 +1,147 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Service gathers the provider use cases.
+type Service struct{ d Deps }
+
+// Deps are the adapters the provider use cases need.
+type Deps struct {
+	Providers Store
+	Index     LocationIndex
+	Users     Users
+	Now       func() time.Time
+	NewID     func() string
+	Log       *slog.Logger
+}
+
+func NewService(d Deps) *Service { return &Service{d: d} }
+
+// Register records a provider as pending; the registering user becomes
+// its admin and gains the provider_admin role.
+func (s *Service) Register(ctx context.Context, a actor.Actor, p provider.Profile) (*provider.Provider, error) {
+	if a.UserID == "" {
+		return nil, fault.ErrUnauthenticated
+	}
+	prov, err := provider.New(s.d.NewID(), a.UserID, p, s.d.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.d.Providers.Create(ctx, prov); err != nil {
+		return nil, fmt.Errorf("create provider: %w", err)
+	}
+	if _, err := s.d.Users.Update(ctx, a.UserID, func(u *identity.User) error {
+		u.GrantRoles(identity.RoleProviderAdmin)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("grant provider_admin: %w", err)
+	}
+	return prov, nil
+}
+
+// Mine lists the providers the caller manages.
+func (s *Service) Mine(ctx context.Context, a actor.Actor) ([]*provider.Provider, error) {
+	return s.d.Providers.ListByAdmin(ctx, a.UserID)
+}
+
+// Get shows a provider: to anyone once it is visible (收费公开); before
+// that, or when hidden, only to its admins, platform admins and
+// regulators. To anyone else a hidden provider does not exist.
+func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (*provider.Provider, error) {
+	p, err := s.d.Providers.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Visible() || p.IsAdmin(a.UserID) || a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+		return p, nil
+	}
+	return nil, provider.ErrNotFound
+}
+
+// Decision is a platform admin's verdict on a provider.
+type Decision string
+
+const (
+	DecideVerify  Decision = "verify"
+	DecideReject  Decision = "reject"
+	DecideSuspend Decision = "suspend"
+)
+
+var ErrDecisionInvalid = fault.New(fault.Unprocessable, "decision_invalid")
+
+// Decide verifies, rejects or suspends a provider; platform admins only.
+func (s *Service) Decide(ctx context.Context, a actor.Actor, id string, d Decision, reason string) (*provider.Provider, error) {
+	if err := a.Require(identity.RolePlatformAdmin); err != nil {
+		return nil, err
+	}
+	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error {
+		switch d {
+		case DecideVerify:
+			return p.Verify()
+		case DecideReject:
+			return p.Reject(reason)
+		case DecideSuspend:
+			return p.Suspend(reason)
+		}
+		return ErrDecisionInvalid.WithFields(fault.FieldError{Field: "/decision", Code: "enum"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, s.index(ctx, p)
+}
+
+// SetCredit records the regulator's standing; regulators only. A black
+// listing hides the provider from search at once.
+func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c provider.Credit, reason string) (*provider.Provider, error) {
+	if err := a.Require(identity.RoleRegulator); err != nil {
+		return nil, err
+	}
+	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error { return p.SetCredit(c, reason, s.d.Now()) })
+	if err != nil {
+		return nil, err
+	}
+	return p, s.index(ctx, p)
+}
+
+// index keeps the location index in step with visibility. The store is
+// written first; if the index write fails, search re-checks visibility
+// from the store, so a hidden provider is never shown, and a newly
+// visible one appears at the next rebuild.
+func (s *Service) index(ctx context.Context, p *provider.Provider) error {
+	var err error
+	if p.Visible() {
+		err = s.d.Index.Put(ctx, p.ID, p.Profile.Address.Location)
+	} else {
+		err = s.d.Index.Remove(ctx, p.ID)
+	}
+	if err != nil {
+		s.d.Log.WarnContext(ctx, "location index not updated; search re-checks the store", "provider_id", p.ID, "err", err)
+	}
+	return nil
+}
+
+// EnsureIndex rebuilds the location index from the store when Redis has
+// lost it (a restart, FLUSHALL).
+func (s *Service) EnsureIndex(ctx context.Context) error {
+	built, err := s.d.Index.Built(ctx)
+	if err != nil || built {
+		return err
+	}
+	return s.d.Index.Rebuild(ctx, func(yield func(id string, p geo.Point) error) error {
+		return s.d.Providers.EachVisible(ctx, func(p *provider.Provider) error {
+			return yield(p.ID, p.Profile.Address.Location)
+		})
+	})
+}
