@@ -69,3 +69,9 @@ func (d Date) MonthsOn(on Date) int {
 	}
 	return months
 }
+
+// AddDays is the date n days later (earlier for negative n).
+func (d Date) AddDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
+	return Date{t.Year(), t.Month(), t.Day()}
+}

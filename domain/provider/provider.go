@@ -111,9 +111,13 @@ type Provider struct {
 	// a menu is small, is always shown with its provider, and search reads
 	// both at once (the embedded store answers only lookups by id from an
 	// index; any other query scans the collection).
-	Items     []catalog.Item
-	CreatedBy string
-	CreatedAt time.Time
+	Items []catalog.Item
+	// Staff and their pending invites live here too, so dispatch reads a
+	// provider and everyone who may serve for it in one lookup.
+	Staff        []Staff
+	StaffInvites []StaffInvite
+	CreatedBy    string
+	CreatedAt    time.Time
 }
 
 // MaxItems bounds a menu, and with it the provider's document.

@@ -1,0 +1,254 @@
+package provider
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/service"
+)
+
+// StaffRole is what a staff member does for a provider.
+type StaffRole string
+
+const (
+	StaffOffice    StaffRole = "provider_staff" // dispatches, answers families
+	StaffCaregiver StaffRole = "caregiver"      // goes to the elder's home
+)
+
+// StaffInviteTTL is how long a staff invite can be accepted.
+const StaffInviteTTL = 7 * 24 * time.Hour
+
+// MaxStaff bounds a provider's document: its caregivers live in it, so
+// dispatch reads a provider and everyone who may serve in one lookup.
+const MaxStaff = 500
+
+// CertificateWarningDays is how far ahead an expiring certificate is
+// flagged to the provider.
+const CertificateWarningDays = 30
+
+var (
+	ErrStaffNotFound   = fault.New(fault.NotFound, "staff_not_found")
+	ErrStaffInvalid    = fault.New(fault.Unprocessable, "staff_invalid")
+	ErrAlreadyStaff    = fault.New(fault.Conflict, "already_staff")
+	ErrStaffFull       = fault.New(fault.Conflict, "staff_full")
+	ErrStaffInviteGone = fault.New(fault.NotFound, "staff_invite_not_found")
+	ErrNotCaregiver    = fault.New(fault.Conflict, "not_a_caregiver")
+)
+
+// StaffInvite waits for the phone's owner to accept.
+type StaffInvite struct {
+	Phone     identity.Phone
+	Role      StaffRole
+	InvitedBy string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Staff is one person working for the provider.
+type Staff struct {
+	UserID    string
+	Role      StaffRole
+	JoinedAt  time.Time
+	Caregiver *Caregiver // set for caregivers once their profile is entered
+}
+
+// Caregiver is what dispatch needs to know about a caregiver (持证上岗).
+type Caregiver struct {
+	Certificates []Certificate
+	Skills       []service.Type
+	Gender       string
+	Languages    []string // 普通话, 上海话, 粤语 …
+	HomeBase     geo.Point
+	WeeklyHours  []Hours // in the provider's time zone
+	Active       bool
+}
+
+// CertificateKind is a qualification and the services it qualifies for.
+type CertificateKind string
+
+const (
+	ElderlyCareWorker CertificateKind = "elderly_care_worker" // 养老护理员
+	Nurse             CertificateKind = "nurse"               // 护士执业证书
+	HealthManager     CertificateKind = "health_manager"      // 健康管理师
+	ChildcareWorker   CertificateKind = "childcare_worker"    // 保育员 / 育婴员
+)
+
+// qualifies says which services each certificate allows its holder to do.
+var qualifies = map[CertificateKind][]service.Type{
+	ElderlyCareWorker: {service.MealAid, service.Bathing, service.Cleaning, service.MobilityHelp, service.Errands,
+		service.HomeVisit, service.RespiteStay, service.DayCare},
+	Nurse: {service.MedicalEscort, service.HomeVisit, service.Bathing, service.MobilityHelp, service.RespiteStay,
+		service.DayCare},
+	HealthManager:   {service.HomeVisit, service.MedicalEscort},
+	ChildcareWorker: {},
+}
+
+// Certificate is one qualification with its expiry.
+type Certificate struct {
+	Kind      CertificateKind
+	Number    string
+	Issuer    string
+	ExpiresOn calendar.Date
+}
+
+// CanServe reports whether the caregiver may be offered or assigned a
+// service of type t on day: it is one of their skills and a certificate
+// valid that day qualifies for it.
+func (c Caregiver) CanServe(t service.Type, day calendar.Date) bool {
+	if !c.Active || !slices.Contains(c.Skills, t) {
+		return false
+	}
+	for _, cert := range c.Certificates {
+		if !cert.ExpiresOn.Before(day) && slices.Contains(qualifies[cert.Kind], t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Expiring lists certificates that lapse within CertificateWarningDays
+// of today (in the provider's zone), or have lapsed, for renewal.
+func (c Caregiver) Expiring(today calendar.Date) []Certificate {
+	limit := today.AddDays(CertificateWarningDays)
+	var out []Certificate
+	for _, cert := range c.Certificates {
+		if !limit.Before(cert.ExpiresOn) {
+			out = append(out, cert)
+		}
+	}
+	return out
+}
+
+// Validate checks a caregiver profile; certificates already expired on
+// today are accepted (they are history) but qualify for nothing.
+func (c Caregiver) Validate() (Caregiver, error) {
+	var fields []fault.FieldError
+	bad := func(f, code string) { fields = append(fields, fault.FieldError{Field: f, Code: code}) }
+	for i, cert := range c.Certificates {
+		at := "/certificates/" + strconv.Itoa(i)
+		if _, ok := qualifies[cert.Kind]; !ok {
+			bad(at+"/kind", "enum")
+		}
+		if n := len(strings.TrimSpace(cert.Number)); n == 0 || n > 64 {
+			bad(at+"/number", "length")
+		}
+		if n := utf8.RuneCountInString(strings.TrimSpace(cert.Issuer)); n == 0 || n > 100 {
+			bad(at+"/issuer", "length")
+		}
+		if cert.ExpiresOn.IsZero() {
+			bad(at+"/expiresOn", "required")
+		}
+	}
+	for i, t := range c.Skills {
+		if !t.Valid() {
+			bad("/skills/"+strconv.Itoa(i), "enum")
+		}
+	}
+	if c.Gender != "female" && c.Gender != "male" {
+		bad("/gender", "enum")
+	}
+	for i, l := range c.Languages {
+		if n := utf8.RuneCountInString(strings.TrimSpace(l)); n == 0 || n > 20 {
+			bad("/languages/"+strconv.Itoa(i), "length")
+		}
+	}
+	if _, err := geo.NewPoint(c.HomeBase.Lat, c.HomeBase.Lng); err != nil {
+		bad("/homeBase", "coordinates_invalid")
+	}
+	for i, h := range c.WeeklyHours {
+		if h.Weekday < 1 || h.Weekday > 7 || !hhmm.MatchString(h.Open) || !hhmm.MatchString(h.Close) || h.Close <= h.Open {
+			bad("/weeklyHours/"+strconv.Itoa(i), "period_invalid")
+		}
+	}
+	if len(fields) > 0 {
+		return c, ErrStaffInvalid.WithFields(fields...)
+	}
+	return c, nil
+}
+
+// InviteStaff records an invite by phone; the provider's admins only.
+func (p *Provider) InviteStaff(actorID string, phone identity.Phone, role StaffRole, now time.Time) (StaffInvite, error) {
+	if err := p.RequireAdmin(actorID); err != nil {
+		return StaffInvite{}, err
+	}
+	if role != StaffOffice && role != StaffCaregiver {
+		return StaffInvite{}, ErrStaffInvalid.WithFields(fault.FieldError{Field: "/role", Code: "enum"})
+	}
+	if len(p.Staff)+len(p.StaffInvites) >= MaxStaff {
+		return StaffInvite{}, ErrStaffFull
+	}
+	inv := StaffInvite{Phone: phone, Role: role, InvitedBy: actorID, CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(StaffInviteTTL)}
+	p.StaffInvites = slices.DeleteFunc(p.StaffInvites, func(i StaffInvite) bool { return i.Phone == phone })
+	p.StaffInvites = append(p.StaffInvites, inv)
+	return inv, nil
+}
+
+// AcceptStaffInvite joins the user with phone to the staff.
+func (p *Provider) AcceptStaffInvite(userID string, phone identity.Phone, now time.Time) (StaffRole, error) {
+	i := slices.IndexFunc(p.StaffInvites, func(i StaffInvite) bool { return i.Phone == phone && now.Before(i.ExpiresAt) })
+	if i < 0 {
+		return "", ErrStaffInviteGone
+	}
+	if p.StaffMember(userID) != nil {
+		return "", ErrAlreadyStaff
+	}
+	role := p.StaffInvites[i].Role
+	p.StaffInvites = slices.Delete(p.StaffInvites, i, i+1)
+	p.Staff = append(p.Staff, Staff{UserID: userID, Role: role, JoinedAt: now.UTC()})
+	return role, nil
+}
+
+// StaffMember finds a member of staff.
+func (p *Provider) StaffMember(userID string) *Staff {
+	for i := range p.Staff {
+		if p.Staff[i].UserID == userID {
+			return &p.Staff[i]
+		}
+	}
+	return nil
+}
+
+// RemoveStaff ends someone's work for the provider at once; admins only.
+func (p *Provider) RemoveStaff(actorID, userID string) error {
+	if err := p.RequireAdmin(actorID); err != nil {
+		return err
+	}
+	n := len(p.Staff)
+	p.Staff = slices.DeleteFunc(p.Staff, func(s Staff) bool { return s.UserID == userID })
+	if len(p.Staff) == n {
+		return ErrStaffNotFound
+	}
+	return nil
+}
+
+// SetCaregiver enters or replaces a caregiver's profile; admins only.
+func (p *Provider) SetCaregiver(actorID, userID string, c Caregiver) error {
+	if err := p.RequireAdmin(actorID); err != nil {
+		return err
+	}
+	s := p.StaffMember(userID)
+	if s == nil {
+		return ErrStaffNotFound
+	}
+	if s.Role != StaffCaregiver {
+		return ErrNotCaregiver
+	}
+	c, err := c.Validate()
+	if err != nil {
+		return err
+	}
+	s.Caregiver = &c
+	return nil
+}
+
+// CanSeeStaff lets admins and staff see the staff list.
+func (p *Provider) CanSeeStaff(userID string) bool {
+	return p.IsAdmin(userID) || p.StaffMember(userID) != nil
+}
