@@ -97,6 +97,12 @@ var messages = map[string]message{
 	"inclusive_price_too_high": {"普惠价过高", "普惠价不得高于市场价的 {cap}%，超出时须注明协议依据。", "Inclusive price too high", "The inclusive price may be at most {cap} % of the market price unless an agreement is cited."},
 	"menu_full":                {"服务项目已满", "每个机构最多 {max} 个服务项目。", "Menu full", "A provider has at most {max} items."},
 	"radius_invalid":           {"搜索半径无效", "搜索半径最大为 {max} 米。", "Invalid radius", "The search radius is at most {max} metres."},
+	"staff_not_found":          {"员工不存在", "该用户不是本机构的员工。", "Staff not found", "This user does not work for the provider."},
+	"staff_invalid":            {"员工信息无效", "有字段不符合要求，详见 errors。", "Invalid staff data", "Some fields are invalid; see errors."},
+	"already_staff":            {"已是本机构员工", "该用户已经是本机构的员工。", "Already staff", "This user already works for the provider."},
+	"staff_full":               {"员工已满", "每个机构最多 500 名员工。", "Staff full", "A provider has at most 500 staff."},
+	"staff_invite_not_found":   {"员工邀请不存在", "没有发给您手机号的有效邀请。", "Staff invite not found", "There is no live invite for your phone."},
+	"not_a_caregiver":          {"不是护理员", "只能为护理员填写资质和技能。", "Not a caregiver", "Only caregivers have certificates and skills."},
 }
 
 var (

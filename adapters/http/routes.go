@@ -76,6 +76,12 @@ func bindRoutes(api *contract, d Deps) {
 	api.handle("addServiceItem", prov.addItem)
 	api.handle("updateServiceItem", prov.updateItem)
 	api.handle("searchServices", prov.searchServices)
+	api.handle("inviteStaff", prov.inviteStaff)
+	api.handle("acceptStaffInvite", prov.acceptStaffInvite)
+	api.handle("listMyStaffInvites", prov.myStaffInvites)
+	api.handle("listStaff", prov.staff)
+	api.handle("removeStaff", prov.removeStaff)
+	api.handle("setCaregiver", prov.setCaregiver)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

@@ -107,6 +107,7 @@ var indexes = map[string][]mongo.IndexModel{
 	providersColl: {
 		{Keys: bson.D{{Key: "admins", Value: 1}}, Options: options.Index().SetName("admin")},
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "credit", Value: 1}}, Options: options.Index().SetName("status_credit")},
+		{Keys: bson.D{{Key: "staffInvites.phone", Value: 1}}, Options: options.Index().SetName("staff_invite_phone")},
 	},
 }
 

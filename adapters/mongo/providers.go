@@ -30,6 +30,8 @@ type providerDoc struct {
 	CreditAt     time.Time          `bson:"creditAt,omitempty"` // absent until the regulator rates it
 	Stats        providerStatsDoc   `bson:"stats"`
 	Items        []itemDoc          `bson:"items"` // the menu: see itemDoc
+	Staff        []staffDoc         `bson:"staff"`
+	StaffInvites []staffInviteDoc   `bson:"staffInvites"`
 	CreatedBy    string             `bson:"createdBy"`
 	CreatedAt    time.Time          `bson:"createdAt"`
 	Version      int64              `bson:"version"`
@@ -90,10 +92,12 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 		CreditAt:     p.CreditAt,
 		Stats: providerStatsDoc{RatingSum: p.Stats.RatingSum, RatingCount: p.Stats.RatingCount,
 			ComplaintCount: p.Stats.ComplaintCount},
-		Items:     toItemDocs(p.Items),
-		CreatedBy: p.CreatedBy,
-		CreatedAt: p.CreatedAt,
-		Version:   version,
+		Items:        toItemDocs(p.Items),
+		Staff:        toStaffDocs(p.Staff),
+		StaffInvites: toStaffInviteDocs(p.StaffInvites),
+		CreatedBy:    p.CreatedBy,
+		CreatedAt:    p.CreatedAt,
+		Version:      version,
 	}
 }
 
@@ -120,9 +124,11 @@ func (d providerDoc) provider() *provider.Provider {
 		CreditAt:  d.CreditAt.UTC(),
 		Stats: provider.Stats{RatingSum: d.Stats.RatingSum, RatingCount: d.Stats.RatingCount,
 			ComplaintCount: d.Stats.ComplaintCount},
-		Items:     menu(d.Items, d.ID),
-		CreatedBy: d.CreatedBy,
-		CreatedAt: d.CreatedAt.UTC(),
+		Items:        menu(d.Items, d.ID),
+		Staff:        staffFromDocs(d.Staff),
+		StaffInvites: staffInvitesFromDocs(d.StaffInvites),
+		CreatedBy:    d.CreatedBy,
+		CreatedAt:    d.CreatedAt.UTC(),
 	}
 }
 

@@ -5,6 +5,7 @@ package providers
 
 import (
 	"context"
+	"time"
 
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
@@ -23,6 +24,9 @@ type Store interface {
 	// EachVisible calls fn for every provider families may find, for
 	// rebuilding the location index.
 	EachVisible(ctx context.Context, fn func(*provider.Provider) error) error
+	// ListInvitingPhone returns providers with a staff invite for phone
+	// (possibly expired: callers check).
+	ListInvitingPhone(ctx context.Context, phone identity.Phone, now time.Time) ([]*provider.Provider, error)
 }
 
 // LocationIndex is the pre-filter of nearby search: the locations of
@@ -35,7 +39,8 @@ type LocationIndex interface {
 	Rebuild(ctx context.Context, each func(yield func(id string, p geo.Point) error) error) error
 }
 
-// Users grants the provider_admin role to whoever registers a provider.
+// Users grants provider roles, and tells a user's phone for staff invites.
 type Users interface {
+	ByID(ctx context.Context, id string) (*identity.User, error)
 	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
 }

@@ -145,3 +145,11 @@ func (s *Service) EnsureIndex(ctx context.Context) error {
 		})
 	})
 }
+
+func timeZone(p *provider.Provider) (*time.Location, error) {
+	loc, err := time.LoadLocation(p.Profile.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("provider %s time zone: %w", p.ID, err)
+	}
+	return loc, nil
+}

@@ -1,0 +1,158 @@
+package providers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// InviteStaff invites a phone to work for the provider as office staff
+// or caregiver; the provider's admins only.
+func (s *Service) InviteStaff(ctx context.Context, a actor.Actor, providerID, rawPhone, role string) (provider.StaffInvite, error) {
+	phone, err := identity.ParsePhone(rawPhone)
+	if err != nil {
+		return provider.StaffInvite{}, err
+	}
+	var inv provider.StaffInvite
+	_, err = s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := hidden(a, p); err != nil {
+			return err
+		}
+		inv, err = p.InviteStaff(a.UserID, phone, provider.StaffRole(role), s.d.Now())
+		return err
+	})
+	return inv, err
+}
+
+// hidden answers not found to strangers for a provider families cannot
+// see, exactly as for one that does not exist.
+func hidden(a actor.Actor, p *provider.Provider) error {
+	if !p.Visible() && !p.IsAdmin(a.UserID) && p.StaffMember(a.UserID) == nil {
+		return provider.ErrNotFound
+	}
+	return nil
+}
+
+// PendingStaffInvite is an invite addressed to the caller's phone.
+type PendingStaffInvite struct {
+	Provider *provider.Provider
+	Invite   provider.StaffInvite
+}
+
+// MyStaffInvites lists live invites to work for a provider.
+func (s *Service) MyStaffInvites(ctx context.Context, a actor.Actor) ([]PendingStaffInvite, error) {
+	u, err := s.d.Users.ByID(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.d.Now()
+	ps, err := s.d.Providers.ListInvitingPhone(ctx, u.Phone(), now)
+	if err != nil {
+		return nil, err
+	}
+	var out []PendingStaffInvite
+	for _, p := range ps {
+		for _, inv := range p.StaffInvites {
+			if inv.Phone == u.Phone() && now.Before(inv.ExpiresAt) {
+				out = append(out, PendingStaffInvite{Provider: p, Invite: inv})
+			}
+		}
+	}
+	return out, nil
+}
+
+// AcceptStaffInvite joins the caller to the provider's staff and grants
+// them the role, which counts from their next request.
+func (s *Service) AcceptStaffInvite(ctx context.Context, a actor.Actor, providerID string) (provider.StaffRole, error) {
+	u, err := s.d.Users.ByID(ctx, a.UserID)
+	if err != nil {
+		return "", err
+	}
+	var role provider.StaffRole
+	_, err = s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		role, err = p.AcceptStaffInvite(a.UserID, u.Phone(), s.d.Now())
+		return err
+	})
+	if fault.Is(err, provider.ErrNotFound) {
+		return "", provider.ErrStaffInviteGone
+	}
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.d.Users.Update(ctx, a.UserID, func(u *identity.User) error {
+		u.GrantRoles(identity.Role(role))
+		return nil
+	}); err != nil {
+		return "", fmt.Errorf("grant %s: %w", role, err)
+	}
+	return role, nil
+}
+
+// StaffView is a member of staff with what the provider must act on.
+type StaffView struct {
+	Staff    provider.Staff
+	Expiring []provider.Certificate
+}
+
+// Staff lists the provider's staff with certificates to renew; its
+// admins and staff only.
+func (s *Service) Staff(ctx context.Context, a actor.Actor, providerID string) ([]StaffView, error) {
+	p, err := s.d.Providers.Get(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CanSeeStaff(a.UserID) {
+		if err := hidden(a, p); err != nil {
+			return nil, err
+		}
+		return nil, provider.ErrAdminRequired
+	}
+	loc, err := timeZone(p)
+	if err != nil {
+		return nil, err
+	}
+	today := calendar.Today(s.d.Now(), loc)
+	out := make([]StaffView, len(p.Staff))
+	for i, m := range p.Staff {
+		out[i] = StaffView{Staff: m}
+		if m.Caregiver != nil {
+			out[i].Expiring = m.Caregiver.Expiring(today)
+		}
+	}
+	return out, nil
+}
+
+// RemoveStaff ends someone's work for the provider; admins only. Their
+// access to its orders ends at once: every order check reads the staff
+// list from the provider's document.
+func (s *Service) RemoveStaff(ctx context.Context, a actor.Actor, providerID, userID string) error {
+	_, err := s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := hidden(a, p); err != nil {
+			return err
+		}
+		return p.RemoveStaff(a.UserID, userID)
+	})
+	return err
+}
+
+// SetCaregiver enters a caregiver's certificates, skills and hours;
+// admins only.
+func (s *Service) SetCaregiver(ctx context.Context, a actor.Actor, providerID, userID string, c provider.Caregiver) (provider.Staff, error) {
+	var out provider.Staff
+	_, err := s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
+		if err := hidden(a, p); err != nil {
+			return err
+		}
+		if err := p.SetCaregiver(a.UserID, userID, c); err != nil {
+			return err
+		}
+		out = *p.StaffMember(userID)
+		return nil
+	})
+	return out, err
+}
