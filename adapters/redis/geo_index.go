@@ -15,13 +15,16 @@ import (
 )
 
 // GeoIndex is the pre-filter of nearby search: a Redis geo set of ids
-// (a sorted set scored by 52-bit geohash, so a radius search reads a few
-// score ranges instead of every member). The embedded FerretDB has no
-// 2dsphere index and scans every document for any filter, about a second
-// for 50 000 providers, so the coarse step lives here. Near returns
-// candidates only: callers measure the exact distance with geo.Distance
-// on the positions MongoDB holds and filter and sort themselves, so a
-// search answers exactly what a scan of every provider would.
+// (a sorted set scored by 52-bit geohash, so redis-server answers a
+// radius search from a few score ranges; miniredis measures every
+// member). The embedded FerretDB has no 2dsphere index and scans every
+// document for any filter, over a second for 50 000 providers, so the
+// coarse step lives here. Near returns candidates only: callers measure
+// the exact distance with geo.Distance on exact positions and filter and
+// sort themselves, so a search answers exactly what a scan of every
+// provider would. Not on positions from GEOPOS: those are rounded to the
+// geohash cell, up to half a metre off, and would decide differently at
+// the edge of the circle. See docs/benchmarks.md for what each path costs.
 //
 // MongoDB stays the truth. The set is rebuilt from it whenever Built says
 // it was lost (a restart of the embedded store, FLUSHALL, failover to an

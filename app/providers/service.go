@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
@@ -14,7 +15,12 @@ import (
 )
 
 // Service gathers the provider use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+	// rebuilding lets one search per replica rebuild a lost index while
+	// the others wait, instead of each reading every provider.
+	rebuilding sync.Mutex
+}
 
 // Deps are the adapters the provider use cases need.
 type Deps struct {
@@ -138,6 +144,11 @@ func (s *Service) EnsureIndex(ctx context.Context) error {
 	built, err := s.d.Index.Built(ctx)
 	if err != nil || built {
 		return err
+	}
+	s.rebuilding.Lock()
+	defer s.rebuilding.Unlock()
+	if built, err = s.d.Index.Built(ctx); err != nil || built {
+		return err // another search rebuilt it while we waited
 	}
 	return s.d.Index.Rebuild(ctx, func(yield func(id string, p geo.Point) error) error {
 		return s.d.Providers.EachVisible(ctx, func(p *provider.Provider) error {
