@@ -191,6 +191,23 @@ func (h providerHandlers) register(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toProvider(p, a, nil))
 }
 
+func (h providerHandlers) update(c *fiber.Ctx) error {
+	var req providerRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	prof, err := req.profile()
+	if err != nil {
+		return err
+	}
+	a := mustActor(c)
+	p, err := h.svc.UpdateProfile(c.UserContext(), a, c.Params("providerId"), prof)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toProvider(p, a, p.Items))
+}
+
 func (h providerHandlers) mine(c *fiber.Ctx) error {
 	a := mustActor(c)
 	ps, err := h.svc.Mine(c.UserContext(), a)

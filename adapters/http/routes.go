@@ -70,6 +70,7 @@ func bindRoutes(api *contract, d Deps) {
 	api.handle("registerProvider", prov.register)
 	api.handle("listMyProviders", prov.mine)
 	api.handle("getProvider", prov.get)
+	api.handle("updateProvider", prov.update)
 	api.handle("decideProvider", prov.decide)
 	api.handle("setProviderCredit", prov.setCredit)
 	api.handle("listServiceItems", prov.menu)

@@ -164,3 +164,18 @@ func timeZone(p *provider.Provider) (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// UpdateProfile edits a provider; its admins only. The location index
+// follows the new address and visibility.
+func (s *Service) UpdateProfile(ctx context.Context, a actor.Actor, id string, next provider.Profile) (*provider.Provider, error) {
+	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error {
+		if err := hidden(a, p); err != nil {
+			return err
+		}
+		return p.UpdateProfile(a.UserID, next)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, s.index(ctx, p)
+}

@@ -307,3 +307,22 @@ func (p *Provider) SetCredit(c Credit, reason string, now time.Time) error {
 	p.Credit, p.CreditWhy, p.CreditAt = c, reason, now.UTC()
 	return nil
 }
+
+// UpdateProfile replaces the profile; admins only. A new legal name or
+// new licences are what verification checked, so a verified provider
+// changing them waits for verification again.
+func (p *Provider) UpdateProfile(actorID string, next Profile) error {
+	if err := p.RequireAdmin(actorID); err != nil {
+		return err
+	}
+	next, err := next.Validate()
+	if err != nil {
+		return err
+	}
+	reverify := next.LegalName != p.Profile.LegalName || !slices.Equal(next.Licences, p.Profile.Licences)
+	p.Profile = next
+	if reverify && p.Status == Verified {
+		p.Status, p.Reason = Pending, ""
+	}
+	return nil
+}

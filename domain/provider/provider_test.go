@@ -73,3 +73,22 @@ func TestServiceAreaAndValidation(t *testing.T) {
 		t.Fatalf("region area: %v", err)
 	}
 }
+
+func TestChangingWhatWasVerifiedNeedsVerificationAgain(t *testing.T) {
+	p, _ := provider.New("p1", "admin", profile(), time.Now())
+	_ = p.Verify()
+	moved := profile()
+	moved.Hours = nil
+	moved.Area = provider.Area{RadiusKM: 8}
+	if err := p.UpdateProfile("admin", moved); err != nil || p.Status != provider.Verified {
+		t.Fatalf("hours and area change: %v, %s", err, p.Status)
+	}
+	renamed := moved
+	renamed.LegalName = "另一家公司"
+	if err := p.UpdateProfile("admin", renamed); err != nil || p.Status != provider.Pending || p.Visible() {
+		t.Fatalf("rename: %v, %s", err, p.Status)
+	}
+	if err := p.UpdateProfile("someone", moved); !fault.Is(err, provider.ErrAdminRequired) {
+		t.Fatalf("a non-admin edited: %v", err)
+	}
+}
