@@ -80,6 +80,7 @@ func TestProviders(t *testing.T) {
 		}
 		want := fullProvider("p-full", ms(now), "u-a", "u-b")
 		want.CreditAt = ms(now.Add(time.Hour))
+		want.Staff, want.StaffInvites = []provider.Staff{}, []provider.StaffInvite{}
 		for i := range want.Items {
 			want.Items[i] = storedItem(want.Items[i])
 		}
@@ -106,6 +107,7 @@ func TestProviders(t *testing.T) {
 		want := bareProvider("p-bare", provider.Pending, provider.CreditNormal, ms(now))
 		want.Admins, want.Profile.Licences, want.Profile.Hours = []string{}, []provider.Licence{}, []provider.Hours{}
 		want.Profile.Area.RegionCodes, want.Items = []string{}, []catalog.Item{}
+		want.Staff, want.StaffInvites = []provider.Staff{}, []provider.StaffInvite{}
 		if !reflect.DeepEqual(got, want) || !got.CreditAt.IsZero() {
 			t.Fatalf("read back\n%+v\nwant\n%+v", got, want)
 		}
