@@ -19,6 +19,7 @@ import (
 	"github.com/kincare/kincare/adapters/embedded"
 	httpapi "github.com/kincare/kincare/adapters/http"
 	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/adapters/providercache"
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/adapters/sms"
 	"github.com/kincare/kincare/adapters/token"
@@ -131,12 +132,18 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		Trail: trail, Now: time.Now,
 	})
 
+	var providerStore providers.Store = store.Providers()
+	if cfg.EmbeddedMongo() {
+		// One process owns the embedded database, so a write-through cache
+		// is exact there; see adapters/providercache.
+		providerStore = providercache.New(providerStore)
+	}
+	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
-		Providers: store.Providers(), Index: redis.NewGeoIndex(rdb, "{geo:providers}"), Users: users,
-		Now: time.Now, NewID: newID, Log: log,
+		Providers: providerStore, Index: geoIndex, Users: users, Now: time.Now, NewID: newID, Log: log,
 	})
-	catalogSvc := appcatalog.NewService(store.Providers(), time.Now, newID)
-	searchSvc := search.NewService(redis.NewGeoIndex(rdb, "{geo:providers}"), store.Providers(), providerSvc)
+	catalogSvc := appcatalog.NewService(providerStore, time.Now, newID)
+	searchSvc := search.NewService(geoIndex, providerStore, providerSvc)
 	if err := providerSvc.EnsureIndex(ctx); err != nil {
 		return s, fmt.Errorf("location index: %w", err)
 	}

@@ -1,0 +1,88 @@
+// Package providercache keeps provider documents in memory for the
+// embedded store. FerretDB on SQLite scans the collection for every
+// query, lookups by _id included, so nearby search, which loads each
+// candidate, took seconds over tens of thousands of providers. The
+// embedded database belongs to exactly one process, so a write-through
+// cache in that process is exact: every write goes through it. Against a
+// real MongoDB, shared by replicas, it must not be used: there a lookup
+// by _id is an indexed read anyway.
+package providercache
+
+import (
+	"context"
+	"sync"
+
+	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Providers serves GetMany from memory and writes through; every other
+// method goes straight to the store.
+type Providers struct {
+	providers.Store
+	next providers.Store
+	mu   sync.RWMutex
+	byID map[string]*provider.Provider
+}
+
+func New(next providers.Store) *Providers {
+	return &Providers{Store: next, next: next, byID: map[string]*provider.Provider{}}
+}
+
+func (c *Providers) Create(ctx context.Context, p *provider.Provider) error {
+	if err := c.next.Create(ctx, p); err != nil {
+		return err
+	}
+	c.put(p)
+	return nil
+}
+
+func (c *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
+	p, err := c.next.Update(ctx, id, fn)
+	if err != nil {
+		c.forget(id) // the stored state is unknown now
+		return nil, err
+	}
+	c.put(p)
+	return p, nil
+}
+
+// GetMany answers from memory what it has and reads the rest once.
+// Callers only read what they get, so they share the cached values.
+func (c *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Provider, error) {
+	out := make([]*provider.Provider, 0, len(ids))
+	var missing []string
+	c.mu.RLock()
+	for _, id := range ids {
+		if p, ok := c.byID[id]; ok {
+			out = append(out, p)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.RUnlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	loaded, err := c.next.GetMany(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range loaded {
+		c.put(p)
+	}
+	return append(out, loaded...), nil
+}
+
+func (c *Providers) put(p *provider.Provider) {
+	cp := *p
+	c.mu.Lock()
+	c.byID[p.ID] = &cp
+	c.mu.Unlock()
+}
+
+func (c *Providers) forget(id string) {
+	c.mu.Lock()
+	delete(c.byID, id)
+	c.mu.Unlock()
+}
