@@ -320,21 +320,17 @@ func (h providerHandlers) updateItem(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	ctx, a, pid, iid := c.UserContext(), mustActor(c), c.Params("providerId"), c.Params("itemId")
-	var out catalog.Item
-	var err error
-	if req.Price != nil {
-		if out, err = h.catalog.Reprice(ctx, a, pid, iid, req.Price.price()); err != nil {
-			return err
-		}
-	}
-	if req.Active != nil {
-		if out, err = h.catalog.SetActive(ctx, a, pid, iid, *req.Active); err != nil {
-			return err
-		}
-	}
-	if out.ID == "" {
+	if req.Price == nil && req.Active == nil {
 		return fault.ErrValidation.WithFields(fault.FieldError{Field: "/", Code: "empty_patch"})
+	}
+	ch := appcatalog.ItemChange{Active: req.Active}
+	if req.Price != nil {
+		p := req.Price.price()
+		ch.Price = &p
+	}
+	out, err := h.catalog.Change(c.UserContext(), mustActor(c), c.Params("providerId"), c.Params("itemId"), ch)
+	if err != nil {
+		return err
 	}
 	return c.JSON(toItem(out))
 }

@@ -21,6 +21,11 @@ import (
 type Providers struct {
 	providers.Store
 	next providers.Store
+	// fill orders every store access that fills the cache (writes and
+	// reads after a miss), so an older read can never be cached over a
+	// newer write. It is held across the store call: the embedded store
+	// serialises writes anyway.
+	fill sync.Mutex
 	mu   sync.RWMutex
 	byID map[string]*provider.Provider
 }
@@ -30,6 +35,8 @@ func New(next providers.Store) *Providers {
 }
 
 func (c *Providers) Create(ctx context.Context, p *provider.Provider) error {
+	c.fill.Lock()
+	defer c.fill.Unlock()
 	if err := c.next.Create(ctx, p); err != nil {
 		return err
 	}
@@ -38,6 +45,8 @@ func (c *Providers) Create(ctx context.Context, p *provider.Provider) error {
 }
 
 func (c *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
+	c.fill.Lock()
+	defer c.fill.Unlock()
 	p, err := c.next.Update(ctx, id, fn)
 	if err != nil {
 		c.forget(id) // the stored state is unknown now
@@ -48,7 +57,7 @@ func (c *Providers) Update(ctx context.Context, id string, fn func(*provider.Pro
 }
 
 // GetMany answers from memory what it has and reads the rest once.
-// Callers only read what they get, so they share the cached values.
+// Callers share the cached values and must only read them.
 func (c *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Provider, error) {
 	out := make([]*provider.Provider, 0, len(ids))
 	var missing []string
@@ -64,6 +73,8 @@ func (c *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Prov
 	if len(missing) == 0 {
 		return out, nil
 	}
+	c.fill.Lock()
+	defer c.fill.Unlock()
 	loaded, err := c.next.GetMany(ctx, missing)
 	if err != nil {
 		return nil, err

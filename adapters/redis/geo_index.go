@@ -181,6 +181,22 @@ func (g *GeoIndex) Built(ctx context.Context) (bool, error) {
 	return n == 1, nil
 }
 
+// Drop forgets the index (set and marker), so the next Built is false and
+// the index is rebuilt from the store: used when an update of it failed.
+func (g *GeoIndex) Drop(ctx context.Context) error {
+	// The counter moves too, so a rebuild already under way throws its
+	// snapshot away rather than publishing it.
+	_, err := g.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, g.built, g.live)
+		p.Incr(ctx, g.version)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redis: drop geo index: %w", err)
+	}
+	return nil
+}
+
 // swapGeoIndex replaces the live set with a finished temporary one in one
 // step, so a search sees the old index or the new, never a part.
 // KEYS: live, temporary, built marker, change counter.

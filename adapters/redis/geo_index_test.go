@@ -502,3 +502,20 @@ func TestNearbySearchEqualsBruteForce(t *testing.T) {
 }
 
 func head(s []string) []string { return s[:min(len(s), 20)] }
+
+func TestDroppedIndexIsRebuilt(t *testing.T) {
+	rdb, _ := testenv.Redis(t)
+	ctx := context.Background()
+	idx := redis.NewGeoIndex(rdb, "geo:drop:"+testenv.Phone())
+	if err := idx.Rebuild(ctx, func(yield func(string, geo.Point) error) error {
+		return yield("a", geo.Point{Lat: 31.2, Lng: 121.4})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if built, err := idx.Built(ctx); err != nil || built {
+		t.Fatalf("after Drop: built %v, %v", built, err)
+	}
+}

@@ -38,7 +38,7 @@ func admin(a actor.Actor, p *provider.Provider) error {
 	if p.IsAdmin(a.UserID) {
 		return nil
 	}
-	if p.Visible() {
+	if p.Visible() || p.StaffMember(a.UserID) != nil {
 		return provider.ErrAdminRequired
 	}
 	return provider.ErrNotFound
@@ -61,29 +61,14 @@ func (s *Service) AddItem(ctx context.Context, a actor.Actor, providerID string,
 	return it, err
 }
 
-// Reprice publishes new prices as the next version.
-func (s *Service) Reprice(ctx context.Context, a actor.Actor, providerID, itemID string, price catalog.Price) (catalog.Item, error) {
-	var out catalog.Item
-	_, err := s.providers.Update(ctx, providerID, func(p *provider.Provider) error {
-		if err := admin(a, p); err != nil {
-			return err
-		}
-		it, err := p.Item(itemID)
-		if err != nil {
-			return err
-		}
-		if err := it.Reprice(price, s.now()); err != nil {
-			return err
-		}
-		out = *it
-		return nil
-	})
-	return out, err
+// ItemChange is an edit of an item; nil fields stay as they are.
+type ItemChange struct {
+	Price  *catalog.Price // published as the next version
+	Active *bool          // off the menu, or back on; orders already made keep it
 }
 
-// SetActive takes an item off the menu or puts it back; orders already
-// made keep it.
-func (s *Service) SetActive(ctx context.Context, a actor.Actor, providerID, itemID string, active bool) (catalog.Item, error) {
+// Change edits an item in one atomic update; the provider's admins only.
+func (s *Service) Change(ctx context.Context, a actor.Actor, providerID, itemID string, ch ItemChange) (catalog.Item, error) {
 	var out catalog.Item
 	_, err := s.providers.Update(ctx, providerID, func(p *provider.Provider) error {
 		if err := admin(a, p); err != nil {
@@ -93,7 +78,14 @@ func (s *Service) SetActive(ctx context.Context, a actor.Actor, providerID, item
 		if err != nil {
 			return err
 		}
-		it.Active = active
+		if ch.Price != nil {
+			if err := it.Reprice(*ch.Price, s.now()); err != nil {
+				return err
+			}
+		}
+		if ch.Active != nil {
+			it.Active = *ch.Active
+		}
 		out = *it
 		return nil
 	})
@@ -108,7 +100,8 @@ func (s *Service) Menu(ctx context.Context, a actor.Actor, providerID string) ([
 	if err != nil {
 		return nil, err
 	}
-	if p.IsAdmin(a.UserID) || a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+	if p.IsAdmin(a.UserID) || p.StaffMember(a.UserID) != nil ||
+		a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
 		return p.Items, nil
 	}
 	if !p.Visible() {

@@ -36,6 +36,8 @@ type LocationIndex interface {
 	Remove(ctx context.Context, id string) error
 	Near(ctx context.Context, p geo.Point, radiusMetres float64) ([]string, error)
 	Built(ctx context.Context) (bool, error)
+	// Drop forgets the index, so the next search rebuilds it.
+	Drop(ctx context.Context) error
 	Rebuild(ctx context.Context, each func(yield func(id string, p geo.Point) error) error) error
 }
 

@@ -20,6 +20,7 @@ type Service struct {
 	// rebuilding lets one search per replica rebuild a lost index while
 	// the others wait, instead of each reading every provider.
 	rebuilding sync.Mutex
+	indexing   sync.Mutex
 }
 
 // Deps are the adapters the provider use cases need.
@@ -69,7 +70,8 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (*provider.
 	if err != nil {
 		return nil, err
 	}
-	if p.Visible() || p.IsAdmin(a.UserID) || a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+	if p.Visible() || p.IsAdmin(a.UserID) || p.StaffMember(a.UserID) != nil ||
+		a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
 		return p, nil
 	}
 	return nil, provider.ErrNotFound
@@ -121,19 +123,29 @@ func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c pro
 	return p, s.index(ctx, p)
 }
 
-// index keeps the location index in step with visibility. The store is
-// written first; if the index write fails, search re-checks visibility
-// from the store, so a hidden provider is never shown, and a newly
-// visible one appears at the next rebuild.
+// index keeps the location index in step with visibility. Index writes
+// of one replica are serialised and each applies the provider's state as
+// stored now, not as its own update left it, so two updates racing
+// cannot leave the older state in the index. If the index cannot be
+// written it is dropped, and the next search rebuilds it from the store:
+// a stale entry must not outlive the failure.
 func (s *Service) index(ctx context.Context, p *provider.Provider) error {
-	var err error
+	s.indexing.Lock()
+	defer s.indexing.Unlock()
+	current, err := s.d.Providers.Get(ctx, p.ID)
+	if err == nil {
+		p = current
+	}
 	if p.Visible() {
 		err = s.d.Index.Put(ctx, p.ID, p.Profile.Address.Location)
 	} else {
 		err = s.d.Index.Remove(ctx, p.ID)
 	}
 	if err != nil {
-		s.d.Log.WarnContext(ctx, "location index not updated; search re-checks the store", "provider_id", p.ID, "err", err)
+		s.d.Log.WarnContext(ctx, "location index not updated; dropping it to be rebuilt", "provider_id", p.ID, "err", err)
+		if derr := s.d.Index.Drop(ctx); derr != nil {
+			return fmt.Errorf("location index: update failed (%w) and could not be dropped: %w", err, derr)
+		}
 	}
 	return nil
 }

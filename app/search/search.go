@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,6 +90,9 @@ func (s *Service) Services(ctx context.Context, q Query) ([]Hit, string, error) 
 func (s *Service) run(ctx context.Context, q Query, needItems bool) ([]Hit, string, error) {
 	if _, err := geo.NewPoint(q.Near.Lat, q.Near.Lng); err != nil {
 		return nil, "", err
+	}
+	if !q.Near.Served() {
+		return nil, "", nil // nobody is served there, and the index cannot look
 	}
 	if q.RadiusMetres == 0 {
 		q.RadiusMetres = DefaultRadiusMetres
@@ -204,7 +208,7 @@ func parseCursor(s string) (cursor, error) {
 	}
 	d, id, ok := strings.Cut(string(raw), "|")
 	f, err := strconv.ParseFloat(d, 64)
-	if !ok || err != nil || id == "" {
+	if !ok || err != nil || id == "" || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
 		return cursor{}, errCursor.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
 	}
 	return cursor{set: true, distance: f, id: id}, nil

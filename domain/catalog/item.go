@@ -33,6 +33,9 @@ var units = []Unit{PerVisit, PerHour, PerMeal, PerDay}
 // provider's agreement with the government cited.
 const InclusiveCapPercent = 80
 
+// MaxPriceHistory bounds the earlier versions kept on the menu.
+const MaxPriceHistory = 50
+
 // MaxPriceFen bounds a price at ¥100,000, far above any one service.
 const MaxPriceFen = 10_000_000
 
@@ -154,6 +157,11 @@ func (it *Item) Reprice(p Price, now time.Time) error {
 		return err
 	}
 	it.PriceHistory = append(it.PriceHistory, it.Price)
+	if len(it.PriceHistory) > MaxPriceHistory {
+		// Orders keep the prices they were quoted in their own record;
+		// the menu needs only the recent past.
+		it.PriceHistory = it.PriceHistory[len(it.PriceHistory)-MaxPriceHistory:]
+	}
 	p.Version, p.From = it.Price.Version+1, now.UTC()
 	it.Price = p
 	return nil

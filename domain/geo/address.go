@@ -25,6 +25,14 @@ var (
 	regionCode = regexp.MustCompile(`^[1-9][0-9]{5}$`)
 )
 
+// MaxServedLatitude is how far north or south kincare serves: the geo
+// index (Redis GEO, Web Mercator) cannot hold points beyond it, and no
+// one in China lives there.
+const MaxServedLatitude = 85.05112878
+
+// Served reports whether p can be indexed for nearby search.
+func (p Point) Served() bool { return p.Lat >= -MaxServedLatitude && p.Lat <= MaxServedLatitude }
+
 // NewPoint refuses positions off the globe.
 func NewPoint(lat, lng float64) (Point, error) {
 	var fields []fault.FieldError

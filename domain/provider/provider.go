@@ -198,6 +198,8 @@ func (p Profile) Validate() (Profile, error) {
 	if a, err := geo.NewAddress("/address", p.Address); err != nil {
 		fe, _ := fault.As(err)
 		fields = append(fields, fe.Fields...)
+	} else if !a.Location.Served() {
+		bad("/address/lat", "outside_served_range")
 	} else {
 		p.Address = a
 	}

@@ -181,6 +181,8 @@ func (p *Provider) InviteStaff(actorID string, phone identity.Phone, role StaffR
 	if role != StaffOffice && role != StaffCaregiver {
 		return StaffInvite{}, ErrStaffInvalid.WithFields(fault.FieldError{Field: "/role", Code: "enum"})
 	}
+	// Expired invites no longer hold a place.
+	p.StaffInvites = slices.DeleteFunc(p.StaffInvites, func(i StaffInvite) bool { return !now.Before(i.ExpiresAt) })
 	if len(p.Staff)+len(p.StaffInvites) >= MaxStaff {
 		return StaffInvite{}, ErrStaffFull
 	}
