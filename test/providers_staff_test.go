@@ -293,4 +293,8 @@ func TestProviderStaffHiresACertifiedCaregiver(t *testing.T) {
 	}
 	wantProblem(t, owner.del(t, staffPath+"/"+p2.id), http.StatusNotFound, "staff_not_found")
 	wantProblem(t, owner.do(t, http.MethodPut, caregiverPath(p2.id), profile(nil)), http.StatusNotFound, "staff_not_found")
+	// The role the job gave goes with the job.
+	if roles := srv.me(t, p2.access).Roles; slices.Contains(roles, "caregiver") || !slices.Contains(roles, "family") {
+		t.Errorf("after removal P2's roles are %q, want family without caregiver", roles)
+	}
 }

@@ -138,3 +138,20 @@ func (r *Providers) ListInvitingPhone(ctx context.Context, phone identity.Phone,
 	}
 	return out, nil
 }
+
+// ListByStaff returns the providers userID works for.
+func (r *Providers) ListByStaff(ctx context.Context, userID string) ([]*provider.Provider, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "staff.userId", Value: userID}}, options.Find().SetLimit(maxProvidersListed))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: find providers by staff: %w", err)
+	}
+	var docs []providerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read providers by staff: %w", err)
+	}
+	out := make([]*provider.Provider, len(docs))
+	for i, d := range docs {
+		out[i] = d.provider()
+	}
+	return out, nil
+}

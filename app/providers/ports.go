@@ -24,6 +24,8 @@ type Store interface {
 	// EachVisible calls fn for every provider families may find, for
 	// rebuilding the location index.
 	EachVisible(ctx context.Context, fn func(*provider.Provider) error) error
+	// ListByStaff returns the providers userID works for.
+	ListByStaff(ctx context.Context, userID string) ([]*provider.Provider, error)
 	// ListInvitingPhone returns providers with a staff invite for phone
 	// (possibly expired: callers check).
 	ListInvitingPhone(ctx context.Context, phone identity.Phone, now time.Time) ([]*provider.Provider, error)

@@ -130,14 +130,39 @@ func (s *Service) Staff(ctx context.Context, a actor.Actor, providerID string) (
 // RemoveStaff ends someone's work for the provider; admins only. Their
 // access to its orders ends at once: every order check reads the staff
 // list from the provider's document.
+//
+// The role the job gave them goes too, unless they hold it for another
+// provider: a role must not outlive every job that justified it.
 func (s *Service) RemoveStaff(ctx context.Context, a actor.Actor, providerID, userID string) error {
+	var role provider.StaffRole
 	_, err := s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
 		if err := hidden(a, p); err != nil {
 			return err
 		}
+		if m := p.StaffMember(userID); m != nil {
+			role = m.Role
+		}
 		return p.RemoveStaff(a.UserID, userID)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	elsewhere, err := s.d.Providers.ListByStaff(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("check other jobs: %w", err)
+	}
+	for _, p := range elsewhere {
+		if m := p.StaffMember(userID); m != nil && m.Role == role {
+			return nil
+		}
+	}
+	if _, err := s.d.Users.Update(ctx, userID, func(u *identity.User) error {
+		u.RevokeRole(identity.Role(role))
+		return nil
+	}); err != nil {
+		return fmt.Errorf("revoke %s: %w", role, err)
+	}
+	return nil
 }
 
 // SetCaregiver enters a caregiver's certificates, skills and hours;

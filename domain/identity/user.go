@@ -139,3 +139,17 @@ func (u *User) Erase(now time.Time) {
 	u.roles = nil
 	u.BeginDeletion(now)
 }
+
+// RevokeRole takes a role away; family stays, as with ReplaceRoles.
+func (u *User) RevokeRole(r Role) {
+	if r == RoleFamily {
+		return
+	}
+	kept := make([]Role, 0, len(u.roles))
+	for _, have := range u.roles {
+		if have != r {
+			kept = append(kept, have)
+		}
+	}
+	u.roles = NewRoles(kept...)
+}
