@@ -7,6 +7,7 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/audittrail"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/calendar"
@@ -48,10 +49,7 @@ func (s *Service) access(ctx context.Context, a actor.Actor, childID string) (ch
 	if err != nil {
 		return child.Child{}, nil, err
 	}
-	f, err := s.d.Families.Get(ctx, c.FamilyID)
-	if fault.Is(err, family.ErrNotFound) || (err == nil && f.RequireMember(a.UserID) != nil) {
-		return child.Child{}, nil, child.ErrNotFound
-	}
+	f, err := familyaccess.OwnerOf(ctx, s.d.Families, a, c.FamilyID, child.ErrNotFound)
 	if err != nil {
 		return child.Child{}, nil, err
 	}
@@ -87,11 +85,8 @@ func (in ProfileInput) apply(p child.Profile) (child.Profile, error) {
 
 // Create adds a child; the family must have consented to child data.
 func (s *Service) Create(ctx context.Context, a actor.Actor, familyID string, in ProfileInput) (View, error) {
-	f, err := s.d.Families.Get(ctx, familyID)
+	f, err := familyaccess.Member(ctx, s.d.Families, a, familyID)
 	if err != nil {
-		return View{}, err
-	}
-	if err := f.RequireMember(a.UserID); err != nil {
 		return View{}, err
 	}
 	if err := f.RequireConsent(consent.ChildData, ""); err != nil {
@@ -129,11 +124,8 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, childID string) (View,
 
 // List pages through a family's children, audited.
 func (s *Service) List(ctx context.Context, a actor.Actor, familyID string, p page.Request) ([]View, bool, error) {
-	f, err := s.d.Families.Get(ctx, familyID)
+	f, err := familyaccess.Member(ctx, s.d.Families, a, familyID)
 	if err != nil {
-		return nil, false, err
-	}
-	if err := f.RequireMember(a.UserID); err != nil {
 		return nil, false, err
 	}
 	cs, more, err := s.d.Children.ListByFamily(ctx, familyID, p)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/calendar"
@@ -17,11 +18,8 @@ import (
 // conditions cannot be given yet: consent names the elder, so it can
 // only be recorded once the elder exists.
 func (s *Service) Create(ctx context.Context, a actor.Actor, familyID string, in ProfileInput) (View, error) {
-	f, err := s.d.Families.Get(ctx, familyID)
+	f, err := familyaccess.Member(ctx, s.d.Families, a, familyID)
 	if err != nil {
-		return View{}, err
-	}
-	if err := f.RequireMember(a.UserID); err != nil {
 		return View{}, err
 	}
 	if in.Conditions != nil && len(*in.Conditions) > 0 {
@@ -58,11 +56,8 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, elderID string) (View,
 
 // List pages through a family's elders.
 func (s *Service) List(ctx context.Context, a actor.Actor, familyID string, p page.Request) ([]View, bool, error) {
-	f, err := s.d.Families.Get(ctx, familyID)
+	f, err := familyaccess.Member(ctx, s.d.Families, a, familyID)
 	if err != nil {
-		return nil, false, err
-	}
-	if err := f.RequireMember(a.UserID); err != nil {
 		return nil, false, err
 	}
 	es, more, err := s.d.Elders.ListByFamily(ctx, familyID, p)

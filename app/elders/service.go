@@ -6,10 +6,10 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/audittrail"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
-	"github.com/kincare/kincare/domain/fault"
 )
 
 // Service gathers the elder use cases.
@@ -43,15 +43,9 @@ func (s *Service) access(ctx context.Context, a actor.Actor, elderID string) (el
 	if err != nil {
 		return elder.Elder{}, nil, err
 	}
-	f, err := s.d.Families.Get(ctx, e.FamilyID)
-	if fault.Is(err, family.ErrNotFound) {
-		return elder.Elder{}, nil, elder.ErrNotFound
-	}
+	f, err := familyaccess.OwnerOf(ctx, s.d.Families, a, e.FamilyID, elder.ErrNotFound)
 	if err != nil {
 		return elder.Elder{}, nil, err
-	}
-	if f.RequireMember(a.UserID) != nil {
-		return elder.Elder{}, nil, elder.ErrNotFound
 	}
 	return e, f, nil
 }

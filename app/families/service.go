@@ -8,6 +8,7 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/audittrail"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
@@ -72,14 +73,7 @@ func (s *Service) view(ctx context.Context, a actor.Actor, f *family.Family) (Vi
 
 // member loads a family the caller belongs to; others get not found.
 func (s *Service) member(ctx context.Context, a actor.Actor, familyID string) (*family.Family, error) {
-	f, err := s.d.Families.Get(ctx, familyID)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.RequireMember(a.UserID); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return familyaccess.Member(ctx, s.d.Families, a, familyID)
 }
 
 // inviteAlphabet is Crockford base32: no I, L, O or U to misread aloud.
