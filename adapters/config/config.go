@@ -59,6 +59,7 @@ type Config struct {
 	RateLimitUserWritesPerMinute int
 
 	UserCacheTTL time.Duration // 0 disables the in-memory user cache
+	MetricsToken string        // when set, /metrics wants it as a bearer token
 }
 
 // Embedded reports whether MongoDB or Redis are started in-process.
@@ -99,6 +100,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		RateLimitUserWritesPerMinute: r.integer("RATE_LIMIT_USER_WRITES_PER_MINUTE", 120, 0, 1<<30),
 
 		UserCacheTTL: r.duration("USER_CACHE_TTL", 5*time.Second, 0, time.Minute),
+		MetricsToken: r.str("METRICS_TOKEN", ""),
 	}
 	c.MongoMaxPool = uint64(r.integer("MONGODB_MAX_POOL", defaultPool(c), 1, 1000))
 

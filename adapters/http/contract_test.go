@@ -65,3 +65,26 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// With METRICS_TOKEN set, a scrape without it is refused.
+func TestMetricsWantTheConfiguredToken(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20, MetricsToken: "s3cret-scrape-token"}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for token, want := range map[string]int{"": 401, "Bearer wrong": 401, "Bearer s3cret-scrape-token": 200} {
+		req, _ := http.NewRequest(http.MethodGet, "/metrics", nil)
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != want {
+			t.Errorf("Authorization %q: status %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"crypto/subtle"
 	"embed"
 	"log/slog"
 	"sort"
@@ -33,9 +34,25 @@ type platformHandlers struct {
 	metrics fiber.Handler
 }
 
-func newPlatformHandlers(log *slog.Logger, ready map[string]Pinger, spec []byte, gatherer prometheus.Gatherer) platformHandlers {
-	prom := promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})
-	return platformHandlers{log: log, ready: ready, spec: spec, metrics: adapt(fasthttpadaptor.NewFastHTTPHandler(prom))}
+func newPlatformHandlers(log *slog.Logger, ready map[string]Pinger, spec []byte, gatherer prometheus.Gatherer, metricsToken string) platformHandlers {
+	prom := adapt(fasthttpadaptor.NewFastHTTPHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
+	return platformHandlers{log: log, ready: ready, spec: spec, metrics: guardMetrics(metricsToken, prom)}
+}
+
+// guardMetrics asks for the configured bearer token, compared in
+// constant time; without one configured, metrics are open (keep the
+// port inside the cluster then).
+func guardMetrics(token string, next fiber.Handler) fiber.Handler {
+	if token == "" {
+		return next
+	}
+	return func(c *fiber.Ctx) error {
+		got, ok := bearer(c.Get(fiber.HeaderAuthorization))
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			return fault.ErrUnauthenticated
+		}
+		return next(c)
+	}
 }
 
 func adapt(h fasthttp.RequestHandler) fiber.Handler {

@@ -2,8 +2,8 @@ package http
 
 // bindRoutes binds a handler to every operation of the contract, by
 // operation id; New fails if the spec has an operation left unbound.
-func bindRoutes(api *contract, d Deps) {
-	platform := newPlatformHandlers(d.Log, d.Ready, d.Spec, d.Registry)
+func bindRoutes(api *contract, o Options, d Deps) {
+	platform := newPlatformHandlers(d.Log, d.Ready, d.Spec, d.Registry, o.MetricsToken)
 	api.handle("getHealth", platform.healthz)
 	api.handle("getReadiness", platform.readyz)
 	api.handle("getMetrics", platform.metrics)

@@ -37,6 +37,10 @@ type Options struct {
 	TrustedProxies       []string
 	RateLimitIPPerMinute int
 	RateLimitUserWrites  int
+	// MetricsToken, when set, is the bearer token /metrics wants: the
+	// metrics are not secret, but a public scrape endpoint is a free
+	// look at traffic.
+	MetricsToken string
 }
 
 // Deps are the use cases and adapters the routes call.
@@ -100,7 +104,7 @@ func New(o Options, d Deps) (*fiber.App, error) {
 	app.Use(limitPerIP(d.Log, d.IPLimiter, o.RateLimitIPPerMinute))
 
 	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
-	bindRoutes(api, d)
+	bindRoutes(api, o, d)
 	if missing := api.unbound(); len(missing) > 0 {
 		return nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))
 	}

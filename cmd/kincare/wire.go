@@ -156,6 +156,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		CORSAllowOrigins: cfg.CORSAllowOrigins, TrustedProxies: cfg.TrustedProxies,
 		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
+		MetricsToken: cfg.MetricsToken,
 	}, httpapi.Deps{
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
