@@ -119,35 +119,17 @@ func (r *Families) find(ctx context.Context, id string) (familyDoc, error) {
 // Update is optimistic: the write is conditional on the version read, and
 // a lost race reloads and applies fn again. fn's errors come back as they are.
 func (r *Families) Update(ctx context.Context, id string, fn func(*family.Family) error) (*family.Family, error) {
-	for attempt := range maxUpdateTries {
-		start := time.Now()
-		d, err := r.find(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		f := d.family()
-		if err := fn(f); err != nil {
-			return nil, err
-		}
-		if f.ID() != id {
-			return nil, fmt.Errorf("mongo: update family %s: the id changed to %s", id, f.ID())
-		}
-		unlock := r.guard.lock(familiesColl, id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
-			toFamilyDoc(f, d.Version+1))
-		unlock()
-		if err != nil {
-			return nil, fmt.Errorf("mongo: update family: %w", err)
-		}
-		if res.MatchedCount == 1 {
-			return f, nil
-		}
-		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
-			return nil, fmt.Errorf("mongo: update family: %w", err)
-		}
-	}
-	return nil, fmt.Errorf("update family %s: %w", id, errConflict)
+	return versionedUpdate(ctx, r.coll, r.guard, "family", id, r.find,
+		func(d familyDoc) (*family.Family, int64, error) {
+			f := d.family()
+			if err := fn(f); err != nil {
+				return nil, 0, err
+			}
+			if f.ID() != id {
+				return nil, 0, fmt.Errorf("mongo: update family %s: the id changed to %s", id, f.ID())
+			}
+			return f, d.Version, nil
+		}, toFamilyDoc)
 }
 
 // Delete returns family.ErrNotFound when there was no such family.

@@ -180,38 +180,17 @@ func (r *Providers) find(ctx context.Context, id string) (providerDoc, error) {
 // errors come back as they are; fn may not change the id, nor put
 // another provider's item on the menu.
 func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
-	for attempt := range maxUpdateTries {
-		start := time.Now()
-		d, err := r.find(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		p := d.provider()
-		if err := fn(p); err != nil {
-			return nil, err
-		}
-		if p.ID != id {
-			return nil, fmt.Errorf("mongo: update provider %s: the id changed to %s", id, p.ID)
-		}
-		if err := checkMenu(p, id); err != nil {
-			return nil, err
-		}
-		unlock := r.guard.lock(providersColl, id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
-			toProviderDoc(p, d.Version+1))
-		unlock()
-		if err != nil {
-			return nil, fmt.Errorf("mongo: update provider: %w", err)
-		}
-		if res.MatchedCount == 1 {
-			return p, nil
-		}
-		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
-			return nil, fmt.Errorf("mongo: update provider: %w", err)
-		}
-	}
-	return nil, fmt.Errorf("update provider %s: %w", id, errConflict)
+	return versionedUpdate(ctx, r.coll, r.guard, "provider", id, r.find,
+		func(d providerDoc) (*provider.Provider, int64, error) {
+			p := d.provider()
+			if err := fn(p); err != nil {
+				return nil, 0, err
+			}
+			if p.ID != id {
+				return nil, 0, fmt.Errorf("mongo: update provider %s: the id changed to %s", id, p.ID)
+			}
+			return p, d.Version, checkMenu(p, id)
+		}, toProviderDoc)
 }
 
 // ListByAdmin returns the providers userID manages, oldest first, up to

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -58,40 +57,22 @@ func (r familyRecords[E, D]) get(ctx context.Context, id string) (E, error) {
 // update is optimistic like Families.Update. fn may not change the id or
 // the family: a record never moves.
 func (r familyRecords[E, D]) update(ctx context.Context, id string, fn func(*E) error) (E, error) {
-	var zero E
-	for attempt := range maxUpdateTries {
-		start := time.Now()
-		d, err := r.find(ctx, id)
-		if err != nil {
-			return zero, err
-		}
-		e, err := r.fromDoc(d)
-		if err != nil {
-			return zero, err
-		}
-		if err := fn(&e); err != nil {
-			return zero, err
-		}
-		docID, docFamily, version := r.docKeys(d)
-		if gotID, gotFamily := r.keys(e); gotID != docID || gotFamily != docFamily {
-			return zero, fmt.Errorf("mongo: update %s %s: id or family changed", r.name, id)
-		}
-		unlock := r.guard.lock(r.coll.Name(), id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-			r.toDoc(e, version+1))
-		unlock()
-		if err != nil {
-			return zero, fmt.Errorf("mongo: update %s: %w", r.name, err)
-		}
-		if res.MatchedCount == 1 {
-			return e, nil
-		}
-		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
-			return zero, fmt.Errorf("mongo: update %s: %w", r.name, err)
-		}
-	}
-	return zero, fmt.Errorf("update %s %s: %w", r.name, id, errConflict)
+	return versionedUpdate(ctx, r.coll, r.guard, r.name, id, r.find,
+		func(d D) (E, int64, error) {
+			var zero E
+			e, err := r.fromDoc(d)
+			if err != nil {
+				return zero, 0, err
+			}
+			if err := fn(&e); err != nil {
+				return zero, 0, err
+			}
+			docID, docFamily, version := r.docKeys(d)
+			if gotID, gotFamily := r.keys(e); gotID != docID || gotFamily != docFamily {
+				return zero, 0, fmt.Errorf("mongo: update %s %s: id or family changed", r.name, id)
+			}
+			return e, version, nil
+		}, r.toDoc)
 }
 
 // delete reports notFound when there was no such record.

@@ -99,28 +99,14 @@ func (r *Users) FirstOrCreate(ctx context.Context, u *identity.User) (*identity.
 // Update is optimistic: the write is conditional on the version read, and
 // a lost race reloads and applies fn again.
 func (r *Users) Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error) {
-	for range maxUpdateTries {
-		d, err := r.find(ctx, bson.D{{Key: "_id", Value: id}})
-		if err != nil {
-			return nil, err
-		}
-		u := d.user()
-		if err := fn(u); err != nil {
-			return nil, err
-		}
-		unlock := r.guard.lock(usersColl, id)
-		res, err := r.coll.ReplaceOne(ctx,
-			bson.D{{Key: "_id", Value: id}, {Key: "version", Value: d.Version}},
-			toUserDoc(u, d.Version+1))
-		unlock()
-		if err != nil {
-			return nil, fmt.Errorf("mongo: update user: %w", err)
-		}
-		if res.MatchedCount == 1 {
-			return u, nil
-		}
+	find := func(ctx context.Context, id string) (userDoc, error) {
+		return r.find(ctx, bson.D{{Key: "_id", Value: id}})
 	}
-	return nil, fmt.Errorf("update user %s: %w", id, errConflict)
+	return versionedUpdate(ctx, r.coll, r.guard, "user", id, find,
+		func(d userDoc) (*identity.User, int64, error) {
+			u := d.user()
+			return u, d.Version, fn(u)
+		}, toUserDoc)
 }
 
 // ListPendingDeletion returns accounts whose deletion began but did not
