@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/consent"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 )
 
@@ -57,6 +58,8 @@ type Family struct {
 	consents  []consent.Consent
 	createdBy string
 	createdAt time.Time
+	// The events this family's next write announces.
+	event.Outbox
 }
 
 // New creates a family whose creator is its first owner.
@@ -85,17 +88,18 @@ type Snapshot struct {
 	Consents  []consent.Consent
 	CreatedBy string
 	CreatedAt time.Time
+	Pending   []event.Event
 }
 
 // Unmarshal rebuilds a stored family.
 func Unmarshal(s Snapshot) *Family {
 	return &Family{id: s.ID, name: s.Name, timeZone: s.TimeZone, members: s.Members, consents: s.Consents,
-		createdBy: s.CreatedBy, createdAt: s.CreatedAt}
+		createdBy: s.CreatedBy, createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
 }
 
 func (f *Family) Snapshot() Snapshot {
 	return Snapshot{ID: f.id, Name: f.name, TimeZone: f.timeZone, Members: slices.Clone(f.members),
-		Consents: slices.Clone(f.consents), CreatedBy: f.createdBy, CreatedAt: f.createdAt}
+		Consents: slices.Clone(f.consents), CreatedBy: f.createdBy, CreatedAt: f.createdAt, Pending: f.Pending()}
 }
 
 func (f *Family) ID() string                  { return f.id }

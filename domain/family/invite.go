@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 )
@@ -39,6 +40,8 @@ type Invite struct {
 	UsedAt    time.Time
 	UsedBy    string
 	RevokedAt time.Time
+	// Events are those the invite's next write announces.
+	Events []event.Event
 }
 
 // InviteKey keys invite digests. Invites are stored and looked up by an
