@@ -86,13 +86,25 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	devicesColl: {
 		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
+		outboxIndex,
 	},
 	familiesColl: {
 		{Keys: bson.D{{Key: "members.userId", Value: 1}}, Options: options.Index().SetName("member")},
+		outboxIndex,
 	},
 	invitesColl: {
 		{Keys: bson.D{{Key: "familyId", Value: 1}}, Options: options.Index().SetName("family")},
 		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetName("phone")},
+		outboxIndex,
+	},
+	eventsColl: {
+		{Keys: bson.D{{Key: "deliveredAt", Value: 1}}, Options: options.Index().SetName("delivered")},
+	},
+	notificationsColl: {
+		{Keys: bson.D{{Key: "eventId", Value: 1}, {Key: "userId", Value: 1}},
+			Options: options.Index().SetUnique(true).SetName("event_user_unique")},
+		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("user_id")},
+		{Keys: bson.D{{Key: "push.state", Value: 1}}, Options: options.Index().SetName("push_state")},
 	},
 	eldersColl: {
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
@@ -111,6 +123,11 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "staff.userId", Value: 1}}, Options: options.Index().SetName("staff_user")},
 	},
 }
+
+// outboxIndex finds documents with events to hand on; sparse, so it
+// holds only those few.
+var outboxIndex = mongo.IndexModel{Keys: bson.D{{Key: "outboxSince", Value: 1}},
+	Options: options.Index().SetSparse(true).SetName("outbox")}
 
 // errConflict reports that a versioned write lost to a concurrent one.
 var errConflict = errors.New("mongo: concurrent update")

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/event"
 )
 
 const devicesColl = "devices"
@@ -38,15 +39,29 @@ func (s *Store) Devices() *Devices {
 	return &Devices{coll: s.db.Collection(devicesColl), guard: s.guard}
 }
 
-func (r *Devices) Put(ctx context.Context, d device.Device) (bool, error) {
+// Put records d. When the token is new, or moves to d's user from
+// another, the same write records registered in the device's outbox:
+// the user should hear of a device they did not have before, not of
+// every app start.
+func (r *Devices) Put(ctx context.Context, d device.Device, registered event.Event) (bool, error) {
 	defer r.guard.lock(devicesColl, d.Token)()
-	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
+	fields := bson.D{
+		{Key: "userId", Value: d.UserID}, {Key: "platform", Value: string(d.Platform)},
+		{Key: "app", Value: string(d.App)}, {Key: "locale", Value: d.Locale},
+		{Key: "appVersion", Value: d.AppVersion}, {Key: "updatedAt", Value: d.UpdatedAt},
+	}
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}, {Key: "userId", Value: d.UserID}},
+		bson.D{{Key: "$set", Value: fields}})
+	if err != nil {
+		return false, fmt.Errorf("mongo: put device: %w", err)
+	}
+	if res.MatchedCount == 1 {
+		return false, nil
+	}
+	res, err = r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
 		bson.D{
-			{Key: "$set", Value: bson.D{
-				{Key: "userId", Value: d.UserID}, {Key: "platform", Value: string(d.Platform)},
-				{Key: "app", Value: string(d.App)}, {Key: "locale", Value: d.Locale},
-				{Key: "appVersion", Value: d.AppVersion}, {Key: "updatedAt", Value: d.UpdatedAt},
-			}},
+			{Key: "$set", Value: append(fields, bson.E{Key: "outboxSince", Value: registered.At})},
+			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{registered})[0]}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "createdAt", Value: d.UpdatedAt}}},
 		},
 		options.UpdateOne().SetUpsert(true))

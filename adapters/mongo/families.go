@@ -29,6 +29,9 @@ type familyDoc struct {
 	CreatedBy string       `bson:"createdBy"`
 	CreatedAt time.Time    `bson:"createdAt"`
 	Version   int64        `bson:"version"`
+	// The family's outbox: events recorded with this version.
+	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
 }
 
 type memberDoc struct {
@@ -60,7 +63,8 @@ func toFamilyDoc(f *family.Family, version int64) familyDoc {
 			GrantedAt: c.GrantedAt, PolicyVersion: c.PolicyVersion, WithdrawnAt: c.WithdrawnAt, WithdrawnBy: c.WithdrawnBy}
 	}
 	return familyDoc{ID: s.ID, Name: s.Name, TimeZone: s.TimeZone, Members: members, Consents: consents,
-		CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt, Version: version}
+		CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt, Version: version,
+		PendingEvents: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
 }
 
 func (d familyDoc) family() *family.Family {
@@ -75,7 +79,7 @@ func (d familyDoc) family() *family.Family {
 			WithdrawnAt: c.WithdrawnAt.UTC(), WithdrawnBy: c.WithdrawnBy}
 	}
 	return family.Unmarshal(family.Snapshot{ID: d.ID, Name: d.Name, TimeZone: d.TimeZone, Members: members,
-		Consents: consents, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()})
+		Consents: consents, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.PendingEvents)})
 }
 
 // Families implements families.Store: a family with its members and

@@ -32,12 +32,16 @@ type inviteDoc struct {
 	UsedAt    time.Time `bson:"usedAt,omitempty"`
 	UsedBy    string    `bson:"usedBy,omitempty"`
 	RevokedAt time.Time `bson:"revokedAt,omitempty"`
+	// The invite's outbox.
+	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
 }
 
 func toInviteDoc(i family.Invite) inviteDoc {
 	return inviteDoc{Digest: i.Digest, Code: i.Code, FamilyID: i.FamilyID, Phone: i.Phone.String(),
 		Role: string(i.Role), CreatedBy: i.CreatedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
-		UsedAt: i.UsedAt, UsedBy: i.UsedBy, RevokedAt: i.RevokedAt}
+		UsedAt: i.UsedAt, UsedBy: i.UsedBy, RevokedAt: i.RevokedAt,
+		PendingEvents: toEventDocs(i.Events), OutboxSince: outboxSince(i.Events)}
 }
 
 func (d inviteDoc) invite() family.Invite {

@@ -133,7 +133,11 @@ func TestRepositories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			created, err := devs.Put(ctx, d)
+			registered, err := device.Registered(fmt.Sprintf("ev-%s-%d", user, time.Now().UnixNano()), d, d.UpdatedAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			created, err := devs.Put(ctx, d, registered)
 			if err != nil {
 				t.Fatal(err)
 			}
