@@ -60,7 +60,22 @@ type Config struct {
 
 	UserCacheTTL time.Duration // 0 disables the in-memory user cache
 	MetricsToken string        // when set, /metrics wants it as a bearer token
+
+	// Push: with none of these, pushes are logged instead of sent.
+	FCMProjectID       string
+	FCMCredentialsFile string
+	FCMEndpoint        string // a fake or emulator FCM, for tests
+
+	JobsInProcess      bool // run the relay and the job worker in this process
+	JobsConcurrency    int
+	JobsPollInterval   time.Duration
+	OutboxPollInterval time.Duration
+	PushMaxRetries     int
+	PushRetryBase      time.Duration
 }
+
+// PushEnabled reports whether pushes go to FCM rather than the log.
+func (c Config) PushEnabled() bool { return c.FCMProjectID != "" }
 
 // Embedded reports whether MongoDB or Redis are started in-process.
 func (c Config) EmbeddedMongo() bool { return c.MongoURI == "" }
@@ -101,6 +116,26 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 
 		UserCacheTTL: r.duration("USER_CACHE_TTL", 5*time.Second, 0, time.Minute),
 		MetricsToken: r.str("METRICS_TOKEN", ""),
+
+		FCMProjectID:       r.str("FCM_PROJECT_ID", ""),
+		FCMCredentialsFile: r.str("FCM_CREDENTIALS_FILE", ""),
+		FCMEndpoint:        r.url("FCM_ENDPOINT", "http", "https"),
+
+		JobsInProcess:      r.oneOf("JOBS_IN_PROCESS", "true", "true", "false") == "true",
+		JobsConcurrency:    r.integer("JOBS_CONCURRENCY", 8, 1, 1000),
+		JobsPollInterval:   r.duration("JOBS_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),
+		OutboxPollInterval: r.duration("OUTBOX_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),
+		PushMaxRetries:     r.integer("PUSH_MAX_RETRIES", 8, 0, 100),
+		PushRetryBase:      r.duration("PUSH_RETRY_BASE", 2*time.Second, 10*time.Millisecond, time.Hour),
+	}
+	if c.FCMProjectID == "" {
+		// The Google default: a service-account file names its project.
+		if f, ok := lookup("GOOGLE_APPLICATION_CREDENTIALS"); ok && f != "" && c.FCMCredentialsFile == "" {
+			c.FCMCredentialsFile = f
+		}
+	}
+	if (c.FCMCredentialsFile != "" || c.FCMEndpoint != "") && c.FCMProjectID == "" {
+		r.fail("FCM_PROJECT_ID", "must be set when FCM_CREDENTIALS_FILE or FCM_ENDPOINT is")
 	}
 	c.MongoMaxPool = uint64(r.integer("MONGODB_MAX_POOL", defaultPool(c), 1, 1000))
 

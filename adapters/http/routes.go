@@ -28,6 +28,13 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("registerDevice", dev.put)
 	api.handle("removeDevice", dev.delete)
 
+	inbox := notificationHandlers{svc: d.Notifications}
+	api.handle("listNotifications", inbox.list)
+	api.handle("markNotificationRead", inbox.markRead)
+	api.handle("markAllNotificationsRead", inbox.markAllRead)
+	api.handle("getNotificationPreferences", inbox.getPreferences)
+	api.handle("putNotificationPreferences", inbox.putPreferences)
+
 	fam := familyHandlers{svc: d.Families}
 	api.handle("listMyFamilies", fam.mine)
 	api.handle("createFamily", fam.create)

@@ -21,6 +21,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/search"
@@ -45,19 +46,20 @@ type Options struct {
 
 // Deps are the use cases and adapters the routes call.
 type Deps struct {
-	Log       *slog.Logger
-	Spec      []byte
-	Auth      *auth.Service
-	Devices   *devices.Service
-	Families  *families.Service
-	Elders    *elders.Service
-	Children  *children.Service
-	Privacy   *privacy.Service
-	Providers *providers.Service
-	Catalog   *appcatalog.Service
-	Search    *search.Service
-	Tokens    AccessVerifier
-	Limiter   throttle.Limiter
+	Log           *slog.Logger
+	Spec          []byte
+	Auth          *auth.Service
+	Devices       *devices.Service
+	Families      *families.Service
+	Elders        *elders.Service
+	Children      *children.Service
+	Privacy       *privacy.Service
+	Providers     *providers.Service
+	Catalog       *appcatalog.Service
+	Search        *search.Service
+	Notifications *notify.Service
+	Tokens        AccessVerifier
+	Limiter       throttle.Limiter
 	// IPLimiter runs on every request, so it may trade precision for
 	// speed (see redis.BatchedLimiter); Limiter is exact.
 	IPLimiter throttle.Limiter

@@ -6,14 +6,18 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 )
 
 // Store keeps push tokens. Put is an upsert keyed by token, so a token
-// moves to whoever registered it last (a phone handed to another person).
+// moves to whoever registered it last (a phone handed to another person);
+// it records registered, in the same write, only when the token is new to
+// its user.
 type Store interface {
-	Put(ctx context.Context, d device.Device) (created bool, err error)
+	Put(ctx context.Context, d device.Device, registered event.Event) (created bool, err error)
 	// DeleteOwned removes token only if userID owns it; false if not.
 	DeleteOwned(ctx context.Context, token, userID string) (bool, error)
 	ListByUser(ctx context.Context, userID string) ([]device.Device, error)
@@ -25,10 +29,11 @@ var ErrDeviceNotFound = fault.New(fault.NotFound, "device_not_found")
 type Service struct {
 	store Store
 	now   func() time.Time
+	newID func() string
 }
 
-func NewService(store Store, now func() time.Time) *Service {
-	return &Service{store: store, now: now}
+func NewService(store Store, now func() time.Time, newID func() string) *Service {
+	return &Service{store: store, now: now, newID: newID}
 }
 
 // RegisterCommand is one app install announcing its push token.
@@ -50,7 +55,11 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterComma
 	if err != nil {
 		return device.Device{}, false, err
 	}
-	created, err := s.store.Put(ctx, d)
+	registered, err := device.Registered(s.newID(), d, d.UpdatedAt)
+	if err != nil {
+		return device.Device{}, false, err
+	}
+	created, err := s.store.Put(ctx, d, registered)
 	return d, created, err
 }
 
@@ -70,4 +79,14 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, token string) error
 // List returns the caller's devices.
 func (s *Service) List(ctx context.Context, a actor.Actor) ([]device.Device, error) {
 	return s.store.ListByUser(ctx, a.UserID)
+}
+
+// Audiences says who hears of a new device: its user, on their other
+// devices.
+func (s *Service) Audiences() map[event.Type]notify.Audience {
+	return map[event.Type]notify.Audience{
+		device.EventRegistered: notify.AudienceFunc(func(_ context.Context, e event.Event) ([]notify.Recipient, error) {
+			return []notify.Recipient{{UserID: e.Data["userId"], SkipDevice: e.Data["device"]}}, nil
+		}),
+	}
 }

@@ -51,8 +51,12 @@ func (s *Service) Invite(ctx context.Context, a actor.Actor, familyID string, cm
 	if err != nil {
 		return IssuedInvite{}, err
 	}
-	inv, err := f.NewInvite(s.d.InviteKey, a.UserID, code, phone, role, s.d.Now())
+	now := s.d.Now()
+	inv, err := f.NewInvite(s.d.InviteKey, a.UserID, code, phone, role, now)
 	if err != nil {
+		return IssuedInvite{}, err
+	}
+	if err := inv.AnnounceInvite(f, s.d.NewID, now); err != nil {
 		return IssuedInvite{}, err
 	}
 	if err := s.d.Invites.Create(ctx, inv); err != nil {
@@ -179,7 +183,12 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, code string) (View,
 		}
 		return View{}, family.ErrInviteUsed
 	}
-	f, err = s.d.Families.Update(ctx, inv.FamilyID, func(f *family.Family) error { return f.Join(a.UserID, inv.Role, now) })
+	f, err = s.d.Families.Update(ctx, inv.FamilyID, func(f *family.Family) error {
+		if err := f.Join(a.UserID, inv.Role, now); err != nil {
+			return err
+		}
+		return f.AnnounceJoined(s.d.NewID(), a.UserID, u.Phone().Masked(), now)
+	})
 	if err != nil {
 		if uerr := s.d.Invites.Unuse(ctx, digest, a.UserID); uerr != nil {
 			err = errors.Join(err, fmt.Errorf("give back invite: %w", uerr))

@@ -18,6 +18,7 @@ import (
 	"github.com/kincare/kincare/adapters/config"
 	"github.com/kincare/kincare/adapters/embedded"
 	httpapi "github.com/kincare/kincare/adapters/http"
+	"github.com/kincare/kincare/adapters/jobs"
 	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/adapters/providercache"
 	"github.com/kincare/kincare/adapters/redis"
@@ -31,6 +32,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/search"
@@ -115,7 +117,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		Users: users, Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
 		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
 	}, authCfg)
-	deviceSvc := devices.NewService(store.Devices(), time.Now)
+	deviceSvc := devices.NewService(store.Devices(), time.Now, newID)
 	trail := audittrail.NewRecorder(store.Audit(), time.Now, newID, log)
 	familySvc := families.NewService(families.Deps{
 		Families: store.Families(), Invites: store.Invites(), Users: users, Elders: store.Elders(),
@@ -152,6 +154,21 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
 
+	pusher, err := newPusher(ctx, cfg, log)
+	if err != nil {
+		return s, err
+	}
+	queue := jobs.NewClient(rdb, cfg.PushMaxRetries)
+	notifySvc, err := notify.NewService(notify.Deps{
+		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
+		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
+		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences()),
+		Now:       time.Now, NewID: newID, Log: log,
+	})
+	if err != nil {
+		return s, err
+	}
+
 	s.app, err = httpapi.New(httpapi.Options{
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		CORSAllowOrigins: cfg.CORSAllowOrigins, TrustedProxies: cfg.TrustedProxies,
@@ -160,7 +177,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	}, httpapi.Deps{
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
-		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc,
+		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
@@ -172,6 +189,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	}
 
 	s.startJobs(store.Sessions(), ipLimiter, privacySvc)
+	if cfg.JobsInProcess {
+		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry); err != nil {
+			return s, err
+		}
+	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

@@ -1,0 +1,94 @@
+// Package jobs runs kincare's background work on the asynq job queue in
+// Redis: delivering events and sending pushes. Task ids are the event or
+// notification ids, so a second hand-off of the same work is refused by
+// asynq itself; MongoDB keeps the lasting copy (notify.Reconcile rebuilds
+// the queue from it).
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/kincare/kincare/domain/event"
+)
+
+const (
+	// Queue is the one asynq queue notifications use.
+	Queue = "notifications"
+
+	typeDeliver = "event:deliver"
+	typePush    = "push:send"
+
+	// retention keeps a finished task's id in Redis so a late duplicate
+	// hand-off is still refused; past it, the inbox's uniqueness holds.
+	retention = time.Hour
+)
+
+// Client queues tasks; it implements notify.Queue.
+type Client struct {
+	c        *asynq.Client
+	maxRetry int
+}
+
+// NewClient shares rdb's connections. maxRetry bounds the tries of one
+// push (asynq counts retries after the first try).
+func NewClient(rdb redis.UniversalClient, maxRetry int) *Client {
+	return &Client{c: asynq.NewClientFromRedisClient(rdb), maxRetry: maxRetry}
+}
+
+// eventPayload is an event on the wire: the task carries the whole event,
+// so delivering it needs no read of the journal.
+type eventPayload struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	SubjectKind string            `json:"subjectKind"`
+	SubjectID   string            `json:"subjectId"`
+	At          time.Time         `json:"at"`
+	NotBefore   time.Time         `json:"notBefore,omitzero"`
+	Data        map[string]string `json:"data,omitempty"`
+}
+
+func (p eventPayload) event() event.Event {
+	return event.Event{ID: p.ID, Type: event.Type(p.Type), Subject: event.Subject{Kind: p.SubjectKind, ID: p.SubjectID},
+		At: p.At, NotBefore: p.NotBefore, Data: p.Data}
+}
+
+func (c *Client) EnqueueEvent(ctx context.Context, e event.Event) error {
+	body, err := json.Marshal(eventPayload{ID: e.ID, Type: string(e.Type), SubjectKind: e.Subject.Kind,
+		SubjectID: e.Subject.ID, At: e.At, NotBefore: e.NotBefore, Data: e.Data})
+	if err != nil {
+		return fmt.Errorf("jobs: encode event: %w", err)
+	}
+	return c.enqueue(ctx, asynq.NewTask(typeDeliver, body), "event:"+e.ID, e.Due())
+}
+
+func (c *Client) EnqueuePush(ctx context.Context, notificationID string, at time.Time) error {
+	return c.enqueue(ctx, asynq.NewTask(typePush, []byte(notificationID)), "push:"+notificationID, at)
+}
+
+// enqueue treats a task id already taken as success: that work is queued,
+// running, or done within retention.
+func (c *Client) enqueue(ctx context.Context, t *asynq.Task, id string, at time.Time) error {
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(Queue), asynq.MaxRetry(c.maxRetry),
+		asynq.Retention(retention), asynq.Timeout(2 * time.Minute)}
+	if at.After(time.Now()) {
+		opts = append(opts, asynq.ProcessAt(at))
+	}
+	_, err := c.c.EnqueueContext(ctx, t, opts...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: enqueue %s: %w", id, err)
+	}
+	return nil
+}
+
+// Close releases nothing shared: rdb belongs to the caller.
+func (c *Client) Close() error { return nil }

@@ -1,0 +1,110 @@
+package notify
+
+import (
+	"strings"
+	"time"
+
+	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/notification"
+)
+
+// Kind is how kincare tells people about one event type: the category a
+// user can switch off, whether it cuts through quiet hours, whether a
+// newer push about the same subject replaces an older one still on the
+// phone, how long the push services may keep trying, and the words.
+type Kind struct {
+	Category notification.Category
+	Urgent   bool
+	Collapse bool
+	TTL      time.Duration
+	Text     map[identity.Locale]Text
+}
+
+// Text is a title and body with {placeholders} filled from the event's
+// data.
+type Text struct {
+	Title string
+	Body  string
+}
+
+// Catalog is every event kincare announces. A test checks each has both
+// languages and that its placeholders are data its events carry.
+func Catalog() map[event.Type]Kind {
+	return map[event.Type]Kind{
+		family.EventInviteReceived: {
+			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"家庭邀请", "您被邀请加入家庭「{family}」，打开 kincare 查看并接受。"},
+				identity.LocaleEn:   {"Family invitation", "You are invited to join the family “{family}”. Open kincare to accept."},
+			},
+		},
+		family.EventInviteExpiring: {
+			Category: notification.CategoryFamily, Collapse: true, TTL: 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"邀请即将过期", "加入家庭「{family}」的邀请将在 24 小时内过期。"},
+				identity.LocaleEn:   {"Invitation expiring", "Your invitation to join “{family}” expires within 24 hours."},
+			},
+		},
+		family.EventMemberJoined: {
+			Category: notification.CategoryFamily, TTL: 3 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"新成员加入", "{member} 已加入家庭「{family}」。"},
+				identity.LocaleEn:   {"New family member", "{member} joined the family “{family}”."},
+			},
+		},
+		device.EventRegistered: {
+			Category: notification.CategoryAccount, TTL: 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"新设备登录", "您的账号已在一台新设备（{platform}）上登录。如非本人操作，请立即退出登录。"},
+				identity.LocaleEn:   {"New sign-in", "Your account was signed in on a new {platform} device. If this was not you, sign out now."},
+			},
+		},
+	}
+}
+
+// render fills t's placeholders from data; a missing value renders empty
+// rather than leaking "{name}" to a user.
+func render(t Text, data map[string]string) Text {
+	value := func(name string) string { return data[name] }
+	return Text{Title: expand(t.Title, value), Body: expand(t.Body, value)}
+}
+
+// placeholders lists the {names} a text uses.
+func placeholders(t Text) []string {
+	var names []string
+	collect := func(name string) string { names = append(names, name); return "" }
+	expand(t.Title, collect)
+	expand(t.Body, collect)
+	return names
+}
+
+// expand replaces each {name} in s with value(name).
+func expand(s string, value func(name string) string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:open])
+		b.WriteString(value(s[open+1 : open+end]))
+		s = s[open+end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// text picks the words for locale, falling back to Chinese.
+func (k Kind) text(l identity.Locale) Text {
+	if t, ok := k.Text[l]; ok {
+		return t
+	}
+	return k.Text[identity.LocaleZhCN]
+}

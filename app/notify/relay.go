@@ -1,0 +1,82 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Relay moves recorded events from aggregates to the job queue. For each
+// document it first saves the events to the journal, then queues them
+// under their own ids, and only then clears them from the document. A
+// crash anywhere leaves the events in the document (handed on again next
+// time) or in the journal (queued again by Reconcile); a second hand-off
+// of one event is refused by the queue's id check and, past that, by the
+// inbox's one entry per (event, user). So several relays may run at once,
+// one per replica.
+type Relay struct {
+	outbox  Outbox
+	journal Journal
+	queue   Queue
+	batch   int
+}
+
+func NewRelay(outbox Outbox, journal Journal, queue Queue) *Relay {
+	return &Relay{outbox: outbox, journal: journal, queue: queue, batch: 100}
+}
+
+// RunOnce hands on up to one batch of documents' events and reports how
+// many events it handed on.
+func (r *Relay) RunOnce(ctx context.Context) (int, error) {
+	batches, err := r.outbox.Pending(ctx, r.batch)
+	if err != nil {
+		return 0, fmt.Errorf("relay: read outbox: %w", err)
+	}
+	n := 0
+	for _, b := range batches {
+		if err := r.handOn(ctx, b); err != nil {
+			return n, err
+		}
+		n += len(b.Events)
+	}
+	return n, nil
+}
+
+func (r *Relay) handOn(ctx context.Context, b Batch) error {
+	if err := r.journal.Save(ctx, b.Events); err != nil {
+		return fmt.Errorf("relay: journal events of %s/%s: %w", b.Source, b.DocID, err)
+	}
+	for _, e := range b.Events {
+		if err := r.queue.EnqueueEvent(ctx, e); err != nil {
+			return fmt.Errorf("relay: queue event %s: %w", e.ID, err)
+		}
+	}
+	if err := r.outbox.Clear(ctx, b); err != nil {
+		return fmt.Errorf("relay: clear outbox of %s/%s: %w", b.Source, b.DocID, err)
+	}
+	return nil
+}
+
+// Run hands on events until ctx ends: at once while there are more,
+// otherwise every interval, or sooner when nudged.
+func (r *Relay) Run(ctx context.Context, interval time.Duration, nudge <-chan struct{}, onErr func(error)) {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-nudge:
+		}
+		n, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			onErr(err)
+		}
+		next := interval
+		if n >= r.batch && err == nil {
+			next = 0
+		}
+		t.Reset(next)
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"maps"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/adapters/jobs"
+	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/adapters/push"
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/event"
+)
+
+// reconcileEvery is how often the job queue is checked against MongoDB;
+// it also runs once at start, which is what rebuilds an embedded Redis.
+const reconcileEvery = 5 * time.Minute
+
+// keepDelivered is how long delivered events stay in the journal.
+const keepDelivered = 30 * 24 * time.Hour
+
+func newPusher(ctx context.Context, cfg config.Config, log *slog.Logger) (notify.Pusher, error) {
+	if !cfg.PushEnabled() {
+		log.Info("push notifications are logged, not sent: FCM_PROJECT_ID is not set")
+		return push.NewLogSender(log), nil
+	}
+	return push.NewFCM(ctx, push.FCMConfig{
+		ProjectID: cfg.FCMProjectID, CredentialsFile: cfg.FCMCredentialsFile, Endpoint: cfg.FCMEndpoint})
+}
+
+// startNotifications runs the outbox relay, the job worker and the
+// reconciliation of the queue with MongoDB in this process.
+func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClient, store *mongo.Store,
+	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer) error {
+	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
+		Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
+		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
+	}, jobs.NewMetrics(reg, rdb), s.log)
+	if err := worker.Start(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{}, 2)
+	relay := notify.NewRelay(store.Outbox(), store.Journal(), queue)
+	go func() {
+		defer func() { done <- struct{}{} }()
+		relay.Run(ctx, cfg.OutboxPollInterval, nil, func(err error) { s.log.Warn("outbox relay", "err", err) })
+	}()
+	go func() {
+		defer func() { done <- struct{}{} }()
+		s.reconcile(ctx, svc)
+	}()
+	s.closers = append(s.closers, func(context.Context) error {
+		cancel()
+		<-done
+		<-done
+		worker.Shutdown()
+		return nil
+	})
+	return nil
+}
+
+func (s *server) reconcile(ctx context.Context, svc *notify.Service) {
+	tick := time.NewTicker(reconcileEvery)
+	defer tick.Stop()
+	for {
+		events, pushes, err := svc.Reconcile(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("reconcile job queue", "err", err)
+		case events+pushes > 0:
+			s.log.Info("job queue reconciled with the journal", "events", events, "pushes", pushes)
+		}
+		if n, err := svc.PurgeDelivered(ctx, keepDelivered); err != nil && ctx.Err() == nil {
+			s.log.Warn("purge delivered events", "err", err)
+		} else if n > 0 {
+			s.log.Info("purged delivered events", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// merge gathers the audiences each capability declares.
+func merge(parts ...map[event.Type]notify.Audience) map[event.Type]notify.Audience {
+	out := map[event.Type]notify.Audience{}
+	for _, p := range parts {
+		maps.Copy(out, p)
+	}
+	return out
+}
