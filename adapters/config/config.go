@@ -67,6 +67,7 @@ type Config struct {
 	FCMEndpoint        string // a fake or emulator FCM, for tests
 
 	JobsInProcess      bool // run the relay and the job worker in this process
+	JobsQueue          string
 	JobsConcurrency    int
 	JobsPollInterval   time.Duration
 	OutboxPollInterval time.Duration
@@ -122,6 +123,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		FCMEndpoint:        r.url("FCM_ENDPOINT", "http", "https"),
 
 		JobsInProcess:      r.oneOf("JOBS_IN_PROCESS", "true", "true", "false") == "true",
+		JobsQueue:          r.str("JOBS_QUEUE", "notifications"),
 		JobsConcurrency:    r.integer("JOBS_CONCURRENCY", 8, 1, 1000),
 		JobsPollInterval:   r.duration("JOBS_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),
 		OutboxPollInterval: r.duration("OUTBOX_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),

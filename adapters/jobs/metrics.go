@@ -19,7 +19,7 @@ type Metrics struct {
 
 // NewMetrics registers the worker's metrics and a collector of the
 // queue's depth on reg.
-func NewMetrics(reg prometheus.Registerer, rdb redis.UniversalClient) *Metrics {
+func NewMetrics(reg prometheus.Registerer, rdb redis.UniversalClient, queue string) *Metrics {
 	m := &Metrics{
 		delivered: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "kincare_events_delivered_total", Help: "Events turned into inbox entries."}),
@@ -30,7 +30,7 @@ func NewMetrics(reg prometheus.Registerer, rdb redis.UniversalClient) *Metrics {
 			Name: "kincare_pushes_total", Help: "Pushes to devices by outcome."}, []string{"outcome"}),
 	}
 	reg.MustRegister(m.delivered, m.deliverLag, m.pushes, &queueDepth{
-		inspector: asynq.NewInspectorFromRedisClient(rdb),
+		inspector: asynq.NewInspectorFromRedisClient(rdb), queue: queue,
 		desc: prometheus.NewDesc("kincare_job_queue_tasks", "Tasks in the notification queue by state.",
 			[]string{"state"}, nil),
 	})
@@ -50,13 +50,14 @@ func (m *Metrics) count(res notify.SendResult, err error) {
 // queueDepth reads the queue's counts from Redis at scrape time.
 type queueDepth struct {
 	inspector *asynq.Inspector
+	queue     string
 	desc      *prometheus.Desc
 }
 
 func (q *queueDepth) Describe(ch chan<- *prometheus.Desc) { ch <- q.desc }
 
 func (q *queueDepth) Collect(ch chan<- prometheus.Metric) {
-	info, err := q.inspector.GetQueueInfo(Queue)
+	info, err := q.inspector.GetQueueInfo(q.queue)
 	if err != nil {
 		return // no queue yet, or Redis away: /readyz says so
 	}

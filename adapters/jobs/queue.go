@@ -19,9 +19,6 @@ import (
 )
 
 const (
-	// Queue is the one asynq queue notifications use.
-	Queue = "notifications"
-
 	typeDeliver = "event:deliver"
 	typePush    = "push:send"
 
@@ -33,13 +30,15 @@ const (
 // Client queues tasks; it implements notify.Queue.
 type Client struct {
 	c        *asynq.Client
+	queue    string
 	maxRetry int
 }
 
-// NewClient shares rdb's connections. maxRetry bounds the tries of one
-// push (asynq counts retries after the first try).
-func NewClient(rdb redis.UniversalClient, maxRetry int) *Client {
-	return &Client{c: asynq.NewClientFromRedisClient(rdb), maxRetry: maxRetry}
+// NewClient shares rdb's connections. queue names the asynq queue (one
+// per deployment sharing a Redis); maxRetry bounds the tries of one push
+// (asynq counts retries after the first try).
+func NewClient(rdb redis.UniversalClient, queue string, maxRetry int) *Client {
+	return &Client{c: asynq.NewClientFromRedisClient(rdb), queue: queue, maxRetry: maxRetry}
 }
 
 // eventPayload is an event on the wire: the task carries the whole event,
@@ -75,7 +74,7 @@ func (c *Client) EnqueuePush(ctx context.Context, notificationID string, at time
 // enqueue treats a task id already taken as success: that work is queued,
 // running, or done within retention.
 func (c *Client) enqueue(ctx context.Context, t *asynq.Task, id string, at time.Time) error {
-	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(Queue), asynq.MaxRetry(c.maxRetry),
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(c.queue), asynq.MaxRetry(c.maxRetry),
 		asynq.Retention(retention), asynq.Timeout(2 * time.Minute)}
 	if at.After(time.Now()) {
 		opts = append(opts, asynq.ProcessAt(at))

@@ -17,6 +17,7 @@ import (
 
 // WorkerConfig tunes the worker.
 type WorkerConfig struct {
+	Queue       string
 	Concurrency int
 	// PollInterval is how often an idle worker looks for tasks, and how
 	// often due scheduled and retried tasks are moved to the queue.
@@ -40,7 +41,7 @@ func NewWorker(rdb redis.UniversalClient, svc *notify.Service, cfg WorkerConfig,
 	w := &Worker{notify: svc, metrics: m, log: log}
 	w.srv = asynq.NewServerFromRedisClient(rdb, asynq.Config{
 		Concurrency:              cfg.Concurrency,
-		Queues:                   map[string]int{Queue: 1},
+		Queues:                   map[string]int{cfg.Queue: 1},
 		TaskCheckInterval:        cfg.PollInterval,
 		DelayedTaskCheckInterval: cfg.PollInterval,
 		RetryDelayFunc:           retryDelay(cfg.RetryBase, cfg.RetryMax),

@@ -38,9 +38,9 @@ func newPusher(ctx context.Context, cfg config.Config, log *slog.Logger) (notify
 func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClient, store *mongo.Store,
 	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer) error {
 	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
-		Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
+		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
 		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
-	}, jobs.NewMetrics(reg, rdb), s.log)
+	}, jobs.NewMetrics(reg, rdb, cfg.JobsQueue), s.log)
 	if err := worker.Start(); err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	if err != nil {
 		return s, err
 	}
-	queue := jobs.NewClient(rdb, cfg.PushMaxRetries)
+	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
 	notifySvc, err := notify.NewService(notify.Deps{
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
