@@ -15,6 +15,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -128,6 +130,7 @@ func baseEnv(dataDir, smsURL string) map[string]string {
 		"SMS_WEBHOOK_URL": smsURL,
 		// A short deadline still proves shutdown is graceful.
 		"SHUTDOWN_TIMEOUT": "10s",
+		"JOBS_QUEUE":       jobsQueue(dataDir),
 	}
 	if v := os.Getenv("REDIS_URL"); v != "" {
 		env["REDIS_URL"] = v
@@ -140,6 +143,16 @@ func baseEnv(dataDir, smsURL string) map[string]string {
 		env["GORACE"] = v
 	}
 	return env
+}
+
+// jobsQueue names a server's job queue after its data directory. In CI
+// the servers share one real Redis but each has its own embedded MongoDB,
+// so a shared queue would let one server's worker take another's tasks
+// and fail to find their notifications; a server restarted on the same
+// directory finds its queue, and the tasks waiting in it, again.
+func jobsQueue(dataDir string) string {
+	sum := sha256.Sum256([]byte(dataDir))
+	return "e2e-" + hex.EncodeToString(sum[:6])
 }
 
 func envList(env map[string]string) []string {

@@ -105,8 +105,10 @@ func retryDelay(base, ceiling time.Duration) asynq.RetryDelayFunc {
 		d := min(base<<min(n, 20), ceiling)
 		d = d/2 + rand.N(d/2+1)
 		var r *notify.RetryableError
-		if errors.As(err, &r) && r.After > d {
-			d = r.After
+		if errors.As(err, &r) && r.After+time.Second > d {
+			// asynq schedules in whole seconds, truncating: without the
+			// extra second a retry could come before the service allows.
+			d = r.After + time.Second
 		}
 		return d
 	}

@@ -1,0 +1,85 @@
+package notify
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// sampleEvents are real events as their domains make them, one per type.
+func sampleEvents(t *testing.T) []event.Event {
+	t.Helper()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	n := 0
+	newID := func() string { n++; return string(rune('a' + n)) }
+	f, err := family.New("fam", "王家", "", "owner", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.NewInvite(family.InviteKey("k"), "owner", "CODE1234", "+8613800000000", family.RoleMember, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inv.AnnounceInvite(f, newID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.AnnounceJoined(newID(), "u2", "138****0000", now); err != nil {
+		t.Fatal(err)
+	}
+	d, err := device.New("tok", "u1", device.PlatformIOS, device.AppFamily, "", "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := device.Registered(newID(), d, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(inv.Events, f.Pending()...), reg)
+}
+
+func TestEveryEventTypeSpeaksBothLanguagesWithDataItHas(t *testing.T) {
+	kinds := Catalog()
+	seen := map[event.Type]bool{}
+	for _, e := range sampleEvents(t) {
+		seen[e.Type] = true
+		k, ok := kinds[e.Type]
+		if !ok {
+			t.Errorf("%s has no words", e.Type)
+			continue
+		}
+		for _, l := range []identity.Locale{identity.LocaleZhCN, identity.LocaleEn} {
+			text, ok := k.Text[l]
+			if !ok || text.Title == "" || text.Body == "" {
+				t.Errorf("%s has no %s text", e.Type, l)
+			}
+			for _, name := range placeholders(text) {
+				if e.Data[name] == "" {
+					t.Errorf("%s (%s) uses {%s}, which its events do not carry", e.Type, l, name)
+				}
+			}
+		}
+		if k.Category == "" || k.TTL <= 0 {
+			t.Errorf("%s: category %q, ttl %s", e.Type, k.Category, k.TTL)
+		}
+	}
+	for typ := range kinds {
+		if !seen[typ] {
+			t.Errorf("%s is in the catalog but no sample event has it; add one", typ)
+		}
+	}
+}
+
+func TestRenderFillsPlaceholdersAndNeverShowsBraces(t *testing.T) {
+	got := render(Text{Title: "{a} and {b}", Body: "{missing}!{"}, map[string]string{"a": "甲", "b": "乙"})
+	if got.Title != "甲 and 乙" || got.Body != "!{" {
+		t.Fatalf("render = %+v", got)
+	}
+	if names := placeholders(Text{Title: "{x}", Body: "{y} {x}"}); !slices.Equal(names, []string{"x", "y", "x"}) {
+		t.Fatalf("placeholders = %v", names)
+	}
+}

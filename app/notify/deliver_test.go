@@ -1,0 +1,214 @@
+package notify_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/notification"
+	"github.com/kincare/kincare/test/fakefcm"
+)
+
+func actorOf(userID string) actor.Actor {
+	return actor.Actor{UserID: userID, Roles: identity.NewRoles(identity.RoleFamily)}
+}
+
+func TestEveryRecipientHearsOncePerDeviceInTheirLanguage(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.startWorker()
+	daughter := r.user(identity.LocaleEn, "tok-daughter-phone", "tok-daughter-tablet")
+	son := r.user(identity.LocaleZhCN, "tok-son")
+
+	r.record("host-1", r.event(visitStarted, daughter, son))
+	r.relayAll()
+	msgs := r.fcm.WaitMessages(t, 3, 20e9)
+
+	byToken := map[string]fakefcm.Message{}
+	for _, m := range msgs {
+		byToken[m.Token] = m
+	}
+	en, zh := byToken["tok-daughter-phone"], byToken["tok-son"]
+	if en.Notification.Title != "Visit started" || en.Notification.Body != "李阿姨 started the visit for 王奶奶." {
+		t.Errorf("English push = %+v", en.Notification)
+	}
+	if zh.Notification.Title != "服务开始" || zh.Notification.Body != "李阿姨 已开始为王奶奶服务。" {
+		t.Errorf("Chinese push = %+v", zh.Notification)
+	}
+	if _, ok := byToken["tok-daughter-tablet"]; !ok {
+		t.Error("the daughter's second device got nothing")
+	}
+	for tok, m := range byToken {
+		if m.Data["kind"] != "order" || m.Data["id"] != "ord-1" || m.Data["type"] != string(visitStarted) ||
+			m.Data["notificationId"] == "" {
+			t.Errorf("%s: deep link data = %v", tok, m.Data)
+		}
+		if m.Android.Priority != "normal" || m.Android.TTL != "3600s" || m.Android.CollapseKey == "" {
+			t.Errorf("%s: android = %+v", tok, m.Android)
+		}
+		if m.APNS.Headers["apns-priority"] != "5" || m.APNS.Headers["apns-collapse-id"] != m.Android.CollapseKey {
+			t.Errorf("%s: apns headers = %v", tok, m.APNS.Headers)
+		}
+	}
+
+	d := r.pushFinished(daughter)
+	if d.Push.State != notification.PushSent || len(d.Push.SentTo) != 2 || d.Title != "Visit started" {
+		t.Errorf("daughter's entry = %+v", d)
+	}
+	if byToken["tok-daughter-phone"].Data["notificationId"] != d.ID {
+		t.Error("the push does not name the inbox entry")
+	}
+	if got := r.inbox(son); len(got) != 1 || got[0].Title != "服务开始" || !got[0].Unread() {
+		t.Errorf("son's inbox = %+v", got)
+	}
+}
+
+func TestUrgentPushGoesAtHighPriority(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.startWorker()
+	son := r.user(identity.LocaleZhCN, "tok-son")
+	r.record("host-1", r.event(visitSOS, son))
+	r.relayAll()
+	m := r.fcm.WaitMessages(t, 1, 20e9)[0]
+	if m.Android.Priority != "high" || m.APNS.Headers["apns-priority"] != "10" || m.Notification.Title != "紧急求助" {
+		t.Errorf("SOS push = %+v", m)
+	}
+}
+
+func TestDeadTokenIsForgottenAndTheOtherDeviceStillHears(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.startWorker()
+	r.fcm.FailToken("tok-old-phone", fakefcm.Unregistered())
+	u := r.user(identity.LocaleZhCN, "tok-old-phone", "tok-new-phone")
+
+	r.record("host-1", r.event(visitStarted, u))
+	r.relayAll()
+	n := r.pushFinished(u)
+
+	if n.Push.State != notification.PushSent {
+		t.Errorf("push state = %s", n.Push.State)
+	}
+	devs, err := r.store.Devices().ListByUser(r.ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(devs) != 1 || devs[0].Token != "tok-new-phone" {
+		t.Errorf("devices after UNREGISTERED = %+v", devs)
+	}
+	if msgs := r.fcm.Messages(); len(msgs) != 1 || msgs[0].Token != "tok-new-phone" {
+		t.Errorf("delivered = %+v", msgs)
+	}
+}
+
+func TestTemporaryRefusalsAreRetriedUntilTheyPass(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.startWorker()
+	u := r.user(identity.LocaleZhCN, "tok-1")
+	// 503 is retried by the FCM client itself; 500 and 429 by our queue.
+	r.fcm.FailNext("tok-1", fakefcm.Unavailable(""))
+	r.fcm.FailNext("tok-1", fakefcm.Internal())
+	r.fcm.FailNext("tok-1", fakefcm.QuotaExceeded("1"))
+
+	start := time.Now()
+	r.record("host-1", r.event(visitStarted, u))
+	r.relayAll()
+	n := r.pushFinished(u)
+
+	if took := time.Since(start); took < time.Second {
+		t.Errorf("sent %s after a Retry-After of 1 s", took)
+	}
+	if n.Push.State != notification.PushSent || n.Push.Attempts != 2 {
+		t.Errorf("push = %+v", n.Push)
+	}
+	if got := len(r.fcm.Messages()); got != 1 {
+		t.Errorf("%d pushes arrived, want 1", got)
+	}
+	if got := r.fcm.Requests(); got != 4 {
+		t.Errorf("FCM saw %d requests, want 4 (503, retry → 500, 429, success)", got)
+	}
+}
+
+func TestAPushRefusedToTheLastTryIsRecordedFailedAndStaysInTheInbox(t *testing.T) {
+	r := newRig(t, rigOptions{maxRetry: 2})
+	r.startWorker()
+	u := r.user(identity.LocaleZhCN, "tok-1")
+	r.fcm.FailToken("tok-1", fakefcm.Internal())
+
+	r.record("host-1", r.event(visitStarted, u))
+	r.relayAll()
+	n := r.pushFinished(u)
+
+	if n.Push.State != notification.PushFailed || n.Push.LastError == "" || n.Push.Attempts != 2 {
+		t.Errorf("push = %+v", n.Push)
+	}
+	if got := r.fcm.Requests(); got != 3 {
+		t.Errorf("FCM saw %d requests, want 3 (first try and 2 retries)", got)
+	}
+	if len(r.inbox(u)) != 1 {
+		t.Error("the inbox entry went with the push")
+	}
+}
+
+func TestUnknownEventTypeIsRefusedAtStart(t *testing.T) {
+	_, err := notify.NewService(notify.Deps{Kinds: testKinds()})
+	if err == nil {
+		t.Fatal("a service with words but no audience started")
+	}
+	var r *notify.RetryableError
+	if errors.As(err, &r) {
+		t.Fatal("wrong error kind")
+	}
+}
+
+func TestInboxPagesNewestFirstAndIsPrivate(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	u := r.user(identity.LocaleZhCN)
+	other := r.user(identity.LocaleZhCN)
+	var want []string
+	for range 5 {
+		e := r.event(visitStarted, u)
+		if err := r.svc.Deliver(r.ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{e.ID}, want...)
+	}
+	var got []string
+	cursor := ""
+	for {
+		p, err := r.svc.List(r.ctx, actorOf(u), false, cursor, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.UnreadCount != 5 {
+			t.Fatalf("unread = %d", p.UnreadCount)
+		}
+		for _, n := range p.Items {
+			got = append(got, n.EventID)
+		}
+		if cursor = p.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("pages = %v, want %v", got, want)
+	}
+	first := r.inbox(u)[0]
+	if err := r.svc.MarkRead(r.ctx, actorOf(other), first.ID); !errors.Is(err, notification.ErrNotFound) {
+		t.Fatalf("another user marking it read: %v", err)
+	}
+	if err := r.svc.MarkRead(r.ctx, actorOf(u), first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := r.svc.List(r.ctx, actorOf(u), true, "", 10); len(p.Items) != 4 || p.UnreadCount != 4 {
+		t.Fatalf("unread page = %d items, count %d", len(p.Items), p.UnreadCount)
+	}
+	if n, err := r.svc.MarkAllRead(r.ctx, actorOf(u)); err != nil || n != 4 {
+		t.Fatalf("mark all = %d, %v", n, err)
+	}
+	if p, _ := r.svc.List(r.ctx, actorOf(other), false, "", 10); len(p.Items) != 0 {
+		t.Fatalf("another user sees %d entries", len(p.Items))
+	}
+}
