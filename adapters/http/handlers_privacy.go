@@ -61,6 +61,9 @@ type exportJSON struct {
 	Families   []familyExportJSON  `json:"families"`
 	Invites    []pendingInviteJSON `json:"invites"`
 	Activity   []auditJSON         `json:"activity"`
+	// Notifications are the inbox, oldest last like the API's list.
+	Notifications           []notificationResponse `json:"notifications"`
+	NotificationPreferences preferencesBody        `json:"notificationPreferences"`
 }
 
 // export renders through the same views as the API, with ages counted in
@@ -71,7 +74,8 @@ func (h privacyHandlers) export(c *fiber.Ctx) error {
 		return err
 	}
 	out := exportJSON{ExportedAt: x.ExportedAt, User: toMe(x.User), Devices: []deviceResponse{},
-		Families: []familyExportJSON{}, Invites: []pendingInviteJSON{}, Activity: []auditJSON{}}
+		Families: []familyExportJSON{}, Invites: []pendingInviteJSON{}, Activity: []auditJSON{},
+		Notifications: []notificationResponse{}, NotificationPreferences: toPreferences(x.Prefs)}
 	for _, d := range x.Devices {
 		out.Devices = append(out.Devices, toDevice(d))
 	}
@@ -90,6 +94,9 @@ func (h privacyHandlers) export(c *fiber.Ctx) error {
 	}
 	for _, e := range x.Activity {
 		out.Activity = append(out.Activity, toAudit(e))
+	}
+	for _, n := range x.Inbox {
+		out.Notifications = append(out.Notifications, toNotification(n))
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="kincare-export.json"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -12,10 +12,12 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/notification"
 	"github.com/kincare/kincare/test/testenv"
 )
 
@@ -34,7 +36,8 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 		InviteKey: family.InviteKey("test invite key, 32 bytes long!!"),
 	})
 	priv := privacy.NewService(privacy.Deps{
-		Users: store.Users(), Devices: store.Devices(), Sessions: store.Sessions(), Families: fams,
+		Users: store.Users(), Devices: store.Devices(), Inbox: store.Inbox(),
+		Preferences: store.NotificationPreferences(), Sessions: store.Sessions(), Families: fams,
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
 		Trail: trail, Now: time.Now,
 	})
@@ -46,6 +49,15 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 	me := actor.Actor{UserID: u.ID()}
 	solo, err := fams.Create(ctx, me, "我一个人的家", "")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := store.Inbox().Add(ctx, notification.Notification{ID: newID(), UserID: u.ID(), EventID: newID(),
+		Type: "family.member_joined", Title: "新成员加入", Body: "138****0000 已加入家庭", CreatedAt: time.Now(),
+		Push: notification.Push{State: notification.PushSent}}); err != nil {
+		t.Fatal(err)
+	}
+	quiet := &notification.QuietHours{Start: 22 * 60, End: 7 * 60, Zone: "Asia/Shanghai"}
+	if err := store.NotificationPreferences().Put(ctx, u.ID(), notification.Preferences{Quiet: quiet}); err != nil {
 		t.Fatal(err)
 	}
 	// The crash: the account is marked deleted, and nothing else happened.
@@ -71,6 +83,12 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 		if _, err := store.Families().Get(ctx, id); !fault.Is(err, family.ErrNotFound) {
 			t.Errorf("family %s after the job: %v", id, err)
 		}
+	}
+	if items, _, _ := store.Inbox().List(ctx, u.ID(), false, page.Request{Limit: 10}); len(items) != 0 {
+		t.Errorf("the deleted user's inbox kept %d entries", len(items))
+	}
+	if p, _ := store.NotificationPreferences().Get(ctx, u.ID()); p.Quiet != nil {
+		t.Error("the deleted user's notification preferences were kept")
 	}
 	if n, _ := priv.FinishDeletions(ctx); n != 0 {
 		t.Fatalf("a second run found %d more", n)

@@ -15,6 +15,7 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/notification"
 )
 
 // Users reads and erases accounts.
@@ -28,6 +29,18 @@ type Users interface {
 type Devices interface {
 	ListByUser(ctx context.Context, userID string) ([]device.Device, error)
 	DeleteByUser(ctx context.Context, userID string) error
+}
+
+// Inbox is a user's notifications.
+type Inbox interface {
+	List(ctx context.Context, userID string, unreadOnly bool, p page.Request) ([]notification.Notification, bool, error)
+	DeleteByUser(ctx context.Context, userID string) error
+}
+
+// NotificationPreferences are a user's push choices.
+type NotificationPreferences interface {
+	Get(ctx context.Context, userID string) (notification.Preferences, error)
+	Delete(ctx context.Context, userID string) error
 }
 
 // Sessions ends every login of a user.
@@ -64,6 +77,8 @@ type Service struct{ d Deps }
 type Deps struct {
 	Users       Users
 	Devices     Devices
+	Inbox       Inbox
+	Preferences NotificationPreferences
 	Sessions    Sessions
 	Families    Families
 	FamilyStore FamilyReader
@@ -96,6 +111,8 @@ type Export struct {
 	Families   []FamilyExport
 	Invites    []families.PendingInvite
 	Activity   []audit.Entry // what the user did, from the audit log
+	Inbox      []notification.Notification
+	Prefs      notification.Preferences
 }
 
 // FamilyExport is one family with all its records.
@@ -140,6 +157,20 @@ func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
 	}
 	if out.Activity, err = s.d.Audit.ListByActor(ctx, a.UserID); err != nil {
 		return Export{}, err
+	}
+	if out.Prefs, err = s.d.Preferences.Get(ctx, a.UserID); err != nil {
+		return Export{}, err
+	}
+	for p := (page.Request{Limit: page.MaxLimit}); ; {
+		items, more, err := s.d.Inbox.List(ctx, a.UserID, false, p)
+		if err != nil {
+			return Export{}, err
+		}
+		out.Inbox = append(out.Inbox, items...)
+		if !more || len(items) == 0 {
+			break
+		}
+		p.After = items[len(items)-1].ID
 	}
 	return out, nil
 }
@@ -189,6 +220,12 @@ func (s *Service) finishDeletion(ctx context.Context, u *identity.User) error {
 	}
 	if err := s.d.Devices.DeleteByUser(ctx, u.ID()); err != nil {
 		return fmt.Errorf("delete devices: %w", err)
+	}
+	if err := s.d.Inbox.DeleteByUser(ctx, u.ID()); err != nil {
+		return fmt.Errorf("delete notifications: %w", err)
+	}
+	if err := s.d.Preferences.Delete(ctx, u.ID()); err != nil {
+		return fmt.Errorf("delete notification preferences: %w", err)
 	}
 	if err := s.d.Sessions.RevokeAllForUser(ctx, u.ID(), now, "account_deleted"); err != nil {
 		return fmt.Errorf("end sessions: %w", err)

@@ -129,7 +129,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 	childSvc := children.NewService(children.Deps{
 		Children: store.Children(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
-		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc,
+		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc, Inbox: store.Inbox(), Preferences: store.NotificationPreferences(),
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
 		Trail: trail, Now: time.Now,
 	})
