@@ -126,7 +126,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		JobsQueue:          r.str("JOBS_QUEUE", "notifications"),
 		JobsConcurrency:    r.integer("JOBS_CONCURRENCY", 8, 1, 1000),
 		JobsPollInterval:   r.duration("JOBS_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),
-		OutboxPollInterval: r.duration("OUTBOX_POLL_INTERVAL", 200*time.Millisecond, 10*time.Millisecond, time.Minute),
+		OutboxPollInterval: r.duration("OUTBOX_POLL_INTERVAL", time.Second, 10*time.Millisecond, time.Minute),
 		PushMaxRetries:     r.integer("PUSH_MAX_RETRIES", 8, 0, 100),
 		PushRetryBase:      r.duration("PUSH_RETRY_BASE", 2*time.Second, 10*time.Millisecond, time.Hour),
 	}

@@ -20,6 +20,9 @@ type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
 	guard  *writeGuard
+	bell   *outboxBell
+	// deviceLists is the embedded store's device cache; nil otherwise.
+	deviceLists *deviceLists
 }
 
 // Options fit a Store to its server.
@@ -40,7 +43,11 @@ func Connect(ctx context.Context, uri string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(o.Database), guard: newWriteGuard(o.SerializeWrites)}
+	s := &Store{client: client, db: client.Database(o.Database), guard: newWriteGuard(o.SerializeWrites),
+		bell: newOutboxBell()}
+	if o.SerializeWrites {
+		s.deviceLists = newDeviceLists()
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {

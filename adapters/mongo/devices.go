@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -33,32 +34,42 @@ type deviceDoc struct {
 type Devices struct {
 	coll  *mongo.Collection
 	guard *writeGuard
+	bell  *outboxBell
+	lists *deviceLists // nil unless embedded
 }
 
 func (s *Store) Devices() *Devices {
-	return &Devices{coll: s.db.Collection(devicesColl), guard: s.guard}
+	return &Devices{coll: s.db.Collection(devicesColl), guard: s.guard, bell: s.bell, lists: s.deviceLists}
 }
 
 // Put records d. When the token is new, or moves to d's user from
 // another, the same write records registered in the device's outbox:
 // the user should hear of a device they did not have before, not of
 // every app start.
-func (r *Devices) Put(ctx context.Context, d device.Device, registered event.Event) (bool, error) {
+func (r *Devices) Put(ctx context.Context, d device.Device, registered event.Event) (created bool, err error) {
+	touched := []string{d.UserID}
+	err = r.lists.write(&touched, func() error {
+		created, err = r.put(ctx, d, registered, &touched)
+		return err
+	})
+	return created, err
+}
+
+func (r *Devices) put(ctx context.Context, d device.Device, registered event.Event, touched *[]string) (bool, error) {
 	defer r.guard.lock(devicesColl, d.Token)()
 	fields := bson.D{
 		{Key: "userId", Value: d.UserID}, {Key: "platform", Value: string(d.Platform)},
 		{Key: "app", Value: string(d.App)}, {Key: "locale", Value: d.Locale},
 		{Key: "appVersion", Value: d.AppVersion}, {Key: "updatedAt", Value: d.UpdatedAt},
 	}
-	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}, {Key: "userId", Value: d.UserID}},
-		bson.D{{Key: "$set", Value: fields}})
+	same, err := r.refresh(ctx, d, fields, touched)
 	if err != nil {
-		return false, fmt.Errorf("mongo: put device: %w", err)
+		return false, err
 	}
-	if res.MatchedCount == 1 {
+	if same {
 		return false, nil
 	}
-	res, err = r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
 		bson.D{
 			{Key: "$set", Value: append(fields, bson.E{Key: "outboxSince", Value: registered.At})},
 			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{registered})[0]}}},
@@ -68,19 +79,71 @@ func (r *Devices) Put(ctx context.Context, d device.Device, registered event.Eve
 	if err != nil {
 		return false, fmt.Errorf("mongo: put device: %w", err)
 	}
+	r.bell.ring(devicesColl, d.Token)
 	return res.UpsertedCount == 1, nil
 }
 
-func (r *Devices) DeleteOwned(ctx context.Context, token, userID string) (bool, error) {
-	defer r.guard.lock(devicesColl, token)()
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: token}, {Key: "userId", Value: userID}})
-	if err != nil {
-		return false, fmt.Errorf("mongo: delete device: %w", err)
+// refresh updates the token if d's user already has it: every app start
+// does this. Under the embedded store's guard (held by Put) the owner is
+// compared here, because FerretDB finds a document by _id alone without
+// decoding the whole collection; elsewhere the server compares it.
+func (r *Devices) refresh(ctx context.Context, d device.Device, fields bson.D, touched *[]string) (bool, error) {
+	filter := bson.D{{Key: "_id", Value: d.Token}, {Key: "userId", Value: d.UserID}}
+	if r.guard.on {
+		var cur struct {
+			UserID string `bson:"userId"`
+		}
+		err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
+			options.FindOne().SetProjection(bson.D{{Key: "userId", Value: 1}})).Decode(&cur)
+		if err == nil && cur.UserID != d.UserID {
+			*touched = append(*touched, cur.UserID) // the token leaves them
+			return false, nil
+		}
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("mongo: find device: %w", err)
+		}
+		filter = filter[:1]
 	}
-	return res.DeletedCount == 1, nil
+	res, err := r.coll.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: fields}})
+	if err != nil {
+		return false, fmt.Errorf("mongo: put device: %w", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+func (r *Devices) DeleteOwned(ctx context.Context, token, userID string) (deleted bool, err error) {
+	err = r.lists.write(&[]string{userID}, func() error {
+		defer r.guard.lock(devicesColl, token)()
+		res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: token}, {Key: "userId", Value: userID}})
+		if err != nil {
+			return fmt.Errorf("mongo: delete device: %w", err)
+		}
+		deleted = res.DeletedCount == 1
+		return nil
+	})
+	return deleted, err
 }
 
 func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Device, error) {
+	if r.lists == nil {
+		return r.listByUser(ctx, userID)
+	}
+	if ds, ok := r.lists.get(userID); ok {
+		return ds, nil
+	}
+	r.lists.fill.Lock()
+	defer r.lists.fill.Unlock()
+	ds, err := r.listByUser(ctx, userID)
+	if err == nil {
+		r.lists.put(userID, ds)
+	}
+	return ds, err
+}
+
+func (r *Devices) listByUser(ctx context.Context, userID string) ([]device.Device, error) {
 	cur, err := r.coll.Find(ctx, bson.D{{Key: "userId", Value: userID}},
 		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}).SetLimit(maxDevicesListed))
 	if err != nil {
@@ -100,8 +163,10 @@ func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Devic
 
 // DeleteByUser forgets every token of a deleted account.
 func (r *Devices) DeleteByUser(ctx context.Context, userID string) error {
-	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
-		return fmt.Errorf("mongo: delete devices: %w", err)
-	}
-	return nil
+	return r.lists.write(&[]string{userID}, func() error {
+		if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+			return fmt.Errorf("mongo: delete devices: %w", err)
+		}
+		return nil
+	})
 }

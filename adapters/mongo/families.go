@@ -87,15 +87,19 @@ func (d familyDoc) family() *family.Family {
 type Families struct {
 	coll  *mongo.Collection
 	guard *writeGuard
+	bell  *outboxBell
 }
 
 func (s *Store) Families() *Families {
-	return &Families{coll: s.db.Collection(familiesColl), guard: s.guard}
+	return &Families{coll: s.db.Collection(familiesColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Families) Create(ctx context.Context, f *family.Family) error {
 	if _, err := r.coll.InsertOne(ctx, toFamilyDoc(f, 1)); err != nil {
 		return fmt.Errorf("mongo: insert family: %w", err)
+	}
+	if len(f.Pending()) > 0 {
+		r.bell.ring(familiesColl, f.ID())
 	}
 	return nil
 }
@@ -123,7 +127,7 @@ func (r *Families) find(ctx context.Context, id string) (familyDoc, error) {
 // Update is optimistic: the write is conditional on the version read, and
 // a lost race reloads and applies fn again. fn's errors come back as they are.
 func (r *Families) Update(ctx context.Context, id string, fn func(*family.Family) error) (*family.Family, error) {
-	return versionedUpdate(ctx, r.coll, r.guard, "family", id, r.find,
+	f, err := versionedUpdate(ctx, r.coll, r.guard, "family", id, r.find,
 		func(d familyDoc) (*family.Family, int64, error) {
 			f := d.family()
 			if err := fn(f); err != nil {
@@ -134,6 +138,10 @@ func (r *Families) Update(ctx context.Context, id string, fn func(*family.Family
 			}
 			return f, d.Version, nil
 		}, toFamilyDoc)
+	if err == nil && len(f.Pending()) > 0 {
+		r.bell.ring(familiesColl, id)
+	}
+	return f, err
 }
 
 // Delete returns family.ErrNotFound when there was no such family.

@@ -56,10 +56,11 @@ func (d inviteDoc) invite() family.Invite {
 type Invites struct {
 	coll  *mongo.Collection
 	guard *writeGuard
+	bell  *outboxBell
 }
 
 func (s *Store) Invites() *Invites {
-	return &Invites{coll: s.db.Collection(invitesColl), guard: s.guard}
+	return &Invites{coll: s.db.Collection(invitesColl), guard: s.guard, bell: s.bell}
 }
 
 // Create fails with a duplicate-key error (mongo.IsDuplicateKeyError)
@@ -67,6 +68,9 @@ func (s *Store) Invites() *Invites {
 func (r *Invites) Create(ctx context.Context, inv family.Invite) error {
 	if _, err := r.coll.InsertOne(ctx, toInviteDoc(inv)); err != nil {
 		return fmt.Errorf("mongo: insert invite: %w", err)
+	}
+	if len(inv.Events) > 0 {
+		r.bell.ring(invitesColl, inv.Digest)
 	}
 	return nil
 }

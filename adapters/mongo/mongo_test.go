@@ -143,8 +143,18 @@ func TestRepositories(t *testing.T) {
 			}
 			return created
 		}
-		if !put("alice") || put("alice") || put("bob") {
+		if !put("alice") || put("alice") {
 			t.Fatal("created flags wrong")
+		}
+		// Read once, so a cached list (embedded store) must be dropped.
+		if ds, _ := devs.ListByUser(ctx, "alice"); len(ds) != 1 {
+			t.Fatalf("alice has %v", ds)
+		}
+		if put("bob") {
+			t.Fatal("a moved token counted as created")
+		}
+		if ds, _ := devs.ListByUser(ctx, "bob"); len(ds) != 1 {
+			t.Fatalf("bob has %v", ds)
 		}
 		if ds, _ := devs.ListByUser(ctx, "alice"); len(ds) != 0 {
 			t.Fatalf("alice still has %v", ds)
@@ -154,6 +164,9 @@ func TestRepositories(t *testing.T) {
 		}
 		if ok, _ := devs.DeleteOwned(ctx, "fcm:tok", "bob"); !ok {
 			t.Fatal("bob could not delete his token")
+		}
+		if ds, _ := devs.ListByUser(ctx, "bob"); len(ds) != 0 {
+			t.Fatalf("bob still lists %v", ds)
 		}
 	})
 }

@@ -103,23 +103,28 @@ func (r *Inbox) Get(ctx context.Context, id string) (notification.Notification, 
 	return d.notification(), nil
 }
 
-func (r *Inbox) AddSentTo(ctx context.Context, id, deviceDigest string) error {
-	return r.updatePush(ctx, id, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "push.sentTo", Value: deviceDigest}}}})
-}
-
-func (r *Inbox) RecordAttempt(ctx context.Context, id, lastError string) error {
-	return r.updatePush(ctx, id, bson.D{
+func (r *Inbox) RecordAttempt(ctx context.Context, id string, reached []string, lastError string) error {
+	return r.updatePush(ctx, id, withReached(bson.D{
 		{Key: "$inc", Value: bson.D{{Key: "push.attempts", Value: 1}}},
 		{Key: "$set", Value: bson.D{{Key: "push.lastError", Value: lastError}}},
-	})
+	}, reached))
 }
 
-func (r *Inbox) FinishPush(ctx context.Context, id string, state notification.PushState, lastError string) error {
+func (r *Inbox) FinishPush(ctx context.Context, id string, state notification.PushState, reached []string, lastError string) error {
 	set := bson.D{{Key: "push.state", Value: string(state)}}
 	if lastError != "" {
 		set = append(set, bson.E{Key: "push.lastError", Value: lastError})
 	}
-	return r.updatePush(ctx, id, bson.D{{Key: "$set", Value: set}})
+	return r.updatePush(ctx, id, withReached(bson.D{{Key: "$set", Value: set}}, reached))
+}
+
+// withReached adds the devices a try reached to push.sentTo.
+func withReached(update bson.D, reached []string) bson.D {
+	if len(reached) == 0 {
+		return update
+	}
+	return append(update, bson.E{Key: "$addToSet", Value: bson.D{{Key: "push.sentTo",
+		Value: bson.D{{Key: "$each", Value: reached}}}}})
 }
 
 func (r *Inbox) updatePush(ctx context.Context, id string, update bson.D) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -69,12 +70,64 @@ func outboxSince(es []event.Event) *time.Time {
 	return &t
 }
 
+// outboxBell is how this process's writes tell its relay where events
+// wait: the relay reads those documents by _id at once instead of at its
+// next sweep of every outbox (on FerretDB a sweep decodes every document
+// of three collections). Sweeps remain for events another replica wrote
+// before it died.
+type outboxBell struct {
+	ch    chan struct{}
+	mu    sync.Mutex
+	hints map[outboxRef]struct{}
+}
+
+type outboxRef struct{ coll, id string }
+
+func newOutboxBell() *outboxBell {
+	return &outboxBell{ch: make(chan struct{}, 1), hints: map[outboxRef]struct{}{}}
+}
+
+func (b *outboxBell) ring(coll, id string) {
+	b.mu.Lock()
+	b.hints[outboxRef{coll, id}] = struct{}{}
+	b.mu.Unlock()
+	select {
+	case b.ch <- struct{}{}:
+	default: // already rung
+	}
+}
+
+// take empties the hints, at most limit of them.
+func (b *outboxBell) take(limit int) []outboxRef {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []outboxRef
+	for ref := range b.hints {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, ref)
+		delete(b.hints, ref)
+	}
+	return out
+}
+
+// OutboxWritten rings after a write that recorded events.
+func (s *Store) OutboxWritten() <-chan struct{} { return s.bell.ch }
+
+// sweepEvery bounds how long events of a dead replica can wait.
+const sweepEvery = 5 * time.Second
+
 // Outbox implements notify.Outbox over every collection whose documents
 // record events.
 type Outbox struct {
 	db          *mongo.Database
 	guard       *writeGuard
+	bell        *outboxBell
 	collections []string
+
+	mu        sync.Mutex
+	lastSweep time.Time
 }
 
 // outboxCollections are the collections whose documents carry
@@ -82,7 +135,7 @@ type Outbox struct {
 var outboxCollections = []string{familiesColl, invitesColl, devicesColl}
 
 func (s *Store) Outbox() *Outbox {
-	return &Outbox{db: s.db, guard: s.guard, collections: outboxCollections}
+	return &Outbox{db: s.db, guard: s.guard, bell: s.bell, collections: outboxCollections}
 }
 
 type outboxDoc struct {
@@ -90,7 +143,46 @@ type outboxDoc struct {
 	Events []eventDoc `bson:"pendingEvents"`
 }
 
+// Pending serves the documents this process wrote events to, and sweeps
+// every outbox when there are none or the last sweep is sweepEvery old.
 func (o *Outbox) Pending(ctx context.Context, limit int) ([]notify.Batch, error) {
+	o.mu.Lock()
+	sweep := time.Since(o.lastSweep) >= sweepEvery
+	if sweep {
+		o.lastSweep = time.Now()
+	}
+	o.mu.Unlock()
+	if !sweep {
+		if hinted := o.bell.take(limit); len(hinted) > 0 {
+			return o.hinted(ctx, hinted)
+		}
+	}
+	return o.sweep(ctx, limit)
+}
+
+func (o *Outbox) hinted(ctx context.Context, refs []outboxRef) ([]notify.Batch, error) {
+	var out []notify.Batch
+	for i, ref := range refs {
+		var d outboxDoc
+		err := o.db.Collection(ref.coll).FindOne(ctx, bson.D{{Key: "_id", Value: ref.id}},
+			options.FindOne().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}})).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			for _, r := range refs[i:] {
+				o.bell.ring(r.coll, r.id) // keep them for the next run
+			}
+			return nil, fmt.Errorf("mongo: read outbox of %s/%s: %w", ref.coll, ref.id, err)
+		}
+		if len(d.Events) > 0 {
+			out = append(out, notify.Batch{Source: ref.coll, DocID: d.ID, Events: fromEventDocs(d.Events)})
+		}
+	}
+	return out, nil
+}
+
+func (o *Outbox) sweep(ctx context.Context, limit int) ([]notify.Batch, error) {
 	var out []notify.Batch
 	for _, coll := range o.collections {
 		if len(out) >= limit {
@@ -121,64 +213,77 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]notify.Batch, error)
 // version, so a concurrent aggregate update that read the old events
 // retries instead of writing them back.
 func (o *Outbox) Clear(ctx context.Context, b notify.Batch) error {
-	coll := o.db.Collection(b.Source)
 	handed := make(map[string]bool, len(b.Events))
 	for _, e := range b.Events {
 		handed[e.ID] = true
 	}
 	for attempt := range maxUpdateTries {
 		start := time.Now()
-		// Read raw: the condition must be the stored bytes, and a
-		// decoded map's keys would re-encode in random order.
-		var d struct {
-			Events bson.RawValue `bson:"pendingEvents"`
-		}
-		err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: b.DocID}},
-			options.FindOne().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}})).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil // deleted since; nothing to clear
-		}
-		if err != nil {
-			return fmt.Errorf("mongo: read outbox %s/%s: %w", b.Source, b.DocID, err)
-		}
-		arr, ok := d.Events.ArrayOK()
-		if !ok {
-			return nil // no pending events any more
-		}
-		stored, err := arr.Values()
-		if err != nil {
-			return fmt.Errorf("mongo: read outbox %s/%s: %w", b.Source, b.DocID, err)
-		}
-		keep := bson.A{}
-		for _, v := range stored {
-			doc, ok := v.DocumentOK()
-			if id, isString := doc.Lookup("id").StringValueOK(); !ok || !isString || !handed[id] {
-				keep = append(keep, v)
-			}
-		}
-		if len(keep) == len(stored) {
-			return nil // cleared by another relay
-		}
-		update := bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
-		if len(keep) == 0 {
-			update = append(update,
-				bson.E{Key: "$unset", Value: bson.D{{Key: "pendingEvents", Value: ""}, {Key: "outboxSince", Value: ""}}})
-		} else {
-			update = append(update, bson.E{Key: "$set", Value: bson.D{{Key: "pendingEvents", Value: keep}}})
-		}
-		unlock := o.guard.lock(b.Source, b.DocID)
-		res, err := coll.UpdateOne(ctx,
-			bson.D{{Key: "_id", Value: b.DocID}, {Key: "pendingEvents", Value: d.Events}}, update)
-		unlock()
-		if err != nil {
-			return fmt.Errorf("mongo: clear outbox %s/%s: %w", b.Source, b.DocID, err)
-		}
-		if res.MatchedCount == 1 {
-			return nil
+		done, err := o.clearOnce(ctx, b, handed)
+		if err != nil || done {
+			return err
 		}
 		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
 			return err
 		}
 	}
 	return fmt.Errorf("clear outbox %s/%s: %w", b.Source, b.DocID, errConflict)
+}
+
+// clearOnce reports false when the document changed between its read
+// and its write.
+func (o *Outbox) clearOnce(ctx context.Context, b notify.Batch, handed map[string]bool) (bool, error) {
+	coll := o.db.Collection(b.Source)
+	defer o.guard.lock(b.Source, b.DocID)()
+	// Read raw: the condition must be the stored bytes, and a decoded
+	// map's keys would re-encode in random order.
+	var d struct {
+		Events bson.RawValue `bson:"pendingEvents"`
+	}
+	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: b.DocID}},
+		options.FindOne().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return true, nil // deleted since; nothing to clear
+	}
+	if err != nil {
+		return false, fmt.Errorf("mongo: read outbox %s/%s: %w", b.Source, b.DocID, err)
+	}
+	arr, ok := d.Events.ArrayOK()
+	if !ok {
+		return true, nil // nothing pending any more
+	}
+	stored, err := arr.Values()
+	if err != nil {
+		return false, fmt.Errorf("mongo: read outbox %s/%s: %w", b.Source, b.DocID, err)
+	}
+	keep := bson.A{}
+	for _, v := range stored {
+		doc, ok := v.DocumentOK()
+		if id, isString := doc.Lookup("id").StringValueOK(); !ok || !isString || !handed[id] {
+			keep = append(keep, v)
+		}
+	}
+	if len(keep) == len(stored) {
+		return true, nil // cleared by another relay
+	}
+	update := bson.D{{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}}
+	if len(keep) == 0 {
+		update = append(update,
+			bson.E{Key: "$unset", Value: bson.D{{Key: "pendingEvents", Value: ""}, {Key: "outboxSince", Value: ""}}})
+	} else {
+		update = append(update, bson.E{Key: "$set", Value: bson.D{{Key: "pendingEvents", Value: keep}}})
+	}
+	filter := bson.D{{Key: "_id", Value: b.DocID}}
+	if !o.guard.on {
+		// The stored bytes are the condition. Under the embedded store's
+		// guard, held since the read, they cannot have changed, and
+		// FerretDB finds a document by _id alone without decoding the
+		// whole collection.
+		filter = append(filter, bson.E{Key: "pendingEvents", Value: d.Events})
+	}
+	res, err := coll.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return false, fmt.Errorf("mongo: clear outbox %s/%s: %w", b.Source, b.DocID, err)
+	}
+	return res.MatchedCount == 1, nil
 }

@@ -156,22 +156,24 @@ func TestJournalAndInboxAreIdempotent(t *testing.T) {
 		t.Fatalf("second add of one (event, user): %+v %v %v", got.ID, created, err)
 	}
 	for range 2 {
-		if err := inbox.AddSentTo(ctx, "n-1", "d1"); err != nil {
+		if err := inbox.RecordAttempt(ctx, "n-1", []string{"d1"}, "UNAVAILABLE"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := inbox.AddSentTo(ctx, "n-1", "d2"); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := inbox.Get(ctx, "n-1"); !slices.Equal(got.Push.SentTo, []string{"d1", "d2"}) {
-		t.Fatalf("sentTo = %v", got.Push.SentTo)
+	if got, _ := inbox.Get(ctx, "n-1"); !slices.Equal(got.Push.SentTo, []string{"d1"}) ||
+		got.Push.Attempts != 2 || got.Push.LastError != "UNAVAILABLE" {
+		t.Fatalf("push after two tries = %+v", got.Push)
 	}
 	unfinished, err := inbox.UnfinishedPushes(ctx, "", 10)
 	if err != nil || len(unfinished) != 1 {
 		t.Fatalf("unfinished = %v, %v", unfinished, err)
 	}
-	if err := inbox.FinishPush(ctx, "n-1", notification.PushSent, ""); err != nil {
+	if err := inbox.FinishPush(ctx, "n-1", notification.PushSent, []string{"d1", "d2"}, ""); err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := inbox.Get(ctx, "n-1"); !slices.Equal(got.Push.SentTo, []string{"d1", "d2"}) ||
+		got.Push.State != notification.PushSent {
+		t.Fatalf("finished push = %+v", got.Push)
 	}
 	if unfinished, _ := inbox.UnfinishedPushes(ctx, "", 10); len(unfinished) != 0 {
 		t.Fatalf("a sent push is unfinished: %v", unfinished)

@@ -82,12 +82,14 @@ type Inbox interface {
 	Add(ctx context.Context, n notification.Notification) (notification.Notification, bool, error)
 	// Get returns notification.ErrNotFound for an unknown id.
 	Get(ctx context.Context, id string) (notification.Notification, error)
-	// AddSentTo records that a device got the push.
-	AddSentTo(ctx context.Context, id, deviceDigest string) error
-	// RecordAttempt counts a failed try and its error.
-	RecordAttempt(ctx context.Context, id, lastError string) error
-	// FinishPush sets a final push state.
-	FinishPush(ctx context.Context, id string, state notification.PushState, lastError string) error
+	// RecordAttempt counts a try that must be repeated: the devices it
+	// reached (skipped next time) and the error.
+	RecordAttempt(ctx context.Context, id string, reached []string, lastError string) error
+	// FinishPush sets a final push state with the devices reached. One
+	// write per try, not per device: on the embedded store each write
+	// costs milliseconds, and a crash between a send and this write
+	// repeats at most that try's sends.
+	FinishPush(ctx context.Context, id string, state notification.PushState, reached []string, lastError string) error
 	// UnfinishedPushes returns entries whose push is pending or
 	// deferred, by id after after.
 	UnfinishedPushes(ctx context.Context, after string, limit int) ([]notification.Notification, error)

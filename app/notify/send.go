@@ -42,7 +42,7 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 	if !ok {
 		return res, fmt.Errorf("%w: %s", ErrUnknownEvent, n.Type)
 	}
-	if !n.Urgent {
+	if n.Push.State == notification.PushDeferred {
 		// The user may have switched the category off while it waited.
 		prefs, err := s.d.Preferences.Get(ctx, n.UserID)
 		if err != nil {
@@ -50,7 +50,7 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 		}
 		if !prefs.Enabled(n.Category) {
 			res.Final = notification.PushSkipped
-			return res, s.d.Inbox.FinishPush(ctx, id, res.Final, "")
+			return res, s.d.Inbox.FinishPush(ctx, id, res.Final, nil, "")
 		}
 	}
 	devices, err := s.d.Devices.ListByUser(ctx, n.UserID)
@@ -59,6 +59,7 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 	}
 	var retry *RetryableError
 	var lastErr error
+	var reached []string
 	for _, d := range devices {
 		digest := device.Digest(d.Token)
 		if slices.Contains(n.Push.SentTo, digest) {
@@ -69,9 +70,7 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 		switch {
 		case err == nil:
 			res.Sent++
-			if err := s.d.Inbox.AddSentTo(ctx, id, digest); err != nil {
-				return res, fmt.Errorf("record push to %s: %w", digest, err)
-			}
+			reached = append(reached, digest)
 		case errors.Is(err, ErrTokenDead):
 			res.Pruned++
 			if _, err := s.d.Devices.DeleteOwned(ctx, d.Token, n.UserID); err != nil {
@@ -90,25 +89,27 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 		}
 	}
 	if retry != nil && !final {
-		if err := s.d.Inbox.RecordAttempt(ctx, id, lastErr.Error()); err != nil {
+		if err := s.d.Inbox.RecordAttempt(ctx, id, reached, lastErr.Error()); err != nil {
 			return res, err
 		}
 		return res, retry
 	}
-	res.Final = notification.PushSent
+	// Final: sent if this try reached a device or nothing failed (no
+	// devices, or all reached before); failed if every device it tried
+	// kept refusing. A partial delivery is sent, with the error kept.
 	errText := ""
-	if retry != nil {
-		res.Failed++
-		res.Final = notification.PushFailed
-		s.d.Log.Warn("push failed after the last try", "notification", id, "err", lastErr)
-	}
 	if lastErr != nil {
 		errText = lastErr.Error()
 	}
-	if res.Failed > 0 && res.Sent == 0 && len(n.Push.SentTo) == 0 {
+	if retry != nil {
+		res.Failed++
+		s.d.Log.Warn("push failed after the last try", "notification", id, "err", lastErr)
+	}
+	res.Final = notification.PushSent
+	if res.Failed > 0 && res.Sent == 0 {
 		res.Final = notification.PushFailed
 	}
-	return res, s.d.Inbox.FinishPush(ctx, id, res.Final, errText)
+	return res, s.d.Inbox.FinishPush(ctx, id, res.Final, reached, errText)
 }
 
 func (s *Service) push(n notification.Notification, kind Kind, d device.Device) Push {

@@ -49,7 +49,8 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 	relay := notify.NewRelay(store.Outbox(), store.Journal(), queue)
 	go func() {
 		defer func() { done <- struct{}{} }()
-		relay.Run(ctx, cfg.OutboxPollInterval, nil, func(err error) { s.log.Warn("outbox relay", "err", err) })
+		relay.Run(ctx, cfg.OutboxPollInterval, store.OutboxWritten(),
+			func(err error) { s.log.Warn("outbox relay", "err", err) })
 	}()
 	go func() {
 		defer func() { done <- struct{}{} }()
