@@ -24,12 +24,15 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		os.Exit(healthcheck(os.LookupEnv, os.Stderr))
 	}
-	os.Exit(run(os.LookupEnv, os.Stdout, os.Stderr))
+	// "kincare worker" runs the background jobs without the HTTP API, for
+	// deployments whose API replicas set JOBS_IN_PROCESS=false.
+	worker := len(os.Args) > 1 && os.Args[1] == "worker"
+	os.Exit(run(os.LookupEnv, os.Stdout, os.Stderr, worker))
 }
 
 // run returns the process exit code: 0 after a clean shutdown, 2 for bad
 // configuration, 1 for any other failure.
-func run(lookup func(string) (string, bool), stdout, stderr io.Writer) int {
+func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bool) int {
 	cfg, err := config.Load(lookup)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -38,11 +41,14 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := newLogger(stdout, cfg.LogLevel)
+	if worker {
+		cfg.JobsInProcess = true
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	srv, err := start(ctx, cfg, log)
+	srv, err := start(ctx, cfg, log, !worker)
 	if err != nil {
 		log.Error("start failed", "err", err)
 		return 1

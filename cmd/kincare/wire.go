@@ -52,7 +52,7 @@ type server struct {
 
 // start wires kincare by hand: stores, then use cases, then HTTP. On
 // failure it closes whatever it had opened.
-func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server, err error) {
+func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP bool) (s *server, err error) {
 	s = &server{log: log, served: make(chan error, 1)}
 	defer func() {
 		if err != nil {
@@ -195,6 +195,12 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger) (s *server,
 		}
 	}
 
+	if !serveHTTP {
+		s.app = nil
+		log.Info("worker started", "queue", cfg.JobsQueue, "embedded_mongo", cfg.EmbeddedMongo(),
+			"embedded_redis", cfg.EmbeddedRedis())
+		return s, nil
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return s, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
