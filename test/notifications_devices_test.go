@@ -20,6 +20,9 @@ func TestNewSignInIsAnnouncedOnTheOtherPhones(t *testing.T) {
 	user := srv.signUp(t)
 	phone := user.addDevice(t, "android")
 	user.waitNotification(t, "device.registered")
+	// Its push (to nobody) must be over before the next device exists:
+	// see TestDeviceIsNotToldOfSignInsBeforeIt.
+	srv.waitJobsIdle(t)
 
 	tablet := user.addDevice(t, "ios")
 	got := waitPushes(t, fcm, phone, 1)[0]
@@ -45,7 +48,7 @@ func TestNewSignInIsAnnouncedOnTheOtherPhones(t *testing.T) {
 	laptop := user.addDevice(t, "web")
 	waitPushes(t, fcm, tablet, 1)
 	waitPushes(t, fcm, phone, 2)
-	waitUntil(pushSettle, func() bool { return len(fcm.Messages()) > 3 })
+	srv.waitJobsIdle(t)
 	wantPushCount(t, fcm, phone, "the phone (told of the tablet and the laptop)", 2)
 	wantPushCount(t, fcm, tablet, "the tablet (told of the laptop)", 1)
 	wantPushCount(t, fcm, laptop, "the laptop (nothing to be told of)", 0)
@@ -77,10 +80,16 @@ func TestUninstalledAppIsForgotten(t *testing.T) {
 	fam := owner.createFamily(t, uniqueName("李家"))
 	user := srv.signUp(t)
 	currentPhone := user.addDevice(t, "android")
+	user.waitNotification(t, "device.registered")
+	srv.waitJobsIdle(t)
 	oldPhone := fcmToken()
 	fcm.FailToken(oldPhone, fakefcm.Unregistered())
 	wantStatus(t, user.registerDevice(t, oldPhone, "ios"), http.StatusCreated)
 	waitPushes(t, fcm, currentPhone, 1) // told of the old phone; the old phone itself is not tried
+	srv.waitJobsIdle(t)
+	if n := fcm.Requests(); n != 1 {
+		t.Fatalf("FCM got %d send requests for the old phone's sign-in, want 1 (to the current phone)", n)
+	}
 
 	// An invite is pushed to both: the current phone gets it, the old one is
 	// refused and forgotten.
@@ -97,6 +106,7 @@ func TestUninstalledAppIsForgotten(t *testing.T) {
 	}
 	// One attempt each: the current phone twice, the old one once (FCM's
 	// UNREGISTERED is final, so neither the SDK nor the queue retries it).
+	srv.waitJobsIdle(t)
 	if n := fcm.Requests(); n != 3 {
 		t.Errorf("FCM got %d send requests, want 3", n)
 	}
@@ -110,9 +120,27 @@ func TestUninstalledAppIsForgotten(t *testing.T) {
 	// The next push goes to the current phone alone.
 	laptop := user.addDevice(t, "web")
 	waitPushes(t, fcm, currentPhone, 3)
-	waitUntil(pushSettle, func() bool { return fcm.Requests() > 4 })
+	srv.waitJobsIdle(t)
 	if n := fcm.Requests(); n != 4 {
 		t.Errorf("FCM got %d send requests after the laptop signed in, want 4 (the forgotten token is not tried)", n)
 	}
 	wantPushCount(t, fcm, laptop, "the laptop", 0)
+}
+
+// TestDeviceIsNotToldOfSignInsBeforeIt: a user signs in on her phone and,
+// a moment later, on her tablet. The tablet must not be told "your
+// account was signed in on a new android device" about the phone, which
+// signed in before it.
+func TestDeviceIsNotToldOfSignInsBeforeIt(t *testing.T) {
+	t.Skip("known bug: a sign-in's push goes to every device the user has when it is sent, " +
+		"including devices registered after the sign-in (app/notify/send.go SendPush)")
+	t.Parallel()
+	fcm := fakefcm.Start(t)
+	srv := startPushServer(t, fcm, "", nil)
+	user := srv.signUp(t)
+	phone := user.addDevice(t, "android")
+	tablet := user.addDevice(t, "ios")
+	waitPushes(t, fcm, phone, 1) // told of the tablet
+	srv.waitJobsIdle(t)
+	wantPushCount(t, fcm, tablet, "the tablet, registered after the phone", 0)
 }

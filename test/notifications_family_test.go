@@ -21,7 +21,10 @@ func TestBrotherHearsOfTheInviteInChineseAndSisterOfHisJoiningInEnglish(t *testi
 	sister.setLocale(t, "en")
 	brother := srv.signUp(t)
 	brother.setLocale(t, "zh-CN")
-	sisterPhone := sister.addDevice(t, "ios")
+	// Her phone's system language is Chinese; her account's choice wins.
+	sisterPhone := fcmToken()
+	wantStatus(t, sister.put(t, devicePath(sisterPhone), map[string]string{"platform": "ios", "app": "family", "locale": "zh-CN"}),
+		http.StatusCreated)
 	brotherPhone := brother.addDevice(t, "android")
 	// The inbox records each new sign-in, even the first; with no other
 	// device there is nobody to push it to.
@@ -62,7 +65,7 @@ func TestBrotherHearsOfTheInviteInChineseAndSisterOfHisJoiningInEnglish(t *testi
 	}
 	// Nothing more comes: one push per phone, none about the device
 	// itself, none to the one who joined.
-	waitUntil(pushSettle, func() bool { return len(fcm.Messages()) > 2 })
+	srv.waitJobsIdle(t)
 	wantPushCount(t, fcm, brotherPhone, "brother's phone", 1)
 	wantPushCount(t, fcm, sisterPhone, "sister's phone", 1)
 	if all := fcm.Messages(); len(all) != 2 {

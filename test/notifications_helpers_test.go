@@ -8,6 +8,8 @@ package e2e_test
 import (
 	"net/http"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +45,7 @@ func startPushServer(t *testing.T, fcm *fakefcm.Server, dataDir string, sms *sms
 		// Every server's relay reads every outbox in its database: in a
 		// shared one another server would hand this one's events to its
 		// own worker, and their pushes to its own FCM.
-		env["MONGODB_DATABASE"] = "kincare_e2e_" + jobsQueue(dataDir)
+		env["MONGODB_DATABASE"] = "kincare_" + strings.ReplaceAll(jobsQueue(dataDir), "-", "_")
 	}
 	return startServer(t, config{dataDir: dataDir, sms: sms, env: env})
 }
@@ -203,6 +205,40 @@ func wantPush(t *testing.T, m fakefcm.Message, title, body string, data map[stri
 	}
 	if m.Project != "kincare-e2e" {
 		t.Errorf("push sent to project %q, want FCM_PROJECT_ID kincare-e2e", m.Project)
+	}
+}
+
+var (
+	queueGauge = regexp.MustCompile(`(?m)^kincare_job_queue_tasks\{state="(\w+)"\} (\S+)$`)
+	queueBusy  = map[string]bool{"pending": true, "active": true, "retry": true}
+)
+
+// waitJobsIdle waits until s's job queue holds no task pending, running
+// or waiting to retry: every event handed on so far has been delivered
+// and every push due by now has been tried. Scheduled tasks (reminders,
+// pushes deferred by quiet hours) may still wait. An event still in an
+// aggregate's outbox is not in the queue yet, so this settles only what a
+// story has already seen arrive (an inbox entry, a push).
+func (s *server) waitJobsIdle(t *testing.T) {
+	t.Helper()
+	var last string
+	idle := waitUntil(pushWait, func() bool {
+		r := s.get(t, "/metrics")
+		if r.status != http.StatusOK {
+			last = r.String()
+			return false
+		}
+		states := queueGauge.FindAllStringSubmatch(string(r.body), -1)
+		last = compactJSON(states)
+		for _, m := range states {
+			if queueBusy[m[1]] && m[2] != "0" {
+				return false
+			}
+		}
+		return len(states) > 0
+	})
+	if !idle {
+		t.Fatalf("the job queue is not idle after %s: %s", pushWait, last)
 	}
 }
 
