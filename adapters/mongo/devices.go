@@ -27,6 +27,10 @@ type deviceDoc struct {
 	Locale     string    `bson:"locale,omitempty"`
 	AppVersion string    `bson:"appVersion,omitempty"`
 	UpdatedAt  time.Time `bson:"updatedAt"`
+	// RegisteredAt is set when the token is new or changes hands;
+	// CreatedAt stands in for it on devices stored before it existed.
+	RegisteredAt time.Time `bson:"registeredAt,omitempty"`
+	CreatedAt    time.Time `bson:"createdAt,omitempty"`
 }
 
 // Devices implements devices.Store with the token as _id, so an upsert is
@@ -71,7 +75,8 @@ func (r *Devices) put(ctx context.Context, d device.Device, registered event.Eve
 	}
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
 		bson.D{
-			{Key: "$set", Value: append(fields, bson.E{Key: "outboxSince", Value: registered.At})},
+			{Key: "$set", Value: append(fields, bson.E{Key: "outboxSince", Value: registered.At},
+				bson.E{Key: "registeredAt", Value: d.RegisteredAt})},
 			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{registered})[0]}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "createdAt", Value: d.UpdatedAt}}},
 		},
@@ -156,7 +161,11 @@ func (r *Devices) listByUser(ctx context.Context, userID string) ([]device.Devic
 	out := make([]device.Device, len(docs))
 	for i, d := range docs {
 		out[i] = device.Device{Token: d.Token, UserID: d.UserID, Platform: device.Platform(d.Platform),
-			App: device.App(d.App), Locale: d.Locale, AppVersion: d.AppVersion, UpdatedAt: d.UpdatedAt.UTC()}
+			App: device.App(d.App), Locale: d.Locale, AppVersion: d.AppVersion, UpdatedAt: d.UpdatedAt.UTC(),
+			RegisteredAt: d.RegisteredAt.UTC()}
+		if d.RegisteredAt.IsZero() {
+			out[i].RegisteredAt = d.CreatedAt.UTC()
+		}
 	}
 	return out, nil
 }

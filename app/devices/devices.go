@@ -55,7 +55,7 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterComma
 	if err != nil {
 		return device.Device{}, false, err
 	}
-	registered, err := device.Registered(s.newID(), d, d.UpdatedAt)
+	registered, err := device.Registered(s.newID(), d, d.RegisteredAt)
 	if err != nil {
 		return device.Device{}, false, err
 	}
@@ -81,12 +81,23 @@ func (s *Service) List(ctx context.Context, a actor.Actor) ([]device.Device, err
 	return s.store.ListByUser(ctx, a.UserID)
 }
 
-// Audiences says who hears of a new device: its user, on their other
-// devices.
+// Audiences says who hears of a new device: its user, on the devices
+// they had before it. A first device tells nobody: there is nothing to
+// warn, and an account's first login is no news to its owner.
 func (s *Service) Audiences() map[event.Type]notify.Audience {
-	return map[event.Type]notify.Audience{
-		device.EventRegistered: notify.AudienceFunc(func(_ context.Context, e event.Event) ([]notify.Recipient, error) {
-			return []notify.Recipient{{UserID: e.Data["userId"], SkipDevice: e.Data["device"]}}, nil
-		}),
+	return map[event.Type]notify.Audience{device.EventRegistered: notify.AudienceFunc(s.earlierDevicesOwner)}
+}
+
+func (s *Service) earlierDevicesOwner(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
+	user := e.Data["userId"]
+	ds, err := s.store.ListByUser(ctx, user)
+	if err != nil {
+		return nil, err
 	}
+	for _, d := range ds {
+		if device.Digest(d.Token) != e.Data["device"] && d.RegisteredBy(e.At) {
+			return []notify.Recipient{{UserID: user, SkipDevice: e.Data["device"]}}, nil
+		}
+	}
+	return nil, nil
 }

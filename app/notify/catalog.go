@@ -21,6 +21,10 @@ type Kind struct {
 	Collapse bool
 	TTL      time.Duration
 	Text     map[identity.Locale]Text
+	// EarlierDevicesOnly pushes only to devices the user had when the
+	// event happened: a sign-in notice must not reach the device that
+	// signed in after it.
+	EarlierDevicesOnly bool
 }
 
 // Text is a title and body with {placeholders} filled from the event's
@@ -56,7 +60,7 @@ func Catalog() map[event.Type]Kind {
 			},
 		},
 		device.EventRegistered: {
-			Category: notification.CategoryAccount, TTL: 24 * time.Hour,
+			Category: notification.CategoryAccount, TTL: 24 * time.Hour, EarlierDevicesOnly: true,
 			Text: map[identity.Locale]Text{
 				identity.LocaleZhCN: {"新设备登录", "您的账号已在一台新设备（{platform}）上登录。如非本人操作，请立即退出登录。"},
 				identity.LocaleEn:   {"New sign-in", "Your account was signed in on a new {platform} device. If this was not you, sign out now."},

@@ -62,7 +62,7 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 	var reached []string
 	for _, d := range devices {
 		digest := device.Digest(d.Token)
-		if slices.Contains(n.Push.SentTo, digest) {
+		if slices.Contains(n.Push.SentTo, digest) || (kind.EarlierDevicesOnly && !d.RegisteredBy(n.CreatedAt)) {
 			continue
 		}
 		err := s.d.Pusher.Send(ctx, s.push(n, kind, d))

@@ -40,7 +40,15 @@ type Device struct {
 	Locale     string
 	AppVersion string
 	UpdatedAt  time.Time
+	// RegisteredAt is when the token became this user's; starting the
+	// app again changes UpdatedAt, not this. Milliseconds, as stored, so
+	// it compares exactly with the time of its registration event.
+	RegisteredAt time.Time
 }
+
+// RegisteredBy reports whether the device was the user's at t: a notice
+// about a sign-in must not reach a device that signed in after it.
+func (d Device) RegisteredBy(t time.Time) bool { return !d.RegisteredAt.After(t) }
 
 // New validates a registration. The token is whatever FCM issued; we only
 // refuse what cannot be one.
@@ -63,5 +71,5 @@ func New(token, userID string, p Platform, app App, locale, appVersion string, n
 		return Device{}, ErrDeviceInvalid.WithFields(fields...)
 	}
 	return Device{Token: token, UserID: userID, Platform: p, App: app, Locale: locale,
-		AppVersion: appVersion, UpdatedAt: now.UTC()}, nil
+		AppVersion: appVersion, UpdatedAt: now.UTC(), RegisteredAt: now.UTC().Truncate(time.Millisecond)}, nil
 }
