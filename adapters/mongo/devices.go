@@ -149,25 +149,18 @@ func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Devic
 }
 
 func (r *Devices) listByUser(ctx context.Context, userID string) ([]device.Device, error) {
-	cur, err := r.coll.Find(ctx, bson.D{{Key: "userId", Value: userID}},
-		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}).SetLimit(maxDevicesListed))
-	if err != nil {
-		return nil, fmt.Errorf("mongo: list devices: %w", err)
+	return findAll(ctx, r.coll, "devices", bson.D{{Key: "userId", Value: userID}},
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}).SetLimit(maxDevicesListed), deviceDoc.device)
+}
+
+func (d deviceDoc) device() device.Device {
+	registered := d.RegisteredAt
+	if registered.IsZero() {
+		registered = d.CreatedAt
 	}
-	var docs []deviceDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongo: read devices: %w", err)
-	}
-	out := make([]device.Device, len(docs))
-	for i, d := range docs {
-		out[i] = device.Device{Token: d.Token, UserID: d.UserID, Platform: device.Platform(d.Platform),
-			App: device.App(d.App), Locale: d.Locale, AppVersion: d.AppVersion, UpdatedAt: d.UpdatedAt.UTC(),
-			RegisteredAt: d.RegisteredAt.UTC()}
-		if d.RegisteredAt.IsZero() {
-			out[i].RegisteredAt = d.CreatedAt.UTC()
-		}
-	}
-	return out, nil
+	return device.Device{Token: d.Token, UserID: d.UserID, Platform: device.Platform(d.Platform),
+		App: device.App(d.App), Locale: d.Locale, AppVersion: d.AppVersion, UpdatedAt: d.UpdatedAt.UTC(),
+		RegisteredAt: registered.UTC()}
 }
 
 // DeleteByUser forgets every token of a deleted account.

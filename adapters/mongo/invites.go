@@ -147,21 +147,9 @@ func (r *Invites) ListForPhone(ctx context.Context, phone identity.Phone, now ti
 }
 
 func (r *Invites) listLive(ctx context.Context, by bson.E, now time.Time) ([]family.Invite, error) {
-	cur, err := r.coll.Find(ctx, bson.D{by, notUsed, notRevoked, unexpired(now)},
+	return findAll(ctx, r.coll, "invites", bson.D{by, notUsed, notRevoked, unexpired(now)},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}, {Key: "_id", Value: -1}}).
-			SetLimit(maxInvitesListed))
-	if err != nil {
-		return nil, fmt.Errorf("mongo: list invites: %w", err)
-	}
-	var docs []inviteDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongo: read invites: %w", err)
-	}
-	out := make([]family.Invite, len(docs))
-	for i, d := range docs {
-		out[i] = d.invite()
-	}
-	return out, nil
+			SetLimit(maxInvitesListed), inviteDoc.invite)
 }
 
 // DeleteByFamily removes every invite of a family, spent or not.

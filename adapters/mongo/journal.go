@@ -79,20 +79,9 @@ func (j *Journal) Undelivered(ctx context.Context, after string, limit int) ([]e
 	if after != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
 	}
-	cur, err := j.coll.Find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("mongo: find undelivered events: %w", err)
-	}
-	var docs []journalDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongo: read undelivered events: %w", err)
-	}
-	out := make([]event.Event, len(docs))
-	for i, d := range docs {
-		out[i] = d.Event.event()
-	}
-	return out, nil
+	return findAll(ctx, j.coll, "undelivered events", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)),
+		func(d journalDoc) event.Event { return d.Event.event() })
 }
 
 func (j *Journal) PurgeDelivered(ctx context.Context, cutoff time.Time) (int64, error) {

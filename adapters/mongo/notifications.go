@@ -168,19 +168,7 @@ func (r *Inbox) List(ctx context.Context, userID string, unreadOnly bool, p page
 }
 
 func (r *Inbox) find(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]notification.Notification, error) {
-	cur, err := r.coll.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, fmt.Errorf("mongo: find notifications: %w", err)
-	}
-	var docs []notificationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("mongo: read notifications: %w", err)
-	}
-	out := make([]notification.Notification, len(docs))
-	for i, d := range docs {
-		out[i] = d.notification()
-	}
-	return out, nil
+	return findAll(ctx, r.coll, "notifications", filter, opts, notificationDoc.notification)
 }
 
 func (r *Inbox) CountUnread(ctx context.Context, userID string) (int64, error) {

@@ -1,0 +1,29 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// findAll runs a query and turns each stored document D into the value
+// E the port returns. what names the documents in errors.
+func findAll[D, E any](ctx context.Context, coll *mongo.Collection, what string, filter bson.D,
+	opts *options.FindOptionsBuilder, conv func(D) E) ([]E, error) {
+	cur, err := coll.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongo: find %s: %w", what, err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read %s: %w", what, err)
+	}
+	out := make([]E, len(docs))
+	for i, d := range docs {
+		out[i] = conv(d)
+	}
+	return out, nil
+}
