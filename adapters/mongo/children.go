@@ -20,6 +20,9 @@ type childDoc struct {
 	CreatedBy     string          `bson:"createdBy"`
 	CreatedAt     time.Time       `bson:"createdAt"`
 	Version       int64           `bson:"version"`
+	// The record's outbox.
+	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
 }
 
 type childProfileDoc struct {
@@ -51,7 +54,8 @@ func toChildDoc(c child.Child, version int64) childDoc {
 	return childDoc{ID: c.ID, FamilyID: c.FamilyID,
 		Profile: childProfileDoc{Name: p.Name, BirthDate: dateString(p.BirthDate), Gender: string(p.Gender),
 			Allergies: p.Allergies, HealthNotes: p.HealthNotes},
-		PickupPersons: pickups, CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, Version: version}
+		PickupPersons: pickups, CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, Version: version,
+		PendingEvents: toEventDocs(c.Events), OutboxSince: outboxSince(c.Events)}
 }
 
 func (d childDoc) child() (child.Child, error) {
@@ -65,7 +69,7 @@ func (d childDoc) child() (child.Child, error) {
 	c := child.Child{ID: d.ID, FamilyID: d.FamilyID,
 		Profile: child.Profile{Name: p.Name, BirthDate: dates.parse(p.BirthDate), Gender: child.Gender(p.Gender),
 			Allergies: p.Allergies, HealthNotes: p.HealthNotes},
-		PickupPersons: pickups, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()}
+		PickupPersons: pickups, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(), Events: fromEventDocs(d.PendingEvents)}
 	if dates.err != nil {
 		return child.Child{}, fmt.Errorf("mongo: child %s: %w", d.ID, dates.err)
 	}
@@ -79,10 +83,11 @@ type Children struct {
 
 func (s *Store) Children() *Children {
 	return &Children{r: familyRecords[child.Child, childDoc]{
-		coll: s.db.Collection(childrenColl), guard: s.guard, name: "child", notFound: child.ErrNotFound,
+		coll: s.db.Collection(childrenColl), guard: s.guard, bell: s.bell, name: "child", notFound: child.ErrNotFound,
 		toDoc: toChildDoc, fromDoc: childDoc.child,
 		keys:    func(e child.Child) (string, string) { return e.ID, e.FamilyID },
 		docKeys: func(d childDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },
+		pending: func(e child.Child) int { return len(e.Events) },
 	}}
 }
 

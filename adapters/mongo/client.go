@@ -118,6 +118,7 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	childrenColl: {
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
+		outboxIndex,
 	},
 	auditColl: {
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},

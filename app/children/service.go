@@ -188,8 +188,8 @@ type PickupInput struct {
 	Name, Relation, Phone, IDLast4, PhotoRef string
 }
 
-// AddPickup authorizes someone to collect the child. It is audited; the
-// family is notified once notifications exist.
+// AddPickup authorizes someone to collect the child. It is audited, and
+// the rest of the family is told.
 func (s *Service) AddPickup(ctx context.Context, a actor.Actor, childID string, in PickupInput) (child.PickupPerson, error) {
 	_, f, err := s.access(ctx, a, childID)
 	if err != nil {
@@ -207,7 +207,12 @@ func (s *Service) AddPickup(ctx context.Context, a actor.Actor, childID string, 
 	if err != nil {
 		return child.PickupPerson{}, err
 	}
-	if _, err := s.d.Children.Update(ctx, childID, func(c *child.Child) error { return c.AddPickup(p) }); err != nil {
+	if _, err := s.d.Children.Update(ctx, childID, func(c *child.Child) error {
+		if err := c.AddPickup(p); err != nil {
+			return err
+		}
+		return c.AnnouncePickup(s.d.NewID(), child.EventPickupAdded, p, a.UserID, s.d.Now())
+	}); err != nil {
 		return child.PickupPerson{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "pickup_person", p.ID)
@@ -224,8 +229,11 @@ func (s *Service) RemovePickup(ctx context.Context, a actor.Actor, childID, pick
 		return err
 	}
 	if _, err := s.d.Children.Update(ctx, childID, func(c *child.Child) error {
-		_, err := c.RemovePickup(pickupID)
-		return err
+		p, err := c.RemovePickup(pickupID)
+		if err != nil {
+			return err
+		}
+		return c.AnnouncePickup(s.d.NewID(), child.EventPickupRemoved, p, a.UserID, s.d.Now())
 	}); err != nil {
 		return err
 	}

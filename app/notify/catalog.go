@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
@@ -57,6 +58,20 @@ func Catalog() map[event.Type]Kind {
 			Text: map[identity.Locale]Text{
 				identity.LocaleZhCN: {"新成员加入", "{member} 已加入家庭「{family}」。"},
 				identity.LocaleEn:   {"New family member", "{member} joined the family “{family}”."},
+			},
+		},
+		child.EventPickupAdded: {
+			Category: notification.CategoryCareAlerts, TTL: 3 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"新增接送人", "{pickup}（{relation}）已被授权接送{child}。如有疑问，请立即在 kincare 中撤销。"},
+				identity.LocaleEn:   {"New pickup person", "{pickup} ({relation}) may now collect {child}. If this is unexpected, revoke it in kincare now."},
+			},
+		},
+		child.EventPickupRemoved: {
+			Category: notification.CategoryCareAlerts, TTL: 3 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"接送人已撤销", "{pickup}（{relation}）已不能再接送{child}。"},
+				identity.LocaleEn:   {"Pickup person removed", "{pickup} ({relation}) may no longer collect {child}."},
 			},
 		},
 		device.EventRegistered: {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
@@ -39,7 +40,14 @@ func sampleEvents(t *testing.T) []event.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(append(inv.Events, f.Pending()...), reg)
+	kid := child.Child{ID: "c1", FamilyID: "fam", Profile: child.Profile{Name: "小明"}}
+	grandma := child.PickupPerson{ID: "p1", Name: "王奶奶", Relation: "奶奶"}
+	for _, typ := range []event.Type{child.EventPickupAdded, child.EventPickupRemoved} {
+		if err := kid.AnnouncePickup(newID(), typ, grandma, "owner", now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return append(append(append(inv.Events, f.Pending()...), reg), kid.Events...)
 }
 
 func TestEveryEventTypeSpeaksBothLanguagesWithDataItHas(t *testing.T) {

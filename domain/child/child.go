@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 )
@@ -47,6 +48,8 @@ type Child struct {
 	PickupPersons []PickupPerson
 	CreatedBy     string
 	CreatedAt     time.Time
+	// Events are those the record's next write announces.
+	Events []event.Event
 }
 
 // Profile is the child's own data.
