@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -210,6 +211,31 @@ func TestProviderStaffHiresACertifiedCaregiver(t *testing.T) {
 	t.Run("admins and staff see the certificate to renew", func(t *testing.T) {
 		checkStaff(t, "A", owner)
 		checkStaff(t, "P2", p2)
+	})
+
+	t.Run("the caregiver and the admin are reminded to renew, once", func(t *testing.T) {
+		// soon is inside the 30-day warning, so its reminder is due now;
+		// later's comes in 60 days; lapsed is history.
+		for who, p := range map[string]*person{"P2": p2, "A": owner} {
+			n := p.waitNotification(t, "provider.certificate_expiring")
+			if n.Link.Kind != "provider" || n.Link.ID != prov.ID || !strings.Contains(n.Body, soon.Number) ||
+				!strings.Contains(n.Body, soon.ExpiresOn) || n.Category != "account" {
+				t.Errorf("%s's reminder %s, want one linking provider %s about %s expiring %s",
+					who, compactJSON(n), prov.ID, soon.Number, soon.ExpiresOn)
+			}
+		}
+		// Entering the same profile again reminds nobody twice.
+		wantStatus(t, owner.do(t, http.MethodPut, caregiverPath(p2.id), profile(nil)), http.StatusOK)
+		srv.waitJobsIdle(t)
+		var reminders int
+		for _, n := range p2.inbox(t, "?limit=100").Items {
+			if n.Type == "provider.certificate_expiring" {
+				reminders++
+			}
+		}
+		if reminders != 1 {
+			t.Errorf("P2 has %d certificate reminders, want 1", reminders)
+		}
 	})
 
 	t.Run("a caregiver profile is checked", func(t *testing.T) {

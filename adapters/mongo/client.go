@@ -129,6 +129,7 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "credit", Value: 1}}, Options: options.Index().SetName("status_credit")},
 		{Keys: bson.D{{Key: "staffInvites.phone", Value: 1}}, Options: options.Index().SetName("staff_invite_phone")},
 		{Keys: bson.D{{Key: "staff.userId", Value: 1}}, Options: options.Index().SetName("staff_user")},
+		outboxIndex,
 	},
 }
 

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/provider"
 )
@@ -35,6 +36,9 @@ type providerDoc struct {
 	CreatedBy    string             `bson:"createdBy"`
 	CreatedAt    time.Time          `bson:"createdAt"`
 	Version      int64              `bson:"version"`
+	// The provider's outbox.
+	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
 }
 
 type providerProfileDoc struct {
@@ -98,6 +102,9 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 		CreatedBy:    p.CreatedBy,
 		CreatedAt:    p.CreatedAt,
 		Version:      version,
+
+		PendingEvents: toEventDocs(p.Pending()),
+		OutboxSince:   outboxSince(p.Pending()),
 	}
 }
 
@@ -129,6 +136,7 @@ func (d providerDoc) provider() *provider.Provider {
 		StaffInvites: staffInvitesFromDocs(d.StaffInvites),
 		CreatedBy:    d.CreatedBy,
 		CreatedAt:    d.CreatedAt.UTC(),
+		Outbox:       event.RestoreOutbox(fromEventDocs(d.PendingEvents)),
 	}
 }
 
@@ -137,10 +145,11 @@ func (d providerDoc) provider() *provider.Provider {
 type Providers struct {
 	coll  *mongo.Collection
 	guard *writeGuard
+	bell  *outboxBell
 }
 
 func (s *Store) Providers() *Providers {
-	return &Providers{coll: s.db.Collection(providersColl), guard: s.guard}
+	return &Providers{coll: s.db.Collection(providersColl), guard: s.guard, bell: s.bell}
 }
 
 // Create refuses a provider with another provider's item on its menu.
@@ -180,7 +189,7 @@ func (r *Providers) find(ctx context.Context, id string) (providerDoc, error) {
 // errors come back as they are; fn may not change the id, nor put
 // another provider's item on the menu.
 func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
-	return versionedUpdate(ctx, r.coll, r.guard, "provider", id, r.find,
+	p, err := versionedUpdate(ctx, r.coll, r.guard, "provider", id, r.find,
 		func(d providerDoc) (*provider.Provider, int64, error) {
 			p := d.provider()
 			if err := fn(p); err != nil {
@@ -191,6 +200,10 @@ func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Pro
 			}
 			return p, d.Version, checkMenu(p, id)
 		}, toProviderDoc)
+	if err == nil && len(p.Pending()) > 0 {
+		r.bell.ring(providersColl, id)
+	}
+	return p, err
 }
 
 // ListByAdmin returns the providers userID manages, oldest first, up to

@@ -10,6 +10,7 @@ import (
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/notification"
+	"github.com/kincare/kincare/domain/provider"
 )
 
 // Kind is how kincare tells people about one event type: the category a
@@ -72,6 +73,13 @@ func Catalog() map[event.Type]Kind {
 			Text: map[identity.Locale]Text{
 				identity.LocaleZhCN: {"接送人已撤销", "{pickup}（{relation}）已不能再接送{child}。"},
 				identity.LocaleEn:   {"Pickup person removed", "{pickup} ({relation}) may no longer collect {child}."},
+			},
+		},
+		provider.EventCertificateExpiring: {
+			Category: notification.CategoryAccount, Collapse: true, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"证书即将到期", "{provider}：编号 {number} 的证书将于 {expiresOn} 到期，到期后不能再承接相关服务，请及时续期。"},
+				identity.LocaleEn:   {"Certificate expiring", "{provider}: certificate {number} expires on {expiresOn}; after that it no longer qualifies for its services. Please renew it."},
 			},
 		},
 		device.EventRegistered: {

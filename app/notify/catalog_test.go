@@ -5,11 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
 )
 
 // sampleEvents are real events as their domains make them, one per type.
@@ -47,7 +49,15 @@ func sampleEvents(t *testing.T) []event.Event {
 			t.Fatal(err)
 		}
 	}
-	return append(append(append(inv.Events, f.Pending()...), reg), kid.Events...)
+	expires, _ := calendar.ParseDate("2027-03-01")
+	prov := provider.Provider{ID: "prov", Profile: provider.Profile{LegalName: "幸福里养老服务中心", TimeZone: "Asia/Shanghai"},
+		Staff: []provider.Staff{{UserID: "cg", Role: provider.StaffCaregiver, Caregiver: &provider.Caregiver{
+			Certificates: []provider.Certificate{{Kind: provider.ElderlyCareWorker, Number: "N-1", ExpiresOn: expires}}}}}}
+	if err := prov.AnnounceCertificates("cg", now); err != nil {
+		t.Fatal(err)
+	}
+	events := append(append(append(inv.Events, f.Pending()...), reg), kid.Events...)
+	return append(events, prov.Pending()...)
 }
 
 func TestEveryEventTypeSpeaksBothLanguagesWithDataItHas(t *testing.T) {

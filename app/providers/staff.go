@@ -177,7 +177,7 @@ func (s *Service) SetCaregiver(ctx context.Context, a actor.Actor, providerID, u
 			return err
 		}
 		out = *p.StaffMember(userID)
-		return nil
+		return p.AnnounceCertificates(userID, s.d.Now())
 	})
 	return out, err
 }

@@ -162,7 +162,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	notifySvc, err := notify.NewService(notify.Deps{
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
-		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences()),
+		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences()),
 		Now:       time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {

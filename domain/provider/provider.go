@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
@@ -118,6 +119,8 @@ type Provider struct {
 	StaffInvites []StaffInvite
 	CreatedBy    string
 	CreatedAt    time.Time
+	// The events the provider's next write announces.
+	event.Outbox
 }
 
 // MaxItems bounds a menu, and with it the provider's document.
