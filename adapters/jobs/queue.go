@@ -29,16 +29,25 @@ const (
 
 // Client queues tasks; it implements notify.Queue.
 type Client struct {
-	c        *asynq.Client
-	queue    string
-	maxRetry int
+	c         *asynq.Client
+	inspector *asynq.Inspector
+	queue     string
+	pushRetry int
 }
 
+// deliverRetry bounds the retries of delivering an event: it fails only
+// while MongoDB is unreachable, and with backoff capped at an hour this
+// rides out about a day. Past it the task is archived, and Reconcile
+// runs it again.
+const deliverRetry = 30
+
 // NewClient shares rdb's connections. queue names the asynq queue (one
-// per deployment sharing a Redis); maxRetry bounds the tries of one push
-// (asynq counts retries after the first try).
-func NewClient(rdb redis.UniversalClient, queue string, maxRetry int) *Client {
-	return &Client{c: asynq.NewClientFromRedisClient(rdb), queue: queue, maxRetry: maxRetry}
+// per deployment sharing a Redis); pushRetry bounds the retries of one
+// push that the push service refuses for now (asynq counts retries after
+// the first try).
+func NewClient(rdb redis.UniversalClient, queue string, pushRetry int) *Client {
+	return &Client{c: asynq.NewClientFromRedisClient(rdb), inspector: asynq.NewInspectorFromRedisClient(rdb),
+		queue: queue, pushRetry: pushRetry}
 }
 
 // eventPayload is an event on the wire: the task carries the whole event,
@@ -58,36 +67,53 @@ func (p eventPayload) event() event.Event {
 		At: p.At, NotBefore: p.NotBefore, Data: p.Data}
 }
 
-func (c *Client) EnqueueEvent(ctx context.Context, e event.Event) error {
+func (c *Client) EnqueueEvent(ctx context.Context, e event.Event) (bool, error) {
 	body, err := json.Marshal(eventPayload{ID: e.ID, Type: string(e.Type), SubjectKind: e.Subject.Kind,
 		SubjectID: e.Subject.ID, At: e.At, NotBefore: e.NotBefore, Data: e.Data})
 	if err != nil {
-		return fmt.Errorf("jobs: encode event: %w", err)
+		return false, fmt.Errorf("jobs: encode event: %w", err)
 	}
-	return c.enqueue(ctx, asynq.NewTask(typeDeliver, body), "event:"+e.ID, e.Due())
+	return c.enqueue(ctx, asynq.NewTask(typeDeliver, body), "event:"+e.ID, e.Due(), deliverRetry)
 }
 
-func (c *Client) EnqueuePush(ctx context.Context, notificationID string, at time.Time) error {
-	return c.enqueue(ctx, asynq.NewTask(typePush, []byte(notificationID)), "push:"+notificationID, at)
+func (c *Client) EnqueuePush(ctx context.Context, notificationID string, at time.Time) (bool, error) {
+	return c.enqueue(ctx, asynq.NewTask(typePush, []byte(notificationID)), "push:"+notificationID, at, c.pushRetry)
 }
 
-// enqueue treats a task id already taken as success: that work is queued,
-// running, or done within retention.
-func (c *Client) enqueue(ctx context.Context, t *asynq.Task, id string, at time.Time) error {
-	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(c.queue), asynq.MaxRetry(c.maxRetry),
+// enqueue reports whether it queued the task. A task id already taken
+// means that work is queued, running, or done within retention, except
+// when the task was archived after its last retry: then it runs again,
+// because the caller only asks for work MongoDB says is unfinished.
+func (c *Client) enqueue(ctx context.Context, t *asynq.Task, id string, at time.Time, retry int) (bool, error) {
+	opts := []asynq.Option{asynq.TaskID(id), asynq.Queue(c.queue), asynq.MaxRetry(retry),
 		asynq.Retention(retention), asynq.Timeout(2 * time.Minute)}
 	if at.After(time.Now()) {
 		opts = append(opts, asynq.ProcessAt(at))
 	}
 	_, err := c.c.EnqueueContext(ctx, t, opts...)
-	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
-		return nil
+	switch {
+	case errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask):
+		return c.revive(id)
+	case err != nil:
+		return false, fmt.Errorf("jobs: enqueue %s: %w", id, err)
 	}
-	if err != nil {
-		return fmt.Errorf("jobs: enqueue %s: %w", id, err)
-	}
-	return nil
+	return true, nil
 }
 
-// Close releases nothing shared: rdb belongs to the caller.
-func (c *Client) Close() error { return nil }
+// revive runs an archived task again; any other state is left alone.
+func (c *Client) revive(id string) (bool, error) {
+	info, err := c.inspector.GetTaskInfo(c.queue, id)
+	if errors.Is(err, asynq.ErrTaskNotFound) {
+		return false, nil // finished and gone between the two calls
+	}
+	if err != nil {
+		return false, fmt.Errorf("jobs: inspect %s: %w", id, err)
+	}
+	if info.State != asynq.TaskStateArchived {
+		return false, nil
+	}
+	if err := c.inspector.RunTask(c.queue, id); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+		return false, fmt.Errorf("jobs: run archived %s: %w", id, err)
+	}
+	return true, nil
+}

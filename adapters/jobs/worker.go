@@ -98,7 +98,8 @@ func (w *Worker) push(ctx context.Context, t *asynq.Task) error {
 	return err
 }
 
-// retryDelay backs off exponentially with full jitter, and waits at
+// retryDelay backs off exponentially with equal jitter (half fixed,
+// half random, so retries neither collide nor come too soon), and waits at
 // least as long as the push service asked (Retry-After).
 func retryDelay(base, ceiling time.Duration) asynq.RetryDelayFunc {
 	return func(n int, err error, _ *asynq.Task) time.Duration {

@@ -77,7 +77,7 @@ func (s *Service) deliverTo(ctx context.Context, e event.Event, kind Kind, r Rec
 	if n.Push.State.Done() {
 		return nil
 	}
-	if err := s.d.Queue.EnqueuePush(ctx, n.ID, n.Push.Due); err != nil {
+	if _, err := s.d.Queue.EnqueuePush(ctx, n.ID, n.Push.Due); err != nil {
 		return fmt.Errorf("queue push %s: %w", n.ID, err)
 	}
 	return nil

@@ -53,7 +53,7 @@ func TestNoLostAndNoDuplicateNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range b.Events {
-			if err := r.queue.EnqueueEvent(r.ctx, e); err != nil {
+			if _, err := r.queue.EnqueueEvent(r.ctx, e); err != nil {
 				t.Fatal(err)
 			}
 		}

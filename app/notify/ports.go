@@ -67,12 +67,13 @@ type Journal interface {
 }
 
 // Queue is the job queue. Both enqueues are idempotent by id: a task
-// already queued (or recently done) under the same id is not queued again.
+// already queued (or recently done) under the same id is not queued
+// again, and they report whether they queued anything.
 type Queue interface {
 	// EnqueueEvent queues the delivery of e, due at e.Due(), under e.ID.
-	EnqueueEvent(ctx context.Context, e event.Event) error
+	EnqueueEvent(ctx context.Context, e event.Event) (bool, error)
 	// EnqueuePush queues the push of a notification at at.
-	EnqueuePush(ctx context.Context, notificationID string, at time.Time) error
+	EnqueuePush(ctx context.Context, notificationID string, at time.Time) (bool, error)
 }
 
 // Inbox keeps notifications, at most one per (event, user).

@@ -10,7 +10,8 @@ import (
 // not yet delivered and every push not yet finished is queued again (due
 // when it was due). Whatever the queue still holds it refuses as a
 // duplicate, so this is safe at any time; it is what makes reminders and
-// deferred pushes survive a Redis that lost its data.
+// deferred pushes survive a Redis that lost its data. It counts what it
+// had to queue again.
 func (s *Service) Reconcile(ctx context.Context) (events, pushes int, err error) {
 	const page = 500
 	for after := ""; ; {
@@ -19,10 +20,13 @@ func (s *Service) Reconcile(ctx context.Context) (events, pushes int, err error)
 			return events, pushes, fmt.Errorf("reconcile: read journal: %w", err)
 		}
 		for _, e := range batch {
-			if err := s.d.Queue.EnqueueEvent(ctx, e); err != nil {
+			queued, err := s.d.Queue.EnqueueEvent(ctx, e)
+			if err != nil {
 				return events, pushes, fmt.Errorf("reconcile: queue event %s: %w", e.ID, err)
 			}
-			events++
+			if queued {
+				events++
+			}
 			after = e.ID
 		}
 		if len(batch) < page {
@@ -35,10 +39,13 @@ func (s *Service) Reconcile(ctx context.Context) (events, pushes int, err error)
 			return events, pushes, fmt.Errorf("reconcile: read inbox: %w", err)
 		}
 		for _, n := range batch {
-			if err := s.d.Queue.EnqueuePush(ctx, n.ID, n.Push.Due); err != nil {
+			queued, err := s.d.Queue.EnqueuePush(ctx, n.ID, n.Push.Due)
+			if err != nil {
 				return events, pushes, fmt.Errorf("reconcile: queue push %s: %w", n.ID, err)
 			}
-			pushes++
+			if queued {
+				pushes++
+			}
 			after = n.ID
 		}
 		if len(batch) < page {

@@ -47,7 +47,7 @@ func (r *Relay) handOn(ctx context.Context, b Batch) error {
 		return fmt.Errorf("relay: journal events of %s/%s: %w", b.Source, b.DocID, err)
 	}
 	for _, e := range b.Events {
-		if err := r.queue.EnqueueEvent(ctx, e); err != nil {
+		if _, err := r.queue.EnqueueEvent(ctx, e); err != nil {
 			return fmt.Errorf("relay: queue event %s: %w", e.ID, err)
 		}
 	}
