@@ -179,8 +179,11 @@ func (r *Inbox) CountUnread(ctx context.Context, userID string) (int64, error) {
 	return n, nil
 }
 
-// MarkRead keeps the first read time when marked again.
+// MarkRead keeps the first read time when marked again. It takes the
+// write guard like the push updates: FerretDB rewrites the whole
+// document, so an unguarded read mark could undo a push's progress.
 func (r *Inbox) MarkRead(ctx context.Context, userID, id string, at time.Time) (bool, error) {
+	defer r.guard.lock(notificationsColl, id)()
 	mine := bson.D{{Key: "_id", Value: id}, {Key: "userId", Value: userID}}
 	res, err := r.coll.UpdateOne(ctx, append(mine, unread),
 		bson.D{{Key: "$set", Value: bson.D{{Key: "readAt", Value: at}}}})
@@ -197,13 +200,48 @@ func (r *Inbox) MarkRead(ctx context.Context, userID, id string, at time.Time) (
 	return n == 1, nil
 }
 
+// MarkAllRead is one update on MongoDB. Under the embedded store's guard
+// it marks entry by entry, each under its own lock, for the reason
+// MarkRead gives.
 func (r *Inbox) MarkAllRead(ctx context.Context, userID string, at time.Time) (int64, error) {
-	res, err := r.coll.UpdateMany(ctx, bson.D{{Key: "userId", Value: userID}, unread},
+	filter := bson.D{{Key: "userId", Value: userID}, unread}
+	if !r.guard.on {
+		res, err := r.coll.UpdateMany(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "readAt", Value: at}}}})
+		if err != nil {
+			return 0, fmt.Errorf("mongo: mark notifications read: %w", err)
+		}
+		return res.ModifiedCount, nil
+	}
+	ids, err := findAll(ctx, r.coll, "unread notifications", filter,
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}), func(d idDoc) string { return d.ID })
+	if err != nil {
+		return 0, err
+	}
+	var marked int64
+	for _, id := range ids {
+		ok, err := r.markUnread(ctx, id, at)
+		if err != nil {
+			return marked, err
+		}
+		if ok {
+			marked++
+		}
+	}
+	return marked, nil
+}
+
+type idDoc struct {
+	ID string `bson:"_id"`
+}
+
+func (r *Inbox) markUnread(ctx context.Context, id string, at time.Time) (bool, error) {
+	defer r.guard.lock(notificationsColl, id)()
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, unread},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "readAt", Value: at}}}})
 	if err != nil {
-		return 0, fmt.Errorf("mongo: mark notifications read: %w", err)
+		return false, fmt.Errorf("mongo: mark notification read: %w", err)
 	}
-	return res.ModifiedCount, nil
+	return res.ModifiedCount == 1, nil
 }
 
 // DeleteByUser forgets a deleted account's inbox.

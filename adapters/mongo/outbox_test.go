@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,5 +193,57 @@ func TestJournalAndInboxAreIdempotent(t *testing.T) {
 	}
 	if c, _ := inbox.CountUnread(ctx, "u-1"); c != 0 {
 		t.Fatalf("unread = %d", c)
+	}
+}
+
+// FerretDB rewrites a whole document on update: a user reading their
+// inbox while a push is being recorded must lose neither.
+func TestReadingTheInboxDoesNotUndoPushProgress(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	inbox := store.Inbox()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	const n = 60
+	for i := range n {
+		if _, _, err := inbox.Add(ctx, notification.Notification{ID: fmt.Sprintf("n-%02d", i), UserID: "u",
+			EventID: fmt.Sprintf("e-%02d", i), CreatedAt: now,
+			Push: notification.Push{State: notification.PushPending, Due: now}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range n {
+		id := fmt.Sprintf("n-%02d", i)
+		wg.Go(func() {
+			if err := inbox.FinishPush(ctx, id, notification.PushSent, []string{"d1"}, ""); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Go(func() {
+			if i%2 == 0 {
+				_, err := inbox.MarkRead(ctx, "u", id, now)
+				if err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		if _, err := inbox.MarkAllRead(ctx, "u", now); err != nil {
+			t.Error(err)
+		}
+	})
+	wg.Wait()
+	if _, err := inbox.MarkAllRead(ctx, "u", now); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		got, err := inbox.Get(ctx, fmt.Sprintf("n-%02d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Push.State != notification.PushSent || !slices.Equal(got.Push.SentTo, []string{"d1"}) || got.Unread() {
+			t.Errorf("%s: push %s to %v, read %v; want sent to d1 and read", got.ID, got.Push.State, got.Push.SentTo, !got.Unread())
+		}
 	}
 }
