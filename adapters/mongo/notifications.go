@@ -37,6 +37,7 @@ type pushDoc struct {
 	State     string    `bson:"state"`
 	Due       time.Time `bson:"due,omitempty"`
 	SentTo    []string  `bson:"sentTo"`
+	Reached   int       `bson:"reached"`
 	Attempts  int       `bson:"attempts"`
 	LastError string    `bson:"lastError,omitempty"`
 }
@@ -49,7 +50,8 @@ func toNotificationDoc(n notification.Notification) notificationDoc {
 	return notificationDoc{ID: n.ID, UserID: n.UserID, EventID: n.EventID, Type: string(n.Type),
 		Category: string(n.Category), Urgent: n.Urgent, Title: n.Title, Body: n.Body, LinkKind: n.Link.Kind,
 		LinkID: n.Link.ID, CreatedAt: n.CreatedAt, ReadAt: n.ReadAt,
-		Push: pushDoc{State: string(n.Push.State), Due: n.Push.Due, SentTo: sent, Attempts: n.Push.Attempts,
+		Push: pushDoc{State: string(n.Push.State), Due: n.Push.Due, SentTo: sent, Reached: n.Push.Reached,
+			Attempts:  n.Push.Attempts,
 			LastError: n.Push.LastError}}
 }
 
@@ -58,7 +60,7 @@ func (d notificationDoc) notification() notification.Notification {
 		Category: notification.Category(d.Category), Urgent: d.Urgent, Title: d.Title, Body: d.Body,
 		Link: event.Subject{Kind: d.LinkKind, ID: d.LinkID}, CreatedAt: d.CreatedAt.UTC(), ReadAt: d.ReadAt.UTC(),
 		Push: notification.Push{State: notification.PushState(d.Push.State), Due: d.Push.Due.UTC(),
-			SentTo: d.Push.SentTo, Attempts: d.Push.Attempts, LastError: d.Push.LastError}}
+			SentTo: d.Push.SentTo, Reached: d.Push.Reached, Attempts: d.Push.Attempts, LastError: d.Push.LastError}}
 }
 
 // Inbox implements notify.Inbox. A unique index on (eventId, userId)
@@ -118,13 +120,24 @@ func (r *Inbox) FinishPush(ctx context.Context, id string, state notification.Pu
 	return r.updatePush(ctx, id, withReached(bson.D{{Key: "$set", Value: set}}, reached))
 }
 
-// withReached adds the devices a try reached to push.sentTo.
+// withReached adds the devices a try reached to push.sentTo and counts
+// them in push.reached.
 func withReached(update bson.D, reached []string) bson.D {
 	if len(reached) == 0 {
 		return update
 	}
-	return append(update, bson.E{Key: "$addToSet", Value: bson.D{{Key: "push.sentTo",
-		Value: bson.D{{Key: "$each", Value: reached}}}}})
+	for i, e := range update {
+		if e.Key == "$inc" {
+			update[i].Value = append(e.Value.(bson.D), bson.E{Key: "push.reached", Value: len(reached)})
+			return append(update, addToSentTo(reached))
+		}
+	}
+	return append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "push.reached", Value: len(reached)}}},
+		addToSentTo(reached))
+}
+
+func addToSentTo(reached []string) bson.E {
+	return bson.E{Key: "$addToSet", Value: bson.D{{Key: "push.sentTo", Value: bson.D{{Key: "$each", Value: reached}}}}}
 }
 
 func (r *Inbox) updatePush(ctx context.Context, id string, update bson.D) error {

@@ -42,7 +42,7 @@ func android(p notify.Push) *messaging.AndroidConfig {
 		// Tag replaces a notification already shown with the same key, as
 		// apns-collapse-id does on iOS; CollapseKey only merges pushes
 		// FCM still holds.
-		Notification: &messaging.AndroidNotification{ChannelID: channelDefault, Tag: p.CollapseKey},
+		Notification: &messaging.AndroidNotification{ChannelID: channelDefault, Tag: shownAs(p)},
 	}
 	if p.Urgent {
 		c.Priority = "high"
@@ -66,10 +66,20 @@ func apns(p notify.Push, now time.Time) *messaging.APNSConfig {
 	if p.TTL > 0 {
 		h["apns-expiration"] = strconv.FormatInt(now.Add(p.TTL).Unix(), 10)
 	}
-	if p.CollapseKey != "" {
-		h["apns-collapse-id"] = p.CollapseKey
+	if key := shownAs(p); key != "" {
+		h["apns-collapse-id"] = key
 	}
 	return &messaging.APNSConfig{Headers: h, Payload: &messaging.APNSPayload{Aps: aps}}
+}
+
+// shownAs is the key a phone replaces a shown notification by: the
+// collapse key when newer pushes supersede older ones, else the
+// notification's own key, so a push sent twice shows once.
+func shownAs(p notify.Push) string {
+	if p.CollapseKey != "" {
+		return p.CollapseKey
+	}
+	return p.ReplaceKey
 }
 
 // thread groups a subject's notifications (one order, one visit) in the

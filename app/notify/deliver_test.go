@@ -76,6 +76,12 @@ func TestUrgentPushGoesAtHighPriority(t *testing.T) {
 	if m.Android.Priority != "high" || m.APNS.Headers["apns-priority"] != "10" || m.Notification.Title != "紧急求助" {
 		t.Errorf("SOS push = %+v", m)
 	}
+	// Not collapsing (FCM keeps every SOS), but shown under its own key,
+	// so a push repeated after a crash replaces itself on the phone.
+	if key := m.APNS.Headers["apns-collapse-id"]; key == "" || m.Android.CollapseKey != "" || m.Android.Notification.Tag != key {
+		t.Errorf("SOS keys: collapse %q, tag %q, apns-collapse-id %q", m.Android.CollapseKey,
+			m.Android.Notification.Tag, key)
+	}
 }
 
 func TestDeadTokenIsForgottenAndTheOtherDeviceStillHears(t *testing.T) {
@@ -210,5 +216,28 @@ func TestInboxPagesNewestFirstAndIsPrivate(t *testing.T) {
 	}
 	if p, _ := r.svc.List(r.ctx, actorOf(other), false, "", 10); len(p.Items) != 0 {
 		t.Fatalf("another user sees %d entries", len(p.Items))
+	}
+}
+
+// A device reached on the first try keeps the push "sent" even when
+// another device of the user refuses to the last try.
+func TestAPartialDeliveryIsSentWithTheErrorKept(t *testing.T) {
+	r := newRig(t, rigOptions{maxRetry: 1})
+	r.startWorker()
+	u := r.user(identity.LocaleZhCN, "tok-good", "tok-flaky")
+	r.fcm.FailToken("tok-flaky", fakefcm.Internal())
+
+	r.record("host-1", r.event(visitStarted, u))
+	r.relayAll()
+	n := r.pushFinished(u)
+
+	if n.Push.State != notification.PushSent || n.Push.Reached != 1 || n.Push.LastError == "" {
+		t.Errorf("push = %+v, want sent, 1 reached, the error kept", n.Push)
+	}
+	if msgs := r.fcm.Messages(); len(msgs) != 1 || msgs[0].Token != "tok-good" {
+		t.Errorf("delivered = %+v, want the good device once", msgs)
+	}
+	if got := r.fcm.Requests(); got != 3 {
+		t.Errorf("FCM saw %d requests, want 3 (both, then the flaky one again)", got)
 	}
 }

@@ -22,6 +22,10 @@ type Push struct {
 	// CollapseKey lets a newer push replace an older one still waiting on
 	// the phone (e.g. an order's status); empty for none.
 	CollapseKey string
+	// ReplaceKey names this notification on the phone: a second push
+	// with the same key replaces the first one shown instead of adding
+	// to it. Unlike CollapseKey it does not merge pushes FCM holds.
+	ReplaceKey string
 	// Urgent pushes go at high priority and wake the phone.
 	Urgent bool
 	// TTL is how long the push service may keep trying to reach the phone.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/fault"
@@ -16,51 +17,99 @@ type SendResult struct {
 	Sent   int // devices reached
 	Pruned int // dead tokens forgotten
 	Failed int // devices given up on
-	// Final is the push state written, empty when another try follows.
-	Final notification.PushState
 }
+
+// recordTimeout bounds writing what a try did once its context has ended
+// (shutdown, task timeout): forgetting a reached device would send to it
+// again.
+const recordTimeout = 10 * time.Second
 
 // SendPush pushes a notification to every device of its user it has not
 // reached yet. A dead token is forgotten; a refusal the push service
 // calls temporary returns a *RetryableError so the queue tries again
 // later, unless this is the last try (final), in which case the push is
-// recorded as failed and the inbox entry stays. Running it again after a
-// success sends nothing.
+// recorded as failed (or as sent, if some device got it) and the inbox
+// entry stays. Running it again after a success sends nothing.
 func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResult, error) {
-	var res SendResult
 	n, err := s.d.Inbox.Get(ctx, id)
 	if fault.Is(err, notification.ErrNotFound) {
-		return res, nil // the user deleted their account since
+		return SendResult{}, nil // the user deleted their account since
 	}
-	if err != nil {
-		return res, err
-	}
-	if n.Push.State.Done() {
-		return res, nil
+	if err != nil || n.Push.State.Done() {
+		return SendResult{}, err
 	}
 	kind, ok := s.d.Kinds[n.Type]
 	if !ok {
-		return res, fmt.Errorf("%w: %s", ErrUnknownEvent, n.Type)
+		return SendResult{}, fmt.Errorf("%w: %s", ErrUnknownEvent, n.Type)
 	}
 	if n.Push.State == notification.PushDeferred {
 		// The user may have switched the category off while it waited.
 		prefs, err := s.d.Preferences.Get(ctx, n.UserID)
 		if err != nil {
-			return res, fmt.Errorf("preferences of %s: %w", n.UserID, err)
+			return SendResult{}, fmt.Errorf("preferences of %s: %w", n.UserID, err)
 		}
 		if !prefs.Enabled(n.Category) {
-			res.Final = notification.PushSkipped
-			return res, s.d.Inbox.FinishPush(ctx, id, res.Final, nil, "")
+			return SendResult{}, s.d.Inbox.FinishPush(ctx, id, notification.PushSkipped, nil, "")
 		}
 	}
 	devices, err := s.d.Devices.ListByUser(ctx, n.UserID)
 	if err != nil {
-		return res, fmt.Errorf("devices of %s: %w", n.UserID, err)
+		return SendResult{}, fmt.Errorf("devices of %s: %w", n.UserID, err)
 	}
-	var retry *RetryableError
-	var lastErr error
-	var reached []string
+	t := s.try(ctx, n, kind, devices)
+	if t.err != nil {
+		return t.res, t.err
+	}
+
+	// What the try did is written even if ctx has ended meanwhile.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	errText := ""
+	if t.lastErr != nil {
+		errText = t.lastErr.Error()
+	}
+	switch {
+	case ctx.Err() != nil: // stopped part-way; the queue retries the rest
+		if err := s.d.Inbox.RecordAttempt(wctx, id, t.reached, ctx.Err().Error()); err != nil {
+			return t.res, err
+		}
+		return t.res, ctx.Err()
+	case t.retry != nil && !final:
+		if err := s.d.Inbox.RecordAttempt(wctx, id, t.reached, errText); err != nil {
+			return t.res, err
+		}
+		return t.res, t.retry
+	}
+	// Final. Sent if any try reached a device, or nothing failed (no
+	// devices, or all reached before); failed if every device kept
+	// refusing. A partial delivery is sent, with the error kept.
+	t.res.Failed += t.retrying
+	state := notification.PushSent
+	if t.res.Failed > 0 && n.Push.Reached+len(t.reached) == 0 {
+		state = notification.PushFailed
+	}
+	if t.retry != nil {
+		s.d.Log.Warn("push refused to the last try", "notification", id, "devices", t.retrying, "err", t.lastErr)
+	}
+	return t.res, s.d.Inbox.FinishPush(wctx, id, state, t.reached, errText)
+}
+
+// attempt is one try at a notification's devices.
+type attempt struct {
+	res      SendResult
+	reached  []string        // digests of devices this try reached
+	retry    *RetryableError // the longest wait asked for, if any device asked
+	retrying int             // devices refused for now
+	lastErr  error
+	err      error // a store failure: stop, nothing recorded
+}
+
+func (s *Service) try(ctx context.Context, n notification.Notification, kind Kind, devices []device.Device) attempt {
+	var t attempt
 	for _, d := range devices {
+		if ctx.Err() != nil {
+			break
+		}
 		digest := device.Digest(d.Token)
 		if slices.Contains(n.Push.SentTo, digest) || (kind.EarlierDevicesOnly && !d.RegisteredBy(n.CreatedAt)) {
 			continue
@@ -69,47 +118,30 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 		var r *RetryableError
 		switch {
 		case err == nil:
-			res.Sent++
-			reached = append(reached, digest)
+			t.res.Sent++
+			t.reached = append(t.reached, digest)
+		case ctx.Err() != nil:
+			// The send was cut short, not refused.
 		case errors.Is(err, ErrTokenDead):
-			res.Pruned++
+			t.res.Pruned++
 			if _, err := s.d.Devices.DeleteOwned(ctx, d.Token, n.UserID); err != nil {
-				return res, fmt.Errorf("forget dead token %s: %w", digest, err)
+				t.err = fmt.Errorf("forget dead token %s: %w", digest, err)
+				return t
 			}
-			s.d.Log.Info("dead push token forgotten", "device", digest, "notification", id)
+			s.d.Log.Info("dead push token forgotten", "device", digest, "notification", n.ID)
 		case errors.As(err, &r):
-			if retry == nil || r.After > retry.After {
-				retry = r
+			if t.retry == nil || r.After > t.retry.After {
+				t.retry = r
 			}
-			lastErr = err
+			t.retrying++
+			t.lastErr = err
 		default:
-			res.Failed++
-			lastErr = err
-			s.d.Log.Warn("push refused", "device", digest, "notification", id, "err", err)
+			t.res.Failed++
+			t.lastErr = err
+			s.d.Log.Warn("push refused", "device", digest, "notification", n.ID, "err", err)
 		}
 	}
-	if retry != nil && !final {
-		if err := s.d.Inbox.RecordAttempt(ctx, id, reached, lastErr.Error()); err != nil {
-			return res, err
-		}
-		return res, retry
-	}
-	// Final: sent if this try reached a device or nothing failed (no
-	// devices, or all reached before); failed if every device it tried
-	// kept refusing. A partial delivery is sent, with the error kept.
-	errText := ""
-	if lastErr != nil {
-		errText = lastErr.Error()
-	}
-	if retry != nil {
-		res.Failed++
-		s.d.Log.Warn("push failed after the last try", "notification", id, "err", lastErr)
-	}
-	res.Final = notification.PushSent
-	if res.Failed > 0 && res.Sent == 0 {
-		res.Final = notification.PushFailed
-	}
-	return res, s.d.Inbox.FinishPush(ctx, id, res.Final, reached, errText)
+	return t
 }
 
 func (s *Service) push(n notification.Notification, kind Kind, d device.Device) Push {
@@ -123,5 +155,8 @@ func (s *Service) push(n notification.Notification, kind Kind, d device.Device) 
 		// Hashed: APNs takes at most 64 bytes, and ids may be long.
 		p.CollapseKey = device.Digest(string(n.Type) + ":" + n.Link.Kind + ":" + n.Link.ID)
 	}
+	// A push sent twice (a crash between sending and recording it)
+	// replaces itself on the phone instead of showing twice.
+	p.ReplaceKey = device.Digest(n.ID)
 	return p
 }

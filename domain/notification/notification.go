@@ -43,7 +43,9 @@ type Push struct {
 	Due   time.Time
 	// SentTo holds digests of the device tokens already reached, so a
 	// retried send skips them.
-	SentTo    []string
+	SentTo []string
+	// Reached counts the devices reached over all tries.
+	Reached   int
 	Attempts  int
 	LastError string
 }
