@@ -139,7 +139,7 @@ func TestBadConfigurationStopsTheServerBeforeItStarts(t *testing.T) {
 		{
 			name: "production with nothing configured",
 			env:  map[string]string{"KINCARE_ENV": "production"},
-			want: []string{"SMS_PROVIDER ", "JWT_SIGNING_KEY ", "MONGODB_URI ", "REDIS_URL "},
+			want: []string{"SMS_PROVIDER ", "JWT_SIGNING_KEY ", "MONGODB_URI ", "REDIS_URL ", "FCM_PROJECT_ID "},
 		},
 		{
 			name: "several bad values at once",

@@ -136,6 +136,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			c.FCMCredentialsFile = f
 		}
 	}
+	if !c.JobsInProcess && (c.EmbeddedMongo() || c.EmbeddedRedis()) {
+		r.fail("JOBS_IN_PROCESS", "must be true with embedded stores: no other process can reach them")
+	}
 	if (c.FCMCredentialsFile != "" || c.FCMEndpoint != "") && c.FCMProjectID == "" {
 		r.fail("FCM_PROJECT_ID", "must be set when FCM_CREDENTIALS_FILE or FCM_ENDPOINT is")
 	}
@@ -153,6 +156,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 		if c.EmbeddedRedis() {
 			r.fail("REDIS_URL", "must be set in production; the embedded store is for one machine")
+		}
+		if !c.PushEnabled() {
+			r.fail("FCM_PROJECT_ID", "must be set in production; without it pushes are only logged")
 		}
 	}
 	if c.SMSProvider == "webhook" && c.SMSWebhookURL == "" {

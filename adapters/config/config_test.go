@@ -60,13 +60,14 @@ func TestProductionRefusesDevelopmentShortcuts(t *testing.T) {
 	if err == nil {
 		t.Fatal("production with embedded stores and log SMS accepted")
 	}
-	for _, name := range []string{"SMS_PROVIDER", "JWT_SIGNING_KEY", "MONGODB_URI", "REDIS_URL"} {
+	for _, name := range []string{"SMS_PROVIDER", "JWT_SIGNING_KEY", "MONGODB_URI", "REDIS_URL", "FCM_PROJECT_ID"} {
 		if !strings.Contains(err.Error(), name+" ") {
 			t.Errorf("production error does not name %s:\n%s", name, err)
 		}
 	}
 	c, err := config.Load(env(map[string]string{
 		"KINCARE_ENV": "production", "SMS_PROVIDER": "webhook", "SMS_WEBHOOK_URL": "https://sms.example/send",
+		"FCM_PROJECT_ID":  "kincare-prod",
 		"JWT_SIGNING_KEY": strings.Repeat("ab", 32), "MONGODB_URI": "mongodb://db:27017/?replicaSet=rs0",
 		"REDIS_URL": "redis://cache:6379/0", "ADMIN_PHONES": "13800138000, +8613900139000",
 	}))

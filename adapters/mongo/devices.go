@@ -73,14 +73,26 @@ func (r *Devices) put(ctx context.Context, d device.Device, registered event.Eve
 	if same {
 		return false, nil
 	}
-	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Token}},
+	// The token is new, or moves to d's user. On MongoDB the filter
+	// says so too: of two concurrent first registrations by one user,
+	// the second finds the token theirs, its upsert collides on _id, and
+	// it announces nothing. (Under the embedded guard refresh has just
+	// read the owner.)
+	filter := bson.D{{Key: "_id", Value: d.Token}}
+	if !r.guard.on {
+		filter = append(filter, bson.E{Key: "userId", Value: bson.D{{Key: "$ne", Value: d.UserID}}})
+	}
+	res, err := r.coll.UpdateOne(ctx, filter,
 		bson.D{
-			{Key: "$set", Value: append(fields, bson.E{Key: "outboxSince", Value: registered.At},
-				bson.E{Key: "registeredAt", Value: d.RegisteredAt})},
+			{Key: "$set", Value: append(fields, bson.E{Key: "registeredAt", Value: d.RegisteredAt})},
+			{Key: "$min", Value: bson.D{{Key: "outboxSince", Value: registered.At}}},
 			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{registered})[0]}}},
 			{Key: "$setOnInsert", Value: bson.D{{Key: "createdAt", Value: d.UpdatedAt}}},
 		},
 		options.UpdateOne().SetUpsert(true))
+	if mongo.IsDuplicateKeyError(err) {
+		return false, nil // registered by the same user a moment ago
+	}
 	if err != nil {
 		return false, fmt.Errorf("mongo: put device: %w", err)
 	}

@@ -40,6 +40,11 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bo
 		}
 		return 2
 	}
+	if worker && (cfg.EmbeddedMongo() || cfg.EmbeddedRedis()) {
+		fmt.Fprintln(stderr, "kincare: configuration: kincare worker needs MONGODB_URI and REDIS_URL: "+
+			"the embedded stores belong to the process that started them")
+		return 2
+	}
 	log := newLogger(stdout, cfg.LogLevel)
 	if worker {
 		cfg.JobsInProcess = true
