@@ -115,7 +115,8 @@ func (b *outboxBell) take(limit int) []outboxRef {
 // OutboxWritten rings after a write that recorded events.
 func (s *Store) OutboxWritten() <-chan struct{} { return s.bell.ch }
 
-// sweepEvery bounds how long events of a dead replica can wait.
+// sweepEvery bounds how long events of a dead replica wait while this
+// process is busy with its own.
 const sweepEvery = 5 * time.Second
 
 // Outbox implements notify.Outbox over every collection whose documents
@@ -143,8 +144,10 @@ type outboxDoc struct {
 	Events []eventDoc `bson:"pendingEvents"`
 }
 
-// Pending serves the documents this process wrote events to, and sweeps
-// every outbox when there are none or the last sweep is sweepEvery old.
+// Pending serves the documents this process wrote events to. It sweeps
+// every outbox instead when none are waiting (the relay's idle poll,
+// OUTBOX_POLL_INTERVAL) or the last sweep is sweepEvery old (so a busy
+// process still finds what other replicas left).
 func (o *Outbox) Pending(ctx context.Context, limit int) ([]notify.Batch, error) {
 	o.mu.Lock()
 	sweep := time.Since(o.lastSweep) >= sweepEvery

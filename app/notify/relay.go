@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -26,20 +27,23 @@ func NewRelay(outbox Outbox, journal Journal, queue Queue) *Relay {
 }
 
 // RunOnce hands on up to one batch of documents' events and reports how
-// many events it handed on.
+// many events it handed on. A document that fails does not hold up the
+// others: its events stay and are tried again next time.
 func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	batches, err := r.outbox.Pending(ctx, r.batch)
 	if err != nil {
 		return 0, fmt.Errorf("relay: read outbox: %w", err)
 	}
 	n := 0
+	var errs []error
 	for _, b := range batches {
 		if err := r.handOn(ctx, b); err != nil {
-			return n, err
+			errs = append(errs, err)
+			continue
 		}
 		n += len(b.Events)
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 func (r *Relay) handOn(ctx context.Context, b Batch) error {
