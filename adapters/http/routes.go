@@ -28,6 +28,8 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("registerDevice", dev.put)
 	api.handle("removeDevice", dev.delete)
 
+	api.handle("createQuote", quoteHandlers{svc: d.Quotes}.create)
+
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)
 	api.handle("markNotificationRead", inbox.markRead)

@@ -24,6 +24,7 @@ import (
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/throttle"
 )
@@ -58,6 +59,7 @@ type Deps struct {
 	Catalog       *appcatalog.Service
 	Search        *search.Service
 	Notifications *notify.Service
+	Quotes        *quotes.Service
 	Tokens        AccessVerifier
 	Limiter       throttle.Limiter
 	// IPLimiter runs on every request, so it may trade precision for

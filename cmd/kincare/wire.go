@@ -35,6 +35,7 @@ import (
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/openapi"
@@ -178,6 +179,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
+		Quotes:   quotes.NewService(store.Elders(), store.Families(), providerStore, time.Now),
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,

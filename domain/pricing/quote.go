@@ -1,0 +1,149 @@
+// Package pricing decides what a home-care service costs one elder: the
+// market price, the 普惠 price when it applies, what the elder's
+// allowances would pay and what the family pays. Amounts are integer fen.
+// Pure domain code: the caller loads the elder, the provider and the
+// item, and passes the time.
+package pricing
+
+import (
+	"slices"
+	"time"
+
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// InclusiveMinAge is the age from which an elder pays the 普惠 price
+// where a provider offers one: the law's definition of 老年人.
+const InclusiveMinAge = 60
+
+// MaxWindow bounds one order's service window.
+const MaxWindow = 14 * 24 * time.Hour
+
+var (
+	ErrProviderUnavailable = fault.New(fault.Unprocessable, "provider_unavailable")
+	ErrItemInactive        = fault.New(fault.Unprocessable, "service_item_inactive")
+	ErrAbilityNotEligible  = fault.New(fault.Unprocessable, "ability_level_not_eligible")
+	ErrAgeNotEligible      = fault.New(fault.Unprocessable, "age_not_eligible")
+	ErrOutsideServiceArea  = fault.New(fault.Unprocessable, "outside_service_area")
+	ErrOutsideHours        = fault.New(fault.Unprocessable, "outside_opening_hours")
+	ErrWindowInvalid       = fault.New(fault.Unprocessable, "window_invalid")
+	ErrWindowInPast        = fault.New(fault.Unprocessable, "window_in_past")
+)
+
+// Request is what a family asks a price for.
+type Request struct {
+	Elder    elder.Elder
+	Provider *provider.Provider
+	Item     catalog.Item
+	Start    time.Time
+	End      time.Time
+	// Quantity of the item's unit; 0 derives it from the window (hours
+	// for per_hour, days for per_day, one otherwise).
+	Quantity int
+}
+
+// Quote is the price of one request.
+type Quote struct {
+	ItemID       string
+	PriceVersion int
+	Unit         catalog.Unit
+	Quantity     int
+	MarketFen    int64 // market price × quantity
+	InclusiveFen int64 // 普惠 price × quantity, 0 when it does not apply
+	ChargedFen   int64 // the price the provider charges: 普惠 when it applies
+	Allowances   []AllowanceUse
+	AllowanceFen int64
+	DueFen       int64 // what the family pays
+}
+
+// AllowanceUse is what one allowance would pay. Hours are for free_hours.
+type AllowanceUse struct {
+	AllowanceID string
+	Kind        elder.AllowanceKind
+	Fen         int64
+	Hours       int
+}
+
+// Price quotes r at now, or refuses with the first rule it breaks.
+func Price(r Request, now time.Time) (Quote, error) {
+	loc, err := time.LoadLocation(r.Provider.Profile.TimeZone)
+	if err != nil {
+		loc = time.UTC // validated when the provider was registered
+	}
+	if err := checkWindow(r, now, loc); err != nil {
+		return Quote{}, err
+	}
+	if err := checkEligible(r, loc); err != nil {
+		return Quote{}, err
+	}
+	qty := r.Quantity
+	if qty <= 0 {
+		qty = quantity(r.Item.Unit, r.End.Sub(r.Start))
+	}
+	p := r.Item.Price
+	q := Quote{ItemID: r.Item.ID, PriceVersion: p.Version, Unit: r.Item.Unit, Quantity: qty,
+		MarketFen: p.MarketFen * int64(qty)}
+	day := calendar.Today(r.Start, loc)
+	q.ChargedFen = q.MarketFen
+	if p.InclusiveFen > 0 && r.Elder.Profile.BirthDate.YearsOn(day) >= InclusiveMinAge {
+		q.InclusiveFen = p.InclusiveFen * int64(qty)
+		q.ChargedFen = q.InclusiveFen
+	}
+	unitFen := q.ChargedFen / int64(qty)
+	q.Allowances, q.AllowanceFen = allowancesFor(r, day, unitFen, qty, q.ChargedFen)
+	q.DueFen = q.ChargedFen - q.AllowanceFen
+	return q, nil
+}
+
+func checkWindow(r Request, now time.Time, loc *time.Location) error {
+	switch {
+	case !r.End.After(r.Start) || r.End.Sub(r.Start) > MaxWindow:
+		return ErrWindowInvalid.WithFields(fault.FieldError{Field: "/window/end", Code: "window_invalid"})
+	case r.Start.Before(now):
+		return ErrWindowInPast.WithFields(fault.FieldError{Field: "/window/start", Code: "window_in_past"})
+	case r.Item.Unit != catalog.PerDay && !open(r.Provider.Profile.Hours, r.Start.In(loc), r.End.In(loc)):
+		// Stays by the day (respite care) are served around the clock.
+		return ErrOutsideHours
+	}
+	return nil
+}
+
+func checkEligible(r Request, loc *time.Location) error {
+	if !r.Provider.Visible() {
+		return ErrProviderUnavailable
+	}
+	if !r.Item.Active {
+		return ErrItemInactive
+	}
+	el := r.Item.Eligibility
+	if len(el.Levels) > 0 {
+		a := r.Elder.Health.Assessment
+		if a == nil || !slices.Contains(el.Levels, a.Level) {
+			return ErrAbilityNotEligible
+		}
+	}
+	if el.MinAge > 0 && r.Elder.Profile.BirthDate.YearsOn(calendar.Today(r.Start, loc)) < el.MinAge {
+		return ErrAgeNotEligible
+	}
+	home := r.Elder.Profile.Address
+	if !r.Provider.Covers(geo.Distance(r.Provider.Profile.Address.Location, home.Location), home.RegionCode) {
+		return ErrOutsideServiceArea
+	}
+	return nil
+}
+
+// quantity derives how many units a window holds.
+func quantity(u catalog.Unit, window time.Duration) int {
+	switch u {
+	case catalog.PerHour:
+		return int((window + time.Hour - 1) / time.Hour)
+	case catalog.PerDay:
+		return int((window + 24*time.Hour - 1) / (24 * time.Hour))
+	}
+	return 1
+}
