@@ -106,7 +106,7 @@ func checkWindow(r Request, now time.Time, loc *time.Location) error {
 		return ErrWindowInvalid.WithFields(fault.FieldError{Field: "/window/end", Code: "window_invalid"})
 	case r.Start.Before(now):
 		return ErrWindowInPast.WithFields(fault.FieldError{Field: "/window/start", Code: "window_in_past"})
-	case r.Item.Unit != catalog.PerDay && !open(r.Provider.Profile.Hours, r.Start.In(loc), r.End.In(loc)):
+	case r.Item.Unit != catalog.PerDay && !provider.HoursCover(r.Provider.Profile.Hours, r.Start.In(loc), r.End.In(loc)):
 		// Stays by the day (respite care) are served around the clock.
 		return ErrOutsideHours
 	}
