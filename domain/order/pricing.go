@@ -1,0 +1,49 @@
+package order
+
+import "github.com/kincare/kincare/domain/catalog"
+
+// Pricing is what the order costs, in integer fen, as quoted on the
+// item's price version: the order keeps it even when the menu changes.
+type Pricing struct {
+	MarketFen    int64
+	InclusiveFen int64  // 普惠价 when it applies, else 0
+	AllowanceFen int64  // drawn from the elder's allowance, refunded exactly once on cancellation
+	AllowanceID  string // the allowance drawn on; required when AllowanceFen > 0
+	DueFen       int64  // what the family pays: the applicable price less the allowance
+	// CancellationFeeFen is the provider's published fee for a family's
+	// cancellation once a caregiver holds the order.
+	CancellationFeeFen int64
+}
+
+// PriceFen is the price that applies: 普惠 when given, else market.
+func (p Pricing) PriceFen() int64 {
+	if p.InclusiveFen > 0 {
+		return p.InclusiveFen
+	}
+	return p.MarketFen
+}
+
+func (p Pricing) check(v *validator) {
+	if p.MarketFen <= 0 || p.MarketFen > catalog.MaxPriceFen {
+		v.add("/pricing/marketFen", "range")
+		return
+	}
+	if p.InclusiveFen < 0 || p.InclusiveFen > p.MarketFen {
+		v.add("/pricing/inclusiveFen", "range")
+		return
+	}
+	price := p.PriceFen()
+	if p.AllowanceFen < 0 || p.AllowanceFen > price {
+		v.add("/pricing/allowanceFen", "range")
+	}
+	if (p.AllowanceFen > 0) != (p.AllowanceID != "") {
+		v.add("/pricing/allowanceId", "required_with_allowance")
+	}
+	// Money is exact (invariant 6): the parts must add up to the fen.
+	if p.DueFen != price-p.AllowanceFen {
+		v.add("/pricing/dueFen", "does_not_add_up")
+	}
+	if p.CancellationFeeFen < 0 || p.CancellationFeeFen > price {
+		v.add("/pricing/cancellationFeeFen", "range")
+	}
+}
