@@ -45,6 +45,7 @@ type contract struct {
 	bound      map[string]bool
 	auth       fiber.Handler
 	writeLimit fiber.Handler
+	idempotent idempotencyWiring // see idempotency_contract.go
 }
 
 func newContract(app *fiber.App, doc *openapi3.T, auth, writeLimit fiber.Handler) *contract {
@@ -79,6 +80,9 @@ func (c *contract) handle(operationID string, h fiber.Handler) {
 		}
 	case authOptional:
 		chain = append(chain, optional(c.auth))
+	}
+	if step := c.idempotencyStep(operationID, route); step != nil {
+		chain = append(chain, step)
 	}
 	if needsValidation(route.Operation) {
 		chain = append(chain, validate(route))
@@ -183,6 +187,14 @@ func validate(route *routers.Route) fiber.Handler {
 		}
 		if ct := c.Get(fiber.HeaderContentType); ct != "" {
 			req.Header.Set(fiber.HeaderContentType, ct)
+		}
+		for _, p := range route.Operation.Parameters {
+			// Header parameters the operation declares (Idempotency-Key).
+			if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
+				if v := c.Get(p.Value.Name); v != "" {
+					req.Header.Set(p.Value.Name, v)
+				}
+			}
 		}
 		if body := c.Body(); len(body) > 0 {
 			req.Body = io.NopCloser(bytes.NewReader(body))

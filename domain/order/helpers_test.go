@@ -40,7 +40,7 @@ func draft() order.Draft {
 	return order.Draft{
 		ID: "o1", OrderedBy: "daughter", ElderID: "mother", FamilyID: "wang", ProviderID: "xinfu",
 		ItemID: "bath-60", PriceVersion: 3, ServiceType: service.Bathing,
-		Pricing: order.Pricing{MarketFen: 20000, InclusiveFen: 15000, AllowanceFen: 5000, AllowanceID: "a1",
+		Pricing: order.Pricing{MarketFen: 20000, InclusiveFen: 15000, AllowanceFen: 5000, Allowances: []order.AllowanceDraw{{AllowanceID: "a1", Fen: 5000}},
 			DueFen: 10000, CancellationFeeFen: 3000},
 		Window:  order.Window{Start: windowStart, End: windowEnd, TimeZone: "Asia/Shanghai"},
 		Address: geo.Address{Province: "上海市", City: "上海市", District: "黄浦区", Street: "人民大道200号", Detail: "3号楼2单元401", RegionCode: "310101", Location: home},

@@ -52,7 +52,7 @@ func TestNewRefusesABadDraftNamingEveryField(t *testing.T) {
 		{"free market price", func(d *order.Draft) { d.Pricing.MarketFen = 0 }, "/pricing/marketFen", "range"},
 		{"普惠 above market", func(d *order.Draft) { d.Pricing.InclusiveFen = 20001 }, "/pricing/inclusiveFen", "range"},
 		{"allowance above price", func(d *order.Draft) { d.Pricing.AllowanceFen = 15001 }, "/pricing/allowanceFen", "range"},
-		{"allowance without its id", func(d *order.Draft) { d.Pricing.AllowanceID = "" }, "/pricing/allowanceId", "required_with_allowance"},
+		{"allowance without its source", func(d *order.Draft) { d.Pricing.Allowances = nil }, "/pricing/allowances", "does_not_add_up"},
 		{"due does not add up", func(d *order.Draft) { d.Pricing.DueFen = 9999 }, "/pricing/dueFen", "does_not_add_up"},
 		{"fee above price", func(d *order.Draft) { d.Pricing.CancellationFeeFen = 15001 }, "/pricing/cancellationFeeFen", "range"},
 		{"zone unknown", func(d *order.Draft) { d.Window.TimeZone = "Mars/Olympus" }, "/window/timeZone", "time_zone_invalid"},

@@ -6,13 +6,21 @@ import "github.com/kincare/kincare/domain/catalog"
 // item's price version: the order keeps it even when the menu changes.
 type Pricing struct {
 	MarketFen    int64
-	InclusiveFen int64  // 普惠价 when it applies, else 0
-	AllowanceFen int64  // drawn from the elder's allowance, refunded exactly once on cancellation
-	AllowanceID  string // the allowance drawn on; required when AllowanceFen > 0
-	DueFen       int64  // what the family pays: the applicable price less the allowance
+	InclusiveFen int64 // 普惠价 when it applies, else 0
+	AllowanceFen int64 // drawn from the elder's allowances, refunded exactly once on cancellation
+	// Allowances are the allowances drawn on and how much each pays; they
+	// add up to AllowanceFen.
+	Allowances []AllowanceDraw
+	DueFen     int64 // what the family pays: the applicable price less the allowance
 	// CancellationFeeFen is the provider's published fee for a family's
 	// cancellation once a caregiver holds the order.
 	CancellationFeeFen int64
+}
+
+// AllowanceDraw is what one allowance pays towards an order.
+type AllowanceDraw struct {
+	AllowanceID string
+	Fen         int64
 }
 
 // PriceFen is the price that applies: 普惠 when given, else market.
@@ -36,8 +44,15 @@ func (p Pricing) check(v *validator) {
 	if p.AllowanceFen < 0 || p.AllowanceFen > price {
 		v.add("/pricing/allowanceFen", "range")
 	}
-	if (p.AllowanceFen > 0) != (p.AllowanceID != "") {
-		v.add("/pricing/allowanceId", "required_with_allowance")
+	var drawn int64
+	for _, a := range p.Allowances {
+		if a.AllowanceID == "" || a.Fen <= 0 {
+			v.add("/pricing/allowances", "invalid")
+		}
+		drawn += a.Fen
+	}
+	if drawn != p.AllowanceFen {
+		v.add("/pricing/allowances", "does_not_add_up")
 	}
 	// Money is exact (invariant 6): the parts must add up to the fen.
 	if p.DueFen != price-p.AllowanceFen {
