@@ -29,6 +29,12 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("removeDevice", dev.delete)
 
 	api.handle("createQuote", quoteHandlers{svc: d.Quotes}.create)
+	ord := orderHandlers{svc: d.Orders}
+	api.handle("createOrder", ord.create)
+	api.handle("getOrder", ord.get)
+	api.handle("dispatchOrder", ord.dispatch)
+	api.handle("acceptOrder", ord.accept)
+	api.handle("listCaregiverOffers", ord.offers)
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)

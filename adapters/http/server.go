@@ -22,6 +22,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
@@ -60,6 +61,7 @@ type Deps struct {
 	Search        *search.Service
 	Notifications *notify.Service
 	Quotes        *quotes.Service
+	Orders        *orders.Service
 	Tokens        AccessVerifier
 	Limiter       throttle.Limiter
 	// IPLimiter runs on every request, so it may trade precision for

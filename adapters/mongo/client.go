@@ -104,6 +104,13 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetName("phone")},
 		outboxIndex,
 	},
+	ordersColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("provider_id")},
+		{Keys: bson.D{{Key: "caregiverId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("caregiver_id")},
+		{Keys: bson.D{{Key: "offeredTo", Value: 1}}, Options: options.Index().SetName("offered_to")},
+		outboxIndex,
+	},
 	eventsColl: {
 		{Keys: bson.D{{Key: "deliveredAt", Value: 1}}, Options: options.Index().SetName("delivered")},
 	},

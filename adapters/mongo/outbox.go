@@ -133,7 +133,7 @@ type Outbox struct {
 
 // outboxCollections are the collections whose documents carry
 // pendingEvents; each has an index on outboxSince.
-var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl}
+var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl, ordersColl}
 
 func (s *Store) Outbox() *Outbox {
 	return &Outbox{db: s.db, guard: s.guard, bell: s.bell, collections: outboxCollections}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"maps"
 	"strings"
 	"time"
 
@@ -39,7 +40,8 @@ type Text struct {
 // Catalog is every event kincare announces. A test checks each has both
 // languages and that its placeholders are data its events carry.
 func Catalog() map[event.Type]Kind {
-	return map[event.Type]Kind{
+	kinds := orderKinds()
+	maps.Copy(kinds, map[event.Type]Kind{
 		family.EventInviteReceived: {
 			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,
 			Text: map[identity.Locale]Text{
@@ -89,7 +91,8 @@ func Catalog() map[event.Type]Kind {
 				identity.LocaleEn:   {"New sign-in", "Your account was signed in on a new {platform} device. If this was not you, sign out now."},
 			},
 		},
-	}
+	})
+	return kinds
 }
 
 // render fills t's placeholders from data; a missing value renders empty

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 )
 
@@ -57,7 +59,29 @@ func sampleEvents(t *testing.T) []event.Event {
 		t.Fatal(err)
 	}
 	events := append(append(append(inv.Events, f.Pending()...), reg), kid.Events...)
-	return append(events, prov.Pending()...)
+	events = append(events, prov.Pending()...)
+	// Order events carry what order.announce puts in every one, and the
+	// extras of their own.
+	extras := map[event.Type]map[string]string{
+		order.EventOffered:             {"caregiverId": "cg", "offerExpiresAt": "2026-11-30T02:05:00Z"},
+		order.EventDeclined:            {"caregiverId": "cg"},
+		order.EventCompleted:           {"durationMinutes": "75"},
+		order.EventConfirmed:           {"auto": "false"},
+		order.EventCancelledByProvider: {"reason": "车辆故障"},
+		order.EventRedispatched:        {"previousCaregiverId": "cg", "reason": "护理员生病"},
+	}
+	for _, typ := range order.EventTypes {
+		data := map[string]string{"providerId": "prov", "elderId": "e", "familyId": "fam", "orderedBy": "owner",
+			"serviceType": "bathing", "status": "x", "windowStart": "2026-11-30T02:00:00Z",
+			"windowEnd": "2026-11-30T03:00:00Z", "windowStartLocal": "2026-11-30 10:00", "timeZone": "Asia/Shanghai"}
+		maps.Copy(data, extras[typ])
+		e, err := event.New(newID(), typ, event.Subject{Kind: "order", ID: "o1"}, now, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	return events
 }
 
 func TestEveryEventTypeSpeaksBothLanguagesWithDataItHas(t *testing.T) {

@@ -33,6 +33,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
@@ -155,6 +156,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
 
+	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(),
+		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID})
+
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
 		return s, err
@@ -163,8 +167,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	notifySvc, err := notify.NewService(notify.Deps{
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
-		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences()),
-		Now:       time.Now, NewID: newID, Log: log,
+		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
+			orderSvc.Audiences()),
+		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
 		return s, err
@@ -180,6 +185,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
 		Quotes:   quotes.NewService(store.Elders(), store.Families(), providerStore, time.Now),
+		Orders:   orderSvc,
 		Registry: registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,

@@ -3,8 +3,9 @@ package order
 import "time"
 
 // MaxOffers bounds the offers one order keeps, and with them its
-// document; a provider that has asked fifty caregivers should assign.
-const MaxOffers = 50
+// document (a few hundred bytes each); a provider that has asked two
+// hundred caregivers should assign.
+const MaxOffers = 200
 
 // MaxReason bounds a reason given for a decline, cancellation, no-show
 // or an off-site check-in.

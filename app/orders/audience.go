@@ -1,0 +1,92 @@
+package orders
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Who hears of each state change: the family (the orderer and every
+// member: each chooses in their preferences), the caregiver concerned,
+// and the provider's admins and office staff.
+type hearers struct{ family, caregiver, previousCaregiver, provider bool }
+
+var audienceOf = map[event.Type]hearers{
+	order.EventCreated:             {provider: true},
+	order.EventDispatched:          {},
+	order.EventOffered:             {caregiver: true},
+	order.EventDeclined:            {provider: true},
+	order.EventAssigned:            {family: true, caregiver: true},
+	order.EventAccepted:            {family: true, provider: true},
+	order.EventEnRoute:             {family: true},
+	order.EventArrived:             {family: true},
+	order.EventServiceBegan:        {family: true},
+	order.EventCompleted:           {family: true, provider: true},
+	order.EventConfirmed:           {caregiver: true, provider: true},
+	order.EventCancelledByFamily:   {caregiver: true, provider: true},
+	order.EventCancelledByProvider: {family: true, caregiver: true},
+	order.EventRedispatched:        {family: true, previousCaregiver: true},
+	order.EventNoShowCaregiver:     {family: true, provider: true},
+	order.EventNoShowRecipient:     {family: true, provider: true},
+	order.EventExpired:             {family: true, provider: true},
+}
+
+// Audiences says who hears of each order event.
+func (s *Service) Audiences() map[event.Type]notify.Audience {
+	out := make(map[event.Type]notify.Audience, len(audienceOf))
+	for t := range audienceOf {
+		out[t] = notify.AudienceFunc(s.hearersOf)
+	}
+	return out
+}
+
+func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
+	h := audienceOf[e.Type]
+	seen := map[string]bool{}
+	var out []notify.Recipient
+	add := func(userID string) {
+		if userID != "" && !seen[userID] {
+			seen[userID] = true
+			out = append(out, notify.Recipient{UserID: userID})
+		}
+	}
+	if h.family {
+		f, err := s.d.Families.Get(ctx, e.Data["familyId"])
+		if err != nil && !fault.Is(err, family.ErrNotFound) {
+			return nil, err
+		}
+		if f != nil {
+			for _, m := range f.Members() {
+				add(m.UserID)
+			}
+		}
+	}
+	if h.caregiver {
+		add(e.Data["caregiverId"])
+	}
+	if h.previousCaregiver {
+		add(e.Data["previousCaregiverId"])
+	}
+	if h.provider {
+		p, err := s.d.Providers.Get(ctx, e.Data["providerId"])
+		if err != nil && !fault.Is(err, provider.ErrNotFound) {
+			return nil, err
+		}
+		if p != nil {
+			for _, a := range p.Admins {
+				add(a)
+			}
+			for _, st := range p.Staff {
+				if st.Role == provider.StaffOffice {
+					add(st.UserID)
+				}
+			}
+		}
+	}
+	return out, nil
+}

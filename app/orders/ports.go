@@ -1,0 +1,72 @@
+// Package orders holds the use cases of home-care orders: a family
+// orders a priced service for an elder, the provider dispatches it, one
+// caregiver accepts it. Authorization is decided here: a family member
+// sees the family's orders, provider admins and staff their provider's,
+// a caregiver only orders offered or assigned to them; to anyone else an
+// order does not exist.
+package orders
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// Store keeps orders, one document each.
+type Store interface {
+	Create(ctx context.Context, o *order.Order) error
+	// Get returns order.ErrNotFound for an unknown id, and the version.
+	Get(ctx context.Context, id string) (*order.Order, int64, error)
+	Update(ctx context.Context, id string, fn func(*order.Order) error) (*order.Order, error)
+	List(ctx context.Context, f Filter, p page.Request) ([]*order.Order, bool, error)
+}
+
+// Filter narrows a list of orders; empty fields do not filter.
+type Filter struct {
+	FamilyID, ProviderID, CaregiverID, OfferedTo, ElderID string
+	Statuses                                              []order.Status
+}
+
+type Elders interface {
+	Get(ctx context.Context, id string) (elder.Elder, error)
+}
+
+type Families interface {
+	Get(ctx context.Context, id string) (*family.Family, error)
+}
+
+type Providers interface {
+	Get(ctx context.Context, id string) (*provider.Provider, error)
+}
+
+// Deps are the stores and settings the use cases need.
+type Deps struct {
+	Orders    Store
+	Elders    Elders
+	Families  Families
+	Providers Providers
+	Now       func() time.Time
+	NewID     func() string
+	// OfferTTL is how long a caregiver has to answer an offer.
+	OfferTTL time.Duration
+	// OffersPerRound is how many caregivers one dispatch asks at once.
+	OffersPerRound int
+}
+
+// Service gathers the order use cases.
+type Service struct{ d Deps }
+
+func NewService(d Deps) *Service {
+	if d.OfferTTL <= 0 {
+		d.OfferTTL = 5 * time.Minute
+	}
+	if d.OffersPerRound <= 0 {
+		d.OffersPerRound = 3
+	}
+	return &Service{d: d}
+}
