@@ -1,0 +1,134 @@
+package e2e_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/test/fakefcm"
+)
+
+type orderView struct {
+	ID          string `json:"id"`
+	Status      string `json:"status"`
+	OrderedBy   string `json:"orderedBy"`
+	ElderID     string `json:"elderId"`
+	CaregiverID string `json:"caregiverId"`
+	Pricing     struct {
+		MarketFen, InclusiveFen, AllowanceFen, DueFen int64
+	} `json:"pricing"`
+	Window struct {
+		Start    time.Time `json:"start"`
+		TimeZone string    `json:"timeZone"`
+	} `json:"window"`
+	Address *struct {
+		Street string  `json:"street"`
+		Lat    float64 `json:"lat"`
+	} `json:"address"`
+	Offers []struct {
+		CaregiverID string `json:"caregiverId"`
+	} `json:"offers"`
+	Version int64 `json:"version"`
+}
+
+// TestDaughterOrdersBathingAndOneCaregiverTakesIt: a daughter orders a
+// bath for her mother at the price she was quoted; the provider's office
+// offers it to its nearest qualified caregiver, whose phone is told at
+// once; the caregiver finds it among her offers and accepts; the daughter
+// is told, and sees who comes. Strangers see nothing, and the caregiver
+// sees the address only once the order is hers.
+func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
+	t.Parallel()
+	fcm := fakefcm.Start(t)
+	adminPhone := newPhone()
+	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national,
+		"FCM_PROJECT_ID", "kincare-e2e", "FCM_ENDPOINT", fcm.URL(),
+		"OUTBOX_POLL_INTERVAL", "50ms", "JOBS_POLL_INTERVAL", "50ms")})
+	platform := srv.loginExisting(t, adminPhone)
+	home := point{lat: 31.1883, lng: 121.4365}
+
+	// The provider, its bathing service and a certified bather nearby.
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇助浴服务中心"), home.offset(700, 700), 3, newPhone(),
+		map[string]any{"openingHours": []map[string]any{{"weekday": 1, "open": "08:00", "close": "18:00"}}}))
+	platform.verify(t, prov.ID)
+	bath := owner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
+	batherPhone := newPhone()
+	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
+		map[string]string{"phone": batherPhone.national, "role": "caregiver"}), http.StatusCreated)
+	bather := srv.loginExisting(t, batherPhone)
+	wantStatus(t, bather.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
+	wantStatus(t, owner.do(t, http.MethodPut, "/v1/providers/"+prov.ID+"/caregivers/"+bather.id, map[string]any{
+		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局",
+			ExpiresOn: shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)}},
+		"skills": []string{"bathing"}, "gender": "female", "languages": []string{"普通话"},
+		"homeBase":    map[string]float64{"lat": home.lat + 0.005, "lng": home.lng},
+		"weeklyHours": []map[string]any{{"weekday": 1, "open": "08:00", "close": "18:00"}}, "active": true,
+	}), http.StatusOK)
+	batherPhoneToken := bather.addDevice(t, "android")
+
+	// The daughter, her mother and a quote.
+	daughter := srv.signUp(t)
+	daughterToken := daughter.addDevice(t, "ios")
+	fam := daughter.createFamily(t, uniqueName("王家"))
+	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))
+	monday := nextMondayAt(10, 0)
+	window := map[string]string{"start": monday.Format(time.RFC3339), "end": monday.Add(time.Hour).Format(time.RFC3339)}
+	q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+		"itemId": bath.ID, "window": window}), http.StatusOK)
+
+	// She orders at that price.
+	body := map[string]any{"elderId": mother.ID, "providerId": prov.ID, "itemId": bath.ID,
+		"priceVersion": q.PriceVersion, "window": window, "notes": "请敲门两次"}
+	created := must[orderView](t, daughter.post(t, "/v1/orders", body), http.StatusCreated)
+	if created.Status != "created" || created.OrderedBy != daughter.id || created.ElderID != mother.ID ||
+		created.Pricing.DueFen != q.DueFen || created.Window.TimeZone != "Asia/Shanghai" || !created.Window.Start.Equal(monday) {
+		t.Fatalf("created %s", compactJSON(created))
+	}
+	stale := map[string]any{}
+	for k, v := range body {
+		stale[k] = v
+	}
+	stale["priceVersion"] = q.PriceVersion + 1
+	wantProblem(t, daughter.post(t, "/v1/orders", stale), http.StatusConflict, "price_changed")
+
+	// Before it is offered, the bather cannot see it.
+	orderPath := "/v1/orders/" + created.ID
+	wantProblem(t, bather.get(t, orderPath), http.StatusNotFound, "order_not_found")
+	wantProblem(t, srv.signUp(t).get(t, orderPath), http.StatusNotFound, "order_not_found")
+	wantProblem(t, daughter.post(t, orderPath+"/dispatch", nil), http.StatusForbidden, "order_action_forbidden")
+
+	// The office offers it; the bather's phone hears at once.
+	offered := must[orderView](t, owner.post(t, orderPath+"/dispatch", nil), http.StatusOK)
+	if offered.Status != "offered" || len(offered.Offers) != 1 || offered.Offers[0].CaregiverID != bather.id {
+		t.Fatalf("after dispatch %s, want offered to the bather", compactJSON(offered))
+	}
+	offerPush := waitPushes(t, fcm, batherPhoneToken, 1)[0]
+	if offerPush.Data["type"] != "order.offered" || offerPush.Data["id"] != created.ID || offerPush.Android.Priority != "high" {
+		t.Errorf("offer push %s", describePushes([]fakefcm.Message{offerPush}))
+	}
+	offers := must[struct{ Items []orderView }](t, bather.get(t, "/v1/caregiver/offers"), http.StatusOK)
+	if len(offers.Items) != 1 || offers.Items[0].ID != created.ID || offers.Items[0].Address != nil {
+		t.Fatalf("bather's offers %s, want this order without the address", compactJSON(offers))
+	}
+
+	// She accepts; a second accept is refused; the daughter hears.
+	accepted := must[orderView](t, bather.post(t, orderPath+"/accept", nil), http.StatusOK)
+	if accepted.Status != "accepted" || accepted.CaregiverID != bather.id || accepted.Address == nil ||
+		accepted.Address.Lat != home.lat {
+		t.Fatalf("after accepting the bather sees %s, want it hers with the address", compactJSON(accepted))
+	}
+	wantProblem(t, bather.post(t, orderPath+"/accept", nil), http.StatusConflict, "order_already_accepted")
+	joined := waitPushes(t, fcm, daughterToken, 1)
+	if joined[len(joined)-1].Data["type"] != "order.accepted" {
+		t.Errorf("daughter's pushes %s, want order.accepted", describePushes(joined))
+	}
+
+	// Polling with the ETag costs nothing while nothing changes.
+	r := daughter.get(t, orderPath)
+	wantStatus(t, r, http.StatusOK)
+	etag := r.header.Get("ETag")
+	if again := daughter.get(t, orderPath, "If-None-Match", etag); again.status != http.StatusNotModified {
+		t.Errorf("If-None-Match with the current ETag answered %d, want 304", again.status)
+	}
+}
