@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,7 +81,8 @@ func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 	// She orders at that price.
 	body := map[string]any{"elderId": mother.ID, "providerId": prov.ID, "itemId": bath.ID,
 		"priceVersion": q.PriceVersion, "window": window, "notes": "请敲门两次"}
-	created := must[orderView](t, daughter.post(t, "/v1/orders", body), http.StatusCreated)
+	key := randomID()
+	created := must[orderView](t, daughter.post(t, "/v1/orders", body, "Idempotency-Key", key), http.StatusCreated)
 	if created.Status != "created" || created.OrderedBy != daughter.id || created.ElderID != mother.ID ||
 		created.Pricing.DueFen != q.DueFen || created.Window.TimeZone != "Asia/Shanghai" || !created.Window.Start.Equal(monday) {
 		t.Fatalf("created %s", compactJSON(created))
@@ -90,7 +92,19 @@ func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 		stale[k] = v
 	}
 	stale["priceVersion"] = q.PriceVersion + 1
-	wantProblem(t, daughter.post(t, "/v1/orders", stale), http.StatusConflict, "price_changed")
+	wantProblem(t, daughter.post(t, "/v1/orders", stale, "Idempotency-Key", randomID()), http.StatusConflict, "price_changed")
+
+	t.Run("a retry orders nothing more", func(t *testing.T) {
+		r := daughter.post(t, "/v1/orders", body, "Idempotency-Key", key)
+		again := must[orderView](t, r, http.StatusCreated)
+		if again.ID != created.ID || r.header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retry answered order %s (replayed %q), want %s replayed", again.ID,
+				r.header.Get("Idempotent-Replayed"), created.ID)
+		}
+		wantProblem(t, daughter.post(t, "/v1/orders", stale, "Idempotency-Key", key),
+			http.StatusUnprocessableEntity, "idempotency_key_reused")
+		wantProblem(t, daughter.post(t, "/v1/orders", body), http.StatusBadRequest, "idempotency_key_required")
+	})
 
 	// Before it is offered, the bather cannot see it.
 	orderPath := "/v1/orders/" + created.ID
@@ -123,6 +137,45 @@ func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 	if joined[len(joined)-1].Data["type"] != "order.accepted" {
 		t.Errorf("daughter's pushes %s, want order.accepted", describePushes(joined))
 	}
+
+	t.Run("fifty identical orders at once are one order", func(t *testing.T) {
+		same := randomID()
+		next := monday.AddDate(0, 0, 7)
+		body := map[string]any{"elderId": mother.ID, "providerId": prov.ID, "itemId": bath.ID,
+			"priceVersion": q.PriceVersion, "window": map[string]string{"start": next.Format(time.RFC3339),
+				"end": next.Add(time.Hour).Format(time.RFC3339)}}
+		ids := make(chan string, 50)
+		replayed := make(chan bool, 50)
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				r := daughter.post(t, "/v1/orders", body, "Idempotency-Key", same)
+				if r.status != http.StatusCreated {
+					t.Errorf("a concurrent create answered %d: %s", r.status, r.body)
+					return
+				}
+				ids <- must[orderView](t, r, http.StatusCreated).ID
+				replayed <- r.header.Get("Idempotent-Replayed") == "true"
+			})
+		}
+		wg.Wait()
+		close(ids)
+		close(replayed)
+		distinct := map[string]bool{}
+		for id := range ids {
+			distinct[id] = true
+		}
+		originals := 0
+		for r := range replayed {
+			if !r {
+				originals++
+			}
+		}
+		if len(distinct) != 1 || originals != 1 {
+			t.Errorf("50 creates with one key made orders %v, %d answered as originals; want one order, one original",
+				distinct, originals)
+		}
+	})
 
 	// Polling with the ETag costs nothing while nothing changes.
 	r := daughter.get(t, orderPath)

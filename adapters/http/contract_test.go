@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/openapi"
 )
 
@@ -17,6 +18,7 @@ import (
 func TestRoutesAndSpecAgree(t *testing.T) {
 	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +72,7 @@ func TestEveryErrorCodeIsTranslated(t *testing.T) {
 func TestMetricsWantTheConfiguredToken(t *testing.T) {
 	app, err := New(Options{BodyLimit: 1 << 20, MetricsToken: "s3cret-scrape-token"}, Deps{
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -60,10 +61,13 @@ type Deps struct {
 	Catalog       *appcatalog.Service
 	Search        *search.Service
 	Notifications *notify.Service
-	Quotes        *quotes.Service
-	Orders        *orders.Service
-	Tokens        AccessVerifier
-	Limiter       throttle.Limiter
+	// Idempotency runs the operations the spec marks x-idempotent once
+	// per Idempotency-Key.
+	Idempotency *idempotency.Guard
+	Quotes      *quotes.Service
+	Orders      *orders.Service
+	Tokens      AccessVerifier
+	Limiter     throttle.Limiter
 	// IPLimiter runs on every request, so it may trade precision for
 	// speed (see redis.BatchedLimiter); Limiter is exact.
 	IPLimiter throttle.Limiter
@@ -103,13 +107,14 @@ func New(o Options, d Deps) (*fiber.App, error) {
 		app.Use(cors.New(cors.Config{
 			AllowOrigins:  o.CORSAllowOrigins,
 			AllowHeaders:  "Authorization, Content-Type, Accept-Language, Idempotency-Key, X-Request-Id",
-			ExposeHeaders: "X-Request-Id, Retry-After",
+			ExposeHeaders: "X-Request-Id, Retry-After, ETag, Location, Idempotent-Replayed",
 			MaxAge:        600,
 		}))
 	}
 	app.Use(limitPerIP(d.Log, d.IPLimiter, o.RateLimitIPPerMinute))
 
 	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
+	api.useIdempotency(d.Idempotency)
 	bindRoutes(api, o, d)
 	if missing := api.unbound(); len(missing) > 0 {
 		return nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))

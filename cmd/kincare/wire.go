@@ -32,6 +32,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -184,9 +185,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
-		Quotes:   quotes.NewService(store.Elders(), store.Families(), providerStore, time.Now),
-		Orders:   orderSvc,
-		Registry: registry,
+		Quotes:      quotes.NewService(store.Elders(), store.Families(), providerStore, time.Now),
+		Idempotency: idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
+		Orders:      orderSvc,
+		Registry:    registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
 			"redis": httpapi.PingFunc(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),

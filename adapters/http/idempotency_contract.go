@@ -1,0 +1,63 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kincare/kincare/app/idempotency"
+)
+
+// extIdempotent marks an operation that runs once per Idempotency-Key:
+//
+//	post:
+//	  operationId: createOrder
+//	  x-idempotent: true
+//	  parameters:
+//	    - $ref: "#/components/parameters/IdempotencyKey"
+const extIdempotent = "x-idempotent"
+
+// idempotencyWiring links the contract to the guard; its zero value has
+// none, and then no operation may be marked.
+type idempotencyWiring struct{ guard *idempotency.Guard }
+
+// useIdempotency gives the contract the guard that marked operations run
+// behind. Call it before binding routes.
+func (c *contract) useIdempotency(g *idempotency.Guard) { c.idempotent.guard = g }
+
+// idempotencyStep is the step that makes the operation idempotent, or nil
+// when the spec does not mark it. It sits after authentication (keys are
+// scoped by user) and before validation, so that a missing or malformed
+// key is answered with its own code. A marking the wiring cannot honour
+// panics: like an unknown operation id, it is found at start.
+func (c *contract) idempotencyStep(operationID string, route *routers.Route) fiber.Handler {
+	op := route.Operation
+	marked, declared := op.Extensions[extIdempotent] == true, declaresIdempotencyKey(op)
+	switch {
+	case !marked && !declared:
+		return nil
+	case !marked:
+		panic("openapi: " + operationID + " takes Idempotency-Key but is not marked " + extIdempotent + ": true")
+	case !declared:
+		panic("openapi: " + operationID + " is " + extIdempotent + " but does not declare the IdempotencyKey parameter")
+	case route.Method == http.MethodGet || route.Method == http.MethodHead:
+		panic("openapi: " + operationID + " is " + extIdempotent + " but safe methods need no key")
+	case c.security(op) != authRequired:
+		panic("openapi: " + operationID + " is " + extIdempotent + " but does not require bearerAuth; keys are scoped by user")
+	case c.idempotent.guard == nil:
+		panic("openapi: " + operationID + " is " + extIdempotent + " but the server has no idempotency guard")
+	}
+	return idempotent(c.idempotent.guard, operationID, route.Path)
+}
+
+func declaresIdempotencyKey(op *openapi3.Operation) bool {
+	for _, p := range op.Parameters {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, headerIdempotencyKey) {
+			return true
+		}
+	}
+	return false
+}
