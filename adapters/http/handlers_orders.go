@@ -65,6 +65,10 @@ type orderJSON struct {
 	CaregiverID  string               `json:"caregiverId,omitempty"`
 	Offers       []offerJSON          `json:"offers,omitempty"`
 	Entered      map[string]time.Time `json:"entered"`
+	CheckIn      *visitStampJSON      `json:"checkIn,omitempty"`
+	CheckOut     *visitStampJSON      `json:"checkOut,omitempty"`
+	Record       *recordJSON          `json:"record,omitempty"`
+	Cancellation *cancellationJSON    `json:"cancellation,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	Version      int64                `json:"version"`
 }
@@ -98,6 +102,7 @@ func toOrder(v orders.View) orderJSON {
 		a := toAddressJSON(o.Address())
 		out.Address = &a
 	}
+	visitOf(&out, o)
 	for s, at := range o.Timestamps() {
 		out.Entered[string(s)] = at.UTC()
 	}

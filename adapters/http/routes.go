@@ -35,6 +35,18 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("dispatchOrder", ord.dispatch)
 	api.handle("acceptOrder", ord.accept)
 	api.handle("listCaregiverOffers", ord.offers)
+	api.handle("startVisit", ord.step(ord.start))
+	api.handle("checkIn", ord.step(ord.checkIn))
+	api.handle("beginService", ord.step(ord.begin))
+	api.handle("writeServiceRecord", ord.step(ord.record))
+	api.handle("checkOut", ord.step(ord.checkOut))
+	api.handle("cancelOrder", ord.step(ord.cancel))
+	api.handle("confirmOrder", ord.step(ord.confirm))
+	api.handle("declineOrder", ord.step(ord.decline))
+	api.handle("reportNoShow", ord.step(ord.noShow))
+	api.handle("listFamilyOrders", ord.list(ord.familyOrders))
+	api.handle("listProviderOrders", ord.list(ord.providerOrders))
+	api.handle("listCaregiverOrders", ord.list(ord.caregiverOrders))
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)

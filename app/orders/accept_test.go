@@ -110,3 +110,42 @@ func TestTwoHundredCaregiversAcceptOneOrder(t *testing.T) {
 		t.Fatalf("a stranger accepting: %v", err)
 	}
 }
+
+// An order nobody accepted expires at its window start, once, however
+// many sweeps run.
+func TestUnacceptedOrdersExpireAtTheirStart(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	now := time.Now()
+	clock := now
+	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(), Families: store.Families(),
+		Providers: store.Providers(), Now: func() time.Time { return clock }, NewID: newID})
+	start := now.Add(time.Hour).Truncate(time.Minute)
+	o, err := order.New(order.Draft{ID: newID(), OrderedBy: "daughter", ElderID: "mother", FamilyID: "fam",
+		ProviderID: "prov", ItemID: "bath", PriceVersion: 1, ServiceType: service.Bathing,
+		Pricing: order.Pricing{MarketFen: 15000, DueFen: 15000},
+		Window:  order.Window{Start: start, End: start.Add(time.Hour), TimeZone: "Asia/Shanghai"},
+		Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: "310104",
+			Location: geo.Point{Lat: 31.1883, Lng: 121.4365}},
+	}, newID(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Orders().Create(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := svc.Sweep(ctx); err != nil || res.Expired != 0 {
+		t.Fatalf("before the start: %+v, %v", res, err)
+	}
+	clock = start.Add(time.Minute)
+	for i := range 2 {
+		res, err := svc.Sweep(ctx)
+		if err != nil || res.Expired != 1-i {
+			t.Fatalf("sweep %d: %+v, %v", i, res, err)
+		}
+	}
+	got, _, _ := store.Orders().Get(ctx, o.ID())
+	if got.Status() != order.StatusExpired {
+		t.Fatalf("status %s, want expired", got.Status())
+	}
+}

@@ -18,7 +18,7 @@ type hearers struct{ family, caregiver, previousCaregiver, provider bool }
 
 var audienceOf = map[event.Type]hearers{
 	order.EventCreated:             {provider: true},
-	order.EventDispatched:          {},
+	order.EventDispatched:          {provider: true},
 	order.EventOffered:             {caregiver: true},
 	order.EventDeclined:            {provider: true},
 	order.EventAssigned:            {family: true, caregiver: true},

@@ -34,22 +34,9 @@ func (s *Service) Dispatch(ctx context.Context, a actor.Actor, id string, cmd Di
 	if by.Party != order.PartyProvider {
 		return nil, order.ErrForbidden
 	}
-	p, err := s.d.Providers.Get(ctx, o.ProviderID())
+	candidates, err := s.candidates(ctx, o)
 	if err != nil {
 		return nil, err
-	}
-	w := o.Window()
-	nearby := dispatch.Candidates(p, dispatch.Need{Service: o.ServiceType(), Start: w.Start, End: w.End,
-		Place: o.Address().Location}, func(string) bool { return false })
-	var candidates []dispatch.Candidate
-	for _, c := range nearby {
-		busy, err := s.busy(ctx, c.UserID, w.Start, w.End, o.ID())
-		if err != nil {
-			return nil, err
-		}
-		if !busy {
-			candidates = append(candidates, c)
-		}
 	}
 	if cmd.CaregiverID != "" {
 		if !eligible(candidates, cmd.CaregiverID) {
@@ -88,6 +75,29 @@ func (s *Service) Dispatch(ctx context.Context, a actor.Actor, id string, cmd Di
 		}
 		return nil
 	})
+}
+
+// candidates are the provider's caregivers who may serve o now, nearest
+// first, free of other orders in its window.
+func (s *Service) candidates(ctx context.Context, o *order.Order) ([]dispatch.Candidate, error) {
+	p, err := s.d.Providers.Get(ctx, o.ProviderID())
+	if err != nil {
+		return nil, err
+	}
+	w := o.Window()
+	nearby := dispatch.Candidates(p, dispatch.Need{Service: o.ServiceType(), Start: w.Start, End: w.End,
+		Place: o.Address().Location}, func(string) bool { return false })
+	var out []dispatch.Candidate
+	for _, c := range nearby {
+		busy, err := s.busy(ctx, c.UserID, w.Start, w.End, o.ID())
+		if err != nil {
+			return nil, err
+		}
+		if !busy {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func eligible(cs []dispatch.Candidate, userID string) bool {

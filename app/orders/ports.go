@@ -56,6 +56,9 @@ type Deps struct {
 	OfferTTL time.Duration
 	// OffersPerRound is how many caregivers one dispatch asks at once.
 	OffersPerRound int
+	// CheckIn is how near the address and the window a check-in must be
+	// to go unflagged.
+	CheckIn order.CheckInRules
 }
 
 // Service gathers the order use cases.
@@ -67,6 +70,9 @@ func NewService(d Deps) *Service {
 	}
 	if d.OffersPerRound <= 0 {
 		d.OffersPerRound = 3
+	}
+	if d.CheckIn.RadiusMetres <= 0 {
+		d.CheckIn = order.DefaultCheckInRules
 	}
 	return &Service{d: d}
 }

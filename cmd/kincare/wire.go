@@ -203,6 +203,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry); err != nil {
 			return s, err
 		}
+		s.startOrderTimers(orderSvc)
 	}
 
 	if !serveHTTP {
