@@ -11,8 +11,8 @@ import (
 
 // versionedUpdate is how every aggregate is changed: load the document,
 // let the domain change the value (apply), and write it back only if
-// nobody wrote since (the version filter), under the embedded store's
-// write guard; a lost race backs off, reloads and applies again. apply
+// nobody wrote since (the version filter); a lost race backs off,
+// reloads and applies again. apply
 // returns the changed value and the version it was read at; its errors
 // come back unchanged.
 func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, name, id string,
@@ -23,27 +23,43 @@ func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guar
 	var zero E
 	for attempt := range maxUpdateTries {
 		start := time.Now()
-		d, err := find(ctx, id)
-		if err != nil {
-			return zero, err
-		}
-		e, version, err := apply(d)
-		if err != nil {
-			return zero, err
-		}
-		unlock := guard.lock(coll.Name(), id)
-		res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-			store(e, version+1))
-		unlock()
-		if err != nil {
-			return zero, fmt.Errorf("mongo: update %s: %w", name, err)
-		}
-		if res.MatchedCount == 1 {
-			return e, nil
+		e, matched, err := versionedTry(ctx, coll, guard, name, id, find, apply, store)
+		if err != nil || matched {
+			return e, err
 		}
 		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
 			return zero, fmt.Errorf("mongo: update %s: %w", name, err)
 		}
 	}
 	return zero, fmt.Errorf("update %s %s: %w", name, id, errConflict)
+}
+
+// versionedTry is one load, apply and conditional write. Under the
+// embedded store's guard the whole try holds the document's lock: the
+// process owns the database, so contenders queue for the lock instead of
+// all loading the same version and all but one writing in vain (200
+// caregivers accepting one order made 199 wasted writes a round). Apply
+// functions change values only, so holding the lock through them
+// cannot deadlock.
+func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, name, id string,
+	find func(context.Context, string) (D, error),
+	apply func(D) (E, int64, error),
+	store func(E, int64) D,
+) (E, bool, error) {
+	var zero E
+	defer guard.lock(coll.Name(), id)() // a no-op against MongoDB
+	d, err := find(ctx, id)
+	if err != nil {
+		return zero, false, err
+	}
+	e, version, err := apply(d)
+	if err != nil {
+		return zero, false, err
+	}
+	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		store(e, version+1))
+	if err != nil {
+		return zero, false, fmt.Errorf("mongo: update %s: %w", name, err)
+	}
+	return e, res.MatchedCount == 1, nil
 }
