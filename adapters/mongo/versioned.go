@@ -56,8 +56,15 @@ func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *
 	if err != nil {
 		return zero, false, err
 	}
-	res, err := coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		store(e, version+1))
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}
+	if guard.on {
+		// Held since the load, the lock is the version check; and
+		// FerretDB finds a document by _id alone through its index but
+		// decodes the whole collection for any other filter (measured:
+		// accepting an order among 1,700 took 90 ms, most of it that).
+		filter = filter[:1]
+	}
+	res, err := coll.ReplaceOne(ctx, filter, store(e, version+1))
 	if err != nil {
 		return zero, false, fmt.Errorf("mongo: update %s: %w", name, err)
 	}
