@@ -45,13 +45,19 @@ type hoursJSON struct {
 }
 
 type providerRequest struct {
-	LegalName    string        `json:"legalName"`
-	Licences     []licenceJSON `json:"licences"`
-	Address      addressJSON   `json:"address"`
-	ServiceArea  areaJSON      `json:"serviceArea"`
-	TimeZone     string        `json:"timeZone"`
-	ContactPhone string        `json:"contactPhone"`
-	OpeningHours []hoursJSON   `json:"openingHours"`
+	LegalName    string          `json:"legalName"`
+	Licences     []licenceJSON   `json:"licences"`
+	Address      addressJSON     `json:"address"`
+	ServiceArea  areaJSON        `json:"serviceArea"`
+	TimeZone     string          `json:"timeZone"`
+	ContactPhone string          `json:"contactPhone"`
+	OpeningHours []hoursJSON     `json:"openingHours"`
+	VisitPolicy  visitPolicyJSON `json:"visitPolicy"`
+}
+
+type visitPolicyJSON struct {
+	GeofenceMetres     int   `json:"geofenceMetres"`
+	CancellationFeeFen int64 `json:"cancellationFeeFen"`
 }
 
 func (r providerRequest) profile() (provider.Profile, error) {
@@ -63,7 +69,8 @@ func (r providerRequest) profile() (provider.Profile, error) {
 		Address: geo.Address{Province: r.Address.Province, City: r.Address.City, District: r.Address.District,
 			Street: r.Address.Street, Detail: r.Address.Detail, RegionCode: r.Address.RegionCode,
 			Location: geo.Point{Lat: r.Address.Lat, Lng: r.Address.Lng}},
-		Area: provider.Area{RadiusKM: r.ServiceArea.RadiusKm, RegionCodes: r.ServiceArea.RegionCodes}}
+		Area:   provider.Area{RadiusKM: r.ServiceArea.RadiusKm, RegionCodes: r.ServiceArea.RegionCodes},
+		Policy: provider.VisitPolicy{GeofenceMetres: r.VisitPolicy.GeofenceMetres, CancellationFeeFen: r.VisitPolicy.CancellationFeeFen}}
 	if p.TimeZone == "" {
 		p.TimeZone = "Asia/Shanghai"
 	}
@@ -123,23 +130,24 @@ func toItem(it catalog.Item) itemJSON {
 }
 
 type providerJSON struct {
-	ID             string        `json:"id"`
-	LegalName      string        `json:"legalName"`
-	Licences       []licenceJSON `json:"licences"`
-	Address        addressJSON   `json:"address"`
-	ServiceArea    areaJSON      `json:"serviceArea"`
-	TimeZone       string        `json:"timeZone"`
-	ContactPhone   string        `json:"contactPhone"`
-	OpeningHours   []hoursJSON   `json:"openingHours"`
-	Status         string        `json:"status"`
-	StatusReason   string        `json:"statusReason,omitempty"`
-	Credit         string        `json:"credit"`
-	CreditReason   string        `json:"creditReason,omitempty"`
-	CreditSetAt    *time.Time    `json:"creditSetAt,omitempty"`
-	RatingAverage  float64       `json:"ratingAverage"`
-	RatingCount    int64         `json:"ratingCount"`
-	ComplaintCount int64         `json:"complaintCount"`
-	Items          []itemJSON    `json:"items,omitempty"`
+	ID             string          `json:"id"`
+	LegalName      string          `json:"legalName"`
+	Licences       []licenceJSON   `json:"licences"`
+	Address        addressJSON     `json:"address"`
+	ServiceArea    areaJSON        `json:"serviceArea"`
+	TimeZone       string          `json:"timeZone"`
+	ContactPhone   string          `json:"contactPhone"`
+	OpeningHours   []hoursJSON     `json:"openingHours"`
+	VisitPolicy    visitPolicyJSON `json:"visitPolicy"`
+	Status         string          `json:"status"`
+	StatusReason   string          `json:"statusReason,omitempty"`
+	Credit         string          `json:"credit"`
+	CreditReason   string          `json:"creditReason,omitempty"`
+	CreditSetAt    *time.Time      `json:"creditSetAt,omitempty"`
+	RatingAverage  float64         `json:"ratingAverage"`
+	RatingCount    int64           `json:"ratingCount"`
+	ComplaintCount int64           `json:"complaintCount"`
+	Items          []itemJSON      `json:"items,omitempty"`
 }
 
 // toProvider renders the public page; the contact phone is shown in full
@@ -154,7 +162,8 @@ func toProvider(p *provider.Provider, a actor.Actor, items []catalog.Item) provi
 		ContactPhone: pr.ContactPhone.Masked(), Licences: make([]licenceJSON, len(pr.Licences)),
 		OpeningHours: make([]hoursJSON, len(pr.Hours)), Status: string(p.Status), StatusReason: p.Reason,
 		Credit: string(p.Credit), CreditReason: p.CreditWhy, RatingAverage: math.Round(p.Stats.RatingAverage()*10) / 10,
-		RatingCount: p.Stats.RatingCount, ComplaintCount: p.Stats.ComplaintCount}
+		RatingCount: p.Stats.RatingCount, ComplaintCount: p.Stats.ComplaintCount,
+		VisitPolicy: visitPolicyJSON{GeofenceMetres: pr.Policy.Geofence(), CancellationFeeFen: pr.Policy.CancellationFeeFen}}
 	if p.IsAdmin(a.UserID) {
 		out.ContactPhone = pr.ContactPhone.String()
 	}

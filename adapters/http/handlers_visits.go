@@ -195,6 +195,9 @@ func (h orderHandlers) record(c *fiber.Ctx, a actor.Actor, id string) (*order.Or
 
 func listQuery(c *fiber.Ctx) orders.ListQuery {
 	q := orders.ListQuery{ElderID: c.Query("elderId"), Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
+	// The spec validated the format (date-time) already.
+	q.From, _ = time.Parse(time.RFC3339, c.Query("from"))
+	q.To, _ = time.Parse(time.RFC3339, c.Query("to"))
 	for _, s := range strings.Split(c.Query("status"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			q.Statuses = append(q.Statuses, order.Status(s))

@@ -165,6 +165,16 @@ func (r *Orders) List(ctx context.Context, f orders.Filter, p page.Request) ([]*
 		}
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
 	}
+	window := bson.D{}
+	if !f.From.IsZero() {
+		window = append(window, bson.E{Key: "$gte", Value: f.From})
+	}
+	if !f.To.IsZero() {
+		window = append(window, bson.E{Key: "$lt", Value: f.To})
+	}
+	if len(window) > 0 {
+		filter = append(filter, bson.E{Key: "window.start", Value: window})
+	}
 	if p.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: p.After}}})
 	}

@@ -49,6 +49,12 @@ type providerProfileDoc struct {
 	TimeZone     string           `bson:"timeZone"`
 	ContactPhone string           `bson:"contactPhone"`
 	OpeningHours []openingHourDoc `bson:"openingHours"`
+	Policy       visitPolicyDoc   `bson:"visitPolicy"`
+}
+
+type visitPolicyDoc struct {
+	GeofenceMetres     int   `bson:"geofenceMetres,omitempty"`
+	CancellationFeeFen int64 `bson:"cancellationFeeFen,omitempty"`
 }
 
 type licenceDoc struct {
@@ -87,7 +93,8 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 		ID: p.ID,
 		Profile: providerProfileDoc{LegalName: pr.LegalName, Licences: licences, Address: toAddressDoc(pr.Address),
 			ServiceArea: serviceAreaDoc{RadiusKM: pr.Area.RadiusKM, RegionCodes: stringList(pr.Area.RegionCodes)},
-			TimeZone:    pr.TimeZone, ContactPhone: pr.ContactPhone.String(), OpeningHours: hours},
+			TimeZone:    pr.TimeZone, ContactPhone: pr.ContactPhone.String(), OpeningHours: hours,
+			Policy: visitPolicyDoc{GeofenceMetres: pr.Policy.GeofenceMetres, CancellationFeeFen: pr.Policy.CancellationFeeFen}},
 		Admins:       stringList(p.Admins),
 		Status:       string(p.Status),
 		Reason:       p.Reason,
@@ -122,7 +129,8 @@ func (d providerDoc) provider() *provider.Provider {
 		ID: d.ID,
 		Profile: provider.Profile{LegalName: pr.LegalName, Licences: licences, Address: pr.Address.address(),
 			Area:     provider.Area{RadiusKM: pr.ServiceArea.RadiusKM, RegionCodes: typedList[string](pr.ServiceArea.RegionCodes)},
-			TimeZone: pr.TimeZone, ContactPhone: identity.Phone(pr.ContactPhone), Hours: hours},
+			TimeZone: pr.TimeZone, ContactPhone: identity.Phone(pr.ContactPhone), Hours: hours,
+			Policy: provider.VisitPolicy{GeofenceMetres: pr.Policy.GeofenceMetres, CancellationFeeFen: pr.Policy.CancellationFeeFen}},
 		Admins:    typedList[string](d.Admins),
 		Status:    provider.Verification(d.Status),
 		Reason:    d.Reason,

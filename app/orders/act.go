@@ -32,8 +32,18 @@ func (s *Service) Start(ctx context.Context, a actor.Actor, id string) (*order.O
 // CheckIn: the caregiver at the door, checked against the address
 // (geofence) and the window.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id string, r order.Report) (*order.Order, error) {
+	o, _, _, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.d.Providers.Get(ctx, o.ProviderID())
+	if err != nil {
+		return nil, err
+	}
+	rules := s.d.CheckIn
+	rules.RadiusMetres = float64(p.Profile.Policy.Geofence())
 	return s.act(ctx, a, id, func(o *order.Order, by order.Actor, eid string, now time.Time) error {
-		return o.CheckIn(by, r, s.d.CheckIn, eid, now)
+		return o.CheckIn(by, r, rules, eid, now)
 	})
 }
 

@@ -75,7 +75,10 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) 
 		ID: s.d.NewID(), OrderedBy: a.UserID, ElderID: e.ID, FamilyID: f.ID(), ProviderID: p.ID, ItemID: item.ID,
 		PriceVersion: q.PriceVersion, ServiceType: item.Type,
 		Pricing: order.Pricing{MarketFen: q.MarketFen, InclusiveFen: q.InclusiveFen, AllowanceFen: q.AllowanceFen,
-			Allowances: draws, DueFen: q.DueFen},
+			Allowances: draws, DueFen: q.DueFen,
+			// The provider's published fee at the time of ordering, never
+			// more than the service itself.
+			CancellationFeeFen: min(p.Profile.Policy.CancellationFeeFen, q.ChargedFen)},
 		Window:  order.Window{Start: cmd.Start.UTC(), End: cmd.End.UTC(), TimeZone: f.TimeZone()},
 		Address: e.Profile.Address, Notes: cmd.Notes,
 	}, s.d.NewID(), now)

@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"time"
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/familyaccess"
@@ -15,6 +16,7 @@ import (
 type ListQuery struct {
 	ElderID  string
 	Statuses []order.Status
+	From, To time.Time // window start, From ≤ start < To; zero: open
 	Cursor   string
 	Limit    int
 }
@@ -30,7 +32,8 @@ func (s *Service) ForFamily(ctx context.Context, a actor.Actor, familyID string,
 	if _, err := familyaccess.Member(ctx, s.d.Families, a, familyID); err != nil {
 		return Page{}, err
 	}
-	return s.page(ctx, Filter{FamilyID: familyID, ElderID: q.ElderID, Statuses: q.Statuses}, q, order.PartyFamily, a)
+	return s.page(ctx, Filter{FamilyID: familyID, ElderID: q.ElderID, Statuses: q.Statuses, From: q.From, To: q.To}, q,
+		order.PartyFamily, a)
 }
 
 // ForProvider lists a provider's orders for its admins and office staff.
@@ -42,8 +45,8 @@ func (s *Service) ForProvider(ctx context.Context, a actor.Actor, providerID str
 	if !p.IsAdmin(a.UserID) && !officeStaff(p, a.UserID) {
 		return Page{}, provider.ErrNotFound
 	}
-	return s.page(ctx, Filter{ProviderID: providerID, ElderID: q.ElderID, Statuses: q.Statuses}, q,
-		order.PartyProvider, a)
+	return s.page(ctx, Filter{ProviderID: providerID, ElderID: q.ElderID, Statuses: q.Statuses, From: q.From, To: q.To},
+		q, order.PartyProvider, a)
 }
 
 // ForCaregiver lists the orders assigned to the calling caregiver, past
@@ -52,7 +55,8 @@ func (s *Service) ForCaregiver(ctx context.Context, a actor.Actor, q ListQuery) 
 	if a.UserID == "" {
 		return Page{}, fault.ErrUnauthenticated
 	}
-	return s.page(ctx, Filter{CaregiverID: a.UserID, Statuses: q.Statuses}, q, order.PartyCaregiver, a)
+	return s.page(ctx, Filter{CaregiverID: a.UserID, Statuses: q.Statuses, From: q.From, To: q.To}, q,
+		order.PartyCaregiver, a)
 }
 
 func (s *Service) page(ctx context.Context, f Filter, q ListQuery, as order.Party, a actor.Actor) (Page, error) {

@@ -30,6 +30,8 @@ type Store interface {
 type Filter struct {
 	FamilyID, ProviderID, CaregiverID, OfferedTo, ElderID string
 	Statuses                                              []order.Status
+	// From and To bound the window's start: From ≤ start < To.
+	From, To time.Time
 }
 
 type Elders interface {

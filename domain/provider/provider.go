@@ -95,6 +95,26 @@ type Profile struct {
 	TimeZone     string
 	ContactPhone identity.Phone
 	Hours        []Hours
+	Policy       VisitPolicy
+}
+
+// VisitPolicy is what a provider publishes about its visits (收费公开):
+// how near the elder's door a check-in must be, and the flat fee a family
+// pays for cancelling once a caregiver holds the order.
+type VisitPolicy struct {
+	GeofenceMetres     int
+	CancellationFeeFen int64
+}
+
+// DefaultGeofenceMetres is the check-in radius unless a provider sets one.
+const DefaultGeofenceMetres = 200
+
+// Geofence is the check-in radius in metres.
+func (v VisitPolicy) Geofence() int {
+	if v.GeofenceMetres <= 0 {
+		return DefaultGeofenceMetres
+	}
+	return v.GeofenceMetres
 }
 
 // Provider is one document.
@@ -181,6 +201,12 @@ func (p Profile) Validate() (Profile, error) {
 	p.LegalName = strings.TrimSpace(p.LegalName)
 	if n := utf8.RuneCountInString(p.LegalName); n == 0 || n > 200 {
 		bad("/legalName", "length")
+	}
+	if g := p.Policy.GeofenceMetres; g != 0 && (g < 50 || g > 2000) {
+		bad("/visitPolicy/geofenceMetres", "range")
+	}
+	if f := p.Policy.CancellationFeeFen; f < 0 || f > 100_000 {
+		bad("/visitPolicy/cancellationFeeFen", "range")
 	}
 	if len(p.Licences) == 0 {
 		bad("/licences", "required")
