@@ -119,6 +119,16 @@ func TestBathingAndAHomeVisitFromOrderToConfirmation(t *testing.T) {
 			// Out of order: no check-out before check-in.
 			wantProblem(t, carer.post(t, path+"/check-out", at), http.StatusConflict, "order_status_conflict")
 			step(carer, "start", nil, "en_route")
+			// On the way, her position shows on the daughter's map; not
+			// more often than every 15 s.
+			onTheWay := map[string]any{"lat": home.lat + 0.002, "lng": home.lng}
+			wantStatus(t, carer.post(t, path+"/position", onTheWay), http.StatusNoContent)
+			wantProblem(t, carer.post(t, path+"/position", onTheWay), http.StatusTooManyRequests, "position_too_frequent")
+			if seen := must[struct {
+				LastPosition *struct{ Lat float64 } `json:"lastPosition"`
+			}](t, daughter.get(t, path), http.StatusOK); seen.LastPosition == nil || seen.LastPosition.Lat != home.lat+0.002 {
+				t.Errorf("the daughter sees the caregiver at %+v", seen.LastPosition)
+			}
 			in := step(carer, "check-in", at, "arrived")
 			if in.CheckIn == nil || !*in.CheckIn.InsideGeofence || !*in.CheckIn.OnTime || *in.CheckIn.Flagged {
 				t.Errorf("check-in 33 m from home, on time: %s", compactJSON(in.CheckIn))

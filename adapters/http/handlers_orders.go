@@ -65,6 +65,7 @@ type orderJSON struct {
 	CaregiverID  string               `json:"caregiverId,omitempty"`
 	Offers       []offerJSON          `json:"offers,omitempty"`
 	Entered      map[string]time.Time `json:"entered"`
+	LastPosition *positionJSON        `json:"lastPosition,omitempty"`
 	CheckIn      *visitStampJSON      `json:"checkIn,omitempty"`
 	CheckOut     *visitStampJSON      `json:"checkOut,omitempty"`
 	Record       *recordJSON          `json:"record,omitempty"`

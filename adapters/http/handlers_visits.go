@@ -58,8 +58,17 @@ type cancellationJSON struct {
 	At     time.Time `json:"at"`
 }
 
+type positionJSON struct {
+	Lat float64   `json:"lat"`
+	Lng float64   `json:"lng"`
+	At  time.Time `json:"at"`
+}
+
 // visitOf adds the visit and any cancellation to an order's JSON.
 func visitOf(out *orderJSON, o *order.Order) {
+	if p, ok := o.LastPosition(); ok {
+		out.LastPosition = &positionJSON{Lat: p.Point.Lat, Lng: p.Point.Lng, At: p.At.UTC()}
+	}
 	v := o.Visit()
 	if ci := v.CheckIn; ci != nil {
 		d, in, on, fl := ci.DistanceMetres, ci.InsideGeofence, ci.OnTime, ci.Flagged()
@@ -133,6 +142,21 @@ func (h orderHandlers) checkIn(c *fiber.Ctx, a actor.Actor, id string) (*order.O
 		return nil, err
 	}
 	return h.svc.CheckIn(c.UserContext(), a, id, r)
+}
+
+func (h orderHandlers) position(c *fiber.Ctx) error {
+	var req struct {
+		Lat float64 `json:"lat"`
+		Lng float64 `json:"lng"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if _, err := h.svc.ReportPosition(c.UserContext(), mustActor(c), c.Params("orderId"),
+		geo.Point{Lat: req.Lat, Lng: req.Lng}); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h orderHandlers) begin(c *fiber.Ctx, a actor.Actor, id string) (*order.Order, error) {

@@ -59,6 +59,7 @@ var messages = map[string]message{
 	"self_demotion":                    {"不能移除自己的管理员角色", "请由另一位平台管理员操作。", "Cannot demote yourself", "Ask another platform admin to do this."},
 	"device_invalid":                   {"设备信息无效", "推送令牌、平台或应用类型不正确。", "Invalid device", "The push token, platform or app is invalid."},
 	"device_not_found":                 {"设备不存在", "该推送令牌未登记在您的账号下。", "Device not found", "This push token is not registered to your account."},
+	"position_too_frequent":            {"位置上报过于频繁", "请至少间隔 {seconds} 秒再上报位置。", "Too frequent", "Report the position at most every {seconds} seconds."},
 	"price_changed":                    {"价格已更新", "服务商已调整价格（当前版本 {current}），请重新询价后再下单。", "Price changed", "The provider has changed the price (now version {current}); get a new quote first."},
 	"no_caregiver_available":           {"暂无可派护理员", "附近没有具备资质、在岗且空闲的护理员，请稍后再试或直接指派。", "No caregiver available", "No qualified, working and free caregiver is near; try later or assign someone."},
 	"caregiver_cannot_serve":           {"该护理员无法承接", "该护理员不具备有效资质、不在工作时间、距离过远或时间冲突。", "Caregiver cannot serve", "This caregiver lacks a valid certificate, is not working then, is too far or is busy."},

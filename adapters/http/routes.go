@@ -37,6 +37,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listCaregiverOffers", ord.offers)
 	api.handle("startVisit", ord.step(ord.start))
 	api.handle("checkIn", ord.step(ord.checkIn))
+	api.handle("reportPosition", ord.position)
 	api.handle("beginService", ord.step(ord.begin))
 	api.handle("writeServiceRecord", ord.step(ord.record))
 	api.handle("checkOut", ord.step(ord.checkOut))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -44,6 +45,13 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id string, r order
 	rules.RadiusMetres = float64(p.Profile.Policy.Geofence())
 	return s.act(ctx, a, id, func(o *order.Order, by order.Actor, eid string, now time.Time) error {
 		return o.CheckIn(by, r, rules, eid, now)
+	})
+}
+
+// ReportPosition: where the caregiver on the way is, at most every 15 s.
+func (s *Service) ReportPosition(ctx context.Context, a actor.Actor, id string, p geo.Point) (*order.Order, error) {
+	return s.act(ctx, a, id, func(o *order.Order, by order.Actor, _ string, now time.Time) error {
+		return o.ReportPosition(by, p, now)
 	})
 }
 

@@ -54,6 +54,7 @@ type Order struct {
 	record       *ServiceRecord
 	checkOut     *CheckOut
 	cancellation *Cancellation
+	position     *Position
 	createdAt    time.Time
 
 	// The events this order's next write announces.
