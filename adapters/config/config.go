@@ -73,6 +73,9 @@ type Config struct {
 	OutboxPollInterval time.Duration
 	PushMaxRetries     int
 	PushRetryBase      time.Duration
+
+	OrderOfferTTL       time.Duration // how long a caregiver has to answer an offer
+	OrderOffersPerRound int           // caregivers asked at once
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -129,6 +132,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		OutboxPollInterval: r.duration("OUTBOX_POLL_INTERVAL", time.Second, 10*time.Millisecond, time.Minute),
 		PushMaxRetries:     r.integer("PUSH_MAX_RETRIES", 8, 0, 100),
 		PushRetryBase:      r.duration("PUSH_RETRY_BASE", 2*time.Second, 10*time.Millisecond, time.Hour),
+
+		OrderOfferTTL:       r.duration("ORDER_OFFER_TTL", 5*time.Minute, 30*time.Second, 2*time.Hour),
+		OrderOffersPerRound: r.integer("ORDER_OFFERS_PER_ROUND", 3, 1, 50),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.

@@ -158,7 +158,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		redis.PoolCollector(rdb))
 
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(),
-		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID})
+		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
+		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
