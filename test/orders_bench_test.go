@@ -28,27 +28,14 @@ func TestOrderThroughput(t *testing.T) {
 	}
 	conns := benchInt("CONNS", 64)
 	seconds := time.Duration(benchInt("SECONDS", 10)) * time.Second
-	adminPhone := newPhone()
-	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national)})
-	platform := srv.loginExisting(t, adminPhone)
+	srv, platform := startOrderServer(t, nil)
 	home := point{lat: 31.1883, lng: 121.4365}
 	owner := srv.signUp(t)
 	prov := owner.register(t, providerBody(uniqueName("徐汇助浴服务中心"), home.offset(700, 700), 3, newPhone(),
 		map[string]any{"openingHours": allDay()}))
 	platform.verify(t, prov.ID)
 	bath := owner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
-	carerPhone := newPhone()
-	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
-		map[string]string{"phone": carerPhone.national, "role": "caregiver"}), http.StatusCreated)
-	carer := srv.loginExisting(t, carerPhone)
-	wantStatus(t, carer.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
-	wantStatus(t, owner.do(t, http.MethodPut, "/v1/providers/"+prov.ID+"/caregivers/"+carer.id, map[string]any{
-		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局",
-			ExpiresOn: shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)}},
-		"skills": []string{"bathing"}, "gender": "female", "languages": []string{"普通话"},
-		"homeBase":    map[string]float64{"lat": home.lat, "lng": home.lng},
-		"weeklyHours": allDay(), "active": true,
-	}), http.StatusOK)
+	carer := owner.hireCaregiver(t, prov.ID, []string{"bathing"}, home, allDay())
 	daughter := srv.signUp(t)
 	fam := daughter.createFamily(t, uniqueName("王家"))
 	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))

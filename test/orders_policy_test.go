@@ -22,17 +22,7 @@ func TestProvidersPublishedPolicyGovernsCheckInAndCancellation(t *testing.T) {
 		map[string]any{"openingHours": allDay(), "visitPolicy": map[string]any{"geofenceMetres": 100, "cancellationFeeFen": 3000}}))
 	platform.verify(t, prov.ID)
 	clean := owner.addItem(t, prov.ID, itemBody("cleaning", 8000, 6000))
-	carerPhone := newPhone()
-	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
-		map[string]string{"phone": carerPhone.national, "role": "caregiver"}), http.StatusCreated)
-	carer := srv.loginExisting(t, carerPhone)
-	wantStatus(t, carer.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
-	wantStatus(t, owner.do(t, http.MethodPut, "/v1/providers/"+prov.ID+"/caregivers/"+carer.id, map[string]any{
-		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局",
-			ExpiresOn: shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)}},
-		"skills": []string{"cleaning"}, "gender": "female", "languages": []string{"普通话"},
-		"homeBase": map[string]float64{"lat": home.lat, "lng": home.lng}, "weeklyHours": allDay(), "active": true,
-	}), http.StatusOK)
+	carer := owner.hireCaregiver(t, prov.ID, []string{"cleaning"}, home, allDay())
 	daughter := srv.signUp(t)
 	fam := daughter.createFamily(t, uniqueName("王家"))
 	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))

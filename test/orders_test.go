@@ -41,11 +41,7 @@ type orderView struct {
 func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 	t.Parallel()
 	fcm := fakefcm.Start(t)
-	adminPhone := newPhone()
-	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national,
-		"FCM_PROJECT_ID", "kincare-e2e", "FCM_ENDPOINT", fcm.URL(),
-		"OUTBOX_POLL_INTERVAL", "50ms", "JOBS_POLL_INTERVAL", "50ms")})
-	platform := srv.loginExisting(t, adminPhone)
+	srv, platform := startOrderServer(t, fcm)
 	home := point{lat: 31.1883, lng: 121.4365}
 
 	// The provider, its bathing service and a certified bather nearby.
@@ -54,18 +50,8 @@ func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 		map[string]any{"openingHours": []map[string]any{{"weekday": 1, "open": "08:00", "close": "18:00"}}}))
 	platform.verify(t, prov.ID)
 	bath := owner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
-	batherPhone := newPhone()
-	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
-		map[string]string{"phone": batherPhone.national, "role": "caregiver"}), http.StatusCreated)
-	bather := srv.loginExisting(t, batherPhone)
-	wantStatus(t, bather.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
-	wantStatus(t, owner.do(t, http.MethodPut, "/v1/providers/"+prov.ID+"/caregivers/"+bather.id, map[string]any{
-		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局",
-			ExpiresOn: shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)}},
-		"skills": []string{"bathing"}, "gender": "female", "languages": []string{"普通话"},
-		"homeBase":    map[string]float64{"lat": home.lat + 0.005, "lng": home.lng},
-		"weeklyHours": []map[string]any{{"weekday": 1, "open": "08:00", "close": "18:00"}}, "active": true,
-	}), http.StatusOK)
+	bather := owner.hireCaregiver(t, prov.ID, []string{"bathing"}, point{lat: home.lat + 0.005, lng: home.lng},
+		[]map[string]any{{"weekday": 1, "open": "08:00", "close": "18:00"}})
 	batherPhoneToken := bather.addDevice(t, "android")
 
 	// The daughter, her mother and a quote.

@@ -58,29 +58,15 @@ type visitOrderView struct {
 func TestBathingAndAHomeVisitFromOrderToConfirmation(t *testing.T) {
 	t.Parallel()
 	fcm := fakefcm.Start(t)
-	adminPhone := newPhone()
-	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national,
-		"FCM_PROJECT_ID", "kincare-e2e", "FCM_ENDPOINT", fcm.URL(),
-		"OUTBOX_POLL_INTERVAL", "50ms", "JOBS_POLL_INTERVAL", "50ms")})
-	platform := srv.loginExisting(t, adminPhone)
+	srv, platform := startOrderServer(t, fcm)
 	home := point{lat: 31.1883, lng: 121.4365}
 
 	owner := srv.signUp(t)
 	prov := owner.register(t, providerBody(uniqueName("徐汇居家照护中心"), home.offset(700, 700), 3, newPhone(),
 		map[string]any{"openingHours": allDay()}))
 	platform.verify(t, prov.ID)
-	carerPhone := newPhone()
-	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
-		map[string]string{"phone": carerPhone.national, "role": "caregiver"}), http.StatusCreated)
-	carer := srv.loginExisting(t, carerPhone)
-	wantStatus(t, carer.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
-	expires := shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)
-	wantStatus(t, owner.do(t, http.MethodPut, "/v1/providers/"+prov.ID+"/caregivers/"+carer.id, map[string]any{
-		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局", ExpiresOn: expires}},
-		"skills":       []string{"bathing", "home_visit"}, "gender": "female", "languages": []string{"普通话"},
-		"homeBase":    map[string]float64{"lat": home.lat + 0.004, "lng": home.lng},
-		"weeklyHours": allDay(), "active": true,
-	}), http.StatusOK)
+	carer := owner.hireCaregiver(t, prov.ID, []string{"bathing", "home_visit"},
+		point{lat: home.lat + 0.004, lng: home.lng}, allDay())
 
 	daughter := srv.signUp(t)
 	daughterPhone := daughter.addDevice(t, "ios")
