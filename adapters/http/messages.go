@@ -119,7 +119,7 @@ var messages = map[string]message{
 	"provider_invalid":                 {"机构信息无效", "机构信息中有字段不符合要求，详见 errors。", "Invalid provider", "Some fields are invalid; see errors."},
 	"provider_admin_required":          {"需要机构管理员", "只有该机构的管理员可以进行此操作。", "Provider admin required", "Only an admin of this provider can do this."},
 	"provider_status_conflict":         {"机构状态不允许此操作", "机构当前状态为 {status}。", "Not allowed in this status", "The provider is {status}."},
-	"reason_required":                  {"需要填写原因", "请填写原因（500 字以内），原因会公开显示。", "Reason required", "Give a reason (up to 500 characters); it is published."},
+	"reason_required":                  {"需要填写原因", "此操作需要说明原因。", "Reason required", "This action needs a reason."},
 	"credit_status_invalid":            {"信用状态无效", "信用状态只能是 normal、red_listed 或 black_listed。", "Invalid credit status", "Credit is normal, red_listed or black_listed."},
 	"decision_invalid":                 {"审核决定无效", "审核决定只能是 verify、reject 或 suspend。", "Invalid decision", "A decision is verify, reject or suspend."},
 	"service_item_not_found":           {"服务项目不存在", "找不到该服务项目。", "Service item not found", "There is no such service item."},
