@@ -42,7 +42,7 @@ func TestProvidersPublishedPolicyGovernsCheckInAndCancellation(t *testing.T) {
 		} `json:"cancellation"`
 	}
 
-	soon, _ := soonWindow()
+	soon, _ := soonWindow(time.Hour)
 	held := orderAt(soon)
 	later := orderAt(soon.AddDate(0, 0, 7))
 	wantStatus(t, owner.post(t, "/v1/orders/"+held.ID+"/dispatch", map[string]string{"caregiverId": carer.id}), http.StatusOK)

@@ -163,6 +163,32 @@ func TestDaughterOrdersBathingAndOneCaregiverTakesIt(t *testing.T) {
 		}
 	})
 
+	t.Run("declining hands the order back", func(t *testing.T) {
+		next := monday.AddDate(0, 0, 14)
+		other := must[orderView](t, daughter.post(t, "/v1/orders", map[string]any{"elderId": mother.ID,
+			"providerId": prov.ID, "itemId": bath.ID, "priceVersion": q.PriceVersion, "notes": "门禁密码 1234",
+			"window": map[string]string{"start": next.Format(time.RFC3339), "end": next.Add(time.Hour).Format(time.RFC3339)}},
+			"Idempotency-Key", randomID()), http.StatusCreated)
+		wantStatus(t, owner.post(t, "/v1/orders/"+other.ID+"/dispatch", nil), http.StatusOK)
+		offers := must[struct {
+			Items []struct {
+				ID    string `json:"id"`
+				Notes string `json:"notes"`
+			}
+		}](t, bather.get(t, "/v1/caregiver/offers"), http.StatusOK)
+		for _, o := range offers.Items {
+			if o.ID == other.ID && o.Notes != "" {
+				t.Errorf("an offer shows the family's notes %q before acceptance", o.Notes)
+			}
+		}
+		declined := must[orderView](t, bather.post(t, "/v1/orders/"+other.ID+"/decline",
+			map[string]string{"reason": "那天请假"}), http.StatusOK)
+		if declined.Status != "dispatching" || declined.Address != nil {
+			t.Errorf("after declining the bather sees %s, want it back in dispatch without the address", compactJSON(declined))
+		}
+		wantProblem(t, bather.get(t, "/v1/orders/"+other.ID), http.StatusNotFound, "order_not_found")
+	})
+
 	// Polling with the ETag costs nothing while nothing changes.
 	r := daughter.get(t, orderPath)
 	wantStatus(t, r, http.StatusOK)

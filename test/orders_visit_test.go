@@ -9,17 +9,18 @@ import (
 	"github.com/kincare/kincare/test/fakefcm"
 )
 
-// soonWindow is a window starting about half an hour from now in
-// Shanghai, kept within one local day (after 22:00 it moves past
-// midnight, still within the two hours a check-in may come early).
-func soonWindow() (time.Time, time.Time) {
+// soonWindow is a window of length d starting about half an hour from
+// now in Shanghai, kept within one local day before 23:59 (late in the
+// evening it moves past midnight, still within the two hours a check-in
+// may come early).
+func soonWindow(d time.Duration) (time.Time, time.Time) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	start := time.Now().In(loc).Add(30 * time.Minute).Truncate(5 * time.Minute)
-	if end := start.Add(45 * time.Minute); end.Day() != start.Day() || end.Hour() == 23 && end.Minute() > 50 {
-		y, m, d := start.AddDate(0, 0, 1).Date()
-		start = time.Date(y, m, d, 0, 5, 0, 0, loc)
+	if end := start.Add(d); end.Day() != start.Day() || end.Hour() == 23 && end.Minute() > 58 {
+		y, m, dd := start.AddDate(0, 0, 1).Date()
+		start = time.Date(y, m, dd, 0, 5, 0, 0, loc)
 	}
-	return start, start.Add(45 * time.Minute)
+	return start, start.Add(d)
 }
 
 // allDay is open every day all day, as a 24-hour home-care line is.
@@ -82,7 +83,7 @@ func TestBathingAndAHomeVisitFromOrderToConfirmation(t *testing.T) {
 	} {
 		t.Run(c.service, func(t *testing.T) {
 			item := owner.addItem(t, prov.ID, itemBody(c.service, 15000, 12000))
-			start, end := soonWindow()
+			start, end := soonWindow(45 * time.Minute)
 			window := map[string]string{"start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339)}
 			q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID,
 				"providerId": prov.ID, "itemId": item.ID, "window": window}), http.StatusOK)

@@ -102,6 +102,8 @@ func toOrder(v orders.View) orderJSON {
 	if v.ShowAddress {
 		a := toAddressJSON(o.Address())
 		out.Address = &a
+	} else {
+		out.Notes = "" // may hold door codes: the caregiver reads them once the visit is theirs
 	}
 	visitOf(&out, o)
 	for s, at := range o.Timestamps() {

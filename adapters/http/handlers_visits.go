@@ -183,12 +183,18 @@ func (h orderHandlers) confirm(c *fiber.Ctx, a actor.Actor, id string) (*order.O
 	return h.svc.Confirm(c.UserContext(), a, id)
 }
 
-func (h orderHandlers) decline(c *fiber.Ctx, a actor.Actor, id string) (*order.Order, error) {
+// decline answers the order as it was left: having declined, the
+// caregiver may no longer read it.
+func (h orderHandlers) decline(c *fiber.Ctx) error {
 	reason, err := withReason(c)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return h.svc.Decline(c.UserContext(), a, id, reason)
+	o, err := h.svc.Decline(c.UserContext(), mustActor(c), c.Params("orderId"), reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toOrder(orders.View{Order: o, As: order.PartyCaregiver}))
 }
 
 func (h orderHandlers) noShow(c *fiber.Ctx, a actor.Actor, id string) (*order.Order, error) {

@@ -43,7 +43,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("checkOut", ord.step(ord.checkOut))
 	api.handle("cancelOrder", ord.step(ord.cancel))
 	api.handle("confirmOrder", ord.step(ord.confirm))
-	api.handle("declineOrder", ord.step(ord.decline))
+	api.handle("declineOrder", ord.decline)
 	api.handle("reportNoShow", ord.step(ord.noShow))
 	api.handle("listFamilyOrders", ord.list(ord.familyOrders))
 	api.handle("listProviderOrders", ord.list(ord.providerOrders))

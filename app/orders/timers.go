@@ -3,12 +3,16 @@ package orders
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/order"
 )
+
+// errMovedOn stops a timer whose order changed since it was read.
+var errMovedOn = errors.New("orders: the order moved on")
 
 // SweepResult counts what one sweep did.
 type SweepResult struct {
@@ -27,18 +31,20 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	waiting := []order.Status{order.StatusCreated, order.StatusDispatching, order.StatusOffered,
 		order.StatusAccepted, order.StatusEnRoute, order.StatusCompleted}
+	var errs []error
 	for p := (page.Request{Limit: page.MaxLimit}); ; {
 		list, more, err := s.d.Orders.List(ctx, Filter{Statuses: waiting}, p)
 		if err != nil {
-			return res, err
+			return res, errors.Join(append(errs, err)...)
 		}
 		for _, o := range list {
+			// One order failing must not stop the timers of the others.
 			if err := s.tick(ctx, o, &res); err != nil {
-				return res, err
+				errs = append(errs, fmt.Errorf("order %s: %w", o.ID(), err))
 			}
 		}
 		if !more || len(list) == 0 {
-			return res, nil
+			return res, errors.Join(errs...)
 		}
 		p.After = list[len(list)-1].ID()
 	}
@@ -58,8 +64,20 @@ func (s *Service) tick(ctx context.Context, o *order.Order, res *SweepResult) er
 			return err
 		}
 		act, count = func(o *order.Order, _ string, now time.Time) error {
+			// Decided again on the order as it is now: another replica's
+			// sweep or the office may have moved it since it was read.
+			if o.Status() != order.StatusOffered || !allLapsed(o, now) {
+				return errMovedOn
+			}
+			already := map[string]bool{}
+			for _, f := range o.Offers() {
+				already[f.CaregiverID] = true
+			}
 			asked := 0
 			for _, c := range next {
+				if already[c] {
+					continue
+				}
 				if asked == s.d.OffersPerRound {
 					break
 				}
@@ -75,7 +93,7 @@ func (s *Service) tick(ctx context.Context, o *order.Order, res *SweepResult) er
 			}
 			return nil
 		}, &res.Redispatched
-	case (st == order.StatusAccepted || st == order.StatusEnRoute) && now.After(w.Start.Add(30*time.Minute)):
+	case (st == order.StatusAccepted || st == order.StatusEnRoute) && now.After(w.Start.Add(order.NoShowGrace)):
 		act, count = func(o *order.Order, id string, now time.Time) error {
 			return o.NoShowCaregiver(order.BySystem, "no check-in", id, now)
 		}, &res.NoShows
@@ -86,7 +104,7 @@ func (s *Service) tick(ctx context.Context, o *order.Order, res *SweepResult) er
 	}
 	_, err := s.d.Orders.Update(ctx, o.ID(), func(o *order.Order) error { return act(o, s.d.NewID(), s.d.Now()) })
 	var fe *fault.Error
-	if errors.As(err, &fe) {
+	if errors.As(err, &fe) || errors.Is(err, errMovedOn) {
 		return nil // the order moved on, or it is not yet time: the next sweep sees
 	}
 	if err != nil {

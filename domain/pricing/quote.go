@@ -42,8 +42,8 @@ type Request struct {
 	Item     catalog.Item
 	Start    time.Time
 	End      time.Time
-	// Quantity of the item's unit; 0 derives it from the window (hours
-	// for per_hour, days for per_day, one otherwise).
+	// Quantity of a per-visit or per-meal item (0: one). Hours and days
+	// always come from the window, so nobody pays for less than they get.
 	Quantity int
 }
 
@@ -81,9 +81,9 @@ func Price(r Request, now time.Time) (Quote, error) {
 	if err := checkEligible(r, loc); err != nil {
 		return Quote{}, err
 	}
-	qty := r.Quantity
-	if qty <= 0 {
-		qty = quantity(r.Item.Unit, r.End.Sub(r.Start))
+	qty := quantity(r.Item.Unit, r.End.Sub(r.Start))
+	if r.Item.Unit != catalog.PerHour && r.Item.Unit != catalog.PerDay && r.Quantity > 0 {
+		qty = r.Quantity
 	}
 	p := r.Item.Price
 	q := Quote{ItemID: r.Item.ID, PriceVersion: p.Version, Unit: r.Item.Unit, Quantity: qty,

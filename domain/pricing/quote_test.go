@@ -149,3 +149,19 @@ func TestQuoteRefusals(t *testing.T) {
 		}
 	})
 }
+
+func TestHoursAndDaysCountFromTheWindowWhateverTheQuantitySent(t *testing.T) {
+	r := fixture(t)
+	r.Item = catalog.Item{ID: "clean", Type: service.Cleaning, Unit: catalog.PerHour, Active: true,
+		Price: catalog.Price{Version: 1, MarketFen: 6000}}
+	r.End = r.Start.Add(3 * time.Hour)
+	r.Quantity = 1 // a family trying to pay for one hour of three
+	q, err := pricing.Price(r, now)
+	if err != nil || q.Quantity != 3 || q.MarketFen != 18000 {
+		t.Fatalf("quote = %+v, %v; want 3 hours", q, err)
+	}
+	r.Item.Unit, r.Quantity = catalog.PerMeal, 2 // two meals delivered at once
+	if q, err := pricing.Price(r, now); err != nil || q.Quantity != 2 {
+		t.Fatalf("meals quote = %+v, %v; want 2", q, err)
+	}
+}
