@@ -72,6 +72,17 @@ func TestDaughterAsksWhatBathingCostsHerMother(t *testing.T) {
 		t.Errorf("quote %s, want market 15000, 普惠 12000, subsidy 8000, due 4000", compactJSON(q))
 	}
 
+	t.Run("one month's subsidy is not spent twice", func(t *testing.T) {
+		wantStatus(t, daughter.post(t, "/v1/orders", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+			"itemId": bath.ID, "priceVersion": q.PriceVersion, "window": map[string]string{
+				"start": monday.Format(time.RFC3339), "end": monday.Add(time.Hour).Format(time.RFC3339)}},
+			"Idempotency-Key", randomID()), http.StatusCreated)
+		again := must[quoteView](t, ask(daughter, prov.ID, bath.ID, monday.Add(2*time.Hour)), http.StatusOK)
+		if again.AllowanceFen != 0 || again.DueFen != 12000 {
+			t.Errorf("a second bath in the month is quoted %s, want the subsidy used up: due 12000", compactJSON(again))
+		}
+	})
+
 	t.Run("refusals say why", func(t *testing.T) {
 		wantProblem(t, ask(daughter, prov.ID, bath.ID, monday.AddDate(0, 0, -1)), http.StatusUnprocessableEntity,
 			"outside_opening_hours") // Sunday

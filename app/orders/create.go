@@ -59,8 +59,12 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) 
 		return nil, catalog.ErrNotFound
 	}
 	now := s.d.Now()
+	drawn, err := s.Drawn(ctx, e.ID, cmd.Start, f.Location())
+	if err != nil {
+		return nil, err
+	}
 	q, err := pricing.Price(pricing.Request{Elder: e, Provider: p, Item: *item, Start: cmd.Start, End: cmd.End,
-		Quantity: cmd.Quantity}, now)
+		Quantity: cmd.Quantity, Drawn: drawn}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +73,7 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) 
 	}
 	draws := make([]order.AllowanceDraw, len(q.Allowances))
 	for i, u := range q.Allowances {
-		draws[i] = order.AllowanceDraw{AllowanceID: u.AllowanceID, Fen: u.Fen}
+		draws[i] = order.AllowanceDraw{AllowanceID: u.AllowanceID, Fen: u.Fen, Hours: u.Hours}
 	}
 	o, err := order.New(order.Draft{
 		ID: s.d.NewID(), OrderedBy: a.UserID, ElderID: e.ID, FamilyID: f.ID(), ProviderID: p.ID, ItemID: item.ID,

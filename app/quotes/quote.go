@@ -26,16 +26,24 @@ type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
 }
 
+// Drawn says what the elder's orders already take from each allowance in
+// the month of at.
+type Drawn interface {
+	Drawn(ctx context.Context, elderID string, at time.Time, zone *time.Location) (map[string]int64, error)
+}
+
 // Service gathers the quote use case.
 type Service struct {
 	elders    Elders
 	families  familyaccess.Families
 	providers Providers
+	drawn     Drawn
 	now       func() time.Time
 }
 
-func NewService(elders Elders, families familyaccess.Families, providers Providers, now func() time.Time) *Service {
-	return &Service{elders: elders, families: families, providers: providers, now: now}
+func NewService(elders Elders, families familyaccess.Families, providers Providers, drawn Drawn,
+	now func() time.Time) *Service {
+	return &Service{elders: elders, families: families, providers: providers, drawn: drawn, now: now}
 }
 
 // Command asks the price of an item of a provider for an elder in a
@@ -66,7 +74,8 @@ func (s *Service) Quote(ctx context.Context, a actor.Actor, cmd Command) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := familyaccess.OwnerOf(ctx, s.families, a, e.FamilyID, elder.ErrNotFound); err != nil {
+	f, err := familyaccess.OwnerOf(ctx, s.families, a, e.FamilyID, elder.ErrNotFound)
+	if err != nil {
 		return Result{}, err
 	}
 	p, err := s.providers.Get(ctx, cmd.ProviderID)
@@ -84,8 +93,12 @@ func (s *Service) Quote(ctx context.Context, a actor.Actor, cmd Command) (Result
 		return Result{}, catalog.ErrNotFound
 	}
 	now := s.now()
+	drawn, err := s.drawn.Drawn(ctx, e.ID, cmd.Start, f.Location())
+	if err != nil {
+		return Result{}, err
+	}
 	q, err := pricing.Price(pricing.Request{Elder: e, Provider: p, Item: *item, Start: cmd.Start, End: cmd.End,
-		Quantity: cmd.Quantity}, now)
+		Quantity: cmd.Quantity, Drawn: drawn}, now)
 	if err != nil {
 		return Result{}, err
 	}

@@ -186,7 +186,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
-		Quotes:      quotes.NewService(store.Elders(), store.Families(), providerStore, time.Now),
+		Quotes:      quotes.NewService(store.Elders(), store.Families(), providerStore, orderSvc, time.Now),
 		Idempotency: idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
 		Orders:      orderSvc,
 		Registry:    registry,

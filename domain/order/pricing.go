@@ -21,6 +21,7 @@ type Pricing struct {
 type AllowanceDraw struct {
 	AllowanceID string
 	Fen         int64
+	Hours       int // for free-hours allowances, the hours taken
 }
 
 // PriceFen is the price that applies: 普惠 when given, else market.

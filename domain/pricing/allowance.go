@@ -12,9 +12,9 @@ import (
 // allowancesFor spends the elder's allowances that cover the service on
 // its day, until nothing is left to pay: free hours first (time is worth
 // most to the elder when it is free), then money, each kind in a fixed
-// order and by id, so a quote is reproducible. Each is taken at its full
-// monthly amount: the ledger of what a month has left comes with the
-// subsidy ledger, and this quote computes, it does not draw.
+// order and by id, so a quote is reproducible. Each gives what its month
+// has left after the other orders of that month (r.Drawn); the ledger
+// that draws and refunds exactly once comes with subsidies.
 func allowancesFor(r Request, day calendar.Date, unitFen int64, qty int, charged int64) ([]AllowanceUse, int64) {
 	var covering []elder.Allowance
 	for _, a := range r.Elder.Allowances {
@@ -37,12 +37,12 @@ func allowancesFor(r Request, day calendar.Date, unitFen int64, qty int, charged
 		use := AllowanceUse{AllowanceID: a.ID, Kind: a.Kind}
 		switch {
 		case a.Kind == elder.FreeHours && r.Item.Unit == catalog.PerHour:
-			use.Hours = min(a.MonthlyHours, qty)
+			use.Hours = max(0, min(a.MonthlyHours-int(r.Drawn[a.ID]), qty))
 			use.Fen = min(int64(use.Hours)*unitFen, left)
 		case a.Kind == elder.FreeHours:
 			continue // hours pay for hourly services only
 		default:
-			use.Fen = min(a.MonthlyFen, left)
+			use.Fen = max(0, min(a.MonthlyFen-r.Drawn[a.ID], left))
 		}
 		if use.Fen == 0 {
 			continue

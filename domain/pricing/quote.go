@@ -45,6 +45,10 @@ type Request struct {
 	// Quantity of a per-visit or per-meal item (0: one). Hours and days
 	// always come from the window, so nobody pays for less than they get.
 	Quantity int
+	// Drawn is what other orders already take from each allowance in the
+	// month of the service, in fen (hours allowances: in hours), so one
+	// month's allowance is not spent twice.
+	Drawn map[string]int64
 }
 
 // Quote is the price of one request.

@@ -165,3 +165,18 @@ func TestHoursAndDaysCountFromTheWindowWhateverTheQuantitySent(t *testing.T) {
 		t.Fatalf("meals quote = %+v, %v; want 2", q, err)
 	}
 }
+
+func TestWhatOtherOrdersDrewIsNotOfferedAgain(t *testing.T) {
+	r := fixture(t)
+	r.Elder.Allowances = []elder.Allowance{{ID: "a1", Kind: elder.ServiceSubsidy, MonthlyFen: 10000,
+		ServiceTypes: []service.Type{service.Bathing}, ValidFrom: date(t, "2026-01-01")}}
+	r.Drawn = map[string]int64{"a1": 7000}
+	q, err := pricing.Price(r, now)
+	if err != nil || q.AllowanceFen != 3000 || q.DueFen != 9000 {
+		t.Fatalf("quote = %+v, %v; want 3000 left of the subsidy", q, err)
+	}
+	r.Drawn["a1"] = 12000 // overdrawn by a race: nothing, never negative
+	if q, _ := pricing.Price(r, now); q.AllowanceFen != 0 || q.DueFen != 12000 {
+		t.Fatalf("overdrawn quote = %+v", q)
+	}
+}
