@@ -30,7 +30,7 @@ func TestTwoHundredCaregiversAcceptOneOrder(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	now := time.Now()
-	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(), Families: store.Families(),
+	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Families: store.Families(),
 		Providers: store.Providers(), Now: time.Now, NewID: newID})
 
 	start := now.Add(48 * time.Hour).Truncate(time.Minute)
@@ -118,7 +118,7 @@ func TestUnacceptedOrdersExpireAtTheirStart(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	clock := now
-	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(), Families: store.Families(),
+	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Families: store.Families(),
 		Providers: store.Providers(), Now: func() time.Time { return clock }, NewID: newID})
 	start := now.Add(time.Hour).Truncate(time.Minute)
 	o, err := order.New(order.Draft{ID: newID(), OrderedBy: "daughter", ElderID: "mother", FamilyID: "fam",

@@ -13,19 +13,23 @@ import (
 var refunded = map[order.Status]bool{order.StatusCancelledByFamily: true, order.StatusCancelledByProvider: true,
 	order.StatusExpired: true, order.StatusNoShowCaregiver: true}
 
+// Drawn reads, from the orders, what an elder's allowances already pay
+// for; quotes price against it (quotes.Drawn).
+type Drawn struct{ Orders Store }
+
 // Drawn sums what the elder's other orders take from each allowance in
 // the calendar month (in zone) of at: fen, or hours for free-hours
 // allowances. Quotes and orders price against what is left, so one
 // month's allowance is not spent twice. Two orders priced at the same
 // instant can still both see the same balance; drawing exactly once is
 // the subsidy ledger's job.
-func (s *Service) Drawn(ctx context.Context, elderID string, at time.Time, zone *time.Location) (map[string]int64, error) {
+func (d Drawn) Drawn(ctx context.Context, elderID string, at time.Time, zone *time.Location) (map[string]int64, error) {
 	local := at.In(zone)
 	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, zone)
 	to := from.AddDate(0, 1, 0)
 	out := map[string]int64{}
 	for p := (page.Request{Limit: page.MaxLimit}); ; {
-		list, more, err := s.d.Orders.List(ctx, Filter{ElderID: elderID, From: from, To: to}, p)
+		list, more, err := d.Orders.List(ctx, Filter{ElderID: elderID, From: from, To: to}, p)
 		if err != nil {
 			return nil, err
 		}

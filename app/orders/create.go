@@ -5,13 +5,9 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
-	"github.com/kincare/kincare/app/familyaccess"
-	"github.com/kincare/kincare/domain/catalog"
-	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/order"
-	"github.com/kincare/kincare/domain/pricing"
-	"github.com/kincare/kincare/domain/provider"
 )
 
 // ErrPriceChanged is an order citing a price version the provider has
@@ -30,44 +26,16 @@ type CreateCommand struct {
 }
 
 // Create prices the order again (a quote is advice, the order is what
-// counts), refuses a stale price version, and stores the order with the
-// elder's address as it is now and the window in the family's zone.
+// counts) through the same step as quotes, refuses a stale price version,
+// and stores the order with the elder's address as it is now and the
+// window in the family's zone.
 func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) (*order.Order, error) {
-	if a.UserID == "" {
-		return nil, fault.ErrUnauthenticated
-	}
-	e, err := s.d.Elders.Get(ctx, cmd.ElderID)
+	pr, err := s.d.Pricer.Price(ctx, a, quotes.Command{ElderID: cmd.ElderID, ProviderID: cmd.ProviderID,
+		ItemID: cmd.ItemID, Start: cmd.Start, End: cmd.End, Quantity: cmd.Quantity})
 	if err != nil {
 		return nil, err
 	}
-	f, err := familyaccess.OwnerOf(ctx, s.d.Families, a, e.FamilyID, elder.ErrNotFound)
-	if err != nil {
-		return nil, err
-	}
-	p, err := s.d.Providers.Get(ctx, cmd.ProviderID)
-	if err != nil {
-		return nil, err
-	}
-	if !p.Visible() {
-		return nil, provider.ErrNotFound
-	}
-	item, err := p.Item(cmd.ItemID)
-	if err != nil {
-		return nil, err
-	}
-	if !item.Active {
-		return nil, catalog.ErrNotFound
-	}
-	now := s.d.Now()
-	drawn, err := s.Drawn(ctx, e.ID, cmd.Start, f.Location())
-	if err != nil {
-		return nil, err
-	}
-	q, err := pricing.Price(pricing.Request{Elder: e, Provider: p, Item: *item, Start: cmd.Start, End: cmd.End,
-		Quantity: cmd.Quantity, Drawn: drawn}, now)
-	if err != nil {
-		return nil, err
-	}
+	q := pr.Quote
 	if cmd.PriceVersion != q.PriceVersion {
 		return nil, ErrPriceChanged.With(map[string]any{"current": q.PriceVersion})
 	}
@@ -76,16 +44,16 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) 
 		draws[i] = order.AllowanceDraw{AllowanceID: u.AllowanceID, Fen: u.Fen, Hours: u.Hours}
 	}
 	o, err := order.New(order.Draft{
-		ID: s.d.NewID(), OrderedBy: a.UserID, ElderID: e.ID, FamilyID: f.ID(), ProviderID: p.ID, ItemID: item.ID,
-		PriceVersion: q.PriceVersion, ServiceType: item.Type,
+		ID: s.d.NewID(), OrderedBy: a.UserID, ElderID: pr.Elder.ID, FamilyID: pr.Family.ID(), ProviderID: pr.Provider.ID,
+		ItemID: pr.Item.ID, PriceVersion: q.PriceVersion, ServiceType: pr.Item.Type,
 		Pricing: order.Pricing{MarketFen: q.MarketFen, InclusiveFen: q.InclusiveFen, AllowanceFen: q.AllowanceFen,
 			Allowances: draws, DueFen: q.DueFen,
 			// The provider's published fee at the time of ordering, never
 			// more than the service itself.
-			CancellationFeeFen: min(p.Profile.Policy.CancellationFeeFen, q.ChargedFen)},
-		Window:  order.Window{Start: cmd.Start.UTC(), End: cmd.End.UTC(), TimeZone: f.TimeZone()},
-		Address: e.Profile.Address, Notes: cmd.Notes,
-	}, s.d.NewID(), now)
+			CancellationFeeFen: min(pr.Provider.Profile.Policy.CancellationFeeFen, q.ChargedFen)},
+		Window:  order.Window{Start: cmd.Start.UTC(), End: cmd.End.UTC(), TimeZone: pr.Family.TimeZone()},
+		Address: pr.Elder.Profile.Address, Notes: cmd.Notes,
+	}, s.d.NewID(), pr.At)
 	if err != nil {
 		return nil, err
 	}

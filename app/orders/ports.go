@@ -10,8 +10,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
-	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
@@ -34,8 +35,9 @@ type Filter struct {
 	From, To time.Time
 }
 
-type Elders interface {
-	Get(ctx context.Context, id string) (elder.Elder, error)
+// Pricer prices an order as a quote would: quotes.Service.
+type Pricer interface {
+	Price(ctx context.Context, a actor.Actor, cmd quotes.Command) (quotes.Priced, error)
 }
 
 type Families interface {
@@ -49,7 +51,7 @@ type Providers interface {
 // Deps are the stores and settings the use cases need.
 type Deps struct {
 	Orders    Store
-	Elders    Elders
+	Pricer    Pricer
 	Families  Families
 	Providers Providers
 	Now       func() time.Time

@@ -22,7 +22,7 @@ func TestLapsedOffersGoToTheNextCaregiverThenBackToTheOffice(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	clock := now
-	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(), Families: store.Families(),
+	svc := orders.NewService(orders.Deps{Orders: store.Orders(), Families: store.Families(),
 		Providers: store.Providers(), Now: func() time.Time { return clock }, NewID: newID,
 		OfferTTL: 5 * time.Minute, OffersPerRound: 1})
 

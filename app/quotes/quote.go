@@ -11,6 +11,7 @@ import (
 	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/pricing"
 	"github.com/kincare/kincare/domain/provider"
@@ -64,43 +65,66 @@ type Result struct {
 	QuotedAt   time.Time
 }
 
-// Quote prices cmd for a member of the elder's family. A provider that is
-// not visible, or an item not on its menu, is not found.
+// Quote prices cmd for a member of the elder's family.
 func (s *Service) Quote(ctx context.Context, a actor.Actor, cmd Command) (Result, error) {
+	pr, err := s.Price(ctx, a, cmd)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Quote: pr.Quote, ProviderID: pr.Provider.ID, TimeZone: pr.Provider.Profile.TimeZone,
+		QuotedAt: pr.At.UTC()}, nil
+}
+
+// Priced is a quote with what it was computed from, for the order that
+// follows it.
+type Priced struct {
+	pricing.Quote
+	Elder    elder.Elder
+	Family   *family.Family
+	Provider *provider.Provider
+	Item     catalog.Item
+	At       time.Time
+}
+
+// Price is the one pricing step of quotes and orders: the caller must be
+// of the elder's family; a provider that is not visible, or an item not
+// on its menu, is not found; the elder's allowances give what their month
+// has left.
+func (s *Service) Price(ctx context.Context, a actor.Actor, cmd Command) (Priced, error) {
 	if a.UserID == "" {
-		return Result{}, fault.ErrUnauthenticated
+		return Priced{}, fault.ErrUnauthenticated
 	}
 	e, err := s.elders.Get(ctx, cmd.ElderID)
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
 	f, err := familyaccess.OwnerOf(ctx, s.families, a, e.FamilyID, elder.ErrNotFound)
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
 	p, err := s.providers.Get(ctx, cmd.ProviderID)
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
 	if !p.Visible() {
-		return Result{}, provider.ErrNotFound // a hidden provider does not exist to families
+		return Priced{}, provider.ErrNotFound // a hidden provider does not exist to families
 	}
 	item, err := p.Item(cmd.ItemID)
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
 	if !item.Active {
-		return Result{}, catalog.ErrNotFound
+		return Priced{}, catalog.ErrNotFound
 	}
 	now := s.now()
 	drawn, err := s.drawn.Drawn(ctx, e.ID, cmd.Start, f.Location())
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
 	q, err := pricing.Price(pricing.Request{Elder: e, Provider: p, Item: *item, Start: cmd.Start, End: cmd.End,
 		Quantity: cmd.Quantity, Drawn: drawn}, now)
 	if err != nil {
-		return Result{}, err
+		return Priced{}, err
 	}
-	return Result{Quote: q, ProviderID: p.ID, TimeZone: p.Profile.TimeZone, QuotedAt: now.UTC()}, nil
+	return Priced{Quote: q, Elder: e, Family: f, Provider: p, Item: *item, At: now}, nil
 }

@@ -157,7 +157,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
 
-	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Elders: store.Elders(),
+	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore,
+		orders.Drawn{Orders: store.Orders()}, time.Now)
+	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,
 		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
 		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 
@@ -186,7 +188,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
-		Quotes:      quotes.NewService(store.Elders(), store.Families(), providerStore, orderSvc, time.Now),
+		Quotes:      quoteSvc,
 		Idempotency: idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
 		Orders:      orderSvc,
 		Registry:    registry,
