@@ -18,6 +18,12 @@ func (s *Service) act(ctx context.Context, a actor.Actor, id string,
 	if err != nil {
 		return nil, err
 	}
+	return s.apply(ctx, id, by, change)
+}
+
+// apply is act's write, for a caller already loaded as by.
+func (s *Service) apply(ctx context.Context, id string, by order.Actor,
+	change func(o *order.Order, by order.Actor, eventID string, now time.Time) error) (*order.Order, error) {
 	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
 		return change(o, by, s.d.NewID(), s.d.Now())
 	})
@@ -33,7 +39,7 @@ func (s *Service) Start(ctx context.Context, a actor.Actor, id string) (*order.O
 // CheckIn: the caregiver at the door, checked against the address
 // (geofence) and the window.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id string, r order.Report) (*order.Order, error) {
-	o, _, _, err := s.load(ctx, a, id)
+	o, _, by, err := s.load(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +49,7 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, id string, r order
 	}
 	rules := s.d.CheckIn
 	rules.RadiusMetres = float64(p.Profile.Policy.Geofence())
-	return s.act(ctx, a, id, func(o *order.Order, by order.Actor, eid string, now time.Time) error {
+	return s.apply(ctx, id, by, func(o *order.Order, by order.Actor, eid string, now time.Time) error {
 		return o.CheckIn(by, r, rules, eid, now)
 	})
 }
