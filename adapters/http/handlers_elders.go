@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/geo"
 )
 
 type elderHandlers struct{ svc *elders.Service }
@@ -21,6 +22,11 @@ type addressJSON struct {
 	RegionCode string  `json:"regionCode"`
 	Lat        float64 `json:"lat"`
 	Lng        float64 `json:"lng"`
+}
+
+func toAddressJSON(a geo.Address) addressJSON {
+	return addressJSON{Province: a.Province, City: a.City, District: a.District, Street: a.Street, Detail: a.Detail,
+		RegionCode: a.RegionCode, Lat: a.Location.Lat, Lng: a.Location.Lng}
 }
 
 type dietJSON struct {
@@ -131,8 +137,7 @@ func toElder(v elders.View) elderJSON {
 	a := p.Address
 	out := elderJSON{ID: e.ID, FamilyID: e.FamilyID, Name: p.Name, Gender: string(p.Gender), BirthDate: p.BirthDate.String(),
 		Age: v.Age, Phone: p.Phone.String(), Living: string(p.Living), CaregiverNotes: p.CaregiverNotes, CreatedAt: e.CreatedAt.UTC(),
-		Address: addressJSON{Province: a.Province, City: a.City, District: a.District, Street: a.Street, Detail: a.Detail,
-			RegionCode: a.RegionCode, Lat: a.Location.Lat, Lng: a.Location.Lng},
+		Address:           toAddressJSON(a),
 		MobilityAids:      make([]string, len(p.MobilityAids)),
 		Diet:              dietJSON{Tags: make([]string, len(p.Diet.Tags)), Allergies: p.Diet.Allergies},
 		EmergencyContacts: make([]contactJSON, len(p.EmergencyContacts)),

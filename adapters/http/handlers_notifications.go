@@ -38,11 +38,7 @@ type notificationPage struct {
 func toNotification(n notification.Notification) notificationResponse {
 	out := notificationResponse{ID: n.ID, Type: string(n.Type), Category: string(n.Category), Urgent: n.Urgent,
 		Title: n.Title, Body: n.Body, Link: notificationLink{Kind: n.Link.Kind, ID: n.Link.ID},
-		CreatedAt: n.CreatedAt.UTC(), Read: !n.Unread()}
-	if !n.Unread() {
-		at := n.ReadAt.UTC()
-		out.ReadAt = &at
-	}
+		CreatedAt: n.CreatedAt.UTC(), Read: !n.Unread(), ReadAt: optionalTime(n.ReadAt)}
 	return out
 }
 

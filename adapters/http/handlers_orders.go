@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kincare/kincare/app/orders"
-	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -72,11 +71,6 @@ type orderJSON struct {
 	Cancellation *cancellationJSON    `json:"cancellation,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	Version      int64                `json:"version"`
-}
-
-func toAddressJSON(a geo.Address) addressJSON {
-	return addressJSON{Province: a.Province, City: a.City, District: a.District, Street: a.Street, Detail: a.Detail,
-		RegionCode: a.RegionCode, Lat: a.Location.Lat, Lng: a.Location.Lng}
 }
 
 func optionalTime(t time.Time) *time.Time {

@@ -154,10 +154,8 @@ type providerJSON struct {
 // to the provider's own admins only.
 func toProvider(p *provider.Provider, a actor.Actor, items []catalog.Item) providerJSON {
 	pr := p.Profile
-	ad := pr.Address
 	out := providerJSON{ID: p.ID, LegalName: pr.LegalName, TimeZone: pr.TimeZone,
-		Address: addressJSON{Province: ad.Province, City: ad.City, District: ad.District, Street: ad.Street, Detail: ad.Detail,
-			RegionCode: ad.RegionCode, Lat: ad.Location.Lat, Lng: ad.Location.Lng},
+		Address:      toAddressJSON(pr.Address),
 		ServiceArea:  areaJSON{RadiusKm: pr.Area.RadiusKM, RegionCodes: pr.Area.RegionCodes},
 		ContactPhone: pr.ContactPhone.Masked(), Licences: make([]licenceJSON, len(pr.Licences)),
 		OpeningHours: make([]hoursJSON, len(pr.Hours)), Status: string(p.Status), StatusReason: p.Reason,
