@@ -87,7 +87,6 @@ func (s *Store) Children() *Children {
 		toDoc: toChildDoc, fromDoc: childDoc.child,
 		keys:    func(e child.Child) (string, string) { return e.ID, e.FamilyID },
 		docKeys: func(d childDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },
-		pending: func(e child.Child) int { return len(e.Events) },
 	}}
 }
 
@@ -112,3 +111,5 @@ func (s *Children) ListByFamily(ctx context.Context, familyID string, p page.Req
 func (s *Children) DeleteByFamily(ctx context.Context, familyID string) error {
 	return s.r.deleteByFamily(ctx, familyID)
 }
+
+func (d childDoc) pendingEvents() int { return len(d.PendingEvents) }

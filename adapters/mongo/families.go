@@ -127,7 +127,7 @@ func (r *Families) find(ctx context.Context, id string) (familyDoc, error) {
 // Update is optimistic: the write is conditional on the version read, and
 // a lost race reloads and applies fn again. fn's errors come back as they are.
 func (r *Families) Update(ctx context.Context, id string, fn func(*family.Family) error) (*family.Family, error) {
-	f, err := versionedUpdate(ctx, r.coll, r.guard, "family", id, r.find,
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, "family", id, r.find,
 		func(d familyDoc) (*family.Family, int64, error) {
 			f := d.family()
 			if err := fn(f); err != nil {
@@ -138,11 +138,9 @@ func (r *Families) Update(ctx context.Context, id string, fn func(*family.Family
 			}
 			return f, d.Version, nil
 		}, toFamilyDoc)
-	if err == nil && len(f.Pending()) > 0 {
-		r.bell.ring(familiesColl, id)
-	}
-	return f, err
 }
+
+func (d familyDoc) pendingEvents() int { return len(d.PendingEvents) }
 
 // Delete returns family.ErrNotFound when there was no such family.
 func (r *Families) Delete(ctx context.Context, id string) error {

@@ -130,7 +130,7 @@ func (r *Orders) Get(ctx context.Context, id string) (*order.Order, int64, error
 // one write matches the version read; the others reload, find the order
 // accepted, and the domain refuses them.
 func (r *Orders) Update(ctx context.Context, id string, fn func(*order.Order) error) (*order.Order, error) {
-	o, err := versionedUpdate(ctx, r.coll, r.guard, "order", id, r.find,
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, "order", id, r.find,
 		func(d orderDoc) (*order.Order, int64, error) {
 			o := d.order()
 			if err := fn(o); err != nil {
@@ -138,11 +138,9 @@ func (r *Orders) Update(ctx context.Context, id string, fn func(*order.Order) er
 			}
 			return o, d.Version, nil
 		}, toOrderDoc)
-	if err == nil && len(o.Pending()) > 0 {
-		r.bell.ring(ordersColl, id)
-	}
-	return o, err
 }
+
+func (d orderDoc) pendingEvents() int { return len(d.Pending) }
 
 // ListFilter narrows a list of orders.
 type ListFilter struct {

@@ -88,6 +88,9 @@ func newOutboxBell() *outboxBell {
 }
 
 func (b *outboxBell) ring(coll, id string) {
+	if b == nil {
+		return // a store without outboxes
+	}
 	b.mu.Lock()
 	b.hints[outboxRef{coll, id}] = struct{}{}
 	b.mu.Unlock()

@@ -197,7 +197,7 @@ func (r *Providers) find(ctx context.Context, id string) (providerDoc, error) {
 // errors come back as they are; fn may not change the id, nor put
 // another provider's item on the menu.
 func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error) {
-	p, err := versionedUpdate(ctx, r.coll, r.guard, "provider", id, r.find,
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, "provider", id, r.find,
 		func(d providerDoc) (*provider.Provider, int64, error) {
 			p := d.provider()
 			if err := fn(p); err != nil {
@@ -208,11 +208,9 @@ func (r *Providers) Update(ctx context.Context, id string, fn func(*provider.Pro
 			}
 			return p, d.Version, checkMenu(p, id)
 		}, toProviderDoc)
-	if err == nil && len(p.Pending()) > 0 {
-		r.bell.ring(providersColl, id)
-	}
-	return p, err
 }
+
+func (d providerDoc) pendingEvents() int { return len(d.PendingEvents) }
 
 // ListByAdmin returns the providers userID manages, oldest first, up to
 // maxProvidersListed.

@@ -24,10 +24,7 @@ type familyRecords[E any, D any] struct {
 	// keys are a record's id and family, of the value and of the document.
 	keys    func(E) (id, familyID string)
 	docKeys func(D) (id, familyID string, version int64)
-	// pending counts the events a value records, for records with an
-	// outbox (nil for the others); a write that stores some rings bell.
-	pending func(E) int
-	bell    *outboxBell
+	bell    *outboxBell // rung by writes of documents with an outbox
 }
 
 func (r familyRecords[E, D]) create(ctx context.Context, e E) error {
@@ -61,7 +58,7 @@ func (r familyRecords[E, D]) get(ctx context.Context, id string) (E, error) {
 // update is optimistic like Families.Update. fn may not change the id or
 // the family: a record never moves.
 func (r familyRecords[E, D]) update(ctx context.Context, id string, fn func(*E) error) (E, error) {
-	e, err := versionedUpdate(ctx, r.coll, r.guard, r.name, id, r.find,
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, r.name, id, r.find,
 		func(d D) (E, int64, error) {
 			var zero E
 			e, err := r.fromDoc(d)
@@ -77,10 +74,6 @@ func (r familyRecords[E, D]) update(ctx context.Context, id string, fn func(*E) 
 			}
 			return e, version, nil
 		}, r.toDoc)
-	if err == nil && r.pending != nil && r.pending(e) > 0 {
-		r.bell.ring(r.coll.Name(), id)
-	}
-	return e, err
 }
 
 // delete reports notFound when there was no such record.

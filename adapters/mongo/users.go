@@ -102,7 +102,7 @@ func (r *Users) Update(ctx context.Context, id string, fn func(*identity.User) e
 	find := func(ctx context.Context, id string) (userDoc, error) {
 		return r.find(ctx, bson.D{{Key: "_id", Value: id}})
 	}
-	return versionedUpdate(ctx, r.coll, r.guard, "user", id, find,
+	return versionedUpdate(ctx, r.coll, r.guard, nil, "user", id, find,
 		func(d userDoc) (*identity.User, int64, error) {
 			u := d.user()
 			return u, d.Version, fn(u)

@@ -15,7 +15,8 @@ import (
 // reloads and applies again. apply
 // returns the changed value and the version it was read at; its errors
 // come back unchanged.
-func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, name, id string,
+func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+	name, id string,
 	find func(context.Context, string) (D, error),
 	apply func(D) (E, int64, error),
 	store func(E, int64) D,
@@ -23,7 +24,7 @@ func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guar
 	var zero E
 	for attempt := range maxUpdateTries {
 		start := time.Now()
-		e, matched, err := versionedTry(ctx, coll, guard, name, id, find, apply, store)
+		e, matched, err := versionedTry(ctx, coll, guard, bell, name, id, find, apply, store)
 		if err != nil || matched {
 			return e, err
 		}
@@ -41,7 +42,8 @@ func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guar
 // caregivers accepting one order made 199 wasted writes a round). Apply
 // functions change values only, so holding the lock through them
 // cannot deadlock.
-func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, name, id string,
+func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+	name, id string,
 	find func(context.Context, string) (D, error),
 	apply func(D) (E, int64, error),
 	store func(E, int64) D,
@@ -64,9 +66,20 @@ func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *
 		// accepting an order among 1,700 took 90 ms, most of it that).
 		filter = filter[:1]
 	}
-	res, err := coll.ReplaceOne(ctx, filter, store(e, version+1))
+	doc := store(e, version+1)
+	res, err := coll.ReplaceOne(ctx, filter, doc)
 	if err != nil {
 		return zero, false, fmt.Errorf("mongo: update %s: %w", name, err)
 	}
-	return e, res.MatchedCount == 1, nil
+	if res.MatchedCount != 1 {
+		return e, false, nil
+	}
+	if o, ok := any(doc).(carriesEvents); ok && o.pendingEvents() > 0 {
+		bell.ring(coll.Name(), id)
+	}
+	return e, true, nil
 }
+
+// carriesEvents is a document with an outbox: writing one with pending
+// events rings the relay.
+type carriesEvents interface{ pendingEvents() int }
