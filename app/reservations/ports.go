@@ -1,0 +1,180 @@
+// Package reservations holds the use cases of the reservation engine and
+// of childcare places booked on it: providers publish offerings and open
+// their slots, parents hold a place for minutes, confirm it for a child,
+// cancel it, wait for one. Redis (the Engine) admits holds fast; MongoDB
+// (Slots, Bookings) is the truth, and the Engine is rebuilt from it
+// whenever it lost or missed something. Authorization is decided here: a
+// family sees its own holds and bookings, a provider's admins and office
+// staff their provider's; to anyone else they do not exist.
+package reservations
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/child"
+	"github.com/kincare/kincare/domain/childcare"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// Engine admits holds in Redis. Every call is one atomic script on keys
+// of one slot (hash-tagged), safe to run twice: go-redis retries a
+// script after a timeout.
+type Engine interface {
+	// Hold takes one unit of the request's tier for its user, or answers
+	// the hold already taken under the same id (Replayed). It refuses with
+	// reservation.ErrSlotFull, ErrSlotClosed, ErrHoldLimit (this user's
+	// live holds on the slot, or of the slot's kind across slots, at
+	// their cap), ErrFingerprintMismatch (the id was taken for another
+	// tier), and ErrStateMissing when Redis does not know the slot.
+	Hold(ctx context.Context, r HoldRequest) (HoldResult, error)
+	// Claim is the first step of confirming: it checks the hold is the
+	// user's and live, and keeps it live for grace more, so it cannot
+	// lapse while MongoDB writes the seat. A hold already seated answers
+	// with Status Booked. Unknown holds, and other users', are
+	// reservation.ErrHoldNotFound; lapsed ones ErrHoldExpired;
+	// released ones ErrHoldReleased.
+	Claim(ctx context.Context, holdID, userID string, now time.Time, grace time.Duration) (reservation.Hold, error)
+	// Release gives a live hold's unit back. A seated hold is
+	// reservation.ErrHoldConfirmed; unknown or another user's,
+	// ErrHoldNotFound. Releasing twice answers the released hold.
+	Release(ctx context.Context, holdID, userID string, now time.Time) (reservation.Hold, error)
+	// Lookup reads a hold without changing it; false when unknown.
+	Lookup(ctx context.Context, holdID string, now time.Time) (reservation.Hold, bool, error)
+	// Sync writes MongoDB's truth about a slot to Redis: capacity, rules,
+	// seated hold ids (which also stop counting as live holds), waiting
+	// counts, and live waitlist promotions (given back if Redis lost
+	// them). It applies only if st.Version is newer than what Redis has,
+	// so a slow writer cannot undo a later one.
+	Sync(ctx context.Context, st SlotState) error
+	// Remaining answers units left per tier for each slot, in one round
+	// trip; a slot Redis does not know has Known false.
+	Remaining(ctx context.Context, slotIDs []string, now time.Time) ([]Remaining, error)
+}
+
+// ErrStateMissing is Redis not knowing a slot: it restarted, was
+// flushed, or the slot was never used. The caller syncs it from MongoDB
+// and tries again.
+var ErrStateMissing = fault.New(fault.Unavailable, "reservation_state_missing")
+
+// ErrFingerprintMismatch is an Idempotency-Key reused with another body.
+var ErrFingerprintMismatch = fault.New(fault.Unprocessable, "idempotency_key_reused")
+
+// HoldRequest is one attempt to hold a unit.
+type HoldRequest struct {
+	HoldID, SlotID, UserID string
+	Tier                   reservation.Tier
+	// Fingerprint is what the hold was asked with (the tier); the same
+	// id asked with another is refused.
+	Fingerprint string
+	// Promoted holds are given from the waitlist: they pass the waitlist
+	// and the user caps.
+	Promoted bool
+	// Kind is the slot's resource kind; KindLimit bounds the user's live
+	// holds on slots of that kind together (0: no bound).
+	Kind      string
+	KindLimit int
+	Now       time.Time
+}
+
+// HoldResult is a hold taken or found again.
+type HoldResult struct {
+	Hold     reservation.Hold
+	Replayed bool
+}
+
+// SlotState is what Redis needs to admit holds on a slot.
+type SlotState struct {
+	SlotID     string
+	Version    int64
+	Capacity   reservation.Capacity
+	Rules      reservation.Rules
+	Seated     map[reservation.Tier][]string // hold ids of the seats
+	Waiting    map[reservation.Tier]int
+	Promotions []reservation.Promotion // live ones
+	// ForgetAt is when Redis may drop the slot's keys.
+	ForgetAt time.Time
+}
+
+// Remaining is a slot's units left, holds and seats deducted.
+type Remaining struct {
+	SlotID               string
+	Known                bool
+	Market, Inclusive    int
+	WaitingM, WaitingInc int
+}
+
+// Slots keeps slots, one document each.
+type Slots interface {
+	// CreateMany stores new slots; ids already stored are skipped and
+	// not counted.
+	CreateMany(ctx context.Context, ss []*reservation.Slot) (int, error)
+	// Get returns reservation.ErrSlotNotFound for an unknown id, and the
+	// version.
+	Get(ctx context.Context, id string) (*reservation.Slot, int64, error)
+	// Update loads, applies fn, and writes only if nobody wrote since
+	// (retrying on conflict); it returns the slot and version written.
+	Update(ctx context.Context, id string, fn func(*reservation.Slot) error) (*reservation.Slot, int64, error)
+	// ListByResource pages a resource's slots by window start, From ≤
+	// start < To.
+	ListByResource(ctx context.Context, resourceID string, from, to time.Time, p page.Request) ([]*reservation.Slot, bool, error)
+	// Open pages slots whose window ends after now, by id, for the
+	// reconciler.
+	Open(ctx context.Context, now time.Time, after string, limit int) ([]*reservation.Slot, error)
+	// WithWaiters pages slots that have a waitlist or live promotions,
+	// by id.
+	WithWaiters(ctx context.Context, after string, limit int) ([]*reservation.Slot, error)
+}
+
+// Bookings keeps bookings, one document each, id = hold id.
+type Bookings interface {
+	// Create stores a booking; false when one with its id exists.
+	Create(ctx context.Context, b *reservation.Booking) (bool, error)
+	// Get returns reservation.ErrBookingNotFound for an unknown id.
+	Get(ctx context.Context, id string) (*reservation.Booking, error)
+	Update(ctx context.Context, id string, fn func(*reservation.Booking) error) (*reservation.Booking, error)
+	List(ctx context.Context, f BookingFilter, p page.Request) ([]*reservation.Booking, bool, error)
+	// OfSlot is every booking of a slot, any status.
+	OfSlot(ctx context.Context, slotID string) ([]*reservation.Booking, error)
+	// Overlapping are a recipient's confirmed bookings whose window
+	// overlaps [start, end).
+	Overlapping(ctx context.Context, recipientID string, start, end time.Time) ([]*reservation.Booking, error)
+}
+
+// BookingFilter narrows a list; empty fields do not filter. Lists are
+// newest first.
+type BookingFilter struct {
+	FamilyID, ProviderID, RecipientID, SlotID string
+	Status                                    reservation.BookingStatus
+}
+
+// Offerings keeps childcare offerings.
+type Offerings interface {
+	Create(ctx context.Context, o childcare.Offering) error
+	// Get returns childcare.ErrNotFound for an unknown id.
+	Get(ctx context.Context, id string) (childcare.Offering, error)
+	ListByProvider(ctx context.Context, providerID string, p page.Request) ([]childcare.Offering, bool, error)
+}
+
+type Families interface {
+	Get(ctx context.Context, id string) (*family.Family, error)
+}
+
+type Children interface {
+	Get(ctx context.Context, id string) (child.Child, error)
+}
+
+type Providers interface {
+	Get(ctx context.Context, id string) (*provider.Provider, error)
+}
+
+// Reminders schedules an event for later delivery (notify.Queue): a
+// hold's expiry reminder lives in Redis beside the hold it is about.
+type Reminders interface {
+	EnqueueEvent(ctx context.Context, e event.Event) (bool, error)
+}
