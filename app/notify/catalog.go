@@ -41,6 +41,7 @@ type Text struct {
 // languages and that its placeholders are data its events carry.
 func Catalog() map[event.Type]Kind {
 	kinds := orderKinds()
+	maps.Copy(kinds, bookingKinds())
 	maps.Copy(kinds, map[event.Type]Kind{
 		family.EventInviteReceived: {
 			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,

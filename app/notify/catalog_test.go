@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 )
 
 // sampleEvents are real events as their domains make them, one per type.
@@ -70,6 +71,7 @@ func sampleEvents(t *testing.T) []event.Event {
 		order.EventCancelledByProvider: {"reason": "车辆故障"},
 		order.EventRedispatched:        {"previousCaregiverId": "cg", "reason": "护理员生病"},
 	}
+	events = append(events, reservationEvents(t, now, newID)...)
 	for _, typ := range order.EventTypes {
 		data := map[string]string{"providerId": "prov", "elderId": "e", "familyId": "fam", "orderedBy": "owner",
 			"serviceType": "bathing", "status": "x", "windowStart": "2026-11-30T02:00:00Z",
@@ -124,4 +126,39 @@ func TestRenderFillsPlaceholdersAndNeverShowsBraces(t *testing.T) {
 	if names := placeholders(Text{Title: "{x}", Body: "{y} {x}"}); !slices.Equal(names, []string{"x", "y", "x"}) {
 		t.Fatalf("placeholders = %v", names)
 	}
+}
+
+// reservationEvents are the reservation engine's events as its domain
+// makes them, and a hold reminder as the use case does.
+func reservationEvents(t *testing.T, now time.Time, newID func() string) []event.Event {
+	t.Helper()
+	start := now.Add(48 * time.Hour)
+	sl, err := reservation.New(reservation.Draft{ID: "s1", Resource: reservation.Resource{Kind: "childcare_offering", ID: "off"},
+		ProviderID: "prov", Window: reservation.Window{Start: start, End: start.Add(4 * time.Hour), TimeZone: "Asia/Shanghai"},
+		Capacity: reservation.Capacity{Total: 2, InclusiveQuota: 1}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sl.Join(reservation.Waiter{UserID: "u2", Tier: reservation.Market}, now)
+	sl.Promote(reservation.Promotion{HoldID: "s1_w", UserID: "u2", Tier: reservation.Market, ExpiresAt: now.Add(10 * time.Minute)}, now, newID())
+	seat, _, err := sl.Confirm(reservation.Seat{HoldID: "s1_a", Tier: reservation.Market, BookedBy: "owner", FamilyID: "fam", RecipientID: "kid"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := sl.Pending()
+	byFamily := reservation.NewBooking(sl, seat, newID())
+	if err := byFamily.Cancel(reservation.ByFamily, "owner", "", now, newID()); err != nil {
+		t.Fatal(err)
+	}
+	byProvider := reservation.NewBooking(sl, seat, newID())
+	if err := byProvider.Cancel(reservation.ByProvider, "staff", "园所停水", now, newID()); err != nil {
+		t.Fatal(err)
+	}
+	events = append(append(events, byFamily.Pending()...), byProvider.Pending()...)
+	reminder, err := event.Reminder(newID(), reservation.EventHoldExpiring, event.Subject{Kind: "hold", ID: "s1_a"}, now,
+		now.Add(5*time.Minute), map[string]string{"userId": "owner", "holdId": "s1_a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(events, reminder)
 }

@@ -90,7 +90,10 @@ type HoldResult struct {
 
 // SlotState is what Redis needs to admit holds on a slot.
 type SlotState struct {
-	SlotID     string
+	SlotID string
+	// Kind is the slot's resource kind: holds count against the user's
+	// limit for that kind.
+	Kind       string
 	Version    int64
 	Capacity   reservation.Capacity
 	Rules      reservation.Rules

@@ -92,7 +92,7 @@ func (o Offering) Slots(from, to calendar.Date, loc *time.Location) ([]SlotSpec,
 	if o.CareType == FullDay {
 		return o.months(from, to, loc)
 	}
-	if from.AddDays(MaxOpenDays-1).Before(to) {
+	if from.AddDays(MaxOpenDays - 1).Before(to) {
 		return nil, ErrRangeInvalid.With(map[string]any{"maxDays": MaxOpenDays}).
 			WithFields(fault.FieldError{Field: "to", Code: "range_too_long"})
 	}

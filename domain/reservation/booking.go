@@ -96,7 +96,7 @@ func (b *Booking) announce(id string, t event.Type, now time.Time, extra map[str
 		"providerId": b.providerID, "familyId": b.seat.FamilyID, "bookedBy": b.seat.BookedBy,
 		"recipientId": b.seat.RecipientID, "tier": string(b.seat.Tier),
 		"start": b.window.Start.Format(time.RFC3339), "end": b.window.End.Format(time.RFC3339),
-		"timeZone": b.window.TimeZone,
+		"timeZone": b.window.TimeZone, "startLocal": b.window.StartLocal(),
 	}
 	for k, v := range extra {
 		if v != "" {

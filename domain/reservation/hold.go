@@ -40,6 +40,10 @@ const holdSep = "_"
 // HoldID is the id of a hold on slot with its own part suffix.
 func HoldID(slotID, suffix string) string { return slotID + holdSep + suffix }
 
+// ValidSlotID reports whether id can name a slot: holds on it must be
+// able to name it back.
+func ValidSlotID(id string) bool { return id != "" && !strings.Contains(id, holdSep) }
+
 // SlotOf is the slot a hold id names; false for an id of no hold.
 func SlotOf(holdID string) (string, bool) {
 	slot, suffix, ok := strings.Cut(holdID, holdSep)

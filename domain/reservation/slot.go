@@ -124,6 +124,18 @@ func (s *Slot) Rules() Rules         { return s.rules }
 func (s *Slot) Seats() []Seat        { return slices.Clone(s.seats) }
 func (s *Slot) CreatedAt() time.Time { return s.createdAt }
 
+// StartLocal is the window's start as its provider's clock shows it, for
+// people to read.
+func (w Window) StartLocal() string { return w.local(w.Start, "2006-01-02 15:04") }
+
+func (w Window) local(t time.Time, layout string) string {
+	loc, err := time.LoadLocation(w.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(layout)
+}
+
 // OpenForHolds reports whether holds may still be taken at now.
 func (s *Slot) OpenForHolds(now time.Time) bool { return now.Before(s.rules.HoldsCloseAt) }
 

@@ -105,16 +105,16 @@ func (s *Slot) Promotions(now time.Time) []Promotion {
 // Redis), takes them off the waitlist and tells them, urgently, how long
 // they have. Promoting the same hold again changes nothing.
 func (s *Slot) Promote(p Promotion, now time.Time, eventID string) bool {
+	s.Leave(p.UserID)
 	if slices.ContainsFunc(s.promotions, func(q Promotion) bool { return q.HoldID == p.HoldID }) {
 		return false
 	}
 	s.promotions = slices.DeleteFunc(s.promotions, func(q Promotion) bool { return !q.ExpiresAt.After(now) })
-	s.Leave(p.UserID)
 	p.At, p.ExpiresAt = now.UTC(), p.ExpiresAt.UTC()
 	s.promotions = append(s.promotions, p)
 	e, err := event.New(eventID, EventWaitlistPromoted, event.Subject{Kind: "hold", ID: p.HoldID}, now, s.eventData(map[string]string{
 		"userId": p.UserID, "familyId": p.FamilyID, "holdId": p.HoldID, "tier": string(p.Tier),
-		"expiresAt": p.ExpiresAt.Format(time.RFC3339),
+		"expiresAt": p.ExpiresAt.Format(time.RFC3339), "expiresAtLocal": s.window.local(p.ExpiresAt, "15:04"),
 	}))
 	if err == nil {
 		s.Record(e)
@@ -132,10 +132,18 @@ func (s *Slot) eventData(extra map[string]string) map[string]string {
 	d := map[string]string{
 		"slotId": s.id, "resourceKind": s.resource.Kind, "resourceId": s.resource.ID, "providerId": s.providerID,
 		"start": s.window.Start.Format(time.RFC3339), "end": s.window.End.Format(time.RFC3339),
-		"timeZone": s.window.TimeZone,
+		"timeZone": s.window.TimeZone, "startLocal": s.window.StartLocal(),
 	}
 	for k, v := range extra {
 		d[k] = v
 	}
 	return d
+}
+
+// Decline forgets a hold given from the waitlist that its waiter gave
+// back, so a rebuilt Redis does not give it to them again.
+func (s *Slot) Decline(holdID string) bool {
+	n := len(s.promotions)
+	s.dropPromotion(holdID)
+	return len(s.promotions) < n
 }

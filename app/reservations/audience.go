@@ -1,0 +1,87 @@
+package reservations
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// Who hears of what: the family (every member; each chooses in their
+// preferences), the provider's admins and office staff, and the one user
+// a hold is for.
+type hearers struct{ family, provider, holder bool }
+
+var audienceOf = map[event.Type]hearers{
+	reservation.EventConfirmed:           {family: true, provider: true},
+	reservation.EventCancelledByFamily:   {family: true, provider: true},
+	reservation.EventCancelledByProvider: {family: true},
+	reservation.EventWaitlistPromoted:    {holder: true},
+	reservation.EventHoldExpiring:        {holder: true},
+}
+
+// Audiences says who hears of each reservation event.
+func (s *Service) Audiences() map[event.Type]notify.Audience {
+	out := make(map[event.Type]notify.Audience, len(audienceOf))
+	for t := range audienceOf {
+		out[t] = notify.AudienceFunc(s.hearersOf)
+	}
+	return out
+}
+
+func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
+	h := audienceOf[e.Type]
+	if e.Type == reservation.EventHoldExpiring {
+		// A reminder of a hold booked, released or lost tells nobody.
+		hold, ok, err := s.d.Engine.Lookup(ctx, e.Data["holdId"], s.d.Now())
+		if err != nil {
+			return nil, err
+		}
+		if !ok || !hold.Live(s.d.Now()) {
+			return nil, nil
+		}
+	}
+	seen := map[string]bool{}
+	var out []notify.Recipient
+	add := func(userID string) {
+		if userID != "" && !seen[userID] {
+			seen[userID] = true
+			out = append(out, notify.Recipient{UserID: userID})
+		}
+	}
+	if h.holder {
+		add(e.Data["userId"])
+	}
+	if h.family {
+		f, err := s.d.Families.Get(ctx, e.Data["familyId"])
+		if err != nil && !fault.Is(err, family.ErrNotFound) {
+			return nil, err
+		}
+		if f != nil {
+			for _, m := range f.Members() {
+				add(m.UserID)
+			}
+		}
+	}
+	if h.provider {
+		p, err := s.d.Providers.Get(ctx, e.Data["providerId"])
+		if err != nil && !fault.Is(err, provider.ErrNotFound) {
+			return nil, err
+		}
+		if p != nil {
+			for _, a := range p.Admins {
+				add(a)
+			}
+			for _, st := range p.Staff {
+				if st.Role == provider.StaffOffice {
+					add(st.UserID)
+				}
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,117 @@
+package reservations
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// HoldCommand is a parent asking for one unit of a slot. Key is the
+// request's Idempotency-Key: the hold's id derives from it.
+type HoldCommand struct {
+	SlotID string
+	Tier   reservation.Tier
+	Key    string
+}
+
+// Hold takes a unit for minutes. It is Redis alone (one script) unless
+// Redis does not know the slot, which is then rebuilt from MongoDB: the
+// hot path of a popular slot never touches MongoDB.
+func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (HoldResult, error) {
+	if err := a.Require(identity.RoleFamily); err != nil {
+		return HoldResult{}, err
+	}
+	if !reservation.ValidSlotID(cmd.SlotID) {
+		return HoldResult{}, reservation.ErrSlotNotFound
+	}
+	req := HoldRequest{HoldID: holdID(cmd.SlotID, a.UserID, cmd.Key), SlotID: cmd.SlotID, UserID: a.UserID,
+		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), KindLimit: s.d.KindLimit, Now: s.d.Now()}
+	r, err := s.hold(ctx, req)
+	if err != nil {
+		return HoldResult{}, err
+	}
+	if !r.Replayed {
+		s.remind(ctx, r.Hold)
+	}
+	return r, nil
+}
+
+// hold asks the engine, rebuilding the slot's state once if Redis lost it.
+func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error) {
+	r, err := s.d.Engine.Hold(ctx, req)
+	if !errors.Is(err, ErrStateMissing) {
+		return r, err
+	}
+	if _, err := s.rebuild(ctx, req.SlotID); err != nil {
+		return HoldResult{}, err
+	}
+	return s.d.Engine.Hold(ctx, req)
+}
+
+// remind schedules the holder's reminder a few minutes before the hold
+// lapses. It lives in Redis with the hold (a Redis that lost one lost
+// both) and tells nobody if the hold is booked or gone by then.
+func (s *Service) remind(ctx context.Context, h reservation.Hold) {
+	due := h.ExpiresAt.Add(-RemindBefore)
+	now := s.d.Now()
+	if due.Sub(now) < RemindBefore {
+		return
+	}
+	e, err := event.Reminder("hold-expiring-"+h.ID, reservation.EventHoldExpiring, event.Subject{Kind: "hold", ID: h.ID},
+		now, due, map[string]string{"userId": h.UserID, "holdId": h.ID, "slotId": h.SlotID,
+			"tier": string(h.Tier), "expiresAt": h.ExpiresAt.UTC().Format(time.RFC3339)})
+	if err != nil {
+		return
+	}
+	if _, err := s.d.Reminders.EnqueueEvent(ctx, e); err != nil {
+		s.d.Log.WarnContext(ctx, "hold reminder not scheduled", "hold", h.ID, "err", err)
+	}
+}
+
+// GetHold returns one of the caller's holds.
+func (s *Service) GetHold(ctx context.Context, a actor.Actor, id string) (reservation.Hold, error) {
+	if a.UserID == "" {
+		return reservation.Hold{}, reservation.ErrHoldNotFound
+	}
+	if _, ok := reservation.SlotOf(id); !ok {
+		return reservation.Hold{}, reservation.ErrHoldNotFound
+	}
+	h, ok, err := s.d.Engine.Lookup(ctx, id, s.d.Now())
+	if err != nil {
+		return reservation.Hold{}, err
+	}
+	if !ok || h.UserID != a.UserID {
+		return reservation.Hold{}, reservation.ErrHoldNotFound
+	}
+	return h, nil
+}
+
+// ReleaseHold gives a hold's unit back before it lapses; a place offered
+// from the waitlist passes to the next waiter at once.
+func (s *Service) ReleaseHold(ctx context.Context, a actor.Actor, id string) (reservation.Hold, error) {
+	slotID, ok := reservation.SlotOf(id)
+	if !ok || a.UserID == "" {
+		return reservation.Hold{}, reservation.ErrHoldNotFound
+	}
+	h, err := s.d.Engine.Release(ctx, id, a.UserID, s.d.Now())
+	if err != nil {
+		return reservation.Hold{}, err
+	}
+	if h.Promoted {
+		sl, version, err := s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
+			sl.Decline(id)
+			return nil
+		})
+		if err != nil {
+			return reservation.Hold{}, err
+		}
+		s.sync(ctx, sl, version)
+	}
+	s.serve(ctx, slotID)
+	return h, nil
+}

@@ -1,0 +1,123 @@
+package reservations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// Repairs is what one reconciliation found and mended.
+type Repairs struct {
+	Slots           int // open slots checked
+	BookingsWritten int // seats whose booking was never written
+	SeatsFreed      int // cancelled bookings still holding a seat
+}
+
+const reconcilePage = 100
+
+// Reconcile makes MongoDB whole and Redis agree with it, for every slot
+// still open: a seat without its booking (a crash between the two
+// writes of a confirmation) gets its booking; a cancelled booking still
+// seated (a crash inside a cancellation) frees its seat; then Redis is
+// synced, which rebuilds a slot it lost and corrects its counts after a
+// step it missed. Run at start and every few minutes.
+func (s *Service) Reconcile(ctx context.Context) (Repairs, error) {
+	var r Repairs
+	var errs []error
+	after := ""
+	for {
+		slots, err := s.d.Slots.Open(ctx, s.d.Now(), after, reconcilePage)
+		if err != nil {
+			return r, errors.Join(append(errs, err)...)
+		}
+		for _, sl := range slots {
+			r.Slots++
+			if err := s.reconcileSlot(ctx, sl, &r); err != nil {
+				errs = append(errs, fmt.Errorf("slot %s: %w", sl.ID(), err))
+			}
+		}
+		if len(slots) < reconcilePage {
+			return r, errors.Join(errs...)
+		}
+		after = slots[len(slots)-1].ID()
+	}
+}
+
+func (s *Service) reconcileSlot(ctx context.Context, sl *reservation.Slot, r *Repairs) error {
+	bookings, err := s.d.Bookings.OfSlot(ctx, sl.ID())
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*reservation.Booking, len(bookings))
+	for _, b := range bookings {
+		byID[b.ID()] = b
+	}
+	for _, seat := range sl.Seats() {
+		b, ok := byID[seat.HoldID]
+		switch {
+		case !ok:
+			if _, err := s.writeBooking(ctx, sl, seat); err != nil {
+				return err
+			}
+			r.BookingsWritten++
+		case b.Status() == reservation.Cancelled:
+			if err := s.freeSeat(ctx, sl.ID(), seat.HoldID); err != nil {
+				return err
+			}
+			r.SeatsFreed++
+		}
+	}
+	fresh, version, err := s.d.Slots.Get(ctx, sl.ID())
+	if err != nil {
+		return err
+	}
+	return s.d.Engine.Sync(ctx, stateOf(fresh, version, s.d.Now()))
+}
+
+// Sweep serves every slot with waiters: units freed by lapsed holds and
+// unclaimed waitlist holds pass to the next in line.
+func (s *Service) Sweep(ctx context.Context) error {
+	var errs []error
+	after := ""
+	for {
+		slots, err := s.d.Slots.WithWaiters(ctx, after, reconcilePage)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		for _, sl := range slots {
+			if err := s.serveSlot(ctx, sl.ID()); err != nil {
+				errs = append(errs, fmt.Errorf("slot %s: %w", sl.ID(), err))
+			}
+		}
+		if len(slots) < reconcilePage {
+			return errors.Join(errs...)
+		}
+		after = slots[len(slots)-1].ID()
+	}
+}
+
+// Run sweeps every interval and reconciles every reconcileEvery until
+// ctx ends, reporting errors to onErr.
+func (s *Service) Run(ctx context.Context, interval, reconcileEvery time.Duration, onErr func(error)) {
+	sweep := time.NewTicker(interval)
+	defer sweep.Stop()
+	rec := time.NewTicker(reconcileEvery)
+	defer rec.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sweep.C:
+			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+				onErr(err)
+			}
+		case <-rec.C:
+			if _, err := s.Reconcile(ctx); err != nil && ctx.Err() == nil {
+				onErr(err)
+			}
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package reservations
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/childcare"
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// OpenCommand opens an offering's slots for days From to To (inclusive,
+// in the provider's zone) as its schedule has them.
+type OpenCommand struct {
+	OfferingID string
+	From, To   calendar.Date
+}
+
+// Opened is the slots of the range, and how many of them are new.
+type Opened struct {
+	Slots   []*reservation.Slot
+	Created int
+}
+
+// OpenSlots makes the slots an offering's schedule has in a range, each
+// with the offering's capacity and hold rules. Slots that already exist
+// are left as they are (their ids derive from the offering and the
+// window), and windows already closed for holds are skipped.
+func (s *Service) OpenSlots(ctx context.Context, a actor.Actor, cmd OpenCommand) (Opened, error) {
+	o, err := s.d.Offerings.Get(ctx, cmd.OfferingID)
+	if err != nil {
+		return Opened{}, err
+	}
+	p, err := s.manager(ctx, a, o.ProviderID)
+	if err != nil {
+		return Opened{}, childcare.ErrNotFound
+	}
+	specs, err := o.Slots(cmd.From, cmd.To, zone(p))
+	if err != nil {
+		return Opened{}, err
+	}
+	now := s.d.Now()
+	var slots []*reservation.Slot
+	for _, sp := range specs {
+		if !now.Before(sp.HoldsCloseAt) {
+			continue
+		}
+		sl, err := reservation.New(reservation.Draft{ID: slotID(o.ID, sp.Key),
+			Resource:   reservation.Resource{Kind: childcare.ResourceKind, ID: o.ID},
+			ProviderID: o.ProviderID, Window: sp.Window, Capacity: o.Capacity,
+			Rules: reservation.Rules{HoldTTL: o.HoldTTL, MaxHoldsPerUser: o.MaxHoldsPerUser,
+				HoldsCloseAt: sp.HoldsCloseAt}}, now)
+		if err != nil {
+			return Opened{}, err
+		}
+		slots = append(slots, sl)
+	}
+	n, err := s.d.Slots.CreateMany(ctx, slots)
+	if err != nil {
+		return Opened{}, err
+	}
+	return Opened{Slots: slots, Created: n}, nil
+}
+
+// SetCapacity resizes a slot: up at any time, down only to what is
+// booked. Redis learns the new size in the same step.
+func (s *Service) SetCapacity(ctx context.Context, a actor.Actor, id string, c reservation.Capacity) (*reservation.Slot, error) {
+	sl, _, err := s.d.Slots.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.manager(ctx, a, sl.ProviderID())
+	if err != nil {
+		return nil, reservation.ErrSlotNotFound
+	}
+	if sl.Resource().Kind == childcare.ResourceKind {
+		if err := childcare.CheckCapacity(p, c); err != nil {
+			return nil, err
+		}
+	}
+	sl, version, err := s.d.Slots.Update(ctx, id, func(sl *reservation.Slot) error { return sl.SetCapacity(c) })
+	if err != nil {
+		return nil, err
+	}
+	s.sync(ctx, sl, version)
+	// More room may be what the waitlist waits for.
+	s.serve(ctx, sl.ID())
+	return sl, nil
+}

@@ -1,0 +1,48 @@
+package reservations
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// forgetAfter is how long past a slot's end Redis keeps its keys.
+const forgetAfter = 24 * time.Hour
+
+// stateOf is what Redis needs of a slot as MongoDB has it at version.
+func stateOf(sl *reservation.Slot, version int64, now time.Time) SlotState {
+	st := SlotState{SlotID: sl.ID(), Kind: sl.Resource().Kind, Version: version, Capacity: sl.Capacity(), Rules: sl.Rules(),
+		Seated: map[reservation.Tier][]string{}, Waiting: map[reservation.Tier]int{},
+		Promotions: sl.Promotions(now), ForgetAt: sl.Window().End.Add(forgetAfter)}
+	for _, seat := range sl.Seats() {
+		st.Seated[seat.Tier] = append(st.Seated[seat.Tier], seat.HoldID)
+	}
+	for _, t := range reservation.Tiers {
+		st.Waiting[t] = sl.Waiting(t)
+	}
+	return st
+}
+
+// sync tells Redis what MongoDB now holds for a slot. A failure is
+// logged, not returned: MongoDB has the change, and the engine is
+// synced again on its next miss or by the reconciler.
+func (s *Service) sync(ctx context.Context, sl *reservation.Slot, version int64) {
+	if err := s.d.Engine.Sync(ctx, stateOf(sl, version, s.d.Now())); err != nil {
+		s.d.Log.WarnContext(ctx, "reservation state not synced", "slot", sl.ID(), "err", err)
+	}
+}
+
+// rebuild loads a slot from MongoDB into Redis, after Redis answered that
+// it does not know it.
+func (s *Service) rebuild(ctx context.Context, slotID string) (*reservation.Slot, error) {
+	sl, version, err := s.d.Slots.Get(ctx, slotID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.d.Engine.Sync(ctx, stateOf(sl, version, s.d.Now())); err != nil {
+		return nil, fmt.Errorf("rebuild slot %s: %w", slotID, err)
+	}
+	return sl, nil
+}
