@@ -138,6 +138,26 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "staff.userId", Value: 1}}, Options: options.Index().SetName("staff_user")},
 		outboxIndex,
 	},
+	slotsColl: {
+		{Keys: bson.D{{Key: "resourceId", Value: 1}, {Key: "window.start", Value: 1}, {Key: "_id", Value: 1}},
+			Options: options.Index().SetName("resource_start")},
+		{Keys: bson.D{{Key: "window.end", Value: 1}}, Options: options.Index().SetName("end")},
+		{Keys: bson.D{{Key: "waiting", Value: 1}}, Options: options.Index().SetSparse(true).SetName("waiting")},
+		outboxIndex,
+	},
+	bookingsColl: {
+		{Keys: bson.D{{Key: "slotId", Value: 1}}, Options: options.Index().SetName("slot")},
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "seat.at", Value: -1}, {Key: "_id", Value: -1}},
+			Options: options.Index().SetName("family_at")},
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "seat.at", Value: -1}, {Key: "_id", Value: -1}},
+			Options: options.Index().SetName("provider_at")},
+		{Keys: bson.D{{Key: "recipientId", Value: 1}, {Key: "window.start", Value: 1}},
+			Options: options.Index().SetName("recipient_start")},
+		outboxIndex,
+	},
+	offeringsColl: {
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
+	},
 }
 
 // outboxIndex finds documents with events to hand on; sparse, so it
