@@ -1,7 +1,8 @@
 // Package redis implements the ports kept in Redis: login codes, rate
-// limits and, later, slot reservations. Nothing here is the only copy of
-// anything that must last: losing Redis loses pending codes and counters,
-// which users and the limiter recover from.
+// limits, idempotency records and the admission of holds on slots.
+// Nothing here is the only copy of anything that must last: losing Redis
+// loses pending codes, counters and minutes-long holds, which users, the
+// limiter and a rebuild from MongoDB recover from.
 package redis
 
 import (
