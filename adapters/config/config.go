@@ -76,6 +76,11 @@ type Config struct {
 
 	OrderOfferTTL       time.Duration // how long a caregiver has to answer an offer
 	OrderOffersPerRound int           // caregivers asked at once
+	// Reservations: how often waitlists are served and MongoDB and Redis
+	// reconciled, and how many holds one user may keep on slots of a kind.
+	ReservationSweepInterval     time.Duration
+	ReservationReconcileInterval time.Duration
+	HoldsPerUserPerKind          int
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -133,8 +138,12 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		PushMaxRetries:     r.integer("PUSH_MAX_RETRIES", 8, 0, 100),
 		PushRetryBase:      r.duration("PUSH_RETRY_BASE", 2*time.Second, 10*time.Millisecond, time.Hour),
 
-		OrderOfferTTL:       r.duration("ORDER_OFFER_TTL", 5*time.Minute, 30*time.Second, 2*time.Hour),
-		OrderOffersPerRound: r.integer("ORDER_OFFERS_PER_ROUND", 3, 1, 50),
+		OrderOfferTTL:            r.duration("ORDER_OFFER_TTL", 5*time.Minute, 30*time.Second, 2*time.Hour),
+		OrderOffersPerRound:      r.integer("ORDER_OFFERS_PER_ROUND", 3, 1, 50),
+		ReservationSweepInterval: r.duration("RESERVATION_SWEEP_INTERVAL", 15*time.Second, time.Second, 10*time.Minute),
+		ReservationReconcileInterval: r.duration("RESERVATION_RECONCILE_INTERVAL", 5*time.Minute, 5*time.Second,
+			24*time.Hour),
+		HoldsPerUserPerKind: r.integer("HOLDS_PER_USER_PER_KIND", 5, 1, 100),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.

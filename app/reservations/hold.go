@@ -59,8 +59,8 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 func (s *Service) remind(ctx context.Context, h reservation.Hold) {
 	due := h.ExpiresAt.Add(-RemindBefore)
 	now := s.d.Now()
-	if due.Sub(now) < RemindBefore {
-		return
+	if due.Sub(now) < time.Minute {
+		return // a hold too short to need reminding of
 	}
 	e, err := event.Reminder("hold-expiring-"+h.ID, reservation.EventHoldExpiring, event.Subject{Kind: "hold", ID: h.ID},
 		now, due, map[string]string{"userId": h.UserID, "holdId": h.ID, "slotId": h.SlotID,

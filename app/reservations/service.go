@@ -31,7 +31,7 @@ type Deps struct {
 }
 
 // RemindBefore is how long before a hold lapses its holder is reminded
-// (the reminder's words say so); holds shorter than twice this get none.
+// (the reminder's words say so); holds too short for it get none.
 const RemindBefore = 5 * time.Minute
 
 // Service gathers the reservation use cases.

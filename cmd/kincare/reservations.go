@@ -1,0 +1,30 @@
+package main
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/app/reservations"
+)
+
+// startReservationJobs serves waitlists and reconciles MongoDB and Redis
+// in this process: once at start (a crash may have split a confirmation
+// or a cancellation; the embedded Redis starts empty), then on their
+// intervals. Several replicas doing it at once is safe: every repair is
+// a versioned write or an idempotent script.
+func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Service) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if r, err := svc.Reconcile(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("reservations reconcile", "err", err)
+		} else if r.BookingsWritten+r.SeatsFreed > 0 {
+			s.log.Info("reservations repaired", "bookings_written", r.BookingsWritten, "seats_freed", r.SeatsFreed)
+		}
+		svc.Run(ctx, cfg.ReservationSweepInterval, cfg.ReservationReconcileInterval, func(err error) {
+			s.log.Warn("reservations jobs", "err", err)
+		})
+	}()
+	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+}
