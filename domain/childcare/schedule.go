@@ -1,6 +1,7 @@
 package childcare
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -31,6 +32,8 @@ const (
 )
 
 var ErrRangeInvalid = fault.New(fault.Unprocessable, "slot_range_invalid")
+
+var errSessionTime = errors.New("childcare: a session time is HH:MM")
 
 func (s Schedule) validate(t CareType) []fault.FieldError {
 	var fields []fault.FieldError
@@ -65,7 +68,12 @@ func (s Schedule) validate(t CareType) []fault.FieldError {
 	return fields
 }
 
+// minutes reads "HH:MM" exactly: a session's start is part of its slot's
+// key (and id), so "9:00" and "09:00" must not name two slots.
 func minutes(hhmm string) (int, error) {
+	if len(hhmm) != len("15:04") {
+		return 0, errSessionTime
+	}
 	t, err := time.Parse("15:04", hhmm)
 	if err != nil {
 		return 0, err
