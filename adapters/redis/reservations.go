@@ -231,7 +231,8 @@ func (r *Reservations) Sync(ctx context.Context, st reservations.SlotState) erro
 	keys := []string{k.m, k.h, k.hi, k.c, k.ci}
 	args := []any{st.Version, st.Capacity.Total, st.Capacity.InclusiveQuota, st.Rules.MaxHoldsPerUser,
 		ttl.Milliseconds(), unixMilli(st.Rules.HoldsCloseAt), st.Waiting[reservation.Market],
-		st.Waiting[reservation.Inclusive], unixMilli(st.ForgetAt), len(market), len(inclusive), len(st.Promotions)}
+		st.Waiting[reservation.Inclusive], unixMilli(st.ForgetAt), len(market), len(inclusive), len(st.Promotions),
+		st.Kind}
 	for _, ids := range [][]string{market, inclusive} {
 		for _, id := range ids {
 			keys = append(keys, k.hold(id))

@@ -51,7 +51,8 @@ if d[1] then
   if d[1] ~= ARGV[2] or d[3] ~= ARGV[4] then return {'mismatch'} end
   return reply('replayed', d, state(d, seated(c, ci, id), h, id, now))
 end
-local meta = redis.call('HMGET', m, 'cap', 'icap', 'ucap', 'ttl', 'closes', 'waitm', 'waiti', 'forget')
+local meta = redis.call('HMGET', m, 'cap', 'icap', 'ucap', 'ttl', 'closes', 'waitm', 'waiti', 'forget', 'kind')
+local kind = ARGV[7] ~= '' and ARGV[7] or (meta[9] or '')
 local closes = tonumber(meta[5]) or 0
 if closes > 0 and now >= closes then return {'closed'} end
 redis.call('ZREMRANGEBYSCORE', h, '-inf', ARGV[5])
@@ -89,7 +90,7 @@ if meta[8] and meta[8] ~= '0' then
 end
 redis.call('ZADD', u, exp, id)
 touch(u)
-redis.call('HSET', dkey, 'u', ARGV[2], 't', ARGV[3], 'f', ARGV[4], 'e', exp, 's', 'held', 'p', ARGV[6], 'k', ARGV[7])
+redis.call('HSET', dkey, 'u', ARGV[2], 't', ARGV[3], 'f', ARGV[4], 'e', exp, 's', 'held', 'p', ARGV[6], 'k', kind)
 redis.call('PEXPIREAT', dkey, int(tonumber(exp) + 3600000))
 return reply('granted', details(dkey), 'held')
 `)
@@ -183,6 +184,7 @@ return {1, math.max(market, 0), math.max(inclusive, 0), tonumber(meta[3]) or 0, 
 // id, then the details and user keys of each promotion. ARGV: version,
 // cap, icap, ucap, ttl, closes, waitm, waiti, forget at (0: keep),
 // seated market count, seated inclusive count, promotion count, the
+// slot's resource kind, the
 // seated ids (market first), then id, user, tier, expiry of each
 // promotion. Answers {applied, then user, kind, id of each hold seen
 // seated for the first time}, so the caller can take them off the
@@ -192,12 +194,12 @@ local m, h, hi, c, ci = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local cur = redis.call('HGET', m, 'ver')
 if cur and tonumber(cur) >= tonumber(ARGV[1]) then return {0} end
 redis.call('HSET', m, 'ver', ARGV[1], 'cap', ARGV[2], 'icap', ARGV[3], 'ucap', ARGV[4], 'ttl', ARGV[5],
-  'closes', ARGV[6], 'waitm', ARGV[7], 'waiti', ARGV[8], 'forget', ARGV[9])
+  'closes', ARGV[6], 'waitm', ARGV[7], 'waiti', ARGV[8], 'forget', ARGV[9], 'kind', ARGV[13])
 local nm, ni, np = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 redis.call('DEL', c, ci)
 local out = {1}
 for i = 1, nm + ni do
-  local id = ARGV[12 + i]
+  local id = ARGV[13 + i]
   redis.call('SADD', i <= nm and c or ci, id)
   redis.call('ZREM', h, id)
   redis.call('ZREM', hi, id)
@@ -213,7 +215,7 @@ end
 -- Promotions Redis lost come back; one it still knows (live, released
 -- by its user, lapsed) stays as it is.
 for j = 0, np - 1 do
-  local a, k = 12 + nm + ni + 4 * j, 5 + nm + ni + 2 * j
+  local a, k = 13 + nm + ni + 4 * j, 5 + nm + ni + 2 * j
   local id, user, tier, exp = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
   local dkey, u = KEYS[k + 1], KEYS[k + 2]
   if redis.call('EXISTS', dkey) == 0 and not seated(c, ci, id) then
@@ -221,7 +223,7 @@ for j = 0, np - 1 do
     if tier == 'inclusive' then redis.call('ZADD', hi, exp, id) end
     redis.call('ZADD', u, exp, id)
     touch(u)
-    redis.call('HSET', dkey, 'u', user, 't', tier, 'f', tier, 'e', exp, 's', 'held', 'p', '1', 'k', '')
+    redis.call('HSET', dkey, 'u', user, 't', tier, 'f', tier, 'e', exp, 's', 'held', 'p', '1', 'k', ARGV[13])
     redis.call('PEXPIREAT', dkey, int(tonumber(exp) + 3600000))
   end
 end

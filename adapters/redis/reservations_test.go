@@ -641,3 +641,37 @@ func TestEveryKeyOfASlotExpires(t *testing.T) {
 		}
 	}
 }
+
+// A request that names no kind counts against the kind the slot was
+// synced with, and seating the hold frees its place under the cap.
+func TestTheSlotsOwnKindCountsWhenTheRequestNamesNone(t *testing.T) {
+	e := newEngine(t)
+	mother := unique("mother")
+	var slots []reservations.SlotState
+	for range 3 {
+		st := e.slot(5, 0)
+		st.Kind, st.Version = "childcare_offering", 2
+		e.sync(st)
+		slots = append(slots, st)
+	}
+	req := func(st reservations.SlotState) reservations.HoldRequest {
+		r := e.request(st.SlotID, mother, reservation.Market)
+		r.KindLimit = 2
+		return r
+	}
+	first := req(slots[0])
+	for _, r := range []reservations.HoldRequest{first, req(slots[1])} {
+		if _, err := e.eng.Hold(e.ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	third := req(slots[2])
+	e.refused(third, reservation.ErrHoldLimit)
+	seated := slots[0]
+	seated.Version = 3
+	seated.Seated = map[reservation.Tier][]string{reservation.Market: {first.HoldID}}
+	e.sync(seated)
+	if _, err := e.eng.Hold(e.ctx, third); err != nil {
+		t.Fatalf("a seated hold still counts against the kind cap: %v", err)
+	}
+}
