@@ -1,6 +1,7 @@
 package childcare_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func TestNewRefusesABadOfferingNamingEveryField(t *testing.T) {
 	}
 	thirteen := make([]childcare.Session, 13)
 	for i := range thirteen {
-		thirteen[i] = childcare.Session{Start: "08:00", End: "09:00"}
+		thirteen[i] = childcare.Session{Start: fmt.Sprintf("%02d:00", 7+i), End: fmt.Sprintf("%02d:00", 8+i)}
 	}
 	cases := []struct {
 		name  string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/kincare/kincare/domain/calendar"
@@ -63,6 +64,15 @@ func (s Schedule) validate(t CareType) []fault.FieldError {
 		b, errB := minutes(ss.End)
 		if errA != nil || errB != nil || b <= a {
 			bad(fmt.Sprintf("/schedule/sessions/%d", i), "range")
+			continue
+		}
+		// Two sessions of one day that overlap would be one place twice.
+		for j, other := range s.Sessions[:i] {
+			c, errC := minutes(other.Start)
+			d, errD := minutes(other.End)
+			if errC == nil && errD == nil && a < d && c < b {
+				bad(fmt.Sprintf("/schedule/sessions/%d", i), "overlaps_"+strconv.Itoa(j))
+			}
 		}
 	}
 	return fields

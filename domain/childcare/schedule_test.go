@@ -1,13 +1,17 @@
 package childcare_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 )
 
 func day(s string) calendar.Date {
@@ -207,5 +211,22 @@ func TestARangeEndingBeforeItStartsIsRefused(t *testing.T) {
 		if !fault.Is(err, childcare.ErrRangeInvalid) || specs != nil || fields(err)["to"] != "before_from" {
 			t.Errorf("%s: %d slots %v %v", name, len(specs), err, fields(err))
 		}
+	}
+}
+
+func TestOverlappingSessionsAreRefused(t *testing.T) {
+	p := &provider.Provider{ID: "p", Profile: provider.Profile{Licences: []provider.Licence{{Kind: provider.ChildcareInstitution, Number: "n"}}}}
+	o := childcare.Offering{Names: catalog.Names{ZhCN: "计时托"}, CareType: childcare.Hourly,
+		Ages: childcare.AgeRange{MinMonths: 6, MaxMonths: 35}, Capacity: reservation.Capacity{Total: 5},
+		Price:    catalog.Price{MarketFen: 5000, InclusiveFen: 4000},
+		Schedule: childcare.Schedule{Weekdays: []int{1}, Sessions: []childcare.Session{{Start: "09:00", End: "11:00"}, {Start: "10:30", End: "12:00"}}}}
+	_, err := childcare.New(o, p, time.Now())
+	var fe *fault.Error
+	if !errors.As(err, &fe) || len(fe.Fields) != 1 || fe.Fields[0].Field != "/schedule/sessions/1" || fe.Fields[0].Code != "overlaps_0" {
+		t.Fatalf("overlapping sessions: %v", err)
+	}
+	o.Schedule.Sessions[1].Start = "11:00"
+	if _, err := childcare.New(o, p, time.Now()); err != nil {
+		t.Fatalf("back-to-back sessions: %v", err)
 	}
 }

@@ -169,6 +169,9 @@ func (s *Slot) Confirm(st Seat, now time.Time) (Seat, bool, error) {
 	if st.HoldID == "" || st.BookedBy == "" {
 		return Seat{}, false, ErrHoldNotFound
 	}
+	if st.Tier != Market && st.Tier != Inclusive {
+		return Seat{}, false, ErrTierInvalid
+	}
 	if s.Confirmed(st.Tier) >= s.capacity.Pool(st.Tier) {
 		return Seat{}, false, ErrSlotFull.With(map[string]any{"tier": string(st.Tier)})
 	}

@@ -490,3 +490,22 @@ func TestParseTierReadsEmptyAsMarket(t *testing.T) {
 		}
 	}
 }
+
+func TestASeatOfNoKnownTierIsRefused(t *testing.T) {
+	sl := newSlotForTierTest(t)
+	if _, _, err := sl.Confirm(reservation.Seat{HoldID: "s_1", BookedBy: "u"}, time.Now()); !fault.Is(err, reservation.ErrTierInvalid) {
+		t.Fatalf("a seat without a tier: %v, want tier_invalid", err)
+	}
+}
+
+func newSlotForTierTest(t *testing.T) *reservation.Slot {
+	t.Helper()
+	start := time.Now().Add(time.Hour)
+	sl, err := reservation.New(reservation.Draft{ID: "s", Resource: reservation.Resource{Kind: "k", ID: "r"}, ProviderID: "p",
+		Window:   reservation.Window{Start: start, End: start.Add(time.Hour), TimeZone: "Asia/Shanghai"},
+		Capacity: reservation.Capacity{Total: 3, InclusiveQuota: 1}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sl
+}
