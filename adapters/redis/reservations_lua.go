@@ -51,6 +51,11 @@ if d[1] then
   if d[1] ~= ARGV[2] or d[3] ~= ARGV[4] then return {'mismatch'} end
   return reply('replayed', d, state(d, seated(c, ci, id), h, id, now))
 end
+-- Seated, and its details lost with the rest of Redis: the hold is a
+-- booking already, not a unit to take again.
+if seated(c, ci, id) then
+  return {'replayed', ARGV[2], ARGV[3], '0', 'booked', ARGV[6], ARGV[7]}
+end
 local meta = redis.call('HMGET', m, 'cap', 'icap', 'ucap', 'ttl', 'closes', 'waitm', 'waiti', 'forget', 'kind')
 local kind = ARGV[7] ~= '' and ARGV[7] or (meta[9] or '')
 local closes = tonumber(meta[5]) or 0

@@ -675,3 +675,27 @@ func TestTheSlotsOwnKindCountsWhenTheRequestNamesNone(t *testing.T) {
 		t.Fatalf("a seated hold still counts against the kind cap: %v", err)
 	}
 }
+
+// A retry of a hold that was seated before Redis lost its details finds
+// the booking, and takes no second unit.
+func TestARetryOfASeatedHoldWhoseDetailsWereLostTakesNothing(t *testing.T) {
+	e := newEngine(t)
+	st := e.slot(1, 0)
+	req := e.request(st.SlotID, unique("mother"), reservation.Market)
+	if _, err := e.eng.Hold(e.ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.rdb.Del(e.ctx, "kc:{slot:"+st.SlotID+"}:d:"+req.HoldID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	st.Version = 2
+	st.Seated = map[reservation.Tier][]string{reservation.Market: {req.HoldID}}
+	e.sync(st)
+	res, err := e.eng.Hold(e.ctx, req)
+	if err != nil || !res.Replayed || res.Hold.Status != reservation.Booked {
+		t.Fatalf("retry of a seated hold: %+v, %v; want it replayed as booked", res, err)
+	}
+	if n := e.rdb.ZCard(e.ctx, "kc:{slot:"+st.SlotID+"}:h").Val(); n != 0 {
+		t.Fatalf("%d live holds; the seat must be the only unit used", n)
+	}
+}
