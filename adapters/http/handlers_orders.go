@@ -33,7 +33,7 @@ type orderPricingJSON struct {
 	CancellationFeeFen int64 `json:"cancellationFeeFen,omitempty"`
 }
 
-type orderWindowJSON struct {
+type windowJSON struct {
 	Start    time.Time `json:"start"`
 	End      time.Time `json:"end"`
 	TimeZone string    `json:"timeZone"`
@@ -58,7 +58,7 @@ type orderJSON struct {
 	PriceVersion int                  `json:"priceVersion"`
 	ServiceType  string               `json:"serviceType"`
 	Pricing      orderPricingJSON     `json:"pricing"`
-	Window       orderWindowJSON      `json:"window"`
+	Window       windowJSON           `json:"window"`
 	Address      *addressJSON         `json:"address,omitempty"`
 	Notes        string               `json:"notes,omitempty"`
 	CaregiverID  string               `json:"caregiverId,omitempty"`
@@ -89,7 +89,7 @@ func toOrder(v orders.View) orderJSON {
 		ServiceType: string(o.ServiceType()),
 		Pricing: orderPricingJSON{MarketFen: p.MarketFen, InclusiveFen: p.InclusiveFen, AllowanceFen: p.AllowanceFen,
 			DueFen: p.DueFen, CancellationFeeFen: p.CancellationFeeFen},
-		Window:      orderWindowJSON{Start: w.Start.UTC(), End: w.End.UTC(), TimeZone: w.TimeZone},
+		Window:      windowJSON{Start: w.Start.UTC(), End: w.End.UTC(), TimeZone: w.TimeZone},
 		Notes:       o.Notes(),
 		CaregiverID: o.CaregiverID(), Entered: map[string]time.Time{}, CreatedAt: o.CreatedAt().UTC(),
 		Version: v.Version}

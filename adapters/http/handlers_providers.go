@@ -115,14 +115,19 @@ type itemJSON struct {
 	Active           bool            `json:"active"`
 }
 
+func toPrice(p catalog.Price) priceJSON {
+	from := p.From.UTC()
+	return priceJSON{Version: p.Version, MarketFen: p.MarketFen, InclusiveFen: p.InclusiveFen,
+		AgreementRef: p.AgreementRef, From: &from}
+}
+
+func toNames(n catalog.Names) namesJSON { return namesJSON{ZhCN: n.ZhCN, En: n.En} }
+
 func toItem(it catalog.Item) itemJSON {
-	from := it.Price.From.UTC()
-	out := itemJSON{ID: it.ID, ProviderID: it.ProviderID, Type: string(it.Type), Names: namesJSON{ZhCN: it.Names.ZhCN, En: it.Names.En},
+	out := itemJSON{ID: it.ID, ProviderID: it.ProviderID, Type: string(it.Type), Names: toNames(it.Names),
 		Unit: string(it.Unit), DurationMinutes: it.DurationMinutes, CaregiversNeeded: it.CaregiversNeeded,
 		Eligibility:  eligibilityJSON{Levels: make([]string, len(it.Eligibility.Levels)), MinAge: it.Eligibility.MinAge},
-		UsesCapacity: it.UsesCapacity, Active: it.Active,
-		Price: priceJSON{Version: it.Price.Version, MarketFen: it.Price.MarketFen, InclusiveFen: it.Price.InclusiveFen,
-			AgreementRef: it.Price.AgreementRef, From: &from}}
+		UsesCapacity: it.UsesCapacity, Active: it.Active, Price: toPrice(it.Price)}
 	for i, l := range it.Eligibility.Levels {
 		out.Eligibility.Levels[i] = string(l)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/kincare/kincare/app/idempotency"
 )
@@ -19,6 +20,14 @@ import (
 //	  parameters:
 //	    - $ref: "#/components/parameters/IdempotencyKey"
 const extIdempotent = "x-idempotent"
+
+// extSelfIdempotent marks an operation that takes Idempotency-Key and is
+// idempotent by its own means: createHold passes the key to the
+// reservation engine, whose hold id derives from it, so the guard's
+// Redis round trips would only slow the hottest write. The contract
+// checks the key (same codes as the guard, before validation) and the
+// handler passes it on.
+const extSelfIdempotent = "x-self-idempotent"
 
 // idempotencyWiring links the contract to the guard; its zero value has
 // none, and then no operation may be marked.
@@ -36,7 +45,14 @@ func (c *contract) useIdempotency(g *idempotency.Guard) { c.idempotent.guard = g
 func (c *contract) idempotencyStep(operationID string, route *routers.Route) fiber.Handler {
 	op := route.Operation
 	marked, declared := op.Extensions[extIdempotent] == true, declaresIdempotencyKey(op)
+	self := op.Extensions[extSelfIdempotent] == true
 	switch {
+	case marked && self:
+		panic("openapi: " + operationID + " is both " + extIdempotent + " and " + extSelfIdempotent)
+	case self && !declared:
+		panic("openapi: " + operationID + " is " + extSelfIdempotent + " but does not declare the IdempotencyKey parameter")
+	case self:
+		return requireIdempotencyKey
 	case !marked && !declared:
 		return nil
 	case !marked:
@@ -60,4 +76,15 @@ func declaresIdempotencyKey(op *openapi3.Operation) bool {
 		}
 	}
 	return false
+}
+
+// requireIdempotencyKey refuses a request of a self-idempotent operation
+// without a well-formed key, as the guard would. It reads the header in
+// place (ParseKey keeps nothing on refusal, and its answer is dropped):
+// the handler takes its own copy.
+func requireIdempotencyKey(c *fiber.Ctx) error {
+	if _, err := idempotency.ParseKey(utils.UnsafeString(c.Request().Header.Peek(headerIdempotencyKey))); err != nil {
+		return err
+	}
+	return c.Next()
 }

@@ -1,5 +1,7 @@
 package http
 
+import "github.com/kincare/kincare/app/reservations"
+
 // bindRoutes binds a handler to every operation of the contract, by
 // operation id; New fails if the spec has an operation left unbound.
 func bindRoutes(api *contract, o Options, d Deps) {
@@ -111,6 +113,26 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listStaff", prov.staff)
 	api.handle("removeStaff", prov.removeStaff)
 	api.handle("setCaregiver", prov.setCaregiver)
+
+	res := reservationHandlers{svc: d.Reservations}
+	api.handle("createOffering", res.createOffering)
+	api.handle("listProviderOfferings", res.listOfferings)
+	api.handle("getOffering", res.getOffering)
+	api.handle("openSlots", res.openSlots)
+	api.handle("getAvailability", res.availability)
+	api.handle("getSlot", res.getSlot)
+	api.handle("updateSlotCapacity", res.updateSlotCapacity)
+	api.handle("createHold", res.createHold)
+	api.handle("getHold", res.getHold)
+	api.handle("releaseHold", res.releaseHold)
+	api.handle("confirmHold", res.confirmHold)
+	api.handle("getBooking", res.getBooking)
+	api.handle("cancelBooking", res.cancelBooking)
+	api.handle("listFamilyBookings", res.bookings("familyId", (*reservations.Service).ListFamilyBookings))
+	api.handle("listProviderBookings", res.bookings("providerId", (*reservations.Service).ListProviderBookings))
+	api.handle("joinWaitlist", res.joinWaitlist)
+	api.handle("getWaitlistPlace", res.waitlistPlace)
+	api.handle("leaveWaitlist", res.leaveWaitlist)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

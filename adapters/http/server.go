@@ -27,6 +27,7 @@ import (
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
+	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/throttle"
 )
@@ -66,8 +67,11 @@ type Deps struct {
 	Idempotency *idempotency.Guard
 	Quotes      *quotes.Service
 	Orders      *orders.Service
-	Tokens      AccessVerifier
-	Limiter     throttle.Limiter
+	// Reservations serves childcare offerings and the reservation engine:
+	// slots, holds, bookings and waitlists.
+	Reservations *reservations.Service
+	Tokens       AccessVerifier
+	Limiter      throttle.Limiter
 	// IPLimiter runs on every request, so it may trade precision for
 	// speed (see redis.BatchedLimiter); Limiter is exact.
 	IPLimiter throttle.Limiter
