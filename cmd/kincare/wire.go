@@ -38,6 +38,7 @@ import (
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
+	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/openapi"
@@ -163,16 +164,23 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
 		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 
+	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
+	engine := redis.NewReservations(rdb)
+	registry.MustRegister(engine.Collector())
+	reservationSvc := reservations.NewService(reservations.Deps{Engine: engine,
+		Slots: store.Slots(), Bookings: store.Bookings(), Offerings: store.Offerings(), Families: store.Families(),
+		Children: store.Children(), Providers: providerStore, Reminders: queue, Now: time.Now, NewID: newID, Log: log,
+		KindLimit: cfg.HoldsPerUserPerKind})
+
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
 		return s, err
 	}
-	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
 	notifySvc, err := notify.NewService(notify.Deps{
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
-			orderSvc.Audiences()),
+			orderSvc.Audiences(), reservationSvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -188,10 +196,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
-		Quotes:      quoteSvc,
-		Idempotency: idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
-		Orders:      orderSvc,
-		Registry:    registry,
+		Quotes:       quoteSvc,
+		Idempotency:  idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
+		Orders:       orderSvc,
+		Reservations: reservationSvc,
+		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
 			"redis": httpapi.PingFunc(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
@@ -207,6 +216,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)
+		s.startReservationJobs(cfg, reservationSvc)
 	}
 
 	if !serveHTTP {
