@@ -372,6 +372,12 @@ func (r *response) String() string {
 // JSON Content-Type is set whenever there is a body unless hdr sets one.
 func (s *server) do(t *testing.T, method, path string, body any, hdr ...string) *response {
 	t.Helper()
+	return s.doVia(t, s.client, method, path, body, hdr...)
+}
+
+// doVia is do through another client (another source address).
+func (s *server) doVia(t *testing.T, client *http.Client, method, path string, body any, hdr ...string) *response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -399,7 +405,7 @@ func (s *server) do(t *testing.T, method, path string, body any, hdr ...string) 
 	for i := 0; i < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	res, err := s.client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
