@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/childcare"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -89,14 +90,27 @@ func (s *Service) remaining(ctx context.Context, slots []*reservation.Slot) ([]R
 	return rem, nil
 }
 
-// GetSlot returns a slot with what it has left.
-func (s *Service) GetSlot(ctx context.Context, a actor.Actor, id string) (SlotAvailability, error) {
+// visibleSlot loads a slot whose offering the caller may see; to anyone
+// else it is slot_not_found.
+func (s *Service) visibleSlot(ctx context.Context, a actor.Actor, id string) (*reservation.Slot, error) {
 	sl, _, err := s.d.Slots.Get(ctx, id)
 	if err != nil {
-		return SlotAvailability{}, err
+		return nil, err
 	}
 	if _, _, err := s.offering(ctx, a, sl.Resource().ID); err != nil {
-		return SlotAvailability{}, reservation.ErrSlotNotFound
+		if fault.Is(err, childcare.ErrNotFound) {
+			return nil, reservation.ErrSlotNotFound
+		}
+		return nil, err
+	}
+	return sl, nil
+}
+
+// GetSlot returns a slot with what it has left.
+func (s *Service) GetSlot(ctx context.Context, a actor.Actor, id string) (SlotAvailability, error) {
+	sl, err := s.visibleSlot(ctx, a, id)
+	if err != nil {
+		return SlotAvailability{}, err
 	}
 	rem, err := s.remaining(ctx, []*reservation.Slot{sl})
 	if err != nil {

@@ -2,8 +2,10 @@ package reservations
 
 import (
 	"context"
+	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/reservation"
@@ -56,10 +58,34 @@ func (s *Service) OpenSlots(ctx context.Context, a actor.Actor, cmd OpenCommand)
 		slots = append(slots, sl)
 	}
 	n, err := s.d.Slots.CreateMany(ctx, slots)
+	if err != nil || len(slots) == 0 {
+		return Opened{Created: n}, err
+	}
+	// Answer the slots as stored: those that existed keep their own
+	// capacity and state. (Stored times have millisecond precision,
+	// hence a second past the last start.)
+	stored, err := s.slotsBetween(ctx, o.ID, slots[0].Window().Start, slots[len(slots)-1].Window().Start.Add(time.Second))
 	if err != nil {
 		return Opened{}, err
 	}
-	return Opened{Slots: slots, Created: n}, nil
+	return Opened{Slots: stored, Created: n}, nil
+}
+
+// slotsBetween is every slot of a resource starting in [from, to).
+func (s *Service) slotsBetween(ctx context.Context, resourceID string, from, to time.Time) ([]*reservation.Slot, error) {
+	var out []*reservation.Slot
+	p := page.Request{Limit: page.MaxLimit}
+	for {
+		got, more, err := s.d.Slots.ListByResource(ctx, resourceID, from, to, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+		if !more || len(got) == 0 {
+			return out, nil
+		}
+		p.After = got[len(got)-1].ID()
+	}
 }
 
 // SetCapacity resizes a slot: up at any time, down only to what is

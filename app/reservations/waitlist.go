@@ -24,35 +24,49 @@ func (s *Service) JoinWaitlist(ctx context.Context, a actor.Actor, slotID string
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return Place{}, err
 	}
+	if _, err := s.visibleSlot(ctx, a, slotID); err != nil {
+		return Place{}, err
+	}
 	now := s.d.Now()
-	var pos int
-	var joined bool
+	var place Place
 	sl, version, err := s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
 		if !sl.OpenForHolds(now) {
 			return reservation.ErrSlotClosed
 		}
-		var err error
-		pos, joined, err = sl.Join(reservation.Waiter{UserID: a.UserID, Tier: t}, now)
+		pos, joined, err := sl.Join(reservation.Waiter{UserID: a.UserID, Tier: t}, now)
+		place = Place{SlotID: slotID, Tier: t, Position: pos, Joined: joined}
 		return err
 	})
 	if err != nil {
 		return Place{}, err
 	}
+	// Joining again answers the queue the user is in, whichever tier
+	// they asked for this time.
+	if w, ok := waiterOf(sl, a.UserID); ok {
+		place.Tier = w.Tier
+	}
 	s.sync(ctx, sl, version)
 	s.serve(ctx, slotID)
-	return Place{SlotID: slotID, Tier: t, Position: pos, Joined: joined}, nil
+	return place, nil
+}
+
+func waiterOf(sl *reservation.Slot, userID string) (reservation.Waiter, bool) {
+	for _, w := range sl.Waitlist() {
+		if w.UserID == userID {
+			return w, true
+		}
+	}
+	return reservation.Waiter{}, false
 }
 
 // WaitlistPlace is the caller's place now.
 func (s *Service) WaitlistPlace(ctx context.Context, a actor.Actor, slotID string) (Place, error) {
-	sl, _, err := s.d.Slots.Get(ctx, slotID)
+	sl, err := s.visibleSlot(ctx, a, slotID)
 	if err != nil {
 		return Place{}, err
 	}
-	for _, w := range sl.Waitlist() {
-		if w.UserID == a.UserID {
-			return Place{SlotID: slotID, Tier: w.Tier, Position: sl.Position(a.UserID)}, nil
-		}
+	if w, ok := waiterOf(sl, a.UserID); ok {
+		return Place{SlotID: slotID, Tier: w.Tier, Position: sl.Position(a.UserID)}, nil
 	}
 	return Place{SlotID: slotID}, nil
 }
