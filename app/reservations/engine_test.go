@@ -2,6 +2,7 @@ package reservations_test
 
 import (
 	"context"
+	"github.com/kincare/kincare/app/reservations"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -289,4 +290,34 @@ func (h *harness) promotionOf(slotID, userID string) reservation.Promotion {
 	}
 	h.t.Fatalf("%s was not given a hold from the waitlist", userID)
 	return reservation.Promotion{}
+}
+
+// The reminder a hold schedules tells its holder while the hold is live,
+// and nobody once it is booked.
+func TestAHoldReminderTellsNobodyOnceTheHoldIsBooked(t *testing.T) {
+	h := newHarness(t)
+	h.offer(3, 0)
+	sl := h.slot()
+	p := h.parent(20)
+	r, err := h.hold(p, sl.ID(), reservation.Market, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reminders := h.reminders.all()
+	if len(reminders) != 1 || reminders[0].Type != reservation.EventHoldExpiring ||
+		!reminders[0].Due().Equal(r.Hold.ExpiresAt.Add(-reservations.RemindBefore)) {
+		t.Fatalf("reminders %+v; want one due 5 minutes before %s", reminders, r.Hold.ExpiresAt)
+	}
+	audience := h.svc.Audiences()[reservation.EventHoldExpiring]
+	who, err := audience.Recipients(context.Background(), reminders[0])
+	if err != nil || len(who) != 1 || who[0].UserID != p.actor.UserID {
+		t.Fatalf("recipients of a live hold's reminder: %+v %v", who, err)
+	}
+	if _, err := h.confirm(p, r.Hold.ID); err != nil {
+		t.Fatal(err)
+	}
+	who, err = audience.Recipients(context.Background(), reminders[0])
+	if err != nil || len(who) != 0 {
+		t.Fatalf("recipients after booking: %+v %v; want nobody", who, err)
+	}
 }
