@@ -32,15 +32,10 @@ func (s *Service) party(ctx context.Context, a actor.Actor, o *order.Order) (ord
 	if err != nil && !fault.Is(err, provider.ErrNotFound) {
 		return order.Actor{}, err
 	}
-	if p != nil && (p.IsAdmin(a.UserID) || officeStaff(p, a.UserID)) {
+	if p != nil && p.InOffice(a.UserID) {
 		return order.ByProvider(a.UserID), nil
 	}
 	return order.Actor{}, order.ErrNotFound
-}
-
-func officeStaff(p *provider.Provider, userID string) bool {
-	s := p.StaffMember(userID)
-	return s != nil && s.Role == provider.StaffOffice
 }
 
 // load reads an order for a caller allowed to see it.

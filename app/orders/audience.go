@@ -47,30 +47,21 @@ func (s *Service) Audiences() map[event.Type]notify.Audience {
 
 func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
 	h := audienceOf[e.Type]
-	seen := map[string]bool{}
-	var out []notify.Recipient
-	add := func(userID string) {
-		if userID != "" && !seen[userID] {
-			seen[userID] = true
-			out = append(out, notify.Recipient{UserID: userID})
-		}
-	}
+	var out notify.Hearers
 	if h.family {
 		f, err := s.d.Families.Get(ctx, e.Data["familyId"])
 		if err != nil && !fault.Is(err, family.ErrNotFound) {
 			return nil, err
 		}
 		if f != nil {
-			for _, m := range f.Members() {
-				add(m.UserID)
-			}
+			out.Add(f.MemberIDs()...)
 		}
 	}
 	if h.caregiver {
-		add(e.Data["caregiverId"])
+		out.Add(e.Data["caregiverId"])
 	}
 	if h.previousCaregiver {
-		add(e.Data["previousCaregiverId"])
+		out.Add(e.Data["previousCaregiverId"])
 	}
 	if h.provider {
 		p, err := s.d.Providers.Get(ctx, e.Data["providerId"])
@@ -78,15 +69,8 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 			return nil, err
 		}
 		if p != nil {
-			for _, a := range p.Admins {
-				add(a)
-			}
-			for _, st := range p.Staff {
-				if st.Role == provider.StaffOffice {
-					add(st.UserID)
-				}
-			}
+			out.Add(p.Office()...)
 		}
 	}
-	return out, nil
+	return out.Recipients(), nil
 }

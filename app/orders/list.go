@@ -42,7 +42,7 @@ func (s *Service) ForProvider(ctx context.Context, a actor.Actor, providerID str
 	if err != nil {
 		return Page{}, err
 	}
-	if !p.IsAdmin(a.UserID) && !officeStaff(p, a.UserID) {
+	if !p.InOffice(a.UserID) {
 		return Page{}, provider.ErrNotFound
 	}
 	return s.page(ctx, Filter{ProviderID: providerID, ElderID: q.ElderID, Statuses: q.Statuses, From: q.From, To: q.To},

@@ -45,16 +45,9 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 			return nil, nil
 		}
 	}
-	seen := map[string]bool{}
-	var out []notify.Recipient
-	add := func(userID string) {
-		if userID != "" && !seen[userID] {
-			seen[userID] = true
-			out = append(out, notify.Recipient{UserID: userID})
-		}
-	}
+	var out notify.Hearers
 	if h.holder {
-		add(e.Data["userId"])
+		out.Add(e.Data["userId"])
 	}
 	if h.family {
 		f, err := s.d.Families.Get(ctx, e.Data["familyId"])
@@ -62,9 +55,7 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 			return nil, err
 		}
 		if f != nil {
-			for _, m := range f.Members() {
-				add(m.UserID)
-			}
+			out.Add(f.MemberIDs()...)
 		}
 	}
 	if h.provider {
@@ -73,15 +64,8 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 			return nil, err
 		}
 		if p != nil {
-			for _, a := range p.Admins {
-				add(a)
-			}
-			for _, st := range p.Staff {
-				if st.Role == provider.StaffOffice {
-					add(st.UserID)
-				}
-			}
+			out.Add(p.Office()...)
 		}
 	}
-	return out, nil
+	return out.Recipients(), nil
 }

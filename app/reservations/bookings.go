@@ -30,7 +30,7 @@ func (s *Service) party(ctx context.Context, a actor.Actor, b *reservation.Booki
 	if err != nil && !fault.Is(err, provider.ErrNotFound) {
 		return "", err
 	}
-	if p != nil && manages(p, a.UserID) {
+	if p != nil && p.InOffice(a.UserID) {
 		return reservation.ByProvider, nil
 	}
 	return "", reservation.ErrBookingNotFound

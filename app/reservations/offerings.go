@@ -50,7 +50,7 @@ func (s *Service) offering(ctx context.Context, a actor.Actor, id string) (child
 	if err != nil {
 		return childcare.Offering{}, nil, err
 	}
-	if !(o.Active && p.Visible()) && !manages(p, a.UserID) {
+	if !(o.Active && p.Visible()) && !p.InOffice(a.UserID) {
 		return childcare.Offering{}, nil, childcare.ErrNotFound
 	}
 	return o, p, nil
@@ -69,7 +69,7 @@ func (s *Service) ListOfferings(ctx context.Context, a actor.Actor, providerID s
 	if err != nil {
 		return nil, false, err
 	}
-	if !pr.Visible() && !manages(pr, a.UserID) {
+	if !pr.Visible() && !pr.InOffice(a.UserID) {
 		return nil, false, provider.ErrNotFound
 	}
 	return s.d.Offerings.ListByProvider(ctx, providerID, p)

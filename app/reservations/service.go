@@ -65,16 +65,8 @@ func (s *Service) manager(ctx context.Context, a actor.Actor, providerID string)
 	if err != nil {
 		return nil, err
 	}
-	if !manages(p, a.UserID) {
+	if !p.InOffice(a.UserID) {
 		return nil, provider.ErrNotFound
 	}
 	return p, nil
-}
-
-func manages(p *provider.Provider, userID string) bool {
-	if p.IsAdmin(userID) {
-		return true
-	}
-	st := p.StaffMember(userID)
-	return st != nil && st.Role == provider.StaffOffice
 }

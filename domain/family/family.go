@@ -102,10 +102,19 @@ func (f *Family) Snapshot() Snapshot {
 		Consents: slices.Clone(f.consents), CreatedBy: f.createdBy, CreatedAt: f.createdAt, Pending: f.Pending()}
 }
 
-func (f *Family) ID() string                  { return f.id }
-func (f *Family) Name() string                { return f.name }
-func (f *Family) TimeZone() string            { return f.timeZone }
-func (f *Family) Members() []Member           { return slices.Clone(f.members) }
+func (f *Family) ID() string        { return f.id }
+func (f *Family) Name() string      { return f.name }
+func (f *Family) TimeZone() string  { return f.timeZone }
+func (f *Family) Members() []Member { return slices.Clone(f.members) }
+
+// MemberIDs are the users of the family's members.
+func (f *Family) MemberIDs() []string {
+	out := make([]string, len(f.members))
+	for i, m := range f.members {
+		out[i] = m.UserID
+	}
+	return out
+}
 func (f *Family) Consents() []consent.Consent { return slices.Clone(f.consents) }
 func (f *Family) CreatedAt() time.Time        { return f.createdAt }
 

@@ -254,3 +254,24 @@ func (p *Provider) SetCaregiver(actorID, userID string, c Caregiver) error {
 func (p *Provider) CanSeeStaff(userID string) bool {
 	return p.IsAdmin(userID) || p.StaffMember(userID) != nil
 }
+
+// InOffice reports whether userID runs the provider's business: an
+// admin or office staff (caregivers serve, they do not manage).
+func (p *Provider) InOffice(userID string) bool {
+	if p.IsAdmin(userID) {
+		return true
+	}
+	st := p.StaffMember(userID)
+	return st != nil && st.Role == StaffOffice
+}
+
+// Office is everyone InOffice: who hears of the provider's business.
+func (p *Provider) Office() []string {
+	out := slices.Clone(p.Admins)
+	for _, st := range p.Staff {
+		if st.Role == StaffOffice && !slices.Contains(out, st.UserID) {
+			out = append(out, st.UserID)
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -81,5 +82,19 @@ func TestStaffInvitesAndRemoval(t *testing.T) {
 	}
 	if err := p.RemoveStaff("admin", "u1"); err != nil || p.StaffMember("u1") != nil || p.CanSeeStaff("u1") {
 		t.Fatalf("removal: %v", err)
+	}
+}
+
+func TestTheOfficeIsAdminsAndOfficeStaffNotCaregivers(t *testing.T) {
+	p := &provider.Provider{Admins: []string{"boss"}, Staff: []provider.Staff{
+		{UserID: "clerk", Role: provider.StaffOffice}, {UserID: "carer", Role: provider.StaffCaregiver},
+		{UserID: "boss", Role: provider.StaffOffice}}}
+	if got := p.Office(); !slices.Equal(got, []string{"boss", "clerk"}) {
+		t.Fatalf("office %v, want boss and clerk once each", got)
+	}
+	for user, want := range map[string]bool{"boss": true, "clerk": true, "carer": false, "stranger": false} {
+		if p.InOffice(user) != want {
+			t.Errorf("InOffice(%s) = %v, want %v", user, !want, want)
+		}
 	}
 }
