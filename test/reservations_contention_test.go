@@ -60,12 +60,14 @@ func contend(t *testing.T, flush bool) {
 				if tried.Add(1) == attempts/2 && flush {
 					flushAll()
 				}
+				// Every fourth attempt is a retry of the one before: the
+				// same key and the same body.
+				m := n - n%4/3
+				key := fmt.Sprintf("p%d-a%d", i, m)
 				tier := "market"
-				if (i+n)%3 == 0 {
+				if (i+m)%3 == 0 {
 					tier = "inclusive"
 				}
-				// Every fourth attempt is a retry of the one before.
-				key := fmt.Sprintf("p%d-a%d", i, n-n%4/3)
 				status, body := call(t, client, srv.base+"/v1/slots/"+slot.SlotID+"/holds", p.access, key,
 					map[string]string{"tier": tier})
 				var h holdView
