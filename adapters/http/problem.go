@@ -1,11 +1,13 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -80,6 +82,13 @@ func classify(err error) (int, string, *fault.Error) {
 		if fbe.Code < 500 {
 			return fiber.StatusBadRequest, "bad_request", nil
 		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// A store too busy to answer in time (a connection pool that
+		// stayed empty, a query past its deadline): the client may try
+		// again shortly, and should not read it as a bug.
+		busy := fault.ErrUnavailable.Retry(time.Second)
+		return fiber.StatusServiceUnavailable, busy.Code, busy
 	}
 	return fiber.StatusInternalServerError, "internal", nil
 }
