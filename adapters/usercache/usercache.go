@@ -57,8 +57,15 @@ func (u *Users) ByPhone(ctx context.Context, phone identity.Phone) (*identity.Us
 	return u.next.ByPhone(ctx, phone)
 }
 
+// FirstOrCreate keeps the account it answers: a login is followed at
+// once by the same user's first authenticated requests.
 func (u *Users) FirstOrCreate(ctx context.Context, nu *identity.User) (*identity.User, bool, error) {
-	return u.next.FirstOrCreate(ctx, nu)
+	user, created, err := u.next.FirstOrCreate(ctx, nu)
+	if err != nil {
+		return nil, false, err
+	}
+	u.cache.Add(strings.Clone(user.ID()), user.Snapshot())
+	return user, created, nil
 }
 
 // Update writes through and keeps the new state; on failure the entry is

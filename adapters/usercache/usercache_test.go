@@ -58,3 +58,22 @@ func TestEntriesExpire(t *testing.T) {
 		t.Fatal("stale entry outlived its TTL")
 	}
 }
+
+// The account a login creates or finds is cached: the first requests
+// after a login do not read the store.
+func TestALoginLeavesTheAccountCached(t *testing.T) {
+	store := testenv.Mongo(t)
+	users := usercache.New(store.Users(), 100, time.Minute)
+	ctx := context.Background()
+	u, _ := identity.NewUser("u3", "+8613800000007", time.Now())
+	if _, _, err := users.FirstOrCreate(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	// Behind the cache's back: a cached entry hides this.
+	if _, err := store.Users().Update(ctx, "u3", func(u *identity.User) error { u.GrantRoles(identity.RoleCaregiver); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := users.ByID(ctx, "u3"); got.Roles().Has(identity.RoleCaregiver) {
+		t.Fatal("the account was read from the store, not the cache, after FirstOrCreate")
+	}
+}
