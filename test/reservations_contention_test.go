@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -38,7 +39,11 @@ func contend(t *testing.T, flush bool) {
 	t.Parallel()
 	redisURL, flushAll := privateRedis(t)
 	adminPhone := newPhone()
-	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "REDIS_URL", redisURL)})
+	// Accounts stay cached for the whole run: this is a test of the
+	// reservation engine, not of 500 first reads of accounts queueing
+	// for the embedded store's four connections (under -race, seconds).
+	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "REDIS_URL", redisURL,
+		"USER_CACHE_TTL", "1m")})
 	platform := srv.loginExisting(t, adminPhone)
 	owner := srv.signUp(t)
 	prov := owner.childcareProvider(t, platform)
@@ -112,7 +117,7 @@ func contend(t *testing.T, flush bool) {
 				t.Errorf("a hold was lost without a flush: %d × %s", outcomes[o], o)
 			}
 		default:
-			t.Errorf("unexpected outcome: %d × %s", outcomes[o], o)
+			t.Errorf("unexpected outcome: %d × %s\nserver errors:\n%s", outcomes[o], o, serverErrors(srv, 10))
 		}
 	}
 	if !flush && len(granted) != 30 {
@@ -235,4 +240,15 @@ func call(t *testing.T, client *http.Client, url, token, key string, body any) (
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
 	return res.StatusCode, raw
+}
+
+// serverErrors are the first n error lines the server logged.
+func serverErrors(srv *server, n int) string {
+	var out []string
+	for _, line := range strings.Split(srv.logs(), "\n") {
+		if strings.Contains(line, `"level":"ERROR"`) && len(out) < n {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
