@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/child"
+	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/consent"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
@@ -107,7 +108,12 @@ func (s *Service) eligibleSeat(ctx context.Context, a actor.Actor, sl *reservati
 	if err := f.RequireConsent(consent.ChildData, ""); err != nil {
 		return reservation.Seat{}, err
 	}
-	o, err := s.d.Offerings.Get(ctx, sl.Resource().ID)
+	// A provider suspended or black-listed since the hold was taken books
+	// nobody: its offering is hidden, and so is the slot.
+	o, _, err := s.offering(ctx, a, sl.Resource().ID)
+	if fault.Is(err, childcare.ErrNotFound) {
+		return reservation.Seat{}, reservation.ErrSlotNotFound
+	}
 	if err != nil {
 		return reservation.Seat{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/provider"
 	"testing"
 
 	"github.com/kincare/kincare/app/reservations"
@@ -108,3 +109,26 @@ func TestCapacityLowersOnlyToWhatIsBooked(t *testing.T) {
 type familyT = family.Family
 
 func asFault(err error, target **fault.Error) bool { return errors.As(err, target) }
+
+// A provider black-listed after a hold was taken books nobody.
+func TestABlackListedProviderBooksNobody(t *testing.T) {
+	h := newHarness(t)
+	h.offer(3, 0)
+	sl := h.slot()
+	p := h.parent(20)
+	r, err := h.hold(p, sl.ID(), reservation.Market, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.Providers().Update(context.Background(), h.provider.ID, func(pr *provider.Provider) error {
+		return pr.SetCredit(provider.BlackListed, "虐童事件", h.clock.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.confirm(p, r.Hold.ID); !fault.Is(err, reservation.ErrSlotNotFound) {
+		t.Fatalf("confirming on a black-listed provider: %v, want slot_not_found", err)
+	}
+	if seats := h.seats(sl.ID()); seats[reservation.Market] != 0 {
+		t.Fatalf("seats %v; nothing may be booked", seats)
+	}
+}
