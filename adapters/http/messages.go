@@ -138,7 +138,7 @@ var messages = map[string]message{
 	"offering_invalid":                 {"托位信息无效", "托位中有字段不符合要求，详见 errors。", "Invalid offering", "Some fields are invalid; see errors."},
 	"home_point_capacity_exceeded":     {"超出家庭托育点收托上限", "家庭托育点同时收托不得超过 {max} 名婴幼儿。", "Too many places for a home childcare point", "A home childcare point may take at most {max} children at once."},
 	"capacity_invalid":                 {"容量无效", "容量应为 1 到 500，普惠名额不得超过容量。", "Invalid capacity", "Capacity is 1 to 500, and the inclusive quota cannot exceed it."},
-	"capacity_below_confirmed":         {"容量低于已确认名额", "{tier} 档已确认 {confirmed} 个名额，容量不能低于已确认数。", "Below what is booked", "{confirmed} places of the {tier} tier are confirmed; capacity cannot go below that."},
+	"capacity_below_confirmed":         {"容量低于已确认名额", "该价格档已确认 {confirmed} 个名额，容量不能低于已确认数。", "Below what is booked", "{confirmed} place(s) at this price tier are booked; capacity cannot go below that."},
 	"slot_range_invalid":               {"日期范围无效", "结束日期不能早于开始日期；开放时段一次最多 92 天（全日托 12 个月），查询余量一次最多 366 天。", "Invalid date range", "The end cannot come before the start; open at most 92 days (12 months of full-day care) and query at most 366 days at once."},
 	"slot_window_invalid":              {"时段无效", "时段的结束须晚于开始。", "Invalid slot window", "A slot must end after it starts."},
 	"slot_not_found":                   {"时段不存在", "找不到该托位时段。", "Slot not found", "There is no such slot."},

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/fault"
 )
 
 // Resource is what a slot is a window of: a childcare offering, a class
@@ -200,7 +201,12 @@ func (s *Slot) SetCapacity(c Capacity) error {
 	}
 	for _, t := range Tiers {
 		if c.Pool(t) < s.Confirmed(t) {
-			return ErrBelowConfirmed.With(map[string]any{"tier": string(t), "confirmed": s.Confirmed(t)})
+			field := "/capacity"
+			if t == Inclusive {
+				field = "/inclusiveQuota"
+			}
+			return ErrBelowConfirmed.With(map[string]any{"tier": string(t), "confirmed": s.Confirmed(t)}).
+				WithFields(fault.FieldError{Field: field, Code: "below_confirmed"})
 		}
 	}
 	s.capacity = c
