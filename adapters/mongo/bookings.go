@@ -99,15 +99,7 @@ func (r *Bookings) Create(ctx context.Context, b *reservation.Booking) (bool, er
 }
 
 func (r *Bookings) find(ctx context.Context, id string) (bookingDoc, error) {
-	var d bookingDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, reservation.ErrBookingNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find booking: %w", err)
-	}
-	return d, nil
+	return findByID[bookingDoc](ctx, r.coll, id, "booking", reservation.ErrBookingNotFound)
 }
 
 // Get returns reservation.ErrBookingNotFound for an unknown id.

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -113,15 +112,7 @@ func (r *Families) Get(ctx context.Context, id string) (*family.Family, error) {
 }
 
 func (r *Families) find(ctx context.Context, id string) (familyDoc, error) {
-	var d familyDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, family.ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find family: %w", err)
-	}
-	return d, nil
+	return findByID[familyDoc](ctx, r.coll, id, "family", family.ErrNotFound)
 }
 
 // Update is optimistic: the write is conditional on the version read, and

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -26,4 +27,17 @@ func findAll[D, E any](ctx context.Context, coll *mongo.Collection, what string,
 		out[i] = conv(d)
 	}
 	return out, nil
+}
+
+// findByID reads the document with _id id, or answers notFound.
+func findByID[D any](ctx context.Context, coll *mongo.Collection, id, what string, notFound error) (D, error) {
+	var d D
+	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, notFound
+	}
+	if err != nil {
+		return d, fmt.Errorf("mongo: find %s: %w", what, err)
+	}
+	return d, nil
 }

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -91,13 +90,9 @@ func (r *Offerings) Create(ctx context.Context, o childcare.Offering) error {
 
 // Get returns childcare.ErrNotFound for an unknown id.
 func (r *Offerings) Get(ctx context.Context, id string) (childcare.Offering, error) {
-	var d offeringDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return childcare.Offering{}, childcare.ErrNotFound
-	}
+	d, err := findByID[offeringDoc](ctx, r.coll, id, "offering", childcare.ErrNotFound)
 	if err != nil {
-		return childcare.Offering{}, fmt.Errorf("mongo: find offering: %w", err)
+		return childcare.Offering{}, err
 	}
 	return d.offering(), nil
 }

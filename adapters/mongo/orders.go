@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -104,15 +103,7 @@ func (r *Orders) Create(ctx context.Context, o *order.Order) error {
 }
 
 func (r *Orders) find(ctx context.Context, id string) (orderDoc, error) {
-	var d orderDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, order.ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find order: %w", err)
-	}
-	return d, nil
+	return findByID[orderDoc](ctx, r.coll, id, "order", order.ErrNotFound)
 }
 
 // Get returns order.ErrNotFound for an unknown id, and the version, which

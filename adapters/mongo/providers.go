@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -181,15 +180,7 @@ func (r *Providers) Get(ctx context.Context, id string) (*provider.Provider, err
 }
 
 func (r *Providers) find(ctx context.Context, id string) (providerDoc, error) {
-	var d providerDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, provider.ErrNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find provider: %w", err)
-	}
-	return d, nil
+	return findByID[providerDoc](ctx, r.coll, id, "provider", provider.ErrNotFound)
 }
 
 // Update is optimistic like Families.Update: the write is conditional on

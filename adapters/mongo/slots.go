@@ -232,15 +232,7 @@ func duplicates(err error) (int, bool) {
 }
 
 func (r *Slots) find(ctx context.Context, id string) (slotDoc, error) {
-	var d slotDoc
-	err := r.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return d, reservation.ErrSlotNotFound
-	}
-	if err != nil {
-		return d, fmt.Errorf("mongo: find slot: %w", err)
-	}
-	return d, nil
+	return findByID[slotDoc](ctx, r.coll, id, "slot", reservation.ErrSlotNotFound)
 }
 
 // Get returns reservation.ErrSlotNotFound for an unknown id, and the
