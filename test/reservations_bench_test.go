@@ -1,0 +1,463 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// TestHoldThroughput measures, in one run against one kincare on a real
+// redis-server (MongoDB: the embedded FerretDB, or MONGODB_URI), with
+// CONNS (64) closed-loop connections for SECONDS (10) each after WARMUP
+// (2) seconds, one after another:
+//
+//	(a) a no-op Fiber route (POST, 204) served by this test process;
+//	(b) kincare's GET /healthz;
+//	(c) POST /v1/slots/{id}/holds on one slot of 30 places (10 普惠):
+//	    after the first 30, every answer is 409 slot_full (a flash crowd);
+//	(d) POST /v1/slots/{id}/holds spread over an hourly offering's slots
+//	    (12 sessions a day for DAYS (92) days, 500 places each), by USERS
+//	    (600) parents in turn, so nearly every answer is 201.
+//
+// Every hold carries a fresh Idempotency-Key, a valid bearer token and a
+// body the contract validates; (a) and (b) get the same headers. It logs
+// requests/s, p50/p99, answers by status and code, the ratios to (a) and
+// (b), and the CPU each process spent per request. It asserts no speed.
+// With PERF=dir (and perf installed) it samples the stacks of kincare
+// and of redis-server during the measured seconds of (c) and (d) into
+// dir/{kincare,redis-server}-{c,d}.data; a profiled run's numbers carry
+// perf's own cost, so take the table from a run without it.
+//
+// USERS is a trade-off on the embedded MongoDB: enough parents that the
+// cap of 100 live holds each (HOLDS_PER_USER_PER_KIND) does not refuse
+// (d)'s holds (409 hold_limit_reached in the answers means too few), yet
+// few enough that each parent calls again within USER_CACHE_TTL (5 s):
+// on FerretDB a user-cache miss is a scan of the users collection.
+//
+//	HOLD_BENCH=1 go test ./test -run TestHoldThroughput -v -count=1
+func TestHoldThroughput(t *testing.T) {
+	if os.Getenv("HOLD_BENCH") == "" {
+		t.Skip("a benchmark: set HOLD_BENCH=1")
+	}
+	redisPath, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("needs redis-server on PATH (apt-get install redis-server): holds are measured on real Redis")
+	}
+	conns := benchInt("CONNS", 64)
+	seconds := time.Duration(benchInt("SECONDS", 10)) * time.Second
+	warmup := time.Duration(benchInt("WARMUP", 2)) * time.Second
+	nUsers := benchInt("USERS", 600)
+	days := min(benchInt("DAYS", 92), 92)
+
+	redisURL, _ := startRedisServer(t, redisPath)
+	adminPhone := newPhone()
+	// The limits stay on, so every request pays their Redis work as in
+	// production, but far above what one benchmark source address and
+	// one parent send. Each parent may hold 100 places at once (the most
+	// HOLDS_PER_USER_PER_KIND allows).
+	env := familyEnv("ADMIN_PHONES", adminPhone.national, "REDIS_URL", redisURL,
+		"RATE_LIMIT_IP_PER_MINUTE", "100000000", "RATE_LIMIT_USER_WRITES_PER_MINUTE", "100000000",
+		"HOLDS_PER_USER_PER_KIND", "100")
+	if v := os.Getenv("USER_CACHE_TTL"); v != "" {
+		env["USER_CACHE_TTL"] = v // to see the route without most user-cache misses
+	}
+	srv := startServer(t, config{env: env})
+	platform := srv.loginExisting(t, adminPhone)
+	owner := srv.signUp(t)
+	prov := owner.childcareProvider(t, platform)
+
+	flash := owner.openDay(t, owner.offering(t, prov.ID, halfDayBody(30, 10)).ID, 3)
+	hourly := owner.offering(t, prov.ID, benchHourlyBody(500, 200))
+	from := shanghaiToday().AddDate(0, 0, 1)
+	opened := must[struct {
+		Items []slotView `json:"items"`
+	}](t, owner.post(t, "/v1/offerings/"+hourly.ID+"/slots", map[string]string{
+		"from": from.Format(time.DateOnly), "to": from.AddDate(0, 0, days-1).Format(time.DateOnly)}), http.StatusOK)
+	slots := make([]string, len(opened.Items))
+	for i, s := range opened.Items {
+		slots[i] = s.SlotID
+	}
+	// Parents look before they hold: reading availability loads every
+	// slot's state into Redis, as a real day's traffic would have.
+	benchWarmSlots(t, owner, hourly.ID, from, days)
+	signUpStart := time.Now()
+	users := crowd(t, srv, nUsers)
+	t.Logf("signed up %d parents in %s; %d hourly slots of 500 places, and one of 30",
+		len(users), time.Since(signUpStart).Round(time.Millisecond), len(slots))
+
+	noop := benchNoopRoute(t)
+	client := benchClient(conns)
+	bodies := [][]byte{[]byte(`{"tier":"inclusive"}`), []byte(`{"tier":"market"}`), []byte(`{"tier":"market"}`)}
+	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
+	var seq atomic.Int64
+	// hold is one parent's request: users in turn, every third 普惠, a
+	// fresh key each.
+	hold := func(base, slotID string) *http.Request {
+		n := seq.Add(1)
+		r, _ := http.NewRequest(http.MethodPost, base+"/v1/slots/"+slotID+"/holds", bytes.NewReader(bodies[n%3]))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Authorization", "Bearer "+users[n%int64(len(users))].access)
+		r.Header.Set("Idempotency-Key", "hb-"+nonce+"-"+strconv.FormatInt(n, 36))
+		return r
+	}
+	anySlot := func() string { return slots[rand.IntN(len(slots))] }
+
+	procs := map[string]int{"kincare": srv.cmd.Process.Pid, "redis-server": benchRedisPID(t, redisURL), "test process": os.Getpid()}
+	t.Logf("machine: %d CPUs (GOMAXPROCS %d), %s, %s; load average before: %s", runtime.NumCPU(),
+		runtime.GOMAXPROCS(0), benchCPUModel(), runtime.Version(), benchLoadAverage())
+	phases := []struct {
+		name    string
+		next    func() *http.Request
+		profile bool
+	}{
+		{"(a) no-op Fiber POST route", func() *http.Request { return hold(noop, flash.SlotID) }, false},
+		{"(b) GET /healthz", func() *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, srv.base+"/healthz", nil)
+			r.Header.Set("Authorization", "Bearer "+users[seq.Add(1)%int64(len(users))].access)
+			return r
+		}, false},
+		{"(c) POST holds, one slot of 30 (contended)", func() *http.Request { return hold(srv.base, flash.SlotID) }, true},
+		{"(d) POST holds, 1 of " + strconv.Itoa(len(slots)) + " slots (granting)", func() *http.Request {
+			return hold(srv.base, anySlot())
+		}, true},
+	}
+	var results []benchStats
+	for _, ph := range phases {
+		var profiled chan error
+		if dir := os.Getenv("PERF"); ph.profile && dir != "" {
+			profiled = make(chan error, 2)
+			for _, p := range []string{"kincare", "redis-server"} {
+				out := filepath.Join(dir, p+"-"+ph.name[1:2]+".data")
+				go func() {
+					time.Sleep(warmup)
+					profiled <- benchPerfRecord(out, procs[p], seconds)
+				}()
+			}
+		}
+		before := benchCPUTimes(procs)
+		r := benchDrive(client, conns, warmup, seconds, ph.next)
+		r.name = ph.name
+		r.cpu = benchCPUTimes(procs).minus(before)
+		results = append(results, r)
+		for range cap(profiled) {
+			if err := <-profiled; err != nil {
+				t.Logf("perf record: %v", err)
+			}
+		}
+	}
+
+	base, health := results[0], results[1]
+	t.Logf("load average after: %s", benchLoadAverage())
+	t.Logf("%-44s %8s %8s %8s %8s %8s %8s %9s", "target", "requests", "req/s", "p50 ms", "p99 ms", "max ms",
+		"vs (a)", "vs (b)")
+	for _, r := range results {
+		t.Logf("%-44s %8d %8.0f %8.2f %8.2f %8.2f %7.1f%% %8.1f%%", r.name, r.n, r.rps, ms(r.p50), ms(r.p99),
+			ms(r.max), 100*r.rps/base.rps, 100*r.rps/health.rps)
+	}
+	for _, r := range results {
+		t.Logf("%s: answers %s; warm-up answers %s", r.name, benchOutcomes(r.outcomes), benchOutcomes(r.warm))
+	}
+	for _, r := range results {
+		var per []string
+		for _, p := range []string{"kincare", "redis-server", "test process"} {
+			per = append(per, fmt.Sprintf("%s %.1f µs", p, r.cpu[p].Seconds()*1e6/float64(r.n+r.warmN)))
+		}
+		t.Logf("%s: CPU per request (warm-up included): %s", r.name, strings.Join(per, ", "))
+	}
+	contended, granting := results[2], results[3]
+	granted := contended.outcomes["201"] + contended.warm["201"]
+	if granted > 30 {
+		t.Errorf("%d holds granted on a slot of 30 places", granted)
+	}
+	t.Logf("targets: holds ≥ 50%% of (a) and p99 ≤ 10 ms. contended: %.1f%%, p99 %.2f ms; granting: %.1f%%, p99 %.2f ms",
+		100*contended.rps/base.rps, ms(contended.p99), 100*granting.rps/base.rps, ms(granting.p99))
+}
+
+// benchHourlyBody is an hourly (计时托) offering of twelve one-hour sessions a
+// day, every day, each session a slot; a parent may hold ten places on
+// one slot (the most allowed).
+func benchHourlyBody(capacity, quota int) map[string]any {
+	var sessions []map[string]string
+	for h := 7; h < 19; h++ {
+		sessions = append(sessions, map[string]string{"start": fmt.Sprintf("%02d:00", h), "end": fmt.Sprintf("%02d:00", h+1)})
+	}
+	return map[string]any{
+		"names":    map[string]string{"zhCN": "计时托", "en": "Hourly care"},
+		"careType": "hourly", "ages": map[string]int{"minMonths": 6, "maxMonths": 35},
+		"capacity": capacity, "inclusiveQuota": quota,
+		"price":           map[string]int64{"marketFen": 4000, "inclusiveFen": 2500},
+		"schedule":        map[string]any{"weekdays": []int{1, 2, 3, 4, 5, 6, 7}, "sessions": sessions},
+		"maxHoldsPerUser": 10,
+	}
+}
+
+// benchWarmSlots pages through the offering's availability, which loads
+// every slot Redis does not know from MongoDB, and checks each is known.
+func benchWarmSlots(t *testing.T, owner *person, offeringID string, from time.Time, days int) {
+	t.Helper()
+	q := url.Values{"from": {from.AddDate(0, 0, -1).UTC().Format(time.RFC3339)},
+		"to": {from.AddDate(0, 0, days+1).UTC().Format(time.RFC3339)}, "limit": {"100"}}
+	for {
+		page := must[struct {
+			Items      []slotView `json:"items"`
+			NextCursor string     `json:"nextCursor"`
+		}](t, owner.get(t, "/v1/offerings/"+offeringID+"/availability?"+q.Encode()), http.StatusOK)
+		for _, s := range page.Items {
+			if s.Remaining.Market+s.Remaining.Inclusive != s.Capacity {
+				t.Fatalf("slot %s not loaded: %+v", s.SlotID, s.Remaining)
+			}
+		}
+		if page.NextCursor == "" {
+			return
+		}
+		q.Set("cursor", page.NextCursor)
+	}
+}
+
+// benchNoopRoute serves, from this process, a Fiber app with one POST
+// route that answers 204: the floor any route is measured against.
+func benchNoopRoute(t *testing.T) string {
+	t.Helper()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Post("/v1/slots/:slotId/holds", func(c *fiber.Ctx) error { return c.SendStatus(fiber.StatusNoContent) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+// benchClient keeps one connection per worker, from a source address of
+// its own (the per-IP limit counts it apart from the sign-ups).
+func benchClient(conns int) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if sourceIPs != nil {
+		dialer.LocalAddr = &net.TCPAddr{IP: sourceIPs()}
+	}
+	return &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext,
+		DisableCompression: true, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+}
+
+type benchStats struct {
+	name           string
+	n, warmN       int
+	rps            float64
+	p50, p99, max  time.Duration
+	outcomes, warm map[string]int // "201", "409 slot_full", "error"
+	cpu            map[string]time.Duration
+}
+
+// benchDrive runs conns closed-loop workers: warm-up first, not timed, then
+// d measured. Each worker keeps its own latencies and counts, so the hot
+// path takes no lock. Answers are counted by status and problem code.
+func benchDrive(client *http.Client, conns int, warmup, d time.Duration, next func() *http.Request) benchStats {
+	type worker struct {
+		lat            []time.Duration
+		outcomes, warm map[string]int
+		last           time.Time
+	}
+	ws := make([]*worker, conns)
+	measureFrom := time.Now().Add(warmup)
+	until := measureFrom.Add(d)
+	var wg sync.WaitGroup
+	for i := range ws {
+		w := &worker{lat: make([]time.Duration, 0, 1<<14), outcomes: map[string]int{}, warm: map[string]int{}}
+		ws[i] = w
+		wg.Go(func() {
+			for {
+				req := next()
+				t0 := time.Now()
+				if !t0.Before(until) {
+					return
+				}
+				res, err := client.Do(req)
+				var body []byte
+				if err == nil {
+					body, _ = io.ReadAll(res.Body)
+					res.Body.Close()
+				}
+				t1 := time.Now()
+				o := benchOutcome(res, err, body)
+				if t0.Before(measureFrom) {
+					w.warm[o]++
+					continue
+				}
+				w.lat = append(w.lat, t1.Sub(t0))
+				w.outcomes[o]++
+				w.last = t1
+			}
+		})
+	}
+	wg.Wait()
+	s := benchStats{outcomes: map[string]int{}, warm: map[string]int{}}
+	var lat []time.Duration
+	end := measureFrom
+	for _, w := range ws {
+		lat = append(lat, w.lat...)
+		for o, n := range w.outcomes {
+			s.outcomes[o] += n
+		}
+		for o, n := range w.warm {
+			s.warm[o] += n
+			s.warmN += n
+		}
+		if w.last.After(end) {
+			end = w.last
+		}
+	}
+	slices.Sort(lat)
+	s.n = len(lat)
+	if s.n > 0 {
+		s.rps = float64(s.n) / end.Sub(measureFrom).Seconds()
+		s.p50, s.p99, s.max = lat[s.n/2], lat[min(s.n-1, s.n*99/100)], lat[s.n-1]
+	}
+	return s
+}
+
+// benchOutcome is "201", or "409 slot_full" for a problem, or "error".
+func benchOutcome(res *http.Response, err error, body []byte) string {
+	if err != nil {
+		return "error"
+	}
+	status := strconv.Itoa(res.StatusCode)
+	if res.StatusCode < 300 {
+		return status
+	}
+	if _, rest, ok := bytes.Cut(body, []byte(`"code":"`)); ok {
+		if code, _, ok := bytes.Cut(rest, []byte(`"`)); ok {
+			return status + " " + string(code)
+		}
+	}
+	return status
+}
+
+func benchOutcomes(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d × %s", m[k], k)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ---------------------------------------------------------------------------
+// The machine: CPU time per process, load, a profile.
+
+type benchCPU map[string]time.Duration
+
+// benchCPUTimes reads utime+stime of each process from /proc (Linux only;
+// zero elsewhere).
+func benchCPUTimes(procs map[string]int) benchCPU {
+	out := benchCPU{}
+	for name, pid := range procs {
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command's closing parenthesis; utime and
+		// stime are the 14th and 15th of the whole line, in ticks of
+		// 1/100 s (USER_HZ on Linux).
+		i := bytes.LastIndexByte(raw, ')')
+		f := strings.Fields(string(raw[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		out[name] = time.Duration(u+s) * 10 * time.Millisecond
+	}
+	return out
+}
+
+func (c benchCPU) minus(before benchCPU) benchCPU {
+	out := benchCPU{}
+	for k, v := range c {
+		out[k] = v - before[k]
+	}
+	return out
+}
+
+// benchRedisPID finds the redis-server listening on url's port.
+func benchRedisPID(t *testing.T, redisURL string) int {
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		return 0
+	}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(d + "/cmdline")
+		if err != nil {
+			continue
+		}
+		// redis-server rewrites its title to "redis-server 127.0.0.1:PORT".
+		if title := strings.ReplaceAll(string(cmd), "\x00", " "); strings.Contains(title, "redis-server") &&
+			(strings.Contains(title, ":"+u.Port()+" ") || strings.HasSuffix(strings.TrimSpace(title), ":"+u.Port())) {
+			pid, _ := strconv.Atoi(filepath.Base(d))
+			return pid
+		}
+	}
+	t.Logf("no redis-server process found for %s: its CPU is not reported", redisURL)
+	return 0
+}
+
+func benchCPUModel() string {
+	raw, _ := os.ReadFile("/proc/cpuinfo")
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+		}
+	}
+	return "unknown CPU"
+}
+
+func benchLoadAverage() string {
+	raw, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(raw))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// benchPerfRecord samples pid's stacks for d with perf, when it is installed.
+func benchPerfRecord(out string, pid int, d time.Duration) error {
+	perf, err := exec.LookPath("perf")
+	if err != nil {
+		return fmt.Errorf("perf is not installed: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), d+30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, perf, "record", "-F", "499", "-g", "-o", out, "-p", strconv.Itoa(pid),
+		"--", "sleep", strconv.Itoa(int(d.Seconds())))
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("%w: %s", err, msg)
+	}
+	return nil
+}
