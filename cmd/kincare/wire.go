@@ -111,8 +111,14 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	limiter := redis.NewLimiter(rdb)
 	ipLimiter := redis.NewBatchedLimiter(rdb, 100*time.Millisecond, log)
 	var users usercacheStore = store.Users()
-	if cfg.UserCacheTTL > 0 {
-		users = usercache.New(store.Users(), 10_000, cfg.UserCacheTTL)
+	if ttl := cfg.UserCacheTTL; ttl > 0 {
+		if cfg.EmbeddedMongo() {
+			// This process is the embedded database's only writer and
+			// every account write goes through the cache, so entries are
+			// exact and may live long; FerretDB's reads are what is dear.
+			ttl = max(ttl, embeddedUserCacheTTL)
+		}
+		users = usercache.New(store.Users(), 10_000, ttl)
 	}
 	authCfg := auth.DefaultConfig()
 	authCfg.RefreshTTL = cfg.RefreshTTL
@@ -321,6 +327,10 @@ func deriveKey(secret []byte, label string) []byte {
 	m.Write([]byte(label))
 	return m.Sum(nil)
 }
+
+// embeddedUserCacheTTL is how long accounts stay cached over the embedded
+// store.
+const embeddedUserCacheTTL = time.Hour
 
 // usercacheStore is the user store every use case shares, cached or not.
 type usercacheStore = usercache.Store
