@@ -196,7 +196,7 @@ func validate(route *routers.Route) fiber.Handler {
 				}
 			}
 		}
-		if body := c.Body(); len(body) > 0 {
+		if body := body(c); len(body) > 0 {
 			req.Body = io.NopCloser(bytes.NewReader(body))
 			req.ContentLength = int64(len(body))
 		}

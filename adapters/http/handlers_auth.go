@@ -93,10 +93,22 @@ func (h authHandlers) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// body is the request's body, read once: Fiber's Body() walks every
+// header (copying each, with Immutable) to look for a Content-Encoding,
+// and the contract, the idempotency guard and the handler each need it.
+func body(c *fiber.Ctx) []byte {
+	if b, ok := c.Locals(localBody).([]byte); ok {
+		return b
+	}
+	b := c.Body()
+	c.Locals(localBody, b)
+	return b
+}
+
 // decode reads a body the contract has already validated; an error here
 // means the schema and the struct disagree.
 func decode(c *fiber.Ctx, v any) error {
-	if err := json.Unmarshal(c.Body(), v); err != nil {
+	if err := json.Unmarshal(body(c), v); err != nil {
 		return errMalformedJSON.Wrap(err)
 	}
 	return nil

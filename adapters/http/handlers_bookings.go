@@ -34,7 +34,7 @@ type tierRequest struct {
 // tierOf reads the optional body's tier; none is market.
 func tierOf(c *fiber.Ctx) (reservation.Tier, error) {
 	var req tierRequest
-	if len(c.Body()) > 0 {
+	if len(body(c)) > 0 {
 		if err := decode(c, &req); err != nil {
 			return "", err
 		}

@@ -148,7 +148,7 @@ func (h orderHandlers) dispatch(c *fiber.Ctx) error {
 	var req struct {
 		CaregiverID string `json:"caregiverId"`
 	}
-	if len(c.Body()) > 0 {
+	if len(body(c)) > 0 {
 		if err := decode(c, &req); err != nil {
 			return err
 		}

@@ -123,7 +123,7 @@ func withReason(c *fiber.Ctx) (string, error) {
 	var r struct {
 		Reason string `json:"reason"`
 	}
-	if len(c.Body()) == 0 {
+	if len(body(c)) == 0 {
 		return "", nil
 	}
 	if err := decode(c, &r); err != nil {

@@ -57,7 +57,7 @@ func idempotent(g *idempotency.Guard, operationID, specPath string) fiber.Handle
 		ref := idempotency.Ref{Scope: idempotency.Scope{UserID: a.UserID, Operation: operationID}, Key: key}
 		fp := idempotency.FingerprintOf(idempotency.Request{
 			Method: c.Method(), Route: specPath, Params: params,
-			Query: string(c.Request().URI().QueryString()), Body: c.Body(),
+			Query: string(c.Request().URI().QueryString()), Body: body(c),
 		})
 		out, err := g.Do(c.UserContext(), ref, fp, func(context.Context) (idempotency.Response, error) {
 			return respond(c)

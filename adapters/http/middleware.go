@@ -21,6 +21,7 @@ const (
 	localRequestID  = "kincare.requestID"
 	localRoute      = "kincare.route"
 	localActor      = "kincare.actor"
+	localBody       = "kincare.body"
 )
 
 // A client's request id is echoed only if it is short and plain, so it
