@@ -85,19 +85,22 @@ else
 end
 if used >= pool then return {'full'} end
 local exp = int(now + tonumber(meta[4]))
+local keep = int(tonumber(exp) + 3600000)
 redis.call('ZADD', h, exp, id)
 if inclusive then redis.call('ZADD', hi, exp, id) end
 -- h and hi may have been empty, so gone, when Sync set the slot's keys
--- to be forgotten; a key made since must go with them.
+-- to be forgotten; a key made just now must go with them.
 if meta[8] and meta[8] ~= '0' then
-  redis.call('PEXPIREAT', h, meta[8])
-  if inclusive then redis.call('PEXPIREAT', hi, meta[8]) end
+  if live == 0 then redis.call('PEXPIREAT', h, meta[8]) end
+  if inclusive and livei == 0 then redis.call('PEXPIREAT', hi, meta[8]) end
 end
+-- Every hold lives the slot's TTL, so the one just taken is the user's
+-- last to lapse and sets how long their zset is kept.
 redis.call('ZADD', u, exp, id)
-touch(u)
+redis.call('PEXPIREAT', u, keep)
 redis.call('HSET', dkey, 'u', ARGV[2], 't', ARGV[3], 'f', ARGV[4], 'e', exp, 's', 'held', 'p', ARGV[6], 'k', kind)
-redis.call('PEXPIREAT', dkey, int(tonumber(exp) + 3600000))
-return reply('granted', details(dkey), 'held')
+redis.call('PEXPIREAT', dkey, keep)
+return {'granted', ARGV[2], ARGV[3], exp, 'held', ARGV[6], kind}
 `)
 
 // kindScript counts a live hold against its user's cap on slots of one
