@@ -71,12 +71,12 @@ type Deps struct {
 	// slots, holds, bookings and waitlists.
 	Reservations *reservations.Service
 	Tokens       AccessVerifier
-	Limiter      throttle.Limiter
-	// IPLimiter runs on every request, so it may trade precision for
-	// speed (see redis.BatchedLimiter); Limiter is exact.
-	IPLimiter throttle.Limiter
-	Ready     map[string]Pinger
-	Registry  *prometheus.Registry
+	// FloodLimiter counts what runs on every request, the per-IP limit
+	// and each user's writes, so it may trade precision for speed (see
+	// redis.BatchedLimiter).
+	FloodLimiter throttle.Limiter
+	Ready        map[string]Pinger
+	Registry     *prometheus.Registry
 }
 
 // New builds the Fiber app with every route of the contract bound.
@@ -115,9 +115,9 @@ func New(o Options, d Deps) (*fiber.App, error) {
 			MaxAge:        600,
 		}))
 	}
-	app.Use(limitPerIP(d.Log, d.IPLimiter, o.RateLimitIPPerMinute))
+	app.Use(limitPerIP(d.Log, d.FloodLimiter, o.RateLimitIPPerMinute))
 
-	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.Limiter, o.RateLimitUserWrites))
+	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.FloodLimiter, o.RateLimitUserWrites))
 	api.useIdempotency(d.Idempotency)
 	bindRoutes(api, o, d)
 	if missing := api.unbound(); len(missing) > 0 {

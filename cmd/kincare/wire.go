@@ -199,7 +199,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
 		MetricsToken: cfg.MetricsToken,
 	}, httpapi.Deps{
-		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, Limiter: limiter, IPLimiter: ipLimiter,
+		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, FloodLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
 		Quotes:       quoteSvc,
