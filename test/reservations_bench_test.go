@@ -13,15 +13,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/kincare/kincare/test/loadkit"
 )
 
 // TestHoldThroughput measures, in one run against one kincare on a real
@@ -57,17 +57,14 @@ func TestHoldThroughput(t *testing.T) {
 	if os.Getenv("HOLD_BENCH") == "" {
 		t.Skip("a benchmark: set HOLD_BENCH=1")
 	}
-	redisPath, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("needs redis-server on PATH (apt-get install redis-server): holds are measured on real Redis")
-	}
 	conns := benchInt("CONNS", 64)
 	seconds := time.Duration(benchInt("SECONDS", 10)) * time.Second
 	warmup := time.Duration(benchInt("WARMUP", 2)) * time.Second
 	nUsers := benchInt("USERS", 600)
 	days := min(benchInt("DAYS", 92), 92)
 
-	redisURL, _ := startRedisServer(t, redisPath)
+	redisURL, redisPID := loadkit.StartRedis(t,
+		"needs redis-server on PATH (apt-get install redis-server): holds are measured on real Redis")
 	adminPhone := newPhone()
 	// The limits stay on, so every request pays their Redis work as in
 	// production, but far above what one benchmark source address and
@@ -120,9 +117,9 @@ func TestHoldThroughput(t *testing.T) {
 	}
 	anySlot := func() string { return slots[rand.IntN(len(slots))] }
 
-	procs := map[string]int{"kincare": srv.cmd.Process.Pid, "redis-server": benchRedisPID(t, redisURL), "test process": os.Getpid()}
+	procs := map[string]int{"kincare": srv.cmd.Process.Pid, "redis-server": redisPID, "test process": os.Getpid()}
 	t.Logf("machine: %d CPUs (GOMAXPROCS %d), %s, %s; load average before: %s", runtime.NumCPU(),
-		runtime.GOMAXPROCS(0), benchCPUModel(), runtime.Version(), benchLoadAverage())
+		runtime.GOMAXPROCS(0), loadkit.CPUModel(), runtime.Version(), loadkit.LoadAverage())
 	phases := []struct {
 		name    string
 		next    func() *http.Request
@@ -152,11 +149,9 @@ func TestHoldThroughput(t *testing.T) {
 				}()
 			}
 		}
-		before := benchCPUTimes(procs)
+		before := loadkit.CPUTimes(procs)
 		r := benchDrive(client, conns, warmup, seconds, ph.next)
-		r.name = ph.name
-		r.cpu = benchCPUTimes(procs).minus(before)
-		results = append(results, r)
+		results = append(results, benchStats{name: ph.name, Result: r, cpu: loadkit.CPUTimes(procs).Minus(before)})
 		for range cap(profiled) {
 			if err := <-profiled; err != nil {
 				t.Logf("perf record: %v", err)
@@ -165,30 +160,31 @@ func TestHoldThroughput(t *testing.T) {
 	}
 
 	base, health := results[0], results[1]
-	t.Logf("load average after: %s", benchLoadAverage())
+	t.Logf("load average after: %s", loadkit.LoadAverage())
 	t.Logf("%-44s %8s %8s %8s %8s %8s %8s %9s", "target", "requests", "req/s", "p50 ms", "p99 ms", "max ms",
 		"vs (a)", "vs (b)")
 	for _, r := range results {
-		t.Logf("%-44s %8d %8.0f %8.2f %8.2f %8.2f %7.1f%% %8.1f%%", r.name, r.n, r.rps, ms(r.p50), ms(r.p99),
-			ms(r.max), 100*r.rps/base.rps, 100*r.rps/health.rps)
+		t.Logf("%-44s %8d %8.0f %8.2f %8.2f %8.2f %7.1f%% %8.1f%%", r.name, r.N, r.RPS, ms(r.P50), ms(r.P99),
+			ms(r.Max), 100*r.RPS/base.RPS, 100*r.RPS/health.RPS)
 	}
 	for _, r := range results {
-		t.Logf("%s: answers %s; warm-up answers %s", r.name, benchOutcomes(r.outcomes), benchOutcomes(r.warm))
+		t.Logf("%s: answers %s; warm-up answers %s", r.name, loadkit.Outcomes(r.Outcomes, " × "),
+			loadkit.Outcomes(r.Warm, " × "))
 	}
 	for _, r := range results {
 		var per []string
 		for _, p := range []string{"kincare", "redis-server", "test process"} {
-			per = append(per, fmt.Sprintf("%s %.1f µs", p, r.cpu[p].Seconds()*1e6/float64(r.n+r.warmN)))
+			per = append(per, fmt.Sprintf("%s %.1f µs", p, r.cpu.MicrosPer(p, r.Calls())))
 		}
 		t.Logf("%s: CPU per request (warm-up included): %s", r.name, strings.Join(per, ", "))
 	}
 	contended, granting := results[2], results[3]
-	granted := contended.outcomes["201"] + contended.warm["201"]
+	granted := contended.Outcomes["201"] + contended.Warm["201"]
 	if granted > 30 {
 		t.Errorf("%d holds granted on a slot of 30 places", granted)
 	}
 	t.Logf("targets: holds ≥ 50%% of (a) and p99 ≤ 10 ms. contended: %.1f%%, p99 %.2f ms; granting: %.1f%%, p99 %.2f ms",
-		100*contended.rps/base.rps, ms(contended.p99), 100*granting.rps/base.rps, ms(granting.p99))
+		100*contended.RPS/base.RPS, ms(contended.P99), 100*granting.RPS/base.RPS, ms(granting.P99))
 }
 
 // benchHourlyBody is an hourly (计时托) offering of twelve one-hour sessions a
@@ -259,79 +255,27 @@ func benchClient(conns int) *http.Client {
 }
 
 type benchStats struct {
-	name           string
-	n, warmN       int
-	rps            float64
-	p50, p99, max  time.Duration
-	outcomes, warm map[string]int // "201", "409 slot_full", "error"
-	cpu            map[string]time.Duration
+	name string
+	loadkit.Result
+	cpu loadkit.CPU
 }
 
-// benchDrive runs conns closed-loop workers: warm-up first, not timed, then
-// d measured. Each worker keeps its own latencies and counts, so the hot
-// path takes no lock. Answers are counted by status and problem code.
-func benchDrive(client *http.Client, conns int, warmup, d time.Duration, next func() *http.Request) benchStats {
-	type worker struct {
-		lat            []time.Duration
-		outcomes, warm map[string]int
-		last           time.Time
-	}
-	ws := make([]*worker, conns)
-	measureFrom := time.Now().Add(warmup)
-	until := measureFrom.Add(d)
-	var wg sync.WaitGroup
-	for i := range ws {
-		w := &worker{lat: make([]time.Duration, 0, 1<<14), outcomes: map[string]int{}, warm: map[string]int{}}
-		ws[i] = w
-		wg.Go(func() {
-			for {
-				req := next()
-				t0 := time.Now()
-				if !t0.Before(until) {
-					return
-				}
-				res, err := client.Do(req)
-				var body []byte
-				if err == nil {
-					body, _ = io.ReadAll(res.Body)
-					res.Body.Close()
-				}
-				t1 := time.Now()
-				o := benchOutcome(res, err, body)
-				if t0.Before(measureFrom) {
-					w.warm[o]++
-					continue
-				}
-				w.lat = append(w.lat, t1.Sub(t0))
-				w.outcomes[o]++
-				w.last = t1
+// benchDrive runs conns closed-loop workers (loadkit.Drive), each request
+// built by next before its clock starts. Answers are counted by status
+// and problem code.
+func benchDrive(client *http.Client, conns int, warmup, d time.Duration, next func() *http.Request) loadkit.Result {
+	return loadkit.Drive(conns, warmup, d, func(int, int64, *rand.Rand) loadkit.Call {
+		req := next()
+		return func() (string, int) {
+			res, err := client.Do(req)
+			var body []byte
+			if err == nil {
+				body, _ = io.ReadAll(res.Body)
+				res.Body.Close()
 			}
-		})
-	}
-	wg.Wait()
-	s := benchStats{outcomes: map[string]int{}, warm: map[string]int{}}
-	var lat []time.Duration
-	end := measureFrom
-	for _, w := range ws {
-		lat = append(lat, w.lat...)
-		for o, n := range w.outcomes {
-			s.outcomes[o] += n
+			return benchOutcome(res, err, body), 1
 		}
-		for o, n := range w.warm {
-			s.warm[o] += n
-			s.warmN += n
-		}
-		if w.last.After(end) {
-			end = w.last
-		}
-	}
-	slices.Sort(lat)
-	s.n = len(lat)
-	if s.n > 0 {
-		s.rps = float64(s.n) / end.Sub(measureFrom).Seconds()
-		s.p50, s.p99, s.max = lat[s.n/2], lat[min(s.n-1, s.n*99/100)], lat[s.n-1]
-	}
-	return s
+	})
 }
 
 // benchOutcome is "201", or "409 slot_full" for a problem, or "error".
@@ -349,101 +293,6 @@ func benchOutcome(res *http.Response, err error, body []byte) string {
 		}
 	}
 	return status
-}
-
-func benchOutcomes(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d × %s", m[k], k)
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
-}
-
-// ---------------------------------------------------------------------------
-// The machine: CPU time per process, load, a profile.
-
-type benchCPU map[string]time.Duration
-
-// benchCPUTimes reads utime+stime of each process from /proc (Linux only;
-// zero elsewhere).
-func benchCPUTimes(procs map[string]int) benchCPU {
-	out := benchCPU{}
-	for name, pid := range procs {
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// Fields after the command's closing parenthesis; utime and
-		// stime are the 14th and 15th of the whole line, in ticks of
-		// 1/100 s (USER_HZ on Linux).
-		i := bytes.LastIndexByte(raw, ')')
-		f := strings.Fields(string(raw[i+1:]))
-		if len(f) < 13 {
-			continue
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		s, _ := strconv.ParseInt(f[12], 10, 64)
-		out[name] = time.Duration(u+s) * 10 * time.Millisecond
-	}
-	return out
-}
-
-func (c benchCPU) minus(before benchCPU) benchCPU {
-	out := benchCPU{}
-	for k, v := range c {
-		out[k] = v - before[k]
-	}
-	return out
-}
-
-// benchRedisPID finds the redis-server listening on url's port.
-func benchRedisPID(t *testing.T, redisURL string) int {
-	u, err := url.Parse(redisURL)
-	if err != nil {
-		return 0
-	}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		cmd, err := os.ReadFile(d + "/cmdline")
-		if err != nil {
-			continue
-		}
-		// redis-server rewrites its title to "redis-server 127.0.0.1:PORT".
-		if title := strings.ReplaceAll(string(cmd), "\x00", " "); strings.Contains(title, "redis-server") &&
-			(strings.Contains(title, ":"+u.Port()+" ") || strings.HasSuffix(strings.TrimSpace(title), ":"+u.Port())) {
-			pid, _ := strconv.Atoi(filepath.Base(d))
-			return pid
-		}
-	}
-	t.Logf("no redis-server process found for %s: its CPU is not reported", redisURL)
-	return 0
-}
-
-func benchCPUModel() string {
-	raw, _ := os.ReadFile("/proc/cpuinfo")
-	for line := range strings.SplitSeq(string(raw), "\n") {
-		if name, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
-		}
-	}
-	return "unknown CPU"
-}
-
-func benchLoadAverage() string {
-	raw, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(raw))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // benchPerfRecord samples pid's stacks for d with perf, when it is installed.

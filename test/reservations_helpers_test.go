@@ -2,13 +2,9 @@ package e2e_test
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +13,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/kincare/kincare/test/fakefcm"
+	"github.com/kincare/kincare/test/loadkit"
 )
 
 // ---------------------------------------------------------------------------
@@ -168,33 +165,14 @@ func (p *person) confirm(t *testing.T, holdID, childID string) *response {
 // installed (CI), else a miniredis in the test process.
 func privateRedis(t *testing.T) (url string, flushAll func()) {
 	t.Helper()
-	if path, err := exec.LookPath("redis-server"); err == nil {
-		return startRedisServer(t, path)
+	if !loadkit.HaveRedisServer() {
+		mr := miniredis.RunT(t)
+		return "redis://" + mr.Addr() + "/0", mr.FlushAll
 	}
-	mr := miniredis.RunT(t)
-	return "redis://" + mr.Addr() + "/0", mr.FlushAll
-}
-
-func startRedisServer(t *testing.T, path string) (string, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+	url, _ = loadkit.StartRedis(t, "")
 	opt, _ := goredis.ParseURL(url)
 	rdb := goredis.NewClient(opt)
 	t.Cleanup(func() { _ = rdb.Close() })
-	if !waitUntil(10*time.Second, func() bool { return rdb.Ping(context.Background()).Err() == nil }) {
-		t.Fatalf("redis-server on port %d did not answer", port)
-	}
 	return url, func() {
 		if err := rdb.FlushAll(context.Background()).Err(); err != nil {
 			t.Errorf("FLUSHALL: %v", err)

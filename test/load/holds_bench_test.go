@@ -1,7 +1,6 @@
 package load
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,15 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"os"
-	"os/exec"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +26,7 @@ import (
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/reservation"
+	"github.com/kincare/kincare/test/loadkit"
 )
 
 // TestHoldEngines does the same hold work two ways, CONNS (64)
@@ -74,7 +71,7 @@ func TestHoldEngines(t *testing.T) {
 	rdb, redisName, redisPID := holdRedis(t)
 	coll, mongoName := holdMongo(t)
 	t.Logf("machine: %d CPUs (GOMAXPROCS %d), %s; Redis: %s; MongoDB: %s; load average before: %s",
-		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), redisName, mongoName, loadAvg())
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), redisName, mongoName, loadkit.LoadAverage())
 
 	users := make([]string, nUsers)
 	for i := range users {
@@ -102,18 +99,20 @@ func TestHoldEngines(t *testing.T) {
 			if err := e.seed(ctx, w, slotIDs); err != nil {
 				t.Fatalf("%s, %s: seed: %v", w.name, e.name, err)
 			}
-			before := procCPU(procs)
-			r := holdLoop(conns, warmup, seconds, func(worker int, n int64, rng *rand.Rand) (string, int) {
-				slot := slotIDs[rng.IntN(len(slotIDs))]
-				tier := reservation.Market
-				if n%3 == 0 {
-					tier = reservation.Inclusive
+			before := loadkit.CPUTimes(procs)
+			d := loadkit.Drive(conns, warmup, seconds, func(_ int, n int64, rng *rand.Rand) loadkit.Call {
+				return func() (string, int) {
+					slot := slotIDs[rng.IntN(len(slotIDs))]
+					tier := reservation.Market
+					if n%3 == 0 {
+						tier = reservation.Inclusive
+					}
+					return e.hold(ctx, slot, reservation.HoldID(slot, "h"+strconv.FormatInt(n, 36)),
+						users[n%int64(len(users))], tier, time.Now())
 				}
-				return e.hold(ctx, slot, reservation.HoldID(slot, "h"+strconv.FormatInt(n, 36)),
-					users[n%int64(len(users))], tier, time.Now())
 			})
-			r.workload, r.engine = w.name, e.name
-			r.cpu = procCPU(procs).minus(before)
+			r := holdResult{workload: w.name, engine: e.name, Result: d, granted: d.Outcomes["granted"],
+				cpu: loadkit.CPUTimes(procs).Minus(before)}
 			stored, err := e.check(ctx, w, slotIDs)
 			if err != nil {
 				t.Errorf("%s, %s: %v", w.name, e.name, err)
@@ -121,10 +120,10 @@ func TestHoldEngines(t *testing.T) {
 			r.stored = stored
 			results = append(results, r)
 			e.clean(ctx, slotIDs)
-			t.Logf("%s, %s: %d attempts, %.0f/s, p99 %.3f ms", w.name, e.name, r.n, r.rps, holdMS(r.p99))
+			t.Logf("%s, %s: %d attempts, %.0f/s, p99 %.3f ms", w.name, e.name, r.N, r.RPS, holdMS(r.P99))
 		}
 	}
-	t.Logf("load average after: %s", loadAvg())
+	t.Logf("load average after: %s", loadkit.LoadAverage())
 	report := func(w string) {
 		var ref holdResult
 		for _, r := range results {
@@ -139,18 +138,19 @@ func TestHoldEngines(t *testing.T) {
 			if r.workload != w {
 				continue
 			}
-			t.Logf("%-62s %8d %8.0f %8.3f %8.3f %9.1f %9d %9.1f×", r.engine, r.n, r.rps, holdMS(r.p50), holdMS(r.p99),
-				holdMS(r.max), r.granted, ref.rps/r.rps)
+			t.Logf("%-62s %8d %8.0f %8.3f %8.3f %9.1f %9d %9.1f×", r.engine, r.N, r.RPS, holdMS(r.P50), holdMS(r.P99),
+				holdMS(r.Max), r.granted, ref.RPS/r.RPS)
 		}
 		for _, r := range results {
 			if r.workload != w {
 				continue
 			}
-			attempts := float64(r.n + r.warmN)
+			attempts := r.Calls()
 			t.Logf("%s: answers %s (warm-up: %s); tries per attempt %.2f; units held after: %d of %d granted; "+
 				"CPU per attempt: redis-server %.1f µs, test process (driver, FerretDB) %.1f µs", r.engine,
-				holdList(r.outcomes), holdList(r.warm), float64(r.tries)/attempts, r.stored, r.granted+r.warm["granted"],
-				r.cpu["redis-server"].Seconds()*1e6/attempts, r.cpu["test process"].Seconds()*1e6/attempts)
+				loadkit.Outcomes(r.Outcomes, " "), loadkit.Outcomes(r.Warm, " "), float64(r.Tries)/float64(attempts),
+				r.stored, r.granted+r.Warm["granted"],
+				r.cpu.MicrosPer("redis-server", attempts), r.cpu.MicrosPer("test process", attempts))
 		}
 	}
 	for _, w := range workloads {
@@ -390,100 +390,16 @@ func mongoEngine(coll *mongo.Collection, guarded bool) holdEngine {
 }
 
 // ---------------------------------------------------------------------------
-// The loop.
+// The results.
 
 type holdResult struct {
 	workload, engine string
-	n, warmN         int
-	tries            int
-	granted, stored  int
-	rps              float64
-	p50, p99, max    time.Duration
-	outcomes, warm   map[string]int
-	cpu              procTimes
-}
-
-// holdLoop runs conns goroutines closed-loop: warm-up first, not timed,
-// then d measured. Each keeps its own latencies and counts.
-func holdLoop(conns int, warmup, d time.Duration, hold func(worker int, n int64, rng *rand.Rand) (string, int)) holdResult {
-	type worker struct {
-		lat            []time.Duration
-		outcomes, warm map[string]int
-		tries          int
-		last           time.Time
-	}
-	var seq atomic.Int64
-	measureFrom := time.Now().Add(warmup)
-	until := measureFrom.Add(d)
-	ws := make([]*worker, conns)
-	var wg sync.WaitGroup
-	for i := range ws {
-		w := &worker{lat: make([]time.Duration, 0, 1<<15), outcomes: map[string]int{}, warm: map[string]int{}}
-		ws[i] = w
-		rng := rand.New(rand.NewPCG(uint64(i), 7))
-		wg.Go(func() {
-			for {
-				t0 := time.Now()
-				if !t0.Before(until) {
-					return
-				}
-				outcome, tries := hold(i, seq.Add(1), rng)
-				t1 := time.Now()
-				w.tries += tries
-				if t0.Before(measureFrom) {
-					w.warm[outcome]++
-					continue
-				}
-				w.lat = append(w.lat, t1.Sub(t0))
-				w.outcomes[outcome]++
-				w.last = t1
-			}
-		})
-	}
-	wg.Wait()
-	r := holdResult{outcomes: map[string]int{}, warm: map[string]int{}}
-	var lat []time.Duration
-	end := measureFrom
-	for _, w := range ws {
-		lat = append(lat, w.lat...)
-		r.tries += w.tries
-		for o, n := range w.outcomes {
-			r.outcomes[o] += n
-		}
-		for o, n := range w.warm {
-			r.warm[o] += n
-			r.warmN += n
-		}
-		if w.last.After(end) {
-			end = w.last
-		}
-	}
-	slices.Sort(lat)
-	r.n, r.granted = len(lat), r.outcomes["granted"]
-	if r.n > 0 {
-		r.rps = float64(r.n) / end.Sub(measureFrom).Seconds()
-		r.p50, r.p99, r.max = lat[r.n/2], lat[min(r.n-1, r.n*99/100)], lat[r.n-1]
-	}
-	return r
+	loadkit.Result
+	granted, stored int // granted while measured; units held after
+	cpu             loadkit.CPU
 }
 
 func holdMS(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
-
-func holdList(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", m[k], k)
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
-}
 
 // ---------------------------------------------------------------------------
 // The stores and the machine.
@@ -494,22 +410,7 @@ func holdRedis(t *testing.T) (*goredis.Client, string, int) {
 	t.Helper()
 	url, pid := os.Getenv("REDIS_URL"), 0
 	if url == "" {
-		path, err := exec.LookPath("redis-server")
-		if err != nil {
-			t.Skip("needs a real Redis: set REDIS_URL or install redis-server")
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-		cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		url, pid = fmt.Sprintf("redis://127.0.0.1:%d/0", port), cmd.Process.Pid
+		url, pid = loadkit.StartRedis(t, "needs a real Redis: set REDIS_URL or install redis-server")
 	}
 	var rdb *goredis.Client
 	var err error
@@ -560,44 +461,4 @@ func holdMongo(t *testing.T) (*mongo.Collection, string) {
 	db := client.Database(fmt.Sprintf("kincare_holdbench_%d", time.Now().UnixNano()))
 	t.Cleanup(func() { _ = db.Drop(context.Background()) })
 	return db.Collection("slots"), fmt.Sprintf("%s, pool %d", name, pool)
-}
-
-type procTimes map[string]time.Duration
-
-// procCPU reads utime+stime of each process (Linux; 0 elsewhere).
-func procCPU(procs map[string]int) procTimes {
-	out := procTimes{}
-	for name, pid := range procs {
-		if pid == 0 {
-			continue
-		}
-		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
-		if len(f) < 13 {
-			continue
-		}
-		u, _ := strconv.ParseInt(f[11], 10, 64)
-		s, _ := strconv.ParseInt(f[12], 10, 64)
-		out[name] = time.Duration(u+s) * 10 * time.Millisecond // USER_HZ is 100 on Linux
-	}
-	return out
-}
-
-func (p procTimes) minus(before procTimes) procTimes {
-	out := procTimes{}
-	for k, v := range p {
-		out[k] = v - before[k]
-	}
-	return out
-}
-
-func loadAvg() string {
-	raw, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(raw)); len(f) >= 3 {
-		return strings.Join(f[:3], " ")
-	}
-	return "unknown"
 }
