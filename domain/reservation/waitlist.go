@@ -31,10 +31,16 @@ type Promotion struct {
 const MaxWaitlist = 200
 
 // Join queues a user for a tier and answers their 1-based place in that
-// tier's queue. Joining again answers the place already held.
+// tier's queue. Joining again answers the place already held. A user
+// holding a live hold given from this slot's waitlist may not queue
+// again: holds from the waitlist pass the user caps, so joining a slot
+// with room over and over would collect a place each time.
 func (s *Slot) Join(w Waiter, now time.Time) (int, bool, error) {
 	if p := s.Position(w.UserID); p > 0 {
 		return p, false, nil
+	}
+	if slices.ContainsFunc(s.promotions, func(p Promotion) bool { return p.UserID == w.UserID && p.ExpiresAt.After(now) }) {
+		return 0, false, ErrHoldLimit
 	}
 	if len(s.waitlist) >= MaxWaitlist {
 		return 0, false, ErrWaitlistFull

@@ -188,11 +188,13 @@ func TestPromotingTheFirstWaiterTellsThemUrgentlyHowLongTheyHave(t *testing.T) {
 		}
 	}
 
+	// While her hold from the waitlist is live, ann may not queue again
+	// (holds from the waitlist pass the user caps).
+	if _, _, err := s.Join(waiter("ann", reservation.Inclusive), at); !fault.Is(err, reservation.ErrHoldLimit) {
+		t.Fatalf("rejoining with a live promotion: %v, want hold_limit_reached", err)
+	}
 	// The same hold again (a second replica, a retry): nothing more is
-	// recorded or announced, but a waiter who rejoined meanwhile is
-	// still taken off the queue.
-	_, _, err := s.Join(waiter("ann", reservation.Inclusive), at)
-	must(t, err)
+	// recorded or announced.
 	if s.Promote(p, at.Add(time.Second), "e-again") {
 		t.Fatal("promoting the same hold twice changed something")
 	}
