@@ -38,3 +38,37 @@ func TestTheWaitlistIsNoWayAroundTheHoldLimit(t *testing.T) {
 		t.Fatalf("a user capped at 2 holds on the slot holds %d places after joining its waitlist", held)
 	}
 }
+
+// A slot long past answers holds, and the sweep, as closed: Redis has
+// forgotten it and a rebuild cannot bring it back, which is no reason to
+// tell the client to retry (503) or the sweep to fail.
+func TestAPastSlotIsClosedNotUnavailable(t *testing.T) {
+	h := newHarness(t)
+	h.offer(1, 0)
+	ctx := context.Background()
+	// The slot ended two days ago; b waited for it in vain.
+	past := h.clock.Now().Add(-72 * time.Hour)
+	sl, err := reservation.New(reservation.Draft{ID: "spast" + newID()[:8], ProviderID: h.provider.ID,
+		Resource: reservation.Resource{Kind: "childcare_offering", ID: h.offering.ID},
+		Window:   reservation.Window{Start: past, End: past.Add(4 * time.Hour), TimeZone: "Asia/Shanghai"},
+		Capacity: reservation.Capacity{Total: 1}}, past.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.Slots().CreateMany(ctx, []*reservation.Slot{sl}); err != nil {
+		t.Fatal(err)
+	}
+	b := h.parent(20)
+	if _, _, err := h.store.Slots().Update(ctx, sl.ID(), func(s *reservation.Slot) error {
+		_, _, err := s.Join(reservation.Waiter{UserID: b.actor.UserID, Tier: reservation.Market}, past.Add(-time.Minute))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.hold(h.parent(20), sl.ID(), reservation.Market, "late"); !fault.Is(err, reservation.ErrSlotClosed) {
+		t.Fatalf("holding a slot that ended two days ago: %v, want slot_closed", err)
+	}
+	if err := h.svc.Sweep(ctx); err != nil {
+		t.Fatalf("sweep: %v", err)
+	}
+}
