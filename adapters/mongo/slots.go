@@ -318,12 +318,14 @@ func (r *Slots) Open(ctx context.Context, now time.Time, after string, limit int
 		bson.D{{Key: "window.end", Value: bson.D{{Key: "$gt", Value: now}}}}, after, limit)
 }
 
-// WithWaiters pages, by id, the slots that have a waitlist or
-// promotions, through the sparse waiting index. Promotions are kept
+// WithWaiters pages, by id, the slots still open for holds at now that
+// have a waitlist or promotions, through the sparse waiting index (a
+// closed slot's waiters can be served no more). Promotions are kept
 // until the slot's next promotion or seat drops them, so a slot listed
 // may have only lapsed ones: the caller asks Promotions(now).
-func (r *Slots) WithWaiters(ctx context.Context, after string, limit int) ([]*reservation.Slot, error) {
-	return r.byID(ctx, "slots with waiters", bson.D{{Key: "waiting", Value: true}}, after, limit)
+func (r *Slots) WithWaiters(ctx context.Context, now time.Time, after string, limit int) ([]*reservation.Slot, error) {
+	return r.byID(ctx, "slots with waiters", bson.D{{Key: "waiting", Value: true},
+		{Key: "rules.holdsCloseAt", Value: bson.D{{Key: "$gt", Value: now}}}}, after, limit)
 }
 
 func (r *Slots) byID(ctx context.Context, what string, filter bson.D, after string, limit int) ([]*reservation.Slot, error) {

@@ -245,17 +245,22 @@ func TestSlots(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		first, err := slots.WithWaiters(ctx, "", 1)
+		first, err := slots.WithWaiters(ctx, now, "", 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rest, err := slots.WithWaiters(ctx, first[0].ID(), 10)
+		rest, err := slots.WithWaiters(ctx, now, first[0].ID(), 10)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// s-full and s-promo, from the tests before, have waiters too.
 		if got := slotIDs(append(first, rest...)); !slices.Equal(got, []string{"s-full", "s-promo", "w-1", "w-3"}) {
 			t.Fatalf("with waiters: %v", got)
+		}
+		// Once closed for holds, nobody on them can be served.
+		closed, err := slots.WithWaiters(ctx, day.Add(time.Hour), "", 10)
+		if err != nil || len(closed) != 0 {
+			t.Fatalf("closed slots with waiters: %v %v", slotIDs(closed), err)
 		}
 	})
 

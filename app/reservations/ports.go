@@ -129,9 +129,9 @@ type Slots interface {
 	// Open pages slots whose window ends after now, by id, for the
 	// reconciler.
 	Open(ctx context.Context, now time.Time, after string, limit int) ([]*reservation.Slot, error)
-	// WithWaiters pages slots that have a waitlist or live promotions,
-	// by id.
-	WithWaiters(ctx context.Context, after string, limit int) ([]*reservation.Slot, error)
+	// WithWaiters pages slots still open for holds at now that have a
+	// waitlist or promotions, by id.
+	WithWaiters(ctx context.Context, now time.Time, after string, limit int) ([]*reservation.Slot, error)
 }
 
 // Bookings keeps bookings, one document each, id = hold id.

@@ -83,7 +83,7 @@ func (s *Service) Sweep(ctx context.Context) error {
 	var errs []error
 	after := ""
 	for {
-		slots, err := s.d.Slots.WithWaiters(ctx, after, reconcilePage)
+		slots, err := s.d.Slots.WithWaiters(ctx, s.d.Now(), after, reconcilePage)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
 		}
