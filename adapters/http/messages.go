@@ -156,6 +156,7 @@ var messages = map[string]message{
 	"child_already_booked":             {"该时段已有托位", "孩子在重叠的时段已有已确认的托位（预订 {bookingId}）。", "Already booked then", "The child already has a confirmed place at an overlapping time (booking {bookingId})."},
 	"child_age_ineligible":             {"月龄不符", "该托位接收 {minMonths}–{maxMonths} 月龄的婴幼儿，孩子在开始当天为 {ageMonths} 个月。", "Age not served", "This place takes children aged {minMonths} to {maxMonths} months; the child is {ageMonths} months old on the first day."},
 	"waitlist_full":                    {"候补已满", "该时段候补人数已满。", "Waitlist full", "Too many people are waiting for this slot already."},
+	"slot_has_places":                  {"仍有名额", "该价格档仍有名额，请直接保留名额，无需候补。", "Places left", "Places of this price tier are still free: hold one instead of waiting."},
 	"not_waiting":                      {"不在候补中", "您不在该时段的候补名单中。", "Not waiting", "You are not on this slot's waitlist."},
 	"seat_already_free":                {"名额已释放", "该预订的名额已经释放。", "Place already free", "This booking's place was already given back."},
 }

@@ -112,6 +112,14 @@ type Remaining struct {
 	WaitingM, WaitingInc int
 }
 
+// Of is what is left of a tier.
+func (r Remaining) Of(t reservation.Tier) int {
+	if t == reservation.Inclusive {
+		return r.Inclusive
+	}
+	return r.Market
+}
+
 // Slots keeps slots, one document each.
 type Slots interface {
 	// CreateMany stores new slots; ids already stored are skipped and

@@ -72,3 +72,26 @@ func TestAPastSlotIsClosedNotUnavailable(t *testing.T) {
 		t.Fatalf("sweep: %v", err)
 	}
 }
+
+// One waits for a full tier: with places free and nobody waiting, the
+// waitlist answers "hold one instead" (else it would be a way around the
+// hold caps: a waiter is given a hold at once).
+func TestTheWaitlistIsForAFullTier(t *testing.T) {
+	h := newHarness(t)
+	h.offer(2, 1)
+	sl := h.slot()
+	ctx := context.Background()
+	a, b := h.parent(20), h.parent(20)
+	if _, err := h.svc.JoinWaitlist(ctx, a.actor, sl.ID(), reservation.Market); !fault.Is(err, reservation.ErrPlacesLeft) {
+		t.Fatalf("joining with a market place free: %v, want slot_has_places", err)
+	}
+	if _, err := h.hold(a, sl.ID(), reservation.Market, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.JoinWaitlist(ctx, b.actor, sl.ID(), reservation.Market); err != nil {
+		t.Fatalf("joining a full market tier: %v", err)
+	}
+	if _, err := h.svc.JoinWaitlist(ctx, b.actor, sl.ID(), reservation.Inclusive); err != nil {
+		t.Fatalf("b waits already; joining again answers the place: %v", err)
+	}
+}

@@ -24,12 +24,28 @@ func (s *Service) JoinWaitlist(ctx context.Context, a actor.Actor, slotID string
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return Place{}, err
 	}
-	if _, err := s.visibleSlot(ctx, a, slotID); err != nil {
+	sl, err := s.visibleSlot(ctx, a, slotID)
+	if err != nil {
 		return Place{}, err
 	}
+	// One waits for a full tier: with units free and nobody ahead, a
+	// waitlist would only be a way around the hold caps.
 	now := s.d.Now()
+	if !sl.OpenForHolds(now) {
+		return Place{}, reservation.ErrSlotClosed
+	}
+	if _, waiting := waiterOf(sl, a.UserID); !waiting && sl.Waiting(t) == 0 {
+		rem, err := s.remaining(ctx, []*reservation.Slot{sl})
+		if err != nil {
+			return Place{}, err
+		}
+		if rem[0].Of(t) > 0 {
+			return Place{}, reservation.ErrPlacesLeft.With(map[string]any{"tier": string(t), "remaining": rem[0].Of(t)})
+		}
+	}
 	var place Place
-	sl, version, err := s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
+	var version int64
+	sl, version, err = s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
 		if !sl.OpenForHolds(now) {
 			return reservation.ErrSlotClosed
 		}

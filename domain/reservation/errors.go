@@ -15,9 +15,12 @@ var (
 	ErrHoldExpired    = fault.New(fault.Conflict, "hold_expired")
 	ErrHoldReleased   = fault.New(fault.Conflict, "hold_released")
 	// ErrHoldLimit is a user holding as many live holds as allowed.
-	ErrHoldLimit        = fault.New(fault.Conflict, "hold_limit_reached")
-	ErrHoldConfirmed    = fault.New(fault.Conflict, "hold_already_confirmed")
-	ErrWaitlistFull     = fault.New(fault.Conflict, "waitlist_full")
+	ErrHoldLimit     = fault.New(fault.Conflict, "hold_limit_reached")
+	ErrHoldConfirmed = fault.New(fault.Conflict, "hold_already_confirmed")
+	ErrWaitlistFull  = fault.New(fault.Conflict, "waitlist_full")
+	// ErrPlacesLeft is joining a waitlist while the tier has free units
+	// and nobody waits: the caller should hold one.
+	ErrPlacesLeft       = fault.New(fault.Conflict, "slot_has_places")
 	ErrAlreadyCancelled = fault.New(fault.Conflict, "booking_already_cancelled")
 	ErrReasonRequired   = fault.New(fault.Unprocessable, "reason_required")
 	ErrWindowInvalid    = fault.New(fault.Unprocessable, "slot_window_invalid")
