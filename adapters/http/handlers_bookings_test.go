@@ -12,12 +12,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/reservations"
+	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/openapi"
+	"github.com/kincare/kincare/test/testenv"
 )
 
 // holdEngine stands in for Redis: it hands out each hold id once and
@@ -44,6 +49,40 @@ func (e *holdEngine) Hold(_ context.Context, r reservations.HoldRequest) (reserv
 	return reservations.HoldResult{Hold: h}, nil
 }
 
+// openSlotS1 stores slot "s1" of a verified childcare provider's active
+// offering: the use case asks whether the public may hold on it.
+func openSlotS1(t testing.TB, now time.Time) *mongo.Store {
+	t.Helper()
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	p := &provider.Provider{ID: "p1", Admins: []string{"director"}, Status: provider.Verified, Credit: provider.CreditNormal,
+		Profile: provider.Profile{LegalName: "阳光托育", TimeZone: "Asia/Shanghai",
+			Licences: []provider.Licence{{Kind: provider.ChildcareInstitution, Number: "托备-1"}}}}
+	if err := store.Providers().Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	o, err := childcare.New(childcare.Offering{ID: "o1", Names: catalog.Names{ZhCN: "全日托"}, CareType: childcare.FullDay,
+		Ages: childcare.AgeRange{MaxMonths: 35}, Capacity: reservation.Capacity{Total: 10, InclusiveQuota: 2},
+		Price: catalog.Price{MarketFen: 300000, InclusiveFen: 200000}}, p, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Offerings().Create(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	start := now.AddDate(0, 1, 0)
+	sl, err := reservation.New(reservation.Draft{ID: "s1", Resource: reservation.Resource{Kind: childcare.ResourceKind, ID: "o1"},
+		ProviderID: "p1", Window: reservation.Window{Start: start, End: start.AddDate(0, 1, 0), TimeZone: "Asia/Shanghai"},
+		Capacity: o.Capacity}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Slots().CreateMany(ctx, []*reservation.Slot{sl}); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
 type noReminders struct{}
 
 func (noReminders) EnqueueEvent(context.Context, event.Event) (bool, error) { return true, nil }
@@ -58,7 +97,9 @@ func holdsApp(t testing.TB) (*fiber.App, *holdEngine) {
 	}
 	engine := &holdEngine{holds: map[string]reservation.Hold{}}
 	now := time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
+	store := openSlotS1(t, now)
 	svc := reservations.NewService(reservations.Deps{Engine: engine, Reminders: noReminders{},
+		Slots: store.Slots(), Offerings: store.Offerings(), Providers: store.Providers(),
 		Now: func() time.Time { return now }, NewID: func() string { return "id" }, Log: quietLog})
 	family := func(c *fiber.Ctx) error {
 		u := c.Get("X-Test-User")

@@ -6,6 +6,7 @@ import (
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/provider"
 	"testing"
+	"time"
 
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/child"
@@ -130,5 +131,10 @@ func TestABlackListedProviderBooksNobody(t *testing.T) {
 	}
 	if seats := h.seats(sl.ID()); seats[reservation.Market] != 0 {
 		t.Fatalf("seats %v; nothing may be booked", seats)
+	}
+	// Holds stop too, once this replica asks again (within 30 s).
+	h.clock.Advance(31 * time.Second)
+	if _, err := h.hold(h.parent(20), sl.ID(), reservation.Market, "k2"); !fault.Is(err, reservation.ErrSlotNotFound) {
+		t.Fatalf("holding on a black-listed provider: %v, want slot_not_found", err)
 	}
 }

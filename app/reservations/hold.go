@@ -20,14 +20,18 @@ type HoldCommand struct {
 }
 
 // Hold takes a unit for minutes. It is Redis alone (one script) unless
-// Redis does not know the slot, which is then rebuilt from MongoDB: the
-// hot path of a popular slot never touches MongoDB.
+// Redis does not know the slot, which is then rebuilt from MongoDB, or
+// this replica has not asked within gateTTL whether the slot is open to
+// the public: the hot path of a popular slot does not touch MongoDB.
 func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (HoldResult, error) {
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return HoldResult{}, err
 	}
 	if !reservation.ValidSlotID(cmd.SlotID) {
 		return HoldResult{}, reservation.ErrSlotNotFound
+	}
+	if err := s.holdable(ctx, cmd.SlotID); err != nil {
+		return HoldResult{}, err
 	}
 	req := HoldRequest{HoldID: holdID(cmd.SlotID, a.UserID, cmd.Key), SlotID: cmd.SlotID, UserID: a.UserID,
 		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), KindLimit: s.d.KindLimit, Now: s.d.Now()}

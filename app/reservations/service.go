@@ -35,7 +35,10 @@ type Deps struct {
 const RemindBefore = 5 * time.Minute
 
 // Service gathers the reservation use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d    Deps
+	gate gate
+}
 
 // DefaultKindLimit is how many places of one kind a user may hold at
 // once across slots: enough to compare two or three centres, not to
