@@ -31,17 +31,27 @@ const MaxAvailabilityRange = 366 * 24 * time.Hour
 // what each has left, counted in Redis in one round trip for the page;
 // bookings are never scanned. Slots Redis lost are rebuilt from MongoDB
 // and counted again.
-func (s *Service) Availability(ctx context.Context, a actor.Actor, offeringID string, from, to time.Time, p page.Request) (AvailabilityPage, error) {
-	o, _, err := s.offering(ctx, a, offeringID)
+func (s *Service) Availability(ctx context.Context, a actor.Actor, offeringID string, from, to time.Time, pg page.Request) (AvailabilityPage, error) {
+	o, p, err := s.offering(ctx, a, offeringID)
 	if err != nil {
 		return AvailabilityPage{}, err
 	}
+	public := o.Active && p.Visible()
 	if !to.After(from) || to.Sub(from) > MaxAvailabilityRange {
 		return AvailabilityPage{}, childcare.ErrRangeInvalid.With(map[string]any{"maxDays": 366})
 	}
-	slots, more, err := s.d.Slots.ListByResource(ctx, o.ID, from, to, p)
+	slots, more, err := s.d.Slots.ListByResource(ctx, o.ID, from, to, pg)
 	if err != nil {
 		return AvailabilityPage{}, err
+	}
+	if public {
+		// Parents hold what they were just shown: the hold path need
+		// not ask MongoDB which offering these slots are of.
+		ids := make([]string, len(slots))
+		for i, sl := range slots {
+			ids[i] = sl.ID()
+		}
+		s.gate.slotOf(o.ID, ids...)
 	}
 	rem, err := s.remaining(ctx, slots)
 	if err != nil {

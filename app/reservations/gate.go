@@ -11,67 +11,111 @@ import (
 	"github.com/kincare/kincare/domain/reservation"
 )
 
-// gateTTL is how long a replica trusts what it learnt about a slot being
-// open to the public: a provider suspended or black-listed stops taking
-// holds within it (and books nobody at once: confirm asks MongoDB).
+// gateTTL is how long a replica trusts what it learnt about an offering
+// being open to the public: a provider suspended or black-listed stops
+// taking holds within about it (and books nobody at once: confirm asks
+// MongoDB).
 const gateTTL = 30 * time.Second
 
-// gate remembers, per slot, whether the public may hold on it (its
-// offering active, its provider visible), so the hold path asks MongoDB
-// once per slot and gateTTL, not once per hold.
+// gate lets the hold path know whether the public may hold on a slot
+// without asking MongoDB each time: which offering a slot is of (that
+// never changes), and whether each offering is open (active, its
+// provider visible), asked again every gateTTL in the background while
+// the last answer serves.
 type gate struct {
-	mu      sync.Mutex
-	entries map[string]gateEntry
+	mu         sync.Mutex
+	offeringOf map[string]string // slot → offering
+	open       map[string]gateEntry
 }
 
 type gateEntry struct {
-	err   error // nil or reservation.ErrSlotNotFound
-	until time.Time
+	err        error // nil or childcare.ErrNotFound
+	until      time.Time
+	refreshing bool
 }
 
-// gateSweepAt is the size past which lapsed entries are dropped.
-const gateSweepAt = 10_000
+// gateSlotsMax bounds the slot map; past it, it starts again.
+const gateSlotsMax = 100_000
 
 // holdable answers whether the public may hold on slotID now.
 func (s *Service) holdable(ctx context.Context, slotID string) error {
-	now := s.d.Now()
 	s.gate.mu.Lock()
-	e, ok := s.gate.entries[slotID]
+	offeringID, known := s.gate.offeringOf[slotID]
 	s.gate.mu.Unlock()
-	if ok && now.Before(e.until) {
-		return e.err
-	}
-	err := s.publicSlot(ctx, slotID)
-	if err != nil && !fault.Is(err, reservation.ErrSlotNotFound) {
-		return err // a store failure says nothing about the slot
-	}
-	s.gate.mu.Lock()
-	defer s.gate.mu.Unlock()
-	if s.gate.entries == nil {
-		s.gate.entries = map[string]gateEntry{}
-	}
-	if len(s.gate.entries) >= gateSweepAt {
-		for id, old := range s.gate.entries {
-			if !now.Before(old.until) {
-				delete(s.gate.entries, id)
-			}
+	if !known {
+		sl, _, err := s.d.Slots.Get(ctx, slotID)
+		if err != nil {
+			return err
 		}
+		offeringID = sl.Resource().ID
+		s.gate.slotOf(offeringID, slotID)
 	}
-	s.gate.entries[slotID] = gateEntry{err: err, until: now.Add(gateTTL)}
-	return err
-}
-
-// publicSlot is nil for a slot whose offering the public may see.
-func (s *Service) publicSlot(ctx context.Context, slotID string) error {
-	sl, _, err := s.d.Slots.Get(ctx, slotID)
-	if err != nil {
-		return err
-	}
-	if _, _, err := s.offering(ctx, actor.Actor{}, sl.Resource().ID); err != nil {
+	if err := s.offeringOpen(ctx, offeringID); err != nil {
 		if fault.Is(err, childcare.ErrNotFound) {
 			return reservation.ErrSlotNotFound
 		}
 		return err
 	}
 	return nil
+}
+
+// offeringOpen is nil for an offering the public may see, from what
+// this replica knows; a lapsed answer serves while a fresh one is asked.
+func (s *Service) offeringOpen(ctx context.Context, offeringID string) error {
+	now := s.d.Now()
+	s.gate.mu.Lock()
+	e, ok := s.gate.open[offeringID]
+	refresh := ok && !now.Before(e.until) && !e.refreshing
+	if refresh {
+		e.refreshing = true
+		s.gate.open[offeringID] = e
+	}
+	s.gate.mu.Unlock()
+	switch {
+	case refresh:
+		go s.learn(context.WithoutCancel(ctx), offeringID)
+		return e.err
+	case ok:
+		return e.err
+	}
+	return s.learn(ctx, offeringID)
+}
+
+// learn asks MongoDB whether the public may see an offering, and
+// remembers the answer.
+func (s *Service) learn(ctx context.Context, offeringID string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, _, err := s.offering(ctx, actor.Actor{}, offeringID)
+	if err != nil && !fault.Is(err, childcare.ErrNotFound) {
+		s.gate.remember(offeringID, func(e *gateEntry) { e.refreshing = false })
+		return err // a store failure says nothing about the offering
+	}
+	until := s.d.Now().Add(gateTTL)
+	s.gate.remember(offeringID, func(e *gateEntry) { *e = gateEntry{err: err, until: until} })
+	return err
+}
+
+// slotOf records which offering slots are of.
+func (g *gate) slotOf(offeringID string, slotIDs ...string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.offeringOf == nil || len(g.offeringOf) >= gateSlotsMax {
+		g.offeringOf = map[string]string{}
+	}
+	for _, id := range slotIDs {
+		g.offeringOf[id] = offeringID
+	}
+}
+
+// remember changes what is known of an offering.
+func (g *gate) remember(offeringID string, change func(*gateEntry)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.open == nil {
+		g.open = map[string]gateEntry{}
+	}
+	e := g.open[offeringID]
+	change(&e)
+	g.open[offeringID] = e
 }

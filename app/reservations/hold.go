@@ -21,8 +21,9 @@ type HoldCommand struct {
 
 // Hold takes a unit for minutes. It is Redis alone (one script) unless
 // Redis does not know the slot, which is then rebuilt from MongoDB, or
-// this replica has not asked within gateTTL whether the slot is open to
-// the public: the hot path of a popular slot does not touch MongoDB.
+// this replica has never asked whether the slot is open to the public
+// (older answers are refreshed in the background): the hot path of a
+// popular slot does not wait for MongoDB.
 func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (HoldResult, error) {
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return HoldResult{}, err
