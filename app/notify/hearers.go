@@ -1,5 +1,7 @@
 package notify
 
+import "github.com/kincare/kincare/domain/event"
+
 // Hearers collects the users an event reaches, each once, in the order
 // first added.
 type Hearers struct {
@@ -23,3 +25,13 @@ func (h *Hearers) Add(userIDs ...string) {
 
 // Recipients is everyone added.
 func (h *Hearers) Recipients() []Recipient { return h.list }
+
+// OneAudience gives every event type keyed in types the same audience:
+// a capability that decides its hearers per type in one function.
+func OneAudience[V any](types map[event.Type]V, f AudienceFunc) map[event.Type]Audience {
+	out := make(map[event.Type]Audience, len(types))
+	for t := range types {
+		out[t] = f
+	}
+	return out
+}

@@ -38,11 +38,7 @@ var audienceOf = map[event.Type]hearers{
 
 // Audiences says who hears of each order event.
 func (s *Service) Audiences() map[event.Type]notify.Audience {
-	out := make(map[event.Type]notify.Audience, len(audienceOf))
-	for t := range audienceOf {
-		out[t] = notify.AudienceFunc(s.hearersOf)
-	}
-	return out
+	return notify.OneAudience(audienceOf, s.hearersOf)
 }
 
 func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
