@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/reservation"
 )
@@ -54,16 +55,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func fields(err error) map[string]string {
-	out := map[string]string{}
-	if fe, ok := fault.As(err); ok {
-		for _, f := range fe.Fields {
-			out[f.Field] = f.Code
-		}
-	}
-	return out
 }
 
 func params(err error) map[string]any {
@@ -170,7 +161,7 @@ func TestNewRefusesABadOfferingNamingEveryField(t *testing.T) {
 		_, err := childcare.New(in, nursery, t0)
 		if c.code == "" {
 			if err != nil {
-				t.Errorf("%s: %v %v", c.name, err, fields(err))
+				t.Errorf("%s: %v %v", c.name, err, faulttest.Fields(err))
 			}
 			continue
 		}
@@ -178,14 +169,14 @@ func TestNewRefusesABadOfferingNamingEveryField(t *testing.T) {
 			t.Errorf("%s: err = %v, want offering_invalid", c.name, err)
 			continue
 		}
-		if got := fields(err)[c.field]; got != c.code {
-			t.Errorf("%s: %s = %q, want %q (all: %v)", c.name, c.field, got, c.code, fields(err))
+		if got := faulttest.Fields(err)[c.field]; got != c.code {
+			t.Errorf("%s: %s = %q, want %q (all: %v)", c.name, c.field, got, c.code, faulttest.Fields(err))
 		}
 	}
 	// Every wrong is named at once.
 	in := halfDay()
 	in.Names.ZhCN, in.CareType, in.Ages.MaxMonths, in.Schedule.Weekdays = "", "overnight", 40, nil
-	if f := fields(func() error { _, err := childcare.New(in, nursery, t0); return err }()); len(f) != 4 {
+	if f := faulttest.Fields(func() error { _, err := childcare.New(in, nursery, t0); return err }()); len(f) != 4 {
 		t.Fatalf("fields %v, want four", f)
 	}
 }
@@ -219,8 +210,8 @@ func TestAHomeChildcarePointTakesAtMostFiveChildren(t *testing.T) {
 			continue
 		}
 		if c.want == childcare.ErrHomePointCap {
-			if params(err)["max"] != childcare.HomePointMaxPlaces || fields(err)["/capacity"] != "home_point_max" {
-				t.Errorf("%s: params %v fields %v", c.name, params(err), fields(err))
+			if params(err)["max"] != childcare.HomePointMaxPlaces || faulttest.Fields(err)["/capacity"] != "home_point_max" {
+				t.Errorf("%s: params %v fields %v", c.name, params(err), faulttest.Fields(err))
 			}
 		}
 	}

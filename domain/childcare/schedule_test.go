@@ -10,6 +10,7 @@ import (
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/reservation"
 )
@@ -105,8 +106,8 @@ func TestFullDayCareOpensAtMostTwelveMonthsAtOnce(t *testing.T) {
 			t.Errorf("to %s: %d months %v, want slot_range_invalid", to, len(specs), err)
 			continue
 		}
-		if params(err)["maxMonths"] != childcare.MaxOpenMonths || fields(err)["to"] != "range_too_long" {
-			t.Errorf("to %s: params %v fields %v", to, params(err), fields(err))
+		if params(err)["maxMonths"] != childcare.MaxOpenMonths || faulttest.Fields(err)["to"] != "range_too_long" {
+			t.Errorf("to %s: params %v fields %v", to, params(err), faulttest.Fields(err))
 		}
 	}
 }
@@ -190,8 +191,8 @@ func TestSessionsOpenAtMostNinetyTwoDaysAtOnce(t *testing.T) {
 			t.Errorf("%s: %d slots %v, want slot_range_invalid", c.name, len(specs), err)
 			continue
 		}
-		if params(err)["maxDays"] != childcare.MaxOpenDays || fields(err)["to"] != "range_too_long" {
-			t.Errorf("%s: params %v fields %v", c.name, params(err), fields(err))
+		if params(err)["maxDays"] != childcare.MaxOpenDays || faulttest.Fields(err)["to"] != "range_too_long" {
+			t.Errorf("%s: params %v fields %v", c.name, params(err), faulttest.Fields(err))
 		}
 	}
 	// 92 days are 92 days' worth of sessions: 1 December 2026 to 2 March
@@ -208,8 +209,8 @@ func TestSessionsOpenAtMostNinetyTwoDaysAtOnce(t *testing.T) {
 func TestARangeEndingBeforeItStartsIsRefused(t *testing.T) {
 	for name, o := range map[string]childcare.Offering{"half-day": offering(t, nil), "full-day": fullDay(t)} {
 		specs, err := o.Slots(day("2026-12-02"), day("2026-12-01"), shanghai)
-		if !fault.Is(err, childcare.ErrRangeInvalid) || specs != nil || fields(err)["to"] != "before_from" {
-			t.Errorf("%s: %d slots %v %v", name, len(specs), err, fields(err))
+		if !fault.Is(err, childcare.ErrRangeInvalid) || specs != nil || faulttest.Fields(err)["to"] != "before_from" {
+			t.Errorf("%s: %d slots %v %v", name, len(specs), err, faulttest.Fields(err))
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/service"
 )
@@ -27,16 +28,6 @@ func valid() elder.Profile {
 			Location: geo.Point{Lat: 31.18, Lng: 121.43}},
 		Diet: elder.Diet{Tags: []elder.DietTag{"low_salt", "low_salt", "soft_food"}},
 	}
-}
-
-func fields(err error) map[string]string {
-	out := map[string]string{}
-	if fe, ok := fault.As(err); ok {
-		for _, f := range fe.Fields {
-			out[f.Field] = f.Code
-		}
-	}
-	return out
 }
 
 func TestValidProfileIsCleaned(t *testing.T) {
@@ -68,7 +59,7 @@ func TestBadProfilesNameEveryBadField(t *testing.T) {
 		"/birthDate": "in_future", "/address/location/lat": "range", "/address/location/lng": "range",
 		"/address/regionCode": "pattern", "/diet/tags/1": "enum", "/mobilityAids/0": "enum", "/living": "enum",
 	}
-	got := fields(err)
+	got := faulttest.Fields(err)
 	for f, code := range want {
 		if got[f] != code {
 			t.Errorf("field %s: got %q, want %q (all: %v)", f, got[f], code, got)
@@ -76,7 +67,7 @@ func TestBadProfilesNameEveryBadField(t *testing.T) {
 	}
 	young := valid()
 	young.BirthDate = date("1990-01-01")
-	if fields(func() error { _, err := young.Validate(today); return err }())["/birthDate"] != "age_out_of_range" {
+	if faulttest.Fields(func() error { _, err := young.Validate(today); return err }())["/birthDate"] != "age_out_of_range" {
 		t.Error("a 36-year-old care recipient was accepted")
 	}
 }
@@ -93,7 +84,7 @@ func TestLatestAssessmentByDateIsCurrent(t *testing.T) {
 		t.Fatalf("current %v, history %d", h.Assessment, len(h.AssessmentHistory))
 	}
 	_, err = elder.Assessment{Level: "fine", AssessedOn: date("2027-01-01")}.Validate(today)
-	got := fields(err)
+	got := faulttest.Fields(err)
 	if got["/level"] != "enum" || got["/assessedOn"] != "in_future" || got["/assessedBy"] != "required" {
 		t.Fatalf("fields %v", got)
 	}
@@ -117,7 +108,7 @@ func TestAllowances(t *testing.T) {
 	if !fault.Is(err, elder.ErrAllowanceInvalid) {
 		t.Fatalf("bad allowance: %v", err)
 	}
-	got := fields(err)
+	got := faulttest.Fields(err)
 	if got["/validTo"] != "before_valid_from" || got["/serviceTypes/0"] != "enum" || got["/monthlyFen"] != "required_positive" {
 		t.Fatalf("fields %v", got)
 	}

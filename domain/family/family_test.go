@@ -6,7 +6,7 @@ import (
 
 	"github.com/kincare/kincare/domain/consent"
 	"github.com/kincare/kincare/domain/family"
-	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/identity"
 )
 
@@ -24,13 +24,6 @@ func newFamily(t *testing.T) *family.Family {
 	return f
 }
 
-func is(t *testing.T, err error, want *fault.Error) {
-	t.Helper()
-	if !fault.Is(err, want) {
-		t.Fatalf("err = %v, want %s", err, want.Code)
-	}
-}
-
 func TestNewFamilyHasItsCreatorAsOwner(t *testing.T) {
 	f := newFamily(t)
 	if f.Name() != "王家" || f.TimeZone() != family.DefaultTimeZone {
@@ -40,19 +33,19 @@ func TestNewFamilyHasItsCreatorAsOwner(t *testing.T) {
 		t.Fatalf("creator role %v %v", r, ok)
 	}
 	_, err := family.New("f2", "", "", "x", now)
-	is(t, err, family.ErrNameInvalid)
+	faulttest.Is(t, err, family.ErrNameInvalid)
 	_, err = family.New("f2", "李家", "Mars/Olympus", "x", now)
-	is(t, err, family.ErrTimeZone)
+	faulttest.Is(t, err, family.ErrTimeZone)
 }
 
 func TestOutsidersSeeNothingMembersCannotManage(t *testing.T) {
 	f := newFamily(t)
 	_ = f.Join("son", family.RoleMember, now)
-	is(t, f.RequireMember("stranger"), family.ErrNotFound)
-	is(t, f.RequireOwner("stranger"), family.ErrNotFound)
-	is(t, f.RequireOwner("son"), family.ErrOwnerRequired)
-	is(t, f.Rename("son", "新名字"), family.ErrOwnerRequired)
-	is(t, f.Remove("son", "daughter"), family.ErrOwnerRequired)
+	faulttest.Is(t, f.RequireMember("stranger"), family.ErrNotFound)
+	faulttest.Is(t, f.RequireOwner("stranger"), family.ErrNotFound)
+	faulttest.Is(t, f.RequireOwner("son"), family.ErrOwnerRequired)
+	faulttest.Is(t, f.Rename("son", "新名字"), family.ErrOwnerRequired)
+	faulttest.Is(t, f.Remove("son", "daughter"), family.ErrOwnerRequired)
 	if err := f.RequireOwner("daughter"); err != nil {
 		t.Fatal(err)
 	}
@@ -60,13 +53,13 @@ func TestOutsidersSeeNothingMembersCannotManage(t *testing.T) {
 
 func TestAFamilyAlwaysKeepsAnOwner(t *testing.T) {
 	f := newFamily(t)
-	is(t, f.Join("daughter", family.RoleMember, now), family.ErrAlreadyMember)
+	faulttest.Is(t, f.Join("daughter", family.RoleMember, now), family.ErrAlreadyMember)
 	if err := f.Join("son", family.RoleMember, now); err != nil {
 		t.Fatal(err)
 	}
-	is(t, f.Leave("daughter"), family.ErrLastOwner)
-	is(t, f.Remove("daughter", "daughter"), family.ErrLastOwner)
-	is(t, f.ChangeRole("daughter", "daughter", family.RoleMember), family.ErrLastOwner)
+	faulttest.Is(t, f.Leave("daughter"), family.ErrLastOwner)
+	faulttest.Is(t, f.Remove("daughter", "daughter"), family.ErrLastOwner)
+	faulttest.Is(t, f.ChangeRole("daughter", "daughter", family.RoleMember), family.ErrLastOwner)
 	if err := f.ChangeRole("daughter", "son", family.RoleOwner); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +91,7 @@ func TestInvites(t *testing.T) {
 	f := newFamily(t)
 	_ = f.Join("son", family.RoleMember, now)
 	_, err := f.NewInvite(key, "son", "CODE", "", family.RoleMember, now)
-	is(t, err, family.ErrOwnerRequired)
+	faulttest.Is(t, err, family.ErrOwnerRequired)
 
 	phone := identity.Phone("+8613900001111")
 	inv, err := f.NewInvite(key, "daughter", "abcd234567", phone, family.RoleMember, now)
@@ -108,17 +101,17 @@ func TestInvites(t *testing.T) {
 	if inv.Digest != key.Digest(" ABCD234567") || inv.Code == "" {
 		t.Fatal("digest must ignore case and spaces; phone invites keep their code for the addressee")
 	}
-	is(t, inv.CheckAccept("+8613900002222", now), family.ErrInviteNotFound)
+	faulttest.Is(t, inv.CheckAccept("+8613900002222", now), family.ErrInviteNotFound)
 	if err := inv.CheckAccept(phone, now.Add(family.InviteTTL-time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	is(t, inv.CheckAccept(phone, now.Add(family.InviteTTL)), family.ErrInviteExpired)
+	faulttest.Is(t, inv.CheckAccept(phone, now.Add(family.InviteTTL)), family.ErrInviteExpired)
 	used := inv
 	used.UsedAt = now
-	is(t, used.CheckAccept(phone, now), family.ErrInviteUsed)
+	faulttest.Is(t, used.CheckAccept(phone, now), family.ErrInviteUsed)
 	revoked := inv
 	revoked.RevokedAt = now
-	is(t, revoked.CheckAccept(phone, now), family.ErrInviteRevoked)
+	faulttest.Is(t, revoked.CheckAccept(phone, now), family.ErrInviteRevoked)
 
 	open, _ := f.NewInvite(key, "daughter", "OPEN", "", family.RoleOwner, now)
 	if open.Code != "" {
@@ -132,7 +125,7 @@ func TestInvites(t *testing.T) {
 func TestConsentIsRecordedOnceAndWithdrawnByAnyMember(t *testing.T) {
 	f := newFamily(t)
 	_ = f.Join("son", family.RoleMember, now)
-	is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
+	faulttest.Is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
 	c, err := consent.New("c1", consent.ElderHealth, "mum", "daughter", consent.PolicyVersion, now)
 	if err != nil {
 		t.Fatal(err)
@@ -146,17 +139,17 @@ func TestConsentIsRecordedOnceAndWithdrawnByAnyMember(t *testing.T) {
 	if err := f.RequireConsent(consent.ElderHealth, "mum"); err != nil {
 		t.Fatal(err)
 	}
-	is(t, f.RequireConsent(consent.ElderHealth, "dad"), consent.ErrRequired)
+	faulttest.Is(t, f.RequireConsent(consent.ElderHealth, "dad"), consent.ErrRequired)
 	if _, err := f.WithdrawConsent("son", "c1", now); err != nil {
 		t.Fatal(err)
 	}
-	is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
+	faulttest.Is(t, f.RequireConsent(consent.ElderHealth, "mum"), consent.ErrRequired)
 	_, err = f.WithdrawConsent("son", "c1", now)
-	is(t, err, consent.ErrAlreadyWithdrawn)
+	faulttest.Is(t, err, consent.ErrAlreadyWithdrawn)
 	_, err = consent.New("c3", consent.ChildData, "", "son", "2025-01", now)
-	is(t, err, consent.ErrPolicyOutdated)
+	faulttest.Is(t, err, consent.ErrPolicyOutdated)
 	_, err = consent.New("c3", consent.ElderHealth, "", "son", consent.PolicyVersion, now)
-	is(t, err, consent.ErrScopeInvalid)
+	faulttest.Is(t, err, consent.ErrScopeInvalid)
 }
 
 // A plain member leaving promotes nobody.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -35,7 +36,7 @@ func TestAFamilyCancelsFreeUntilACaregiverHoldsTheOrder(t *testing.T) {
 		}
 	}
 	// Once service has begun, there is nothing left to cancel.
-	is(t, in(t, order.StatusInService).Cancel(daughter, "", eid(), beginAt), order.ErrTransition)
+	faulttest.Is(t, in(t, order.StatusInService).Cancel(daughter, "", eid(), beginAt), order.ErrTransition)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -43,7 +44,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestAProvidersCancelSendsTheOrderBackToDispatch(t *testing.T) {
 	o := in(t, order.StatusEnRoute)
 	now := startAt.Add(5 * time.Minute)
-	is(t, o.Cancel(dispatcher, "  ", eid(), now), order.ErrReasonRequired)
+	faulttest.Is(t, o.Cancel(dispatcher, "  ", eid(), now), order.ErrReasonRequired)
 	must(t, o.Cancel(dispatcher, "护理员突发疾病", eid(), now))
 	if o.Status() != order.StatusDispatching || o.CaregiverID() != "" {
 		t.Fatalf("%s, caregiver %q", o.Status(), o.CaregiverID())
@@ -63,7 +64,7 @@ func TestAProvidersCancelSendsTheOrderBackToDispatch(t *testing.T) {
 	if o.CaregiverMaySee("cg1", now) || o.CaregiverMaySeeAddress(now) {
 		t.Fatal("the old caregiver still sees the order")
 	}
-	is(t, o.CheckIn(cg1, order.Report{DeviceTime: now, Point: home}, order.DefaultCheckInRules, eid(), now),
+	faulttest.Is(t, o.CheckIn(cg1, order.Report{DeviceTime: now, Point: home}, order.DefaultCheckInRules, eid(), now),
 		order.ErrNotOffered)
 	// And the family, whose order goes on, cancels free: nobody holds it.
 	must(t, o.Cancel(daughter, "", eid(), now))
@@ -87,13 +88,13 @@ func TestAProviderWhoCannotServeEndsTheOrder(t *testing.T) {
 	}
 	// Before it, by saying so.
 	o = in(t, order.StatusDispatching)
-	is(t, o.Withdraw(dispatcher, "", eid(), t0), order.ErrReasonRequired)
+	faulttest.Is(t, o.Withdraw(dispatcher, "", eid(), t0), order.ErrReasonRequired)
 	must(t, o.Withdraw(dispatcher, "本区域暂停服务", eid(), t0))
 	if o.Status() != order.StatusCancelledByProvider {
 		t.Fatal(o.Status())
 	}
 	// Nothing to give back before anyone was asked.
-	is(t, in(t, order.StatusDispatching).Cancel(dispatcher, "x", eid(), t0), order.ErrTransition)
+	faulttest.Is(t, in(t, order.StatusDispatching).Cancel(dispatcher, "x", eid(), t0), order.ErrTransition)
 }
 
 func TestNoShowsAndExpiryEndTheOrderWithTheRightFee(t *testing.T) {
@@ -108,7 +109,7 @@ func TestNoShowsAndExpiryEndTheOrderWithTheRightFee(t *testing.T) {
 		t.Fatalf("nobody came: %+v", c)
 	}
 	o = in(t, order.StatusOffered)
-	is(t, o.Expire(order.BySystem, eid(), windowStart.Add(-time.Second)), order.ErrTooEarly)
+	faulttest.Is(t, o.Expire(order.BySystem, eid(), windowStart.Add(-time.Second)), order.ErrTooEarly)
 	must(t, o.Expire(order.BySystem, eid(), windowStart))
 	if c, _ := o.Cancellation(); o.Status() != order.StatusExpired || c.FeeFen != 0 {
 		t.Fatalf("%s %+v", o.Status(), c)
@@ -126,7 +127,7 @@ func TestConfirmation(t *testing.T) {
 	if !o.AutoConfirmDue().Equal(due) {
 		t.Fatalf("auto-confirm due %v", o.AutoConfirmDue())
 	}
-	is(t, o.Confirm(order.BySystem, eid(), due.Add(-time.Second)), order.ErrTooEarly)
+	faulttest.Is(t, o.Confirm(order.BySystem, eid(), due.Add(-time.Second)), order.ErrTooEarly)
 	must(t, o.Confirm(order.BySystem, eid(), due))
 	if e := lastEvent(t, o); o.Status() != order.StatusConfirmed || e.Data["auto"] != "true" {
 		t.Fatalf("%s %+v", o.Status(), e)
@@ -137,5 +138,5 @@ func TestConfirmation(t *testing.T) {
 	if e := lastEvent(t, o); e.Data["auto"] != "false" {
 		t.Fatalf("%+v", e)
 	}
-	is(t, o.Confirm(daughter, eid(), checkOutAt.Add(time.Hour)), order.ErrTransition)
+	faulttest.Is(t, o.Confirm(daughter, eid(), checkOutAt.Add(time.Hour)), order.ErrTransition)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/service"
@@ -61,23 +60,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func is(t *testing.T, err error, want *fault.Error) {
-	t.Helper()
-	if !fault.Is(err, want) {
-		t.Fatalf("err = %v, want %s", err, want.Code)
-	}
-}
-
-func fields(err error) map[string]string {
-	out := map[string]string{}
-	if fe, ok := fault.As(err); ok {
-		for _, f := range fe.Fields {
-			out[f.Field] = f.Code
-		}
-	}
-	return out
 }
 
 func lastEvent(t *testing.T, o *order.Order) event.Event {

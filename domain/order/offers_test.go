@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -18,10 +19,10 @@ func TestOnlyTheFirstAcceptanceWins(t *testing.T) {
 	}
 	// The loser, and the winner tapping again, are told it is taken;
 	// someone never offered it is told it does not exist.
-	is(t, o.Accept(cg1, eid(), now), order.ErrAlreadyAccepted)
-	is(t, o.Accept(cg2, eid(), now), order.ErrAlreadyAccepted)
+	faulttest.Is(t, o.Accept(cg1, eid(), now), order.ErrAlreadyAccepted)
+	faulttest.Is(t, o.Accept(cg2, eid(), now), order.ErrAlreadyAccepted)
 	err := o.Accept(cg3, eid(), now)
-	is(t, err, order.ErrNotOffered)
+	faulttest.Is(t, err, order.ErrNotOffered)
 	if fe, _ := fault.As(err); fe.Kind != fault.NotFound || fe.Code != "order_not_found" {
 		t.Fatalf("a stranger learns %v", err)
 	}
@@ -48,8 +49,8 @@ func TestAnOfferLapses(t *testing.T) {
 		t.Fatal("an open offer is invisible")
 	}
 	late := offerAt.Add(10 * time.Minute)
-	is(t, o.Accept(cg1, eid(), late), order.ErrOfferExpired)
-	is(t, o.Decline(cg1, "", eid(), late), order.ErrOfferExpired)
+	faulttest.Is(t, o.Accept(cg1, eid(), late), order.ErrOfferExpired)
+	faulttest.Is(t, o.Decline(cg1, "", eid(), late), order.ErrOfferExpired)
 	if o.CaregiverMaySee("cg1", late) || o.Status() != order.StatusOffered {
 		t.Fatal("a lapsed offer still shows, or the refusal moved the order")
 	}
@@ -73,8 +74,8 @@ func TestDecliningTheLastOpenOfferDispatchesAgain(t *testing.T) {
 	if o.Status() != order.StatusOffered {
 		t.Fatalf("cg2 still has the offer, yet %s", o.Status())
 	}
-	is(t, o.Decline(cg1, "", eid(), now), order.ErrOfferExpired)
-	is(t, o.Accept(cg1, eid(), now), order.ErrOfferExpired)
+	faulttest.Is(t, o.Decline(cg1, "", eid(), now), order.ErrOfferExpired)
+	faulttest.Is(t, o.Accept(cg1, eid(), now), order.ErrOfferExpired)
 	must(t, o.Decline(cg2, "", eid(), now))
 	if o.Status() != order.StatusDispatching {
 		t.Fatalf("nobody left to accept, yet %s", o.Status())
@@ -94,13 +95,13 @@ func TestAProviderAssignsDirectly(t *testing.T) {
 	if o.Status() != order.StatusAccepted || o.CaregiverID() != "cg3" {
 		t.Fatalf("%s %q", o.Status(), o.CaregiverID())
 	}
-	is(t, o.Accept(cg1, eid(), now), order.ErrAlreadyAccepted)
+	faulttest.Is(t, o.Accept(cg1, eid(), now), order.ErrAlreadyAccepted)
 	if e := lastEvent(t, o); e.Type != order.EventAssigned || e.Data["caregiverId"] != "cg3" {
 		t.Fatalf("event %+v", e)
 	}
 	o = in(t, order.StatusDispatching)
-	is(t, o.Assign(dispatcher, "", eid(), now), order.ErrInvalid)
-	is(t, o.Offer(dispatcher, "cg1", now, eid(), now), order.ErrInvalid)
+	faulttest.Is(t, o.Assign(dispatcher, "", eid(), now), order.ErrInvalid)
+	faulttest.Is(t, o.Offer(dispatcher, "cg1", now, eid(), now), order.ErrInvalid)
 }
 
 func TestOffersAreBounded(t *testing.T) {
@@ -108,7 +109,7 @@ func TestOffersAreBounded(t *testing.T) {
 	for i := range order.MaxOffers {
 		must(t, o.Offer(order.BySystem, fmt.Sprint("c", i), windowStart, eid(), offerAt))
 	}
-	is(t, o.Offer(order.BySystem, "one-more", windowStart, eid(), offerAt), order.ErrOffersFull)
+	faulttest.Is(t, o.Offer(order.BySystem, "one-more", windowStart, eid(), offerAt), order.ErrOffersFull)
 	// Asking someone already asked is not one more.
 	must(t, o.Offer(order.BySystem, "c0", windowStart, eid(), offerAt))
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 )
@@ -71,9 +72,9 @@ func TestNewRefusesABadDraftNamingEveryField(t *testing.T) {
 		d := draft()
 		c.edit(&d)
 		_, err := order.New(d, eid(), t0)
-		is(t, err, order.ErrInvalid)
-		if got := fields(err)[c.field]; got != c.code {
-			t.Errorf("%s: %s = %q, want %q (all: %v)", c.name, c.field, got, c.code, fields(err))
+		faulttest.Is(t, err, order.ErrInvalid)
+		if got := faulttest.Fields(err)[c.field]; got != c.code {
+			t.Errorf("%s: %s = %q, want %q (all: %v)", c.name, c.field, got, c.code, faulttest.Fields(err))
 		}
 	}
 	// Notes of exactly the limit, in Chinese, are fine: characters count, not bytes.

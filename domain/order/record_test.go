@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/service"
 )
@@ -37,10 +38,10 @@ func TestVitalsMustBeHumanlyPossible(t *testing.T) {
 			}
 			continue
 		}
-		is(t, err, order.ErrVitalsOutOfRange)
+		faulttest.Is(t, err, order.ErrVitalsOutOfRange)
 		fe, _ := fault.As(err)
-		if fe.Kind != fault.Unprocessable || fe.Params["field"] != c.field || fields(err)["/vitals/"+c.field] == "" {
-			t.Errorf("%+v: %v %v %v", c.v, err, fe.Params, fields(err))
+		if fe.Kind != fault.Unprocessable || fe.Params["field"] != c.field || faulttest.Fields(err)["/vitals/"+c.field] == "" {
+			t.Errorf("%+v: %v %v %v", c.v, err, fe.Params, faulttest.Fields(err))
 		}
 		if o.Visit().Record != nil {
 			t.Errorf("%+v: a refused record was kept", c.v)
@@ -51,9 +52,9 @@ func TestVitalsMustBeHumanlyPossible(t *testing.T) {
 func TestARecordTicksOnlyItsServicesChecklist(t *testing.T) {
 	o := in(t, order.StatusInService) // bathing
 	err := o.WriteRecord(cg1, order.ServiceRecord{Checklist: []string{"skin_checked", "meal_delivered"}}, beginAt)
-	is(t, err, order.ErrChecklistItem)
-	if fields(err)["/checklist/1"] != "not_on_checklist" {
-		t.Fatalf("fields %v", fields(err))
+	faulttest.Is(t, err, order.ErrChecklistItem)
+	if faulttest.Fields(err)["/checklist/1"] != "not_on_checklist" {
+		t.Fatalf("fields %v", faulttest.Fields(err))
 	}
 	must(t, o.WriteRecord(cg1, order.ServiceRecord{
 		Checklist: []string{"water_temperature_checked", "skin_checked", "dressed", "skin_checked"},
@@ -67,21 +68,21 @@ func TestARecordTicksOnlyItsServicesChecklist(t *testing.T) {
 func TestOnlyTheAssignedCaregiverWritesTheRecordUntilConfirmed(t *testing.T) {
 	rec := order.ServiceRecord{Checklist: []string{"dressed"}}
 	o := in(t, order.StatusInService)
-	is(t, o.WriteRecord(daughter, rec, beginAt), order.ErrForbidden)
-	is(t, o.WriteRecord(cg2, rec, beginAt), order.ErrNotOffered)
-	is(t, in(t, order.StatusArrived).WriteRecord(cg1, rec, beginAt), order.ErrTransition)
+	faulttest.Is(t, o.WriteRecord(daughter, rec, beginAt), order.ErrForbidden)
+	faulttest.Is(t, o.WriteRecord(cg2, rec, beginAt), order.ErrNotOffered)
+	faulttest.Is(t, in(t, order.StatusArrived).WriteRecord(cg1, rec, beginAt), order.ErrTransition)
 	must(t, in(t, order.StatusCompleted).WriteRecord(cg1, rec, checkOutAt)) // written up after leaving
-	is(t, in(t, order.StatusConfirmed).WriteRecord(cg1, rec, checkOutAt), order.ErrTransition)
+	faulttest.Is(t, in(t, order.StatusConfirmed).WriteRecord(cg1, rec, checkOutAt), order.ErrTransition)
 }
 
 func TestARecordIsBounded(t *testing.T) {
 	o := in(t, order.StatusInService)
 	err := o.WriteRecord(cg1, order.ServiceRecord{Notes: strings.Repeat("好", order.MaxRecordNotes+1),
 		PhotoKeys: []string{"a.jpg", "a.jpg", "../other/x.jpg", "/abs.jpg", "has space.jpg", ""}}, beginAt)
-	is(t, err, order.ErrRecordInvalid)
+	faulttest.Is(t, err, order.ErrRecordInvalid)
 	want := map[string]string{"/notes": "maxLength", "/photoKeys/1": "invalid", "/photoKeys/2": "invalid",
 		"/photoKeys/3": "invalid", "/photoKeys/4": "invalid", "/photoKeys/5": "invalid"}
-	got := fields(err)
+	got := faulttest.Fields(err)
 	for f, c := range want {
 		if got[f] != c {
 			t.Errorf("%s = %q, want %q", f, got[f], c)
@@ -94,7 +95,7 @@ func TestARecordIsBounded(t *testing.T) {
 	for i := range keys {
 		keys[i] = "p" + strings.Repeat("x", i) + ".jpg"
 	}
-	if fields(o.WriteRecord(cg1, order.ServiceRecord{PhotoKeys: keys}, beginAt))["/photoKeys"] != "maxItems" {
+	if faulttest.Fields(o.WriteRecord(cg1, order.ServiceRecord{PhotoKeys: keys}, beginAt))["/photoKeys"] != "maxItems" {
 		t.Fatal("too many photos")
 	}
 }

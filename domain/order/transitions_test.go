@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -278,6 +279,6 @@ func TestAllowedListsTheButtonsToShow(t *testing.T) {
 
 func TestAnActorWithoutAnIdIsForbidden(t *testing.T) {
 	o := in(t, order.StatusCreated)
-	is(t, o.Cancel(order.ByFamily(""), "", eid(), t0), order.ErrForbidden)
-	is(t, o.Cancel(order.Actor{UserID: "x", Party: "regulator"}, "", eid(), t0), order.ErrForbidden)
+	faulttest.Is(t, o.Cancel(order.ByFamily(""), "", eid(), t0), order.ErrForbidden)
+	faulttest.Is(t, o.Cancel(order.Actor{UserID: "x", Party: "regulator"}, "", eid(), t0), order.ErrForbidden)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 )
@@ -26,8 +27,8 @@ func TestGeofenceAtPeoplesSquare(t *testing.T) {
 
 	o = in(t, order.StatusEnRoute)
 	err := o.CheckIn(cg1, order.Report{DeviceTime: now, Point: far}, order.DefaultCheckInRules, eid(), now)
-	is(t, err, order.ErrCheckInReasonRequired)
-	if f := fields(err); f["/point"] != "outside_geofence" || len(f) != 1 {
+	faulttest.Is(t, err, order.ErrCheckInReasonRequired)
+	if f := faulttest.Fields(err); f["/point"] != "outside_geofence" || len(f) != 1 {
 		t.Fatalf("fields %v", f)
 	}
 	if fe, _ := fault.As(err); fe.Params["distanceMetres"] != 500 || fe.Params["radiusMetres"] != 200 {
@@ -78,7 +79,7 @@ func TestCheckInNearTheScheduledTime(t *testing.T) {
 			}
 			continue
 		}
-		if f := fields(err); f["/deviceTime"] != "outside_window" {
+		if f := faulttest.Fields(err); f["/deviceTime"] != "outside_window" {
 			t.Errorf("%s: %v", c.name, err)
 		}
 		must(t, o.CheckIn(cg1, order.Report{DeviceTime: c.at, Point: home, Reason: "老人要求提前"},
@@ -151,7 +152,7 @@ func TestNoCheckOutWithoutCheckIn(t *testing.T) {
 	for _, s := range []order.Status{order.StatusAccepted, order.StatusEnRoute} {
 		o := in(t, s)
 		err := o.CheckOut(cg1, order.Report{DeviceTime: checkInAt, Point: home}, eid(), checkInAt)
-		is(t, err, order.ErrTransition)
+		faulttest.Is(t, err, order.ErrTransition)
 		if fe, _ := fault.As(err); fe.Params["status"] != string(s) || o.Visit().CheckOut != nil {
 			t.Fatalf("%s: %v", s, err)
 		}
@@ -161,8 +162,8 @@ func TestNoCheckOutWithoutCheckIn(t *testing.T) {
 func TestReportsNeedAPointOnTheGlobe(t *testing.T) {
 	o := in(t, order.StatusEnRoute)
 	err := o.CheckIn(cg1, order.Report{Point: geo.Point{Lat: math.NaN(), Lng: 200}}, order.DefaultCheckInRules, eid(), checkInAt)
-	is(t, err, order.ErrRecordInvalid)
-	if f := fields(err); f["/point/lat"] != "range" || f["/point/lng"] != "range" {
+	faulttest.Is(t, err, order.ErrRecordInvalid)
+	if f := faulttest.Fields(err); f["/point/lat"] != "range" || f["/point/lng"] != "range" {
 		t.Fatalf("fields %v", f)
 	}
 }
@@ -170,13 +171,13 @@ func TestReportsNeedAPointOnTheGlobe(t *testing.T) {
 func TestANoShowWaitsItsTime(t *testing.T) {
 	o := in(t, order.StatusEnRoute)
 	err := o.NoShowCaregiver(daughter, "", eid(), windowStart.Add(order.NoShowGrace-time.Second))
-	is(t, err, order.ErrTooEarly)
+	faulttest.Is(t, err, order.ErrTooEarly)
 	if fe, _ := fault.As(err); fe.Params["notBefore"] != windowStart.Add(order.NoShowGrace).UTC().Format(time.RFC3339) {
 		t.Fatalf("params %v", fe.Params)
 	}
 	must(t, o.NoShowCaregiver(daughter, "等了半小时没人来", eid(), windowStart.Add(order.NoShowGrace)))
 
 	o = in(t, order.StatusArrived)
-	is(t, o.NoShowRecipient(cg1, "", eid(), checkInAt.Add(order.RecipientWait-time.Second)), order.ErrTooEarly)
+	faulttest.Is(t, o.NoShowRecipient(cg1, "", eid(), checkInAt.Add(order.RecipientWait-time.Second)), order.ErrTooEarly)
 	must(t, o.NoShowRecipient(dispatcher, "", eid(), checkInAt.Add(order.RecipientWait)))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -72,8 +73,8 @@ func TestWhoCancelsAndWhy(t *testing.T) {
 		at := t0.Add(time.Hour)
 		err := b.Cancel(c.by, "user-1", c.reason, at, "e-cancelled")
 		if c.want != nil {
-			if !fault.Is(err, c.want) || fields(err)["/reason"] != c.field {
-				t.Errorf("%s: %v %v, want %s on /reason", c.name, err, fields(err), c.field)
+			if !fault.Is(err, c.want) || faulttest.Fields(err)["/reason"] != c.field {
+				t.Errorf("%s: %v %v, want %s on /reason", c.name, err, faulttest.Fields(err), c.field)
 			}
 			if b.Status() != reservation.Confirmed || b.Cancellation() != nil || len(b.Pending()) != 1 {
 				t.Errorf("%s: a refused cancellation changed the booking", c.name)
@@ -116,7 +117,7 @@ func TestABookingIsCancelledOnce(t *testing.T) {
 		_, b := booked(t)
 		must(t, b.Cancel(reservation.ByFamily, "mum-a", "", t0, eid()))
 		err := b.Cancel(second, "someone", "又取消", t0.Add(time.Minute), eid())
-		is(t, err, reservation.ErrAlreadyCancelled)
+		faulttest.Is(t, err, reservation.ErrAlreadyCancelled)
 		if cn := b.Cancellation(); cn.By != reservation.ByFamily || cn.UserID != "mum-a" || len(b.Pending()) != 2 {
 			t.Fatalf("the second cancellation by %s changed %+v (%d events)", second, cn, len(b.Pending()))
 		}
@@ -134,7 +135,7 @@ func TestASnapshotRebuildsTheSameBooking(t *testing.T) {
 	if len(back.Pending()) != 2 || back.Status() != reservation.Cancelled {
 		t.Fatalf("rebuilt: %s, %d events", back.Status(), len(back.Pending()))
 	}
-	is(t, back.Cancel(reservation.ByFamily, "mum-a", "", t0, eid()), reservation.ErrAlreadyCancelled)
+	faulttest.Is(t, back.Cancel(reservation.ByFamily, "mum-a", "", t0, eid()), reservation.ErrAlreadyCancelled)
 }
 
 func TestEveryBookingEventIsNamedOnceAndUrgentOnlyWhenMinutesCount(t *testing.T) {

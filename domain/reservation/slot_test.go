@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -62,23 +63,6 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func is(t *testing.T, err error, want *fault.Error) {
-	t.Helper()
-	if !fault.Is(err, want) {
-		t.Fatalf("err = %v, want %s", err, want.Code)
-	}
-}
-
-func fields(err error) map[string]string {
-	out := map[string]string{}
-	if fe, ok := fault.As(err); ok {
-		for _, f := range fe.Fields {
-			out[f.Field] = f.Code
-		}
-	}
-	return out
-}
-
 func param(err error, key string) any {
 	if fe, ok := fault.As(err); ok {
 		return fe.Params[key]
@@ -112,12 +96,12 @@ func TestACapacityMustBeBetweenOneAndFiveHundredWithAQuotaThatFits(t *testing.T)
 			t.Errorf("%s: err = %v, want capacity_invalid", c.name, err)
 			continue
 		}
-		if got := fields(err)[c.field]; got != "range" {
-			t.Errorf("%s: %s = %q (all: %v)", c.name, c.field, got, fields(err))
+		if got := faulttest.Fields(err)[c.field]; got != "range" {
+			t.Errorf("%s: %s = %q (all: %v)", c.name, c.field, got, faulttest.Fields(err))
 		}
 	}
 	// Both wrongs are named at once.
-	if f := fields(reservation.Capacity{Total: 0, InclusiveQuota: 2}.Validate()); f["/capacity"] != "range" || f["/inclusiveQuota"] != "range" {
+	if f := faulttest.Fields(reservation.Capacity{Total: 0, InclusiveQuota: 2}.Validate()); f["/capacity"] != "range" || f["/inclusiveQuota"] != "range" {
 		t.Fatalf("fields %v", f)
 	}
 }
@@ -297,7 +281,7 @@ func TestReleasingASeatGivesItsPlaceBack(t *testing.T) {
 		must(t, err)
 	}
 	_, _, err := s.Confirm(seat("c", reservation.Market), t0)
-	is(t, err, reservation.ErrSlotFull)
+	faulttest.Is(t, err, reservation.ErrSlotFull)
 
 	got, ok := s.Release(reservation.HoldID(slotID, "a"))
 	if !ok || got.HoldID != reservation.HoldID(slotID, "a") || got.BookedBy != "mum-a" {
@@ -485,7 +469,7 @@ func TestParseTierReadsEmptyAsMarket(t *testing.T) {
 			}
 			continue
 		}
-		if !fault.Is(err, reservation.ErrTierInvalid) || got != "" || fields(err)["/tier"] != "enum" {
+		if !fault.Is(err, reservation.ErrTierInvalid) || got != "" || faulttest.Fields(err)["/tier"] != "enum" {
 			t.Errorf("ParseTier(%q) = %q %v, want tier_invalid on /tier", c.in, got, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -99,7 +100,7 @@ func TestTheWaitlistStopsAtTwoHundred(t *testing.T) {
 		t.Fatalf("%d waiting", len(s.Waitlist()))
 	}
 	pos, joined, err := s.Join(waiter("late", reservation.Inclusive), t0)
-	is(t, err, reservation.ErrWaitlistFull)
+	faulttest.Is(t, err, reservation.ErrWaitlistFull)
 	if pos != 0 || joined || s.Position("late") != 0 {
 		t.Fatalf("the 201st: place %d %v", pos, joined)
 	}
