@@ -1,6 +1,13 @@
 package notify
 
-import "github.com/kincare/kincare/domain/event"
+import (
+	"context"
+
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/provider"
+)
 
 // Hearers collects the users an event reaches, each once, in the order
 // first added.
@@ -34,4 +41,42 @@ func OneAudience[V any](types map[event.Type]V, f AudienceFunc) map[event.Type]A
 		out[t] = f
 	}
 	return out
+}
+
+// FamilyReader reads families; ProviderReader providers.
+type (
+	FamilyReader interface {
+		Get(ctx context.Context, id string) (*family.Family, error)
+	}
+	ProviderReader interface {
+		Get(ctx context.Context, id string) (*provider.Provider, error)
+	}
+)
+
+// AddFamily adds every member of a family; a family gone since hears
+// nothing.
+func (h *Hearers) AddFamily(ctx context.Context, fs FamilyReader, familyID string) error {
+	f, err := fs.Get(ctx, familyID)
+	if fault.Is(err, family.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.Add(f.MemberIDs()...)
+	return nil
+}
+
+// AddOffice adds a provider's admins and office staff; a provider gone
+// since has nobody to tell.
+func (h *Hearers) AddOffice(ctx context.Context, ps ProviderReader, providerID string) error {
+	p, err := ps.Get(ctx, providerID)
+	if fault.Is(err, provider.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	h.Add(p.Office()...)
+	return nil
 }

@@ -5,10 +5,7 @@ import (
 
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/event"
-	"github.com/kincare/kincare/domain/family"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/order"
-	"github.com/kincare/kincare/domain/provider"
 )
 
 // Who hears of each state change: the family (the orderer and every
@@ -45,12 +42,8 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 	h := audienceOf[e.Type]
 	var out notify.Hearers
 	if h.family {
-		f, err := s.d.Families.Get(ctx, e.Data["familyId"])
-		if err != nil && !fault.Is(err, family.ErrNotFound) {
+		if err := out.AddFamily(ctx, s.d.Families, e.Data["familyId"]); err != nil {
 			return nil, err
-		}
-		if f != nil {
-			out.Add(f.MemberIDs()...)
 		}
 	}
 	if h.caregiver {
@@ -60,12 +53,8 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 		out.Add(e.Data["previousCaregiverId"])
 	}
 	if h.provider {
-		p, err := s.d.Providers.Get(ctx, e.Data["providerId"])
-		if err != nil && !fault.Is(err, provider.ErrNotFound) {
+		if err := out.AddOffice(ctx, s.d.Providers, e.Data["providerId"]); err != nil {
 			return nil, err
-		}
-		if p != nil {
-			out.Add(p.Office()...)
 		}
 	}
 	return out.Recipients(), nil
