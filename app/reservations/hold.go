@@ -52,17 +52,10 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 	if !errors.Is(err, ErrStateMissing) {
 		return r, err
 	}
-	sl, err := s.rebuild(ctx, req.SlotID)
-	if err != nil {
+	if _, err := s.rebuild(ctx, req.SlotID); err != nil {
 		return HoldResult{}, err
 	}
-	r, err = s.d.Engine.Hold(ctx, req)
-	if errors.Is(err, ErrStateMissing) && !sl.OpenForHolds(req.Now) {
-		// A slot a day past its end is forgotten as soon as it is
-		// rebuilt: it is closed, not unavailable.
-		return HoldResult{}, reservation.ErrSlotClosed
-	}
-	return r, err
+	return s.d.Engine.Hold(ctx, req)
 }
 
 // remind schedules the holder's reminder a few minutes before the hold

@@ -8,14 +8,20 @@ import (
 	"github.com/kincare/kincare/domain/reservation"
 )
 
-// forgetAfter is how long past a slot's end Redis keeps its keys.
-const forgetAfter = 24 * time.Hour
+// forgetAfter is how long past a slot's end Redis keeps its keys, and
+// keepSynced how long at least after it was told of the slot: a past
+// slot rebuilt for a late hold or an availability page answers "closed"
+// and its counts instead of vanishing as it is written.
+const (
+	forgetAfter = 24 * time.Hour
+	keepSynced  = time.Hour
+)
 
 // stateOf is what Redis needs of a slot as MongoDB has it at version.
 func stateOf(sl *reservation.Slot, version int64, now time.Time) SlotState {
 	st := SlotState{SlotID: sl.ID(), Kind: sl.Resource().Kind, Version: version, Capacity: sl.Capacity(), Rules: sl.Rules(),
 		Seated: map[reservation.Tier][]string{}, Waiting: map[reservation.Tier]int{},
-		Promotions: sl.Promotions(now), ForgetAt: sl.Window().End.Add(forgetAfter)}
+		Promotions: sl.Promotions(now), ForgetAt: later(sl.Window().End.Add(forgetAfter), now.Add(keepSynced))}
 	for _, seat := range sl.Seats() {
 		st.Seated[seat.Tier] = append(st.Seated[seat.Tier], seat.HoldID)
 	}
@@ -45,4 +51,11 @@ func (s *Service) rebuild(ctx context.Context, slotID string) (*reservation.Slot
 		return nil, fmt.Errorf("rebuild slot %s: %w", slotID, err)
 	}
 	return sl, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
