@@ -281,8 +281,7 @@ func (h reservationHandlers) getSlot(c *fiber.Ctx) error {
 	return c.JSON(toSlotAvailability(sa))
 }
 
-// updateSlotCapacity answers the slot as getSlot does: the resize returns
-// the slot without what the engine has left.
+// updateSlotCapacity answers the slot as getSlot does.
 func (h reservationHandlers) updateSlotCapacity(c *fiber.Ctx) error {
 	var req struct {
 		Capacity       int `json:"capacity"`
@@ -291,12 +290,8 @@ func (h reservationHandlers) updateSlotCapacity(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	a, id := mustActor(c), c.Params("slotId")
-	if _, err := h.svc.SetCapacity(c.UserContext(), a, id,
-		reservation.Capacity{Total: req.Capacity, InclusiveQuota: req.InclusiveQuota}); err != nil {
-		return err
-	}
-	sa, err := h.svc.GetSlot(c.UserContext(), a, id)
+	sa, err := h.svc.SetCapacity(c.UserContext(), mustActor(c), c.Params("slotId"),
+		reservation.Capacity{Total: req.Capacity, InclusiveQuota: req.InclusiveQuota})
 	if err != nil {
 		return err
 	}

@@ -89,27 +89,32 @@ func (s *Service) slotsBetween(ctx context.Context, resourceID string, from, to 
 }
 
 // SetCapacity resizes a slot: up at any time, down only to what is
-// booked. Redis learns the new size in the same step.
-func (s *Service) SetCapacity(ctx context.Context, a actor.Actor, id string, c reservation.Capacity) (*reservation.Slot, error) {
+// booked. Redis learns the new size in the same step; the answer is the
+// slot with what it has left.
+func (s *Service) SetCapacity(ctx context.Context, a actor.Actor, id string, c reservation.Capacity) (SlotAvailability, error) {
 	sl, _, err := s.d.Slots.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return SlotAvailability{}, err
 	}
 	p, err := s.manager(ctx, a, sl.ProviderID())
 	if err != nil {
-		return nil, reservation.ErrSlotNotFound
+		return SlotAvailability{}, reservation.ErrSlotNotFound
 	}
 	if sl.Resource().Kind == childcare.ResourceKind {
 		if err := childcare.CheckCapacity(p, c); err != nil {
-			return nil, err
+			return SlotAvailability{}, err
 		}
 	}
 	sl, version, err := s.d.Slots.Update(ctx, id, func(sl *reservation.Slot) error { return sl.SetCapacity(c) })
 	if err != nil {
-		return nil, err
+		return SlotAvailability{}, err
 	}
 	s.sync(ctx, sl, version)
 	// More room may be what the waitlist waits for.
 	s.serve(ctx, sl.ID())
-	return sl, nil
+	rem, err := s.remaining(ctx, []*reservation.Slot{sl})
+	if err != nil {
+		return SlotAvailability{}, err
+	}
+	return SlotAvailability{Slot: sl, Remaining: rem[0]}, nil
 }
