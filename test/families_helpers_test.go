@@ -353,8 +353,8 @@ func address(lat, lng float64) map[string]any {
 		"detail": "3号楼2单元401室", "regionCode": "310104", "lat": lat, "lng": lng}
 }
 
-// elderBody is a complete, valid new elder born on 1944-05-12; change
-// adds or replaces top-level fields.
+// elderBody is a complete, valid new elder born on 1944-05-12 (calendar-safe:
+// over 80 on any day this runs); change adds or replaces top-level fields.
 func elderBody(name string, change map[string]any) map[string]any {
 	b := map[string]any{
 		"name": name, "gender": "female", "birthDate": "1944-05-12",
@@ -386,6 +386,13 @@ func shanghaiToday() time.Time {
 // dateAgo is the Shanghai date years, months and days before today.
 func dateAgo(years, months, days int) string {
 	return shanghaiToday().AddDate(-years, -months, -days).Format(time.DateOnly)
+}
+
+// allowanceYears runs from 1 January of this year in Shanghai to 31
+// December of the next.
+func allowanceYears() (from, to string) {
+	y := shanghaiToday().Year()
+	return fmt.Sprintf("%d-01-01", y), fmt.Sprintf("%d-12-31", y+1)
 }
 
 // randomID looks like a kincare id (a UUID) but names nothing.

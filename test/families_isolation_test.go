@@ -43,10 +43,13 @@ func settleWangs(t *testing.T, srv *server, admin *person) wangs {
 	return w
 }
 
-// allowanceBody is a valid monthly service subsidy for 2026.
+// allowanceBody is a valid monthly service subsidy from the start of this
+// year (in Shanghai) to the end of the next, so it covers today whenever
+// the tests run.
 func allowanceBody() map[string]any {
+	from, to := allowanceYears()
 	return map[string]any{"issuer": "上海市徐汇区民政局", "kind": "service_subsidy", "monthlyFen": 30000,
-		"serviceTypes": []string{"meal_aid", "bathing"}, "validFrom": "2026-01-01", "validTo": "2026-12-31"}
+		"serviceTypes": []string{"meal_aid", "bathing"}, "validFrom": from, "validTo": to}
 }
 
 // TestNeighboursCannotReachOurFamilyEvenWithOurIDs: the Lis (family B)
@@ -77,7 +80,7 @@ func TestNeighboursCannotReachOurFamilyEvenWithOurIDs(t *testing.T) {
 	fakeCode := "ZZZZ" + strings.ToUpper(randomID()[24:30])
 	fakeInvite := strings.Repeat("0", 64)
 	elderPatch := map[string]any{"caregiverNotes": "李家改的"}
-	assessment := map[string]any{"level": "mild", "assessedOn": "2025-10-20", "assessedBy": "徐汇区老年人能力评估中心"}
+	assessment := map[string]any{"level": "mild", "assessedOn": dateAgo(1, 1, 0), "assessedBy": "徐汇区老年人能力评估中心"}
 	pickup := map[string]string{"name": "陌生人", "relation": "邻居", "phone": newPhone().national, "idLast4": "0000"}
 
 	// Each route is tried with A's id and with an id that names nothing;

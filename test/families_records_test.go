@@ -178,7 +178,7 @@ func TestMistypedRecordsAreRefusedWhole(t *testing.T) {
 		})
 	}
 	t.Run("an unknown ability level", func(t *testing.T) {
-		r := son.post(t, "/v1/elders/"+mother.ID+"/assessments", map[string]string{"level": "bedbound", "assessedOn": "2025-10-20", "assessedBy": "徐汇区评估中心"})
+		r := son.post(t, "/v1/elders/"+mother.ID+"/assessments", map[string]string{"level": "bedbound", "assessedOn": dateAgo(1, 1, 0), "assessedBy": "徐汇区评估中心"})
 		p := wantProblem(t, r, http.StatusUnprocessableEntity, "validation_failed")
 		wantField(t, p, "/level")
 	})

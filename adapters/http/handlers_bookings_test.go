@@ -96,6 +96,7 @@ func holdsApp(t testing.TB) (*fiber.App, *holdEngine) {
 		t.Fatal(err)
 	}
 	engine := &holdEngine{holds: map[string]reservation.Hold{}}
+	// calendar-safe: the use case is the only reader of time here (an in-memory engine, no reminders)
 	now := time.Date(2026, 9, 1, 8, 0, 0, 0, time.UTC)
 	store := openSlotS1(t, now)
 	svc := reservations.NewService(reservations.Deps{Engine: engine, Reminders: noReminders{},
@@ -241,6 +242,7 @@ func TestAnIneligibleAgeStatesTheRule(t *testing.T) {
 // Slots just opened show no counts (the engine was not asked); slots
 // read from the engine show them.
 func TestSlotCountsAppearOnlyWhenCounted(t *testing.T) {
+	// calendar-safe: only mapped to JSON, no clock reads it
 	start := time.Date(2026, 9, 1, 0, 30, 0, 0, time.UTC)
 	sl, err := reservation.New(reservation.Draft{ID: "s1", Resource: reservation.Resource{Kind: "childcare_offering", ID: "o1"},
 		ProviderID: "p1", Window: reservation.Window{Start: start, End: start.Add(4 * time.Hour), TimeZone: "Asia/Shanghai"},

@@ -35,8 +35,9 @@ func TestBookings(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	bookings := store.Bookings()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	day := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	now := time.Date(2026, 3, 20, 9, 0, 0, 250_000_000, time.UTC)
+	now := time.Date(2026, 3, 20, 9, 0, 0, 250_000_000, time.UTC)         // calendar-safe: as above
 	morning := slotAt(t, "b-morning", "o-1", day.Add(1*time.Hour), 10, 5) // 01:00-02:00
 	noon := slotAt(t, "b-noon", "o-1", day.Add(4*time.Hour), 10, 5)       // 04:00-05:00
 	other := slotAt(t, "b-other", "o-2", day.Add(1*time.Hour), 10, 5)     // another provider's, say

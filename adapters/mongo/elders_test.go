@@ -67,6 +67,7 @@ func TestElders(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	elders := store.Elders()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 987_654_321, time.UTC)
 
 	t.Run("every field round-trips", func(t *testing.T) {

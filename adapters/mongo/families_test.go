@@ -68,6 +68,7 @@ func TestFamilies(t *testing.T) {
 	ctx := context.Background()
 	fams := store.Families()
 	// Not a round number of milliseconds, so truncation is exercised.
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 123_456_789, time.FixedZone("CST", 8*3600))
 
 	t.Run("indexes are created idempotently", func(t *testing.T) {

@@ -71,6 +71,7 @@ func TestProviderMenus(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	provs := store.Providers()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 987_654_321, time.FixedZone("CST", 8*3600))
 	newProvider := func(t *testing.T, id string, items ...catalog.Item) {
 		t.Helper()

@@ -20,6 +20,7 @@ func TestOfferings(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	offerings := store.Offerings()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 555_000_000, time.UTC)
 
 	t.Run("every field round-trips", func(t *testing.T) {

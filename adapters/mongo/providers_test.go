@@ -68,6 +68,7 @@ func TestProviders(t *testing.T) {
 	ctx := context.Background()
 	provs := store.Providers()
 	// Not a round number of milliseconds, so truncation is exercised.
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 123_456_789, time.FixedZone("CST", 8*3600))
 
 	t.Run("every field round-trips", func(t *testing.T) {
@@ -246,6 +247,7 @@ func TestProvidersEachVisible(t *testing.T) {
 	store := testenv.Mongo(t) // a database of its own: every provider in it counts
 	ctx := context.Background()
 	provs := store.Providers()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC)
 
 	var want []string

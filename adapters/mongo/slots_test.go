@@ -43,8 +43,9 @@ func TestSlots(t *testing.T) {
 	store := testenv.Mongo(t)
 	ctx := context.Background()
 	slots := store.Slots()
+	// calendar-safe: the repository is handed every instant and the store reads no clock
 	now := time.Date(2026, 3, 1, 8, 30, 0, 123_000_000, time.FixedZone("CST", 8*3600))
-	day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC) // calendar-safe: as above
 
 	t.Run("every field round-trips", func(t *testing.T) {
 		s, err := reservation.New(reservation.Draft{ID: "s-full",
@@ -265,6 +266,7 @@ func TestSlots(t *testing.T) {
 	})
 
 	t.Run("open slots are those not yet ended", func(t *testing.T) {
+		// calendar-safe: the repository is handed every instant and the store reads no clock
 		at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 		var ss []*reservation.Slot
 		for i, id := range []string{"z-open-3", "z-open-1", "z-open-2"} {

@@ -31,7 +31,7 @@ func TestProviderStaffRoundTrip(t *testing.T) {
 	if err := store.Providers().Create(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	expires, _ := calendar.ParseDate("2027-06-30")
+	expires := calendar.Today(now.AddDate(1, 0, 0), time.UTC)
 	cg := provider.Caregiver{
 		Certificates: []provider.Certificate{{Kind: provider.Nurse, Number: "N-1", Issuer: "卫健委", ExpiresOn: expires}},
 		Skills:       []service.Type{service.MedicalEscort}, Gender: "female", Languages: []string{"粤语"},

@@ -50,7 +50,8 @@ func TestNoHealthDataOutlivesAWithdrawnConsent(t *testing.T) {
 		t.Fatal(err)
 	}
 	mother, err := eld.Create(ctx, me, fv.Family.ID(), elders.ProfileInput{
-		Name: ptr("王秀兰"), Gender: ptr("female"), BirthDate: ptr("1944-05-12"), Living: ptr("alone"),
+		Name: ptr("王秀兰"), Gender: ptr("female"), BirthDate: ptr("1944-05-12"), // calendar-safe: over 80 on any day this runs
+		Living:  ptr("alone"),
 		Address: &elders.AddressInput{City: "上海市", Street: "漕溪北路88号", RegionCode: "310104", Lat: 31.18, Lng: 121.43},
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 )
 
 // sampleEvents are real events as their domains make them, one per type.
+// calendar-safe: their words are only rendered, no clock reads them.
 func sampleEvents(t *testing.T) []event.Event {
 	t.Helper()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)

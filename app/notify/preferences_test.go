@@ -21,11 +21,23 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
+// nextAt is the first hh:mm in loc after the real now. asynq schedules
+// by the wall clock, so a test whose service clock is fixed must fix it
+// ahead of the real one, or what it defers "until tomorrow" is already due.
+func nextAt(hh, mm int, loc *time.Location) time.Time {
+	real := time.Now().In(loc)
+	at := time.Date(real.Year(), real.Month(), real.Day(), hh, mm, 0, 0, loc)
+	if !at.After(real) {
+		at = at.AddDate(0, 0, 1)
+	}
+	return at
+}
+
 // At 23:30 in Shanghai, with quiet hours 22:00–07:00 there, a routine
 // push waits for 07:00 the next morning (23:00 UTC), survives the queue
 // being lost, and an urgent one goes at once.
 func TestQuietHoursDeferRoutinePushesToTheirEnd(t *testing.T) {
-	now := time.Date(2026, 11, 25, 23, 30, 0, 0, shanghai)
+	now := nextAt(23, 30, shanghai)
 	r := newRig(t, rigOptions{now: func() time.Time { return now }})
 	u := r.user(identity.LocaleZhCN, "tok-1")
 	_, err := r.svc.PutPreferences(r.ctx, actorOf(u), notify.PreferencesCommand{
@@ -44,7 +56,7 @@ func TestQuietHoursDeferRoutinePushesToTheirEnd(t *testing.T) {
 		t.Fatalf("inbox has %d entries, want both at once", len(items))
 	}
 	sos, routine := items[0], items[1]
-	wantDue := time.Date(2026, 11, 26, 7, 0, 0, 0, shanghai)
+	wantDue := time.Date(now.Year(), now.Month(), now.Day()+1, 7, 0, 0, 0, shanghai)
 	if routine.Push.State != notification.PushDeferred || !routine.Push.Due.Equal(wantDue) {
 		t.Fatalf("routine push = %s due %s, want deferred to %s", routine.Push.State, routine.Push.Due, wantDue.UTC())
 	}

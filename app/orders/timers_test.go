@@ -31,7 +31,7 @@ func TestLapsedOffersGoToTheNextCaregiverThenBackToTheOffice(t *testing.T) {
 	for d := 1; d <= 7; d++ {
 		hours = append(hours, provider.Hours{Weekday: d, Open: "00:00", Close: "23:59"})
 	}
-	valid, _ := calendar.ParseDate("2030-01-01")
+	valid := calendar.Today(now.AddDate(2, 0, 0), time.UTC)
 	bather := func(metresNorth float64) *provider.Caregiver {
 		return &provider.Caregiver{Active: true, Skills: []service.Type{service.Bathing}, WeeklyHours: hours,
 			HomeBase:     geo.Point{Lat: home.Lat + metresNorth/111_195, Lng: home.Lng},
