@@ -44,6 +44,7 @@ type orderDoc struct {
 	CheckOut     *order.CheckOut      `bson:"checkOut,omitempty"`
 	Cancellation *order.Cancellation  `bson:"cancellation,omitempty"`
 	Position     *order.Position      `bson:"position,omitempty"`
+	Departure    *order.Departure     `bson:"departure,omitempty"`
 	CreatedAt    time.Time            `bson:"createdAt"`
 	Version      int64                `bson:"version"`
 	Pending      []eventDoc           `bson:"pendingEvents,omitempty"`
@@ -65,7 +66,7 @@ func toOrderDoc(o *order.Order, version int64) orderDoc {
 		Pricing: s.Pricing, Window: s.Window, Address: toAddressDoc(s.Address), Notes: s.Notes,
 		Status: string(s.Status), Entered: entered, CaregiverID: s.CaregiverID, OfferedTo: offeredTo,
 		Offers: s.Offers, Redispatches: s.Redispatches, CheckIn: s.CheckIn, Record: s.Record, CheckOut: s.CheckOut,
-		Cancellation: s.Cancellation, Position: s.Position, CreatedAt: s.CreatedAt, Version: version,
+		Cancellation: s.Cancellation, Position: s.Position, Departure: s.Departure, CreatedAt: s.CreatedAt, Version: version,
 		Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
 }
 
@@ -80,7 +81,7 @@ func (d orderDoc) order() *order.Order {
 		ServiceType: service.Type(d.ServiceType), Pricing: d.Pricing, Window: d.Window, Address: d.Address.address(),
 		Notes: d.Notes, Status: order.Status(d.Status), Entered: entered, CaregiverID: d.CaregiverID,
 		Offers: d.Offers, Redispatches: d.Redispatches, CheckIn: d.CheckIn, Record: d.Record, CheckOut: d.CheckOut,
-		Cancellation: d.Cancellation, Position: d.Position, CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
+		Cancellation: d.Cancellation, Position: d.Position, Departure: d.Departure, CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
 }
 
 // Orders implements the order store.

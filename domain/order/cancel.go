@@ -41,15 +41,21 @@ type Redispatch struct {
 // it takes the order off the caregiver (or withdraws the offers) and
 // dispatches it again, because the family still needs the service. Once
 // the window start has passed there is no time to find anyone else, so
-// the same request withdraws the order (cancelled_by_provider) instead.
+// the same request withdraws the order (cancelled_by_provider) instead;
+// and so it does for a visit under way whose caregiver left the staff.
 func (o *Order) Cancel(by Actor, reason, eventID string, now time.Time) error {
 	a := ActionCancel
-	if by.Party == PartyProvider && !now.Before(o.window.Start) {
+	if by.Party == PartyProvider && (!now.Before(o.window.Start) || o.departure != nil) {
 		a = ActionWithdraw
 	}
 	next, err := o.move(by, a, eventID, now)
 	if err != nil {
 		return err
+	}
+	if a == ActionWithdraw {
+		if err := o.mayWithdraw(); err != nil {
+			return err
+		}
 	}
 	if reason, err = checkReason(reason, by.Party == PartyProvider); err != nil {
 		return err
@@ -77,6 +83,9 @@ func (o *Order) Cancel(by Actor, reason, eventID string, now time.Time) error {
 func (o *Order) Withdraw(by Actor, reason, eventID string, now time.Time) error {
 	next, err := o.move(by, ActionWithdraw, eventID, now)
 	if err != nil {
+		return err
+	}
+	if err := o.mayWithdraw(); err != nil {
 		return err
 	}
 	if reason, err = checkReason(reason, true); err != nil {

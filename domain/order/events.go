@@ -28,6 +28,12 @@ const (
 	EventNoShowCaregiver     event.Type = "order.no_show_caregiver"
 	EventNoShowRecipient     event.Type = "order.no_show_recipient"
 	EventExpired             event.Type = "order.expired"
+	// EventHandedBack is an order taken back from a caregiver who left
+	// the provider's staff before checking in: it needs dispatching again.
+	EventHandedBack event.Type = "order.handed_back"
+	// EventCaregiverLeft is a visit under way whose caregiver left the
+	// provider's staff: the office must resolve it.
+	EventCaregiverLeft event.Type = "order.caregiver_left"
 )
 
 // EventTypes lists every type an order announces, for the notification
@@ -35,17 +41,18 @@ const (
 var EventTypes = []event.Type{EventCreated, EventDispatched, EventOffered, EventDeclined, EventAssigned,
 	EventAccepted, EventEnRoute, EventArrived, EventServiceBegan, EventCompleted, EventConfirmed,
 	EventCancelledByFamily, EventCancelledByProvider, EventRedispatched, EventNoShowCaregiver,
-	EventNoShowRecipient, EventExpired}
+	EventNoShowRecipient, EventExpired, EventHandedBack, EventCaregiverLeft}
 
 // Urgent reports whether t must reach people now, through quiet hours
 // and switched-off categories (the issue names them): the caregiver is
 // at the door, and the provider called off the visit — whether it ended
 // the order or took the caregiver off it to dispatch again, a family
 // expecting someone must know at once, and so must a caregiver who may
-// already be on the road.
+// already be on the road; and a caregiver who left the staff took with
+// them a visit someone now has to cover or resolve.
 func Urgent(t event.Type) bool {
 	switch t {
-	case EventArrived, EventCancelledByProvider, EventRedispatched:
+	case EventArrived, EventCancelledByProvider, EventRedispatched, EventHandedBack, EventCaregiverLeft:
 		return true
 	}
 	return false

@@ -55,6 +55,7 @@ func typeNames(ts []event.Type) []string {
 	return out
 }
 
+// ... and a caregiver leaving the provider's staff with a visit in hand.
 func TestUrgentAreTheArrivalAndTheProvidersCancellations(t *testing.T) {
 	seen := map[event.Type]bool{}
 	for _, ty := range order.EventTypes {
@@ -62,7 +63,8 @@ func TestUrgentAreTheArrivalAndTheProvidersCancellations(t *testing.T) {
 			t.Errorf("event type %q", ty)
 		}
 		seen[ty] = true
-		want := ty == order.EventArrived || ty == order.EventCancelledByProvider || ty == order.EventRedispatched
+		want := ty == order.EventArrived || ty == order.EventCancelledByProvider || ty == order.EventRedispatched ||
+			ty == order.EventHandedBack || ty == order.EventCaregiverLeft
 		if order.Urgent(ty) != want {
 			t.Errorf("Urgent(%s) = %v", ty, !want)
 		}

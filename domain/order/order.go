@@ -55,6 +55,7 @@ type Order struct {
 	checkOut     *CheckOut
 	cancellation *Cancellation
 	position     *Position
+	departure    *Departure
 	createdAt    time.Time
 
 	// The events this order's next write announces.

@@ -35,6 +35,7 @@ type Snapshot struct {
 	CheckOut     *CheckOut
 	Cancellation *Cancellation
 	Position     *Position
+	Departure    *Departure
 	CreatedAt    time.Time
 	Pending      []event.Event
 }
@@ -51,7 +52,7 @@ func Unmarshal(s Snapshot) *Order {
 		pricing: s.Pricing, window: s.Window, address: s.Address, notes: s.Notes, status: s.Status,
 		entered: entered, caregiverID: s.CaregiverID, offers: slices.Clone(s.Offers),
 		redispatches: slices.Clone(s.Redispatches), checkIn: clonePtr(s.CheckIn), checkOut: clonePtr(s.CheckOut),
-		cancellation: clonePtr(s.Cancellation), position: clonePtr(s.Position), createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
+		cancellation: clonePtr(s.Cancellation), position: clonePtr(s.Position), departure: clonePtr(s.Departure), createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
 	if s.Record != nil {
 		r := s.Record.clone()
 		o.record = &r
@@ -66,7 +67,7 @@ func (o *Order) Snapshot() Snapshot {
 		Pricing: o.pricing, Window: o.window, Address: o.address, Notes: o.notes, Status: o.status,
 		Entered: maps.Clone(o.entered), CaregiverID: o.caregiverID, Offers: slices.Clone(o.offers),
 		Redispatches: slices.Clone(o.redispatches), CheckIn: clonePtr(o.checkIn), CheckOut: clonePtr(o.checkOut),
-		Cancellation: clonePtr(o.cancellation), Position: clonePtr(o.position), CreatedAt: o.createdAt, Pending: o.Pending()}
+		Cancellation: clonePtr(o.cancellation), Position: clonePtr(o.position), Departure: clonePtr(o.departure), CreatedAt: o.createdAt, Pending: o.Pending()}
 	if o.record != nil {
 		r := o.record.clone()
 		s.Record = &r

@@ -21,12 +21,13 @@ const (
 	ActionNoShowCaregiver Action = "no_show_caregiver" // nobody came
 	ActionNoShowRecipient Action = "no_show_recipient" // nobody answered the door
 	ActionExpire          Action = "expire"            // nobody accepted before the window start
+	ActionRelease         Action = "release"           // the caregiver left the provider's staff before check-in; back to dispatch
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionDispatch, ActionOffer, ActionAssign, ActionAccept, ActionDecline, ActionStart,
 	ActionCheckIn, ActionBeginService, ActionCheckOut, ActionConfirm, ActionCancel, ActionWithdraw,
-	ActionNoShowCaregiver, ActionNoShowRecipient, ActionExpire}
+	ActionNoShowCaregiver, ActionNoShowRecipient, ActionExpire, ActionRelease}
 
 // Transition is one row of the state machine: in state From, any of By
 // may do Action, and the order moves to To. (From, Action) may have
@@ -58,7 +59,9 @@ var (
 //   - declining the last open offer sends the order back to dispatching
 //     (offers.go);
 //   - expire, no-shows and the system's confirm wait for their time
-//     (guards.go).
+//     (guards.go);
+//   - a provider withdraws a visit under way (arrived, in service) only
+//     once its caregiver has left the staff, which flags it (departure.go).
 var table = []Transition{
 	{StatusCreated, ActionDispatch, provOrSys, StatusDispatching},
 	{StatusCreated, ActionCancel, fam, StatusCancelledByFamily},
@@ -87,18 +90,22 @@ var table = []Transition{
 	{StatusAccepted, ActionCancel, prov, StatusDispatching},
 	{StatusAccepted, ActionWithdraw, prov, StatusCancelledByProvider},
 	{StatusAccepted, ActionNoShowCaregiver, famOrSys, StatusNoShowCaregiver},
+	{StatusAccepted, ActionRelease, sys, StatusDispatching},
 
 	{StatusEnRoute, ActionCheckIn, cg, StatusArrived},
 	{StatusEnRoute, ActionCancel, fam, StatusCancelledByFamily},
 	{StatusEnRoute, ActionCancel, prov, StatusDispatching},
 	{StatusEnRoute, ActionWithdraw, prov, StatusCancelledByProvider},
 	{StatusEnRoute, ActionNoShowCaregiver, famOrSys, StatusNoShowCaregiver},
+	{StatusEnRoute, ActionRelease, sys, StatusDispatching},
 
 	{StatusArrived, ActionBeginService, cg, StatusInService},
 	{StatusArrived, ActionCancel, fam, StatusCancelledByFamily},
 	{StatusArrived, ActionNoShowRecipient, cgOrProv, StatusNoShowRecipient},
+	{StatusArrived, ActionWithdraw, prov, StatusCancelledByProvider},
 
 	{StatusInService, ActionCheckOut, cg, StatusCompleted},
+	{StatusInService, ActionWithdraw, prov, StatusCancelledByProvider},
 
 	{StatusCompleted, ActionConfirm, famOrSys, StatusConfirmed},
 }

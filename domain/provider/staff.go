@@ -255,6 +255,15 @@ func (p *Provider) CanSeeStaff(userID string) bool {
 	return p.IsAdmin(userID) || p.StaffMember(userID) != nil
 }
 
+// EmploysCaregiver reports whether userID is one of the provider's
+// caregivers now. Access to the provider's orders as their caregiver
+// follows this, asked on every request like a role (DESIGN invariant 11):
+// an order remembers who accepted it, not whether they still work here.
+func (p *Provider) EmploysCaregiver(userID string) bool {
+	st := p.StaffMember(userID)
+	return st != nil && st.Role == StaffCaregiver
+}
+
 // InOffice reports whether userID runs the provider's business: an
 // admin or office staff (caregivers serve, they do not manage).
 func (p *Provider) InOffice(userID string) bool {
