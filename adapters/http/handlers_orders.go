@@ -69,8 +69,15 @@ type orderJSON struct {
 	CheckOut     *visitStampJSON      `json:"checkOut,omitempty"`
 	Record       *recordJSON          `json:"record,omitempty"`
 	Cancellation *cancellationJSON    `json:"cancellation,omitempty"`
+	Departure    *departureJSON       `json:"caregiverLeft,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	Version      int64                `json:"version"`
+}
+
+// departureJSON is a visit under way whose caregiver left the staff.
+type departureJSON struct {
+	CaregiverID string    `json:"caregiverId"`
+	At          time.Time `json:"at"`
 }
 
 func optionalTime(t time.Time) *time.Time {
@@ -104,6 +111,9 @@ func toOrder(v orders.View) orderJSON {
 		out.Entered[string(s)] = at.UTC()
 	}
 	if v.As == order.PartyProvider {
+		if d, ok := o.Departure(); ok {
+			out.Departure = &departureJSON{CaregiverID: d.CaregiverID, At: d.At.UTC()}
+		}
 		for _, f := range o.Offers() {
 			out.Offers = append(out.Offers, offerJSON{CaregiverID: f.CaregiverID, OfferedAt: f.OfferedAt.UTC(),
 				ExpiresAt: f.ExpiresAt.UTC(), AcceptedAt: optionalTime(f.AcceptedAt), DeclinedAt: optionalTime(f.DeclinedAt)})

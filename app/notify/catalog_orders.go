@@ -72,5 +72,11 @@ func orderKinds() map[event.Type]Kind {
 		order.EventExpired: kind(order.EventExpired, d,
 			Text{"订单已过期", "{windowStartLocal} 的订单在开始前无人接单，已自动关闭。"},
 			Text{"Order expired", "Nobody accepted the visit on {windowStartLocal} before it was due; it is closed."}),
+		order.EventHandedBack: kind(order.EventHandedBack, d,
+			Text{"订单需重新派单", "{windowStartLocal} 的订单原定护理员已不在该服务商任职，订单已退回重新派单。"},
+			Text{"Visit to reassign", "The caregiver for the visit on {windowStartLocal} no longer works for the provider; the visit is back in dispatch."}),
+		order.EventCaregiverLeft: kind(order.EventCaregiverLeft, d,
+			Text{"服务中的护理员已离职", "{windowStartLocal} 的上门服务正在进行，但护理员已不在本机构任职：请联系家属和护理员，并处理该订单。"},
+			Text{"Caregiver left during a visit", "The visit on {windowStartLocal} is under way, but its caregiver no longer works for you: call the family and the caregiver, then resolve the order."}),
 	}
 }

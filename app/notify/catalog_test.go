@@ -71,6 +71,7 @@ func sampleEvents(t *testing.T) []event.Event {
 		order.EventConfirmed:           {"auto": "false"},
 		order.EventCancelledByProvider: {"reason": "车辆故障"},
 		order.EventRedispatched:        {"previousCaregiverId": "cg", "reason": "护理员生病"},
+		order.EventHandedBack:          {"previousCaregiverId": "cg", "windowNear": "true"},
 	}
 	events = append(events, reservationEvents(t, now, newID)...)
 	for _, typ := range order.EventTypes {

@@ -17,6 +17,7 @@ import (
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/service"
 	"github.com/kincare/kincare/test/testenv"
 )
@@ -53,6 +54,16 @@ func TestTwoHundredCaregiversAcceptOneOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 200
+	// They all work for the provider: only its current caregivers may
+	// take its orders.
+	prov := &provider.Provider{ID: "prov", Admins: []string{"dispatcher"}, Status: provider.Verified,
+		Credit: provider.CreditNormal, Profile: provider.Profile{LegalName: "幸福里", TimeZone: "Asia/Shanghai"}}
+	for i := range n {
+		prov.Staff = append(prov.Staff, provider.Staff{UserID: fmt.Sprintf("cg-%03d", i), Role: provider.StaffCaregiver})
+	}
+	if err := store.Providers().Create(ctx, prov); err != nil {
+		t.Fatal(err)
+	}
 	for i := range n {
 		if err := o.Offer(dispatcher, fmt.Sprintf("cg-%03d", i), now.Add(10*time.Minute), newID(), now); err != nil {
 			t.Fatal(err)
@@ -104,9 +115,9 @@ func TestTwoHundredCaregiversAcceptOneOrder(t *testing.T) {
 		t.Fatalf("%d offers marked accepted", accepted)
 	}
 
-	// Someone it was never offered to is told it does not exist.
+	// Someone who does not work there is told it does not exist.
 	_, err = svc.Accept(ctx, actor.Actor{UserID: "stranger"}, o.ID())
-	if !fault.Is(err, order.ErrNotOffered) && !fault.Is(err, order.ErrAlreadyAccepted) {
+	if !fault.Is(err, order.ErrNotFound) {
 		t.Fatalf("a stranger accepting: %v", err)
 	}
 }

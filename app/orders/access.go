@@ -12,8 +12,11 @@ import (
 
 // party says as whom the caller acts on an order, or refuses with
 // order_not_found: a family member of the order's family, an admin or
-// staff member of its provider, or a caregiver it was offered or
-// assigned to (the domain checks which).
+// office staff member of its provider, or a caregiver it was offered or
+// assigned to (the domain checks which) who is still one of the
+// provider's caregivers. Membership is read from the provider on every
+// request, like roles: a caregiver or office worker removed from the
+// staff loses the provider's orders at once, not when their token lapses.
 func (s *Service) party(ctx context.Context, a actor.Actor, o *order.Order) (order.Actor, error) {
 	if a.UserID == "" {
 		return order.Actor{}, fault.ErrUnauthenticated
@@ -25,17 +28,46 @@ func (s *Service) party(ctx context.Context, a actor.Actor, o *order.Order) (ord
 	if f != nil && f.RequireMember(a.UserID) == nil {
 		return order.ByFamily(a.UserID), nil
 	}
-	if o.CaregiverMaySee(a.UserID, s.d.Now()) || o.CaregiverID() == a.UserID {
-		return order.ByCaregiver(a.UserID), nil
-	}
 	p, err := s.d.Providers.Get(ctx, o.ProviderID())
-	if err != nil && !fault.Is(err, provider.ErrNotFound) {
+	if fault.Is(err, provider.ErrNotFound) {
+		return order.Actor{}, order.ErrNotFound
+	}
+	if err != nil {
 		return order.Actor{}, err
 	}
-	if p != nil && p.InOffice(a.UserID) {
+	if (o.CaregiverMaySee(a.UserID, s.d.Now()) || o.CaregiverID() == a.UserID) && p.EmploysCaregiver(a.UserID) {
+		return order.ByCaregiver(a.UserID), nil
+	}
+	if p.InOffice(a.UserID) {
 		return order.ByProvider(a.UserID), nil
 	}
 	return order.Actor{}, order.ErrNotFound
+}
+
+// employers answers, for one caller and one request, whether each
+// provider still employs them as a caregiver, reading each provider once:
+// a caregiver's lists mix orders of every provider they ever worked for.
+type employers struct {
+	providers Providers
+	userID    string
+	known     map[string]bool
+}
+
+func (s *Service) employersOf(a actor.Actor) *employers {
+	return &employers{providers: s.d.Providers, userID: a.UserID, known: map[string]bool{}}
+}
+
+func (e *employers) employ(ctx context.Context, providerID string) (bool, error) {
+	if ok, seen := e.known[providerID]; seen {
+		return ok, nil
+	}
+	p, err := e.providers.Get(ctx, providerID)
+	if err != nil && !fault.Is(err, provider.ErrNotFound) {
+		return false, err
+	}
+	ok := p != nil && p.EmploysCaregiver(e.userID)
+	e.known[providerID] = ok
+	return ok, nil
 }
 
 // load reads an order for a caller allowed to see it.

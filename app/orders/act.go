@@ -83,10 +83,9 @@ func (s *Service) CheckOut(ctx context.Context, a actor.Actor, id string, r orde
 	})
 }
 
-// Decline: a caregiver turns an offer down.
+// Decline: a caregiver of the order's provider turns an offer down.
 func (s *Service) Decline(ctx context.Context, a actor.Actor, id, reason string) (*order.Order, error) {
-	by := order.ByCaregiver(a.UserID)
-	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+	return s.asOffered(ctx, a, id, func(o *order.Order, by order.Actor) error {
 		return o.Decline(by, reason, s.d.NewID(), s.d.Now())
 	})
 }

@@ -10,8 +10,9 @@ import (
 
 // Who hears of each state change: the family (the orderer and every
 // member: each chooses in their preferences), the caregiver concerned,
-// and the provider's admins and office staff.
-type hearers struct{ family, caregiver, previousCaregiver, provider bool }
+// and the provider's admins and office staff. familyIfNear: the family
+// only when the event says the visit is near (windowNear).
+type hearers struct{ family, familyIfNear, caregiver, previousCaregiver, provider bool }
 
 var audienceOf = map[event.Type]hearers{
 	order.EventCreated:             {provider: true},
@@ -31,6 +32,8 @@ var audienceOf = map[event.Type]hearers{
 	order.EventNoShowCaregiver:     {family: true, provider: true},
 	order.EventNoShowRecipient:     {family: true, provider: true},
 	order.EventExpired:             {family: true, provider: true},
+	order.EventHandedBack:          {familyIfNear: true, provider: true},
+	order.EventCaregiverLeft:       {provider: true},
 }
 
 // Audiences says who hears of each order event.
@@ -41,7 +44,7 @@ func (s *Service) Audiences() map[event.Type]notify.Audience {
 func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
 	h := audienceOf[e.Type]
 	var out notify.Hearers
-	if h.family {
+	if h.family || h.familyIfNear && e.Data["windowNear"] == "true" {
 		if err := out.AddFamily(ctx, s.d.Families, e.Data["familyId"]); err != nil {
 			return nil, err
 		}

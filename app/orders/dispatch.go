@@ -141,19 +141,43 @@ func (s *Service) busy(ctx context.Context, caregiverID string, start, end time.
 }
 
 // Accept is a caregiver taking an order offered to them; of many at
-// once, one wins and the others get order_already_accepted.
+// once, one wins and the others get order_already_accepted. Only a
+// current caregiver of the order's provider may: an offer made before
+// they left the staff is not theirs to take (removal withdraws it too,
+// but that follow-up may lag; this check cannot).
 func (s *Service) Accept(ctx context.Context, a actor.Actor, id string) (*order.Order, error) {
-	if a.UserID == "" {
-		return nil, fault.ErrUnauthenticated
-	}
-	by := order.ByCaregiver(a.UserID)
-	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+	return s.asOffered(ctx, a, id, func(o *order.Order, by order.Actor) error {
 		return o.Accept(by, s.d.NewID(), s.d.Now())
 	})
 }
 
+// asOffered applies a caregiver's answer to an offer, once the order's
+// provider is known to employ them. The provider is read inside the
+// order's write, where the order says which it is, and once per call
+// however often a lost race retries the write: under the embedded store
+// the write holds the order's lock, so two hundred caregivers answering
+// at once read one at a time instead of all at once from a small pool.
+func (s *Service) asOffered(ctx context.Context, a actor.Actor, id string,
+	answer func(o *order.Order, by order.Actor) error) (*order.Order, error) {
+	if a.UserID == "" {
+		return nil, fault.ErrUnauthenticated
+	}
+	employers := s.employersOf(a)
+	by := order.ByCaregiver(a.UserID)
+	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+		ok, err := employers.employ(ctx, o.ProviderID())
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return order.ErrNotFound
+		}
+		return answer(o, by)
+	})
+}
+
 // Offers lists the orders offered to the calling caregiver that they may
-// still answer, newest first.
+// still answer, newest first, of providers they still work for.
 func (s *Service) Offers(ctx context.Context, a actor.Actor, cursor string, limit int) ([]*order.Order, string, error) {
 	if a.UserID == "" {
 		return nil, "", fault.ErrUnauthenticated
@@ -167,9 +191,17 @@ func (s *Service) Offers(ctx context.Context, a actor.Actor, cursor string, limi
 		return nil, "", err
 	}
 	now := s.d.Now()
+	employers := s.employersOf(a)
 	var out []*order.Order
 	for _, o := range list {
-		if open(o, a.UserID, now) {
+		if !open(o, a.UserID, now) {
+			continue
+		}
+		ok, err := employers.employ(ctx, o.ProviderID())
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
 			out = append(out, o)
 		}
 	}

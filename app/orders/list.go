@@ -50,13 +50,32 @@ func (s *Service) ForProvider(ctx context.Context, a actor.Actor, providerID str
 }
 
 // ForCaregiver lists the orders assigned to the calling caregiver, past
-// and present.
+// and present, of the providers they still work for: the orders of a
+// provider they left are its records, no longer theirs to read.
 func (s *Service) ForCaregiver(ctx context.Context, a actor.Actor, q ListQuery) (Page, error) {
 	if a.UserID == "" {
 		return Page{}, fault.ErrUnauthenticated
 	}
-	return s.page(ctx, Filter{CaregiverID: a.UserID, Statuses: q.Statuses, From: q.From, To: q.To}, q,
+	p, err := s.page(ctx, Filter{CaregiverID: a.UserID, Statuses: q.Statuses, From: q.From, To: q.To}, q,
 		order.PartyCaregiver, a)
+	if err != nil {
+		return Page{}, err
+	}
+	employers := s.employersOf(a)
+	kept := p.Views[:0]
+	for _, v := range p.Views {
+		ok, err := employers.employ(ctx, v.Order.ProviderID())
+		if err != nil {
+			return Page{}, err
+		}
+		if ok {
+			kept = append(kept, v)
+		}
+	}
+	// The cursor stays the page's last order read, so a page emptied by
+	// the filter still leads to the next.
+	p.Views = kept
+	return p, nil
 }
 
 func (s *Service) page(ctx context.Context, f Filter, q ListQuery, as order.Party, a actor.Actor) (Page, error) {

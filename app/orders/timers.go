@@ -17,6 +17,9 @@ var errMovedOn = errors.New("orders: the order moved on")
 // SweepResult counts what one sweep did.
 type SweepResult struct {
 	Expired, Redispatched, NoShows, Confirmed int
+	// HandedBack counts orders given back from people who left the
+	// provider's staff (see StaffLeft).
+	HandedBack int
 }
 
 // Sweep applies the order timers, as the system: an order nobody
@@ -27,10 +30,15 @@ type SweepResult struct {
 // confirmed 48 h after check-out. Each change is a versioned write, so
 // sweeps on several replicas at once change each order once; a refusal
 // by the domain (too early, already moved on) is not an error.
+//
+// First, every open order is checked against its provider's staff as it
+// is now: what someone who left still holds is handed back (StaffLeft),
+// which repairs a removal whose follow-up a crash cut short.
 func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	waiting := []order.Status{order.StatusCreated, order.StatusDispatching, order.StatusOffered,
-		order.StatusAccepted, order.StatusEnRoute, order.StatusCompleted}
+		order.StatusAccepted, order.StatusEnRoute, order.StatusArrived, order.StatusInService, order.StatusCompleted}
+	staff := staffCheck{}
 	var errs []error
 	for p := (page.Request{Limit: page.MaxLimit}); ; {
 		list, more, err := s.d.Orders.List(ctx, Filter{Statuses: waiting}, p)
@@ -39,6 +47,15 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 		for _, o := range list {
 			// One order failing must not stop the timers of the others.
+			handed, err := s.handBackDeparted(ctx, o, staff)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("order %s: %w", o.ID(), err))
+				continue
+			}
+			if handed {
+				res.HandedBack++
+				continue // changed since read: its timers wait for the next sweep
+			}
 			if err := s.tick(ctx, o, &res); err != nil {
 				errs = append(errs, fmt.Errorf("order %s: %w", o.ID(), err))
 			}
@@ -48,6 +65,24 @@ func (s *Service) Sweep(ctx context.Context) (SweepResult, error) {
 		}
 		p.After = list[len(list)-1].ID()
 	}
+}
+
+// handBackDeparted hands back what people who left its provider hold
+// in o.
+func (s *Service) handBackDeparted(ctx context.Context, o *order.Order, staff staffCheck) (bool, error) {
+	gone, err := s.departed(ctx, o, staff)
+	if err != nil {
+		return false, err
+	}
+	handed := false
+	for _, c := range gone {
+		changed, err := s.handBack(ctx, o.ID(), c)
+		if err != nil {
+			return handed, err
+		}
+		handed = handed || changed
+	}
+	return handed, nil
 }
 
 func (s *Service) tick(ctx context.Context, o *order.Order, res *SweepResult) error {

@@ -48,3 +48,10 @@ type Users interface {
 	ByID(ctx context.Context, id string) (*identity.User, error)
 	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
 }
+
+// Handover gives back the orders a caregiver held once they leave the
+// staff: orders.Service. It is a follow-up the order timers repeat, so
+// its failure is logged, not answered.
+type Handover interface {
+	StaffLeft(ctx context.Context, providerID, userID string) (int, error)
+}

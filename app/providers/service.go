@@ -28,6 +28,7 @@ type Deps struct {
 	Providers Store
 	Index     LocationIndex
 	Users     Users
+	Handover  Handover
 	Now       func() time.Time
 	NewID     func() string
 	Log       *slog.Logger

@@ -128,8 +128,14 @@ func (s *Service) Staff(ctx context.Context, a actor.Actor, providerID string) (
 }
 
 // RemoveStaff ends someone's work for the provider; admins only. Their
-// access to its orders ends at once: every order check reads the staff
-// list from the provider's document.
+// access to its orders and bookings ends at once: every check reads the
+// staff list from the provider's document.
+//
+// What a caregiver held is then handed back: open offers withdrawn,
+// orders not yet checked in to back to dispatch, a visit under way
+// flagged for the office. That is other documents, written after this
+// one; should it fail, the order timers find the same orders at their
+// next sweep (orders.Service.Sweep), so it is logged, not answered.
 //
 // The role the job gave them goes too, unless they hold it for another
 // provider: a role must not outlive every job that justified it.
@@ -146,6 +152,15 @@ func (s *Service) RemoveStaff(ctx context.Context, a actor.Actor, providerID, us
 	})
 	if err != nil {
 		return err
+	}
+	if role == provider.StaffCaregiver {
+		n, err := s.d.Handover.StaffLeft(ctx, providerID, userID)
+		if err != nil {
+			s.d.Log.WarnContext(ctx, "hand back a removed caregiver's orders; the order timers will retry",
+				"provider_id", providerID, "err", err)
+		} else if n > 0 {
+			s.d.Log.InfoContext(ctx, "handed back a removed caregiver's orders", "provider_id", providerID, "orders", n)
+		}
 	}
 	elsewhere, err := s.d.Providers.ListByStaff(ctx, userID)
 	if err != nil {

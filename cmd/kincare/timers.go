@@ -33,7 +33,7 @@ func (s *server) startOrderTimers(svc *orders.Service) {
 				s.log.Warn("order timers", "err", err)
 			case res != (orders.SweepResult{}):
 				s.log.Info("order timers applied", "expired", res.Expired, "reoffered", res.Redispatched,
-					"no_shows", res.NoShows, "confirmed", res.Confirmed)
+					"no_shows", res.NoShows, "confirmed", res.Confirmed, "handed_back", res.HandedBack)
 			}
 		}
 	}()

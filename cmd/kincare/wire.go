@@ -150,9 +150,14 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		// is exact there; see adapters/providercache.
 		providerStore = providercache.New(providerStore)
 	}
+	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore,
+		orders.Drawn{Orders: store.Orders()}, time.Now)
+	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,
+		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
+		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
-		Providers: providerStore, Index: geoIndex, Users: users, Now: time.Now, NewID: newID, Log: log,
+		Providers: providerStore, Index: geoIndex, Users: users, Handover: orderSvc, Now: time.Now, NewID: newID, Log: log,
 	})
 	catalogSvc := appcatalog.NewService(providerStore, time.Now, newID)
 	searchSvc := search.NewService(geoIndex, providerStore, providerSvc)
@@ -163,12 +168,6 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
-
-	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore,
-		orders.Drawn{Orders: store.Orders()}, time.Now)
-	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,
-		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
-		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 
 	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
 	engine := redis.NewReservations(rdb)
