@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -323,5 +324,71 @@ func TestProviderStaffHiresACertifiedCaregiver(t *testing.T) {
 	// The role the job gave goes with the job.
 	if roles := srv.me(t, p2.access).Roles; slices.Contains(roles, "caregiver") || !slices.Contains(roles, "family") {
 		t.Errorf("after removal P2's roles are %q, want family without caregiver", roles)
+	}
+}
+
+// TestCaregiversSeeColleaguesSkillsNotWhereTheyLive: on a provider's
+// staff list a caregiver sees her colleagues' roles and skills, never
+// their certificate numbers, home base or hours, which stay with the
+// provider's admins, its office staff and each caregiver's own entry.
+func TestCaregiversSeeColleaguesSkillsNotWhereTheyLive(t *testing.T) {
+	t.Parallel()
+	srv, platform := startOrderServer(t, nil)
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇康乐居家养老服务中心"), randomPlace(), 5, newPhone(), nil))
+	platform.verify(t, prov.ID)
+	lan := owner.hireCaregiver(t, prov.ID, []string{"bathing"}, point{lat: 31.1883, lng: 121.4365}, allDay())
+	mei := owner.hireCaregiver(t, prov.ID, []string{"cleaning", "meal_aid"}, point{lat: 31.2011, lng: 121.4522}, allDay())
+	deskPhone := newPhone()
+	wantStatus(t, owner.post(t, "/v1/providers/"+prov.ID+"/staff-invites",
+		map[string]string{"phone": deskPhone.national, "role": "provider_staff"}), http.StatusCreated)
+	desk := srv.loginExisting(t, deskPhone)
+	wantStatus(t, desk.post(t, "/v1/providers/"+prov.ID+"/staff-invites/accept", nil), http.StatusOK)
+	staffPath := "/v1/providers/" + prov.ID + "/staff"
+
+	// What only those who run the provider may see of Mei.
+	full := must[listPage[staffMemberView]](t, owner.get(t, staffPath), http.StatusOK).Items
+	meiFull, ok := staffMember(full, mei.id)
+	if !ok || meiFull.Care == nil || len(meiFull.Care.Certificates) != 1 {
+		t.Fatalf("the admin sees Mei as %s, want her full profile", compactJSON(meiFull))
+	}
+	secrets := []string{meiFull.Care.Certificates[0].Number, "31.2011", "121.4522"}
+
+	for who, viewer := range map[string]*person{"the admin": owner, "the office": desk, "Mei herself": mei} {
+		list := must[listPage[staffMemberView]](t, viewer.get(t, staffPath), http.StatusOK).Items
+		m, _ := staffMember(list, mei.id)
+		if m.Care == nil || len(m.Care.Certificates) != 1 || m.Care.HomeBase.Lat != 31.2011 || len(m.Care.WeeklyHours) == 0 {
+			t.Errorf("%s sees Mei as %s, want her certificates, home base and hours", who, compactJSON(m))
+		}
+	}
+
+	r := lan.get(t, staffPath)
+	list := must[listPage[staffMemberView]](t, r, http.StatusOK).Items
+	if leaked := containsAny(r.body, map[string]string{"Mei's certificate": secrets[0], "Mei's home latitude": secrets[1],
+		"Mei's home longitude": secrets[2]}); len(leaked) > 0 {
+		t.Errorf("Lan's staff list shows %v: %s", leaked, r.body)
+	}
+	m, ok := staffMember(list, mei.id)
+	if !ok || m.Role != "caregiver" || m.Care == nil || !slices.Equal(m.Care.Skills, []string{"cleaning", "meal_aid"}) {
+		t.Errorf("Lan sees Mei as %s, want a caregiver with her skills", compactJSON(m))
+	}
+	var raw struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(r.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range raw.Items {
+		if item["userId"] != mei.id {
+			continue
+		}
+		care, _ := item["caregiver"].(map[string]any)
+		if len(care) != 1 || item["expiringCertificates"] != nil {
+			t.Errorf("Lan sees of Mei %v, want only her skills", item)
+		}
+	}
+	// Lan still sees all of her own entry.
+	if own, _ := staffMember(list, lan.id); own.Care == nil || len(own.Care.Certificates) != 1 || own.Care.HomeBase.Lat != 31.1883 {
+		t.Errorf("Lan sees her own entry as %s, want it in full", compactJSON(own))
 	}
 }

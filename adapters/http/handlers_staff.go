@@ -121,7 +121,7 @@ type staffJSON struct {
 	UserID   string            `json:"userId"`
 	Role     string            `json:"role"`
 	JoinedAt time.Time         `json:"joinedAt"`
-	Care     *caregiverJSON    `json:"caregiver,omitempty"`
+	Care     any               `json:"caregiver,omitempty"` // *caregiverJSON, or colleagueJSON
 	Expiring []certificateJSON `json:"expiringCertificates,omitempty"`
 }
 
@@ -153,9 +153,30 @@ func (h providerHandlers) staff(c *fiber.Ctx) error {
 	}
 	out := items[staffJSON]{Items: make([]staffJSON, len(views))}
 	for i, v := range views {
-		out.Items[i] = toStaff(v.Staff, v.Expiring)
+		if v.Colleague {
+			out.Items[i] = toColleague(v.Staff)
+		} else {
+			out.Items[i] = toStaff(v.Staff, v.Expiring)
+		}
 	}
 	return c.JSON(out)
+}
+
+// colleagueJSON is what a caregiver sees of a colleague's profile.
+type colleagueJSON struct {
+	Skills []string `json:"skills"`
+}
+
+func toColleague(s provider.Staff) staffJSON {
+	out := staffJSON{UserID: s.UserID, Role: string(s.Role), JoinedAt: s.JoinedAt.UTC()}
+	if c := s.Caregiver; c != nil {
+		cj := colleagueJSON{Skills: make([]string, len(c.Skills))}
+		for i, t := range c.Skills {
+			cj.Skills[i] = string(t)
+		}
+		out.Care = cj
+	}
+	return out
 }
 
 func (h providerHandlers) removeStaff(c *fiber.Ctx) error {

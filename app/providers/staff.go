@@ -94,13 +94,17 @@ func (s *Service) AcceptStaffInvite(ctx context.Context, a actor.Actor, provider
 }
 
 // StaffView is a member of staff with what the provider must act on.
+// Colleague views carry only what a caregiver may see of a colleague
+// (provider.Staff.AsColleague), and nothing to renew.
 type StaffView struct {
-	Staff    provider.Staff
-	Expiring []provider.Certificate
+	Staff     provider.Staff
+	Expiring  []provider.Certificate
+	Colleague bool
 }
 
 // Staff lists the provider's staff with certificates to renew; its
-// admins and staff only.
+// admins and staff only. Caregivers see their colleagues' roles and
+// skills, not their certificates, home base or hours.
 func (s *Service) Staff(ctx context.Context, a actor.Actor, providerID string) ([]StaffView, error) {
 	p, err := s.d.Providers.Get(ctx, providerID)
 	if err != nil {
@@ -119,6 +123,10 @@ func (s *Service) Staff(ctx context.Context, a actor.Actor, providerID string) (
 	today := calendar.Today(s.d.Now(), loc)
 	out := make([]StaffView, len(p.Staff))
 	for i, m := range p.Staff {
+		if !p.SeesInFull(a.UserID, m) {
+			out[i] = StaffView{Staff: m.AsColleague(), Colleague: true}
+			continue
+		}
 		out[i] = StaffView{Staff: m}
 		if m.Caregiver != nil {
 			out[i].Expiring = m.Caregiver.Expiring(today)

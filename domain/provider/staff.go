@@ -255,6 +255,25 @@ func (p *Provider) CanSeeStaff(userID string) bool {
 	return p.IsAdmin(userID) || p.StaffMember(userID) != nil
 }
 
+// SeesInFull reports whether viewerID may see all of member's record:
+// certificate numbers and home base are for those who run the provider
+// (admins, office staff) and for the person themself. A caregiver sees
+// colleagues as a colleague (AsColleague): where a colleague lives is
+// not theirs to know.
+func (p *Provider) SeesInFull(viewerID string, member Staff) bool {
+	return p.InOffice(viewerID) || viewerID == member.UserID
+}
+
+// AsColleague is what a caregiver sees of a colleague: who they are,
+// their role and what they do, nothing of their papers, home or hours.
+func (s Staff) AsColleague() Staff {
+	out := Staff{UserID: s.UserID, Role: s.Role, JoinedAt: s.JoinedAt}
+	if s.Caregiver != nil {
+		out.Caregiver = &Caregiver{Skills: slices.Clone(s.Caregiver.Skills)}
+	}
+	return out
+}
+
 // EmploysCaregiver reports whether userID is one of the provider's
 // caregivers now. Access to the provider's orders as their caregiver
 // follows this, asked on every request like a role (DESIGN invariant 11):

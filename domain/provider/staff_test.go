@@ -98,3 +98,34 @@ func TestTheOfficeIsAdminsAndOfficeStaffNotCaregivers(t *testing.T) {
 		}
 	}
 }
+
+// Who runs the provider, and each person themself, see a caregiver in
+// full; a colleague sees role and skills; membership counts as it is now.
+func TestColleaguesSeeSkillsOnlyAndMembershipIsCurrent(t *testing.T) {
+	c := caregiver()
+	p := &provider.Provider{Admins: []string{"boss"}, Staff: []provider.Staff{
+		{UserID: "lan", Role: provider.StaffCaregiver, Caregiver: &c},
+		{UserID: "mei", Role: provider.StaffCaregiver},
+		{UserID: "desk", Role: provider.StaffOffice},
+	}}
+	lan := p.Staff[0]
+	for viewer, full := range map[string]bool{"boss": true, "desk": true, "lan": true, "mei": false, "stranger": false} {
+		if got := p.SeesInFull(viewer, lan); got != full {
+			t.Errorf("SeesInFull(%s, lan) = %v", viewer, got)
+		}
+	}
+	seen := lan.AsColleague()
+	if seen.UserID != "lan" || seen.Role != provider.StaffCaregiver || !slices.Equal(seen.Caregiver.Skills, c.Skills) ||
+		seen.Caregiver.Certificates != nil || seen.Caregiver.HomeBase != (geo.Point{}) || seen.Caregiver.Languages != nil {
+		t.Fatalf("a colleague sees %+v / %+v", seen, seen.Caregiver)
+	}
+	if !p.EmploysCaregiver("lan") || p.EmploysCaregiver("desk") || p.EmploysCaregiver("boss") {
+		t.Fatal("EmploysCaregiver is the caregivers on the staff")
+	}
+	if err := p.RemoveStaff("boss", "lan"); err != nil {
+		t.Fatal(err)
+	}
+	if p.EmploysCaregiver("lan") {
+		t.Fatal("a removed caregiver is still employed")
+	}
+}
