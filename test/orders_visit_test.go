@@ -161,3 +161,77 @@ func TestBathingAndAHomeVisitFromOrderToConfirmation(t *testing.T) {
 		})
 	}
 }
+
+// TestAPhoneClockCannotStretchAVisit: a caregiver's phone dates her
+// check-in at the moment she accepted and her check-out five minutes
+// ahead of the server, to turn seconds at the door into a paid visit.
+// kincare counts the visit between times bounded by what it received:
+// the check-in no earlier than she set off, the check-out no later than
+// it arrived. The phone's times are kept as sent, and the stretched one
+// is flagged for the office.
+func TestAPhoneClockCannotStretchAVisit(t *testing.T) {
+	t.Parallel()
+	srv, platform := startOrderServer(t, nil)
+	home := point{lat: 31.1883, lng: 121.4365}
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇居家照护中心"), home.offset(700, 700), 3, newPhone(),
+		map[string]any{"openingHours": allDay()}))
+	platform.verify(t, prov.ID)
+	item := owner.addItem(t, prov.ID, itemBody("home_visit", 8000, 6000))
+	carer := owner.hireCaregiver(t, prov.ID, []string{"home_visit"}, point{lat: home.lat + 0.004, lng: home.lng}, allDay())
+	daughter := srv.signUp(t)
+	fam := daughter.createFamily(t, uniqueName("王家"))
+	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))
+
+	start, end := soonWindow(45 * time.Minute)
+	window := map[string]string{"start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339)}
+	q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID,
+		"providerId": prov.ID, "itemId": item.ID, "window": window}), http.StatusOK)
+	o := must[orderView](t, daughter.post(t, "/v1/orders", map[string]any{"elderId": mother.ID,
+		"providerId": prov.ID, "itemId": item.ID, "priceVersion": q.PriceVersion, "window": window},
+		"Idempotency-Key", randomID()), http.StatusCreated)
+	path := "/v1/orders/" + o.ID
+	type stamped struct {
+		Status  string               `json:"status"`
+		Entered map[string]time.Time `json:"entered"`
+		CheckIn *struct {
+			DeviceTime    time.Time `json:"deviceTime"`
+			At            time.Time `json:"at"`
+			ClockAdjusted bool      `json:"clockAdjusted"`
+		} `json:"checkIn"`
+		CheckOut *struct {
+			DeviceTime      time.Time `json:"deviceTime"`
+			ServerTime      time.Time `json:"serverTime"`
+			At              time.Time `json:"at"`
+			ClockAdjusted   bool      `json:"clockAdjusted"`
+			DurationMinutes int       `json:"durationMinutes"`
+		} `json:"checkOut"`
+	}
+	assigned := must[stamped](t, owner.post(t, path+"/dispatch", map[string]string{"caregiverId": carer.id}), http.StatusOK)
+	acceptedAt := assigned.Entered["accepted"]
+	setOff := must[stamped](t, carer.post(t, path+"/start", nil), http.StatusOK).Entered["en_route"]
+
+	in := must[stamped](t, carer.post(t, path+"/check-in", map[string]any{"lat": home.lat, "lng": home.lng,
+		"deviceTime": acceptedAt.Add(-10 * time.Minute).Format(time.RFC3339Nano)}), http.StatusOK)
+	if in.CheckIn == nil || !in.CheckIn.At.Equal(setOff) || !in.CheckIn.ClockAdjusted ||
+		!in.CheckIn.DeviceTime.Equal(acceptedAt.Add(-10*time.Minute)) {
+		t.Fatalf("a check-in dated before she set off (%s) is counted as %s", setOff, compactJSON(in.CheckIn))
+	}
+	wantStatus(t, carer.post(t, path+"/begin", nil), http.StatusOK)
+	ahead := time.Now().Add(5 * time.Minute).UTC().Truncate(time.Second)
+	out := must[stamped](t, carer.post(t, path+"/check-out", map[string]any{"lat": home.lat, "lng": home.lng,
+		"deviceTime": ahead.Format(time.RFC3339)}), http.StatusOK)
+	co := out.CheckOut
+	if co == nil || !co.At.Equal(co.ServerTime) || !co.ClockAdjusted || !co.DeviceTime.Equal(ahead) {
+		t.Fatalf("a check-out dated 5 minutes ahead is counted as %s, want at its receipt, flagged, the phone's time kept",
+			compactJSON(co))
+	}
+	if served := co.ServerTime.Sub(setOff); co.DurationMinutes != int(served/time.Minute) {
+		t.Errorf("the visit lasted %d minutes by the record, at most %s by the server", co.DurationMinutes, served)
+	}
+	// The office sees the same flags.
+	seen := must[stamped](t, owner.get(t, path), http.StatusOK)
+	if seen.CheckIn == nil || !seen.CheckIn.ClockAdjusted || seen.CheckOut == nil || !seen.CheckOut.ClockAdjusted {
+		t.Errorf("the office sees %s, want both stamps flagged clockAdjusted", compactJSON(seen))
+	}
+}

@@ -27,6 +27,8 @@ func (r visitReportJSON) report() order.Report {
 type visitStampJSON struct {
 	DeviceTime      *time.Time `json:"deviceTime,omitempty"`
 	ServerTime      time.Time  `json:"serverTime"`
+	At              time.Time  `json:"at"`
+	ClockAdjusted   bool       `json:"clockAdjusted"`
 	DistanceMetres  *int       `json:"distanceMetres,omitempty"`
 	InsideGeofence  *bool      `json:"insideGeofence,omitempty"`
 	OnTime          *bool      `json:"onTime,omitempty"`
@@ -73,12 +75,13 @@ func visitOf(out *orderJSON, o *order.Order) {
 	if ci := v.CheckIn; ci != nil {
 		d, in, on, fl := ci.DistanceMetres, ci.InsideGeofence, ci.OnTime, ci.Flagged()
 		out.CheckIn = &visitStampJSON{DeviceTime: optionalTime(ci.DeviceTime), ServerTime: ci.ServerTime.UTC(),
+			At: ci.At().UTC(), ClockAdjusted: ci.ClockAdjusted,
 			DistanceMetres: &d, InsideGeofence: &in, OnTime: &on, Flagged: &fl, Reason: ci.Reason}
 	}
 	if co := v.CheckOut; co != nil {
 		d := co.DurationMinutes
 		out.CheckOut = &visitStampJSON{DeviceTime: optionalTime(co.DeviceTime), ServerTime: co.ServerTime.UTC(),
-			DurationMinutes: &d}
+			At: co.At().UTC(), ClockAdjusted: co.ClockAdjusted, DurationMinutes: &d}
 	}
 	if r := v.Record; r != nil {
 		rec := recordJSON{Checklist: r.Checklist, Notes: r.Notes, PhotoKeys: r.PhotoKeys, UpdatedAt: optionalTime(r.UpdatedAt)}

@@ -14,13 +14,20 @@ import (
 // tower block drifts by tens of metres.
 const DefaultGeofenceRadius = 200.0
 
-// Device clocks: a phone may be a little fast, and may hold a check-in it
-// made offline (a basement, a lift) and send it later. Within these
-// bounds kincare believes the phone about when things happened; beyond
-// them it uses its own clock and says so.
+// Device clocks: a phone may hold a check-in it made offline (a
+// basement, a lift) and send it later, so kincare counts a visit by the
+// phone's times. But only within what the server knows: nothing happened
+// before the server received what must precede it (setting off, the
+// check-in) nor after the server received it, nor longer ago than a
+// phone may sensibly hold it. A phone's time outside those bounds is
+// moved to the nearest one and kept as sent beside it.
 const (
-	MaxClockSkew   = 5 * time.Minute
 	MaxDeviceDelay = 12 * time.Hour
+	// ClockTolerance is how far a phone's time may be moved before the
+	// record is flagged clockAdjusted: phones send whole seconds and run a
+	// little fast or slow, which is no one's business; a visit stretched
+	// by minutes is the office's.
+	ClockTolerance = time.Minute
 )
 
 // CheckInRules say what counts as at the door on time. They come from
@@ -46,47 +53,75 @@ type Report struct {
 // whether it looked right. A flagged check-in stands, with its reason,
 // for the provider to review.
 type CheckIn struct {
-	DeviceTime        time.Time
-	ServerTime        time.Time
-	DeviceTimeTrusted bool
-	Point             geo.Point
-	DistanceMetres    int
-	InsideGeofence    bool
-	OnTime            bool
-	Reason            string
+	DeviceTime time.Time // as the phone sent it; zero if it sent none
+	ServerTime time.Time // when kincare received it
+	// Time is when it happened as kincare counts it: the phone's time
+	// bounded by the server's (see bound).
+	Time time.Time
+	// ClockAdjusted says the phone's time was moved by more than
+	// ClockTolerance to fit those bounds, for the office to look at.
+	ClockAdjusted  bool
+	Point          geo.Point
+	DistanceMetres int
+	InsideGeofence bool
+	OnTime         bool
+	Reason         string
 }
 
-// At is when the caregiver arrived, by the phone if it is believed.
-func (c CheckIn) At() time.Time { return believed(c.DeviceTime, c.ServerTime, c.DeviceTimeTrusted) }
+// At is when the caregiver arrived, as kincare counts it.
+func (c CheckIn) At() time.Time { return counted(c.Time, c.ServerTime) }
 
 // Flagged reports a check-in away from the address or the time.
 func (c CheckIn) Flagged() bool { return !c.InsideGeofence || !c.OnTime }
 
 // CheckOut is the caregiver's departure.
 type CheckOut struct {
-	DeviceTime        time.Time
-	ServerTime        time.Time
-	DeviceTimeTrusted bool
-	Point             geo.Point
-	DurationMinutes   int // from check-in to check-out
+	DeviceTime      time.Time
+	ServerTime      time.Time
+	Time            time.Time
+	ClockAdjusted   bool
+	Point           geo.Point
+	DurationMinutes int // from check-in to check-out, as counted
 }
 
-// At is when the caregiver left, by the phone if it is believed.
-func (c CheckOut) At() time.Time { return believed(c.DeviceTime, c.ServerTime, c.DeviceTimeTrusted) }
+// At is when the caregiver left, as kincare counts it.
+func (c CheckOut) At() time.Time { return counted(c.Time, c.ServerTime) }
 
-func believed(device, server time.Time, trusted bool) time.Time {
-	if trusted {
-		return device
+// counted is a stamp's counted time. A record written before kincare
+// bounded phone times has none: it counts by the server's clock.
+func counted(t, server time.Time) time.Time {
+	if t.IsZero() {
+		return server
 	}
-	return server
+	return t
 }
 
-// trust says whether the phone's time is believable: set, not ahead of
-// the server by more than a little, not held offline too long, and not
-// before what it follows (acceptance, check-in).
-func trust(device, after, now time.Time) bool {
-	return !device.IsZero() && !device.After(now.Add(MaxClockSkew)) &&
-		!device.Before(now.Add(-MaxDeviceDelay)) && !device.Before(after)
+// bound places the phone's time of an event within what the server
+// knows: not before from (the server's receipt of what must come first),
+// not after receipt (the server's receipt of this), and not more than
+// MaxDeviceDelay before receipt. It says whether the phone's time had to
+// move by more than ClockTolerance. Without a phone time, the receipt
+// counts and nothing was adjusted.
+func bound(device, from, receipt time.Time) (time.Time, bool) {
+	if device.IsZero() {
+		return receipt, false
+	}
+	from = later(from, receipt.Add(-MaxDeviceDelay))
+	at := device.UTC()
+	if at.Before(from) {
+		at = from
+	}
+	if at.After(receipt) {
+		at = receipt
+	}
+	return at, at.Sub(device).Abs() > ClockTolerance
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // Start is the caregiver setting off.
@@ -103,8 +138,10 @@ func (o *Order) Start(by Actor, eventID string, now time.Time) error {
 // CheckIn is the caregiver at the door. Away from the address (beyond
 // the rules' radius) or from the time (before Early or after Late), it
 // is accepted only with a reason, and flagged. The time judged is the
-// phone's when believable, so a check-in made offline on time stays on
-// time when it arrives late.
+// phone's, bounded: not before the server heard the caregiver set off
+// (or, if they never said, accept the order) and not after the server
+// received the check-in; so a check-in made offline on time stays on
+// time when it arrives late, and a phone cannot place it earlier.
 func (o *Order) CheckIn(by Actor, r Report, rules CheckInRules, eventID string, now time.Time) error {
 	next, err := o.move(by, ActionCheckIn, eventID, now)
 	if err != nil {
@@ -120,9 +157,11 @@ func (o *Order) CheckIn(by Actor, r Report, rules CheckInRules, eventID string, 
 	if rules.RadiusMetres <= 0 {
 		rules.RadiusMetres = DefaultGeofenceRadius
 	}
-	accepted, _ := o.EnteredAt(StatusAccepted)
-	in := CheckIn{DeviceTime: r.DeviceTime.UTC(), ServerTime: now, Point: r.Point, Reason: r.Reason,
-		DeviceTimeTrusted: trust(r.DeviceTime, accepted, now)}
+	// The order entered its current status (accepted, or en route) when
+	// this caregiver accepted it or set off: the visit began no earlier.
+	since, _ := o.EnteredAt(o.status)
+	in := CheckIn{DeviceTime: r.DeviceTime.UTC(), ServerTime: now, Point: r.Point, Reason: r.Reason}
+	in.Time, in.ClockAdjusted = bound(r.DeviceTime, since, now)
 	distance := geo.Distance(o.address.Location, r.Point)
 	in.DistanceMetres = int(math.Round(distance))
 	in.InsideGeofence = distance <= rules.RadiusMetres
@@ -158,9 +197,11 @@ func (o *Order) BeginService(by Actor, eventID string, now time.Time) error {
 }
 
 // CheckOut is the caregiver leaving; there is no check-out without a
-// check-in, because only in_service allows it. The duration counts
-// between the phone's times when both are believed, else between the
-// server's, never mixing the two clocks.
+// check-in, because only in_service allows it. Its time is the phone's,
+// bounded: not before the check-in as counted, not after the server
+// received the check-out. The duration runs between the two counted
+// times, so no phone clock can make a visit longer than the server saw
+// it could have been.
 func (o *Order) CheckOut(by Actor, r Report, eventID string, now time.Time) error {
 	next, err := o.move(by, ActionCheckOut, eventID, now)
 	if err != nil {
@@ -175,13 +216,9 @@ func (o *Order) CheckOut(by Actor, r Report, eventID string, now time.Time) erro
 	if err := v.err(ErrRecordInvalid); err != nil {
 		return err
 	}
-	out := CheckOut{DeviceTime: r.DeviceTime.UTC(), ServerTime: now, Point: r.Point,
-		DeviceTimeTrusted: trust(r.DeviceTime, o.checkIn.At(), now)}
-	span := out.ServerTime.Sub(o.checkIn.ServerTime)
-	if out.DeviceTimeTrusted && o.checkIn.DeviceTimeTrusted {
-		span = out.DeviceTime.Sub(o.checkIn.DeviceTime)
-	}
-	out.DurationMinutes = max(int(span/time.Minute), 0)
+	out := CheckOut{DeviceTime: r.DeviceTime.UTC(), ServerTime: now, Point: r.Point}
+	out.Time, out.ClockAdjusted = bound(r.DeviceTime, o.checkIn.At(), now)
+	out.DurationMinutes = int(out.Time.Sub(o.checkIn.At()) / time.Minute)
 	o.checkOut = &out
 	o.enter(next, now)
 	o.announce(eventID, EventCompleted, now, map[string]string{"durationMinutes": strconv.Itoa(out.DurationMinutes)})

@@ -98,53 +98,98 @@ func TestAPhoneThatWasOfflineIsBelieved(t *testing.T) {
 	o := in(t, order.StatusEnRoute)
 	must(t, o.CheckIn(cg1, order.Report{DeviceTime: device, Point: home}, order.DefaultCheckInRules, eid(), server))
 	ci := *o.Visit().CheckIn
-	if !ci.DeviceTimeTrusted || !ci.OnTime || !ci.DeviceTime.Equal(device) || !ci.ServerTime.Equal(server) ||
+	if ci.ClockAdjusted || !ci.OnTime || !ci.DeviceTime.Equal(device) || !ci.ServerTime.Equal(server) ||
 		!ci.At().Equal(device) {
 		t.Fatalf("offline check-in: %+v", ci)
 	}
 	must(t, o.BeginService(cg1, eid(), server))
 	// Check-out an hour after check-in by the phone, a minute by the server.
 	must(t, o.CheckOut(cg1, order.Report{DeviceTime: device.Add(time.Hour), Point: home}, eid(), server.Add(time.Minute)))
-	if co := o.Visit().CheckOut; co.DurationMinutes != 60 || !co.DeviceTimeTrusted {
+	if co := o.Visit().CheckOut; co.DurationMinutes != 60 || co.ClockAdjusted || !co.At().Equal(device.Add(time.Hour)) {
 		t.Fatalf("check-out %+v", co)
 	}
 }
 
-func TestAPhoneClockThatCannotBeRightIsNotBelieved(t *testing.T) {
+// The probe: a check-in the phone dates at the acceptance, long
+// before the caregiver set off, and a check-out it dates five minutes
+// after the server received it, made a 7-minute visit out of seconds.
+// Bounded by what the server knows, the visit lasts what it could have:
+// the phone's times are kept as sent, and the record is flagged.
+func TestAPhoneCannotStretchAVisit(t *testing.T) {
+	o := in(t, order.StatusEnRoute) // accepted at acceptAt, set off at startAt
+	checkIn := startAt.Add(10 * time.Second)
+	must(t, o.CheckIn(cg1, order.Report{DeviceTime: acceptAt, Point: home, Reason: "提前到达"},
+		order.DefaultCheckInRules, eid(), checkIn))
+	ci := *o.Visit().CheckIn
+	if !ci.ClockAdjusted || !ci.At().Equal(startAt) || !ci.DeviceTime.Equal(acceptAt) {
+		t.Fatalf("check-in dated before setting off: %+v, want counted at %s, adjusted, the phone's time kept", ci, startAt)
+	}
+	must(t, o.BeginService(cg1, eid(), checkIn))
+	checkOut := checkIn.Add(20 * time.Second)
+	must(t, o.CheckOut(cg1, order.Report{DeviceTime: checkOut.Add(5 * time.Minute), Point: home}, eid(), checkOut))
+	co := *o.Visit().CheckOut
+	if !co.ClockAdjusted || !co.At().Equal(checkOut) || !co.DeviceTime.Equal(checkOut.Add(5*time.Minute)) ||
+		co.DurationMinutes != 0 {
+		t.Fatalf("check-out dated ahead of its receipt: %+v, want counted at %s, adjusted, 0 minutes", co, checkOut)
+	}
+	if e := lastEvent(t, o); e.Data["durationMinutes"] != "0" {
+		t.Fatalf("the family is told %s minutes", e.Data["durationMinutes"])
+	}
+}
+
+func TestAPhoneTimeIsBoundedByWhatTheServerKnows(t *testing.T) {
 	server := windowStart.Add(-30 * time.Minute)
+	soon := acceptAt.Add(2 * time.Hour) // a check-in two hours after accepting
 	cases := []struct {
-		name   string
-		device time.Time
+		name     string
+		status   order.Status // accepted: never said they set off
+		server   time.Time
+		device   time.Time
+		at       time.Time
+		adjusted bool
 	}{
-		{"unknown", time.Time{}},
-		{"an hour fast", server.Add(time.Hour)},
-		{"held offline for more than 12 h", server.Add(-order.MaxDeviceDelay - time.Minute)},
-		{"before the order was accepted", acceptAt.Add(-time.Minute)},
+		{"unknown", order.StatusEnRoute, server, time.Time{}, server, false},
+		{"an hour fast", order.StatusEnRoute, server, server.Add(time.Hour), server, true},
+		{"half a minute fast", order.StatusEnRoute, server, server.Add(30 * time.Second), server, false},
+		{"just before setting off", order.StatusEnRoute, server, startAt.Add(-time.Minute), startAt, false},
+		{"well before setting off", order.StatusEnRoute, server, startAt.Add(-time.Hour), startAt, true},
+		{"before accepting, never set off", order.StatusAccepted, soon, acceptAt.Add(-time.Hour), acceptAt, true},
+		{"after accepting, never set off", order.StatusAccepted, soon, acceptAt.Add(time.Hour), acceptAt.Add(time.Hour), false},
+		{"held longer than a phone may", order.StatusAccepted, server, server.Add(-order.MaxDeviceDelay - time.Hour),
+			server.Add(-order.MaxDeviceDelay), true},
 	}
 	for _, c := range cases {
-		o := in(t, order.StatusEnRoute)
-		must(t, o.CheckIn(cg1, order.Report{DeviceTime: c.device, Point: home}, order.DefaultCheckInRules, eid(), server))
+		o := in(t, c.status)
+		must(t, o.CheckIn(cg1, order.Report{DeviceTime: c.device, Point: home, Reason: "时间待核实"},
+			order.DefaultCheckInRules, eid(), c.server))
 		ci := *o.Visit().CheckIn
-		if ci.DeviceTimeTrusted || !ci.At().Equal(server) || !ci.DeviceTime.Equal(c.device) {
-			t.Errorf("%s: %+v", c.name, ci)
-		}
-		// Judged by the server, 30 min before the start is on time.
-		if !ci.OnTime {
-			t.Errorf("%s: judged by the wrong clock", c.name)
+		if !ci.At().Equal(c.at) || ci.ClockAdjusted != c.adjusted || !ci.DeviceTime.Equal(c.device) {
+			t.Errorf("%s: counted at %s (adjusted %v), want %s (adjusted %v); %+v", c.name, ci.At(), ci.ClockAdjusted,
+				c.at, c.adjusted, ci)
 		}
 	}
-	// Four minutes fast is an ordinary phone.
-	o := in(t, order.StatusEnRoute)
-	must(t, o.CheckIn(cg1, order.Report{DeviceTime: server.Add(4 * time.Minute), Point: home}, order.DefaultCheckInRules, eid(), server))
-	if !o.Visit().CheckIn.DeviceTimeTrusted {
-		t.Fatal("a phone 4 min fast is not believed")
+	// A check-out the phone dates before the check-in counts from it.
+	o := in(t, order.StatusInService) // checked in at checkInAt by both clocks
+	must(t, o.CheckOut(cg1, order.Report{DeviceTime: checkInAt.Add(-time.Hour), Point: home}, eid(), checkInAt.Add(45*time.Minute)))
+	if co := o.Visit().CheckOut; co.DurationMinutes != 0 || !co.ClockAdjusted || !co.At().Equal(checkInAt) {
+		t.Fatalf("check-out before check-in: %+v", co)
 	}
-	// A check-out whose phone cannot be believed counts by the server on
-	// both ends, never mixing clocks.
-	o = in(t, order.StatusInService) // checked in at checkInAt by both clocks
+	// Without a phone time both ends count by the server.
+	o = in(t, order.StatusInService)
 	must(t, o.CheckOut(cg1, order.Report{Point: home}, eid(), checkInAt.Add(45*time.Minute)))
-	if co := o.Visit().CheckOut; co.DurationMinutes != 45 || co.DeviceTimeTrusted {
+	if co := o.Visit().CheckOut; co.DurationMinutes != 45 || co.ClockAdjusted {
 		t.Fatalf("check-out %+v", co)
+	}
+}
+
+// A record written before kincare bounded phone times counts by the
+// server's clock.
+func TestARecordWithoutACountedTimeCountsByTheServer(t *testing.T) {
+	s := in(t, order.StatusInService).Snapshot()
+	s.CheckIn.Time = time.Time{}
+	o := order.Unmarshal(s)
+	if at := o.Visit().CheckIn.At(); !at.Equal(s.CheckIn.ServerTime) {
+		t.Fatalf("counted at %s, want the server's %s", at, s.CheckIn.ServerTime)
 	}
 }
 
