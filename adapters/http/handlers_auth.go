@@ -61,7 +61,8 @@ func (h authHandlers) login(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	pair, err := h.svc.Login(c.UserContext(), auth.LoginCommand{Phone: req.Phone, Code: req.Code, Password: req.Password})
+	pair, err := h.svc.Login(c.UserContext(), auth.LoginCommand{Phone: req.Phone, Code: req.Code, Password: req.Password,
+		Client: clientIP(c)})
 	if err != nil {
 		return err
 	}

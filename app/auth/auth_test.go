@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -9,10 +10,13 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kincare/kincare/adapters/jobs"
+	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/adapters/token"
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/auth"
+	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/test/testenv"
@@ -45,6 +49,14 @@ func (b *inbox) last(t *testing.T, raw string) string {
 
 func newService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox) {
 	t.Helper()
+	svc, box, _ := newJournaledService(t, cfg)
+	return svc, box
+}
+
+// newJournaledService also returns the journal where the warnings it
+// announces are kept until delivered.
+func newJournaledService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox, *mongo.Journal) {
+	t.Helper()
 	store := testenv.Mongo(t)
 	rdb, _ := testenv.Redis(t)
 	tokens, err := token.NewIssuer([]byte("0123456789abcdef0123456789abcdef"), "kincare", 15*time.Minute)
@@ -52,11 +64,14 @@ func newService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox) {
 		t.Fatal(err)
 	}
 	box := &inbox{codes: map[identity.Phone]string{}}
+	queue := jobs.NewClient(rdb, "auth-test-"+uuid.NewString(), 1)
 	return auth.NewService(auth.Deps{
 		Users: store.Users(), Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb), SMS: box,
 		Tokens: tokens, Limiter: redis.NewLimiter(rdb), Now: time.Now,
-		NewID: func() string { return uuid.Must(uuid.NewV7()).String() },
-	}, cfg), box
+		NewID:     func() string { return uuid.Must(uuid.NewV7()).String() },
+		Failures:  redis.NewPasswordFailures(rdb),
+		Announcer: notify.NewAnnouncer(store.Journal(), queue),
+	}, cfg), box, store.Journal()
 }
 
 func login(t *testing.T, svc *auth.Service, box *inbox, phone string) auth.TokenPair {
@@ -217,20 +232,91 @@ func TestPasswordLoginDoesNotRevealAccounts(t *testing.T) {
 	}
 }
 
-func TestLoginAttemptsPerPhoneAreLimited(t *testing.T) {
-	svc, _ := newService(t, auth.DefaultConfig())
-	ctx := context.Background()
+// withPassword is an account on a fresh phone with a password set.
+func withPassword(t *testing.T, svc *auth.Service, box *inbox, password string) (string, auth.TokenPair) {
+	t.Helper()
 	phone := testenv.Phone()
-	var limited bool
-	for range 11 {
-		_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "guess-guess"})
-		if fault.Is(err, fault.ErrRateLimited) {
-			limited = true
-			break
+	pair := login(t, svc, box, phone)
+	a := actor.Actor{UserID: pair.User.ID(), SessionID: sessionOf(t, pair), Roles: pair.User.Roles()}
+	if err := svc.SetPassword(context.Background(), a, password); err != nil {
+		t.Fatal(err)
+	}
+	return phone, pair
+}
+
+// The probe: ten wrong passwords for a phone from ten addresses
+// made the owner's correct password and a correct code answer 429. Now
+// the phone's password is locked, but a correct, unexpired code still
+// logs its owner in, and the owner is told, once, that someone is
+// guessing.
+func TestStrangersGuessingAPasswordCannotLockItsOwnerOut(t *testing.T) {
+	cfg := auth.DefaultConfig()
+	cfg.OTPSendLimits = nil // the owner asks for a second code within the minute
+	svc, box, journal := newJournaledService(t, cfg)
+	ctx := context.Background()
+	phone, owner := withPassword(t, svc, box, "家里的密码2026")
+	for i := range 10 {
+		_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: fmt.Sprintf("guess %d", i),
+			Client: fmt.Sprintf("198.51.100.%d", i)})
+		if !fault.Is(err, identity.ErrCredentialsWrong) {
+			t.Fatalf("guess %d: %v", i, err)
 		}
 	}
-	if !limited {
-		t.Fatal("11 password guesses within a minute were not rate limited")
+	_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "家里的密码2026", Client: "203.0.113.9"})
+	fe, _ := fault.As(err)
+	if !fault.Is(err, identity.ErrPasswordLocked) || fe.RetryAfter <= 0 {
+		t.Fatalf("the right password after ten wrong ones: %v, want password_locked with a Retry-After", err)
+	}
+	if _, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN, "203.0.113.9"); err != nil {
+		t.Fatal(err)
+	}
+	in, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Code: box.last(t, phone), Client: "203.0.113.9"})
+	if err != nil || in.User.ID() != owner.User.ID() {
+		t.Fatalf("the owner's code after the password lock: %v", err)
+	}
+
+	warnings := 0
+	events, err := journal.Undelivered(ctx, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Type == identity.EventPasswordGuessed && e.Data["userId"] == owner.User.ID() {
+			warnings++
+			if e.Data["failures"] != "5" {
+				t.Errorf("the warning says %s wrong passwords, want 5", e.Data["failures"])
+			}
+		}
+	}
+	if warnings != 1 {
+		t.Fatalf("the owner was warned %d times, want once", warnings)
+	}
+}
+
+// One address is stopped at its own five wrong passwords, long before it
+// spends the phone's budget; the owner's address is not; right
+// passwords count nothing.
+func TestWrongPasswordsCountPerClientAndRightOnesNot(t *testing.T) {
+	svc, box := newService(t, auth.DefaultConfig())
+	ctx := context.Background()
+	phone, _ := withPassword(t, svc, box, "家里的密码2026")
+	for range 12 { // more than either budget
+		if _, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "家里的密码2026", Client: "192.0.2.1"}); err != nil {
+			t.Fatalf("right password: %v", err)
+		}
+	}
+	for i := range 5 {
+		_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "guess-guess", Client: "198.51.100.7"})
+		if !fault.Is(err, identity.ErrCredentialsWrong) {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	_, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "家里的密码2026", Client: "198.51.100.7"})
+	if !fault.Is(err, identity.ErrPasswordLocked) {
+		t.Fatalf("a sixth try from the guessing address: %v, want password_locked", err)
+	}
+	if _, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Password: "家里的密码2026", Client: "192.0.2.1"}); err != nil {
+		t.Fatalf("the owner's address after a stranger's five: %v", err)
 	}
 }
 

@@ -6,16 +6,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/kincare/kincare/app/throttle"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 )
 
-// LoginCommand is a phone with either a one-time code or a password.
+// LoginCommand is a phone with either a one-time code or a password,
+// and the client address it came from.
 type LoginCommand struct {
 	Phone    string
 	Code     string
 	Password string
+	Client   string
 }
 
 // TokenPair is what a successful login or refresh hands the app.
@@ -32,6 +33,13 @@ var ErrLoginMethod = fault.New(fault.Unprocessable, "login_method_invalid")
 
 // Login proves the phone and opens a new session. The first login by code
 // creates the account.
+//
+// Wrong passwords are limited per phone and per (phone, client), and the
+// phone's owner is told when they pile up. Codes are not limited per
+// phone here: a correct, unexpired code proves the phone is in hand, and
+// wrong codes are bounded by the code itself (identity.OTPMaxAttempts).
+// So a stranger trying passwords from many addresses can lock the
+// password, never the owner out of their account.
 func (s *Service) Login(ctx context.Context, cmd LoginCommand) (TokenPair, error) {
 	phone, err := identity.ParsePhone(cmd.Phone)
 	if err != nil {
@@ -42,9 +50,6 @@ func (s *Service) Login(ctx context.Context, cmd LoginCommand) (TokenPair, error
 			fault.FieldError{Field: "/code", Code: "one_of_required"},
 			fault.FieldError{Field: "/password", Code: "one_of_required"})
 	}
-	if err := throttle.Check(ctx, s.limiter, "login:"+phone.String(), s.cfg.LoginLimits...); err != nil {
-		return TokenPair{}, err
-	}
 	var (
 		user    *identity.User
 		created bool
@@ -52,7 +57,7 @@ func (s *Service) Login(ctx context.Context, cmd LoginCommand) (TokenPair, error
 	if cmd.Code != "" {
 		user, created, err = s.loginByCode(ctx, phone, cmd.Code)
 	} else {
-		user, err = s.loginByPassword(ctx, phone, cmd.Password)
+		user, err = s.loginByPassword(ctx, phone, cmd.Password, cmd.Client)
 	}
 	if err != nil {
 		return TokenPair{}, err
@@ -92,7 +97,35 @@ func (s *Service) loginByCode(ctx context.Context, phone identity.Phone, code st
 	return user, created, user.CanLogIn()
 }
 
-func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, password string) (*identity.User, error) {
+// loginByPassword checks a password within the phone's and the client's
+// budgets of wrong ones: the attempt is counted before the check, so
+// that guesses sent at once cannot all pass under the limit, and given
+// back when it was no wrong password.
+func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, password, client string) (*identity.User, error) {
+	g := s.cfg.Passwords
+	attempt, err := s.failures.Attempt(ctx, phone, client, g)
+	if err != nil {
+		return nil, fmt.Errorf("count password attempts: %w", err)
+	}
+	if !attempt.Allowed {
+		return nil, identity.ErrPasswordLocked.Retry(attempt.RetryAfter)
+	}
+	user, err := s.checkPassword(ctx, phone, password)
+	if !fault.Is(err, identity.ErrCredentialsWrong) {
+		if ferr := s.failures.Forgive(ctx, phone, client); ferr != nil {
+			// Counted once too often: the budget is a little shorter.
+			s.log.WarnContext(ctx, "give back a password attempt", "err", ferr)
+		}
+		return user, err
+	}
+	if user != nil && g.Warn(user, attempt.Failures) {
+		s.warnOfGuessing(ctx, user, attempt.Failures)
+	}
+	return nil, err
+}
+
+// checkPassword returns the phone's account, if any, with the verdict.
+func (s *Service) checkPassword(ctx context.Context, phone identity.Phone, password string) (*identity.User, error) {
 	user, err := s.users.ByPhone(ctx, phone)
 	if fault.Is(err, identity.ErrUserNotFound) {
 		// Same answer, and the same bcrypt work, as a wrong password: a
@@ -107,11 +140,24 @@ func (s *Service) loginByPassword(ctx context.Context, phone identity.Phone, pas
 	if err := user.CheckPassword(password); err != nil {
 		if fault.Is(err, identity.ErrPasswordNotSet) {
 			identity.SpendPasswordCheck(password)
-			return nil, identity.ErrCredentialsWrong
+			return user, identity.ErrCredentialsWrong
 		}
-		return nil, err
+		return user, err
 	}
 	return user, nil
+}
+
+// warnOfGuessing tells the owner their password is being guessed. The
+// refusal the guesser gets does not wait on it, and a warning lost to a
+// failure here is given again when the count next reaches the mark.
+func (s *Service) warnOfGuessing(ctx context.Context, u *identity.User, failures int) {
+	e, err := s.cfg.Passwords.Warning(u, failures, s.now())
+	if err == nil {
+		err = s.announce.Announce(ctx, e)
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "warn of password guessing", "user_id", u.ID(), "err", err)
+	}
 }
 
 func (s *Service) grantBootstrapAdmin(ctx context.Context, u *identity.User) (*identity.User, error) {

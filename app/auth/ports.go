@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/throttle"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
 )
 
@@ -46,6 +47,35 @@ type OTPCheck struct {
 	LockedFor    time.Duration
 }
 
+// PasswordFailures counts wrong passwords per phone, from all clients
+// and from each, in the windows of a identity.PasswordGuessing. A
+// password is checked only after Attempt reserved it a place in both
+// budgets, atomically, so that concurrent guesses cannot all slip in
+// under the limit; a right password is given back (Forgive), so only
+// failures count.
+type PasswordFailures interface {
+	// Attempt reserves one attempt for phone from client. When the
+	// phone's or the client's budget is spent it reserves nothing and
+	// says how long until the window ends.
+	Attempt(ctx context.Context, phone identity.Phone, client string, g identity.PasswordGuessing) (PasswordAttempt, error)
+	// Forgive gives back an attempt that turned out right.
+	Forgive(ctx context.Context, phone identity.Phone, client string) error
+}
+
+// PasswordAttempt is a budget's answer: Failures is the phone's count in
+// the window, this attempt included when Allowed.
+type PasswordAttempt struct {
+	Allowed    bool
+	Failures   int
+	RetryAfter time.Duration
+}
+
+// Announcer hands on events no document write carries (notify.Announcer):
+// a password being guessed is a count in Redis, not a stored change.
+type Announcer interface {
+	Announce(ctx context.Context, events ...event.Event) error
+}
+
 // SMS delivers login codes.
 type SMS interface {
 	SendLoginCode(ctx context.Context, phone identity.Phone, code string, locale identity.Locale) error
@@ -67,18 +97,21 @@ type Config struct {
 	AdminPhones    []identity.Phone
 	OTPSendLimits  []throttle.Limit
 	OTPPerIPLimits []throttle.Limit
-	LoginLimits    []throttle.Limit
+	// Passwords bounds wrong passwords per phone and per (phone,
+	// client); it never stops a login by code.
+	Passwords identity.PasswordGuessing
 }
 
 // DefaultConfig is kincare's policy: one code per minute and five per hour
 // per phone; thirty codes per hour per client address (generous, because
-// mobile carriers put many subscribers behind one address); ten login
-// attempts per phone per quarter hour.
+// mobile carriers put many subscribers behind one address); wrong
+// passwords as identity.DefaultPasswordGuessing. Wrong codes are bounded
+// by the code itself (identity.OTPMaxAttempts).
 func DefaultConfig() Config {
 	return Config{
 		RefreshTTL:     identity.RefreshTokenTTL,
 		OTPSendLimits:  []throttle.Limit{{Count: 1, Per: time.Minute}, {Count: 5, Per: time.Hour}},
 		OTPPerIPLimits: []throttle.Limit{{Count: 30, Per: time.Hour}},
-		LoginLimits:    []throttle.Limit{{Count: 10, Per: 15 * time.Minute}},
+		Passwords:      identity.DefaultPasswordGuessing,
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/kincare/kincare/app/throttle"
@@ -14,6 +15,9 @@ type Service struct {
 	sms      SMS
 	tokens   Tokens
 	limiter  throttle.Limiter
+	failures PasswordFailures
+	announce Announcer
+	log      *slog.Logger
 	cfg      Config
 	now      func() time.Time
 	newID    func() string
@@ -27,11 +31,19 @@ type Deps struct {
 	SMS      SMS
 	Tokens   Tokens
 	Limiter  throttle.Limiter
-	Now      func() time.Time
-	NewID    func() string
+	// Failures counts wrong passwords; Announcer tells owners of guessing.
+	Failures  PasswordFailures
+	Announcer Announcer
+	Log       *slog.Logger
+	Now       func() time.Time
+	NewID     func() string
 }
 
 func NewService(d Deps, cfg Config) *Service {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
 	return &Service{users: d.Users, sessions: d.Sessions, otps: d.OTPs, sms: d.SMS, tokens: d.Tokens,
-		limiter: d.Limiter, cfg: cfg, now: d.Now, newID: d.NewID}
+		limiter: d.Limiter, failures: d.Failures, announce: d.Announcer, log: d.Log, cfg: cfg, now: d.Now,
+		newID: d.NewID}
 }

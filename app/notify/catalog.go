@@ -85,6 +85,13 @@ func Catalog() map[event.Type]Kind {
 				identity.LocaleEn:   {"Certificate expiring", "{provider}: certificate {number} expires on {expiresOn}; after that it no longer qualifies for its services. Please renew it."},
 			},
 		},
+		identity.EventPasswordGuessed: {
+			Category: notification.CategoryAccount, Collapse: true, TTL: 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"有人在尝试您的密码", "过去 {minutes} 分钟内，有人用错误的密码尝试登录您的账号 {failures} 次。如非本人操作，请设置更复杂的密码；您仍可用短信验证码登录。"},
+				identity.LocaleEn:   {"Someone is trying your password", "{failures} wrong passwords were tried on your account in the last {minutes} minutes. If this was not you, choose a stronger password; you can still sign in with an SMS code."},
+			},
+		},
 		device.EventRegistered: {
 			Category: notification.CategoryAccount, TTL: 24 * time.Hour, EarlierDevicesOnly: true,
 			Text: map[identity.Locale]Text{

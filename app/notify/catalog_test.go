@@ -60,7 +60,16 @@ func sampleEvents(t *testing.T) []event.Event {
 	if err := prov.AnnounceCertificates("cg", now); err != nil {
 		t.Fatal(err)
 	}
-	events := append(append(append(inv.Events, f.Pending()...), reg), kid.Events...)
+	pw, err := identity.HashPassword("correct horse 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := identity.UnmarshalUser(identity.UserSnapshot{ID: "u1", Phone: "+8613800000000", Password: pw})
+	guessed, err := identity.DefaultPasswordGuessing.Warning(owner, 5, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := append(append(append(inv.Events, f.Pending()...), reg, guessed), kid.Events...)
 	events = append(events, prov.Pending()...)
 	// Order events carry what order.announce puts in every one, and the
 	// extras of their own.

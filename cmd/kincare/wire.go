@@ -123,9 +123,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	authCfg := auth.DefaultConfig()
 	authCfg.RefreshTTL = cfg.RefreshTTL
 	authCfg.AdminPhones = cfg.AdminPhones
+	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
 	authSvc := auth.NewService(auth.Deps{
 		Users: users, Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
 		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
+		Failures: redis.NewPasswordFailures(rdb), Announcer: notify.NewAnnouncer(store.Journal(), queue), Log: log,
 	}, authCfg)
 	deviceSvc := devices.NewService(store.Devices(), time.Now, newID)
 	trail := audittrail.NewRecorder(store.Audit(), time.Now, newID, log)
@@ -169,7 +171,6 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
 
-	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())
 	reservationSvc := reservations.NewService(reservations.Deps{Engine: engine,
@@ -185,7 +186,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
-			orderSvc.Audiences(), reservationSvc.Audiences()),
+			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {

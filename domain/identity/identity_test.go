@@ -131,3 +131,36 @@ func TestOTPVerdictsMapToUserErrors(t *testing.T) {
 		t.Fatal("WellFormedOTP")
 	}
 }
+
+// The owner hears of guessing once per window, only with a password to
+// protect.
+func TestPasswordGuessingWarnsTheOwnerOncePerWindow(t *testing.T) {
+	g := identity.DefaultPasswordGuessing
+	now := time.Date(2026, 11, 25, 9, 3, 0, 0, time.UTC)
+	u, _ := identity.NewUser("u1", "+8613800000000", now)
+	if g.Warn(u, g.WarnAt) {
+		t.Fatal("warned an account without a password")
+	}
+	h, err := identity.HashPassword("长城长城长城长城")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.SetPassword(h)
+	if !g.Warn(u, g.WarnAt) || g.Warn(u, g.WarnAt-1) || g.Warn(u, g.WarnAt+1) {
+		t.Fatal("warn exactly when the count reaches the mark")
+	}
+	first, err := g.Warning(u, g.WarnAt, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := g.Warning(u, g.WarnAt, now.Add(10*time.Minute))
+	later, _ := g.Warning(u, g.WarnAt, now.Add(g.Window))
+	if first.ID != again.ID || first.ID == later.ID || first.Type != identity.EventPasswordGuessed ||
+		first.Subject.ID != "u1" || first.Data["failures"] != "5" || first.Data["minutes"] != "15" {
+		t.Fatalf("warnings %+v / %+v / %+v", first, again, later)
+	}
+	u.BeginDeletion(now)
+	if g.Warn(u, g.WarnAt) {
+		t.Fatal("warned an account being deleted")
+	}
+}
