@@ -44,6 +44,25 @@ type assessmentJSON struct {
 	Level      string `json:"level"`
 	AssessedOn string `json:"assessedOn"`
 	AssessedBy string `json:"assessedBy"`
+	Source     string `json:"source"`
+	ProviderID string `json:"providerId,omitempty"`
+}
+
+type assessmentRequest struct {
+	Level      string `json:"level"`
+	AssessedOn string `json:"assessedOn"`
+	AssessedBy string `json:"assessedBy"`
+	ProviderID string `json:"providerId"`
+	BirthDate  string `json:"birthDate"`
+}
+
+// assessedJSON is what an assessing body sees after recording: what it
+// recorded and the birth date that counts, nothing of the family's.
+type assessedJSON struct {
+	ElderID           string         `json:"elderId"`
+	Assessment        assessmentJSON `json:"assessment"`
+	BirthDateOfRecord string         `json:"birthDateOfRecord"`
+	BirthDateSource   string         `json:"birthDateSource"`
 }
 
 // elderRequest is the body of create and update; the contract refuses
@@ -111,6 +130,8 @@ type elderJSON struct {
 	Name              string           `json:"name"`
 	Gender            string           `json:"gender"`
 	BirthDate         string           `json:"birthDate"`
+	BirthDateOfRecord string           `json:"birthDateOfRecord"`
+	BirthDateSource   string           `json:"birthDateSource"`
 	Age               int              `json:"age"`
 	Phone             string           `json:"phone,omitempty"`
 	Address           addressJSON      `json:"address"`
@@ -127,7 +148,8 @@ type elderJSON struct {
 }
 
 func toAssessment(a elder.Assessment) assessmentJSON {
-	return assessmentJSON{Level: string(a.Level), AssessedOn: a.AssessedOn.String(), AssessedBy: a.AssessedBy}
+	return assessmentJSON{Level: string(a.Level), AssessedOn: a.AssessedOn.String(), AssessedBy: a.AssessedBy,
+		Source: string(a.Source), ProviderID: a.ProviderID}
 }
 
 // toElder shows an elder to their family. Their own phone and their
@@ -136,6 +158,7 @@ func toElder(v elders.View) elderJSON {
 	e, p := v.Elder, v.Elder.Profile
 	a := p.Address
 	out := elderJSON{ID: e.ID, FamilyID: e.FamilyID, Name: p.Name, Gender: string(p.Gender), BirthDate: p.BirthDate.String(),
+		BirthDateOfRecord: e.EligibilityBirthDate().String(), BirthDateSource: string(e.BirthDateSource()),
 		Age: v.Age, Phone: p.Phone.String(), Living: string(p.Living), CaregiverNotes: p.CaregiverNotes, CreatedAt: e.CreatedAt.UTC(),
 		Address:           toAddressJSON(a),
 		MobilityAids:      make([]string, len(p.MobilityAids)),
@@ -226,16 +249,22 @@ func (h elderHandlers) delete(c *fiber.Ctx) error {
 }
 
 func (h elderHandlers) recordAssessment(c *fiber.Ctx) error {
-	var req assessmentJSON
+	var req assessmentRequest
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := h.svc.RecordAssessment(c.UserContext(), mustActor(c), c.Params("elderId"),
-		elders.AssessmentInput{Level: req.Level, AssessedOn: req.AssessedOn, AssessedBy: req.AssessedBy})
+	r, err := h.svc.RecordAssessment(c.UserContext(), mustActor(c), c.Params("elderId"),
+		elders.AssessmentInput{Level: req.Level, AssessedOn: req.AssessedOn, AssessedBy: req.AssessedBy,
+			ProviderID: req.ProviderID, BirthDate: req.BirthDate})
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(toElder(v))
+	if r.ByFamily {
+		return c.Status(fiber.StatusCreated).JSON(toElder(r.View))
+	}
+	e := r.View.Elder
+	return c.Status(fiber.StatusCreated).JSON(assessedJSON{ElderID: e.ID, Assessment: toAssessment(r.Assessment),
+		BirthDateOfRecord: e.EligibilityBirthDate().String(), BirthDateSource: string(e.BirthDateSource())})
 }
 
 type allowanceRequest struct {

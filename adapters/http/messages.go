@@ -47,6 +47,7 @@ var messages = map[string]message{
 	"otp_locked":                       {"验证码已锁定", "错误次数过多，请在 {retryAfter} 秒后重新获取验证码。", "Code locked", "Too many wrong tries. Request a new code in {retryAfter} seconds."},
 	"login_method_invalid":             {"登录方式无效", "请提供验证码或密码中的一项。", "Invalid login method", "Give either a code or a password, not both."},
 	"credentials_invalid":              {"手机号或密码错误", "手机号或密码不正确。", "Wrong phone or password", "The phone number or password is wrong."},
+	"assessor_not_licensed":            {"无权记录正式评估", "只有持有老年人能力评估资质、已通过审核的机构的员工，才能以该机构名义记录评估。", "Not a licensed assessor", "Only staff of a verified provider licensed for ability assessment may record assessments in its name."},
 	"password_locked":                  {"密码错误次数过多", "请在 {retryAfter} 秒后再试，或使用短信验证码登录。", "Too many wrong passwords", "Try again in {retryAfter} seconds, or sign in with an SMS code."},
 	"password_not_set":                 {"未设置密码", "该账号未设置密码，请使用验证码登录。", "No password set", "This account has no password. Log in with a code."},
 	"password_weak":                    {"密码强度不足", "密码长度需为 {min} 到 {max} 个字符。", "Password too weak", "A password needs {min} to {max} characters."},

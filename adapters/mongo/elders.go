@@ -25,9 +25,12 @@ type elderDoc struct {
 	Profile    elderProfileDoc `bson:"profile"`
 	Health     healthDoc       `bson:"health"`
 	Allowances []allowanceDoc  `bson:"allowances"`
-	CreatedBy  string          `bson:"createdBy"`
-	CreatedAt  time.Time       `bson:"createdAt"`
-	Version    int64           `bson:"version"`
+	// BirthDateOfRecord: YYYY-MM-DD, empty until the birth date counted.
+	BirthDateOfRecord string    `bson:"birthDateOfRecord,omitempty"`
+	BirthDateOfficial bool      `bson:"birthDateOfficial,omitempty"`
+	CreatedBy         string    `bson:"createdBy"`
+	CreatedAt         time.Time `bson:"createdAt"`
+	Version           int64     `bson:"version"`
 }
 
 type elderProfileDoc struct {
@@ -79,6 +82,9 @@ type assessmentDoc struct {
 	Level      string `bson:"level"`
 	AssessedOn string `bson:"assessedOn"`
 	AssessedBy string `bson:"assessedBy"`
+	Source     string `bson:"source,omitempty"` // absent on records from before sources: self-reported
+	RecordedBy string `bson:"recordedBy,omitempty"`
+	ProviderID string `bson:"providerId,omitempty"`
 }
 
 type allowanceDoc struct {
@@ -122,16 +128,19 @@ func toElderDoc(e elder.Elder, version int64) elderDoc {
 			Phone: p.Phone.String(), Address: toAddressDoc(p.Address), Living: string(p.Living),
 			MobilityAids: stringList(p.MobilityAids), Diet: dietDoc{Tags: stringList(p.Diet.Tags), Allergies: p.Diet.Allergies},
 			EmergencyContacts: contacts, CaregiverNotes: p.CaregiverNotes},
-		Health:     healthDoc{Conditions: stringList(e.Health.Conditions), Assessment: current, AssessmentHistory: history},
-		Allowances: allowances,
-		CreatedBy:  e.CreatedBy,
-		CreatedAt:  e.CreatedAt,
-		Version:    version,
+		Health:            healthDoc{Conditions: stringList(e.Health.Conditions), Assessment: current, AssessmentHistory: history},
+		Allowances:        allowances,
+		BirthDateOfRecord: dateString(e.BirthDateOfRecord),
+		BirthDateOfficial: e.BirthDateOfficial,
+		CreatedBy:         e.CreatedBy,
+		CreatedAt:         e.CreatedAt,
+		Version:           version,
 	}
 }
 
 func toAssessmentDoc(a elder.Assessment) assessmentDoc {
-	return assessmentDoc{Level: string(a.Level), AssessedOn: dateString(a.AssessedOn), AssessedBy: a.AssessedBy}
+	return assessmentDoc{Level: string(a.Level), AssessedOn: dateString(a.AssessedOn), AssessedBy: a.AssessedBy,
+		Source: string(a.Source), RecordedBy: a.RecordedBy, ProviderID: a.ProviderID}
 }
 
 func toAddressDoc(a geo.Address) addressDoc {
@@ -171,9 +180,11 @@ func (d elderDoc) elder() (elder.Elder, error) {
 			EmergencyContacts: contacts, CaregiverNotes: p.CaregiverNotes},
 		Health: elder.Health{Conditions: typedList[string](d.Health.Conditions), Assessment: current,
 			AssessmentHistory: history},
-		Allowances: allowances,
-		CreatedBy:  d.CreatedBy,
-		CreatedAt:  d.CreatedAt.UTC(),
+		Allowances:        allowances,
+		BirthDateOfRecord: dates.parse(d.BirthDateOfRecord),
+		BirthDateOfficial: d.BirthDateOfficial,
+		CreatedBy:         d.CreatedBy,
+		CreatedAt:         d.CreatedAt.UTC(),
 	}
 	if dates.err != nil {
 		return elder.Elder{}, fmt.Errorf("mongo: elder %s: %w", d.ID, dates.err)
@@ -187,7 +198,12 @@ func (a addressDoc) address() geo.Address {
 }
 
 func (p *dateParser) assessment(a assessmentDoc) elder.Assessment {
-	return elder.Assessment{Level: elder.AbilityLevel(a.Level), AssessedOn: p.parse(a.AssessedOn), AssessedBy: a.AssessedBy}
+	source := elder.AssessmentSource(a.Source)
+	if source == "" {
+		source = elder.SelfReported
+	}
+	return elder.Assessment{Level: elder.AbilityLevel(a.Level), AssessedOn: p.parse(a.AssessedOn), AssessedBy: a.AssessedBy,
+		Source: source, RecordedBy: a.RecordedBy, ProviderID: a.ProviderID}
 }
 
 // Elders implements the elder store, one document per elder.

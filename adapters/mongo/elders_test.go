@@ -42,13 +42,17 @@ func fullElder(id, familyID string, now time.Time) elder.Elder {
 		Health: elder.Health{
 			Conditions: []string{"高血压", "糖尿病"},
 			Assessment: &elder.Assessment{Level: elder.AbilityModerate,
-				AssessedOn: calendar.Date{Year: 2025, Month: time.November, Day: 3}, AssessedBy: "徐汇区老年人能力评估中心"},
+				AssessedOn: calendar.Date{Year: 2025, Month: time.November, Day: 3}, AssessedBy: "徐汇区老年人能力评估中心",
+				Source: elder.Official, RecordedBy: "u-assessor", ProviderID: "p-centre"},
 			AssessmentHistory: []elder.Assessment{
-				{Level: elder.AbilityMild, AssessedOn: calendar.Date{Year: 2023, Month: time.May, Day: 1}, AssessedBy: "A"},
+				{Level: elder.AbilityMild, AssessedOn: calendar.Date{Year: 2023, Month: time.May, Day: 1}, AssessedBy: "A",
+					Source: elder.SelfReported, RecordedBy: "u-owner"},
 				{Level: elder.AbilityModerate, AssessedOn: calendar.Date{Year: 2025, Month: time.November, Day: 3},
-					AssessedBy: "徐汇区老年人能力评估中心"},
+					AssessedBy: "徐汇区老年人能力评估中心", Source: elder.Official, RecordedBy: "u-assessor", ProviderID: "p-centre"},
 			},
 		},
+		BirthDateOfRecord: calendar.Date{Year: 1944, Month: time.February, Day: 29},
+		BirthDateOfficial: true,
 		Allowances: []elder.Allowance{
 			{ID: "al-1", Issuer: "上海市徐汇区民政局", Kind: elder.ServiceSubsidy, MonthlyFen: 1_234_567_890_123,
 				ServiceTypes: []service.Type{service.MealAid, service.Bathing},

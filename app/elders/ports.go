@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/provider"
 )
 
 // Store keeps elders, one document each.
@@ -24,4 +25,16 @@ type Store interface {
 // Families reads the family an elder belongs to.
 type Families interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
+}
+
+// Providers reads the assessment provider an official assessor records
+// for.
+type Providers interface {
+	Get(ctx context.Context, id string) (*provider.Provider, error)
+}
+
+// Orders tells whether an elder has ever been ordered for: from then on
+// the birth date has priced something (orders.History).
+type Orders interface {
+	Ordered(ctx context.Context, elderID string) (bool, error)
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/consent"
 	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
 )
 
 // Create adds an elder to a family the caller belongs to. Health
@@ -74,9 +76,11 @@ func (s *Service) List(ctx context.Context, a actor.Actor, familyID string, p pa
 	return out, more, nil
 }
 
-// Update changes profile fields and, under consent, health conditions.
+// Update changes profile fields and, under consent, health conditions. A
+// new birth date is kept as self-reported once the old one counted for
+// something (elder.Elder.SetProfile).
 func (s *Service) Update(ctx context.Context, a actor.Actor, elderID string, in ProfileInput) (View, error) {
-	_, f, err := s.access(ctx, a, elderID)
+	current, f, err := s.access(ctx, a, elderID)
 	if err != nil {
 		return View{}, err
 	}
@@ -90,14 +94,19 @@ func (s *Service) Update(ctx context.Context, a actor.Actor, elderID string, in 
 		}
 	}
 	today := calendar.Today(s.d.Now(), f.Location())
+	ordered, err := s.orderedIfMoving(ctx, current, in)
+	if err != nil {
+		return View{}, err
+	}
 	e, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
 		p, err := in.apply(e.Profile)
 		if err != nil {
 			return err
 		}
-		if e.Profile, err = p.Validate(today); err != nil {
+		if p, err = p.Validate(today); err != nil {
 			return err
 		}
+		e.SetProfile(p, ordered)
 		if in.Conditions != nil {
 			e.Health.Conditions = conditions
 		}
@@ -155,39 +164,127 @@ func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) err
 	return nil
 }
 
-// AssessmentInput is an ability assessment as entered.
-type AssessmentInput struct {
-	Level, AssessedOn, AssessedBy string
+// orderedIfMoving says whether the elder has been ordered for, asked
+// only when the input moves a birth date not yet on record: the one
+// question whose answer SetProfile needs, and a scan of orders on the
+// embedded store.
+func (s *Service) orderedIfMoving(ctx context.Context, e elder.Elder, in ProfileInput) (bool, error) {
+	if in.BirthDate == nil || !e.BirthDateOfRecord.IsZero() {
+		return false, nil
+	}
+	if d, err := calendar.ParseDate(*in.BirthDate); err != nil || d == e.Profile.BirthDate {
+		return false, nil // a bad date is refused by apply
+	}
+	ordered, err := s.d.Orders.Ordered(ctx, e.ID)
+	if err != nil {
+		return false, fmt.Errorf("orders of elder %s: %w", e.ID, err)
+	}
+	return ordered, nil
 }
 
-// RecordAssessment adds an ability assessment, under consent.
-func (s *Service) RecordAssessment(ctx context.Context, a actor.Actor, elderID string, in AssessmentInput) (View, error) {
-	_, f, err := s.access(ctx, a, elderID)
+// ErrNotAnAssessor is someone recording an assessment for a provider
+// they may not assess for: not its staff, or it holds no assessment
+// licence, or it is not verified.
+var ErrNotAnAssessor = fault.New(fault.Forbidden, "assessor_not_licensed")
+
+// AssessmentInput is an ability assessment as entered. ProviderID names
+// the assessment provider an assessor records for; BirthDate, from an
+// official assessor only, confirms the elder's birth date.
+type AssessmentInput struct {
+	Level, AssessedOn, AssessedBy string
+	ProviderID, BirthDate         string
+}
+
+// Recorded is an assessment as its recorder sees it afterwards: a member
+// of the elder's family sees the elder; an assessing body only what it
+// recorded and the birth date that now counts, not the family's
+// addresses and contacts.
+type Recorded struct {
+	View       View
+	Assessment elder.Assessment
+	ByFamily   bool
+}
+
+// RecordAssessment adds an ability assessment, under the family's
+// consent to health data. What decides eligibility is who records it
+// (elder.Assessment.IsOfficial): a regulator, a platform administrator,
+// or staff of a verified provider licensed to assess, naming it, record
+// official assessments for any elder whose family consented; a family
+// member's is kept as self-reported, whatever body it names. To anyone
+// else the elder does not exist.
+func (s *Service) RecordAssessment(ctx context.Context, a actor.Actor, elderID string, in AssessmentInput) (Recorded, error) {
+	source, err := s.assessor(ctx, a, in.ProviderID)
 	if err != nil {
-		return View{}, err
+		return Recorded{}, err
+	}
+	var f *family.Family
+	if source == elder.Official {
+		e, err := s.d.Elders.Get(ctx, elderID)
+		if err != nil {
+			return Recorded{}, err
+		}
+		if f, err = s.d.Families.Get(ctx, e.FamilyID); err != nil {
+			return Recorded{}, err
+		}
+	} else if _, f, err = s.access(ctx, a, elderID); err != nil {
+		return Recorded{}, err
 	}
 	if err := f.RequireConsent(consent.ElderHealth, elderID); err != nil {
-		return View{}, err
+		return Recorded{}, err
 	}
+	var fields []fault.FieldError
 	on, err := calendar.ParseDate(in.AssessedOn)
 	if err != nil {
-		return View{}, elder.ErrInvalid.WithFields(fault.FieldError{Field: "/assessedOn", Code: "date_invalid"})
+		fields = append(fields, fault.FieldError{Field: "/assessedOn", Code: "date_invalid"})
 	}
-	as, err := elder.Assessment{Level: elder.AbilityLevel(in.Level), AssessedOn: on, AssessedBy: in.AssessedBy}.
-		Validate(calendar.Today(s.d.Now(), f.Location()))
+	var born calendar.Date
+	if in.BirthDate != "" {
+		if born, err = calendar.ParseDate(in.BirthDate); err != nil {
+			fields = append(fields, fault.FieldError{Field: "/birthDate", Code: "date_invalid"})
+		}
+	}
+	if len(fields) > 0 {
+		return Recorded{}, elder.ErrInvalid.WithFields(fields...)
+	}
+	today := calendar.Today(s.d.Now(), f.Location())
+	as, err := elder.Assessment{Level: elder.AbilityLevel(in.Level), AssessedOn: on, AssessedBy: in.AssessedBy,
+		Source: source, RecordedBy: a.UserID, ProviderID: in.ProviderID}.Validate(today)
 	if err != nil {
-		return View{}, err
+		return Recorded{}, err
 	}
 	e, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
-		e.Health.Record(as)
-		return nil
+		return e.RecordAssessment(as, born, today)
 	})
 	if err != nil {
-		return View{}, err
+		return Recorded{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "elder_health", elderID)
 	if err := s.confirmHealthConsent(ctx, f.ID(), elderID); err != nil {
-		return View{}, err
+		return Recorded{}, err
 	}
-	return s.view(e, f), nil
+	return Recorded{View: s.view(e, f), Assessment: as, ByFamily: source == elder.SelfReported}, nil
+}
+
+// assessor says whose word an assessment the caller records is: official
+// for a licensed assessment provider's staff naming it, a regulator or a
+// platform administrator; self-reported for anyone else (who must then
+// be of the elder's family).
+func (s *Service) assessor(ctx context.Context, a actor.Actor, providerID string) (elder.AssessmentSource, error) {
+	if a.UserID == "" {
+		return "", fault.ErrUnauthenticated
+	}
+	if providerID != "" {
+		p, err := s.d.Providers.Get(ctx, providerID)
+		if err != nil {
+			return "", err
+		}
+		if !p.MayAssess(a.UserID) {
+			return "", ErrNotAnAssessor
+		}
+		return elder.Official, nil
+	}
+	if a.Roles.HasAny(identity.RoleRegulator, identity.RolePlatformAdmin) {
+		return elder.Official, nil
+	}
+	return elder.SelfReported, nil
 }

@@ -17,11 +17,13 @@ type Service struct{ d Deps }
 
 // Deps are the adapters the elder use cases need.
 type Deps struct {
-	Elders   Store
-	Families Families
-	Audit    *audittrail.Recorder
-	Now      func() time.Time
-	NewID    func() string
+	Elders    Store
+	Families  Families
+	Providers Providers
+	Orders    Orders
+	Audit     *audittrail.Recorder
+	Now       func() time.Time
+	NewID     func() string
 }
 
 func NewService(d Deps) *Service { return &Service{d: d} }

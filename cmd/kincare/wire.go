@@ -136,8 +136,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
 		InviteKey: family.InviteKey(deriveKey(key, "kincare invite v1")),
 	})
+	var providerStore providers.Store = store.Providers()
+	if cfg.EmbeddedMongo() {
+		// One process owns the embedded database, so a write-through cache
+		// is exact there; see adapters/providercache.
+		providerStore = providercache.New(providerStore)
+	}
 	elderSvc := elders.NewService(elders.Deps{
-		Elders: store.Elders(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
+		Elders: store.Elders(), Families: store.Families(), Providers: providerStore,
+		Orders: orders.History{Orders: store.Orders()}, Audit: trail, Now: time.Now, NewID: newID})
 	childSvc := children.NewService(children.Deps{
 		Children: store.Children(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
@@ -146,12 +153,6 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Trail: trail, Now: time.Now,
 	})
 
-	var providerStore providers.Store = store.Providers()
-	if cfg.EmbeddedMongo() {
-		// One process owns the embedded database, so a write-through cache
-		// is exact there; see adapters/providercache.
-		providerStore = providercache.New(providerStore)
-	}
 	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore,
 		orders.Drawn{Orders: store.Orders()}, time.Now)
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,

@@ -29,8 +29,13 @@ type Elder struct {
 	Profile    Profile
 	Health     Health
 	Allowances []Allowance
-	CreatedBy  string
-	CreatedAt  time.Time
+	// BirthDateOfRecord, once set, is the birth date eligibility and
+	// prices count by, whatever the profile says since (SetProfile);
+	// BirthDateOfficial says an official record confirmed it.
+	BirthDateOfRecord calendar.Date
+	BirthDateOfficial bool
+	CreatedBy         string
+	CreatedAt         time.Time
 }
 
 // Profile is what any family member may write.

@@ -118,3 +118,67 @@ func TestAllowances(t *testing.T) {
 		t.Fatalf("free hours: %v", err)
 	}
 }
+
+// What a family types is kept, and decides eligibility only until it has
+// counted for something; an assessing body's record decides after.
+func TestOnlyOfficialRecordsDecideEligibility(t *testing.T) {
+	official := func(level elder.AbilityLevel, on string) elder.Assessment {
+		return elder.Assessment{Level: level, AssessedOn: date(on), AssessedBy: "徐汇区老年人能力评估中心", Source: elder.Official}
+	}
+	mine := elder.Assessment{Level: elder.AbilityTotal, AssessedOn: date("2026-11-20"), AssessedBy: "myself"}
+	mine, err := mine.Validate(today)
+	if err != nil || mine.Source != elder.SelfReported {
+		t.Fatalf("an assessment without a source: %+v, %v; want self-reported", mine, err)
+	}
+
+	// Before anything counted, the family's birth date decides.
+	e := elder.Elder{Profile: valid()}
+	moved := valid()
+	moved.BirthDate = date("1950-03-01")
+	e.SetProfile(moved, false)
+	if e.EligibilityBirthDate() != date("1950-03-01") || e.BirthDateSource() != elder.SelfReported {
+		t.Fatalf("before any order: %s (%s)", e.EligibilityBirthDate(), e.BirthDateSource())
+	}
+	// After the first order, a new date is kept but does not count.
+	moved.BirthDate = date("1930-01-01")
+	e.SetProfile(moved, true)
+	if e.Profile.BirthDate != date("1930-01-01") || e.EligibilityBirthDate() != date("1950-03-01") {
+		t.Fatalf("after an order: profile %s, counts %s", e.Profile.BirthDate, e.EligibilityBirthDate())
+	}
+
+	// A self-reported level is kept, shown as current, and decides nothing;
+	// it cannot confirm a birth date either.
+	faulttest.Is(t, e.RecordAssessment(mine, date("1930-01-01"), today), elder.ErrInvalid)
+	if err := e.RecordAssessment(mine, calendar.Date{}, today); err != nil {
+		t.Fatal(err)
+	}
+	if e.Health.Assessment.Level != elder.AbilityTotal || e.Health.Official() != nil {
+		t.Fatalf("current %+v, official %+v", e.Health.Assessment, e.Health.Official())
+	}
+
+	// An official record decides the level and may confirm the date.
+	if err := e.RecordAssessment(official(elder.AbilityModerate, "2026-11-01"), date("1931-06-01"), today); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.Health.Official(); o == nil || o.Level != elder.AbilityModerate {
+		t.Fatalf("official %+v", o)
+	}
+	if e.EligibilityBirthDate() != date("1931-06-01") || e.BirthDateSource() != elder.Official ||
+		e.Profile.BirthDate != date("1931-06-01") {
+		t.Fatalf("confirmed: counts %s (%s), profile %s", e.EligibilityBirthDate(), e.BirthDateSource(), e.Profile.BirthDate)
+	}
+	// A date no elder can have is refused even from an assessing body.
+	faulttest.Is(t, e.RecordAssessment(official(elder.AbilityModerate, "2026-11-02"), date("2000-01-01"), today),
+		elder.ErrInvalid)
+
+	// An official assessment settles the date it was made against.
+	fresh := elder.Elder{Profile: valid()}
+	if err := fresh.RecordAssessment(official(elder.AbilityMild, "2026-10-01"), calendar.Date{}, today); err != nil {
+		t.Fatal(err)
+	}
+	moved.BirthDate = date("1930-01-01")
+	fresh.SetProfile(moved, false)
+	if fresh.EligibilityBirthDate() != valid().BirthDate || fresh.BirthDateSource() != elder.SelfReported {
+		t.Fatalf("after an official assessment: counts %s (%s)", fresh.EligibilityBirthDate(), fresh.BirthDateSource())
+	}
+}

@@ -20,16 +20,45 @@ const (
 
 var abilityLevels = []AbilityLevel{AbilityIntact, AbilityMild, AbilityModerate, AbilitySevere, AbilityTotal}
 
-// Assessment is one assessment by an assessing body.
+// AssessmentSource is who stands behind an assessment's record.
+type AssessmentSource string
+
+const (
+	// SelfReported is the family's own word, whatever body it names: kept
+	// and shown, never used to decide eligibility.
+	SelfReported AssessmentSource = "self_reported"
+	// Official was recorded by an assessing body: a regulator, the
+	// platform's administrators, or staff of a provider licensed to assess
+	// (老年人能力评估机构). Only these decide eligibility.
+	Official AssessmentSource = "official"
+)
+
+// Assessment is one assessment, as recorded.
 type Assessment struct {
 	Level      AbilityLevel
 	AssessedOn calendar.Date
-	AssessedBy string // e.g. 徐汇区老年人能力评估中心
+	AssessedBy string // e.g. 徐汇区老年人能力评估中心, as written
+	Source     AssessmentSource
+	RecordedBy string // the user who recorded it
+	// ProviderID is the licensed assessment provider an official record
+	// was made for; empty for regulators and the platform.
+	ProviderID string
 }
+
+// IsOfficial reports whether a decides eligibility. Records from before
+// sources were kept were all a family's, and count as self-reported.
+func (a Assessment) IsOfficial() bool { return a.Source == Official }
 
 // Validate checks an assessment made no later than today.
 func (a Assessment) Validate(today calendar.Date) (Assessment, error) {
 	v := validator{}
+	switch a.Source {
+	case "":
+		a.Source = SelfReported
+	case SelfReported, Official:
+	default:
+		v.add("/source", "enum")
+	}
 	ok := false
 	for _, l := range abilityLevels {
 		ok = ok || a.Level == l
@@ -54,6 +83,23 @@ func (h *Health) Record(a Assessment) {
 		cur := a
 		h.Assessment = &cur
 	}
+}
+
+// Official is the latest official assessment by date, the one that
+// decides eligibility; nil when there is none.
+func (h Health) Official() *Assessment {
+	var out *Assessment
+	for i := range h.AssessmentHistory {
+		a := &h.AssessmentHistory[i]
+		if a.IsOfficial() && (out == nil || !a.AssessedOn.Before(out.AssessedOn)) {
+			out = a
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	cur := *out
+	return &cur
 }
 
 // ValidateConditions cleans the list of health conditions.

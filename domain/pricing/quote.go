@@ -94,7 +94,7 @@ func Price(r Request, now time.Time) (Quote, error) {
 		MarketFen: p.MarketFen * int64(qty)}
 	day := calendar.Today(r.Start, loc)
 	q.ChargedFen = q.MarketFen
-	if p.InclusiveFen > 0 && r.Elder.Profile.BirthDate.YearsOn(day) >= InclusiveMinAge {
+	if p.InclusiveFen > 0 && r.Elder.EligibilityBirthDate().YearsOn(day) >= InclusiveMinAge {
 		q.InclusiveFen = p.InclusiveFen * int64(qty)
 		q.ChargedFen = q.InclusiveFen
 	}
@@ -124,14 +124,17 @@ func checkEligible(r Request, loc *time.Location) error {
 	if !r.Item.Active {
 		return ErrItemInactive
 	}
+	// Only an assessing body's word, and the birth date on record, decide
+	// eligibility: what a family types is kept, and counts for nothing
+	// here (elder.Assessment.IsOfficial, elder.Elder.SetProfile).
 	el := r.Item.Eligibility
 	if len(el.Levels) > 0 {
-		a := r.Elder.Health.Assessment
+		a := r.Elder.Health.Official()
 		if a == nil || !slices.Contains(el.Levels, a.Level) {
 			return ErrAbilityNotEligible
 		}
 	}
-	if el.MinAge > 0 && r.Elder.Profile.BirthDate.YearsOn(calendar.Today(r.Start, loc)) < el.MinAge {
+	if el.MinAge > 0 && r.Elder.EligibilityBirthDate().YearsOn(calendar.Today(r.Start, loc)) < el.MinAge {
 		return ErrAgeNotEligible
 	}
 	home := r.Elder.Profile.Address

@@ -126,7 +126,17 @@ func TestQuoteRefusals(t *testing.T) {
 		{"no assessment for an item that needs one", func(r *pricing.Request) {
 			r.Item.Eligibility.Levels = []elder.AbilityLevel{elder.AbilityModerate}
 		}, pricing.ErrAbilityNotEligible},
+		{"only the family's word for the level", func(r *pricing.Request) {
+			r.Item.Eligibility.Levels = []elder.AbilityLevel{elder.AbilityTotal}
+			r.Elder.Health.Record(elder.Assessment{Level: elder.AbilityTotal, AssessedOn: date(t, "2026-11-01"),
+				AssessedBy: "myself", Source: elder.SelfReported})
+		}, pricing.ErrAbilityNotEligible},
 		{"too young", func(r *pricing.Request) { r.Item.Eligibility.MinAge = 90 }, pricing.ErrAgeNotEligible},
+		{"too young on record, whatever the family typed since", func(r *pricing.Request) {
+			r.Item.Eligibility.MinAge = 85
+			r.Elder.BirthDateOfRecord = r.Elder.Profile.BirthDate
+			r.Elder.Profile.BirthDate = date(t, "1930-01-01")
+		}, pricing.ErrAgeNotEligible},
 		{"outside the 3 km radius", func(r *pricing.Request) {
 			r.Elder.Profile.Address.Location = geo.Point{Lat: 31.30, Lng: 121.50}
 		}, pricing.ErrOutsideServiceArea},
@@ -143,7 +153,11 @@ func TestQuoteRefusals(t *testing.T) {
 	t.Run("an assessed level the item serves", func(t *testing.T) {
 		r := fixture(t)
 		r.Item.Eligibility.Levels = []elder.AbilityLevel{elder.AbilityModerate}
-		r.Elder.Health.Assessment = &elder.Assessment{Level: elder.AbilityModerate}
+		r.Elder.Health.Record(elder.Assessment{Level: elder.AbilityModerate, AssessedOn: date(t, "2026-10-01"),
+			AssessedBy: "徐汇区老年人能力评估中心", Source: elder.Official})
+		// A later self-reported level changes nothing.
+		r.Elder.Health.Record(elder.Assessment{Level: elder.AbilityTotal, AssessedOn: date(t, "2026-11-01"),
+			AssessedBy: "myself", Source: elder.SelfReported})
 		if _, err := pricing.Price(r, now); err != nil {
 			t.Fatal(err)
 		}

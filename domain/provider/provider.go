@@ -28,9 +28,11 @@ const (
 	ChildcareInstitution Kind = "childcare_institution" // 托育机构
 	HomeChildcarePoint   Kind = "home_childcare_point"  // 家庭托育点
 	ClassOrganizer       Kind = "class_organizer"       // 父母课堂
+	AbilityAssessment    Kind = "ability_assessment"    // 老年人能力评估机构: its assessments are official
 )
 
-var kinds = []Kind{HomeCare, Canteen, DayCareCentre, ChildcareInstitution, HomeChildcarePoint, ClassOrganizer}
+var kinds = []Kind{HomeCare, Canteen, DayCareCentre, ChildcareInstitution, HomeChildcarePoint, ClassOrganizer,
+	AbilityAssessment}
 
 // Verification is where the platform's check of a provider stands.
 type Verification string
@@ -267,6 +269,15 @@ func (p Profile) Validate() (Profile, error) {
 // Visible reports whether families may find and order from it: verified
 // by the platform and not black-listed by the regulator.
 func (p *Provider) Visible() bool { return p.Status == Verified && p.Credit != BlackListed }
+
+// MayAssess reports whether userID records ability assessments
+// officially for the provider: it holds an assessment licence, the
+// platform verified it and it is not black-listed, and userID is one of
+// its admins or current staff.
+func (p *Provider) MayAssess(userID string) bool {
+	licensed := slices.ContainsFunc(p.Profile.Licences, func(l Licence) bool { return l.Kind == AbilityAssessment })
+	return licensed && p.Visible() && (p.IsAdmin(userID) || p.StaffMember(userID) != nil)
+}
 
 // IsAdmin reports whether userID manages the provider.
 func (p *Provider) IsAdmin(userID string) bool { return slices.Contains(p.Admins, userID) }
