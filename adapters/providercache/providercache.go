@@ -16,8 +16,8 @@ import (
 	"github.com/kincare/kincare/domain/provider"
 )
 
-// Providers serves GetMany from memory and writes through; every other
-// method goes straight to the store.
+// Providers serves Get and GetMany from memory and writes through; every
+// other method goes straight to the store.
 type Providers struct {
 	providers.Store
 	next providers.Store
@@ -83,6 +83,22 @@ func (c *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Prov
 		c.put(p)
 	}
 	return append(out, loaded...), nil
+}
+
+// Get answers one provider from memory. Order access reads the order's
+// provider on every caregiver and office request, since membership is
+// current only there; over FerretDB each such read would scan the
+// collection. The caller gets its own copy of the top-level value.
+func (c *Providers) Get(ctx context.Context, id string) (*provider.Provider, error) {
+	ps, err := c.GetMany(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(ps) == 0 {
+		return nil, provider.ErrNotFound
+	}
+	cp := *ps[0]
+	return &cp, nil
 }
 
 func (c *Providers) put(p *provider.Provider) {

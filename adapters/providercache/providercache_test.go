@@ -2,6 +2,7 @@ package providercache_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -65,5 +66,32 @@ func TestWritesThroughTheCacheAreSeenAtOnce(t *testing.T) {
 	}
 	if got, _ := cache.GetMany(ctx, []string{"p2"}); got[0].Visible() {
 		t.Fatal("expected the cached state; is the cache on?")
+	}
+}
+
+// Get answers from memory too, and sees a staff removal written through
+// the cache at once: order access asks it on every request.
+func TestGetSeesStaffChangesAtOnce(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	cache := providercache.New(store.Providers())
+	p := newProvider(t, "p1")
+	p.Staff = []provider.Staff{{UserID: "cg", Role: provider.StaffCaregiver}}
+	if err := cache.Create(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cache.Get(ctx, "p1")
+	if err != nil || !got.EmploysCaregiver("cg") {
+		t.Fatalf("Get = %+v, %v", got, err)
+	}
+	got.Admins = nil // the caller's copy, not the cache's
+	if _, err := cache.Update(ctx, "p1", func(p *provider.Provider) error { return p.RemoveStaff("admin", "cg") }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := cache.Get(ctx, "p1"); got.EmploysCaregiver("cg") || !got.IsAdmin("admin") {
+		t.Fatalf("after the removal Get answers %+v", got)
+	}
+	if _, err := cache.Get(ctx, "missing"); !errors.Is(err, provider.ErrNotFound) {
+		t.Fatalf("Get of a missing provider: %v", err)
 	}
 }
