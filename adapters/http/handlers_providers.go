@@ -165,7 +165,7 @@ func toProvider(p *provider.Provider, a actor.Actor, items []catalog.Item) provi
 		ContactPhone: pr.ContactPhone.Masked(), Licences: make([]licenceJSON, len(pr.Licences)),
 		OpeningHours: make([]hoursJSON, len(pr.Hours)), Status: string(p.Status), StatusReason: p.Reason,
 		Credit: string(p.Credit), CreditReason: p.CreditWhy, RatingAverage: math.Round(p.Stats.RatingAverage()*10) / 10,
-		RatingCount: p.Stats.RatingCount, ComplaintCount: p.Stats.ComplaintCount,
+		RatingCount: p.Stats.RatingCount,
 		VisitPolicy: visitPolicyJSON{GeofenceMetres: pr.Policy.Geofence(), CancellationFeeFen: pr.Policy.CancellationFeeFen}}
 	if p.IsAdmin(a.UserID) {
 		out.ContactPhone = pr.ContactPhone.String()

@@ -109,6 +109,8 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("provider_id")},
 		{Keys: bson.D{{Key: "caregiverId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("caregiver_id")},
 		{Keys: bson.D{{Key: "offeredTo", Value: 1}}, Options: options.Index().SetName("offered_to")},
+		// Only rated orders: the ratings' recount reads them alone.
+		{Keys: bson.D{{Key: "rating.at", Value: 1}}, Options: options.Index().SetSparse(true).SetName("rated")},
 		outboxIndex,
 	},
 	eventsColl: {

@@ -45,6 +45,7 @@ type orderDoc struct {
 	Cancellation *order.Cancellation  `bson:"cancellation,omitempty"`
 	Position     *order.Position      `bson:"position,omitempty"`
 	Departure    *order.Departure     `bson:"departure,omitempty"`
+	Rating       *ratingDoc           `bson:"rating,omitempty"`
 	CreatedAt    time.Time            `bson:"createdAt"`
 	Version      int64                `bson:"version"`
 	Pending      []eventDoc           `bson:"pendingEvents,omitempty"`
@@ -66,8 +67,36 @@ func toOrderDoc(o *order.Order, version int64) orderDoc {
 		Pricing: s.Pricing, Window: s.Window, Address: toAddressDoc(s.Address), Notes: s.Notes,
 		Status: string(s.Status), Entered: entered, CaregiverID: s.CaregiverID, OfferedTo: offeredTo,
 		Offers: s.Offers, Redispatches: s.Redispatches, CheckIn: s.CheckIn, Record: s.Record, CheckOut: s.CheckOut,
-		Cancellation: s.Cancellation, Position: s.Position, Departure: s.Departure, CreatedAt: s.CreatedAt, Version: version,
-		Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
+		Cancellation: s.Cancellation, Position: s.Position, Departure: s.Departure, Rating: toRatingDoc(s.Rating),
+		CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
+}
+
+// ratingDoc is the family's rating of the visit; its at is what the
+// reconciler's index finds rated orders by.
+type ratingDoc struct {
+	Stars int       `bson:"stars"`
+	Tags  []string  `bson:"tags,omitempty"`
+	Text  string    `bson:"text,omitempty"`
+	By    string    `bson:"by"`
+	At    time.Time `bson:"at"`
+}
+
+func toRatingDoc(r *order.Rating) *ratingDoc {
+	if r == nil {
+		return nil
+	}
+	tags := make([]string, len(r.Tags))
+	for i, t := range r.Tags {
+		tags[i] = string(t)
+	}
+	return &ratingDoc{Stars: r.Stars, Tags: tags, Text: r.Text, By: r.By, At: r.At}
+}
+
+func (d *ratingDoc) rating() *order.Rating {
+	if d == nil {
+		return nil
+	}
+	return &order.Rating{Stars: d.Stars, Tags: typedList[order.Tag](d.Tags), Text: d.Text, By: d.By, At: d.At.UTC()}
 }
 
 func (d orderDoc) order() *order.Order {
@@ -81,7 +110,8 @@ func (d orderDoc) order() *order.Order {
 		ServiceType: service.Type(d.ServiceType), Pricing: d.Pricing, Window: d.Window, Address: d.Address.address(),
 		Notes: d.Notes, Status: order.Status(d.Status), Entered: entered, CaregiverID: d.CaregiverID,
 		Offers: d.Offers, Redispatches: d.Redispatches, CheckIn: d.CheckIn, Record: d.Record, CheckOut: d.CheckOut,
-		Cancellation: d.Cancellation, Position: d.Position, Departure: d.Departure, CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
+		Cancellation: d.Cancellation, Position: d.Position, Departure: d.Departure, Rating: d.Rating.rating(),
+		CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
 }
 
 // Orders implements the order store.
@@ -178,4 +208,29 @@ func (r *Orders) List(ctx context.Context, f orders.Filter, p page.Request) ([]*
 		return out[:p.Limit], true, nil
 	}
 	return out, false, nil
+}
+
+// Ratings pages through rated orders by id, of one provider or of all
+// (providerID ""), reading only what a recount needs.
+func (r *Orders) Ratings(ctx context.Context, providerID, after string, limit int) ([]orders.RatingFact, error) {
+	filter := bson.D{{Key: "rating.at", Value: bson.D{{Key: "$exists", Value: true}}}}
+	if providerID != "" {
+		filter = append(filter, bson.E{Key: "providerId", Value: providerID})
+	}
+	if after != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	type ratedDoc struct {
+		ID          string    `bson:"_id"`
+		ProviderID  string    `bson:"providerId"`
+		CaregiverID string    `bson:"caregiverId"`
+		Rating      ratingDoc `bson:"rating"`
+	}
+	return findAll(ctx, r.coll, "rated orders", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).
+			SetProjection(bson.D{{Key: "providerId", Value: 1}, {Key: "caregiverId", Value: 1}, {Key: "rating", Value: 1}}),
+		func(d ratedDoc) orders.RatingFact {
+			return orders.RatingFact{OrderID: d.ID, ProviderID: d.ProviderID, CaregiverID: d.CaregiverID,
+				Stars: d.Rating.Stars, At: d.Rating.At.UTC()}
+		})
 }

@@ -73,9 +73,9 @@ type openingHourDoc struct {
 }
 
 type providerStatsDoc struct {
-	RatingSum      int64 `bson:"ratingSum"`
-	RatingCount    int64 `bson:"ratingCount"`
-	ComplaintCount int64 `bson:"complaintCount"`
+	RatingSum     int64    `bson:"ratingSum"`
+	RatingCount   int64    `bson:"ratingCount"`
+	RecentRatings []string `bson:"recentRatings,omitempty"`
 }
 
 func toProviderDoc(p *provider.Provider, version int64) providerDoc {
@@ -101,7 +101,7 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 		CreditReason: p.CreditWhy,
 		CreditAt:     p.CreditAt,
 		Stats: providerStatsDoc{RatingSum: p.Stats.RatingSum, RatingCount: p.Stats.RatingCount,
-			ComplaintCount: p.Stats.ComplaintCount},
+			RecentRatings: p.Stats.RecentRatings},
 		Items:        toItemDocs(p.Items),
 		Staff:        toStaffDocs(p.Staff),
 		StaffInvites: toStaffInviteDocs(p.StaffInvites),
@@ -137,7 +137,7 @@ func (d providerDoc) provider() *provider.Provider {
 		CreditWhy: d.CreditReason,
 		CreditAt:  d.CreditAt.UTC(),
 		Stats: provider.Stats{RatingSum: d.Stats.RatingSum, RatingCount: d.Stats.RatingCount,
-			ComplaintCount: d.Stats.ComplaintCount},
+			RecentRatings: d.Stats.RecentRatings},
 		Items:        menu(d.Items, d.ID),
 		Staff:        staffFromDocs(d.Staff),
 		StaffInvites: staffInvitesFromDocs(d.StaffInvites),

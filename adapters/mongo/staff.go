@@ -22,6 +22,9 @@ type staffDoc struct {
 	Role      string        `bson:"role"`
 	JoinedAt  time.Time     `bson:"joinedAt"`
 	Caregiver *caregiverDoc `bson:"caregiver,omitempty"`
+	// The ratings of this caregiver's visits for the provider.
+	RatingSum   int64 `bson:"ratingSum,omitempty"`
+	RatingCount int64 `bson:"ratingCount,omitempty"`
 }
 
 type caregiverDoc struct {
@@ -52,7 +55,8 @@ type staffInviteDoc struct {
 func toStaffDocs(staff []provider.Staff) []staffDoc {
 	out := make([]staffDoc, len(staff))
 	for i, s := range staff {
-		out[i] = staffDoc{UserID: s.UserID, Role: string(s.Role), JoinedAt: s.JoinedAt}
+		out[i] = staffDoc{UserID: s.UserID, Role: string(s.Role), JoinedAt: s.JoinedAt,
+			RatingSum: s.Ratings.Sum, RatingCount: s.Ratings.Count}
 		if c := s.Caregiver; c != nil {
 			cd := &caregiverDoc{Gender: c.Gender, Languages: stringList(c.Languages), Active: c.Active,
 				HomeBase:     pointDoc{Lat: c.HomeBase.Lat, Lng: c.HomeBase.Lng},
@@ -77,7 +81,8 @@ func toStaffDocs(staff []provider.Staff) []staffDoc {
 func staffFromDocs(docs []staffDoc) []provider.Staff {
 	out := make([]provider.Staff, len(docs))
 	for i, d := range docs {
-		out[i] = provider.Staff{UserID: d.UserID, Role: provider.StaffRole(d.Role), JoinedAt: d.JoinedAt.UTC()}
+		out[i] = provider.Staff{UserID: d.UserID, Role: provider.StaffRole(d.Role), JoinedAt: d.JoinedAt.UTC(),
+			Ratings: provider.Tally{Sum: d.RatingSum, Count: d.RatingCount}}
 		if cd := d.Caregiver; cd != nil {
 			c := &provider.Caregiver{Gender: cd.Gender, Languages: typedList[string](cd.Languages), Active: cd.Active,
 				HomeBase:     geo.Point{Lat: cd.HomeBase.Lat, Lng: cd.HomeBase.Lng},

@@ -48,6 +48,7 @@ func TestProviderStaffRoundTrip(t *testing.T) {
 		if _, err := p.AcceptStaffInvite("u1", "+8613900000001", now); err != nil {
 			return err
 		}
+		p.CountRating("o-1", "u1", 4) // the caregiver's tally travels with the staff entry
 		return p.SetCaregiver("admin", "u1", cg)
 	})
 	if err != nil {
@@ -56,6 +57,9 @@ func TestProviderStaffRoundTrip(t *testing.T) {
 	loaded, err := store.Providers().Get(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if loaded.Staff[0].Ratings != (provider.Tally{Sum: 4, Count: 1}) {
+		t.Fatalf("the caregiver's ratings did not round-trip: %+v", loaded.Staff[0].Ratings)
 	}
 	if !reflect.DeepEqual(loaded.Staff, got.Staff) || !reflect.DeepEqual(loaded.StaffInvites, got.StaffInvites) {
 		t.Fatalf("staff did not round-trip:\n got  %+v %+v\n want %+v %+v", loaded.Staff, loaded.StaffInvites, got.Staff, got.StaffInvites)

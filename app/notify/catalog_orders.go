@@ -78,5 +78,11 @@ func orderKinds() map[event.Type]Kind {
 		order.EventCaregiverLeft: kind(order.EventCaregiverLeft, d,
 			Text{"服务中的护理员已离职", "{windowStartLocal} 的上门服务正在进行，但护理员已不在本机构任职：请联系家属和护理员，并处理该订单。"},
 			Text{"Caregiver left during a visit", "The visit on {windowStartLocal} is under way, but its caregiver no longer works for you: call the family and the caregiver, then resolve the order."}),
+		order.EventRated: kind(order.EventRated, 3*d,
+			Text{"收到新的评价", "{windowStartLocal} 的上门服务获得 {stars} 星评价。"},
+			Text{"New rating", "The visit on {windowStartLocal} was rated {stars} stars."}),
+		order.EventComplaintSuggested: kind(order.EventComplaintSuggested, 7*d,
+			Text{"需要投诉吗？", "您给 {windowStartLocal} 的服务打了 {stars} 星。如果服务有问题，可以在订单中发起投诉，服务商须在规定时间内回复。"},
+			Text{"Do you want to complain?", "You rated the visit on {windowStartLocal} {stars} stars. If something went wrong, you can file a complaint from the order; the provider must answer in time."}),
 	}
 }

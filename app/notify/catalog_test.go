@@ -81,6 +81,8 @@ func sampleEvents(t *testing.T) []event.Event {
 		order.EventCancelledByProvider: {"reason": "车辆故障"},
 		order.EventRedispatched:        {"previousCaregiverId": "cg", "reason": "护理员生病"},
 		order.EventHandedBack:          {"previousCaregiverId": "cg", "windowNear": "true"},
+		order.EventRated:               {"caregiverId": "cg", "stars": "2", "tags": "late", "ratedBy": "owner"},
+		order.EventComplaintSuggested:  {"caregiverId": "cg", "stars": "2", "tags": "late", "ratedBy": "owner"},
 	}
 	events = append(events, reservationEvents(t, now, newID)...)
 	for _, typ := range order.EventTypes {

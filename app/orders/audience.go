@@ -11,8 +11,11 @@ import (
 // Who hears of each state change: the family (the orderer and every
 // member: each chooses in their preferences), the caregiver concerned,
 // and the provider's admins and office staff. familyIfNear: the family
-// only when the event says the visit is near (windowNear).
-type hearers struct{ family, familyIfNear, caregiver, previousCaregiver, provider bool }
+// only when the event says the visit is near (windowNear). rater: the
+// family member who gave the rating.
+type hearers struct {
+	family, familyIfNear, caregiver, previousCaregiver, provider, rater bool
+}
 
 var audienceOf = map[event.Type]hearers{
 	order.EventCreated:             {provider: true},
@@ -34,6 +37,10 @@ var audienceOf = map[event.Type]hearers{
 	order.EventExpired:             {family: true, provider: true},
 	order.EventHandedBack:          {familyIfNear: true, provider: true},
 	order.EventCaregiverLeft:       {provider: true},
+	order.EventRated:               {caregiver: true, provider: true},
+	// Only the family member who gave a low rating is asked whether to
+	// complain: the rest of the family did not rate.
+	order.EventComplaintSuggested: {rater: true},
 }
 
 // Audiences says who hears of each order event.
@@ -51,6 +58,9 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 	}
 	if h.caregiver {
 		out.Add(e.Data["caregiverId"])
+	}
+	if h.rater {
+		out.Add(e.Data["ratedBy"])
 	}
 	if h.previousCaregiver {
 		out.Add(e.Data["previousCaregiverId"])

@@ -8,6 +8,7 @@ package orders
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
@@ -25,6 +26,16 @@ type Store interface {
 	Get(ctx context.Context, id string) (*order.Order, int64, error)
 	Update(ctx context.Context, id string, fn func(*order.Order) error) (*order.Order, error)
 	List(ctx context.Context, f Filter, p page.Request) ([]*order.Order, bool, error)
+	// Ratings pages through rated orders by id, of one provider or of all
+	// (providerID ""), for the ratings' recount.
+	Ratings(ctx context.Context, providerID, after string, limit int) ([]RatingFact, error)
+}
+
+// RatingFact is one rating as the recount reads it.
+type RatingFact struct {
+	OrderID, ProviderID, CaregiverID string
+	Stars                            int
+	At                               time.Time
 }
 
 // Filter narrows a list of orders; empty fields do not filter.
@@ -44,8 +55,10 @@ type Families interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
 }
 
+// Providers reads providers, and updates one to count a rating on it.
 type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
+	Update(ctx context.Context, id string, fn func(*provider.Provider) error) (*provider.Provider, error)
 }
 
 // Deps are the stores and settings the use cases need.
@@ -63,6 +76,8 @@ type Deps struct {
 	// CheckIn is how near the address and the window a check-in must be
 	// to go unflagged.
 	CheckIn order.CheckInRules
+	// Log hears of work left to a repair job (a rating not yet counted).
+	Log *slog.Logger
 }
 
 // Service gathers the order use cases.
@@ -77,6 +92,9 @@ func NewService(d Deps) *Service {
 	}
 	if d.CheckIn.RadiusMetres <= 0 {
 		d.CheckIn = order.DefaultCheckInRules
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{d: d}
 }

@@ -34,6 +34,10 @@ const (
 	// EventCaregiverLeft is a visit under way whose caregiver left the
 	// provider's staff: the office must resolve it.
 	EventCaregiverLeft event.Type = "order.caregiver_left"
+	// A rating changes no status; a low one also asks its giver whether
+	// to complain.
+	EventRated              event.Type = "order.rated"
+	EventComplaintSuggested event.Type = "order.complaint_suggested"
 )
 
 // EventTypes lists every type an order announces, for the notification
@@ -41,7 +45,7 @@ const (
 var EventTypes = []event.Type{EventCreated, EventDispatched, EventOffered, EventDeclined, EventAssigned,
 	EventAccepted, EventEnRoute, EventArrived, EventServiceBegan, EventCompleted, EventConfirmed,
 	EventCancelledByFamily, EventCancelledByProvider, EventRedispatched, EventNoShowCaregiver,
-	EventNoShowRecipient, EventExpired, EventHandedBack, EventCaregiverLeft}
+	EventNoShowRecipient, EventExpired, EventHandedBack, EventCaregiverLeft, EventRated, EventComplaintSuggested}
 
 // Urgent reports whether t must reach people now, through quiet hours
 // and switched-off categories (the issue names them): the caregiver is

@@ -56,6 +56,7 @@ type Order struct {
 	cancellation *Cancellation
 	position     *Position
 	departure    *Departure
+	rating       *Rating
 	createdAt    time.Time
 
 	// The events this order's next write announces.

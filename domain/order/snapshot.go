@@ -36,6 +36,7 @@ type Snapshot struct {
 	Cancellation *Cancellation
 	Position     *Position
 	Departure    *Departure
+	Rating       *Rating
 	CreatedAt    time.Time
 	Pending      []event.Event
 }
@@ -57,6 +58,10 @@ func Unmarshal(s Snapshot) *Order {
 		r := s.Record.clone()
 		o.record = &r
 	}
+	if s.Rating != nil {
+		r := s.Rating.clone()
+		o.rating = &r
+	}
 	return o
 }
 
@@ -71,6 +76,10 @@ func (o *Order) Snapshot() Snapshot {
 	if o.record != nil {
 		r := o.record.clone()
 		s.Record = &r
+	}
+	if o.rating != nil {
+		r := o.rating.clone()
+		s.Rating = &r
 	}
 	return s
 }

@@ -170,19 +170,13 @@ func (p *Provider) Item(id string) (*catalog.Item, error) {
 	return nil, catalog.ErrNotFound
 }
 
-// Stats are public counters kept by orders and complaints.
+// Stats are the public rating counters orders keep (ratings.go).
 type Stats struct {
-	RatingSum      int64
-	RatingCount    int64
-	ComplaintCount int64
-}
-
-// RatingAverage is the mean rating, 0 when nobody has rated yet.
-func (s Stats) RatingAverage() float64 {
-	if s.RatingCount == 0 {
-		return 0
-	}
-	return float64(s.RatingSum) / float64(s.RatingCount)
+	RatingSum   int64
+	RatingCount int64
+	// RecentRatings are the keys of the last ratings counted, newest
+	// last, so counting one again changes nothing (ratings.go).
+	RecentRatings []string
 }
 
 // New registers a provider; the registering user is its first admin and

@@ -57,6 +57,9 @@ type Staff struct {
 	Role      StaffRole
 	JoinedAt  time.Time
 	Caregiver *Caregiver // set for caregivers once their profile is entered
+	// Ratings of the visits this caregiver made for the provider; kept
+	// apart from the profile, which the admin replaces as a whole.
+	Ratings Tally
 }
 
 // Caregiver is what dispatch needs to know about a caregiver (持证上岗).
