@@ -157,6 +157,19 @@ var indexes = map[string][]mongo.IndexModel{
 			Options: options.Index().SetName("recipient_start")},
 		outboxIndex,
 	},
+	complaintsColl: {
+		{Keys: bson.D{{Key: "subjectKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("subject_unique")},
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("provider_id")},
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "filedAt", Value: -1}}, Options: options.Index().SetName("provider_filed")},
+		// The response timer: open complaints by deadline.
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "respondBy", Value: 1}}, Options: options.Index().SetName("status_respond_by")},
+		// The regulator's list: escalated ones only, in a region or all.
+		{Keys: bson.D{{Key: "escalation.at", Value: 1}}, Options: options.Index().SetSparse(true).SetName("escalated")},
+		{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("region_id")},
+		{Keys: bson.D{{Key: "creditPending", Value: 1}}, Options: options.Index().SetSparse(true).SetName("credit_pending")},
+		outboxIndex,
+	},
 	offeringsColl: {
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	},

@@ -42,6 +42,7 @@ type Text struct {
 func Catalog() map[event.Type]Kind {
 	kinds := orderKinds()
 	maps.Copy(kinds, bookingKinds())
+	maps.Copy(kinds, complaintKinds())
 	maps.Copy(kinds, map[event.Type]Kind{
 		family.EventInviteReceived: {
 			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,

@@ -85,6 +85,7 @@ func sampleEvents(t *testing.T) []event.Event {
 		order.EventComplaintSuggested:  {"caregiverId": "cg", "stars": "2", "tags": "late", "ratedBy": "owner"},
 	}
 	events = append(events, reservationEvents(t, now, newID)...)
+	events = append(events, complaintEvents(t, now, newID)...)
 	for _, typ := range order.EventTypes {
 		data := map[string]string{"providerId": "prov", "elderId": "e", "familyId": "fam", "orderedBy": "owner",
 			"serviceType": "bathing", "status": "x", "windowStart": "2026-11-30T02:00:00Z",

@@ -301,9 +301,10 @@ func (c *Complaint) ResponseTime() (time.Duration, bool) {
 }
 
 // RegulatorMaySee reports whether the complaint is the regulator's
-// business: once it was escalated, never before (an open complaint is
-// between the family and the provider).
-func (c *Complaint) RegulatorMaySee() bool { return c.escalation != nil }
+// business: once it was escalated, or its provider's time to answer is
+// up (whether or not the timer has run); never before — an open
+// complaint is between the family and the provider.
+func (c *Complaint) RegulatorMaySee(now time.Time) bool { return c.escalation != nil || c.Overdue(now) }
 
 // errEventID is a programming error: every step records an event, so
 // the app must pass its id and the time.

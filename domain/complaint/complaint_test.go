@@ -55,7 +55,7 @@ func last(t *testing.T, c *complaint.Complaint) event.Event {
 
 func TestAFiledComplaintWaitsFortyEightHoursForTheProvider(t *testing.T) {
 	c := filed(t)
-	if c.Status() != complaint.StatusOpen || !c.RespondBy().Equal(filedAt.Add(48*time.Hour)) || c.RegulatorMaySee() {
+	if c.Status() != complaint.StatusOpen || !c.RespondBy().Equal(filedAt.Add(48*time.Hour)) || c.RegulatorMaySee(filedAt) {
 		t.Fatalf("status %s respondBy %s", c.Status(), c.RespondBy())
 	}
 	e := last(t, c)
@@ -136,7 +136,7 @@ func TestTheTimerEscalatesAtTheDeadlineNotBefore(t *testing.T) {
 		t.Fatal(err)
 	}
 	esc, _ := c.Escalation()
-	if c.Status() != complaint.StatusEscalated || esc.By != complaint.PartySystem || !c.RegulatorMaySee() {
+	if c.Status() != complaint.StatusEscalated || esc.By != complaint.PartySystem || !c.RegulatorMaySee(filedAt) {
 		t.Fatalf("%s %+v", c.Status(), esc)
 	}
 	if e := last(t, c); e.Type != complaint.EventEscalated || e.Data["by"] != "system" {
