@@ -6,6 +6,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -61,9 +62,28 @@ type Query struct {
 	Region       string        // the place's region code, for region-served providers
 	Kind         provider.Kind // optional
 	Type         service.Type  // optional; required for services
+	Sort         Sort          // empty: by distance
 	Cursor       string
 	Limit        int
 }
+
+// Sort is the order of results.
+type Sort string
+
+const (
+	// ByDistance is nearest first.
+	ByDistance Sort = "distance"
+	// ByRating is best rated first, then nearest. A provider's rating is
+	// its average pulled towards priorStars by priorRatings imaginary
+	// ratings, so one 5-star rating does not outrank a hundred of 4.9 and
+	// an unrated provider sits at 4 stars.
+	ByRating Sort = "rating"
+)
+
+const (
+	priorRatings = 5
+	priorStars   = 4
+)
 
 // Hit is a provider found, with its distance and the active items that
 // match the query.
@@ -101,7 +121,13 @@ func (s *Service) run(ctx context.Context, q Query, needItems bool) ([]Hit, stri
 		return nil, "", ErrRadius.With(map[string]any{"max": MaxRadiusMetres}).
 			WithFields(fault.FieldError{Field: "query.radius", Code: "range"})
 	}
-	after, err := parseCursor(q.Cursor)
+	if q.Sort == "" {
+		q.Sort = ByDistance
+	}
+	if q.Sort != ByDistance && q.Sort != ByRating {
+		return nil, "", ErrSort.WithFields(fault.FieldError{Field: "query.sort", Code: "enum"})
+	}
+	after, err := parseCursor(q.Cursor, q.Sort)
 	if err != nil {
 		return nil, "", err
 	}
@@ -123,20 +149,12 @@ func (s *Service) run(ctx context.Context, q Query, needItems bool) ([]Hit, stri
 			hits = append(hits, h)
 		}
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := compareFloat(a.DistanceMetres, b.DistanceMetres); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Provider.ID, b.Provider.ID)
-	})
+	slices.SortFunc(hits, func(a, b Hit) int { return compareKeys(q.Sort, keyOf(a), keyOf(b)) })
 	start, _ := slices.BinarySearchFunc(hits, after, func(h Hit, c cursor) int {
 		if !c.set {
 			return 1
 		}
-		if x := compareFloat(h.DistanceMetres, c.distance); x != 0 {
-			return x
-		}
-		if x := strings.Compare(h.Provider.ID, c.id); x != 0 {
+		if x := compareKeys(q.Sort, keyOf(h), c.key); x != 0 {
 			return x
 		}
 		return -1 // the cursor's own hit belongs to the previous page
@@ -145,8 +163,36 @@ func (s *Service) run(ctx context.Context, q Query, needItems bool) ([]Hit, stri
 	if len(hits) <= req.Limit {
 		return hits, "", nil
 	}
-	last := hits[req.Limit-1]
-	return hits[:req.Limit], formatCursor(last.DistanceMetres, last.Provider.ID), nil
+	return hits[:req.Limit], formatCursor(q.Sort, keyOf(hits[req.Limit-1])), nil
+}
+
+// key is what a hit is ordered by.
+type key struct {
+	ratingSum, ratingCount int64
+	distance               float64
+	id                     string
+}
+
+func keyOf(h Hit) key {
+	r := h.Provider.Stats.Ratings()
+	return key{ratingSum: r.Sum, ratingCount: r.Count, distance: h.DistanceMetres, id: h.Provider.ID}
+}
+
+// compareKeys orders by rating (best first) when asked, then by
+// distance, then by id, so every order is total and cursors are exact.
+// Ratings compare as exact fractions: (sum+prior)/(count+n).
+func compareKeys(s Sort, a, b key) int {
+	if s == ByRating {
+		left := (a.ratingSum + priorStars*priorRatings) * (b.ratingCount + priorRatings)
+		right := (b.ratingSum + priorStars*priorRatings) * (a.ratingCount + priorRatings)
+		if c := cmp.Compare(right, left); c != 0 {
+			return c // higher first
+		}
+	}
+	if c := compareFloat(a.distance, b.distance); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
 }
 
 // match decides a candidate on the store's current state, so a provider
@@ -185,31 +231,58 @@ func compareFloat(a, b float64) int {
 }
 
 type cursor struct {
-	set      bool
-	distance float64
-	id       string
+	set bool
+	key key
 }
 
-var errCursor = fault.New(fault.Invalid, "cursor_invalid")
+var (
+	errCursor = fault.New(fault.Invalid, "cursor_invalid")
+	// ErrSort is an order search does not know.
+	ErrSort = fault.New(fault.Invalid, "sort_invalid")
+)
 
-// The cursor carries the last hit's exact distance, so the next page
-// starts right after it in the same order.
-func formatCursor(d float64, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatFloat(d, 'g', -1, 64) + "|" + id))
+// The cursor carries the last hit's exact sort key, so the next page
+// starts right after it in the same order: "distance|id", or for the
+// rating order "r|sum|count|distance|id". A cursor of one order is not
+// one of the other.
+func formatCursor(s Sort, k key) string {
+	raw := strconv.FormatFloat(k.distance, 'g', -1, 64) + "|" + k.id
+	if s == ByRating {
+		raw = "r|" + strconv.FormatInt(k.ratingSum, 10) + "|" + strconv.FormatInt(k.ratingCount, 10) + "|" + raw
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
-func parseCursor(s string) (cursor, error) {
+func parseCursor(s string, order Sort) (cursor, error) {
 	if s == "" {
 		return cursor{}, nil
 	}
+	bad := errCursor.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return cursor{}, errCursor.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
+		return cursor{}, bad
 	}
-	d, id, ok := strings.Cut(string(raw), "|")
-	f, err := strconv.ParseFloat(d, 64)
-	if !ok || err != nil || id == "" || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
-		return cursor{}, errCursor.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
+	parts := strings.Split(string(raw), "|")
+	var k key
+	if order == ByRating {
+		if len(parts) != 5 || parts[0] != "r" {
+			return cursor{}, bad
+		}
+		sum, err1 := strconv.ParseInt(parts[1], 10, 64)
+		count, err2 := strconv.ParseInt(parts[2], 10, 64)
+		if err1 != nil || err2 != nil || sum < 0 || count < 0 {
+			return cursor{}, bad
+		}
+		k.ratingSum, k.ratingCount = sum, count
+		parts = parts[3:]
 	}
-	return cursor{set: true, distance: f, id: id}, nil
+	if len(parts) != 2 {
+		return cursor{}, bad
+	}
+	f, err := strconv.ParseFloat(parts[0], 64)
+	if err != nil || parts[1] == "" || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return cursor{}, bad
+	}
+	k.distance, k.id = f, parts[1]
+	return cursor{set: true, key: k}, nil
 }
