@@ -81,6 +81,10 @@ type Config struct {
 	ReservationSweepInterval     time.Duration
 	ReservationReconcileInterval time.Duration
 	HoldsPerUserPerKind          int
+	// Complaints: how long a provider has to answer one before it goes
+	// to the regulator, and how often that deadline is checked.
+	ComplaintResponseTime  time.Duration
+	ComplaintSweepInterval time.Duration
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -144,6 +148,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		ReservationReconcileInterval: r.duration("RESERVATION_RECONCILE_INTERVAL", 5*time.Minute, 5*time.Second,
 			24*time.Hour),
 		HoldsPerUserPerKind: r.integer("HOLDS_PER_USER_PER_KIND", 5, 1, 100),
+		// Seconds are for tests and drills; production wants an hour at least.
+		ComplaintResponseTime:  r.duration("COMPLAINT_RESPONSE_TIME", 48*time.Hour, time.Second, 30*24*time.Hour),
+		ComplaintSweepInterval: r.duration("COMPLAINT_SWEEP_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.
@@ -174,6 +181,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 		if !c.PushEnabled() {
 			r.fail("FCM_PROJECT_ID", "must be set in production; without it pushes are only logged")
+		}
+		if c.ComplaintResponseTime < time.Hour {
+			r.fail("COMPLAINT_RESPONSE_TIME", "is %s; production gives a provider at least 1h to answer a complaint",
+				c.ComplaintResponseTime)
 		}
 	}
 	if c.SMSProvider == "webhook" && c.SMSWebhookURL == "" {

@@ -23,6 +23,26 @@ func TestDefaultsRunEmbedded(t *testing.T) {
 	if c.AccessTTL != 15*time.Minute || c.MongoMaxPool != 4 || c.SMSProvider != "log" {
 		t.Fatalf("defaults = %+v", c)
 	}
+	if c.ComplaintResponseTime != 48*time.Hour || c.ComplaintSweepInterval != 30*time.Second {
+		t.Fatalf("complaint defaults: respond within %s, swept every %s", c.ComplaintResponseTime, c.ComplaintSweepInterval)
+	}
+}
+
+func TestComplaintDeadlinesOfSecondsAreForTestsNotProduction(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"COMPLAINT_RESPONSE_TIME": "3s", "COMPLAINT_SWEEP_INTERVAL": "1s"}))
+	if err != nil || c.ComplaintResponseTime != 3*time.Second || c.ComplaintSweepInterval != time.Second {
+		t.Fatalf("a drill's deadline refused: %+v, %v", c, err)
+	}
+	for v, want := range map[string]string{"0s": "COMPLAINT_RESPONSE_TIME ", "1000h": "COMPLAINT_RESPONSE_TIME "} {
+		if _, err := config.Load(env(map[string]string{"COMPLAINT_RESPONSE_TIME": v})); err == nil ||
+			!strings.Contains(err.Error(), want) {
+			t.Errorf("COMPLAINT_RESPONSE_TIME=%s: %v", v, err)
+		}
+	}
+	_, err = config.Load(env(map[string]string{"KINCARE_ENV": "production", "COMPLAINT_RESPONSE_TIME": "30m"}))
+	if err == nil || !strings.Contains(err.Error(), "COMPLAINT_RESPONSE_TIME is 30m0s") {
+		t.Errorf("production with 30m to answer: %v", err)
+	}
 }
 
 func TestEachBadValueIsOneLineNamingTheVariable(t *testing.T) {

@@ -70,6 +70,7 @@ type orderJSON struct {
 	Record       *recordJSON          `json:"record,omitempty"`
 	Cancellation *cancellationJSON    `json:"cancellation,omitempty"`
 	Departure    *departureJSON       `json:"caregiverLeft,omitempty"`
+	Rating       *ratingJSON          `json:"rating,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	Version      int64                `json:"version"`
 }
@@ -107,6 +108,9 @@ func toOrder(v orders.View) orderJSON {
 		out.Notes = "" // may hold door codes: the caregiver reads them once the visit is theirs
 	}
 	visitOf(&out, o)
+	if r, ok := o.Rating(); ok {
+		out.Rating = toRating(r)
+	}
 	for s, at := range o.Timestamps() {
 		out.Entered[string(s)] = at.UTC()
 	}

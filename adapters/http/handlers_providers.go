@@ -11,9 +11,11 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	appcatalog "github.com/kincare/kincare/app/catalog"
+	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
@@ -23,9 +25,10 @@ import (
 )
 
 type providerHandlers struct {
-	svc     *providers.Service
-	catalog *appcatalog.Service
-	search  *search.Service
+	svc        *providers.Service
+	catalog    *appcatalog.Service
+	search     *search.Service
+	complaints *complaints.Service
 }
 
 type licenceJSON struct {
@@ -152,7 +155,42 @@ type providerJSON struct {
 	RatingAverage  float64         `json:"ratingAverage"`
 	RatingCount    int64           `json:"ratingCount"`
 	ComplaintCount int64           `json:"complaintCount"`
+	Complaints     *figuresJSON    `json:"complaints,omitempty"`
 	Items          []itemJSON      `json:"items,omitempty"`
+}
+
+// figuresJSON are the provider's complaint figures of the last 90 days.
+type figuresJSON struct {
+	WindowDays            int  `json:"windowDays"`
+	Filed                 int  `json:"filed"`
+	Answered              int  `json:"answered"`
+	AnsweredInTime        int  `json:"answeredInTime"`
+	Escalated             int  `json:"escalated"`
+	Open                  int  `json:"open"`
+	MedianResponseMinutes *int `json:"medianResponseMinutes,omitempty"`
+}
+
+// withFigures adds each provider's complaint figures, read in one query.
+func (h providerHandlers) withFigures(ctx context.Context, outs ...*providerJSON) error {
+	ids := make([]string, len(outs))
+	for i, o := range outs {
+		ids[i] = o.ID
+	}
+	figures, err := h.complaints.PublicStatsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		f := figures[o.ID]
+		o.ComplaintCount = int64(f.Filed)
+		o.Complaints = &figuresJSON{WindowDays: int(complaint.StatsWindow / (24 * time.Hour)), Filed: f.Filed,
+			Answered: f.Answered, AnsweredInTime: f.AnsweredInTime, Escalated: f.Escalated, Open: f.Open}
+		if f.Answered > 0 {
+			m := int(math.Round(f.MedianResponse.Minutes()))
+			o.Complaints.MedianResponseMinutes = &m
+		}
+	}
+	return nil
 }
 
 // toProvider renders the public page; the contact phone is shown in full
@@ -217,7 +255,11 @@ func (h providerHandlers) update(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toProvider(p, a, p.Items))
+	out := toProvider(p, a, p.Items)
+	if err := h.withFigures(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 func (h providerHandlers) mine(c *fiber.Ctx) error {
@@ -227,8 +269,13 @@ func (h providerHandlers) mine(c *fiber.Ctx) error {
 		return err
 	}
 	out := items[providerJSON]{Items: make([]providerJSON, len(ps))}
+	each := make([]*providerJSON, len(ps))
 	for i, p := range ps {
 		out.Items[i] = toProvider(p, a, p.Items)
+		each[i] = &out.Items[i]
+	}
+	if err := h.withFigures(c.UserContext(), each...); err != nil {
+		return err
 	}
 	return c.JSON(out)
 }
@@ -243,7 +290,11 @@ func (h providerHandlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toProvider(p, a, menu))
+	out := toProvider(p, a, menu)
+	if err := h.withFigures(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 type decisionRequest struct {
@@ -261,7 +312,11 @@ func (h providerHandlers) decide(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toProvider(p, a, nil))
+	out := toProvider(p, a, nil)
+	if err := h.withFigures(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 type creditRequest struct {
@@ -279,7 +334,11 @@ func (h providerHandlers) setCredit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toProvider(p, a, nil))
+	out := toProvider(p, a, nil)
+	if err := h.withFigures(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 type priceRequest struct {
@@ -378,19 +437,24 @@ func (h providerHandlers) searchWith(c *fiber.Ctx, run func(ctx context.Context,
 		return err
 	}
 	q := search.Query{Near: near, RadiusMetres: float64(c.QueryInt("radius", 0)), Region: c.Query("region"),
-		Kind: provider.Kind(c.Query("kind")), Type: service.Type(c.Query("type")), Cursor: c.Query("cursor"),
-		Limit: c.QueryInt("limit", 0)}
+		Kind: provider.Kind(c.Query("kind")), Type: service.Type(c.Query("type")), Sort: search.Sort(c.Query("sort")),
+		Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
 	hits, next, err := run(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
 	a := mustActor(c)
 	out := items[hitJSON]{Items: make([]hitJSON, len(hits)), NextCursor: next}
+	each := make([]*providerJSON, len(hits))
 	for i, hit := range hits {
 		out.Items[i] = hitJSON{Provider: toProvider(hit.Provider, a, nil), DistanceMetres: int(math.Round(hit.DistanceMetres))}
 		for _, it := range hit.Items {
 			out.Items[i].Items = append(out.Items[i].Items, toItem(it))
 		}
+		each[i] = &out.Items[i].Provider
+	}
+	if err := h.withFigures(c.UserContext(), each...); err != nil {
+		return err
 	}
 	return c.JSON(out)
 }

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"math"
 	"strconv"
 	"time"
 
@@ -118,11 +119,14 @@ func toCertificates(cs []provider.Certificate) []certificateJSON {
 }
 
 type staffJSON struct {
-	UserID   string            `json:"userId"`
-	Role     string            `json:"role"`
-	JoinedAt time.Time         `json:"joinedAt"`
-	Care     any               `json:"caregiver,omitempty"` // *caregiverJSON, or colleagueJSON
-	Expiring []certificateJSON `json:"expiringCertificates,omitempty"`
+	UserID   string    `json:"userId"`
+	Role     string    `json:"role"`
+	JoinedAt time.Time `json:"joinedAt"`
+	Care     any       `json:"caregiver,omitempty"` // *caregiverJSON, or colleagueJSON
+	// Caregivers' ratings of their visits for this provider.
+	RatingAverage *float64          `json:"ratingAverage,omitempty"`
+	RatingCount   *int64            `json:"ratingCount,omitempty"`
+	Expiring      []certificateJSON `json:"expiringCertificates,omitempty"`
 }
 
 func toStaff(s provider.Staff, expiring []provider.Certificate) staffJSON {
@@ -142,6 +146,10 @@ func toStaff(s provider.Staff, expiring []provider.Certificate) staffJSON {
 			cj.WeeklyHours[i] = hoursJSON{Weekday: h.Weekday, Open: h.Open, Close: h.Close}
 		}
 		out.Care = cj
+	}
+	if s.Role == provider.StaffCaregiver {
+		avg, n := math.Round(s.Ratings.Average()*10)/10, s.Ratings.Count
+		out.RatingAverage, out.RatingCount = &avg, &n
 	}
 	return out
 }

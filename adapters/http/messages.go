@@ -161,6 +161,18 @@ var messages = map[string]message{
 	"slot_has_places":                  {"仍有名额", "该价格档仍有名额，请直接保留名额，无需候补。", "Places left", "Places of this price tier are still free: hold one instead of waiting."},
 	"not_waiting":                      {"不在候补中", "您不在该时段的候补名单中。", "Not waiting", "You are not on this slot's waitlist."},
 	"seat_already_free":                {"名额已释放", "该预订的名额已经释放。", "Place already free", "This booking's place was already given back."},
+	"order_already_rated":              {"订单已评价", "每个订单只能评价一次。", "Already rated", "An order is rated once."},
+	"order_not_rateable":               {"暂不能评价", "服务完成（护理员签退）后才能评价，订单当前状态为 {status}。", "Not yet rateable", "A visit can be rated once it is completed (checked out); the order is {status}."},
+	"rating_window_closed":             {"评价期已过", "服务完成 14 天内可以评价，评价期已于 {closedAt} 结束。", "Rating period over", "A visit can be rated within 14 days of check-out; that ended at {closedAt}."},
+	"rating_invalid":                   {"评价内容有误", "请检查标注的字段：评价内容不能包含电话号码或网址。", "Invalid rating", "Check the fields listed: a comment may not contain a phone number or a link."},
+	"complaint_not_found":              {"投诉不存在", "找不到该投诉。", "Complaint not found", "There is no such complaint."},
+	"complaint_invalid":                {"投诉信息有误", "请检查标注的字段。", "Invalid complaint", "Check the fields listed."},
+	"complaint_status_conflict":        {"投诉状态不允许该操作", "投诉当前状态为 {status}，不能执行 {action}。", "Not possible in this status", "The complaint is {status}; {action} is not possible now."},
+	"complaint_action_forbidden":       {"无权执行该操作", "您在此投诉中的身份不能执行该操作。", "Not allowed", "Your part in this complaint does not allow this action."},
+	"complaint_awaiting_response":      {"等待机构回复", "机构须在 {respondBy} 前回复，届时仍未回复将自动提交监管部门。", "Awaiting the provider's answer", "The provider has until {respondBy} to answer; unanswered, the complaint then goes to the regulator by itself."},
+	"complaint_exists":                 {"已投诉过", "该订单或预订已有投诉（{complaintId}），请在原投诉中跟进。", "Already complained", "This order or booking already has a complaint ({complaintId}); follow it up there."},
+	"sort_invalid":                     {"排序方式无效", "可选 distance（距离）或 rating（评分）。", "Invalid sort", "Sort by distance or rating."},
+	"region_invalid":                   {"地区代码无效", "请使用 2 位（省）、4 位（市）或 6 位（区县）行政区划代码。", "Invalid region", "Use a 2-digit (province), 4-digit (city) or 6-digit (district) region code."},
 }
 
 var (

@@ -50,6 +50,18 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listFamilyOrders", ord.list(ord.familyOrders))
 	api.handle("listProviderOrders", ord.list(ord.providerOrders))
 	api.handle("listCaregiverOrders", ord.list(ord.caregiverOrders))
+	api.handle("rateOrder", ord.rate)
+
+	cmp := complaintHandlers{svc: d.Complaints}
+	api.handle("fileComplaint", cmp.file)
+	api.handle("getComplaint", cmp.get)
+	api.handle("respondToComplaint", cmp.step(cmp.respond))
+	api.handle("acceptComplaintResponse", cmp.step(cmp.accept))
+	api.handle("escalateComplaint", cmp.step(cmp.escalate))
+	api.handle("decideComplaint", cmp.step(cmp.decide))
+	api.handle("listFamilyComplaints", cmp.list(cmp.familyComplaints))
+	api.handle("listProviderComplaints", cmp.list(cmp.providerComplaints))
+	api.handle("listRegulatorComplaints", cmp.list(cmp.regulatorComplaints))
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)
@@ -95,7 +107,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("addPickupPerson", kid.addPickup)
 	api.handle("removePickupPerson", kid.removePickup)
 
-	prov := providerHandlers{svc: d.Providers, catalog: d.Catalog, search: d.Search}
+	prov := providerHandlers{svc: d.Providers, catalog: d.Catalog, search: d.Search, complaints: d.Complaints}
 	api.handle("searchProviders", prov.searchProviders)
 	api.handle("registerProvider", prov.register)
 	api.handle("listMyProviders", prov.mine)

@@ -18,6 +18,7 @@ import (
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/children"
+	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
@@ -70,7 +71,10 @@ type Deps struct {
 	// Reservations serves childcare offerings and the reservation engine:
 	// slots, holds, bookings and waitlists.
 	Reservations *reservations.Service
-	Tokens       AccessVerifier
+	// Complaints serves complaints and the complaint figures of the
+	// public provider page and search.
+	Complaints *complaints.Service
+	Tokens     AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).

@@ -29,6 +29,7 @@ import (
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/children"
+	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
@@ -157,7 +158,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		orders.Drawn{Orders: store.Orders()}, time.Now)
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,
 		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
-		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
+		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound, Log: log})
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
 		Providers: providerStore, Index: geoIndex, Users: users, Handover: orderSvc, Now: time.Now, NewID: newID, Log: log,
@@ -171,6 +172,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		redis.PoolCollector(rdb))
+
+	complaintSvc := complaints.NewService(complaints.Deps{Complaints: store.Complaints(), Orders: store.Orders(),
+		Bookings: store.Bookings(), Families: store.Families(), Providers: providerStore, Credit: providerSvc,
+		Now: time.Now, NewID: newID, RespondWithin: cfg.ComplaintResponseTime, Log: log})
 
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())
@@ -187,7 +192,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
-			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences()),
+			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -207,6 +212,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Idempotency:  idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
 		Orders:       orderSvc,
 		Reservations: reservationSvc,
+		Complaints:   complaintSvc,
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
@@ -224,6 +230,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		}
 		s.startOrderTimers(orderSvc)
 		s.startReservationJobs(cfg, reservationSvc)
+		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
 	}
 
 	if !serveHTTP {
