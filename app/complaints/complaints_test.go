@@ -27,6 +27,7 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/service"
 	"github.com/kincare/kincare/test/testenv"
 )
@@ -418,4 +419,41 @@ type failingCredit struct{}
 
 func (failingCredit) CreditFromDecision(context.Context, string, provider.Credit, string, time.Time) error {
 	return errors.New("provider store unreachable")
+}
+
+// A childcare booking takes a complaint from its family only, about the
+// booking's provider; once.
+func TestABookingIsComplainedAboutByItsFamily(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	start := w.now.Add(24 * time.Hour)
+	b := reservation.UnmarshalBooking(reservation.BookingSnapshot{ID: newID(), SlotID: "slot", ProviderID: "rival",
+		Window: reservation.Window{Start: start, End: start.Add(8 * time.Hour), TimeZone: "Asia/Shanghai"},
+		Seat:   reservation.Seat{HoldID: "h", BookedBy: daughter, FamilyID: "wang", RecipientID: "baby", At: w.now},
+		Status: reservation.Confirmed})
+	if _, err := w.db.store.Bookings().Create(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	svc := w.service()
+	cmd := complaints.FileCommand{Subject: complaint.Subject{Kind: complaint.AboutBooking, ID: b.ID()},
+		Category: "safety", Text: "接孩子时发现手臂有划伤，老师说不清楚原因。", Desired: "investigation"}
+	if _, err := svc.File(ctx, person(stranger), cmd); !fault.Is(err, reservation.ErrBookingNotFound) {
+		t.Fatalf("another family: %v, want booking_not_found", err)
+	}
+	c, err := svc.File(ctx, person(son), cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ProviderID() != "rival" || c.FamilyID() != "wang" || c.RegionCode() != "320102" || c.FiledBy() != son {
+		t.Fatalf("filed %+v", c.Snapshot())
+	}
+	if _, err := svc.File(ctx, person(daughter), cmd); !fault.Is(err, complaint.ErrExists) {
+		t.Fatalf("a second complaint about the booking: %v", err)
+	}
+	if v, err := svc.Get(ctx, person(rivalBoss), c.ID()); err != nil || v.As != complaint.PartyProvider {
+		t.Fatalf("the booking's provider reads it: %+v, %v", v, err)
+	}
+	if _, err := svc.Get(ctx, person(boss), c.ID()); !fault.Is(err, complaint.ErrNotFound) {
+		t.Fatalf("another provider reads it: %v", err)
+	}
 }
