@@ -19,9 +19,11 @@ func complaintKinds() map[event.Type]Kind {
 			Text: map[identity.Locale]Text{identity.LocaleZhCN: zh, identity.LocaleEn: en}}
 	}
 	return map[event.Type]Kind{
+		// The family and the provider's office both hear of it, in words
+		// that fit both.
 		complaint.EventFiled: kind(
-			Text{"收到投诉", "「{provider}」收到一条投诉，请在 {respondByLocal} 前回复，逾期将自动提交监管部门。"},
-			Text{"Complaint received", "“{provider}” has a complaint to answer by {respondByLocal}; unanswered, it goes to the regulator."}),
+			Text{"新的投诉", "关于「{provider}」的投诉已提交，机构须在 {respondByLocal} 前回复，逾期将自动提交监管部门。"},
+			Text{"New complaint", "A complaint about “{provider}” was filed; the provider must answer by {respondByLocal}, or it goes to the regulator."}),
 		complaint.EventResponded: kind(
 			Text{"投诉已回复", "「{provider}」已回复您的投诉。请查看并确认是否接受，不满意可提交监管部门。"},
 			Text{"Complaint answered", "“{provider}” has answered your complaint. Accept it, or take it to the regulator."}),
