@@ -49,7 +49,7 @@ type Entry struct {
 	Party string
 	// Month (yyyy-mm) is the month the entry counts in on statements: the
 	// month of the service it pays for.
-	Month string
+	Month  string
 	By     string // the user who caused it; empty for the system
 	Reason string // why, for adjustments
 	At     time.Time
