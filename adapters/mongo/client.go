@@ -173,6 +173,17 @@ var indexes = map[string][]mongo.IndexModel{
 	offeringsColl: {
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	},
+	ledgerAccountsColl: {
+		{Keys: bson.D{{Key: "journalSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("journal_since")},
+		{Keys: bson.D{{Key: "holdsSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("holds_since")},
+		outboxIndex,
+	},
+	ledgerEntriesColl: {
+		{Keys: bson.D{{Key: "account", Value: 1}, {Key: "seq", Value: -1}},
+			Options: options.Index().SetUnique(true).SetName("account_seq_unique")},
+		{Keys: bson.D{{Key: "party", Value: 1}, {Key: "month", Value: 1}, {Key: "kind", Value: 1}},
+			Options: options.Index().SetName("party_month_kind")},
+	},
 }
 
 // outboxIndex finds documents with events to hand on; sparse, so it
