@@ -110,11 +110,14 @@ type allowanceJSON struct {
 	ServiceTypes []string `json:"serviceTypes"`
 	ValidFrom    string   `json:"validFrom"`
 	ValidTo      string   `json:"validTo,omitempty"`
+	OneOff       bool     `json:"oneOff,omitempty"`
+	TimeZone     string   `json:"timeZone"`
 }
 
 func toAllowance(a elder.Allowance) allowanceJSON {
 	out := allowanceJSON{ID: a.ID, Issuer: a.Issuer, Kind: string(a.Kind), MonthlyFen: a.MonthlyFen,
-		MonthlyHours: a.MonthlyHours, ServiceTypes: make([]string, len(a.ServiceTypes)), ValidFrom: a.ValidFrom.String()}
+		MonthlyHours: a.MonthlyHours, ServiceTypes: make([]string, len(a.ServiceTypes)), ValidFrom: a.ValidFrom.String(),
+		OneOff: a.OneOff, TimeZone: a.Location().String()}
 	for i, t := range a.ServiceTypes {
 		out.ServiceTypes[i] = string(t)
 	}
@@ -275,6 +278,8 @@ type allowanceRequest struct {
 	ServiceTypes []string `json:"serviceTypes"`
 	ValidFrom    string   `json:"validFrom"`
 	ValidTo      string   `json:"validTo"`
+	OneOff       bool     `json:"oneOff"`
+	TimeZone     string   `json:"timeZone"`
 }
 
 func (h elderHandlers) addAllowance(c *fiber.Ctx) error {
@@ -284,7 +289,8 @@ func (h elderHandlers) addAllowance(c *fiber.Ctx) error {
 	}
 	al, err := h.svc.AddAllowance(c.UserContext(), mustActor(c), c.Params("elderId"), elders.AllowanceInput{
 		Issuer: req.Issuer, Kind: req.Kind, MonthlyFen: req.MonthlyFen, MonthlyHours: req.MonthlyHours,
-		ServiceTypes: req.ServiceTypes, ValidFrom: req.ValidFrom, ValidTo: req.ValidTo})
+		ServiceTypes: req.ServiceTypes, ValidFrom: req.ValidFrom, ValidTo: req.ValidTo, OneOff: req.OneOff,
+		TimeZone: req.TimeZone})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"strconv"
 	"time"
 
@@ -23,6 +24,7 @@ type orderRequest struct {
 	} `json:"window"`
 	Quantity int    `json:"quantity"`
 	Notes    string `json:"notes"`
+	DueFen   *int64 `json:"dueFen"`
 }
 
 type orderPricingJSON struct {
@@ -134,7 +136,12 @@ func (h orderHandlers) create(c *fiber.Ctx) error {
 	a := mustActor(c)
 	o, err := h.svc.Create(c.UserContext(), a, orders.CreateCommand{ElderID: req.ElderID, ProviderID: req.ProviderID,
 		ItemID: req.ItemID, PriceVersion: req.PriceVersion, Start: req.Window.Start, End: req.Window.End,
-		Quantity: req.Quantity, Notes: req.Notes})
+		Quantity: req.Quantity, Notes: req.Notes, DueFen: req.DueFen})
+	var changed *orders.AllowanceChanged
+	if errors.As(err, &changed) {
+		// The new price, for the family to confirm.
+		return withMembers{error: err, members: map[string]any{"quote": toQuote(changed.Quote)}}
+	}
 	if err != nil {
 		return err
 	}

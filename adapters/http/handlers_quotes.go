@@ -42,6 +42,16 @@ type quoteJSON struct {
 	DueFen       int64              `json:"dueFen"`
 	TimeZone     string             `json:"timeZone"`
 	QuotedAt     time.Time          `json:"quotedAt"`
+	Balances     []balanceJSON      `json:"balances"`
+}
+
+type balanceJSON struct {
+	AllowanceID string `json:"allowanceId"`
+	Kind        string `json:"kind"`
+	Period      string `json:"period"`
+	Unit        string `json:"unit"`
+	Granted     int64  `json:"granted"`
+	Remaining   int64  `json:"remaining"`
 }
 
 func (h quoteHandlers) create(c *fiber.Ctx) error {
@@ -55,12 +65,20 @@ func (h quoteHandlers) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(toQuote(r))
+}
+
+func toQuote(r quotes.Result) quoteJSON {
 	out := quoteJSON{ProviderID: r.ProviderID, ItemID: r.ItemID, PriceVersion: r.PriceVersion, Unit: string(r.Unit),
 		Quantity: r.Quantity, MarketFen: r.MarketFen, InclusiveFen: r.InclusiveFen, ChargedFen: r.ChargedFen,
 		Allowances: make([]allowanceUseJSON, len(r.Allowances)), AllowanceFen: r.AllowanceFen, DueFen: r.DueFen,
-		TimeZone: r.TimeZone, QuotedAt: r.QuotedAt}
+		TimeZone: r.TimeZone, QuotedAt: r.QuotedAt, Balances: make([]balanceJSON, len(r.Balances))}
 	for i, u := range r.Allowances {
 		out.Allowances[i] = allowanceUseJSON{AllowanceID: u.AllowanceID, Kind: string(u.Kind), Fen: u.Fen, Hours: u.Hours}
 	}
-	return c.JSON(out)
+	for i, b := range r.Balances {
+		out.Balances[i] = balanceJSON{AllowanceID: b.AllowanceID, Kind: string(b.Kind), Period: b.Period,
+			Unit: string(b.Unit), Granted: b.Granted, Remaining: b.Remaining}
+	}
+	return out
 }

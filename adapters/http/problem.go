@@ -66,9 +66,23 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if status >= 500 {
 			log.ErrorContext(c.UserContext(), "request failed", "request_id", requestID(c), "route", routeOf(c), "err", err)
 		}
-		return writeProblem(c, status, code, fe)
+		var wm withMembers
+		if errors.As(err, &wm) && status < 500 {
+			return writeProblem(c, status, code, fe, wm.members)
+		}
+		return writeProblem(c, status, code, fe, nil)
 	}
 }
+
+// withMembers is an error whose problem carries extension members (RFC
+// 9457 §3.2) beside kincare's own: data a client acts on, such as the
+// new price of an order whose allowance changed.
+type withMembers struct {
+	error
+	members map[string]any
+}
+
+func (w withMembers) Unwrap() error { return w.error }
 
 func classify(err error) (int, string, *fault.Error) {
 	if fe, ok := fault.As(err); ok {
@@ -100,7 +114,7 @@ func codeOrInternal(fe *fault.Error) string {
 	return fe.Code
 }
 
-func writeProblem(c *fiber.Ctx, status int, code string, fe *fault.Error) error {
+func writeProblem(c *fiber.Ctx, status int, code string, fe *fault.Error, members map[string]any) error {
 	var params map[string]any
 	id := requestID(c)
 	if id == "" {
@@ -128,6 +142,20 @@ func writeProblem(c *fiber.Ctx, status int, code string, fe *fault.Error) error 
 	body, err := json.Marshal(p)
 	if err != nil {
 		return err
+	}
+	if len(members) > 0 {
+		var merged map[string]any
+		if err := json.Unmarshal(body, &merged); err != nil {
+			return err
+		}
+		for k, v := range members {
+			if _, own := merged[k]; !own {
+				merged[k] = v
+			}
+		}
+		if body, err = json.Marshal(merged); err != nil {
+			return err
+		}
 	}
 	c.Set(fiber.HeaderContentType, problemJSON)
 	c.Set(fiber.HeaderContentLanguage, lang(c.Get(fiber.HeaderAcceptLanguage)))

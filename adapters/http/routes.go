@@ -97,6 +97,10 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listAllowances", eld.allowances)
 	api.handle("addAllowance", eld.addAllowance)
 	api.handle("removeAllowance", eld.removeAllowance)
+	led := ledgerHandlers{svc: d.Allowances}
+	api.handle("getAllowanceLedger", led.get)
+	api.handle("adjustAllowance", led.adjust)
+	api.handle("getProviderStatement", statementHandlers{svc: d.Statements}.get)
 
 	kid := childHandlers{svc: d.Children}
 	api.handle("listChildren", kid.list)

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kincare/kincare/app/allowances"
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/children"
@@ -30,6 +31,7 @@ import (
 	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
+	"github.com/kincare/kincare/app/statements"
 	"github.com/kincare/kincare/app/throttle"
 )
 
@@ -68,6 +70,10 @@ type Deps struct {
 	Idempotency *idempotency.Guard
 	Quotes      *quotes.Service
 	Orders      *orders.Service
+	// Allowances is the allowance ledger: balances, history, adjustments.
+	Allowances *allowances.Service
+	// Statements are providers' monthly statements.
+	Statements *statements.Service
 	// Reservations serves childcare offerings and the reservation engine:
 	// slots, holds, bookings and waitlists.
 	Reservations *reservations.Service

@@ -96,6 +96,8 @@ type allowanceDoc struct {
 	ServiceTypes []string  `bson:"serviceTypes"`
 	ValidFrom    string    `bson:"validFrom"`
 	ValidTo      string    `bson:"validTo"` // "" when open-ended
+	OneOff       bool      `bson:"oneOff,omitempty"`
+	TimeZone     string    `bson:"timeZone,omitempty"`
 	SetBy        string    `bson:"setBy"`
 	SetAt        time.Time `bson:"setAt"`
 }
@@ -119,7 +121,7 @@ func toElderDoc(e elder.Elder, version int64) elderDoc {
 	for i, a := range e.Allowances {
 		allowances[i] = allowanceDoc{ID: a.ID, Issuer: a.Issuer, Kind: string(a.Kind), MonthlyFen: a.MonthlyFen,
 			MonthlyHours: a.MonthlyHours, ServiceTypes: stringList(a.ServiceTypes), ValidFrom: dateString(a.ValidFrom),
-			ValidTo: dateString(a.ValidTo), SetBy: a.SetBy, SetAt: a.SetAt}
+			ValidTo: dateString(a.ValidTo), OneOff: a.OneOff, TimeZone: a.TimeZone, SetBy: a.SetBy, SetAt: a.SetAt}
 	}
 	return elderDoc{
 		ID:       e.ID,
@@ -168,7 +170,8 @@ func (d elderDoc) elder() (elder.Elder, error) {
 	for i, a := range d.Allowances {
 		allowances[i] = elder.Allowance{ID: a.ID, Issuer: a.Issuer, Kind: elder.AllowanceKind(a.Kind),
 			MonthlyFen: a.MonthlyFen, MonthlyHours: a.MonthlyHours, ServiceTypes: typedList[service.Type](a.ServiceTypes),
-			ValidFrom: dates.parse(a.ValidFrom), ValidTo: dates.parse(a.ValidTo), SetBy: a.SetBy, SetAt: a.SetAt.UTC()}
+			ValidFrom: dates.parse(a.ValidFrom), ValidTo: dates.parse(a.ValidTo), OneOff: a.OneOff, TimeZone: a.TimeZone,
+			SetBy: a.SetBy, SetAt: a.SetAt.UTC()}
 	}
 	e := elder.Elder{
 		ID:       d.ID,

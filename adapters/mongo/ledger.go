@@ -184,8 +184,8 @@ func (r *LedgerAccounts) Update(ctx context.Context, open ledger.Opening, fn fun
 			}, toAccountDoc)
 	}
 	a, err := update()
-	if !errors.Is(err, appledger.ErrAccountNotFound) {
-		return a, err
+	if !errors.Is(err, appledger.ErrAccountNotFound) || open.Period.Key == "" {
+		return a, err // an opening without a period names an account that must exist
 	}
 	opened, err := ledger.Open(open, time.Now())
 	if err != nil {

@@ -22,6 +22,8 @@ type AllowanceInput struct {
 	ServiceTypes []string
 	ValidFrom    string
 	ValidTo      string
+	OneOff       bool
+	TimeZone     string
 }
 
 // mayGrant: allowances are public money, set by platform administrators
@@ -36,7 +38,8 @@ func (s *Service) AddAllowance(ctx context.Context, a actor.Actor, elderID strin
 		return elder.Allowance{}, err
 	}
 	al := elder.Allowance{ID: s.d.NewID(), Issuer: in.Issuer, Kind: elder.AllowanceKind(in.Kind),
-		MonthlyFen: in.MonthlyFen, MonthlyHours: in.MonthlyHours, SetBy: a.UserID, SetAt: s.d.Now().UTC()}
+		MonthlyFen: in.MonthlyFen, MonthlyHours: in.MonthlyHours, OneOff: in.OneOff, TimeZone: in.TimeZone,
+		SetBy: a.UserID, SetAt: s.d.Now().UTC()}
 	var fields []fault.FieldError
 	for _, t := range in.ServiceTypes {
 		al.ServiceTypes = append(al.ServiceTypes, service.Type(t))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
@@ -63,6 +64,13 @@ func Catalog() map[event.Type]Kind {
 			Text: map[identity.Locale]Text{
 				identity.LocaleZhCN: {"新成员加入", "{member} 已加入家庭「{family}」。"},
 				identity.LocaleEn:   {"New family member", "{member} joined the family “{family}”."},
+			},
+		},
+		elder.EventAllowanceAdjusted: {
+			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"补贴已调整", "监管部门调整了 {period} 的补贴额度：{change}。原因：{reason}"},
+				identity.LocaleEn:   {"Allowance adjusted", "A regulator adjusted the allowance for {period}: {change}. Reason: {reason}"},
 			},
 		},
 		child.EventPickupAdded: {

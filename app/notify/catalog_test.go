@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/device"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
@@ -86,6 +87,13 @@ func sampleEvents(t *testing.T) []event.Event {
 	}
 	events = append(events, reservationEvents(t, now, newID)...)
 	events = append(events, complaintEvents(t, now, newID)...)
+	adjusted, err := event.New(newID(), elder.EventAllowanceAdjusted, event.Subject{Kind: "elder", ID: "e"}, now,
+		map[string]string{"familyId": "fam", "elderId": "e", "allowanceId": "a", "period": "2026-12", "unit": "fen",
+			"amount": "5000", "change": "+¥50.00", "reason": "补发"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events = append(events, adjusted)
 	for _, typ := range order.EventTypes {
 		data := map[string]string{"providerId": "prov", "elderId": "e", "familyId": "fam", "orderedBy": "owner",
 			"serviceType": "bathing", "status": "x", "windowStart": "2026-11-30T02:00:00Z",

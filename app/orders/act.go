@@ -24,7 +24,7 @@ func (s *Service) act(ctx context.Context, a actor.Actor, id string,
 // apply is act's write, for a caller already loaded as by.
 func (s *Service) apply(ctx context.Context, id string, by order.Actor,
 	change func(o *order.Order, by order.Actor, eventID string, now time.Time) error) (*order.Order, error) {
-	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+	return s.update(ctx, id, func(o *order.Order) error {
 		return change(o, by, s.d.NewID(), s.d.Now())
 	})
 }

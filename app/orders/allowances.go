@@ -2,66 +2,43 @@ package orders
 
 import (
 	"context"
-	"time"
 
-	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/order"
 )
 
-// refunded are the endings after which an order takes nothing from an
-// allowance.
-var refunded = map[order.Status]bool{order.StatusCancelledByFamily: true, order.StatusCancelledByProvider: true,
-	order.StatusExpired: true, order.StatusNoShowCaregiver: true}
-
-// Drawn reads, from the orders, what an elder's allowances already pay
-// for; quotes price against it (quotes.Drawn).
-type Drawn struct{ Orders Store }
-
-// Drawn sums what the elder's other orders take from each allowance in
-// the calendar month (in zone) of at: fen, or hours for free-hours
-// allowances. Quotes and orders price against what is left, so one
-// month's allowance is not spent twice. Two orders priced at the same
-// instant can still both see the same balance; drawing exactly once is
-// the subsidy ledger's job.
-func (d Drawn) Drawn(ctx context.Context, elderID string, at time.Time, zone *time.Location) (map[string]int64, error) {
-	local := at.In(zone)
-	from := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, zone)
-	to := from.AddDate(0, 1, 0)
-	out := map[string]int64{}
-	for p := (page.Request{Limit: page.MaxLimit}); ; {
-		list, more, err := d.Orders.List(ctx, Filter{ElderID: elderID, From: from, To: to}, p)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range list {
-			if refunded[o.Status()] {
-				continue
-			}
-			for _, d := range o.Pricing().Allowances {
-				if d.Hours > 0 {
-					out[d.AllowanceID] += int64(d.Hours)
-				} else {
-					out[d.AllowanceID] += d.Fen
-				}
-			}
-		}
-		if !more || len(list) == 0 {
-			return out, nil
-		}
-		p.After = list[len(list)-1].ID()
-	}
+// Allowances draws orders' allowances from the ledger exactly once:
+// app/allowances.Service.
+type Allowances interface {
+	// Reserve holds every draw of an order not yet stored, or none of
+	// them (ledger.ErrInsufficient: another order took the balance).
+	Reserve(ctx context.Context, e elder.Elder, o *order.Order) error
+	// Release gives back the draws of an order that was never stored.
+	Release(ctx context.Context, o *order.Order) error
+	// Settle releases the draws of an order that ended unserved and
+	// commits those of a completed one; a no-op otherwise or when done.
+	Settle(ctx context.Context, o *order.Order) error
 }
 
-// History tells whether an elder has ever been ordered for
-// (elders.Orders): from the first order on, the elder's birth date has
-// priced something, and the family's word alone no longer changes it.
-type History struct{ Orders Store }
-
-// Ordered reports whether any order, in any state, names the elder.
-func (h History) Ordered(ctx context.Context, elderID string) (bool, error) {
-	list, _, err := h.Orders.List(ctx, Filter{ElderID: elderID}, page.Request{Limit: 1})
+// update is the one way the use cases change a stored order: the
+// versioned write, then what the new state asks of its allowances. A
+// settlement that fails (or a crash before it) is not the caller's
+// failure: the order is changed, and the allowance reconciler settles
+// it from the order's state.
+func (s *Service) update(ctx context.Context, id string, fn func(*order.Order) error) (*order.Order, error) {
+	o, err := s.d.Orders.Update(ctx, id, fn)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return len(list) > 0, nil
+	s.settle(ctx, o)
+	return o, nil
+}
+
+func (s *Service) settle(ctx context.Context, o *order.Order) {
+	if len(o.Pricing().Allowances) == 0 {
+		return
+	}
+	if err := s.d.Allowances.Settle(ctx, o); err != nil {
+		s.d.Log.WarnContext(ctx, "order's allowances not settled; the reconciler will", "order", o.ID(), "err", err)
+	}
 }

@@ -68,7 +68,7 @@ func (s *Service) StaffLeft(ctx context.Context, providerID, userID string) (int
 // handBack applies the domain's follow-up to one order in one versioned
 // write; it writes nothing when there is nothing left to hand back.
 func (s *Service) handBack(ctx context.Context, orderID, caregiverID string) (bool, error) {
-	_, err := s.d.Orders.Update(ctx, orderID, func(o *order.Order) error {
+	_, err := s.update(ctx, orderID, func(o *order.Order) error {
 		changed, err := o.CaregiverLeft(caregiverID, s.d.NewID(), s.d.Now())
 		if err == nil && !changed {
 			return errUnchanged

@@ -47,7 +47,7 @@ func (s *Service) Dispatch(ctx context.Context, a actor.Actor, id string, cmd Di
 	if len(candidates) == 0 {
 		return nil, ErrNoCaregiver
 	}
-	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+	return s.update(ctx, id, func(o *order.Order) error {
 		now := s.d.Now()
 		if o.Status() == order.StatusCreated {
 			if err := o.Dispatch(by, s.d.NewID(), now); err != nil {
@@ -164,7 +164,7 @@ func (s *Service) asOffered(ctx context.Context, a actor.Actor, id string,
 	}
 	employers := s.employersOf(a)
 	by := order.ByCaregiver(a.UserID)
-	return s.d.Orders.Update(ctx, id, func(o *order.Order) error {
+	return s.update(ctx, id, func(o *order.Order) error {
 		ok, err := employers.employ(ctx, o.ProviderID())
 		if err != nil {
 			return err

@@ -63,12 +63,13 @@ type Providers interface {
 
 // Deps are the stores and settings the use cases need.
 type Deps struct {
-	Orders    Store
-	Pricer    Pricer
-	Families  Families
-	Providers Providers
-	Now       func() time.Time
-	NewID     func() string
+	Orders     Store
+	Pricer     Pricer
+	Allowances Allowances
+	Families   Families
+	Providers  Providers
+	Now        func() time.Time
+	NewID      func() string
 	// OfferTTL is how long a caregiver has to answer an offer.
 	OfferTTL time.Duration
 	// OffersPerRound is how many caregivers one dispatch asks at once.
@@ -76,7 +77,8 @@ type Deps struct {
 	// CheckIn is how near the address and the window a check-in must be
 	// to go unflagged.
 	CheckIn order.CheckInRules
-	// Log hears of work left to a repair job (a rating not yet counted).
+	// Log hears of work left to a repair job (a rating not yet counted,
+	// allowances not yet settled).
 	Log *slog.Logger
 }
 

@@ -137,7 +137,7 @@ func (s *Service) tick(ctx context.Context, o *order.Order, res *SweepResult) er
 	default:
 		return nil
 	}
-	_, err := s.d.Orders.Update(ctx, o.ID(), func(o *order.Order) error { return act(o, s.d.NewID(), s.d.Now()) })
+	_, err := s.update(ctx, o.ID(), func(o *order.Order) error { return act(o, s.d.NewID(), s.d.Now()) })
 	var fe *fault.Error
 	if errors.As(err, &fe) || errors.Is(err, errMovedOn) {
 		return nil // the order moved on, or it is not yet time: the next sweep sees

@@ -25,6 +25,7 @@ import (
 	"github.com/kincare/kincare/adapters/sms"
 	"github.com/kincare/kincare/adapters/token"
 	"github.com/kincare/kincare/adapters/usercache"
+	"github.com/kincare/kincare/app/allowances"
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
@@ -34,6 +35,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/idempotency"
+	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -41,6 +43,7 @@ import (
 	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
+	"github.com/kincare/kincare/app/statements"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/openapi"
 )
@@ -154,11 +157,16 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Trail: trail, Now: time.Now,
 	})
 
-	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore,
-		orders.Drawn{Orders: store.Orders()}, time.Now)
-	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc,
-		Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
-		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound, Log: log})
+	ledgerSvc := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(),
+		Now: time.Now, Log: log})
+	allowanceSvc := allowances.NewService(allowances.Deps{Ledger: ledgerSvc, Elders: store.Elders(),
+		Families: store.Families(), Orders: store.Orders(), Now: time.Now, NewID: newID})
+	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore, allowanceSvc, time.Now)
+	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc, Allowances: allowanceSvc,
+		Log: log, Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
+		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
+	statementSvc := statements.NewService(statements.Deps{Orders: store.Orders(), Providers: providerStore,
+		Commits: ledgerSvc})
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
 		Providers: providerStore, Index: geoIndex, Users: users, Handover: orderSvc, Now: time.Now, NewID: newID, Log: log,
@@ -192,7 +200,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Inbox: store.Inbox(), Preferences: store.NotificationPreferences(), Devices: store.Devices(), Users: users,
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
-			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences()),
+			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
+			allowanceSvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -211,6 +220,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Quotes:       quoteSvc,
 		Idempotency:  idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), log, idempotency.Options{}),
 		Orders:       orderSvc,
+		Allowances:   allowanceSvc,
+		Statements:   statementSvc,
 		Reservations: reservationSvc,
 		Complaints:   complaintSvc,
 		Registry:     registry,
@@ -229,6 +240,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)
+		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
 		s.startReservationJobs(cfg, reservationSvc)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
 	}

@@ -20,8 +20,12 @@ type Pricing struct {
 // AllowanceDraw is what one allowance pays towards an order.
 type AllowanceDraw struct {
 	AllowanceID string
-	Fen         int64
-	Hours       int // for free-hours allowances, the hours taken
+	// Account is the ledger account the draw is reserved in: the
+	// allowance's period of the service date, so an order crossing a
+	// month boundary draws from the month it starts in.
+	Account string
+	Fen     int64
+	Hours   int // for free-hours allowances, the hours taken
 }
 
 // PriceFen is the price that applies: 普惠 when given, else market.

@@ -12,9 +12,9 @@ import (
 // allowancesFor spends the elder's allowances that cover the service on
 // its day, until nothing is left to pay: free hours first (time is worth
 // most to the elder when it is free), then money, each kind in a fixed
-// order and by id, so a quote is reproducible. Each gives what its month
-// has left after the other orders of that month (r.Drawn); the ledger
-// that draws and refunds exactly once comes with subsidies.
+// order and by id, so a quote is reproducible. Each gives what its
+// period has left (r.Remaining); the ledger reserves it exactly once
+// when the order is placed.
 func allowancesFor(r Request, day calendar.Date, unitFen int64, qty int, charged int64) ([]AllowanceUse, int64) {
 	var covering []elder.Allowance
 	for _, a := range r.Elder.Allowances {
@@ -37,12 +37,12 @@ func allowancesFor(r Request, day calendar.Date, unitFen int64, qty int, charged
 		use := AllowanceUse{AllowanceID: a.ID, Kind: a.Kind}
 		switch {
 		case a.Kind == elder.FreeHours && r.Item.Unit == catalog.PerHour:
-			use.Hours = max(0, min(a.MonthlyHours-int(r.Drawn[a.ID]), qty))
+			use.Hours = max(0, min(int(remaining(r, a.ID, int64(a.MonthlyHours)*60)/60), qty))
 			use.Fen = min(int64(use.Hours)*unitFen, left)
 		case a.Kind == elder.FreeHours:
 			continue // hours pay for hourly services only
 		default:
-			use.Fen = max(0, min(a.MonthlyFen-r.Drawn[a.ID], left))
+			use.Fen = max(0, min(remaining(r, a.ID, a.MonthlyFen), left))
 		}
 		if use.Fen == 0 {
 			continue
@@ -61,4 +61,13 @@ func kindRank(k elder.AllowanceKind) int {
 		return i
 	}
 	return len(kindOrder)
+}
+
+// remaining is what allowance id has left, or its whole grant when no
+// period account exists yet.
+func remaining(r Request, id string, grant int64) int64 {
+	if left, ok := r.Remaining[id]; ok {
+		return left
+	}
+	return grant
 }

@@ -6,6 +6,7 @@
 package pricing
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -45,10 +46,12 @@ type Request struct {
 	// Quantity of a per-visit or per-meal item (0: one). Hours and days
 	// always come from the window, so nobody pays for less than they get.
 	Quantity int
-	// Drawn is what other orders already take from each allowance in the
-	// month of the service, in fen (hours allowances: in hours), so one
-	// month's allowance is not spent twice.
-	Drawn map[string]int64
+	// Remaining is what each allowance has left in its ledger period of
+	// the service's day: fen, or minutes for free hours. An allowance
+	// missing from it offers its whole monthly grant (nothing drew on
+	// that period yet). The ledger's reservation, not this number, is
+	// what keeps an allowance from being spent twice.
+	Remaining map[string]int64
 }
 
 // Quote is the price of one request.
@@ -153,4 +156,14 @@ func quantity(u catalog.Unit, window time.Duration) int {
 		return int((window + 24*time.Hour - 1) / (24 * time.Hour))
 	}
 	return 1
+}
+
+// Yuan writes fen as yuan with exactly two decimals ("120.05"), without
+// floating point: for statements and messages people read.
+func Yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }

@@ -180,17 +180,17 @@ func TestHoursAndDaysCountFromTheWindowWhateverTheQuantitySent(t *testing.T) {
 	}
 }
 
-func TestWhatOtherOrdersDrewIsNotOfferedAgain(t *testing.T) {
+func TestOnlyWhatThePeriodHasLeftIsOffered(t *testing.T) {
 	r := fixture(t)
 	r.Elder.Allowances = []elder.Allowance{{ID: "a1", Kind: elder.ServiceSubsidy, MonthlyFen: 10000,
 		ServiceTypes: []service.Type{service.Bathing}, ValidFrom: date(t, "2026-01-01")}}
-	r.Drawn = map[string]int64{"a1": 7000}
+	r.Remaining = map[string]int64{"a1": 3000}
 	q, err := pricing.Price(r, now)
 	if err != nil || q.AllowanceFen != 3000 || q.DueFen != 9000 {
 		t.Fatalf("quote = %+v, %v; want 3000 left of the subsidy", q, err)
 	}
-	r.Drawn["a1"] = 12000 // overdrawn by a race: nothing, never negative
+	r.Remaining["a1"] = 0
 	if q, _ := pricing.Price(r, now); q.AllowanceFen != 0 || q.DueFen != 12000 {
-		t.Fatalf("overdrawn quote = %+v", q)
+		t.Fatalf("spent quote = %+v", q)
 	}
 }

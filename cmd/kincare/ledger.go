@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/allowances"
+	appledger "github.com/kincare/kincare/app/ledger"
+)
+
+// ledgerReconcileEvery is how often the ledger is checked for what a
+// crash left half-done: entries only in their account (not yet in the
+// journal), and holds whose order ended, was completed, or was never
+// written. Every repair is idempotent, so replicas may run it at once.
+const ledgerReconcileEvery = 5 * time.Minute
+
+// startLedgerReconciler repairs the ledger at start and then every
+// ledgerReconcileEvery.
+func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(ledgerReconcileEvery)
+		defer tick.Stop()
+		for {
+			if n, err := l.Reconcile(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("ledger journal reconcile", "err", err)
+			} else if n > 0 {
+				s.log.Info("ledger entries journaled by the reconciler", "entries", n)
+			}
+			if r, err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("allowance holds reconcile", "err", err)
+			} else if r.Orphans+r.Settled > 0 {
+				s.log.Info("allowance holds settled by the reconciler", "orphans_released", r.Orphans,
+					"settled", r.Settled)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+}
