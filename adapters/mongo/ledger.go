@@ -25,20 +25,20 @@ const (
 // there is something for a reconciler to look at, for their sparse
 // indexes.
 type accountDoc struct {
-	ID        string     `bson:"_id"`
-	Holder    string     `bson:"holder"`
-	Source    string     `bson:"source,omitempty"`
-	Unit      string     `bson:"unit"`
-	Period    periodDoc  `bson:"period"`
-	Granted   int64      `bson:"granted"`
-	Adjusted  int64      `bson:"adjusted"`
-	Held      int64      `bson:"held"`
-	Committed int64      `bson:"committed"`
-	Seq       int64      `bson:"seq"`
-	Journaled int64      `bson:"journaled"`
-	Holds     []holdDoc  `bson:"holds"`
-	Recent    []entryDoc `bson:"recent"`
-	CreatedAt time.Time  `bson:"createdAt"`
+	ID        string      `bson:"_id"`
+	Holder    string      `bson:"holder"`
+	Source    string      `bson:"source,omitempty"`
+	Unit      string      `bson:"unit"`
+	Period    periodDoc   `bson:"period"`
+	Granted   int64       `bson:"granted"`
+	Adjusted  int64       `bson:"adjusted"`
+	Held      int64       `bson:"held"`
+	Committed int64       `bson:"committed"`
+	Seq       int64       `bson:"seq"`
+	Journaled int64       `bson:"journaled"`
+	Holds     []holdDoc   `bson:"holds"`
+	Recent    []recentDoc `bson:"recent"`
+	CreatedAt time.Time   `bson:"createdAt"`
 	// JournalSince is when the oldest entry the journal may lack was made.
 	JournalSince *time.Time `bson:"journalSince,omitempty"`
 	// HoldsSince is when the oldest open hold was taken.
@@ -63,8 +63,24 @@ type holdDoc struct {
 	At     time.Time `bson:"at"`
 }
 
-// entryDoc is an entry, in the journal (keyed by its key) and among an
-// account's recent ones.
+// recentDoc is an entry among its account's recent ones: what the
+// account does not already say. The account document is read and
+// rewritten (and, on FerretDB, parsed as JSON) at every posting, so it
+// carries nothing twice.
+type recentDoc struct {
+	Seq       int64     `bson:"seq"`
+	Kind      string    `bson:"kind"`
+	Ref       string    `bson:"ref"`
+	Amount    int64     `bson:"amount"`
+	Available int64     `bson:"available"`
+	Party     string    `bson:"party,omitempty"`
+	Month     string    `bson:"month,omitempty"`
+	By        string    `bson:"by,omitempty"`
+	Reason    string    `bson:"reason,omitempty"`
+	At        time.Time `bson:"at"`
+}
+
+// entryDoc is an entry in the journal, keyed by its key.
 type entryDoc struct {
 	Key       string    `bson:"_id"`
 	Account   string    `bson:"account"`
@@ -101,7 +117,7 @@ func toAccountDoc(a *ledger.Account, version int64) accountDoc {
 	d := accountDoc{ID: s.ID, Holder: s.Holder, Source: s.Source, Unit: string(s.Unit),
 		Period:  periodDoc{Key: s.Period.Key, Start: s.Period.Start, End: s.Period.End},
 		Granted: s.Granted, Adjusted: s.Adjusted, Held: s.Held, Committed: s.Committed, Seq: s.Seq,
-		Journaled: s.Journaled, Holds: make([]holdDoc, len(s.Holds)), Recent: make([]entryDoc, len(s.Recent)),
+		Journaled: s.Journaled, Holds: make([]holdDoc, len(s.Holds)), Recent: make([]recentDoc, len(s.Recent)),
 		CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
 	for i, h := range s.Holds {
 		d.Holds[i] = holdDoc{Ref: h.Ref, Amount: h.Amount, Party: h.Party, Month: h.Month, Seq: h.Seq, At: h.At}
@@ -111,7 +127,8 @@ func toAccountDoc(a *ledger.Account, version int64) accountDoc {
 		}
 	}
 	for i, e := range s.Recent {
-		d.Recent[i] = toEntryDoc(e)
+		d.Recent[i] = recentDoc{Seq: e.Seq, Kind: string(e.Kind), Ref: e.Ref, Amount: e.Amount, Available: e.Available,
+			Party: e.Party, Month: e.Month, By: e.By, Reason: e.Reason, At: e.At}
 		if e.Seq > s.Journaled && d.JournalSince == nil {
 			at := e.At
 			d.JournalSince = &at
@@ -130,7 +147,10 @@ func (d accountDoc) account() *ledger.Account {
 		s.Holds[i] = ledger.Hold{Ref: h.Ref, Amount: h.Amount, Party: h.Party, Month: h.Month, Seq: h.Seq, At: h.At.UTC()}
 	}
 	for i, e := range d.Recent {
-		s.Recent[i] = e.entry()
+		s.Recent[i] = ledger.Entry{Key: ledger.KeyOf(d.ID, ledger.Kind(e.Kind), e.Ref), Account: d.ID, Seq: e.Seq,
+			Kind: ledger.Kind(e.Kind), Ref: e.Ref, Amount: e.Amount, Available: e.Available, Party: e.Party,
+			Month: e.Month, By: e.By, Reason: e.Reason, At: e.At.UTC(), Holder: d.Holder, Source: d.Source,
+			Unit: ledger.Unit(d.Unit), Period: d.Period.Key}
 	}
 	return ledger.Unmarshal(s)
 }

@@ -23,7 +23,10 @@ type Deps struct {
 }
 
 // Service posts entries exactly once.
-type Service struct{ d Deps }
+type Service struct {
+	d       Deps
+	tracked *tracker
+}
 
 // DefaultGrace is Deps.Grace's default.
 const DefaultGrace = time.Minute
@@ -35,7 +38,7 @@ func NewService(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{d: d}
+	return &Service{d: d, tracked: newTracker()}
 }
 
 // Posted is what a posting did and the account after it.
@@ -102,6 +105,7 @@ func (s *Service) post(ctx context.Context, open ledger.Opening, key string,
 	var seen *ledger.Account
 	a, err := s.d.Accounts.Update(ctx, open, func(a *ledger.Account) error {
 		seen = a
+		a.MarkJournaled(s.tracked.through(a.ID(), a.Journaled()))
 		if key != "" && !a.Complete() {
 			if _, recent := a.Applied(key); !recent {
 				e, ok, err := s.d.Journal.Get(ctx, key)
@@ -132,6 +136,12 @@ func (s *Service) post(ctx context.Context, open ledger.Opening, key string,
 	}
 	if err := s.d.Journal.Append(ctx, res.Entries); err != nil {
 		s.d.Log.WarnContext(ctx, "ledger entries not journaled; the reconciler will", "account", open.ID, "err", err)
+	} else {
+		seqs := make([]int64, len(res.Entries))
+		for i, e := range res.Entries {
+			seqs[i] = e.Seq
+		}
+		s.tracked.appended(a.ID(), seqs)
 	}
 	return Posted{Result: res, Account: a}, nil
 }

@@ -14,7 +14,7 @@ import (
 // its own document: the keys a retry is checked against without a
 // journal read, and what the journal is repaired from. An entry leaves
 // the account only once the journal is known to have it (Spill).
-const RecentEntries = 32
+const RecentEntries = 24
 
 // MaxReason bounds an adjustment's reason.
 const MaxReason = 500
@@ -156,20 +156,25 @@ func (a *Account) MarkJournaled(seq int64) {
 	}
 }
 
-// Spill removes and returns the oldest recent entries beyond
-// RecentEntries. The repository must see each in the journal before it
-// writes the account without them; entries through Journaled already
-// are.
+// Spill removes the oldest recent entries beyond RecentEntries and
+// returns those of them the journal is not known to have: the
+// repository must journal those before it writes the account without
+// them.
 func (a *Account) Spill() []Entry {
 	n := len(a.recent) - RecentEntries
 	if n <= 0 {
 		return nil
 	}
-	out := slices.Clone(a.recent[:n])
-	a.recent = slices.Clone(a.recent[n:])
-	if last := out[len(out)-1].Seq; last > a.journaled {
+	var out []Entry
+	for _, e := range a.recent[:n] {
+		if e.Seq > a.journaled {
+			out = append(out, e)
+		}
+	}
+	if last := a.recent[n-1].Seq; last > a.journaled {
 		a.journaled = last // the repository journals them before it saves
 	}
+	a.recent = slices.Clone(a.recent[n:])
 	return out
 }
 

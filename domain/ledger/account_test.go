@@ -165,8 +165,9 @@ func TestEntriesLeaveTheAccountOnlyThroughTheJournal(t *testing.T) {
 	if !a.Complete() || len(a.Unjournaled()) != ledger.RecentEntries+5 {
 		t.Fatalf("complete %v, unjournaled %d", a.Complete(), len(a.Unjournaled()))
 	}
+	a.MarkJournaled(2) // known to be in the journal: they leave without being written again
 	spilled := a.Spill()
-	if len(spilled) != 5 || spilled[0].Seq != 1 || a.Complete() || a.Journaled() != 5 ||
+	if len(spilled) != 3 || spilled[0].Seq != 3 || a.Complete() || a.Journaled() != 5 ||
 		len(a.Recent()) != ledger.RecentEntries {
 		t.Fatalf("spilled %d from seq %d; journaled %d, recent %d", len(spilled), spilled[0].Seq, a.Journaled(), len(a.Recent()))
 	}
