@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -38,7 +39,9 @@ type accountDoc struct {
 	Journaled int64       `bson:"journaled"`
 	Holds     []holdDoc   `bson:"holds"`
 	Recent    []recentDoc `bson:"recent"`
-	CreatedAt time.Time   `bson:"createdAt"`
+	// Seen is the filter of every key applied (ledger.Seen), as bytes.
+	Seen      []byte    `bson:"seen,omitempty"`
+	CreatedAt time.Time `bson:"createdAt"`
 	// JournalSince is when the oldest entry the journal may lack was made.
 	JournalSince *time.Time `bson:"journalSince,omitempty"`
 	// HoldsSince is when the oldest open hold was taken.
@@ -118,7 +121,8 @@ func toAccountDoc(a *ledger.Account, version int64) accountDoc {
 		Period:  periodDoc{Key: s.Period.Key, Start: s.Period.Start, End: s.Period.End},
 		Granted: s.Granted, Adjusted: s.Adjusted, Held: s.Held, Committed: s.Committed, Seq: s.Seq,
 		Journaled: s.Journaled, Holds: make([]holdDoc, len(s.Holds)), Recent: make([]recentDoc, len(s.Recent)),
-		CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
+		CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending),
+		Seen: seenBytes(s.Seen)}
 	for i, h := range s.Holds {
 		d.Holds[i] = holdDoc{Ref: h.Ref, Amount: h.Amount, Party: h.Party, Month: h.Month, Seq: h.Seq, At: h.At}
 		if d.HoldsSince == nil || h.At.Before(*d.HoldsSince) {
@@ -142,7 +146,7 @@ func (d accountDoc) account() *ledger.Account {
 		Period:  ledger.Period{Key: d.Period.Key, Start: d.Period.Start.UTC(), End: d.Period.End.UTC()},
 		Granted: d.Granted, Adjusted: d.Adjusted, Held: d.Held, Committed: d.Committed, Seq: d.Seq,
 		Journaled: d.Journaled, Holds: make([]ledger.Hold, len(d.Holds)), Recent: make([]ledger.Entry, len(d.Recent)),
-		CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)}
+		CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending), Seen: seenOf(d.Seen)}
 	for i, h := range d.Holds {
 		s.Holds[i] = ledger.Hold{Ref: h.Ref, Amount: h.Amount, Party: h.Party, Month: h.Month, Seq: h.Seq, At: h.At.UTC()}
 	}
@@ -292,4 +296,25 @@ func (j *LedgerJournal) Commits(ctx context.Context, party, month string) ([]led
 	filter := bson.D{{Key: "party", Value: party}, {Key: "month", Value: month}, {Key: "kind", Value: string(ledger.Commit)}}
 	return findAll(ctx, j.coll, "ledger commits", filter,
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), entryDoc.entry)
+}
+
+func seenBytes(s ledger.Seen) []byte {
+	if s == (ledger.Seen{}) {
+		return nil
+	}
+	out := make([]byte, 0, len(s)*8)
+	for _, w := range s {
+		out = binary.LittleEndian.AppendUint64(out, w)
+	}
+	return out
+}
+
+func seenOf(b []byte) ledger.Seen {
+	var s ledger.Seen
+	for i := range s {
+		if len(b) >= (i+1)*8 {
+			s[i] = binary.LittleEndian.Uint64(b[i*8:])
+		}
+	}
+	return s
 }

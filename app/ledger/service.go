@@ -92,10 +92,12 @@ func (s *Service) Adjust(ctx context.Context, open ledger.Opening, p ledger.Post
 }
 
 // post applies one change to the account in its one conditional write,
-// then journals the entries it made. A key the account no longer
-// remembers (it spilled into the journal) is looked up there first, so
-// a late retry is still answered, not applied again: an entry leaves the
-// account only once the journal has it, so it is in one or the other.
+// then journals the entries it made. A key the account may have applied
+// but no longer keeps (it spilled into the journal) is looked up there
+// first, so a late retry is still answered, not applied again: an entry
+// leaves the account only once the journal has it, so it is in one or
+// the other. The account's filter of every key it applied (ledger.Seen)
+// spares that read for the keys it certainly never saw.
 //
 // A journal write that fails does not fail the posting: the account is
 // the truth and already changed; Reconcile journals the entries later.
@@ -106,7 +108,7 @@ func (s *Service) post(ctx context.Context, open ledger.Opening, key string,
 	a, err := s.d.Accounts.Update(ctx, open, func(a *ledger.Account) error {
 		seen = a
 		a.MarkJournaled(s.tracked.through(a.ID(), a.Journaled()))
-		if key != "" && !a.Complete() {
+		if key != "" && !a.Complete() && a.MayHaveApplied(key) {
 			if _, recent := a.Applied(key); !recent {
 				e, ok, err := s.d.Journal.Get(ctx, key)
 				if err != nil {

@@ -72,6 +72,7 @@ type Account struct {
 	seq                int64
 	holds              []Hold
 	recent             []Entry
+	seen               Seen
 	journaled          int64
 	createdAt          time.Time
 
@@ -111,6 +112,16 @@ func (a *Account) Recent() []Entry { return slices.Clone(a.recent) }
 // Complete reports whether Recent holds every entry the account ever
 // had, so a key absent from it was never used.
 func (a *Account) Complete() bool { return int64(len(a.recent)) == a.seq }
+
+// MayHaveApplied reports whether key may be among the account's entries:
+// false means certainly not; true for a key in Recent, or one the
+// journal must be asked about (Complete is false and Seen says maybe).
+func (a *Account) MayHaveApplied(key string) bool {
+	if _, ok := a.Applied(key); ok {
+		return true
+	}
+	return !a.Complete() && a.seen.MayHave(key)
+}
 
 // Applied finds the entry with key among the recent ones.
 func (a *Account) Applied(key string) (Entry, bool) {
@@ -330,6 +341,7 @@ func (a *Account) append(key string, k Kind, p Posting, now time.Time) Entry {
 	a.seq++
 	e := a.entry(key, k, p, now.UTC(), a.seq)
 	a.recent = append(a.recent, e)
+	a.seen.add(key)
 	return e
 }
 
@@ -349,6 +361,7 @@ type Snapshot struct {
 	Seq, Journaled     int64
 	Holds              []Hold
 	Recent             []Entry
+	Seen               Seen
 	CreatedAt          time.Time
 	Pending            []event.Event
 }
@@ -356,7 +369,7 @@ type Snapshot struct {
 func (a *Account) Snapshot() Snapshot {
 	return Snapshot{ID: a.id, Holder: a.holder, Source: a.source, Unit: a.unit, Period: a.period,
 		Granted: a.granted, Adjusted: a.adjusted, Held: a.held, Committed: a.committed, Seq: a.seq,
-		Journaled: a.journaled, Holds: slices.Clone(a.holds), Recent: slices.Clone(a.recent),
+		Journaled: a.journaled, Holds: slices.Clone(a.holds), Recent: slices.Clone(a.recent), Seen: a.seen,
 		CreatedAt: a.createdAt, Pending: a.Pending()}
 }
 
@@ -365,6 +378,6 @@ func (a *Account) Snapshot() Snapshot {
 func Unmarshal(s Snapshot) *Account {
 	return &Account{id: s.ID, holder: s.Holder, source: s.Source, unit: s.Unit, period: s.Period,
 		granted: s.Granted, adjusted: s.Adjusted, held: s.Held, committed: s.Committed, seq: s.Seq,
-		journaled: s.Journaled, holds: slices.Clone(s.Holds), recent: slices.Clone(s.Recent),
+		journaled: s.Journaled, holds: slices.Clone(s.Holds), recent: slices.Clone(s.Recent), seen: s.Seen,
 		createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
 }

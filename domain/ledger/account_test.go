@@ -175,6 +175,9 @@ func TestEntriesLeaveTheAccountOnlyThroughTheJournal(t *testing.T) {
 	if r, err := a.Reserve(reserve("order:0", 10), now); err != nil || !r.Replayed || a.Seq() != int64(ledger.RecentEntries+5) {
 		t.Fatalf("retry of a spilled reserve = %+v, %v", r, err)
 	}
+	if !a.MayHaveApplied(spilled[0].Key) || a.MayHaveApplied(ledger.KeyOf(a.ID(), ledger.Reserve, "order:never")) {
+		t.Fatalf("a spilled key must be worth a journal read; an unseen one must not")
+	}
 	a.MarkJournaled(a.Seq())
 	if len(a.Unjournaled()) != 0 {
 		t.Fatalf("unjournaled after marking: %d", len(a.Unjournaled()))
