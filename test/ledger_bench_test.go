@@ -20,7 +20,7 @@ import (
 // /v1/orders on an elder whose allowance pays (the order reserves in the
 // ledger), then POST /v1/orders/{id}/cancel (it releases), timed as one
 // call, so accounts keep at most one open hold per connection. CONNS
-// (64) connections for SECONDS (10) after WARMUP (2) s; two workloads
+// (16) connections for SECONDS (10) after WARMUP (2) s; two workloads
 // one after the other: one elder's allowance (every call on one
 // account), and ALLOWANCES (1000) elders with an allowance each, picked
 // at random. The server runs on the embedded stores, or on REDIS_URL
@@ -32,7 +32,7 @@ func TestLedgerOverHTTP(t *testing.T) {
 	if os.Getenv("LEDGER_BENCH") == "" {
 		t.Skip("a benchmark: set LEDGER_BENCH=1")
 	}
-	conns := benchInt("CONNS", 64)
+	conns := benchInt("CONNS", 16)
 	seconds := time.Duration(benchInt("SECONDS", 10)) * time.Second
 	warmup := time.Duration(benchInt("WARMUP", 2)) * time.Second
 	many := benchInt("ALLOWANCES", 1000)
@@ -116,8 +116,9 @@ func TestLedgerOverHTTP(t *testing.T) {
 			}
 		})
 		results = append(results, result{name: w.name, Result: d})
-		t.Logf("%s: %d pairs, %.1f/s, p50 %.1f ms, p99 %.1f ms; %s", w.name, d.N, d.RPS,
-			float64(d.P50.Microseconds())/1000, float64(d.P99.Microseconds())/1000, loadkit.Outcomes(d.Outcomes, " "))
+		t.Logf("%s: %d pairs, %.1f/s, p50 %.1f ms, p99 %.1f ms; %s (warm-up: %s)", w.name, d.N, d.RPS,
+			float64(d.P50.Microseconds())/1000, float64(d.P99.Microseconds())/1000, loadkit.Outcomes(d.Outcomes, " "),
+			loadkit.Outcomes(d.Warm, " "))
 	}
 	t.Logf("load average after: %s", loadkit.LoadAverage())
 	for i, e := range elders[:min(len(elders), 50)] {
