@@ -82,7 +82,7 @@ func (s *Service) remaining(ctx context.Context, slots []*reservation.Slot) ([]R
 	var at []int
 	for i, r := range rem {
 		if !r.Known {
-			if _, err := s.rebuild(ctx, ids[i]); err != nil {
+			if err := s.rebuild(ctx, ids[i]); err != nil {
 				return nil, err
 			}
 			lost, at = append(lost, ids[i]), append(at, i)

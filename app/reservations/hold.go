@@ -52,7 +52,7 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 	if !errors.Is(err, ErrStateMissing) {
 		return r, err
 	}
-	if _, err := s.rebuild(ctx, req.SlotID); err != nil {
+	if err := s.rebuild(ctx, req.SlotID); err != nil {
 		return HoldResult{}, err
 	}
 	return s.d.Engine.Hold(ctx, req)

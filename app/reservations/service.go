@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/provider"
@@ -36,8 +38,9 @@ const RemindBefore = 5 * time.Minute
 
 // Service gathers the reservation use cases.
 type Service struct {
-	d    Deps
-	gate gate
+	d        Deps
+	gate     gate
+	rebuilds singleflight.Group
 }
 
 // DefaultKindLimit is how many places of one kind a user may hold at

@@ -41,17 +41,34 @@ func (s *Service) sync(ctx context.Context, sl *reservation.Slot, version int64)
 }
 
 // rebuild loads a slot from MongoDB into Redis, after Redis answered that
-// it does not know it.
-func (s *Service) rebuild(ctx context.Context, slotID string) (*reservation.Slot, error) {
-	sl, version, err := s.d.Slots.Get(ctx, slotID)
-	if err != nil {
-		return nil, err
+// it does not know it. A Redis that lost everything meets every parent
+// of a popular slot at once: they share one read and one sync per slot
+// on this replica instead of queueing hundreds of identical reads for
+// the store's few connections. The shared work does not end with the
+// first caller's request, so one parent hanging up fails nobody else.
+func (s *Service) rebuild(ctx context.Context, slotID string) error {
+	done := s.rebuilds.DoChan(slotID, func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rebuildTimeout)
+		defer cancel()
+		sl, version, err := s.d.Slots.Get(ctx, slotID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.d.Engine.Sync(ctx, stateOf(sl, version, s.d.Now())); err != nil {
+			return nil, fmt.Errorf("rebuild slot %s: %w", slotID, err)
+		}
+		return nil, nil
+	})
+	select {
+	case r := <-done:
+		return r.Err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	if err := s.d.Engine.Sync(ctx, stateOf(sl, version, s.d.Now())); err != nil {
-		return nil, fmt.Errorf("rebuild slot %s: %w", slotID, err)
-	}
-	return sl, nil
 }
+
+// rebuildTimeout bounds a shared rebuild that no single request owns.
+const rebuildTimeout = 30 * time.Second
 
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
