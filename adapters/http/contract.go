@@ -46,10 +46,15 @@ type contract struct {
 	auth       fiber.Handler
 	writeLimit fiber.Handler
 	idempotent idempotencyWiring // see idempotency_contract.go
+	// answers holds, per operation id, every status something in front
+	// of its handler may answer instead of passing the request on; the
+	// spec must declare each (TestEveryMiddlewareStatusIsDeclared).
+	answers map[string][]int
 }
 
 func newContract(app *fiber.App, doc *openapi3.T, auth, writeLimit fiber.Handler) *contract {
-	c := &contract{app: app, doc: doc, ops: map[string]*routers.Route{}, bound: map[string]bool{}, auth: auth, writeLimit: writeLimit}
+	c := &contract{app: app, doc: doc, ops: map[string]*routers.Route{}, bound: map[string]bool{}, auth: auth,
+		writeLimit: writeLimit, answers: map[string][]int{}}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			c.ops[op.OperationID] = &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
@@ -71,28 +76,77 @@ func (c *contract) handle(operationID string, h fiber.Handler) {
 		panic("openapi: no operation " + operationID)
 	}
 	c.bound[operationID] = true
-	chain := []fiber.Handler{markRoute(route.Path)}
+	steps := []step{{run: markRoute(route.Path)}}
 	switch c.security(route.Operation) {
 	case authRequired:
-		chain = append(chain, c.auth)
+		steps = append(steps, step{c.auth, authAnswers})
 		if route.Method != http.MethodGet {
-			chain = append(chain, c.writeLimit)
+			steps = append(steps, step{c.writeLimit, limitAnswers})
 		}
 	case authOptional:
-		chain = append(chain, optional(c.auth))
+		steps = append(steps, step{optional(c.auth), authAnswers})
 	}
-	if step := c.idempotencyStep(operationID, route); step != nil {
-		chain = append(chain, step)
+	if s, ok := c.idempotencyStep(operationID, route); ok {
+		steps = append(steps, s)
 	}
 	if needsValidation(route.Operation) {
-		chain = append(chain, validate(route))
+		steps = append(steps, step{validate(route), validationAnswers(route.Operation)})
 	}
+	answers := beforeRouting(route)
+	chain := make([]fiber.Handler, 0, len(steps)+1)
+	for _, s := range steps {
+		chain = append(chain, s.run)
+		answers = append(answers, s.answers...)
+	}
+	slices.Sort(answers)
+	c.answers[operationID] = slices.Compact(answers)
 	chain = append(chain, h)
 	c.app.Add(route.Method, fiberPath(route.Path), chain...)
 	if route.Method == http.MethodGet {
 		// RFC 9110: HEAD answers as GET without a body (fasthttp drops it).
 		c.app.Add(http.MethodHead, fiberPath(route.Path), chain...)
 	}
+}
+
+// A step is one handler in front of an operation's own, with the
+// statuses it answers when it stops a request. Each step is added with
+// its statuses in one place, so the list cannot drift from the chain.
+type step struct {
+	run     fiber.Handler
+	answers []int
+}
+
+var (
+	// authAnswers: no, bad or stale credentials, and an account store
+	// too slow to say who the caller is.
+	authAnswers = []int{fiber.StatusUnauthorized, fiber.StatusServiceUnavailable}
+	// limitAnswers: the per-user write limit.
+	limitAnswers = []int{fiber.StatusTooManyRequests}
+)
+
+// validationAnswers: parameters that break the schema are 400; a body
+// that is not JSON is 400, one in another media type 415, one that
+// breaks the schema 422.
+func validationAnswers(op *openapi3.Operation) []int {
+	if op.RequestBody == nil {
+		return []int{fiber.StatusBadRequest}
+	}
+	return []int{fiber.StatusBadRequest, fiber.StatusUnsupportedMediaType, fiber.StatusUnprocessableEntity}
+}
+
+// beforeRouting are the statuses the app-wide middleware in New answers
+// before a request reaches an operation's chain: Fiber refuses a body
+// over the limit (413) for operations that take one, and the per-IP
+// limit (429) covers every route but the probes and metrics.
+func beforeRouting(route *routers.Route) []int {
+	var out []int
+	if route.Operation.RequestBody != nil {
+		out = append(out, fiber.StatusRequestEntityTooLarge)
+	}
+	if !unlimitedPaths[route.Path] {
+		out = append(out, fiber.StatusTooManyRequests)
+	}
+	return out
 }
 
 // unbound lists operations no handler serves.

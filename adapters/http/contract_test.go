@@ -91,3 +91,29 @@ func TestMetricsWantTheConfiguredToken(t *testing.T) {
 		}
 	}
 }
+
+// Every status the middleware in front of an operation's handler can
+// answer (authentication, rate limits, body limit, idempotency keys,
+// request validation) is declared by that operation. What handlers
+// answer themselves is checked from the end-to-end tests' traffic (see
+// test/contract_statuses_test.go).
+func TestEveryMiddlewareStatusIsDeclared(t *testing.T) {
+	_, api, err := build(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.answers) != len(api.ops) {
+		t.Fatalf("answers known for %d of %d operations", len(api.answers), len(api.ops))
+	}
+	for id, answers := range api.answers {
+		route := api.ops[id]
+		for _, status := range answers {
+			if route.Operation.Responses.Status(status) == nil {
+				t.Errorf("%s (%s %s) can answer %d but does not declare it", id, route.Method, route.Path, status)
+			}
+		}
+	}
+}

@@ -37,12 +37,12 @@ type idempotencyWiring struct{ guard *idempotency.Guard }
 // behind. Call it before binding routes.
 func (c *contract) useIdempotency(g *idempotency.Guard) { c.idempotent.guard = g }
 
-// idempotencyStep is the step that makes the operation idempotent, or nil
-// when the spec does not mark it. It sits after authentication (keys are
+// idempotencyStep is the step that makes the operation idempotent, if
+// the spec marks it. It sits after authentication (keys are
 // scoped by user) and before validation, so that a missing or malformed
 // key is answered with its own code. A marking the wiring cannot honour
 // panics: like an unknown operation id, it is found at start.
-func (c *contract) idempotencyStep(operationID string, route *routers.Route) fiber.Handler {
+func (c *contract) idempotencyStep(operationID string, route *routers.Route) (step, bool) {
 	op := route.Operation
 	marked, declared := op.Extensions[extIdempotent] == true, declaresIdempotencyKey(op)
 	self := op.Extensions[extSelfIdempotent] == true
@@ -52,9 +52,9 @@ func (c *contract) idempotencyStep(operationID string, route *routers.Route) fib
 	case self && !declared:
 		panic("openapi: " + operationID + " is " + extSelfIdempotent + " but does not declare the IdempotencyKey parameter")
 	case self:
-		return requireIdempotencyKey
+		return step{requireIdempotencyKey, keyAnswers}, true
 	case !marked && !declared:
-		return nil
+		return step{}, false
 	case !marked:
 		panic("openapi: " + operationID + " takes Idempotency-Key but is not marked " + extIdempotent + ": true")
 	case !declared:
@@ -66,8 +66,18 @@ func (c *contract) idempotencyStep(operationID string, route *routers.Route) fib
 	case c.idempotent.guard == nil:
 		panic("openapi: " + operationID + " is " + extIdempotent + " but the server has no idempotency guard")
 	}
-	return idempotent(c.idempotent.guard, operationID, route.Path)
+	return step{idempotent(c.idempotent.guard, operationID, route.Path), guardAnswers}, true
 }
+
+var (
+	// keyAnswers: a missing or malformed key.
+	keyAnswers = []int{fiber.StatusBadRequest}
+	// guardAnswers: a missing or malformed key, a first request with the
+	// same key still running, the key reused for another request, and a
+	// key store that cannot answer.
+	guardAnswers = []int{fiber.StatusBadRequest, fiber.StatusConflict, fiber.StatusUnprocessableEntity,
+		fiber.StatusServiceUnavailable}
+)
 
 func declaresIdempotencyKey(op *openapi3.Operation) bool {
 	for _, p := range op.Parameters {

@@ -123,15 +123,17 @@ func recoverPanics(log *slog.Logger) fiber.Handler {
 	}
 }
 
+// unlimitedPaths are exempt from the per-IP limit: orchestrators and
+// Prometheus call them from few IPs.
+var unlimitedPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
 // limitPerIP applies the per-client limit in Redis, shared by replicas.
-// Probes and metrics are exempt: orchestrators call them from few IPs.
 // When Redis cannot answer, requests pass: refusing every client because
 // a counter is unreachable would turn a cache outage into a full outage.
 func limitPerIP(log *slog.Logger, lim throttle.Limiter, perMinute int) fiber.Handler {
 	limit := throttle.Limit{Count: perMinute, Per: time.Minute}
 	return func(c *fiber.Ctx) error {
-		switch c.Path() {
-		case "/healthz", "/readyz", "/metrics":
+		if unlimitedPaths[c.Path()] {
 			return c.Next()
 		}
 		err := throttle.Check(c.UserContext(), lim, "ip:"+clientIP(c), limit)

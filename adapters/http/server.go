@@ -91,13 +91,19 @@ type Deps struct {
 
 // New builds the Fiber app with every route of the contract bound.
 func New(o Options, d Deps) (*fiber.App, error) {
+	app, _, err := build(o, d)
+	return app, err
+}
+
+// build is New, also returning the contract the routes were bound from.
+func build(o Options, d Deps) (*fiber.App, *contract, error) {
 	doc, err := LoadSpec(d.Spec)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ips, err := newClientIPs(o.TrustedProxies)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	onError := errorHandler(d.Log)
 	app := fiber.New(fiber.Config{
@@ -131,7 +137,7 @@ func New(o Options, d Deps) (*fiber.App, error) {
 	api.useIdempotency(d.Idempotency)
 	bindRoutes(api, o, d)
 	if missing := api.unbound(); len(missing) > 0 {
-		return nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))
+		return nil, nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))
 	}
-	return app, nil
+	return app, api, nil
 }
