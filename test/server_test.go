@@ -107,6 +107,7 @@ type server struct {
 	dataDir string
 	sms     *smsGateway
 	client  *http.Client
+	env     map[string]string // the process's environment
 
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when the process has exited
@@ -187,7 +188,7 @@ func startServer(t *testing.T, c config) *server {
 	cmd := exec.Command(binary)
 	cmd.Env = envList(env)
 	cmd.Dir = c.dataDir
-	s := &server{dataDir: c.dataDir, sms: c.sms, cmd: cmd, exited: make(chan struct{}),
+	s := &server{dataDir: c.dataDir, sms: c.sms, env: env, cmd: cmd, exited: make(chan struct{}),
 		stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
 	cmd.Stderr = s.stderr
 	out, err := cmd.StdoutPipe()
@@ -249,18 +250,21 @@ func (s *server) drain(r io.Reader, addr chan<- string) {
 	}
 }
 
-// stop sends SIGTERM and asserts a clean exit (code 0) within 20 s.
+// stop checks that the server answered only statuses the contract
+// declares, then sends SIGTERM and asserts a clean exit (code 0) within
+// 20 s.
 func (s *server) stop(t *testing.T) {
 	t.Helper()
 	s.stopOnce.Do(func() {
-		if s.client != nil {
-			s.client.CloseIdleConnections()
-		}
 		select {
 		case <-s.exited:
 			t.Errorf("kincare had already exited (%v)\nstderr:\n%s\nstdout tail:\n%s", s.waitErr, s.stderr, tail(s.stdout.String(), 20))
 			return
 		default:
+		}
+		if s.client != nil {
+			s.checkDeclaredStatuses(t)
+			s.client.CloseIdleConnections()
 		}
 		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Errorf("SIGTERM: %v", err)
