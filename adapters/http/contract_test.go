@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -114,6 +115,40 @@ func TestEveryMiddlewareStatusIsDeclared(t *testing.T) {
 			if route.Operation.Responses.Status(status) == nil {
 				t.Errorf("%s (%s %s) can answer %d but does not declare it", id, route.Method, route.Path, status)
 			}
+		}
+	}
+}
+
+// A route answers only at its exact path: not in another case, not with
+// a trailing slash. Each of these would reach an operation (and answer
+// 401 or 200) if routing were lenient.
+func TestRoutingIsExact(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/V1/ME", "/v1/Me", "/v1/me/", "/v1/me//", "/HEALTHZ", "/healthz/", "/OPENAPI.YAML", "/docs/"} {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		var p Problem
+		_ = json.Unmarshal(body, &p)
+		if resp.StatusCode != http.StatusNotFound || p.Code != "route_not_found" ||
+			resp.Header.Get("Content-Type") != problemJSON {
+			t.Errorf("GET %s: %d %s %s, want 404 route_not_found problem+json", path, resp.StatusCode,
+				resp.Header.Get("Content-Type"), body)
+		}
+	}
+	for _, path := range []string{"/healthz", "/openapi.yaml"} {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		if resp, err := app.Test(req); err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %v %v, want 200", path, resp.StatusCode, err)
 		}
 	}
 }

@@ -114,6 +114,11 @@ func build(o Options, d Deps) (*fiber.App, *contract, error) {
 		IdleTimeout:           o.IdleTimeout,
 		ErrorHandler:          onError,
 		DisableStartupMessage: true,
+		// The contract's paths are the only ones: /V1/ME and /v1/me/ are
+		// not /v1/me (a second spelling of a route is a second surface
+		// for caches, proxies and access rules to disagree about).
+		CaseSensitive: true,
+		StrictRouting: true,
 		// Fiber's strings (headers, params, queries) point into buffers it
 		// reuses for the next request. Values here reach caches and
 		// background work, so they must be copies: one such string kept as
