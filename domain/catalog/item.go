@@ -7,13 +7,12 @@ package catalog
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/service"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Unit is what one price buys.
@@ -85,9 +84,9 @@ type Item struct {
 
 // CheckPrice applies the pricing rules: positive integer fen, 普惠 no
 // higher than market, and no higher than 80 % of it unless an agreement
-// is cited.
-func CheckPrice(p Price) error {
-	var fields []fault.FieldError
+// is cited. It returns the price with its agreement reference cleaned.
+func CheckPrice(p Price) (Price, error) {
+	fields := text.Rule{Max: maxAgreementRef}.Check(nil, "/price/agreementRef", &p.AgreementRef)
 	if p.MarketFen <= 0 || p.MarketFen > MaxPriceFen {
 		fields = append(fields, fault.FieldError{Field: "/price/marketFen", Code: "range"})
 	}
@@ -95,17 +94,29 @@ func CheckPrice(p Price) error {
 		fields = append(fields, fault.FieldError{Field: "/price/inclusiveFen", Code: "range"})
 	}
 	if len(fields) > 0 {
-		return ErrInvalid.WithFields(fields...)
+		return Price{}, ErrInvalid.WithFields(fields...)
 	}
 	if p.InclusiveFen > p.MarketFen {
-		return ErrInclusiveTooHigh.With(map[string]any{"cap": 100}).
+		return Price{}, ErrInclusiveTooHigh.With(map[string]any{"cap": 100}).
 			WithFields(fault.FieldError{Field: "/price/inclusiveFen", Code: "above_market"})
 	}
-	if p.InclusiveFen*100 > p.MarketFen*InclusiveCapPercent && strings.TrimSpace(p.AgreementRef) == "" {
-		return ErrInclusiveTooHigh.With(map[string]any{"cap": InclusiveCapPercent}).
+	if p.InclusiveFen*100 > p.MarketFen*InclusiveCapPercent && p.AgreementRef == "" {
+		return Price{}, ErrInclusiveTooHigh.With(map[string]any{"cap": InclusiveCapPercent}).
 			WithFields(fault.FieldError{Field: "/price/inclusiveFen", Code: "above_cap_without_agreement"})
 	}
-	return nil
+	return p, nil
+}
+
+const (
+	maxName         = 100
+	maxAgreementRef = 200
+)
+
+// CheckNames cleans the names by the rule for display text: the Chinese
+// name is required, the English one when needEnglish.
+func CheckNames(fields []fault.FieldError, n *Names, needEnglish bool) []fault.FieldError {
+	fields = text.Rule{Max: maxName, Required: true}.Check(fields, "/names/zhCN", &n.ZhCN)
+	return text.Rule{Max: maxName, Required: needEnglish}.Check(fields, "/names/en", &n.En)
 }
 
 // New validates a new item; its price is version 1.
@@ -115,13 +126,7 @@ func New(it Item, now time.Time) (Item, error) {
 	if !it.Type.Valid() {
 		bad("/type", "enum")
 	}
-	it.Names.ZhCN, it.Names.En = strings.TrimSpace(it.Names.ZhCN), strings.TrimSpace(it.Names.En)
-	if n := utf8.RuneCountInString(it.Names.ZhCN); n == 0 || n > 100 {
-		bad("/names/zhCN", "length")
-	}
-	if n := utf8.RuneCountInString(it.Names.En); n == 0 || n > 100 {
-		bad("/names/en", "length")
-	}
+	fields = CheckNames(fields, &it.Names, true)
 	if !slices.Contains(units, it.Unit) {
 		bad("/unit", "enum")
 	}
@@ -142,9 +147,11 @@ func New(it Item, now time.Time) (Item, error) {
 	if len(fields) > 0 {
 		return Item{}, ErrInvalid.WithFields(fields...)
 	}
-	if err := CheckPrice(it.Price); err != nil {
+	price, err := CheckPrice(it.Price)
+	if err != nil {
 		return Item{}, err
 	}
+	it.Price = price
 	it.Price.Version, it.Price.From = 1, now.UTC()
 	it.Active, it.CreatedAt = true, now.UTC()
 	return it, nil
@@ -153,7 +160,8 @@ func New(it Item, now time.Time) (Item, error) {
 // Reprice publishes new prices as the next version; quotes made on the
 // old version keep it.
 func (it *Item) Reprice(p Price, now time.Time) error {
-	if err := CheckPrice(p); err != nil {
+	p, err := CheckPrice(p)
+	if err != nil {
 		return err
 	}
 	it.PriceHistory = append(it.PriceHistory, it.Price)

@@ -23,7 +23,7 @@ func TestInclusivePriceRules(t *testing.T) {
 		{"zero price", 0, 0, "", catalog.ErrInvalid},
 		{"negative price", -100, 50, "", catalog.ErrInvalid},
 	} {
-		err := catalog.CheckPrice(catalog.Price{MarketFen: tc.market, InclusiveFen: tc.incl, AgreementRef: tc.agreement})
+		_, err := catalog.CheckPrice(catalog.Price{MarketFen: tc.market, InclusiveFen: tc.incl, AgreementRef: tc.agreement})
 		if (tc.want == nil) != (err == nil) || (tc.want != nil && !fault.Is(err, tc.want)) {
 			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
 		}

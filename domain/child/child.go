@@ -8,12 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/text"
 )
 
 var (
@@ -27,10 +27,11 @@ var (
 // childcare places themselves take 0–36 months, checked at booking.
 const MaxAgeMonths = 6 * 12
 
-const (
-	maxText    = 100
-	maxNotes   = 1000
-	maxPickups = 10
+const maxPickups = 10
+
+var (
+	nameRule  = text.Rule{Max: 100, Required: true}   // names and relations
+	notesRule = text.Rule{Max: 1000, Multiline: true} // allergies, health notes
 )
 
 type Gender string
@@ -68,10 +69,7 @@ func (p Profile) AgeMonthsOn(today calendar.Date) int { return p.BirthDate.Month
 func (p Profile) Validate(today calendar.Date) (Profile, error) {
 	var fields []fault.FieldError
 	add := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
-	p.Name = strings.TrimSpace(p.Name)
-	if n := utf8.RuneCountInString(p.Name); n == 0 || n > maxText {
-		add("/name", "length")
-	}
+	fields = nameRule.Check(fields, "/name", &p.Name)
 	switch {
 	case p.BirthDate.IsZero():
 		add("/birthDate", "required")
@@ -83,13 +81,8 @@ func (p Profile) Validate(today calendar.Date) (Profile, error) {
 	if p.Gender != Female && p.Gender != Male {
 		add("/gender", "enum")
 	}
-	p.Allergies, p.HealthNotes = strings.TrimSpace(p.Allergies), strings.TrimSpace(p.HealthNotes)
-	if utf8.RuneCountInString(p.Allergies) > maxNotes {
-		add("/allergies", "maxLength")
-	}
-	if utf8.RuneCountInString(p.HealthNotes) > maxNotes {
-		add("/healthNotes", "maxLength")
-	}
+	fields = notesRule.Check(fields, "/allergies", &p.Allergies)
+	fields = notesRule.Check(fields, "/healthNotes", &p.HealthNotes)
 	if len(fields) > 0 {
 		return Profile{}, ErrInvalid.WithFields(fields...)
 	}
@@ -116,13 +109,8 @@ var idLast4 = regexp.MustCompile(`^[0-9]{3}[0-9Xx]$`)
 func ValidatePickup(p PickupPerson) (PickupPerson, error) {
 	var fields []fault.FieldError
 	add := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
-	p.Name, p.Relation = strings.TrimSpace(p.Name), strings.TrimSpace(p.Relation)
-	if n := utf8.RuneCountInString(p.Name); n == 0 || n > maxText {
-		add("/name", "length")
-	}
-	if n := utf8.RuneCountInString(p.Relation); n == 0 || n > maxText {
-		add("/relation", "length")
-	}
+	fields = nameRule.Check(fields, "/name", &p.Name)
+	fields = nameRule.Check(fields, "/relation", &p.Relation)
 	if p.Phone == "" {
 		add("/phone", "required")
 	}

@@ -6,7 +6,6 @@ package childcare
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/kincare/kincare/domain/catalog"
@@ -75,13 +74,7 @@ type Offering struct {
 func New(o Offering, p *provider.Provider, now time.Time) (Offering, error) {
 	var fields []fault.FieldError
 	bad := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
-	o.Names.ZhCN, o.Names.En = strings.TrimSpace(o.Names.ZhCN), strings.TrimSpace(o.Names.En)
-	if n := len([]rune(o.Names.ZhCN)); n == 0 || n > 100 {
-		bad("/names/zhCN", "length")
-	}
-	if len([]rune(o.Names.En)) > 100 {
-		bad("/names/en", "length")
-	}
+	fields = catalog.CheckNames(fields, &o.Names, false)
 	if !slices.Contains(careTypes, o.CareType) {
 		bad("/careType", "enum")
 	}
@@ -112,10 +105,12 @@ func New(o Offering, p *provider.Provider, now time.Time) (Offering, error) {
 	if err := CheckCapacity(p, o.Capacity); err != nil {
 		return Offering{}, err
 	}
-	o.Price.Version, o.Price.From = 1, now.UTC()
-	if err := catalog.CheckPrice(o.Price); err != nil {
+	price, err := catalog.CheckPrice(o.Price)
+	if err != nil {
 		return Offering{}, err
 	}
+	o.Price = price
+	o.Price.Version, o.Price.From = 1, now.UTC()
 	o.ProviderID, o.Active, o.CreatedAt = p.ID, true, now.UTC()
 	return o, nil
 }

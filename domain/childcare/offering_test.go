@@ -105,11 +105,11 @@ func TestNewRefusesABadOfferingNamingEveryField(t *testing.T) {
 		field string
 		code  string // "" when the offering is fine
 	}{
-		{"no Chinese name", func(o *childcare.Offering) { o.Names.ZhCN = "" }, "/names/zhCN", "length"},
-		{"a blank Chinese name", func(o *childcare.Offering) { o.Names.ZhCN = "  " }, "/names/zhCN", "length"},
+		{"no Chinese name", func(o *childcare.Offering) { o.Names.ZhCN = "" }, "/names/zhCN", "required"},
+		{"a blank Chinese name", func(o *childcare.Offering) { o.Names.ZhCN = "  " }, "/names/zhCN", "required"},
 		{"a Chinese name of 100 characters", func(o *childcare.Offering) { o.Names.ZhCN = strings.Repeat("托", 100) }, "", ""},
-		{"a Chinese name of 101 characters", func(o *childcare.Offering) { o.Names.ZhCN = strings.Repeat("托", 101) }, "/names/zhCN", "length"},
-		{"an English name of 101 characters", func(o *childcare.Offering) { o.Names.En = strings.Repeat("a", 101) }, "/names/en", "length"},
+		{"a Chinese name of 101 characters", func(o *childcare.Offering) { o.Names.ZhCN = strings.Repeat("托", 101) }, "/names/zhCN", "maxLength"},
+		{"an English name of 101 characters", func(o *childcare.Offering) { o.Names.En = strings.Repeat("a", 101) }, "/names/en", "maxLength"},
 		{"no care type", func(o *childcare.Offering) { o.CareType = "" }, "/careType", "enum"},
 		{"overnight care", func(o *childcare.Offering) { o.CareType = "overnight" }, "/careType", "enum"},
 		{"from birth", func(o *childcare.Offering) { o.Ages.MinMonths = 0 }, "", ""},

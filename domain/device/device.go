@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 type Platform string
@@ -27,7 +28,10 @@ const (
 	AppCaregiver App = "caregiver"
 )
 
-const maxTokenBytes = 4096
+const (
+	maxTokenBytes = 4096
+	maxAppVersion = 32
+)
 
 var ErrDeviceInvalid = fault.New(fault.Unprocessable, "device_invalid")
 
@@ -67,6 +71,7 @@ func New(token, userID string, p Platform, app App, locale, appVersion string, n
 	default:
 		fields = append(fields, fault.FieldError{Field: "/app", Code: "enum"})
 	}
+	fields = text.Rule{Max: maxAppVersion}.Check(fields, "/appVersion", &appVersion)
 	if len(fields) > 0 {
 		return Device{}, ErrDeviceInvalid.WithFields(fields...)
 	}

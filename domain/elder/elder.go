@@ -7,14 +7,13 @@ package elder
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/text"
 )
 
 var (
@@ -139,7 +138,7 @@ func (p Profile) Validate(today calendar.Date) (Profile, error) {
 	}
 	p.MobilityAids = checkSet(&v, "/mobilityAids", p.MobilityAids, mobilityAids)
 	p.Diet.Tags = checkSet(&v, "/diet/tags", p.Diet.Tags, dietTags)
-	p.Diet.Allergies = v.text("/diet/allergies", p.Diet.Allergies, maxNotes, false)
+	p.Diet.Allergies = v.notes("/diet/allergies", p.Diet.Allergies, maxNotes)
 	if len(p.EmergencyContacts) > maxContacts {
 		v.add("/emergencyContacts", "maxItems")
 	}
@@ -152,7 +151,7 @@ func (p Profile) Validate(today calendar.Date) (Profile, error) {
 			v.add(at+"/phone", "required")
 		}
 	}
-	p.CaregiverNotes = v.text("/caregiverNotes", p.CaregiverNotes, maxNotes, false)
+	p.CaregiverNotes = v.notes("/caregiverNotes", p.CaregiverNotes, maxNotes)
 	return p, v.err()
 }
 
@@ -186,14 +185,18 @@ func (v *validator) merge(err error) {
 	}
 }
 
+// text cleans one line of display text (a name, a relation) by the rule
+// all display text follows; notes are paragraphs.
 func (v *validator) text(field, s string, max int, required bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case required && s == "":
-		v.add(field, "required")
-	case utf8.RuneCountInString(s) > max:
-		v.add(field, "maxLength")
-	}
+	return v.clean(field, s, text.Rule{Max: max, Required: required})
+}
+
+func (v *validator) notes(field, s string, max int) string {
+	return v.clean(field, s, text.Rule{Max: max, Multiline: true})
+}
+
+func (v *validator) clean(field, s string, r text.Rule) string {
+	v.fields = r.Check(v.fields, field, &s)
 	return s
 }
 

@@ -5,13 +5,12 @@ package family
 
 import (
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/consent"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Role is a member's standing in one family.
@@ -137,10 +136,12 @@ func Location(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+var nameRule = text.Rule{Max: 50, Required: true}
+
 func checkName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if n := utf8.RuneCountInString(name); n == 0 || n > 50 {
-		return "", ErrNameInvalid.WithFields(fault.FieldError{Field: "/name", Code: "length"})
+	name, bad := nameRule.Clean("/name", name)
+	if bad != nil {
+		return "", ErrNameInvalid.WithFields(*bad)
 	}
 	return name, nil
 }

@@ -4,10 +4,9 @@ package geo
 
 import (
 	"regexp"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Point is a WGS-84 position.
@@ -66,14 +65,12 @@ const maxAddressPart = 200
 // (e.g. "/address").
 func NewAddress(prefix string, a Address) (Address, error) {
 	var fields []fault.FieldError
-	parts := map[string]*string{"province": &a.Province, "city": &a.City, "district": &a.District,
-		"street": &a.Street, "detail": &a.Detail}
-	for name, v := range parts {
-		*v = strings.TrimSpace(*v)
-		if utf8.RuneCountInString(*v) > maxAddressPart {
-			fields = append(fields, fault.FieldError{Field: prefix + "/" + name, Code: "maxLength"})
-		}
-	}
+	part := text.Rule{Max: maxAddressPart}
+	fields = part.Check(fields, prefix+"/province", &a.Province)
+	fields = part.Check(fields, prefix+"/city", &a.City)
+	fields = part.Check(fields, prefix+"/district", &a.District)
+	fields = part.Check(fields, prefix+"/street", &a.Street)
+	fields = part.Check(fields, prefix+"/detail", &a.Detail)
 	if a.City == "" {
 		fields = append(fields, fault.FieldError{Field: prefix + "/city", Code: "required"})
 	}

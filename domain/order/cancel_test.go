@@ -140,3 +140,32 @@ func TestConfirmation(t *testing.T) {
 	}
 	faulttest.Is(t, o.Confirm(daughter, eid(), checkOutAt.Add(time.Hour)), order.ErrTransition)
 }
+
+// Every reason the order keeps is display text (domain/text): a bidi
+// override, a control character or nothing visible is refused, naming
+// the field, and the order does not move.
+func TestEndingsRefuseBadText(t *testing.T) {
+	for _, bad := range []struct{ text, code string }{
+		{"敲门\u202e无人", "bidi_control"}, {"\u200b", "invisible"}, {"无人\x00应答", "control_character"},
+	} {
+		for name, act := range map[string]func(*order.Order) error{
+			"no-show of the recipient": func(o *order.Order) error {
+				return o.NoShowRecipient(cg1, bad.text, eid(), checkInAt.Add(order.RecipientWait))
+			},
+			"cancel by the family": func(o *order.Order) error { return o.Cancel(daughter, bad.text, eid(), checkInAt) },
+			"decline":              func(o *order.Order) error { return o.Decline(cg2, bad.text, eid(), acceptAt) },
+		} {
+			status := map[string]order.Status{"decline": order.StatusOffered}[name]
+			if status == "" {
+				status = order.StatusArrived
+			}
+			o := in(t, status)
+			if got := faulttest.Fields(act(o))["/reason"]; got != bad.code {
+				t.Errorf("%s with reason %+q: /reason %q, want %s", name, bad.text, got, bad.code)
+			}
+			if o.Status() != status {
+				t.Errorf("%s with reason %+q moved the order to %s", name, bad.text, o.Status())
+			}
+		}
+	}
+}

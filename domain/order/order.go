@@ -87,7 +87,7 @@ func New(d Draft, eventID string, now time.Time) (*Order, error) {
 	} else {
 		d.Address = a
 	}
-	d.Notes = v.text("/notes", d.Notes, MaxNotes, false)
+	d.Notes = v.notes("/notes", d.Notes, MaxNotes)
 	if err := v.err(ErrInvalid); err != nil {
 		return nil, err
 	}

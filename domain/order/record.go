@@ -129,7 +129,7 @@ func (o *Order) checkRecord(r ServiceRecord) (ServiceRecord, error) {
 		}
 	}
 	v := validator{}
-	r.Notes = v.text("/notes", r.Notes, MaxRecordNotes, false)
+	r.Notes = v.notes("/notes", r.Notes, MaxRecordNotes)
 	if len(r.PhotoKeys) > MaxPhotos {
 		v.add("/photoKeys", "maxItems")
 	}

@@ -1,10 +1,8 @@
 package order
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // validator gathers field errors so a client learns everything at once.
@@ -20,16 +18,18 @@ func (v *validator) merge(err error) {
 	}
 }
 
-// text trims s and checks its length in characters, not bytes: Chinese
-// notes are three bytes a character.
+// text cleans one line of display text (a reason) by the rule all
+// display text follows; notes are paragraphs.
 func (v *validator) text(field, s string, max int, required bool) string {
-	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0 && required:
-		v.add(field, "required")
-	case n > max:
-		v.add(field, "maxLength")
-	}
+	return v.clean(field, s, text.Rule{Max: max, Required: required})
+}
+
+func (v *validator) notes(field, s string, max int) string {
+	return v.clean(field, s, text.Rule{Max: max, Multiline: true})
+}
+
+func (v *validator) clean(field, s string, r text.Rule) string {
+	v.fields = r.Check(v.fields, field, &s)
 	return s
 }
 

@@ -7,16 +7,27 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/text"
 )
+
+// Display text a provider's records hold (see domain/text).
+var (
+	legalNameRule = text.Rule{Max: 200, Required: true}
+	numberRule    = text.Rule{Max: 64, Required: true} // licence and certificate numbers
+	issuerRule    = text.Rule{Max: 100, Required: true}
+	languageRule  = text.Rule{Max: 20, Required: true}
+)
+
+// maxReason bounds the published reason of a verification decision or a
+// credit standing.
+const maxReason = 500
 
 // Kind is a line of business; a provider may have several.
 type Kind string
@@ -194,10 +205,7 @@ func New(id, creatorID string, p Profile, now time.Time) (*Provider, error) {
 func (p Profile) Validate() (Profile, error) {
 	var fields []fault.FieldError
 	bad := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
-	p.LegalName = strings.TrimSpace(p.LegalName)
-	if n := utf8.RuneCountInString(p.LegalName); n == 0 || n > 200 {
-		bad("/legalName", "length")
-	}
+	fields = legalNameRule.Check(fields, "/legalName", &p.LegalName)
 	if g := p.Policy.GeofenceMetres; g != 0 && (g < 50 || g > 2000) {
 		bad("/visitPolicy/geofenceMetres", "range")
 	}
@@ -208,6 +216,7 @@ func (p Profile) Validate() (Profile, error) {
 		bad("/licences", "required")
 	}
 	seen := map[Kind]bool{}
+	p.Licences = slices.Clone(p.Licences)
 	for i, l := range p.Licences {
 		at := "/licences/" + strconv.Itoa(i)
 		if !slices.Contains(kinds, l.Kind) {
@@ -216,9 +225,7 @@ func (p Profile) Validate() (Profile, error) {
 			bad(at+"/kind", "duplicate")
 		}
 		seen[l.Kind] = true
-		if n := len(strings.TrimSpace(l.Number)); n == 0 || n > 64 {
-			bad(at+"/number", "length")
-		}
+		fields = numberRule.Check(fields, at+"/number", &p.Licences[i].Number)
 	}
 	if a, err := geo.NewAddress("/address", p.Address); err != nil {
 		fe, _ := fault.As(err)
@@ -320,9 +327,9 @@ func (p *Provider) Suspend(reason string) error {
 }
 
 func (p *Provider) withReason(s Verification, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "length"})
+	reason, bad := text.Rule{Max: maxReason, Required: true}.Clean("/reason", reason)
+	if bad != nil {
+		return ErrReasonRequired.WithFields(*bad)
 	}
 	p.Status, p.Reason = s, reason
 	return nil
@@ -336,9 +343,9 @@ func (p *Provider) SetCredit(c Credit, reason string, now time.Time) error {
 	default:
 		return ErrCreditInvalid.WithFields(fault.FieldError{Field: "/status", Code: "enum"})
 	}
-	reason = strings.TrimSpace(reason)
-	if c != CreditNormal && (reason == "" || utf8.RuneCountInString(reason) > 500) {
-		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "length"})
+	reason, bad := text.Rule{Max: maxReason, Required: c != CreditNormal}.Clean("/reason", reason)
+	if bad != nil {
+		return ErrReasonRequired.WithFields(*bad)
 	}
 	p.Credit, p.CreditWhy, p.CreditAt = c, reason, now.UTC()
 	return nil

@@ -3,9 +3,7 @@ package provider
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
@@ -134,17 +132,14 @@ func (c Caregiver) Expiring(today calendar.Date) []Certificate {
 func (c Caregiver) Validate() (Caregiver, error) {
 	var fields []fault.FieldError
 	bad := func(f, code string) { fields = append(fields, fault.FieldError{Field: f, Code: code}) }
+	c.Certificates, c.Languages = slices.Clone(c.Certificates), slices.Clone(c.Languages)
 	for i, cert := range c.Certificates {
 		at := "/certificates/" + strconv.Itoa(i)
 		if _, ok := qualifies[cert.Kind]; !ok {
 			bad(at+"/kind", "enum")
 		}
-		if n := len(strings.TrimSpace(cert.Number)); n == 0 || n > 64 {
-			bad(at+"/number", "length")
-		}
-		if n := utf8.RuneCountInString(strings.TrimSpace(cert.Issuer)); n == 0 || n > 100 {
-			bad(at+"/issuer", "length")
-		}
+		fields = numberRule.Check(fields, at+"/number", &c.Certificates[i].Number)
+		fields = issuerRule.Check(fields, at+"/issuer", &c.Certificates[i].Issuer)
 		if cert.ExpiresOn.IsZero() {
 			bad(at+"/expiresOn", "required")
 		}
@@ -157,10 +152,8 @@ func (c Caregiver) Validate() (Caregiver, error) {
 	if c.Gender != "female" && c.Gender != "male" {
 		bad("/gender", "enum")
 	}
-	for i, l := range c.Languages {
-		if n := utf8.RuneCountInString(strings.TrimSpace(l)); n == 0 || n > 20 {
-			bad("/languages/"+strconv.Itoa(i), "length")
-		}
+	for i := range c.Languages {
+		fields = languageRule.Check(fields, "/languages/"+strconv.Itoa(i), &c.Languages[i])
 	}
 	if _, err := geo.NewPoint(c.HomeBase.Lat, c.HomeBase.Lng); err != nil {
 		bad("/homeBase", "coordinates_invalid")

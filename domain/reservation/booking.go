@@ -1,12 +1,10 @@
 package reservation
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/event"
-	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // BookingStatus is where a booking stands.
@@ -73,12 +71,9 @@ func (b *Booking) Cancel(by Party, userID, reason string, now time.Time, eventID
 	if b.status == Cancelled {
 		return ErrAlreadyCancelled
 	}
-	reason = strings.TrimSpace(reason)
-	if utf8.RuneCountInString(reason) > maxReason {
-		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "maxLength"})
-	}
-	if by == ByProvider && reason == "" {
-		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "required"})
+	reason, bad := text.Rule{Max: maxReason, Required: by == ByProvider}.Clean("/reason", reason)
+	if bad != nil {
+		return ErrReasonRequired.WithFields(*bad)
 	}
 	b.status = Cancelled
 	b.cancellation = &Cancellation{By: by, UserID: userID, Reason: reason, At: now.UTC()}
