@@ -91,7 +91,7 @@ var messages = map[string]message{
 	"age_not_eligible":                 {"年龄不符", "老人的年龄低于该服务项目的要求。", "Age not served", "The elder is younger than this item requires."},
 	"outside_service_area":             {"超出服务范围", "老人的住址不在该服务商的服务范围内。", "Outside the service area", "The elder's home is outside this provider's service area."},
 	"outside_opening_hours":            {"不在营业时间内", "请选择服务商营业时间内的时段（按服务商所在时区）。", "Outside opening hours", "Choose a time within the provider's opening hours (in its time zone)."},
-	"window_invalid":                   {"服务时段无效", "结束时间须晚于开始时间，且时段不超过 14 天。", "Invalid window", "The end must come after the start, within 14 days."},
+	"window_invalid":                   {"服务时段无效", "结束时间须晚于开始时间，时段不超过 7 天，且开始于 90 天之内。", "Invalid window", "The end must come after the start, within 7 days, starting within 90 days."},
 	"window_in_past":                   {"服务时段已过", "请选择将来的时段。", "Window in the past", "Choose a time in the future."},
 	"notification_not_found":           {"通知不存在", "您的收件箱中没有这条通知。", "Notification not found", "There is no such notification in your inbox."},
 	"notification_preferences_invalid": {"通知设置无效", "请检查通知类别、免打扰时段（HH:MM，开始与结束不能相同）和时区。", "Invalid notification preferences", "Check the categories, the quiet hours (HH:MM, start and end must differ) and the time zone."},

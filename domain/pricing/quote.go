@@ -15,15 +15,13 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 )
 
 // InclusiveMinAge is the age from which an elder pays the 普惠 price
 // where a provider offers one: the law's definition of 老年人.
 const InclusiveMinAge = 60
-
-// MaxWindow bounds one order's service window.
-const MaxWindow = 14 * 24 * time.Hour
 
 var (
 	ErrProviderUnavailable = fault.New(fault.Unprocessable, "provider_unavailable")
@@ -107,12 +105,18 @@ func Price(r Request, now time.Time) (Quote, error) {
 	return q, nil
 }
 
+// checkWindow holds a quote to the bounds of the order it is for (see
+// order.Window): a quote the order would refuse answers nothing, and an
+// unbounded window would let a client make kincare count years of
+// opening hours.
 func checkWindow(r Request, now time.Time, loc *time.Location) error {
 	switch {
-	case !r.End.After(r.Start) || r.End.Sub(r.Start) > MaxWindow:
+	case !r.End.After(r.Start) || r.End.Sub(r.Start) > order.MaxWindow:
 		return ErrWindowInvalid.WithFields(fault.FieldError{Field: "/window/end", Code: "window_invalid"})
 	case r.Start.Before(now):
 		return ErrWindowInPast.WithFields(fault.FieldError{Field: "/window/start", Code: "window_in_past"})
+	case r.Start.Sub(now) > order.MaxAdvance:
+		return ErrWindowInvalid.WithFields(fault.FieldError{Field: "/window/start", Code: "too_far_ahead"})
 	case r.Item.Unit != catalog.PerDay && !provider.HoursCover(r.Provider.Profile.Hours, r.Start.In(loc), r.End.In(loc)):
 		// Stays by the day (respite care) are served around the clock.
 		return ErrOutsideHours

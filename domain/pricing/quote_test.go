@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/pricing"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/service"
@@ -118,6 +119,10 @@ func TestQuoteRefusals(t *testing.T) {
 	}{
 		{"window in the past", func(r *pricing.Request) { r.Start, r.End = now.Add(-2*time.Hour), now.Add(-time.Hour) }, pricing.ErrWindowInPast},
 		{"window ends before it starts", func(r *pricing.Request) { r.End = r.Start.Add(-time.Minute) }, pricing.ErrWindowInvalid},
+		{"window longer than an order's", func(r *pricing.Request) { r.End = r.Start.Add(order.MaxWindow + time.Hour) }, pricing.ErrWindowInvalid},
+		{"window further ahead than an order may be placed", func(r *pricing.Request) {
+			r.Start, r.End = r.Start.Add(order.MaxAdvance), r.End.Add(order.MaxAdvance)
+		}, pricing.ErrWindowInvalid},
 		{"Saturday, closed", func(r *pricing.Request) { r.Start, r.End = r.Start.AddDate(0, 0, 1), r.End.AddDate(0, 0, 1) }, pricing.ErrOutsideHours},
 		{"after closing", func(r *pricing.Request) { r.End = time.Date(2026, 11, 27, 18, 30, 0, 0, shanghai) }, pricing.ErrOutsideHours},
 		{"black-listed provider", func(r *pricing.Request) { r.Provider.Credit = provider.BlackListed }, pricing.ErrProviderUnavailable},
