@@ -53,13 +53,17 @@ type childJSON struct {
 	HealthNotes   string       `json:"healthNotes,omitempty"`
 	PickupPersons []pickupJSON `json:"pickupPersons"`
 	CreatedAt     time.Time    `json:"createdAt"`
+
+	// PhotoKeyPrefix is where pickup persons' photos go; a photoRef is a
+	// key under it.
+	PhotoKeyPrefix string `json:"photoKeyPrefix"`
 }
 
 func toChild(v children.View) childJSON {
 	c, p := v.Child, v.Child.Profile
 	out := childJSON{ID: c.ID, FamilyID: c.FamilyID, Name: p.Name, BirthDate: p.BirthDate.String(), AgeMonths: v.AgeMonths,
 		Gender: string(p.Gender), Allergies: p.Allergies, HealthNotes: p.HealthNotes, CreatedAt: c.CreatedAt.UTC(),
-		PickupPersons: make([]pickupJSON, len(c.PickupPersons))}
+		PickupPersons: make([]pickupJSON, len(c.PickupPersons)), PhotoKeyPrefix: child.PhotoPrefix(c.ID)}
 	for i, pp := range c.PickupPersons {
 		out.PickupPersons[i] = toPickup(pp)
 	}

@@ -75,6 +75,10 @@ type orderJSON struct {
 	Rating       *ratingJSON          `json:"rating,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	Version      int64                `json:"version"`
+
+	// PhotoKeyPrefix is where the visit's photos go; the record accepts
+	// keys under it only.
+	PhotoKeyPrefix string `json:"photoKeyPrefix"`
 }
 
 // departureJSON is a visit under way whose caregiver left the staff.
@@ -96,7 +100,7 @@ func toOrder(v orders.View) orderJSON {
 	p, w := o.Pricing(), o.Window()
 	out := orderJSON{ID: o.ID(), Status: string(o.Status()), OrderedBy: o.OrderedBy(), ElderID: o.ElderID(),
 		FamilyID: o.FamilyID(), ProviderID: o.ProviderID(), ItemID: o.ItemID(), PriceVersion: o.PriceVersion(),
-		ServiceType: string(o.ServiceType()),
+		ServiceType: string(o.ServiceType()), PhotoKeyPrefix: o.PhotoPrefix(),
 		Pricing: orderPricingJSON{MarketFen: p.MarketFen, InclusiveFen: p.InclusiveFen, AllowanceFen: p.AllowanceFen,
 			DueFen: p.DueFen, CancellationFeeFen: p.CancellationFeeFen},
 		Window:      windowJSON{Start: w.Start.UTC(), End: w.End.UTC(), TimeZone: w.TimeZone},

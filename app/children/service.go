@@ -202,7 +202,7 @@ func (s *Service) AddPickup(ctx context.Context, a actor.Actor, childID string, 
 	if err != nil {
 		return child.PickupPerson{}, child.ErrInvalid.WithFields(fault.FieldError{Field: "/phone", Code: "phone_invalid"})
 	}
-	p, err := child.ValidatePickup(child.PickupPerson{ID: s.d.NewID(), Name: in.Name, Relation: in.Relation,
+	p, err := child.ValidatePickup(childID, child.PickupPerson{ID: s.d.NewID(), Name: in.Name, Relation: in.Relation,
 		Phone: phone, IDLast4: in.IDLast4, PhotoRef: in.PhotoRef, AddedBy: a.UserID, AddedAt: s.d.Now().UTC()})
 	if err != nil {
 		return child.PickupPerson{}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/text"
+	"github.com/kincare/kincare/domain/upload"
 )
 
 var (
@@ -97,7 +98,7 @@ type PickupPerson struct {
 	Relation string // 奶奶, 外公, 保姆
 	Phone    identity.Phone
 	IDLast4  string
-	PhotoRef string // an uploaded object's key, never the image itself
+	PhotoRef string // an uploaded object's key under the child's PhotoPrefix, never the image itself
 	AddedBy  string
 	AddedAt  time.Time
 }
@@ -105,8 +106,13 @@ type PickupPerson struct {
 // idLast4 allows the X check digit of mainland ID numbers.
 var idLast4 = regexp.MustCompile(`^[0-9]{3}[0-9Xx]$`)
 
-// ValidatePickup checks a pickup person before they are added.
-func ValidatePickup(p PickupPerson) (PickupPerson, error) {
+// PhotoPrefix is where the photos of the people who may collect the child
+// are stored; a pickup person's photoRef is a key under it.
+func PhotoPrefix(childID string) string { return upload.Prefix("children", childID) }
+
+// ValidatePickup checks a pickup person before they are added to the
+// child with this id.
+func ValidatePickup(childID string, p PickupPerson) (PickupPerson, error) {
 	var fields []fault.FieldError
 	add := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
 	fields = nameRule.Check(fields, "/name", &p.Name)
@@ -118,8 +124,8 @@ func ValidatePickup(p PickupPerson) (PickupPerson, error) {
 		add("/idLast4", "pattern")
 	}
 	p.IDLast4 = strings.ToUpper(p.IDLast4)
-	if len(p.PhotoRef) > 200 {
-		add("/photoRef", "maxLength")
+	if p.PhotoRef != "" && !upload.Under(PhotoPrefix(childID), p.PhotoRef) {
+		add("/photoRef", "not_under_prefix")
 	}
 	if len(fields) > 0 {
 		return PickupPerson{}, ErrInvalid.WithFields(fields...)

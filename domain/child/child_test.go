@@ -6,6 +6,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/fault/faulttest"
 )
 
 func date(s string) calendar.Date {
@@ -34,13 +35,21 @@ func TestChildAgeLimits(t *testing.T) {
 }
 
 func TestPickupPersons(t *testing.T) {
-	c := child.Child{}
-	p, err := child.ValidatePickup(child.PickupPerson{ID: "p1", Name: "李秀英", Relation: "外婆", Phone: "+8613900001111", IDLast4: "123x"})
+	c := child.Child{ID: "c1"}
+	p, err := child.ValidatePickup("c1", child.PickupPerson{ID: "p1", Name: "李秀英", Relation: "外婆",
+		Phone: "+8613900001111", IDLast4: "123x", PhotoRef: "children/c1/grandma.jpg"})
 	if err != nil || p.IDLast4 != "123X" {
 		t.Fatalf("%v %v", p, err)
 	}
-	if _, err := child.ValidatePickup(child.PickupPerson{Name: "李", Relation: "外婆", Phone: "+8613900001111", IDLast4: "12X4"}); err == nil {
+	if _, err := child.ValidatePickup("c1", child.PickupPerson{Name: "李", Relation: "外婆", Phone: "+8613900001111", IDLast4: "12X4"}); err == nil {
 		t.Fatal("X is only a check digit")
+	}
+	for _, ref := range []string{"children/c2/grandma.jpg", "https://evil.example/x.jpg", "children/c1/../c2/a.jpg", "uploads/a.jpg"} {
+		_, err := child.ValidatePickup("c1", child.PickupPerson{Name: "李秀英", Relation: "外婆", Phone: "+8613900001111",
+			IDLast4: "1234", PhotoRef: ref})
+		if faulttest.Fields(err)["/photoRef"] != "not_under_prefix" {
+			t.Errorf("photoRef %q: %v", ref, err)
+		}
 	}
 	for i := 0; i < 10; i++ {
 		if err := c.AddPickup(p); err != nil {

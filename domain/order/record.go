@@ -3,23 +3,22 @@ package order
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/upload"
 )
 
 // Bounds of a service record, which lives in the order's document.
 const (
 	MaxRecordNotes = 2000
 	MaxPhotos      = 20
-	MaxPhotoKey    = 256
 )
 
 // ServiceRecord is what the caregiver did: the checklist items of the
 // order's service type they ticked, free notes, vital signs if taken,
-// and photos by object-store key (the pictures themselves live there).
+// and photos by object-store key (the pictures themselves live there,
+// under the order's PhotoPrefix).
 type ServiceRecord struct {
 	Checklist []string
 	Notes     string
@@ -134,23 +133,16 @@ func (o *Order) checkRecord(r ServiceRecord) (ServiceRecord, error) {
 		v.add("/photoKeys", "maxItems")
 	}
 	for i, k := range r.PhotoKeys {
-		if !photoKey(k) || slices.Index(r.PhotoKeys, k) != i {
-			v.add("/photoKeys/"+strconv.Itoa(i), "invalid")
+		switch {
+		case !upload.Under(o.PhotoPrefix(), k):
+			v.add("/photoKeys/"+strconv.Itoa(i), "not_under_prefix")
+		case slices.Index(r.PhotoKeys, k) != i:
+			v.add("/photoKeys/"+strconv.Itoa(i), "duplicate")
 		}
 	}
 	return r, v.err(ErrRecordInvalid)
 }
 
-// photoKey accepts an object-store key: printable, no spaces, relative,
-// and no way up out of the order's prefix.
-func photoKey(k string) bool {
-	if k == "" || len(k) > MaxPhotoKey || strings.HasPrefix(k, "/") || strings.Contains(k, "..") {
-		return false
-	}
-	for _, r := range k {
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
-}
+// PhotoPrefix is where the photos of this order's visit are stored; the
+// record accepts keys under it only.
+func (o *Order) PhotoPrefix() string { return upload.Prefix("orders", o.id) }

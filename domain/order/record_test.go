@@ -1,6 +1,7 @@
 package order_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,11 +78,17 @@ func TestOnlyTheAssignedCaregiverWritesTheRecordUntilConfirmed(t *testing.T) {
 
 func TestARecordIsBounded(t *testing.T) {
 	o := in(t, order.StatusInService)
+	if o.PhotoPrefix() != "orders/o1/" {
+		t.Fatalf("photo prefix %q", o.PhotoPrefix())
+	}
 	err := o.WriteRecord(cg1, order.ServiceRecord{Notes: strings.Repeat("好", order.MaxRecordNotes+1),
-		PhotoKeys: []string{"a.jpg", "a.jpg", "../other/x.jpg", "/abs.jpg", "has space.jpg", ""}}, beginAt)
+		PhotoKeys: []string{"orders/o1/a.jpg", "orders/o1/a.jpg", "orders/o1/../o2/x.jpg", "/orders/o1/abs.jpg",
+			"orders/o1/has space.jpg", "", "orders/o2/a.jpg", "https://evil.example/a.jpg", "a.jpg"}}, beginAt)
 	faulttest.Is(t, err, order.ErrRecordInvalid)
-	want := map[string]string{"/notes": "maxLength", "/photoKeys/1": "invalid", "/photoKeys/2": "invalid",
-		"/photoKeys/3": "invalid", "/photoKeys/4": "invalid", "/photoKeys/5": "invalid"}
+	want := map[string]string{"/notes": "maxLength", "/photoKeys/1": "duplicate"}
+	for i := 2; i <= 8; i++ {
+		want["/photoKeys/"+strconv.Itoa(i)] = "not_under_prefix"
+	}
 	got := faulttest.Fields(err)
 	for f, c := range want {
 		if got[f] != c {
@@ -93,7 +100,7 @@ func TestARecordIsBounded(t *testing.T) {
 	}
 	keys := make([]string, order.MaxPhotos+1)
 	for i := range keys {
-		keys[i] = "p" + strings.Repeat("x", i) + ".jpg"
+		keys[i] = "orders/o1/p" + strings.Repeat("x", i) + ".jpg"
 	}
 	if faulttest.Fields(o.WriteRecord(cg1, order.ServiceRecord{PhotoKeys: keys}, beginAt))["/photoKeys"] != "maxItems" {
 		t.Fatal("too many photos")
