@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 )
@@ -130,7 +131,7 @@ func TestProviderIsFoundByNearbyFamiliesOnlyWhileVerifiedAndInGoodStanding(t *te
 
 	t.Run("a family 30 km away is outside its 5 km service area", func(t *testing.T) {
 		for _, path := range []string{"/v1/providers", "/v1/services"} {
-			got := family.search(t, path, far, query("radius", "50000", "type", "bathing"))
+			got := family.search(t, path, far, serviceQuery(path, "radius", "50000"))
 			if _, ok := got.hit(prov.ID); ok {
 				t.Errorf("GET %s near %s (%.0f m away, radius 50000) found a provider serving 5 km", path, far, wantFar)
 			}
@@ -147,7 +148,7 @@ func TestProviderIsFoundByNearbyFamiliesOnlyWhileVerifiedAndInGoodStanding(t *te
 	}
 	t.Run("black-listed, it is hidden at once", func(t *testing.T) {
 		for _, path := range []string{"/v1/providers", "/v1/services"} {
-			if got := family.search(t, path, home, query("type", "bathing")); len(got.Items) != 0 {
+			if got := family.search(t, path, home, serviceQuery(path)); len(got.Items) != 0 {
 				t.Errorf("GET %s still finds %s after black-listing", path, describeHits(got))
 			}
 		}
@@ -177,4 +178,15 @@ func TestProviderIsFoundByNearbyFamiliesOnlyWhileVerifiedAndInGoodStanding(t *te
 			t.Errorf("GET /v1/providers does not find it again")
 		}
 	})
+}
+
+// serviceQuery is kv, with type=bathing where the path takes a service
+// type (/v1/services; /v1/providers takes a kind, and refuses what it
+// does not declare).
+func serviceQuery(path string, kv ...string) url.Values {
+	q := query(kv...)
+	if path == "/v1/services" {
+		q.Set("type", "bathing")
+	}
+	return q
 }

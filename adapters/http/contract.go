@@ -89,6 +89,7 @@ func (c *contract) handle(operationID string, h fiber.Handler) {
 	if s, ok := c.idempotencyStep(operationID, route); ok {
 		steps = append(steps, s)
 	}
+	steps = append(steps, step{declaredQuery(route), []int{fiber.StatusBadRequest}})
 	if needsValidation(route.Operation) {
 		steps = append(steps, step{validate(route), validationAnswers(route.Operation)})
 	}
@@ -213,6 +214,31 @@ func needsValidation(op *openapi3.Operation) bool {
 func markRoute(path string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		c.Locals(localRoute, path)
+		return c.Next()
+	}
+}
+
+// declaredQuery refuses query parameters the operation does not declare
+// (400 invalid_parameter, unknown_parameter): silently ignored, a typo
+// would look like a filter that matched everything, and
+// ?familyId[$ne]=x like one that worked.
+func declaredQuery(route *routers.Route) fiber.Handler {
+	known := map[string]bool{}
+	for _, p := range append(append(openapi3.Parameters{}, route.PathItem.Parameters...), route.Operation.Parameters...) {
+		if p.Value != nil && p.Value.In == openapi3.ParameterInQuery {
+			known[p.Value.Name] = true
+		}
+	}
+	return func(c *fiber.Ctx) error {
+		var unknown []fault.FieldError
+		c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+			if name := string(k); !known[name] {
+				unknown = append(unknown, fault.FieldError{Field: "query." + name, Code: "unknown_parameter"})
+			}
+		})
+		if len(unknown) > 0 {
+			return errInvalidParameter.WithFields(unknown...)
+		}
 		return c.Next()
 	}
 }

@@ -152,3 +152,35 @@ func TestRoutingIsExact(t *testing.T) {
 		}
 	}
 }
+
+// A query parameter the operation does not declare is refused, not
+// ignored: ?x[$ne]=1 must not look like a filter that worked.
+func TestUndeclaredQueryParametersAreRefused(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, field := range map[string]string{
+		"/healthz?x[$ne]=1":                           "query.x[$ne]",
+		"/openapi.yaml?v=2":                           "query.v",
+		"/v1/providers?near=31.1,121.4&familyId=f-1":  "query.familyId",
+		"/v1/providers?near=31.1,121.4&limit[$gt]=0":  "query.limit[$gt]",
+		"/v1/services?near=31.1,121.4&type=bathing&x": "query.x",
+	} {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		var p Problem
+		_ = json.Unmarshal(body, &p)
+		if resp.StatusCode != http.StatusBadRequest || p.Code != "invalid_parameter" || len(p.Errors) != 1 ||
+			p.Errors[0].Field != field || p.Errors[0].Code != "unknown_parameter" {
+			t.Errorf("GET %s: %d %s, want 400 invalid_parameter naming %s", path, resp.StatusCode, body, field)
+		}
+	}
+}
