@@ -184,3 +184,28 @@ func TestUndeclaredQueryParametersAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// No answer may be sniffed into another media type, and no API answer
+// kept by a cache.
+func TestResponsesAreNeitherSniffedNorStored(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, store := range map[string]string{"/healthz": "", "/v1/me": "no-store", "/v1/nothing": "no-store", "/nothing": ""} {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff", path, got)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != store {
+			t.Errorf("GET %s: Cache-Control %q, want %q", path, got, store)
+		}
+	}
+}

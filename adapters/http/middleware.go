@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -35,6 +36,17 @@ func requestIDMiddleware(c *fiber.Ctx) error {
 	}
 	c.Locals(localRequestID, id)
 	c.Set(headerRequestID, id)
+	return c.Next()
+}
+
+// hardenHeaders: no response is sniffed into another media type, and no
+// API answer (personal data, state that changes) is kept by a cache on
+// the way or on the device. A handler may still say otherwise.
+func hardenHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	if strings.HasPrefix(c.Path(), "/v1/") {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
 	return c.Next()
 }
 

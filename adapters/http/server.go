@@ -125,7 +125,7 @@ func build(o Options, d Deps) (*fiber.App, *contract, error) {
 		// a cache key once served one user another's identity.
 		Immutable: true,
 	})
-	app.Use(requestIDMiddleware, ips.middleware)
+	app.Use(requestIDMiddleware, hardenHeaders, ips.middleware)
 	app.Use(observe(d.Log, newHTTPMetrics(d.Registry), onError))
 	app.Use(recoverPanics(d.Log))
 	if o.CORSAllowOrigins != "" {
