@@ -3,9 +3,11 @@ package http
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -277,6 +279,11 @@ func validate(route *routers.Route) fiber.Handler {
 			}
 		}
 		if body := body(c); len(body) > 0 {
+			// kin-openapi reads the first JSON value and ignores what
+			// follows it; a body is one value or it is not JSON.
+			if jsonMedia(c.Get(fiber.HeaderContentType)) && !json.Valid(body) {
+				return errMalformedJSON
+			}
 			req.Body = io.NopCloser(bytes.NewReader(body))
 			req.ContentLength = int64(len(body))
 		}
@@ -288,6 +295,12 @@ func validate(route *routers.Route) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// jsonMedia reports whether a Content-Type names JSON.
+func jsonMedia(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == fiber.MIMEApplicationJSON || strings.HasSuffix(mt, "+json"))
 }
 
 var (

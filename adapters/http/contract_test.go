@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -206,6 +207,32 @@ func TestResponsesAreNeitherSniffedNorStored(t *testing.T) {
 		}
 		if got := resp.Header.Get("Cache-Control"); got != store {
 			t.Errorf("GET %s: Cache-Control %q, want %q", path, got, store)
+		}
+	}
+}
+
+// A body is one JSON value or it is malformed: what follows the first
+// value is not ignored.
+func TestTrailingDataMakesABodyMalformed(t *testing.T) {
+	app, err := New(Options{BodyLimit: 1 << 20}, Deps{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Spec: openapi.YAML, Registry: prometheus.NewRegistry(),
+		Idempotency: idempotency.NewGuard(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), idempotency.Options{}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`{"phone":"13800138000"}}`, `{"phone":"13800138000"} {}`, `{"phone":"13800138000"}x`} {
+		req, _ := http.NewRequest(http.MethodPost, "/v1/auth/otp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		var p Problem
+		_ = json.Unmarshal(got, &p)
+		if resp.StatusCode != http.StatusBadRequest || p.Code != "malformed_json" {
+			t.Errorf("body %s: %d %s, want 400 malformed_json", body, resp.StatusCode, got)
 		}
 	}
 }
