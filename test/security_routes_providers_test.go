@@ -1,0 +1,79 @@
+package e2e_test
+
+// Rows: providers (public pages and search; their admins change them,
+// platform admins verify them, regulators rate their credit), their
+// service menus, and their staff. A verified provider's page, menu and
+// offerings are public by design, so what only its admins may do answers
+// anyone else 403 provider_admin_required: there is nothing to hide by
+// answering 404.
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+func providerRows(w *world) []row {
+	ok, created := http.StatusOK, http.StatusCreated
+	forbidden := http.StatusForbidden
+	prov := "/v1/providers/" + w.provA
+	near := "?near=" + w.homeA.String()
+	return []row{
+		{op: "searchProviders", fixture: fixture{path: "/v1/providers" + near}, others: ok, anon: ok},
+		{op: "searchServices", fixture: fixture{path: "/v1/services" + near + "&type=bathing"}, others: ok, anon: ok},
+		// Anyone may register a provider and becomes its admin: a fresh
+		// account plays the one actor probed.
+		{op: "registerProvider", fresh: func(t *testing.T, w *world) fixture {
+			return ownAccount("/v1/providers", w.providerBody(randomPlace()))(t, w)
+		}, others: created, only: []actor{famA}},
+		{op: "getProvider", fixture: fixture{path: prov}, others: ok, anon: ok},
+		{op: "updateProvider", fixture: fixture{path: prov, body: w.provABody}, want: who{provA: ok}, others: forbidden},
+		{op: "decideProvider", fixture: fixture{path: prov + "/verification", body: map[string]string{"decision": "verify"}},
+			want: who{platform: http.StatusConflict}, others: forbidden},
+		{op: "setProviderCredit", fixture: fixture{path: prov + "/credit", body: map[string]string{"status": "normal"}},
+			want: who{regul: ok}, others: forbidden},
+		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
+		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
+			want: who{provA: created}, others: forbidden},
+		{op: "updateServiceItem", fixture: fixture{path: prov + "/items/" + w.itemA, body: map[string]bool{"active": true}},
+			want: who{provA: ok}, others: forbidden},
+	}
+}
+
+func staffRows(w *world) []row {
+	ok, none, created := http.StatusOK, http.StatusNoContent, http.StatusCreated
+	nf, forbidden := http.StatusNotFound, http.StatusForbidden
+	prov := "/v1/providers/" + w.provA
+	return []row{
+		{op: "inviteStaff", each: func(*testing.T, *world) fixture {
+			return fixture{path: prov + "/staff-invites", body: map[string]string{"phone": newPhone().national, "role": "caregiver"}}
+		}, want: who{provA: created}, others: forbidden},
+		// The invited phone's user accepts (a fresh account plays famB).
+		{op: "acceptStaffInvite", fresh: func(t *testing.T, w *world) fixture {
+			invited := w.signUp(t)
+			wantStatus(t, w.who(provA).post(t, prov+"/staff-invites",
+				map[string]string{"phone": invited.phone.national, "role": "caregiver"}), created)
+			return fixture{path: prov + "/staff-invites/accept", as: map[actor]string{famB: invited.access}}
+		}, want: who{famB: ok}, others: nf},
+		{op: "listStaff", fixture: fixture{path: prov + "/staff"}, want: who{provA: ok, officeA: ok, carerA: ok}, others: forbidden},
+		{op: "removeStaff", fresh: func(t *testing.T, w *world) fixture {
+			return fixture{path: prov + "/staff/" + w.hire(t, provA, w.provA, []string{"cleaning"}, w.homeA.offset(900, 0)).id}
+		}, want: who{provA: none}, others: forbidden},
+		{op: "setCaregiver", fixture: fixture{path: prov + "/caregivers/" + w.who(carerA).id,
+			body: caregiverBody([]string{"bathing"}, w.homeA.offset(300, 0))}, want: who{provA: ok}, others: forbidden},
+		{op: "setUserRoles", fresh: func(t *testing.T, w *world) fixture {
+			return fixture{path: "/v1/users/" + w.signUp(t).id + "/roles", body: map[string][]string{"roles": {"family"}}}
+		}, want: who{platform: ok}, others: forbidden},
+	}
+}
+
+// caregiverBody is a caregiver certified for two years in skills, based
+// at base, working around the clock.
+func caregiverBody(skills []string, base point) map[string]any {
+	return map[string]any{
+		"certificates": []certificateView{{Kind: "elderly_care_worker", Number: uniqueName("沪护"), Issuer: "上海市人社局",
+			ExpiresOn: shanghaiToday().AddDate(2, 0, 0).Format(time.DateOnly)}},
+		"skills": skills, "gender": "female", "languages": []string{"普通话"},
+		"homeBase": map[string]float64{"lat": base.lat, "lng": base.lng}, "weeklyHours": allDay(), "active": true,
+	}
+}
