@@ -6,9 +6,11 @@ package e2e_test
 // unknown_property), which the contract guarantees for every body
 // (additionalProperties: false, checked below) and the table proves for
 // every operation with the properties a server keeps (ids, owners,
-// statuses, roles, versions). And responses show people's phone numbers
-// only to their owners, an order's address only to the caregiver it is
-// given to, and nothing of a provider's staff to the public.
+// statuses, roles, versions); a record's photo keys must lie under the
+// prefix the server issued for that order or child (issue 13, defect
+// 7). And responses show people's phone numbers only to their owners, an
+// order's address only to the caregiver it is given to, and nothing of a
+// provider's staff to the public.
 
 import (
 	"encoding/json"
@@ -96,6 +98,39 @@ func testPropertyLevelAuthorization(t *testing.T, w *world) {
 		}
 		if o := must[orderView](t, w.who(carerA).get(t, "/v1/orders/"+w.orderA), http.StatusOK); o.Address == nil {
 			t.Errorf("carerA's accepted order %s shows no address", w.orderA)
+		}
+	})
+	t.Run("a record points only at files under the prefix the server issued for it", func(t *testing.T) {
+		t.Parallel()
+		rows := map[string]row{}
+		for _, r := range securityRows(w) {
+			rows[r.op] = r
+		}
+		p := w.prepare(t, rows["writeServiceRecord"])
+		f := w.request(t, p, "") // an order in service, for refused requests only
+		id := strings.Split(f.path, "/")[3]
+		o := must[struct {
+			PhotoKeyPrefix string `json:"photoKeyPrefix"`
+		}](t, w.who(carerA).get(t, "/v1/orders/"+id), http.StatusOK)
+		if o.PhotoKeyPrefix != "orders/"+id+"/" {
+			t.Fatalf("order %s: photoKeyPrefix %q, want orders/%s/", id, o.PhotoKeyPrefix, id)
+		}
+		for _, key := range []string{"orders/" + w.orderA + "/a.jpg", "https://evil.example/a.jpg", o.PhotoKeyPrefix + "../x.jpg", "a.jpg"} {
+			f.body = map[string]any{"checklist": []string{"dressed"}, "photoKeys": []string{o.PhotoKeyPrefix + "ok.jpg", key}}
+			got := wantProblem(t, w.sendWith(t, p, f, bearer(w.who(carerA).access)...), http.StatusUnprocessableEntity, "service_record_invalid")
+			wantFieldCode(t, got, "/photoKeys/1", "not_under_prefix")
+		}
+		c := must[struct {
+			PhotoKeyPrefix string `json:"photoKeyPrefix"`
+		}](t, w.who(famA).get(t, "/v1/children/"+w.childA), http.StatusOK)
+		if c.PhotoKeyPrefix != "children/"+w.childA+"/" {
+			t.Fatalf("child %s: photoKeyPrefix %q", w.childA, c.PhotoKeyPrefix)
+		}
+		for _, ref := range []string{"children/" + w.childB + "/grandma.jpg", "https://evil.example/grandma.jpg", "uploads/grandma.jpg"} {
+			got := wantProblem(t, w.who(famA).post(t, "/v1/children/"+w.childA+"/pickup-persons", map[string]string{
+				"name": "李秀英", "relation": "外婆", "phone": newPhone().national, "idLast4": "123X", "photoRef": ref}),
+				http.StatusUnprocessableEntity, "child_invalid")
+			wantFieldCode(t, got, "/photoRef", "not_under_prefix")
 		}
 	})
 	t.Run("the public sees a provider, not its staff", func(t *testing.T) {
