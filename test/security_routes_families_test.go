@@ -80,9 +80,11 @@ func elderRows(w *world) []row {
 		{op: "deleteElder", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/elders/" + w.elder(t)}
 		}, want: who{famA: none, famA2: forbidden}, others: nf},
+		// The family's word is kept as self-reported; a regulator's or a
+		// platform admin's record is official.
 		{op: "recordAssessment", fixture: fixture{path: elder + "/assessments", body: map[string]string{
 			"level": "moderate", "assessedOn": dateAgo(0, 1, 0), "assessedBy": "徐汇区评估中心"}},
-			want: who{famA: created, famA2: created}, others: nf},
+			want: who{famA: created, famA2: created, regul: created, platform: created}, others: nf},
 		{op: "listAllowances", fixture: fixture{path: elder + "/allowances"},
 			want: who{famA: ok, famA2: ok, platform: ok, regul: ok}, others: nf},
 		{op: "addAllowance", fixture: fixture{path: elder + "/allowances", body: allowanceBody()},
