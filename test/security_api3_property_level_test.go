@@ -87,7 +87,7 @@ func testPropertyLevelAuthorization(t *testing.T, w *world) {
 	})
 	t.Run("a caregiver sees the address only of an order given to them", func(t *testing.T) {
 		t.Parallel()
-		offered := w.order(t, famA, "offered")
+		offered := w.orderOffered
 		offers := must[listPage[orderView]](t, w.who(carerA).get(t, "/v1/caregiver/offers?limit=100"), http.StatusOK)
 		i := slices.IndexFunc(offers.Items, func(o orderView) bool { return o.ID == offered })
 		if i < 0 {

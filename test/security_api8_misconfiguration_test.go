@@ -43,7 +43,7 @@ func testMisconfiguration(t *testing.T, w *world) {
 		}
 		for path, have := range methods {
 			concrete := specParam.ReplaceAllString(path, "x")
-			for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, "TRACE"} {
+			for _, m := range []string{"TRACE", firstMissing(have)} {
 				if slices.Contains(have, m) {
 					continue
 				}
@@ -132,6 +132,17 @@ func testMisconfiguration(t *testing.T, w *world) {
 	})
 }
 
+// firstMissing is the first of the usual methods a path does not have,
+// or TRACE when it has them all.
+func firstMissing(have []string) string {
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if !slices.Contains(have, m) {
+			return m
+		}
+	}
+	return "TRACE"
+}
+
 // internals are words of Go, its JSON decoder, drivers and stores that
 // must never reach a client.
 var internals = regexp.MustCompile(`(?i)json:|unexpected EOF|invalid character|goroutine|panic|runtime\.|\.go:\d|mongo|ferret|sqlite|redis|bson|fiber|fasthttp|kin-openapi|openapi3`)
@@ -152,7 +163,7 @@ func placeholderPath(p *prepared) string {
 
 // operatorSegments are ids that a query builder taking them as values
 // could read as operators.
-var operatorSegments = []string{`{"$gt":""}`, `{"$ne":null}`, `$ne`, `.*`, `{"$where":"1"}`}
+var operatorSegments = []string{`{"$gt":""}`, `$ne`, `.*`}
 
 func testNoSQLOperators(t *testing.T, w *world) {
 	ids := w.ownedIDs()
@@ -208,7 +219,7 @@ func testNoSQLOperators(t *testing.T, w *world) {
 					probes = append(probes, probe)
 				}
 			}
-			for _, key := range []string{"$where", "$set", "profile.name"} {
+			for _, key := range []string{"$where", "profile.name"} {
 				probe := copyMap(base)
 				probe[key] = "1"
 				probes = append(probes, probe)

@@ -69,7 +69,7 @@ func meRows(w *world) []row {
 		{op: "setPassword", fixture: fixture{path: "/v1/me/password", body: map[string]string{"password": "e2e-Passw0rd-long"}},
 			others: none, only: []actor{famA}},
 		{op: "deleteMe", fresh: ownAccount("/v1/me", nil), others: none, only: []actor{famA}},
-		{op: "exportMyData", fixture: fixture{path: "/v1/me/export"}, others: ok, only: []actor{famA, provA, carerA}},
+		{op: "exportMyData", fixture: fixture{path: "/v1/me/export"}, others: ok, only: []actor{famA, provA}},
 		{op: "listDevices", fixture: fixture{path: "/v1/me/devices"}, others: ok},
 		// A push token is the device's secret: whoever presents it owns it
 		// from then on (the app of the user signed in on that phone).

@@ -36,12 +36,9 @@ type row struct {
 	op string // operationId in openapi.yaml
 	fixture
 	// fresh, when set, replaces the fixture with one made for each
-	// allowed actor and one for the denied ones; each, with one made for
-	// every request.
+	// allowed actor (of solo, if set) and one shared by the requests
+	// that change nothing; each, with one made for every request.
 	fresh, each func(t *testing.T, w *world) fixture
-	// hdr are extra header pairs; an Idempotency-Key is added to every
-	// request of an operation that takes one.
-	hdr []string
 	// want is the status of the actors it names; others is everyone
 	// else's who is signed in.
 	want   map[actor]int
@@ -50,8 +47,8 @@ type row struct {
 	// spec must then require bearerAuth for.
 	anon int
 	// only, when set, probes the row as these actors alone: what acts on
-	// the caller's own account answers every caller alike, and one is
-	// probe enough.
+	// the caller's own account answers every caller alike, and one probe
+	// is enough.
 	only []actor
 	// solo, when set, names the actors whose allowed requests change the
 	// fresh object, each then getting their own; the others' allowed
@@ -102,7 +99,8 @@ func (r row) allowedKinds() []string {
 	return out
 }
 
-// securityRows is the whole table, one function per route family.
+// securityRows is the whole table, one function per route family (a
+// new family's function goes in this list).
 func securityRows(w *world) []row {
 	var out []row
 	for _, family := range []func(*world) []row{
@@ -238,9 +236,9 @@ func (w *world) request(t *testing.T, p *prepared, a actor) fixture {
 	return w.refusedFixture(t, p)
 }
 
-// refusedFixture is the fresh fixture of a row that every request the
-// row expects refused shares, across categories: a refused request
-// changes nothing, and fresh orders are dear on the embedded store.
+// refusedFixture is the fresh fixture of a row that the requests which
+// change nothing share across categories (refused ones, and allowed ones
+// of actors not in solo): fresh orders are dear on the embedded store.
 func (w *world) refusedFixture(t *testing.T, p *prepared) fixture {
 	t.Helper()
 	w.mu.Lock()
@@ -278,9 +276,8 @@ func (w *world) send(t *testing.T, p *prepared, f fixture, a actor) *response {
 // sendWith makes one request of the row with these headers.
 func (w *world) sendWith(t *testing.T, p *prepared, f fixture, hdr ...string) *response {
 	t.Helper()
-	hdr = append(append([]string{}, p.hdr...), hdr...)
 	if p.spec.takesKey {
-		hdr = append(hdr, "Idempotency-Key", randomID())
+		hdr = append(slices.Clip(hdr), "Idempotency-Key", randomID())
 	}
 	return w.srv.do(t, p.spec.method, f.path, f.body, hdr...)
 }

@@ -70,26 +70,33 @@ type world struct {
 	mu     sync.Mutex
 	shared map[string]*sharedFixture // by operation: see refusedFixture
 
-	famA, famB     string // family ids
-	elderA, elderB string
-	childA, childB string
-	pickupA        string         // a pickup person of child A
-	allowanceA     string         // an allowance of elder A
-	consentA       string         // family A's child_data consent
-	inviteA        string         // a pending invite of family A (to a phone nobody uses)
-	provA, provB   string         // provider ids
-	provABody      map[string]any // provider A's registration
-	itemA, itemB   string         // a bathing item of each
-	offeringA      string
-	slotA, slotB   string // a half-day slot of each, two days ahead
-	fullSlotA      string // a slot of provider A whose one market place famB holds
-	waitingSlotA   string // another, on whose waitlist famA is
-	holdA          string // famA's hold on slotA
-	bookingA       string // famA's booking of another slot of provider A
-	orderA         string // an order of elder A, assigned to carerA
-	orderB         string // an order of elder B at provider B, assigned to carerB
-	notificationA  string // one of famA's notifications
-	homeA          point  // elder A's home
+	famA, famB       string // family ids
+	elderA, elderB   string
+	childA, childB   string
+	pickupA          string         // a pickup person of child A
+	allowanceA       string         // an allowance of elder A
+	consentA         string         // family A's child_data consent
+	inviteA          string         // a pending invite of family A (to a phone nobody uses)
+	provA, provB     string         // provider ids
+	provABody        map[string]any // provider A's registration
+	itemA, itemB     string         // a bathing item of each
+	offeringA        string
+	slotA, slotB     string  // a half-day slot of each, two days ahead
+	fullSlotA        string  // a slot of provider A whose one market place famB holds
+	waitingSlotA     string  // another, on whose waitlist famA is
+	holdA            string  // famA's hold on slotA
+	bookingA         string  // famA's booking of another slot of provider A
+	bookingCancelled string  // another, cancelled
+	orderA           string  // an order of elder A, assigned to carerA (accepted)
+	orderEnRoute     string  // another, carerA on the way
+	orderInService   string  // another, carerA serving
+	orderCancelled   string  // another, cancelled by the family
+	orderOffered     string  // another, offered to carerA and helperA
+	orderTaken       string  // another, offered to carerA and helperA, taken by helperA
+	orderB           string  // an order of elder B at provider B, assigned to carerB
+	helperA          *person // provider A's second bathing caregiver (not an actor)
+	notificationA    string  // one of famA's notifications
+	homeA            point   // elder A's home
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -138,10 +145,16 @@ func buildWorld(t *testing.T) *world {
 		jwtSecret: randomSecret()}
 	w.srv = startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "JWT_SIGNING_KEY", hex.EncodeToString(w.jwtSecret),
 		"METRICS_TOKEN", w.metricsToken, "HTTP_BODY_LIMIT_BYTES", strconv.Itoa(worldBodyLimit), "HOLDS_PER_USER_PER_KIND", "100",
+		// Offers stay open while the suite runs.
+		"ORDER_OFFER_TTL", "2h",
 		// The suite signs many people up from one client; each sign-up
 		// comes from an address of its own (X-Forwarded-For, which the
 		// test client, as the load balancer, sets), as real people do.
 		"TRUSTED_PROXIES", "127.0.0.0/8")})
+	// The suite measures who may do what, not how fast: under -race on a
+	// busy CI machine a password hash or a data export may take longer
+	// than the 15 s other tests allow a request.
+	w.srv.client.Timeout = time.Minute
 	w.people[platform] = w.logIn(t, adminPhone)
 	for _, a := range []actor{stranger, famA, famA2, famB, provA, officeA, provB, regul} {
 		w.people[a] = w.signUp(t)
@@ -156,6 +169,7 @@ func buildWorld(t *testing.T) *world {
 	w.provA, w.itemA, w.offeringA, w.slotA = w.provider(t, provA, w.homeA)
 	w.provB, w.itemB, _, w.slotB = w.provider(t, provB, homeB)
 	w.people[carerA] = w.hire(t, provA, w.provA, []string{"bathing"}, w.homeA.offset(300, 0))
+	w.helperA = w.hire(t, provA, w.provA, []string{"bathing"}, w.homeA.offset(400, 0))
 	w.people[carerB] = w.hire(t, provB, w.provB, []string{"bathing"}, homeB.offset(300, 0))
 	wantStatus(t, w.who(provA).post(t, "/v1/providers/"+w.provA+"/staff-invites",
 		map[string]string{"phone": w.who(officeA).phone.national, "role": "provider_staff"}), http.StatusCreated)
@@ -184,9 +198,9 @@ func buildWorld(t *testing.T) *world {
 	w.elderB = w.who(famB).addElder(t, w.famB, elderBody("李桂英", map[string]any{"address": address(homeB.lat, homeB.lng)})).ID
 	w.childB = w.who(famB).addChild(t, w.famB, childBody("李小宝", dateAgo(1, 6, 0))).ID
 
-	// Orders: one of each family, each assigned to its provider's
-	// caregiver. Windows start the day after tomorrow, two hours apart,
-	// so no two of a caregiver's orders overlap.
+	// Orders of family A at each step the table needs, and one of family
+	// B. Windows start the day after tomorrow, two hours apart, so no two
+	// of a caregiver's orders overlap.
 	first := shanghaiToday().AddDate(0, 0, 2).Add(-8 * time.Hour) // 00:00 in Shanghai
 	w.windows = make(chan [2]time.Time, 300)
 	for i := range cap(w.windows) {
@@ -198,13 +212,21 @@ func buildWorld(t *testing.T) *world {
 		w.days <- d
 	}
 	w.orderA = w.order(t, famA, "accepted")
+	w.orderEnRoute = w.order(t, famA, "en_route")
+	w.orderInService = w.order(t, famA, "in_service")
+	w.orderCancelled = w.order(t, famA, "created")
+	wantStatus(t, w.who(famA).post(t, "/v1/orders/"+w.orderCancelled+"/cancel", nil), http.StatusOK)
+	w.orderOffered = w.order(t, famA, "offered")
+	w.orderTaken = w.order(t, famA, "offered")
+	wantStatus(t, w.helperA.post(t, "/v1/orders/"+w.orderTaken+"/accept", nil), http.StatusOK)
 	w.orderB = w.orderOf(t, famB, w.elderB, w.provB, w.itemB, provB, carerB, "accepted")
 
 	// Reservations: famA holds a place on slot A and has booked one on
 	// another day; on one-place slots famB holds the market place, and
 	// famA waits on one of them.
 	w.holdA = w.hold(t, famA, w.slotA)
-	w.bookingA = w.booking(t)
+	w.bookingA, w.bookingCancelled = w.booking(t), w.booking(t)
+	wantStatus(t, w.who(famA).post(t, "/v1/bookings/"+w.bookingCancelled+"/cancel", nil), http.StatusOK)
 	w.fullSlotA, w.waitingSlotA = w.fullSlot(t), w.waitingSlot(t)
 
 	// famA2's joining told famA; the inbox entry is famA's notification.
@@ -307,10 +329,15 @@ func (w *world) orderOf(t *testing.T, by actor, elderID, providerID, itemID stri
 		"Idempotency-Key", randomID()), http.StatusCreated)
 	path := "/v1/orders/" + o.ID
 	if status == "offered" {
-		// Offered to the nearest free caregivers who can bathe: carer.
+		// Offered to the nearest free caregivers who can bathe: carer
+		// (and helperA).
 		o = must[orderView](t, w.who(office).post(t, path+"/dispatch", nil), http.StatusOK)
-		if o.Status != status || len(o.Offers) != 1 || o.Offers[0].CaregiverID != w.who(carer).id {
-			t.Fatalf("after dispatch the order is %s", compactJSON(o))
+		offered := false
+		for _, of := range o.Offers {
+			offered = offered || of.CaregiverID == w.who(carer).id
+		}
+		if o.Status != status || !offered {
+			t.Fatalf("after dispatch the order is %s, want it offered to %s", compactJSON(o), carer)
 		}
 		return o.ID
 	}
