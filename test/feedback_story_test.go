@@ -112,7 +112,7 @@ func TestDaughterRatesABathBadlyComplainsAndTheRegulatorDecides(t *testing.T) {
 	// She complains about the order. Nobody else can, and it is one complaint.
 	body := map[string]any{"subject": map[string]string{"kind": "order", "id": o.ID}, "category": "late_or_no_show",
 		"text": "护理员迟到四十分钟，洗澡过程很匆忙，母亲着凉了。", "desiredResolution": "apology",
-		"photoKeys": []string{"complaints/" + o.ID + "/1.jpg"}}
+		"photoKeys": []string{"families/" + fam.ID + "/1.jpg"}}
 	wantProblem(t, stranger.post(t, "/v1/complaints", body, "Idempotency-Key", randomID()), http.StatusNotFound, "order_not_found")
 	key := randomID()
 	filed := must[complaintView](t, daughter.post(t, "/v1/complaints", body, "Idempotency-Key", key), http.StatusCreated)

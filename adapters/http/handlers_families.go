@@ -26,11 +26,16 @@ type familyJSON struct {
 	TimeZone  string       `json:"timeZone"`
 	CreatedAt time.Time    `json:"createdAt"`
 	Members   []memberJSON `json:"members"`
+
+	// PhotoKeyPrefix is where the family's uploads go; a complaint's
+	// photo keys lie under it.
+	PhotoKeyPrefix string `json:"photoKeyPrefix"`
 }
 
 func toFamily(v families.View) familyJSON {
 	out := familyJSON{ID: v.Family.ID(), Name: v.Family.Name(), TimeZone: v.Family.TimeZone(),
-		CreatedAt: v.Family.CreatedAt().UTC(), Members: make([]memberJSON, len(v.Members))}
+		CreatedAt: v.Family.CreatedAt().UTC(), Members: make([]memberJSON, len(v.Members)),
+		PhotoKeyPrefix: family.PhotoPrefix(v.Family.ID())}
 	for i, m := range v.Members {
 		out.Members[i] = memberJSON{UserID: m.UserID, Role: string(m.Role), Phone: m.Phone, JoinedAt: m.JoinedAt.UTC(), You: m.You}
 	}

@@ -21,7 +21,7 @@ func newComplaint(t *testing.T, kind complaint.SubjectKind, subject, providerID,
 	c, err := complaint.New(complaint.Draft{ID: uuid.Must(uuid.NewV7()).String(), FamilyID: "fam", FiledBy: "daughter",
 		Subject: complaint.Subject{Kind: kind, ID: subject}, ProviderID: providerID, ProviderName: "幸福里",
 		RegionCode: region, TimeZone: "Asia/Shanghai", Category: complaint.CategoryHygiene, Text: "浴室没有清洁干净",
-		PhotoKeys: []string{"c/1.jpg"}, Desired: complaint.WantRedo, RespondWithin: 48 * time.Hour},
+		PhotoKeys: []string{"families/fam/1.jpg"}, Desired: complaint.WantRedo, RespondWithin: 48 * time.Hour},
 		uuid.NewString(), filed)
 	if err != nil {
 		t.Fatal(err)

@@ -18,22 +18,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/text"
+	"github.com/kincare/kincare/domain/upload"
 )
 
 // Bounds of what a complaint carries.
 const (
-	MinText     = 5
-	MaxText     = 2000
-	MaxReply    = 2000
-	MaxPhotos   = 9
-	MaxPhotoKey = 256
-	maxID       = 128
+	MinText   = 5
+	MaxText   = 2000
+	MaxReply  = 2000
+	MaxPhotos = 9 // each under the family's PhotoPrefix (domain/family)
+	maxID     = 128
 	// DefaultResponseTime is how long a provider has to answer.
 	DefaultResponseTime = 48 * time.Hour
 )
@@ -241,8 +242,11 @@ func New(d Draft, eventID string, now time.Time) (*Complaint, error) {
 		v.add("/photoKeys", "maxItems")
 	}
 	for i, k := range d.PhotoKeys {
-		if !photoKey(k) || slices.Index(d.PhotoKeys, k) != i {
-			v.add("/photoKeys/"+strconv.Itoa(i), "invalid")
+		switch {
+		case !upload.Under(family.PhotoPrefix(d.FamilyID), k):
+			v.add("/photoKeys/"+strconv.Itoa(i), "not_under_prefix")
+		case slices.Index(d.PhotoKeys, k) != i:
+			v.add("/photoKeys/"+strconv.Itoa(i), "duplicate")
 		}
 	}
 	if d.RespondWithin <= 0 {
@@ -316,16 +320,16 @@ func (v *validator) add(field, code string) {
 	v.fields = append(v.fields, fault.FieldError{Field: field, Code: code})
 }
 
-// text trims s and bounds its length in characters, not bytes.
+// text cleans s by the rule for display text (domain/text: a complaint
+// is read by the provider, the family and the regulator) and bounds its
+// length in characters, not bytes.
 func (v *validator) text(field, s string, min, max int) string {
-	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0 && min > 0:
-		v.add(field, "required")
-	case n < min:
+	s, bad := text.Rule{Max: max, Required: min > 0, Multiline: true}.Clean(field, s)
+	switch {
+	case bad != nil:
+		v.fields = append(v.fields, *bad)
+	case s != "" && utf8.RuneCountInString(s) < min:
 		v.add(field, "minLength")
-	case n > max:
-		v.add(field, "maxLength")
 	}
 	return s
 }
@@ -335,19 +339,6 @@ func (v *validator) err() error {
 		return nil
 	}
 	return ErrInvalid.WithFields(v.fields...)
-}
-
-// photoKey is an object-store key: no leading slash, no "..", printable.
-func photoKey(k string) bool {
-	if k == "" || len(k) > MaxPhotoKey || strings.HasPrefix(k, "/") || strings.Contains(k, "..") {
-		return false
-	}
-	for _, r := range k {
-		if unicode.IsSpace(r) || !unicode.IsPrint(r) {
-			return false
-		}
-	}
-	return true
 }
 
 func deref[T any](p *T) (T, bool) {

@@ -32,7 +32,7 @@ func draft() complaint.Draft {
 		Subject: complaint.Subject{Kind: complaint.AboutOrder, ID: "o1"}, ProviderID: "xinfu",
 		ProviderName: "幸福里助浴", RegionCode: "310104", TimeZone: "Asia/Shanghai",
 		Category: complaint.CategoryLateOrNoShow, Text: "护理员迟到一小时，洗澡过程很匆忙。",
-		PhotoKeys: []string{"complaints/o1/1.jpg"}, Desired: complaint.WantApology, RespondWithin: 48 * time.Hour}
+		PhotoKeys: []string{"families/wang/1.jpg"}, Desired: complaint.WantApology, RespondWithin: 48 * time.Hour}
 }
 
 func filed(t *testing.T) *complaint.Complaint {
@@ -78,12 +78,14 @@ func TestAFiledComplaintWaitsFortyEightHoursForTheProvider(t *testing.T) {
 func TestNewRefusesABadDraftNamingEveryField(t *testing.T) {
 	d := draft()
 	d.ID, d.Subject.Kind, d.Category, d.Desired, d.Text = "", "elder", "bad_vibes", "money", "差"
-	d.PhotoKeys = []string{"/etc/passwd", "a/../b", "ok.jpg", "ok.jpg"}
+	d.PhotoKeys = []string{"/etc/passwd", "families/wang/../li/a.jpg", "families/wang/ok.jpg", "families/wang/ok.jpg",
+		"families/li/a.jpg", "https://evil.example/a.jpg"}
 	_, err := complaint.New(d, eid(), filedAt)
 	faulttest.Is(t, err, complaint.ErrInvalid)
 	want := map[string]string{"/id": "required", "/subject/kind": "enum", "/category": "enum",
-		"/desiredResolution": "enum", "/text": "minLength", "/photoKeys/0": "invalid", "/photoKeys/1": "invalid",
-		"/photoKeys/3": "invalid"}
+		"/desiredResolution": "enum", "/text": "minLength", "/photoKeys/0": "not_under_prefix",
+		"/photoKeys/1": "not_under_prefix", "/photoKeys/3": "duplicate", "/photoKeys/4": "not_under_prefix",
+		"/photoKeys/5": "not_under_prefix"}
 	if got := faulttest.Fields(err); !reflect.DeepEqual(got, want) {
 		t.Fatalf("fields %v\nwant %v", got, want)
 	}
@@ -91,7 +93,7 @@ func TestNewRefusesABadDraftNamingEveryField(t *testing.T) {
 	d.Text = strings.Repeat("慢", complaint.MaxText+1)
 	d.PhotoKeys = make([]string, complaint.MaxPhotos+1)
 	for i := range d.PhotoKeys {
-		d.PhotoKeys[i] = fmt.Sprintf("p/%d.jpg", i)
+		d.PhotoKeys[i] = fmt.Sprintf("families/wang/%d.jpg", i)
 	}
 	_, err = complaint.New(d, eid(), filedAt)
 	if got := faulttest.Fields(err); got["/text"] != "maxLength" || got["/photoKeys"] != "maxItems" {

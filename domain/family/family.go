@@ -11,6 +11,7 @@ import (
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/text"
+	"github.com/kincare/kincare/domain/upload"
 )
 
 // Role is a member's standing in one family.
@@ -137,6 +138,11 @@ func Location(name string) (*time.Location, error) {
 }
 
 var nameRule = text.Rule{Max: 50, Required: true}
+
+// PhotoPrefix is where what the family's members upload is stored (the
+// photos of a complaint); a record of the family accepts keys under it
+// only (domain/upload).
+func PhotoPrefix(familyID string) string { return upload.Prefix("families", familyID) }
 
 func checkName(name string) (string, error) {
 	name, bad := nameRule.Clean("/name", name)

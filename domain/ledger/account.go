@@ -4,10 +4,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // RecentEntries is how many of its latest entries an account keeps in
@@ -218,7 +218,8 @@ func (a *Account) Reserve(p Posting, now time.Time) (Result, error) {
 		return Result{Entries: []Entry{a.entry(key, Reserve, Posting{Ref: h.Ref, Amount: h.Amount, Party: h.Party,
 			Month: h.Month}, h.At, h.Seq)}, Replayed: true}, nil
 	}
-	if err := checkPosting(p, false); err != nil {
+	p, err := checkPosting(p, false)
+	if err != nil {
 		return Result{}, err
 	}
 	if p.Amount > a.Available() {
@@ -288,7 +289,8 @@ func (a *Account) Adjust(p Posting, now time.Time) (Result, error) {
 	if e, ok := a.Applied(key); ok {
 		return Result{Entries: []Entry{e}, Replayed: true}, nil
 	}
-	if err := checkPosting(p, true); err != nil {
+	p, err := checkPosting(p, true)
+	if err != nil {
 		return Result{}, err
 	}
 	if a.Available()+p.Amount < 0 {
@@ -314,27 +316,27 @@ func (a *Account) replay(k Kind, ref string) (Result, bool) {
 	return Result{Entries: out, Replayed: true}, true
 }
 
-func checkPosting(p Posting, adjust bool) error {
+// checkPosting refuses a posting a client got wrong, and returns it with
+// an adjustment's reason cleaned (domain/text: statements show it).
+func checkPosting(p Posting, adjust bool) (Posting, error) {
 	var fields []fault.FieldError
 	if p.Ref == "" {
-		return ErrAccountInvalid // a client's bug, not the caller's input
+		return p, ErrAccountInvalid // a client's bug, not the caller's input
 	}
 	if (adjust && p.Amount == 0) || (!adjust && p.Amount <= 0) {
 		fields = append(fields, fault.FieldError{Field: "/amount", Code: "range"})
 	}
 	if len(fields) > 0 {
-		return ErrAmountInvalid.WithFields(fields...)
+		return p, ErrAmountInvalid.WithFields(fields...)
 	}
 	if adjust {
-		r := strings.TrimSpace(p.Reason)
-		if r == "" {
-			return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "required"})
+		reason, bad := text.Rule{Max: MaxReason, Required: true}.Clean("/reason", p.Reason)
+		if bad != nil {
+			return p, ErrReasonRequired.WithFields(*bad)
 		}
-		if utf8.RuneCountInString(r) > MaxReason {
-			return ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "maxLength"})
-		}
+		p.Reason = reason
 	}
-	return nil
+	return p, nil
 }
 
 func (a *Account) append(key string, k Kind, p Posting, now time.Time) Entry {

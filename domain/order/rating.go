@@ -155,7 +155,7 @@ func (in RatingInput) validate() (Rating, error) {
 			v.add("/tags/"+strconv.Itoa(i), "duplicate")
 		}
 	}
-	text := v.text("/text", in.Text, MaxRatingText, false)
+	text := v.notes("/text", in.Text, MaxRatingText)
 	for _, p := range moderation.Problems(text) {
 		v.add("/text", p)
 	}
