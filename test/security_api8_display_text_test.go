@@ -23,7 +23,7 @@ import (
 // badText is display text the server must refuse, with the field code.
 var badText = []struct{ text, code string }{
 	{"王\u202e秀兰", "bidi_control"},
-	{"\u200b\u200d\u2060", "invisible"},
+	{"\u200b\u200d\u2060\u200b\ufeff\u200b", "invisible"}, // long enough for any minLength
 	{"王\x00秀兰", "control_character"},
 	{"王\x1b[2J秀兰", "control_character"},
 }
@@ -41,7 +41,7 @@ type displayProbe struct {
 // notDisplayText are free-text strings of request bodies that are not
 // display text, and why.
 var notDisplayText = map[string]string{
-	"/elderId": "an id", "/providerId": "an id", "/itemId": "an id", "/caregiverId": "an id", "/childId": "an id",
+	"/elderId": "an id", "/providerId": "an id", "/familyId": "an id", "/subject/id": "an id", "/itemId": "an id", "/caregiverId": "an id", "/childId": "an id",
 	"/phone": "a phone number, parsed", "/contactPhone": "a phone number, parsed",
 	"/emergencyContacts/*/phone": "a phone number, parsed",
 	"/timeZone":                  "an IANA zone, looked up", "/quietHours/timeZone": "an IANA zone, looked up",
@@ -138,6 +138,19 @@ func displayProbes() []displayProbe {
 		{op: "declineOrder", fields: []string{"/reason"}, at: on(carerA, func(w *world) string { return "/v1/orders/" + w.orderOffered + "/decline" })},
 		{op: "checkIn", fields: []string{"/reason"}, at: on(carerA, func(w *world) string { return "/v1/orders/" + w.orderA + "/check-in" })},
 		{op: "writeServiceRecord", fields: []string{"/notes"}},
+		{op: "rateOrder", fields: []string{"/text"}, body: func(*world) map[string]any {
+			return map[string]any{"stars": 2, "text": "阿姨很细心"}
+		}},
+		{op: "fileComplaint", fields: []string{"/text"}, body: func(w *world) map[string]any {
+			return map[string]any{"subject": map[string]string{"kind": "order", "id": w.orderInService},
+				"category": "service_quality", "text": "洗澡过程很匆忙。", "desiredResolution": "apology"}
+		}},
+		{op: "respondToComplaint", fields: []string{"/text"}},
+		{op: "escalateComplaint", fields: []string{"/reason"}, body: func(*world) map[string]any {
+			return map[string]any{"reason": "回复敷衍。"}
+		}},
+		{op: "decideComplaint", fields: []string{"/text"}},
+		{op: "adjustAllowance", fields: []string{"/reason"}},
 		{op: "cancelBooking", fields: []string{"/reason"}, at: on(famA, func(w *world) string { return "/v1/bookings/" + w.bookingA + "/cancel" })},
 	}
 }

@@ -89,6 +89,12 @@ func elderRows(w *world) []row {
 			want: who{famA: ok, famA2: ok, platform: ok, regul: ok}, others: nf},
 		{op: "addAllowance", fixture: fixture{path: elder + "/allowances", body: allowanceBody()},
 			want: who{platform: created, regul: created}, others: forbidden},
+		{op: "getAllowanceLedger", fixture: fixture{path: elder + "/allowances/" + w.allowanceA + "/ledger"},
+			want: who{famA: ok, famA2: ok, platform: ok, regul: ok}, others: nf},
+		// A credit of one fen is harmless to every other row.
+		{op: "adjustAllowance", fixture: fixture{path: elder + "/allowances/" + w.allowanceA + "/adjustments",
+			body: map[string]any{"direction": "credit", "amount": 1, "reason": "十一月少发补发"}},
+			want: who{platform: created, regul: created}, others: forbidden},
 		{op: "removeAllowance", fresh: func(t *testing.T, w *world) fixture {
 			id := must[allowanceView](t, w.who(platform).post(t, elder+"/allowances", allowanceBody()), created).ID
 			return fixture{path: elder + "/allowances/" + id}

@@ -35,6 +35,8 @@ func providerRows(w *world) []row {
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
 		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
 			want: who{provA: created}, others: forbidden},
+		{op: "getProviderStatement", fixture: fixture{path: prov + "/statements/" + shanghaiToday().Format("2006-01")},
+			want: who{provA: ok, officeA: ok}, others: http.StatusNotFound},
 		{op: "updateServiceItem", fixture: fixture{path: prov + "/items/" + w.itemA, body: map[string]bool{"active": true}},
 			want: who{provA: ok}, others: forbidden},
 	}

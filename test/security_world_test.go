@@ -94,6 +94,8 @@ type world struct {
 	orderOffered     string  // another, offered to carerA and helperA
 	orderTaken       string  // another, offered to carerA and helperA, taken by helperA
 	orderB           string  // an order of elder B at provider B, assigned to carerB
+	complaintOpen    string  // family A's complaint about orderA, unanswered
+	complaintDecided string  // family A's complaint about orderEnRoute, answered, escalated and decided
 	helperA          *person // provider A's second bathing caregiver (not an actor)
 	notificationA    string  // one of famA's notifications
 	homeA            point   // elder A's home
@@ -220,6 +222,15 @@ func buildWorld(t *testing.T) *world {
 	w.orderTaken = w.order(t, famA, "offered")
 	wantStatus(t, w.helperA.post(t, "/v1/orders/"+w.orderTaken+"/accept", nil), http.StatusOK)
 	w.orderB = w.orderOf(t, famB, w.elderB, w.provB, w.itemB, provB, carerB, "accepted")
+
+	// Complaints: one open, one that went all the way to the regulator.
+	w.complaintOpen = w.complain(t, w.orderA)
+	w.complaintDecided = w.complain(t, w.orderEnRoute)
+	c := "/v1/complaints/" + w.complaintDecided
+	wantStatus(t, w.who(provA).post(t, c+"/response", map[string]string{"text": "已对护理员进行培训。"}), http.StatusOK)
+	wantStatus(t, w.who(famA).post(t, c+"/escalate", map[string]string{"reason": "回复敷衍。"}), http.StatusOK)
+	wantStatus(t, w.who(regul).post(t, c+"/decision", map[string]string{"outcome": "not_upheld", "text": "服务符合约定。"}),
+		http.StatusOK)
 
 	// Reservations: famA holds a place on slot A and has booked one on
 	// another day; on one-place slots famB holds the market place, and
@@ -373,6 +384,17 @@ func (w *world) orderOf(t *testing.T, by actor, elderID, providerID, itemID stri
 func (w *world) window() map[string]string {
 	win := <-w.windows
 	return map[string]string{"start": win[0].Format(time.RFC3339), "end": win[1].Format(time.RFC3339)}
+}
+
+// complain files famA's complaint about an order of family A.
+func (w *world) complain(t *testing.T, orderID string) string {
+	t.Helper()
+	c := must[struct {
+		ID string `json:"id"`
+	}](t, w.who(famA).post(t, "/v1/complaints", map[string]any{"subject": map[string]string{"kind": "order", "id": orderID},
+		"category": "late_or_no_show", "text": "护理员迟到一小时，洗澡过程很匆忙。", "desiredResolution": "apology"},
+		"Idempotency-Key", randomID()), http.StatusCreated)
+	return c.ID
 }
 
 // hold is a's hold of a market place on slot.
