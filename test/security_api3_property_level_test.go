@@ -7,8 +7,8 @@ package e2e_test
 // (additionalProperties: false, checked below) and the table proves for
 // every operation with the properties a server keeps (ids, owners,
 // statuses, roles, versions); a record's photo keys must lie under the
-// prefix the server issued for that order or child (issue 13, defect
-// 7). And responses show people's phone numbers only to their owners, an
+// prefix the server issued for that order, child or family (issue 13,
+// defect 7). And responses show people's phone numbers only to their owners, an
 // order's address only to the caregiver it is given to, and nothing of a
 // provider's staff to the public.
 
@@ -131,6 +131,27 @@ func testPropertyLevelAuthorization(t *testing.T, w *world) {
 				"name": "李秀英", "relation": "外婆", "phone": newPhone().national, "idLast4": "123X", "photoRef": ref}),
 				http.StatusUnprocessableEntity, "child_invalid")
 			wantFieldCode(t, got, "/photoRef", "not_under_prefix")
+		}
+		fam := must[struct {
+			PhotoKeyPrefix string `json:"photoKeyPrefix"`
+		}](t, w.who(famA).get(t, "/v1/families/"+w.famA), http.StatusOK)
+		if fam.PhotoKeyPrefix != "families/"+w.famA+"/" {
+			t.Fatalf("family %s: photoKeyPrefix %q", w.famA, fam.PhotoKeyPrefix)
+		}
+		// orderA has its complaint already: a request that got past the
+		// photo keys would be 409 and file nothing.
+		for _, key := range []string{"families/" + w.famB + "/a.jpg", "orders/" + w.orderA + "/a.jpg",
+			"https://evil.example/a.jpg", fam.PhotoKeyPrefix + "../x.jpg", fam.PhotoKeyPrefix + "ok.jpg"} {
+			got := wantProblem(t, w.who(famA).post(t, "/v1/complaints", map[string]any{
+				"subject": map[string]string{"kind": "order", "id": w.orderA}, "category": "late_or_no_show",
+				"text": "护理员迟到一小时，洗澡过程很匆忙。", "desiredResolution": "apology",
+				"photoKeys": []string{fam.PhotoKeyPrefix + "ok.jpg", key}}, "Idempotency-Key", randomID()),
+				http.StatusUnprocessableEntity, "complaint_invalid")
+			code := "not_under_prefix"
+			if key == fam.PhotoKeyPrefix+"ok.jpg" {
+				code = "duplicate"
+			}
+			wantFieldCode(t, got, "/photoKeys/1", code)
 		}
 	})
 	t.Run("the public sees a provider, not its staff", func(t *testing.T) {
