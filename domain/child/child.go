@@ -5,6 +5,7 @@ package child
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +102,37 @@ type PickupPerson struct {
 	PhotoRef string // an uploaded object's key under the child's PhotoPrefix, never the image itself
 	AddedBy  string
 	AddedAt  time.Time
+	// ExpiresAt ends a one-time authorization (for one day, until
+	// midnight where the child is cared for); zero for a standing one.
+	ExpiresAt time.Time
+}
+
+// ValidAt reports whether the authorization holds at now.
+func (p PickupPerson) ValidAt(now time.Time) bool {
+	return p.ExpiresAt.IsZero() || now.Before(p.ExpiresAt)
+}
+
+// Authorized finds the pickup person with this id whom the child may go
+// home with at now: on the list, and not a one-time authorization that
+// has lapsed. A person removed from the list is not found.
+func (c Child) Authorized(id string, now time.Time) (PickupPerson, bool) {
+	for _, p := range c.PickupPersons {
+		if p.ID == id && p.ValidAt(now) {
+			return p, true
+		}
+	}
+	return PickupPerson{}, false
+}
+
+// Pickups are the pickup persons whose authorization holds at now.
+func (c Child) Pickups(now time.Time) []PickupPerson {
+	var out []PickupPerson
+	for _, p := range c.PickupPersons {
+		if p.ValidAt(now) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // idLast4 allows the X check digit of mainland ID numbers.
@@ -140,6 +172,18 @@ func (c *Child) AddPickup(p PickupPerson) error {
 	}
 	c.PickupPersons = append(c.PickupPersons, p)
 	return nil
+}
+
+// AddOneTimePickup authorizes p until expiresAt (the coming midnight
+// where the child is cared for). One-time authorizations that have lapsed
+// leave the list first, so they never hold a place on it.
+func (c *Child) AddOneTimePickup(p PickupPerson, expiresAt, now time.Time) error {
+	if !expiresAt.After(now) {
+		return ErrInvalid.WithFields(fault.FieldError{Field: "/expiresAt", Code: "in_past"})
+	}
+	c.PickupPersons = slices.DeleteFunc(c.PickupPersons, func(q PickupPerson) bool { return !q.ValidAt(now) })
+	p.ExpiresAt = expiresAt.UTC()
+	return c.AddPickup(p)
 }
 
 // RemovePickup takes a pickup person off the list.

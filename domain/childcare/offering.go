@@ -122,6 +122,15 @@ func Offers(p *provider.Provider) bool {
 	})
 }
 
+// HomePoint reports whether p is registered only as a home childcare
+// point (家庭托育点), without an institution's filing: it takes at most
+// five children.
+func HomePoint(p *provider.Provider) bool {
+	return !slices.ContainsFunc(p.Profile.Licences, func(l provider.Licence) bool {
+		return l.Kind == provider.ChildcareInstitution
+	})
+}
+
 // CheckCapacity refuses a capacity p's registration does not allow: a
 // home childcare point without an institution's filing takes at most
 // five children.

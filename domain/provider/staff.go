@@ -279,6 +279,13 @@ func (p *Provider) EmploysCaregiver(userID string) bool {
 	return st != nil && st.Role == StaffCaregiver
 }
 
+// Works reports whether userID works for the provider now: an admin or
+// anyone on its staff. Like EmploysCaregiver it is asked on every
+// request, so someone removed from the staff stops at once.
+func (p *Provider) Works(userID string) bool {
+	return userID != "" && (p.IsAdmin(userID) || p.StaffMember(userID) != nil)
+}
+
 // InOffice reports whether userID runs the provider's business: an
 // admin or office staff (caregivers serve, they do not manage).
 func (p *Provider) InOffice(userID string) bool {
