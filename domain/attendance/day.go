@@ -241,3 +241,30 @@ func UnmarshalDay(s DaySnapshot) *Day {
 		duties: slices.Clone(s.Duties), children: slices.Clone(s.Children), breaches: slices.Clone(s.Breaches),
 		Outbox: event.RestoreOutbox(s.Pending)}
 }
+
+// Scrub takes a family's health data and notes out of the day (of one
+// child of it, when childID is set), when the family withdraws its
+// consent to children's data or a child's record is deleted: the morning check,
+// the parent's and staff's notes, the ID digits of who came. That the
+// child came, when, and who took them home stays: it is the provider's
+// record of the day, its subsidy claims' evidence.
+func (d *Day) Scrub(familyID, childID string) {
+	for i := range d.children {
+		a := &d.children[i]
+		if a.FamilyID != familyID || childID != "" && a.ChildID != childID {
+			continue
+		}
+		if a.CheckIn != nil {
+			a.CheckIn.Health, a.CheckIn.ParentNote = HealthCheck{}, ""
+		}
+		if a.CheckOut != nil {
+			a.CheckOut.Note, a.CheckOut.Person.IDLast4 = "", ""
+		}
+		if a.Absence != nil {
+			a.Absence.Note = ""
+		}
+		for j := range a.Refusals {
+			a.Refusals[j].Person.IDLast4 = ""
+		}
+	}
+}
