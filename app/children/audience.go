@@ -16,6 +16,8 @@ func (s *Service) Audiences() map[event.Type]notify.Audience {
 	return map[event.Type]notify.Audience{
 		child.EventPickupAdded:   notify.AudienceFunc(s.restOfFamily),
 		child.EventPickupRemoved: notify.AudienceFunc(s.restOfFamily),
+		// A one-time person is a pickup change like any other.
+		child.EventOneTimePickupAdded: notify.AudienceFunc(s.restOfFamily),
 	}
 }
 

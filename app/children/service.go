@@ -38,8 +38,12 @@ type View struct {
 	AgeMonths int
 }
 
+// view shows the pickup persons authorized now: a one-time person whose
+// day is over is no longer one.
 func (s *Service) view(c child.Child, f *family.Family) View {
-	return View{Child: c, AgeMonths: c.Profile.AgeMonthsOn(calendar.Today(s.d.Now(), f.Location()))}
+	now := s.d.Now()
+	c.PickupPersons = c.Pickups(now)
+	return View{Child: c, AgeMonths: c.Profile.AgeMonthsOn(calendar.Today(now, f.Location()))}
 }
 
 // access loads a child for a member of their family; to anyone else the
@@ -220,6 +224,46 @@ func (s *Service) AddPickup(ctx context.Context, a actor.Actor, childID string, 
 		return child.PickupPerson{}, err
 	}
 	return p, nil
+}
+
+// AddOneTimePickup authorizes someone to collect the child until until
+// (the coming midnight where the child is cared for; untilLocal is how
+// that reads on the provider's clock). Audited, and the rest of the
+// family is told, as for every pickup change. app/childday decides until.
+func (s *Service) AddOneTimePickup(ctx context.Context, a actor.Actor, childID string, in PickupInput, until time.Time,
+	untilLocal string) (child.PickupPerson, error) {
+	_, f, err := s.access(ctx, a, childID)
+	if err != nil {
+		return child.PickupPerson{}, err
+	}
+	if err := f.RequireConsent(consent.ChildData, ""); err != nil {
+		return child.PickupPerson{}, err
+	}
+	phone, err := identity.ParsePhone(in.Phone)
+	if err != nil {
+		return child.PickupPerson{}, child.ErrInvalid.WithFields(fault.FieldError{Field: "/phone", Code: "phone_invalid"})
+	}
+	now := s.d.Now()
+	p, err := child.ValidatePickup(child.PickupPerson{ID: s.d.NewID(), Name: in.Name, Relation: in.Relation,
+		Phone: phone, IDLast4: in.IDLast4, PhotoRef: in.PhotoRef, AddedBy: a.UserID, AddedAt: now.UTC()})
+	if err != nil {
+		return child.PickupPerson{}, err
+	}
+	var added child.PickupPerson
+	if _, err := s.d.Children.Update(ctx, childID, func(c *child.Child) error {
+		if err := c.AddOneTimePickup(p, until, now); err != nil {
+			return err
+		}
+		added = c.PickupPersons[len(c.PickupPersons)-1]
+		return c.AnnounceOneTimePickup(s.d.NewID(), added, a.UserID, untilLocal, now)
+	}); err != nil {
+		return child.PickupPerson{}, err
+	}
+	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "pickup_person", p.ID)
+	if err := s.confirmConsent(ctx, f.ID()); err != nil {
+		return child.PickupPerson{}, err
+	}
+	return added, nil
 }
 
 // RemovePickup withdraws an authorization at once.

@@ -44,6 +44,7 @@ func Catalog() map[event.Type]Kind {
 	kinds := orderKinds()
 	maps.Copy(kinds, bookingKinds())
 	maps.Copy(kinds, complaintKinds())
+	maps.Copy(kinds, childDayKinds())
 	maps.Copy(kinds, map[event.Type]Kind{
 		family.EventInviteReceived: {
 			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,
