@@ -179,3 +179,13 @@ func (r *Bookings) Overlapping(ctx context.Context, recipientID string, start, e
 		{Key: "status", Value: string(reservation.Confirmed)},
 	}, options.Find().SetSort(bson.D{{Key: "window.start", Value: 1}, {Key: "_id", Value: 1}}), bookingDoc.booking)
 }
+
+// AtProvider are a provider's bookings of any status whose window
+// overlaps [start, end): a day's roster or a month's statement.
+func (r *Bookings) AtProvider(ctx context.Context, providerID string, start, end time.Time) ([]*reservation.Booking, error) {
+	return findAll(ctx, r.coll, "bookings at provider", bson.D{
+		{Key: "providerId", Value: providerID},
+		{Key: "window.end", Value: bson.D{{Key: "$gt", Value: start}}},
+		{Key: "window.start", Value: bson.D{{Key: "$lt", Value: end}}},
+	}, options.Find().SetSort(bson.D{{Key: "window.start", Value: 1}, {Key: "_id", Value: 1}}), bookingDoc.booking)
+}

@@ -155,6 +155,8 @@ var indexes = map[string][]mongo.IndexModel{
 			Options: options.Index().SetName("provider_at")},
 		{Keys: bson.D{{Key: "recipientId", Value: 1}, {Key: "window.start", Value: 1}},
 			Options: options.Index().SetName("recipient_start")},
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "window.end", Value: 1}},
+			Options: options.Index().SetName("provider_end")},
 		outboxIndex,
 	},
 	complaintsColl: {
@@ -183,6 +185,18 @@ var indexes = map[string][]mongo.IndexModel{
 			Options: options.Index().SetUnique(true).SetName("account_seq_unique")},
 		{Keys: bson.D{{Key: "party", Value: 1}, {Key: "month", Value: 1}, {Key: "kind", Value: 1}},
 			Options: options.Index().SetName("party_month_kind")},
+	},
+	// The childcare day reads its documents by id; these serve a month's
+	// statement, erasure, and the relay.
+	roomDaysColl: {
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("provider_date")},
+		{Keys: bson.D{{Key: "children.familyId", Value: 1}}, Options: options.Index().SetName("family")},
+		outboxIndex,
+	},
+	dailyReportsColl: {
+		{Keys: bson.D{{Key: "familyId", Value: 1}}, Options: options.Index().SetName("family")},
+		{Keys: bson.D{{Key: "childId", Value: 1}}, Options: options.Index().SetName("child")},
+		outboxIndex,
 	},
 }
 
