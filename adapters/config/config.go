@@ -85,6 +85,11 @@ type Config struct {
 	// to the regulator, and how often that deadline is checked.
 	ComplaintResponseTime  time.Duration
 	ComplaintSweepInterval time.Duration
+
+	// TestClockFile, in development only, is a file the childcare day
+	// reads its time from (RFC 3339), so an end-to-end test lives a day
+	// in seconds; see adapters/clock.
+	TestClockFile string
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -151,6 +156,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		// Seconds are for tests and drills; production wants an hour at least.
 		ComplaintResponseTime:  r.duration("COMPLAINT_RESPONSE_TIME", 48*time.Hour, time.Second, 30*24*time.Hour),
 		ComplaintSweepInterval: r.duration("COMPLAINT_SWEEP_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
+		TestClockFile:          r.str("KINCARE_TEST_CLOCK_FILE", ""),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.
@@ -185,6 +191,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		if c.ComplaintResponseTime < time.Hour {
 			r.fail("COMPLAINT_RESPONSE_TIME", "is %s; production gives a provider at least 1h to answer a complaint",
 				c.ComplaintResponseTime)
+		}
+		if c.TestClockFile != "" {
+			r.fail("KINCARE_TEST_CLOCK_FILE", "is a test hook that moves the childcare day's clock; production keeps the system clock")
 		}
 	}
 	if c.SMSProvider == "webhook" && c.SMSWebhookURL == "" {

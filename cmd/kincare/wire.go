@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/kincare/kincare/adapters/clock"
 	"github.com/kincare/kincare/adapters/config"
 	"github.com/kincare/kincare/adapters/embedded"
 	httpapi "github.com/kincare/kincare/adapters/http"
@@ -29,6 +30,7 @@ import (
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
+	"github.com/kincare/kincare/app/childday"
 	"github.com/kincare/kincare/app/children"
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
@@ -137,7 +139,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	trail := audittrail.NewRecorder(store.Audit(), time.Now, newID, log)
 	familySvc := families.NewService(families.Deps{
 		Families: store.Families(), Invites: store.Invites(), Users: users, Elders: store.Elders(),
-		Children: store.Children(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
+		Children: store.ChildData(), Audit: trail, AuditDel: store.Audit(), Now: time.Now, NewID: newID,
 		InviteKey: family.InviteKey(deriveKey(key, "kincare invite v1")),
 	})
 	var providerStore providers.Store = store.Providers()
@@ -150,7 +152,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Elders: store.Elders(), Families: store.Families(), Providers: providerStore,
 		Orders: orders.History{Orders: store.Orders()}, Audit: trail, Now: time.Now, NewID: newID})
 	childSvc := children.NewService(children.Deps{
-		Children: store.Children(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
+		Children: store.ChildData(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
 		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc, Inbox: store.Inbox(), Preferences: store.NotificationPreferences(),
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
@@ -192,6 +194,12 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Children: store.Children(), Providers: providerStore, Reminders: queue, Now: time.Now, NewID: newID, Log: log,
 		KindLimit: cfg.HoldsPerUserPerKind})
 
+	childDaySvc := childday.NewService(childday.Deps{
+		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
+		Rates: store.Rates(), Children: store.Children(), Families: store.Families(), Providers: providerStore,
+		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail,
+		Now: dayClock(cfg, log), NewID: newID, Log: log})
+
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
 		return s, err
@@ -201,7 +209,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
-			allowanceSvc.Audiences()),
+			allowanceSvc.Audiences(), childDaySvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -224,6 +232,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Statements:   statementSvc,
 		Reservations: reservationSvc,
 		Complaints:   complaintSvc,
+		ChildDay:     childDaySvc,
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
@@ -354,6 +363,16 @@ const embeddedUserCacheTTL = time.Hour
 
 // usercacheStore is the user store every use case shares, cached or not.
 type usercacheStore = usercache.Store
+
+// dayClock is the childcare day's time: the system clock, or in
+// development the file KINCARE_TEST_CLOCK_FILE names (adapters/clock).
+func dayClock(cfg config.Config, log *slog.Logger) func() time.Time {
+	if cfg.TestClockFile == "" {
+		return time.Now
+	}
+	log.Warn("the childcare day reads its time from a test clock file", "path", cfg.TestClockFile)
+	return clock.NewFile(cfg.TestClockFile, log).Now
+}
 
 // newID makes time-ordered ids (UUIDv7), so ids sort by creation and
 // cursor pagination can use them directly.
