@@ -106,15 +106,7 @@ func (h statementHandlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	format := c.Query("format")
-	if format == "" {
-		switch c.Accepts(fiber.MIMEApplicationJSON, mimeCSV, mimeXLSX) {
-		case mimeCSV:
-			format = "csv"
-		case mimeXLSX:
-			format = "xlsx"
-		}
-	}
+	format := statementFormat(c)
 	words := statementWordsEn
 	if lang(c.Get(fiber.HeaderAcceptLanguage)) != "en" {
 		words = statementWordsZh
@@ -123,23 +115,13 @@ func (h statementHandlers) get(c *fiber.Ctx) error {
 	table := statementTable(st, words)
 	switch format {
 	case "csv":
-		var buf bytes.Buffer
-		buf.WriteString("\uFEFF") // a BOM, so spreadsheet programs read UTF-8 Chinese correctly
-		w := csv.NewWriter(&buf)
-		for i, sheet := range table {
-			if i > 0 {
-				_ = w.Write(nil)
-			}
-			_ = w.Write([]string{sheet.title})
-			_ = w.WriteAll(sheet.rows)
-		}
-		w.Flush()
-		if err := w.Error(); err != nil {
+		body, err := statementCSV(table)
+		if err != nil {
 			return err
 		}
 		attachment(c, words.file(st)+".csv")
 		c.Set(fiber.HeaderContentType, mimeCSV+"; charset=utf-8")
-		return c.Send(buf.Bytes())
+		return c.Send(body)
 	case "xlsx":
 		body, err := statementXLSX(table)
 		if err != nil {
@@ -150,6 +132,41 @@ func (h statementHandlers) get(c *fiber.Ctx) error {
 		return c.Send(body)
 	}
 	return c.JSON(toStatement(st))
+}
+
+// statementFormat is the format a statement is asked for in: ?format=,
+// else Accept (JSON unless CSV or XLSX is preferred).
+func statementFormat(c *fiber.Ctx) string {
+	if format := c.Query("format"); format != "" {
+		return format
+	}
+	switch c.Accepts(fiber.MIMEApplicationJSON, mimeCSV, mimeXLSX) {
+	case mimeCSV:
+		return "csv"
+	case mimeXLSX:
+		return "xlsx"
+	}
+	return "json"
+}
+
+// statementCSV writes the tables one after another, each under its
+// title, a blank line between.
+func statementCSV(table []sheet) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // a BOM, so spreadsheet programs read UTF-8 Chinese correctly
+	w := csv.NewWriter(&buf)
+	for i, sheet := range table {
+		if i > 0 {
+			_ = w.Write(nil)
+		}
+		_ = w.Write([]string{sheet.title})
+		_ = w.WriteAll(sheet.rows)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // attachment names the file, in UTF-8 (RFC 6266 / 5987) with an ASCII

@@ -150,6 +150,27 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getWaitlistPlace", res.waitlistPlace)
 	api.handle("leaveWaitlist", res.leaveWaitlist)
 
+	day := childDayHandlers{svc: d.ChildDay}
+	api.handle("listRooms", day.listRooms)
+	api.handle("createRoom", day.createRoom)
+	api.handle("updateRoom", day.updateRoom)
+	api.handle("setChildcarePolicy", day.setPolicy)
+	api.handle("getRoomDay", day.roomDay)
+	api.handle("assignRoomStaff", day.assignStaff)
+	api.handle("staffCheckIn", day.staffShift(true))
+	api.handle("staffCheckOut", day.staffShift(false))
+	api.handle("checkInChild", day.checkIn)
+	api.handle("checkOutChild", day.checkOut)
+	api.handle("markNoShow", day.markNoShow)
+	api.handle("reportAbsence", day.reportAbsence)
+	api.handle("addOneTimePickupPerson", day.addOneTimePickup)
+	api.handle("fillDailyReport", day.fillReport)
+	api.handle("publishDailyReport", day.publishReport)
+	api.handle("listDailyReports", day.listReports)
+	api.handle("getAttendanceStatement", day.statement)
+	api.handle("listChildcareSubsidyRates", day.rates)
+	api.handle("setChildcareSubsidyRate", day.setRate)
+
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)
 	api.handle("exportMyData", priv.export)

@@ -18,6 +18,7 @@ import (
 	"github.com/kincare/kincare/app/allowances"
 	"github.com/kincare/kincare/app/auth"
 	appcatalog "github.com/kincare/kincare/app/catalog"
+	"github.com/kincare/kincare/app/childday"
 	"github.com/kincare/kincare/app/children"
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
@@ -80,7 +81,10 @@ type Deps struct {
 	// Complaints serves complaints and the complaint figures of the
 	// public provider page and search.
 	Complaints *complaints.Service
-	Tokens     AccessVerifier
+	// ChildDay serves the childcare day: rooms, check-in and check-out,
+	// absences, daily reports and attendance statements.
+	ChildDay *childday.Service
+	Tokens   AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).
