@@ -67,13 +67,18 @@ func (p eventPayload) event() event.Event {
 		At: p.At, NotBefore: p.NotBefore, Data: p.Data}
 }
 
+// EnqueueEvent queues e's delivery: a reminder at its NotBefore, any
+// other event at once. An event's At is when it happened by the clock of
+// the capability that recorded it, which is the system clock except in a
+// test that moves a capability's own clock (the childcare day's); the
+// queue schedules by the system clock, so it reads only NotBefore.
 func (c *Client) EnqueueEvent(ctx context.Context, e event.Event) (bool, error) {
 	body, err := json.Marshal(eventPayload{ID: e.ID, Type: string(e.Type), SubjectKind: e.Subject.Kind,
 		SubjectID: e.Subject.ID, At: e.At, NotBefore: e.NotBefore, Data: e.Data})
 	if err != nil {
 		return false, fmt.Errorf("jobs: encode event: %w", err)
 	}
-	return c.enqueue(ctx, asynq.NewTask(typeDeliver, body), "event:"+e.ID, e.Due(), deliverRetry)
+	return c.enqueue(ctx, asynq.NewTask(typeDeliver, body), "event:"+e.ID, e.NotBefore, deliverRetry)
 }
 
 func (c *Client) EnqueuePush(ctx context.Context, notificationID string, at time.Time) (bool, error) {

@@ -70,7 +70,8 @@ type Journal interface {
 // already queued (or recently done) under the same id is not queued
 // again, and they report whether they queued anything.
 type Queue interface {
-	// EnqueueEvent queues the delivery of e, due at e.Due(), under e.ID.
+	// EnqueueEvent queues the delivery of e under e.ID: at its NotBefore
+	// (a reminder), else at once.
 	EnqueueEvent(ctx context.Context, e event.Event) (bool, error)
 	// EnqueuePush queues the push of a notification at at.
 	EnqueuePush(ctx context.Context, notificationID string, at time.Time) (bool, error)
