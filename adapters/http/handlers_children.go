@@ -34,12 +34,14 @@ type pickupJSON struct {
 	PhotoRef string    `json:"photoRef,omitempty"`
 	AddedBy  string    `json:"addedBy"`
 	AddedAt  time.Time `json:"addedAt"`
+	// ExpiresAt ends a one-time authorization.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
 }
 
 // toPickup masks the phone: pickup persons are often not family members.
 func toPickup(p child.PickupPerson) pickupJSON {
 	return pickupJSON{ID: p.ID, Name: p.Name, Relation: p.Relation, Phone: p.Phone.Masked(), IDLast4: p.IDLast4,
-		PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt.UTC()}
+		PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt.UTC(), ExpiresAt: optUTC(p.ExpiresAt)}
 }
 
 type childJSON struct {

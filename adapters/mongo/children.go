@@ -42,13 +42,15 @@ type pickupDoc struct {
 	PhotoRef string    `bson:"photoRef"`
 	AddedBy  string    `bson:"addedBy"`
 	AddedAt  time.Time `bson:"addedAt"`
+	// ExpiresAt ends a one-time authorization.
+	ExpiresAt *time.Time `bson:"expiresAt,omitempty"`
 }
 
 func toChildDoc(c child.Child, version int64) childDoc {
 	pickups := make([]pickupDoc, len(c.PickupPersons))
 	for i, p := range c.PickupPersons {
 		pickups[i] = pickupDoc{ID: p.ID, Name: p.Name, Relation: p.Relation, Phone: p.Phone.String(),
-			IDLast4: p.IDLast4, PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt}
+			IDLast4: p.IDLast4, PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt, ExpiresAt: optTime(p.ExpiresAt)}
 	}
 	p := c.Profile
 	return childDoc{ID: c.ID, FamilyID: c.FamilyID,
@@ -63,7 +65,8 @@ func (d childDoc) child() (child.Child, error) {
 	pickups := make([]child.PickupPerson, len(d.PickupPersons))
 	for i, p := range d.PickupPersons {
 		pickups[i] = child.PickupPerson{ID: p.ID, Name: p.Name, Relation: p.Relation, Phone: identity.Phone(p.Phone),
-			IDLast4: p.IDLast4, PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt.UTC()}
+			IDLast4: p.IDLast4, PhotoRef: p.PhotoRef, AddedBy: p.AddedBy, AddedAt: p.AddedAt.UTC(),
+			ExpiresAt: fromOptTime(p.ExpiresAt)}
 	}
 	p := d.Profile
 	c := child.Child{ID: d.ID, FamilyID: d.FamilyID,
