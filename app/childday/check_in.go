@@ -103,5 +103,5 @@ func (s *Service) dropIn(ctx context.Context, a actor.Actor, p *provider.Provide
 	if err != nil {
 		return located{}, err
 	}
-	return s.place(ctx, p, c, today, []*reservation.Booking{b})
+	return s.place(ctx, p, c, today, []*reservation.Booking{b}, nil)
 }

@@ -62,7 +62,7 @@ func (s *Service) locate(ctx context.Context, p *provider.Provider, c child.Chil
 	if len(bookings) == 0 || !opensOrSession(p, d, bookings) {
 		return located{}, errNoBooking
 	}
-	return s.place(ctx, p, c, d, bookings)
+	return s.place(ctx, p, c, d, bookings, nil)
 }
 
 // opensOrSession reports whether the bookings give a place on d: a
@@ -139,8 +139,16 @@ func placesOf(bs []*reservation.Booking, start, end time.Time) []attendance.Plac
 	return out
 }
 
-// place puts a child in a room for the day and on the roster.
-func (s *Service) place(ctx context.Context, p *provider.Provider, c child.Child, d calendar.Date, bs []*reservation.Booking) (located, error) {
+// place puts a child in a room for the day and on the roster; prev is
+// the provider's previous day's roster (nil: read it).
+func (s *Service) place(ctx context.Context, p *provider.Provider, c child.Child, d calendar.Date, bs []*reservation.Booking,
+	prev *attendance.Roster) (located, error) {
+	if prev == nil {
+		var err error
+		if prev, err = s.previous(ctx, p.ID, d); err != nil {
+			return located{}, err
+		}
+	}
 	setup, err := s.d.Setups.Get(ctx, p.ID)
 	if err != nil {
 		return located{}, err
@@ -153,7 +161,7 @@ func (s *Service) place(ctx context.Context, p *provider.Provider, c child.Child
 	if len(rooms) == 0 {
 		return located{}, attendance.ErrNoRoom.With(map[string]any{"ageMonths": age})
 	}
-	rooms, err = s.preferred(ctx, p.ID, c.ID, d, rooms)
+	rooms, err = s.preferred(ctx, c.ID, d, rooms, prev)
 	if err != nil {
 		return located{}, err
 	}
@@ -185,11 +193,23 @@ func (s *Service) place(ctx context.Context, p *provider.Provider, c child.Child
 	return located{}, attendance.ErrRoomFull.With(map[string]any{"ageMonths": age})
 }
 
+// previous is the provider's roster of its last day before d within a
+// week (a weekend, a holiday between), which a child's room sticks to.
+func (s *Service) previous(ctx context.Context, providerID string, d calendar.Date) (*attendance.Roster, error) {
+	for back := 1; back <= 7; back++ {
+		prev, found, err := s.d.Rosters.Get(ctx, providerID, d.AddDays(-back))
+		if err != nil || found {
+			return prev, err
+		}
+	}
+	return attendance.NewRoster(providerID, d.AddDays(-7)), nil
+}
+
 // preferred orders the candidate rooms: one whose day already holds the
 // child (a placement a crash cut short) first, then the room the child
-// was in on the provider's last day before (within a week), then the
-// rest in the order they were made.
-func (s *Service) preferred(ctx context.Context, providerID, childID string, d calendar.Date, rooms []room.Room) ([]room.Room, error) {
+// was in on the provider's previous day, then the rest in the order they
+// were made.
+func (s *Service) preferred(ctx context.Context, childID string, d calendar.Date, rooms []room.Room, prev *attendance.Roster) ([]room.Room, error) {
 	first := func(id string) {
 		i := slices.IndexFunc(rooms, func(r room.Room) bool { return r.ID() == id })
 		if i > 0 {
@@ -197,17 +217,11 @@ func (s *Service) preferred(ctx context.Context, providerID, childID string, d c
 			rooms = append([]room.Room{r}, slices.Delete(rooms, i, i+1)...)
 		}
 	}
-	for back := 1; back <= 7; back++ {
-		prev, found, err := s.d.Rosters.Get(ctx, providerID, d.AddDays(-back))
-		if err != nil {
-			return nil, err
-		}
-		if found {
-			if e, ok := prev.Entry(childID); ok {
-				first(e.RoomID)
-			}
-			break
-		}
+	if e, ok := prev.Entry(childID); ok {
+		first(e.RoomID)
+	}
+	if len(rooms) == 1 {
+		return rooms, nil
 	}
 	for _, r := range rooms {
 		day, err := s.d.Days.Get(ctx, attendance.DayID(r.ID(), d))
@@ -274,6 +288,7 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, d calendar.
 		}
 	}
 	var unplaced []Unplaced
+	var prev *attendance.Roster
 	childIDs := make([]string, 0, len(confirmed))
 	for id := range confirmed {
 		childIDs = append(childIDs, id)
@@ -294,7 +309,12 @@ func (s *Service) refresh(ctx context.Context, p *provider.Provider, d calendar.
 		if err != nil {
 			return nil, err
 		}
-		_, err = s.place(ctx, p, c, d, bs)
+		if prev == nil {
+			if prev, err = s.previous(ctx, p.ID, d); err != nil {
+				return nil, err
+			}
+		}
+		_, err = s.place(ctx, p, c, d, bs, prev)
 		if fe, ok := fault.As(err); ok && (fault.Is(err, attendance.ErrNoRoom) || fault.Is(err, attendance.ErrRoomFull)) {
 			unplaced = append(unplaced, Unplaced{ChildID: id, AgeMonths: c.Profile.AgeMonthsOn(d), Reason: fe.Code})
 			continue
