@@ -93,6 +93,23 @@ func TestOnlyTheChildsOwnPeopleTouchItsDay(t *testing.T) {
 	}
 	wantProblem(t, w.b.parent.get(t, "/v1/children/"+w.a.child.ID+"/daily-reports?from="+w.day.Format(time.DateOnly)+
 		"&to="+w.day.Format(time.DateOnly)), http.StatusNotFound, "child_not_found")
+	// Her family's data export holds her published report; the other
+	// family's does not.
+	export := func(p *person) []struct {
+		DailyReports []dailyReportView `json:"dailyReports"`
+	} {
+		return must[struct {
+			Families []struct {
+				DailyReports []dailyReportView `json:"dailyReports"`
+			} `json:"families"`
+		}](t, p.get(t, "/v1/me/export"), http.StatusOK).Families
+	}
+	if fs := export(w.a.parent); len(fs) != 1 || len(fs[0].DailyReports) != 1 || fs[0].DailyReports[0].ChildID != w.a.child.ID {
+		t.Errorf("her family's export holds %s", compactJSON(fs))
+	}
+	if fs := export(w.b.parent); len(fs) != 1 || len(fs[0].DailyReports) != 0 {
+		t.Errorf("the other family's export holds %s", compactJSON(fs))
+	}
 }
 
 // A teacher removed from the staff loses the nursery's children at once,

@@ -49,9 +49,10 @@ func (h privacyHandlers) auditLog(c *fiber.Ctx) error {
 }
 
 type familyExportJSON struct {
-	Family   familyJSON  `json:"family"`
-	Elders   []elderJSON `json:"elders"`
-	Children []childJSON `json:"children"`
+	Family       familyJSON        `json:"family"`
+	Elders       []elderJSON       `json:"elders"`
+	Children     []childJSON       `json:"children"`
+	DailyReports []dailyReportJSON `json:"dailyReports"`
 }
 
 type exportJSON struct {
@@ -80,7 +81,11 @@ func (h privacyHandlers) export(c *fiber.Ctx) error {
 		out.Devices = append(out.Devices, toDevice(d))
 	}
 	for _, f := range x.Families {
-		fe := familyExportJSON{Family: toFamily(f.Family), Elders: []elderJSON{}, Children: []childJSON{}}
+		fe := familyExportJSON{Family: toFamily(f.Family), Elders: []elderJSON{}, Children: []childJSON{},
+			DailyReports: []dailyReportJSON{}}
+		for _, r := range f.DailyReports {
+			fe.DailyReports = append(fe.DailyReports, toReport(r))
+		}
 		for _, e := range f.Elders {
 			fe.Elders = append(fe.Elders, toElder(elders.ViewIn(e, f.Family.Family, x.ExportedAt)))
 		}

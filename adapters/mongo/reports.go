@@ -278,6 +278,27 @@ func (r *Reports) Range(ctx context.Context, childID string, from, to calendar.D
 	return out, nil
 }
 
+// ByFamily are the reports about a family's children, for its data
+// export: a query on the family, rare enough to scan on the embedded
+// store.
+func (r *Reports) ByFamily(ctx context.Context, familyID string) ([]*dailyreport.Report, error) {
+	docs, err := findAll(ctx, r.coll, "daily reports of family", bson.D{{Key: "familyId", Value: familyID}}, nil,
+		func(d reportMonthDoc) reportMonthDoc { return d })
+	if err != nil {
+		return nil, err
+	}
+	var out []*dailyreport.Report
+	for _, d := range docs {
+		m, _, err := d.month()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m.reports...)
+	}
+	slices.SortFunc(out, func(a, b *dailyreport.Report) int { return strings.Compare(a.ID(), b.ID()) })
+	return out, nil
+}
+
 // DeleteByFamily erases a family's children's reports, with their data.
 func (r *Reports) DeleteByFamily(ctx context.Context, familyID string) error {
 	if _, err := r.coll.DeleteMany(ctx, bson.D{{Key: "familyId", Value: familyID}}); err != nil {

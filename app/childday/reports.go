@@ -11,8 +11,8 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/dailyreport"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/provider"
 )
 

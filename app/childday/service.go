@@ -29,7 +29,7 @@ import (
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/fault"
-		"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/reservation"
 )
 

@@ -2,6 +2,7 @@ package childday
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/attendance"
@@ -28,7 +29,7 @@ func (s *Service) AssignStaff(ctx context.Context, a actor.Actor, providerID, ro
 	}
 	for i, id := range userIDs {
 		if !p.Works(id) {
-			return nil, ErrStaffNotFound.WithFields(fault.FieldError{Field: "/userIds/" + itoa(i), Code: "not_staff"})
+			return nil, ErrStaffNotFound.WithFields(fault.FieldError{Field: "/userIds/" + strconv.Itoa(i), Code: "not_staff"})
 		}
 	}
 	return s.d.Days.Update(ctx, attendance.DayID(rm.ID(), d), s.freshDay(p, rm, d), func(day *attendance.Day) error {
@@ -88,11 +89,4 @@ func (s *Service) roomOf(ctx context.Context, providerID, roomID string) (room.R
 		return room.Room{}, err
 	}
 	return st.Room(roomID)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

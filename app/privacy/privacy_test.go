@@ -38,7 +38,7 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 	priv := privacy.NewService(privacy.Deps{
 		Users: store.Users(), Devices: store.Devices(), Inbox: store.Inbox(),
 		Preferences: store.NotificationPreferences(), Sessions: store.Sessions(), Families: fams,
-		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
+		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Reports: store.Reports(), Audit: store.Audit(),
 		Trail: trail, Now: time.Now,
 	})
 	phone, _ := identity.ParsePhone(testenv.Phone())

@@ -11,6 +11,7 @@ import (
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/child"
+	"github.com/kincare/kincare/domain/dailyreport"
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
@@ -66,6 +67,11 @@ type Children interface {
 	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error)
 }
 
+// DailyReports finds the reports written about a family's children.
+type DailyReports interface {
+	ByFamily(ctx context.Context, familyID string) ([]*dailyreport.Report, error)
+}
+
 // FamilyReader loads a family to check ownership.
 type FamilyReader interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
@@ -84,6 +90,7 @@ type Deps struct {
 	FamilyStore FamilyReader
 	Elders      Elders
 	Children    Children
+	Reports     DailyReports
 	Audit       AuditLog
 	Trail       *audittrail.Recorder
 	Now         func() time.Time
@@ -120,6 +127,9 @@ type FamilyExport struct {
 	Family   families.View
 	Elders   []elder.Elder
 	Children []child.Child
+	// DailyReports are the children's published reports, as the family
+	// reads them.
+	DailyReports []*dailyreport.Report
 }
 
 // Export gathers the caller's data (个人信息可携带).
@@ -149,6 +159,15 @@ func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
 		}
 		if fe.Children, err = all(ctx, f.ID(), s.d.Children.ListByFamily, func(c child.Child) string { return c.ID }); err != nil {
 			return Export{}, err
+		}
+		reports, err := s.d.Reports.ByFamily(ctx, f.ID())
+		if err != nil {
+			return Export{}, err
+		}
+		for _, r := range reports {
+			if r.Published() {
+				fe.DailyReports = append(fe.DailyReports, r)
+			}
 		}
 		out.Families = append(out.Families, fe)
 	}

@@ -155,7 +155,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Children: store.ChildData(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
 		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc, Inbox: store.Inbox(), Preferences: store.NotificationPreferences(),
-		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Audit: store.Audit(),
+		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Reports: store.Reports(), Audit: store.Audit(),
 		Trail: trail, Now: time.Now,
 	})
 
