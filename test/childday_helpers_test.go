@@ -370,7 +370,7 @@ func (p *person) reports(t *testing.T, childID string, from, to time.Time, query
 // ---------------------------------------------------------------------------
 // The month
 
-type statementLineView struct {
+type attendanceLineView struct {
 	ChildID      string `json:"childId"`
 	ChildName    string `json:"childName"`
 	DaysBooked   int    `json:"daysBooked"`
@@ -390,7 +390,7 @@ type statementLineView struct {
 	ClaimFen              int64 `json:"claimFen"`
 }
 
-type statementView struct {
+type attendanceStatementView struct {
 	ProviderID string `json:"providerId"`
 	Month      string `json:"month"`
 	Final      bool   `json:"final"`
@@ -400,8 +400,8 @@ type statementView struct {
 		EffectiveFrom string `json:"effectiveFrom"`
 		Document      string `json:"document"`
 	} `json:"rate"`
-	Lines []statementLineView `json:"lines"`
-	Total statementLineView   `json:"total"`
+	Lines []attendanceLineView `json:"lines"`
+	Total attendanceLineView   `json:"total"`
 	Days  []struct {
 		Date          string `json:"date"`
 		RoomName      string `json:"roomName"`
@@ -411,7 +411,7 @@ type statementView struct {
 	} `json:"days"`
 }
 
-func (s statementView) line(t *testing.T, childID string) statementLineView {
+func (s attendanceStatementView) line(t *testing.T, childID string) attendanceLineView {
 	t.Helper()
 	for _, l := range s.Lines {
 		if l.ChildID == childID {
@@ -419,10 +419,10 @@ func (s statementView) line(t *testing.T, childID string) statementLineView {
 		}
 	}
 	t.Fatalf("child %s is not on the statement: %s", childID, compactJSON(s.Lines))
-	return statementLineView{}
+	return attendanceLineView{}
 }
 
-func statementPath(providerID string, day time.Time) string {
+func attendancePath(providerID string, day time.Time) string {
 	return "/v1/providers/" + providerID + "/attendance-statements/" + day.Format("2006-01")
 }
 

@@ -3,7 +3,6 @@ package e2e_test
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -318,14 +317,14 @@ func TestADayAtTheNursery(t *testing.T) {
 
 	// The month's statement counts the day's events.
 	clock.set(t, clockOn(t, next, 18, 0))
-	stmt := must[statementView](t, director.get(t, statementPath(nursery.ID, day)), http.StatusOK)
+	stmt := must[attendanceStatementView](t, director.get(t, attendancePath(nursery.ID, day)), http.StatusOK)
 	daysInMonth := firstOfMonth(day).AddDate(0, 1, -1).Day()
 	if stmt.Month != month || stmt.Final || stmt.Rate == nil || stmt.Rate.DailyRateFen != 2000 || stmt.Rate.RegionCode != "310100" ||
 		len(stmt.Lines) != 12 {
 		t.Fatalf("statement %s", compactJSON(stmt))
 	}
 	for _, k := range kids {
-		want := statementLineView{ChildID: k.child.ID, ChildName: k.child.Name, DaysBooked: daysInMonth, DaysAttended: 1,
+		want := attendanceLineView{ChildID: k.child.ID, ChildName: k.child.Name, DaysBooked: daysInMonth, DaysAttended: 1,
 			DaysUpcoming: daysInMonth - day.Day()}
 		want.Absences.Unreported = day.Day() - 1
 		switch k {
@@ -363,32 +362,44 @@ func TestADayAtTheNursery(t *testing.T) {
 		t.Errorf("the statement's days %s, want one ratio breach in the toddlers' room on %s", compactJSON(stmt.Days), day.Format(time.DateOnly))
 	}
 
-	// The same figures as CSV and as a workbook.
-	r = director.get(t, statementPath(nursery.ID, day)+"?format=csv")
+	// The same figures as CSV and as a workbook, amounts in yuan.
+	r = director.get(t, attendancePath(nursery.ID, day)+"?format=csv")
 	wantStatus(t, r, http.StatusOK)
-	rows := csvRows(r.body)
-	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || len(rows) != 14 {
-		t.Fatalf("CSV %q with %d rows: %s", ct, len(rows), r.body)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") ||
+		!strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("CSV %q, %q", ct, r.header.Get("Content-Disposition"))
 	}
-	if total := rows[13]; total[0] != "TOTAL" || total[len(total)-1] != "12000" || total[3] != "13" {
-		t.Errorf("the CSV total row is %q", total)
+	var total []string
+	children := 0
+	for _, row := range csvRows(r.body) {
+		switch {
+		case row[0] == "合计":
+			total = row
+		case len(row) == 15 && row[0] != "幼儿编号":
+			children++
+		}
 	}
-	r = director.get(t, statementPath(nursery.ID, day)+"?format=xlsx")
+	if children != 12 || len(total) != 15 || total[3] != "13" || total[14] != "120.00" {
+		t.Errorf("the CSV has %d children's rows and the total %q, want 12 and 13 days, ¥120.00:\n%s", children, total, r.body)
+	}
+	r = director.get(t, attendancePath(nursery.ID, day), "Accept",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	wantStatus(t, r, http.StatusOK)
 	book, err := excelize.OpenReader(bytes.NewReader(r.body))
 	if err != nil {
 		t.Fatalf("the workbook does not open: %v", err)
 	}
 	defer book.Close()
-	claim, err := book.GetCellValue("出勤 Attendance", "O14")
-	if err != nil || claim != strconv.Itoa(12000) {
-		t.Errorf("the workbook's total claim is %q (%v), want 12000", claim, err)
+	for sheet, cell := range map[string]string{"幼儿出勤": "O14", "汇总": "B11"} {
+		if claim, err := book.GetCellValue(sheet, cell); err != nil || claim != "120.00" {
+			t.Errorf("the workbook's %s %s is %q (%v), want the total claim 120.00", sheet, cell, claim, err)
+		}
 	}
 
 	// The regulator reads the same statement, with the children's names masked.
-	reg := must[statementView](t, regulator.get(t, statementPath(nursery.ID, day)), http.StatusOK)
+	reg := must[attendanceStatementView](t, regulator.get(t, attendancePath(nursery.ID, day)), http.StatusOK)
 	if l := reg.line(t, lin.child.ID); l.ChildName != "林**" || l.ClaimFen != 4000 {
 		t.Errorf("the regulator reads Xiaoman's line as %s", compactJSON(l))
 	}
-	wantProblem(t, lin.parent.get(t, statementPath(nursery.ID, day)), http.StatusNotFound, "provider_not_found")
+	wantProblem(t, lin.parent.get(t, attendancePath(nursery.ID, day)), http.StatusNotFound, "provider_not_found")
 }
