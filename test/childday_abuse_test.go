@@ -336,3 +336,67 @@ func TestRoomsAndRatesKeepToTheRules(t *testing.T) {
 	wantProblem(t, director.put(t, "/v1/childcare-subsidy-rates/310104", map[string]any{"dailyRateFen": 9000,
 		"effectiveFrom": nextMonth, "document": "自定"}), http.StatusForbidden, "forbidden")
 }
+
+// The office keeps its rooms: everyone who works there reads them, only
+// the office changes them, within the standard and under names of their
+// own; a ratio made stricter mid-day counts from the room's next check.
+func TestTheOfficeTightensARoomMidDay(t *testing.T) {
+	t.Parallel()
+	w := startNurseryWorld(t)
+	rooms := "/v1/providers/" + w.nursery.ID + "/rooms"
+	type roomList struct {
+		Items  []roomView `json:"items"`
+		Policy struct {
+			AbsenceAlertDays int `json:"absenceAlertDays"`
+			LateGraceMinutes int `json:"lateGraceMinutes"`
+		} `json:"policy"`
+	}
+	list := must[roomList](t, w.teacher.get(t, rooms), http.StatusOK)
+	if len(list.Items) != 1 || list.Items[0].ID != w.room.ID || list.Items[0].ChildrenPerStaff != 5 ||
+		list.Policy.AbsenceAlertDays == 0 {
+		t.Fatalf("the teacher reads the rooms as %s", compactJSON(list))
+	}
+	twos := w.director.room(t, w.nursery.ID, "托大班", 24, 35)
+
+	// One toddler in, one teacher: within 1:5.
+	wantStatus(t, w.teacher.checkIn(t, w.a.child.ID, w.nursery.ID, 36.5, nil), http.StatusOK)
+
+	toddlers := rooms + "/" + w.room.ID
+	strict := map[string]any{"name": "托小班", "ages": map[string]int{"minMonths": 12, "maxMonths": 23},
+		"capacity": 8, "childrenPerStaff": 1}
+	for name, r := range map[string]*response{
+		"a teacher":            w.teacher.put(t, toddlers, strict),
+		"a parent":             w.a.parent.put(t, toddlers, strict),
+		"someone from outside": w.srv.signUp(t).put(t, toddlers, strict),
+	} {
+		if r.status != http.StatusNotFound || decode[problem](t, r).Code != "provider_not_found" {
+			t.Errorf("%s changing the room: %d %s, want 404 provider_not_found", name, r.status, r.body)
+		}
+	}
+	wantProblem(t, w.director.put(t, rooms+"/"+randomID(), strict), http.StatusNotFound, "room_not_found")
+	loose := map[string]any{"name": "托小班", "ages": map[string]int{"minMonths": 12, "maxMonths": 23}, "childrenPerStaff": 6}
+	p := wantProblem(t, w.director.put(t, toddlers, loose), http.StatusUnprocessableEntity, "room_above_standard")
+	wantFieldCode(t, p, "/childrenPerStaff", "above_standard")
+	wantProblem(t, w.director.put(t, rooms+"/"+twos.ID, map[string]any{"name": "托小班",
+		"ages": map[string]int{"minMonths": 24, "maxMonths": 35}}), http.StatusConflict, "room_name_taken")
+
+	// The director makes the toddlers' room one to one.
+	w.clock.set(t, clockOn(t, w.day, 9, 0))
+	changed := must[roomView](t, w.director.put(t, toddlers, strict), http.StatusOK)
+	if changed.ChildrenPerStaff != 1 || changed.Capacity != 8 || changed.Standard.ChildrenPerStaff != 5 {
+		t.Fatalf("the changed room %s", compactJSON(changed))
+	}
+	if list := must[roomList](t, w.director.get(t, rooms), http.StatusOK); len(list.Items) != 2 ||
+		list.Items[0].ChildrenPerStaff != 1 || list.Items[1].ID != twos.ID {
+		t.Errorf("the rooms after the change %s", compactJSON(list))
+	}
+	// The second toddler makes two for one teacher: over 1:1 now.
+	a := must[attendanceView](t, w.teacher.checkIn(t, w.b.child.ID, w.nursery.ID, 36.5, nil), http.StatusOK)
+	if a.RoomID != w.room.ID || !a.RoomFlagged {
+		t.Errorf("two toddlers for one teacher in a 1:1 room: %s, want the room flagged", compactJSON(a))
+	}
+	day := w.director.roomDay(t, w.nursery.ID, w.room.ID, w.day)
+	if day.Ratio.Allowed != 1 || len(day.Ratio.Breaches) != 1 {
+		t.Errorf("the room's day after the change: %s", compactJSON(day.Ratio))
+	}
+}
