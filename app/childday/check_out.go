@@ -49,6 +49,10 @@ func (s *Service) CheckOut(ctx context.Context, a actor.Actor, cmd CheckOutComma
 	if err != nil {
 		return Departure{}, err
 	}
+	typed := attendance.Departure{Person: cmd.Person, Verification: cmd.Verification, Note: cmd.Note}
+	if err := typed.Check(); err != nil {
+		return Departure{}, err
+	}
 	now := s.d.Now()
 	loc := zone(p)
 	today := calendar.Today(now, loc)

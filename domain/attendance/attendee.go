@@ -274,6 +274,16 @@ func (dep Departure) check() (Departure, []fault.FieldError) {
 	return dep, fields
 }
 
+// Check validates a departure as staff typed it, before the person is
+// matched against the child's list (which may replace the name and
+// relation typed): what was typed is display text all the same.
+func (dep Departure) Check() error {
+	if _, fields := dep.check(); len(fields) > 0 {
+		return ErrCheckOutInvalid.WithFields(fields...)
+	}
+	return nil
+}
+
 // departing finds a child present in the room, for a departure or a
 // refused one.
 func (d *Day) departing(childID string) (*Attendee, error) {
