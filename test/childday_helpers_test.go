@@ -324,8 +324,8 @@ type dailyReportView struct {
 		Version int    `json:"version"`
 		Reason  string `json:"reason"`
 	} `json:"corrections"`
-	PhotoPrefix string `json:"photoPrefix"`
-	Meals       []struct {
+	PhotoKeyPrefix string `json:"photoKeyPrefix"`
+	Meals          []struct {
 		Meal   string `json:"meal"`
 		Food   string `json:"food"`
 		Amount string `json:"amount"`

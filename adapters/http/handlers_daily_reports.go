@@ -82,17 +82,17 @@ type correctionJSON struct {
 }
 
 type dailyReportJSON struct {
-	ID          string           `json:"id"`
-	ChildID     string           `json:"childId"`
-	ProviderID  string           `json:"providerId"`
-	Date        string           `json:"date"`
-	Status      string           `json:"status"`
-	Version     int              `json:"version"`
-	Corrected   bool             `json:"corrected"`
-	Corrections []correctionJSON `json:"corrections"`
-	PhotoPrefix string           `json:"photoPrefix"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
-	PublishedAt *time.Time       `json:"publishedAt,omitempty"`
+	ID             string           `json:"id"`
+	ChildID        string           `json:"childId"`
+	ProviderID     string           `json:"providerId"`
+	Date           string           `json:"date"`
+	Status         string           `json:"status"`
+	Version        int              `json:"version"`
+	Corrected      bool             `json:"corrected"`
+	Corrections    []correctionJSON `json:"corrections"`
+	PhotoKeyPrefix string           `json:"photoKeyPrefix"`
+	UpdatedAt      time.Time        `json:"updatedAt"`
+	PublishedAt    *time.Time       `json:"publishedAt,omitempty"`
 	contentJSON
 }
 
@@ -101,7 +101,7 @@ type dailyReportJSON struct {
 func toReport(r *dailyreport.Report) dailyReportJSON {
 	out := dailyReportJSON{ID: r.ID(), ChildID: r.ChildID(), ProviderID: r.ProviderID(), Date: r.Date().String(),
 		Status: string(r.Status()), Version: r.Version(), Corrected: r.Corrected(), Corrections: []correctionJSON{},
-		PhotoPrefix: r.PhotoPrefix(), UpdatedAt: r.UpdatedAt().UTC(), PublishedAt: optUTC(r.PublishedAt()),
+		PhotoKeyPrefix: r.PhotoPrefix(), UpdatedAt: r.UpdatedAt().UTC(), PublishedAt: optUTC(r.PublishedAt()),
 		contentJSON: toContent(r.Content())}
 	for _, c := range r.Corrections() {
 		out.Corrections = append(out.Corrections, correctionJSON{Version: c.Version, At: c.At.UTC(), Reason: c.Reason})

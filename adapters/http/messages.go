@@ -213,7 +213,7 @@ var messages = map[string]message{
 	"slot_not_for_drop_in":           {"该托位不能临时登记", "整月全日托是入托报名，不能作为临时托在门口登记。", "Not a drop-in place", "A month of full-day care is enrolment, not a drop-in at the door."},
 	"slot_not_running":               {"该时段未在进行", "该托位的时段（{start} 开始）不包括现在。", "Slot not running", "The slot (starting {start}) is not running now."},
 	"daily_report_not_found":         {"日报不存在", "这一天还没有该幼儿的日报。", "Daily report not found", "There is no report of the child for that day."},
-	"daily_report_invalid":           {"日报内容有误", "请检查标注的字段（照片须放在 {photoPrefix} 下）。", "Invalid daily report", "Check the fields listed (photos go under {photoPrefix})."},
+	"daily_report_invalid":           {"日报内容有误", "请检查标注的字段（照片须放在 {photoKeyPrefix} 下）。", "Invalid daily report", "Check the fields listed (photos go under {photoKeyPrefix})."},
 	"daily_report_already_published": {"日报已发布", "这一天的日报已于 {at} 发布，如需修改请提交更正并说明原因。", "Already published", "The report was published at {at}; change it with a correction and its reason."},
 	"daily_report_empty":             {"日报为空", "日报还没有任何内容，不能发布。", "Empty report", "The report has nothing in it yet."},
 	"correction_reason_required":     {"需要更正原因", "日报已发布，修改须说明原因，家长会看到。", "Correction reason required", "The report is published; say why it changes (the family sees it)."},

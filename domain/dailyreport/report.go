@@ -182,7 +182,7 @@ func (c Content) check(start, end time.Time, prefix string) (Content, error) {
 		}
 	}
 	if len(fields) > 0 {
-		return Content{}, ErrInvalid.With(map[string]any{"photoPrefix": prefix}).WithFields(fields...)
+		return Content{}, ErrInvalid.With(map[string]any{"photoKeyPrefix": prefix}).WithFields(fields...)
 	}
 	return c, nil
 }
