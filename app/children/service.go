@@ -244,7 +244,7 @@ func (s *Service) AddOneTimePickup(ctx context.Context, a actor.Actor, childID s
 		return child.PickupPerson{}, child.ErrInvalid.WithFields(fault.FieldError{Field: "/phone", Code: "phone_invalid"})
 	}
 	now := s.d.Now()
-	p, err := child.ValidatePickup(child.PickupPerson{ID: s.d.NewID(), Name: in.Name, Relation: in.Relation,
+	p, err := child.ValidatePickup(childID, child.PickupPerson{ID: s.d.NewID(), Name: in.Name, Relation: in.Relation,
 		Phone: phone, IDLast4: in.IDLast4, PhotoRef: in.PhotoRef, AddedBy: a.UserID, AddedAt: now.UTC()})
 	if err != nil {
 		return child.PickupPerson{}, err
