@@ -9,6 +9,7 @@ import (
 
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/reservation"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Attendee is one child placed in a room for a day, and what happened.
@@ -113,9 +114,13 @@ const (
 	FeverDeciC = 373
 )
 
-const (
-	maxNote   = 500
-	maxPerson = 100
+// The display text people type into a child's day (domain/text): notes
+// of the morning check, the parent's word at the door, a departure's or
+// an absence's note, and who came for the child as they say.
+var (
+	noteRule     = text.Rule{Max: 500, Multiline: true}
+	nameRule     = text.Rule{Max: 100, Required: true}
+	relationRule = text.Rule{Max: 100}
 )
 
 func (h HealthCheck) check() (HealthCheck, []fault.FieldError) {
@@ -132,10 +137,7 @@ func (h HealthCheck) check() (HealthCheck, []fault.FieldError) {
 	default:
 		fields = append(fields, fault.FieldError{Field: "/healthCheck/result", Code: "enum"})
 	}
-	var ok bool
-	if h.Notes, ok = clean(h.Notes, maxNote); !ok {
-		fields = append(fields, fault.FieldError{Field: "/healthCheck/notes", Code: "maxLength"})
-	}
+	fields = noteRule.Check(fields, "/healthCheck/notes", &h.Notes)
 	if h.Result == Watch && h.Notes == "" {
 		fields = append(fields, fault.FieldError{Field: "/healthCheck/notes", Code: "required_under_watch"})
 	}
@@ -156,10 +158,8 @@ type Arrival struct {
 // is what counts.
 func (d *Day) CheckIn(childID string, in Arrival, now time.Time, works func(string) bool, newID func() string) error {
 	h, fields := in.Health.check()
-	note, ok := clean(in.ParentNote, maxNote)
-	if !ok {
-		fields = append(fields, fault.FieldError{Field: "/parentNote", Code: "maxLength"})
-	}
+	note := in.ParentNote
+	fields = noteRule.Check(fields, "/parentNote", &note)
 	if len(fields) > 0 {
 		return ErrCheckInInvalid.WithFields(fields...)
 	}
@@ -208,13 +208,8 @@ var idLast4 = regexp.MustCompile(`^[0-9]{3}[0-9X]$`)
 
 func (p Pickup) check() (Pickup, []fault.FieldError) {
 	var fields []fault.FieldError
-	var ok bool
-	if p.Name, ok = clean(p.Name, maxPerson); !ok || p.Name == "" {
-		fields = append(fields, fault.FieldError{Field: "/person/name", Code: "length"})
-	}
-	if p.Relation, ok = clean(p.Relation, maxPerson); !ok {
-		fields = append(fields, fault.FieldError{Field: "/person/relation", Code: "maxLength"})
-	}
+	fields = nameRule.Check(fields, "/person/name", &p.Name)
+	fields = relationRule.Check(fields, "/person/relation", &p.Relation)
 	p.IDLast4 = strings.ToUpper(strings.TrimSpace(p.IDLast4))
 	if p.IDLast4 != "" && !idLast4.MatchString(p.IDLast4) {
 		fields = append(fields, fault.FieldError{Field: "/person/idLast4", Code: "pattern"})
@@ -267,10 +262,7 @@ func (dep Departure) check() (Departure, []fault.FieldError) {
 	default:
 		fields = append(fields, fault.FieldError{Field: "/verification", Code: "enum"})
 	}
-	var ok bool
-	if dep.Note, ok = clean(dep.Note, maxNote); !ok {
-		fields = append(fields, fault.FieldError{Field: "/note", Code: "maxLength"})
-	}
+	fields = noteRule.Check(fields, "/note", &dep.Note)
 	return dep, fields
 }
 
@@ -407,10 +399,7 @@ func CheckAbsence(a Absence) (Absence, error) {
 	default:
 		fields = append(fields, fault.FieldError{Field: "/reason", Code: "enum"})
 	}
-	var ok bool
-	if a.Note, ok = clean(a.Note, maxNote); !ok {
-		fields = append(fields, fault.FieldError{Field: "/note", Code: "maxLength"})
-	}
+	fields = noteRule.Check(fields, "/note", &a.Note)
 	if a.Reason == OtherReason && a.Note == "" {
 		fields = append(fields, fault.FieldError{Field: "/note", Code: "required_for_other"})
 	}

@@ -9,7 +9,6 @@ package attendance
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/kincare/kincare/domain/calendar"
@@ -208,12 +207,6 @@ func (d *Day) DropBooking(bookingID string) bool {
 		return true
 	}
 	return false
-}
-
-// clean trims a line of free text and counts it in characters.
-func clean(s string, max int) (string, bool) {
-	s = strings.TrimSpace(s)
-	return s, len([]rune(s)) <= max
 }
 
 // DaySnapshot is a day as stored; UnmarshalDay rebuilds it without the

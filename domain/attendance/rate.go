@@ -3,12 +3,11 @@ package attendance
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 var (
@@ -96,6 +95,10 @@ func NewRateBook(regionCode string) *RateBook { return &RateBook{regionCode: reg
 func (b *RateBook) RegionCode() string { return b.regionCode }
 func (b *RateBook) Rates() []Rate      { return slices.Clone(b.rates) }
 
+// documentRule is the regulator's document a rate is set by, as the
+// statement shows it (沪卫人口发〔2026〕1号).
+var documentRule = text.Rule{Max: 100, Required: true}
+
 // Set records a rate from r.From on. Months already over keep the rate
 // they had, since their claims were computed with it: r.From may be the
 // current month (current) or later. A rate for a month that has one
@@ -111,10 +114,7 @@ func (b *RateBook) Set(r Rate, current Month) error {
 	if r.Basis != PerAttendedDay {
 		fields = append(fields, fault.FieldError{Field: "/basis", Code: "enum"})
 	}
-	r.Document = strings.TrimSpace(r.Document)
-	if n := utf8.RuneCountInString(r.Document); n == 0 || n > 100 {
-		fields = append(fields, fault.FieldError{Field: "/document", Code: "length"})
-	}
+	fields = documentRule.Check(fields, "/document", &r.Document)
 	if len(fields) > 0 {
 		return ErrRateInvalid.WithFields(fields...)
 	}

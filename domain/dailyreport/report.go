@@ -9,13 +9,13 @@ package dailyreport
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
+	"github.com/kincare/kincare/domain/upload"
 )
 
 var (
@@ -103,11 +103,17 @@ const (
 	maxToileting  = 30
 	maxActivities = 20
 	maxPhotos     = 20
-	maxText       = 200
-	maxNotes      = 1000
-	maxKey        = 200
 	// MaxCorrections bounds the versions kept after publishing.
 	MaxCorrections = 20
+)
+
+// The report's display text (domain/text), which the family reads: a
+// meal's food, an activity and a correction's reason are lines; health
+// notes may run over several.
+var (
+	lineRule   = text.Rule{Max: 200, Required: true}
+	reasonRule = text.Rule{Max: 200, Required: true}
+	notesRule  = text.Rule{Max: 1000, Multiline: true}
 )
 
 // check cleans c for a report of the day from start to end, with photo
@@ -128,10 +134,7 @@ func (c Content) check(start, end time.Time, prefix string) (Content, error) {
 		if !slices.Contains(amounts, m.Amount) {
 			bad(at+"/amount", "enum")
 		}
-		c.Meals[i].Food = strings.TrimSpace(m.Food)
-		if n := utf8.RuneCountInString(c.Meals[i].Food); n == 0 || n > maxText {
-			bad(at+"/food", "length")
-		}
+		fields = lineRule.Check(fields, at+"/food", &c.Meals[i].Food)
 	}
 	if len(c.Naps) > maxNaps {
 		bad("/naps", "maxItems")
@@ -161,23 +164,17 @@ func (c Content) check(start, end time.Time, prefix string) (Content, error) {
 		bad("/activities", "maxItems")
 	}
 	for i := range c.Activities {
-		c.Activities[i] = strings.TrimSpace(c.Activities[i])
-		if n := utf8.RuneCountInString(c.Activities[i]); n == 0 || n > maxText {
-			bad("/activities/"+itoa(i), "length")
-		}
+		fields = lineRule.Check(fields, "/activities/"+itoa(i), &c.Activities[i])
 	}
 	if c.Mood != "" && !slices.Contains(moods, c.Mood) {
 		bad("/mood", "enum")
 	}
-	c.HealthNotes = strings.TrimSpace(c.HealthNotes)
-	if utf8.RuneCountInString(c.HealthNotes) > maxNotes {
-		bad("/healthNotes", "maxLength")
-	}
+	fields = notesRule.Check(fields, "/healthNotes", &c.HealthNotes)
 	if len(c.PhotoRefs) > maxPhotos {
 		bad("/photoRefs", "maxItems")
 	}
 	for i, k := range c.PhotoRefs {
-		if !under(prefix, k) {
+		if !upload.Under(prefix, k) {
 			bad("/photoRefs/"+itoa(i), "not_under_prefix")
 		}
 	}
@@ -185,30 +182,6 @@ func (c Content) check(start, end time.Time, prefix string) (Content, error) {
 		return Content{}, ErrInvalid.With(map[string]any{"photoKeyPrefix": prefix}).WithFields(fields...)
 	}
 	return c, nil
-}
-
-// under reports whether key names an object under prefix: the prefix,
-// then segments of ASCII letters, digits, '.', '_' and '-', none empty
-// or starting with a dot, the whole at most 200 bytes. A report can
-// point neither at another report's photos, nor at a URL, nor outside
-// the object store.
-func under(prefix, key string) bool {
-	rest, ok := strings.CutPrefix(key, prefix)
-	if !ok || rest == "" || len(key) > maxKey {
-		return false
-	}
-	for _, seg := range strings.Split(rest, "/") {
-		if seg == "" || seg[0] == '.' {
-			return false
-		}
-		for i := 0; i < len(seg); i++ {
-			b := seg[i]
-			if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '_' || b == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Status is where a report stands.
@@ -257,7 +230,7 @@ func ID(childID string, d calendar.Date, providerID string) string {
 
 // PhotoPrefix is where a report's photos are stored: its photoRefs are
 // keys under it, issued with the report.
-func PhotoPrefix(reportID string) string { return "daily-reports/" + reportID + "/" }
+func PhotoPrefix(reportID string) string { return upload.Prefix("daily-reports", reportID) }
 
 // New is an empty draft of the day, in the provider's zone.
 func New(childID, familyID, providerID string, d calendar.Date, zone, by string, now time.Time) *Report {
@@ -317,9 +290,12 @@ func (r *Report) Fill(c Content, by, reason string, now time.Time, eventID strin
 		r.content, r.updatedBy, r.updatedAt = c, by, now.UTC()
 		return nil
 	}
-	reason = strings.TrimSpace(reason)
-	if n := utf8.RuneCountInString(reason); n == 0 || n > maxText {
-		return ErrReasonRequired.WithFields(fault.FieldError{Field: "/correctionReason", Code: "length"})
+	reason, bad := reasonRule.Clean("/correctionReason", reason)
+	switch {
+	case bad != nil && bad.Code == text.CodeRequired:
+		return ErrReasonRequired.WithFields(*bad)
+	case bad != nil:
+		return ErrInvalid.WithFields(*bad)
 	}
 	if len(r.corrections) >= MaxCorrections {
 		return ErrTooManyChanges.With(map[string]any{"max": MaxCorrections})

@@ -46,6 +46,12 @@ func TestAReportIsPublishedOnceAndCorrectedInVersions(t *testing.T) {
 	c := content(r)
 	c.Meals[0].Amount = dailyreport.Half
 	faulttest.Is(t, r.Fill(c, "t1", "", at("16:30"), "e4"), dailyreport.ErrReasonRequired)
+	// The family reads the reason: it is display text.
+	err := r.Fill(c, "t1", "午饭\u202e只吃了一半", at("16:30"), "e4")
+	faulttest.Is(t, err, dailyreport.ErrInvalid)
+	if code := faulttest.Fields(err)["/correctionReason"]; code != "bidi_control" {
+		t.Errorf("a reason with a bidi override: %q, want bidi_control", code)
+	}
 	if err := r.Fill(c, "t1", "午饭只吃了一半", at("16:30"), "e5"); err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +74,13 @@ func TestAReportHoldsItsOwnDay(t *testing.T) {
 	c.Naps[0].Start = at("12:30").Add(24 * time.Hour)
 	c.PhotoRefs = []string{"daily-reports/someone-else/x.jpg", "https://evil.example/x.jpg", r.PhotoPrefix() + "../x.jpg"}
 	c.Meals[0].Amount = "plenty"
+	c.Activities = []string{"  ", "搭积木\x1b[2J"}
 	err := r.Fill(c, "t1", "", at("15:00"), "e")
 	faulttest.Is(t, err, dailyreport.ErrInvalid)
 	fields := faulttest.Fields(err)
 	for f, code := range map[string]string{"/naps/0/start": "not_that_day", "/meals/0/amount": "enum",
-		"/photoRefs/0": "not_under_prefix", "/photoRefs/1": "not_under_prefix", "/photoRefs/2": "not_under_prefix"} {
+		"/photoRefs/0": "not_under_prefix", "/photoRefs/1": "not_under_prefix", "/photoRefs/2": "not_under_prefix",
+		"/activities/0": "required", "/activities/1": "control_character"} {
 		if fields[f] != code {
 			t.Errorf("%s: %q, want %q (all: %v)", f, fields[f], code, fields)
 		}

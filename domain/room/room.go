@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/text"
 )
 
 var (
@@ -101,17 +101,16 @@ type Spec struct {
 	ChildrenPerStaff int
 }
 
-const maxName = 50
+// nameRule is a room's name, display text (domain/text) on staff's
+// screens and in the office's ratio alerts.
+var nameRule = text.Rule{Max: 50, Required: true}
 
 // check cleans a spec and fills its defaults, refusing what the standard
 // does not allow.
 func (s Spec) check() (Spec, error) {
 	var fields []fault.FieldError
 	bad := func(f, c string) { fields = append(fields, fault.FieldError{Field: f, Code: c}) }
-	s.Name = strings.TrimSpace(s.Name)
-	if n := utf8.RuneCountInString(s.Name); n == 0 || n > maxName {
-		bad("/name", "length")
-	}
+	fields = nameRule.Check(fields, "/name", &s.Name)
 	b := s.Band
 	if b.MinMonths < 0 || b.MaxMonths > MaxAgeMonths || b.MinMonths > b.MaxMonths {
 		bad("/ages", "range")
