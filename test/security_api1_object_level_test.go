@@ -67,5 +67,5 @@ func testObjectLevelAuthorization(t *testing.T, w *world) {
 // ownedIDs are the ids of what family A and provider A own.
 func (w *world) ownedIDs() []string {
 	return []string{w.famA, w.elderA, w.childA, w.pickupA, w.allowanceA, w.consentA, w.inviteA, w.provA, w.itemA,
-		w.offeringA, w.holdA, w.bookingA, w.orderA, w.notificationA}
+		w.offeringA, w.holdA, w.bookingA, w.orderA, w.notificationA, w.day.room, w.day.child}
 }

@@ -55,6 +55,10 @@ var notDisplayText = map[string]string{
 		"who does not exist yet (updateElder probes them)",
 	"reportNoShow /reason": "a no-show is refused before its time, and the e2e tests cannot wait for it; " +
 		"domain/order's tests check the reason (TestEndingsRefuseBadText)",
+	"checkInChild /dropIn/slotId":          "an id",
+	"checkOutChild /person/pickupPersonId": "an id",
+	"assignRoomStaff /userIds/*":           "ids of the provider's staff",
+	"fillDailyReport /photoRefs/*":         "object keys under the report's prefix (domain/upload)",
 }
 
 func displayProbes() []displayProbe {
@@ -152,6 +156,16 @@ func displayProbes() []displayProbe {
 		{op: "decideComplaint", fields: []string{"/text"}},
 		{op: "adjustAllowance", fields: []string{"/reason"}},
 		{op: "cancelBooking", fields: []string{"/reason"}, at: on(famA, func(w *world) string { return "/v1/bookings/" + w.bookingA + "/cancel" })},
+		// The childcare day: the child's day is over, but what is typed
+		// is read first.
+		{op: "createRoom", fields: []string{"/name"}},
+		{op: "updateRoom", fields: []string{"/name"}},
+		{op: "checkInChild", fields: []string{"/healthCheck/notes", "/parentNote"}},
+		{op: "checkOutChild", fields: []string{"/person/name", "/person/relation", "/note"}},
+		{op: "reportAbsence", fields: []string{"/note"}},
+		{op: "addOneTimePickupPerson", fields: []string{"/name", "/relation"}},
+		{op: "fillDailyReport", fields: []string{"/meals/0/food", "/activities/0", "/healthNotes", "/correctionReason"}},
+		{op: "setChildcareSubsidyRate", fields: []string{"/document"}},
 	}
 }
 

@@ -99,6 +99,7 @@ type world struct {
 	helperA          *person // provider A's second bathing caregiver (not an actor)
 	notificationA    string  // one of famA's notifications
 	homeA            point   // elder A's home
+	day              childDayWorld
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -239,6 +240,10 @@ func buildWorld(t *testing.T) *world {
 	w.bookingA, w.bookingCancelled = w.booking(t), w.booking(t)
 	wantStatus(t, w.who(famA).post(t, "/v1/bookings/"+w.bookingCancelled+"/cancel", nil), http.StatusOK)
 	w.fullSlotA, w.waitingSlotA = w.fullSlot(t), w.waitingSlot(t)
+
+	// The childcare day: a room of provider A, and a child of family A
+	// whose day there is over.
+	w.childDay(t)
 
 	// famA2's joining told famA; the inbox entry is famA's notification.
 	if !waitUntil(pushWait, func() bool {
