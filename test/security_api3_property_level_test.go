@@ -153,6 +153,24 @@ func testPropertyLevelAuthorization(t *testing.T, w *world) {
 			}
 			wantFieldCode(t, got, "/photoKeys/1", code)
 		}
+		// A daily report's photos lie under the report's own prefix. The
+		// world's report is published: a request past the keys would need
+		// a reason, and would change nothing.
+		reports := must[listPage[struct {
+			PhotoKeyPrefix string `json:"photoKeyPrefix"`
+		}]](t, w.who(carerA).get(t, "/v1/children/"+w.day.child+"/daily-reports?providerId="+w.provA), http.StatusOK)
+		if len(reports.Items) != 1 || !strings.HasPrefix(reports.Items[0].PhotoKeyPrefix, "daily-reports/") {
+			t.Fatalf("the child's day's reports %s, want one with a photoKeyPrefix under daily-reports/", compactJSON(reports))
+		}
+		prefix := reports.Items[0].PhotoKeyPrefix
+		for _, key := range []string{"children/" + w.day.child + "/a.jpg", "daily-reports/" + randomID() + "/a.jpg",
+			"https://evil.example/a.jpg", prefix + "../x.jpg"} {
+			body := w.reportBody()
+			body["photoRefs"] = []string{prefix + "ok.jpg", key}
+			got := wantProblem(t, w.who(carerA).put(t, "/v1/children/"+w.day.child+"/daily-reports/"+w.day.date, body),
+				http.StatusUnprocessableEntity, "daily_report_invalid")
+			wantFieldCode(t, got, "/photoRefs/1", "not_under_prefix")
+		}
 	})
 	t.Run("the public sees a provider, not its staff", func(t *testing.T) {
 		t.Parallel()
