@@ -4,12 +4,14 @@
 package config
 
 import (
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +37,18 @@ type Config struct {
 	MongoURI      string // empty: embedded FerretDB under DataDir
 	MongoDatabase string
 	MongoMaxPool  uint64
-	RedisURL      string // empty: embedded miniredis
+	RedisURL      string // empty: embedded miniredis, unless a cluster or Sentinel is set
+	// Redis beyond one node, instead of RedisURL: a Redis Cluster's seed
+	// nodes, or Sentinels and the name of the master they watch. The
+	// credentials and TLS settings apply to whichever deployment is set.
+	RedisClusterAddrs     []string
+	RedisSentinelAddrs    []string
+	RedisSentinelMaster   string
+	RedisSentinelPassword string
+	RedisUsername         string
+	RedisPassword         string
+	RedisTLS              bool   // cluster and Sentinel; a URL says rediss://
+	RedisTLSCAFile        string // PEM roots for Redis' certificates; empty: the system's
 
 	JWTSigningKey []byte // nil: generated once and kept under DataDir
 	JWTIssuer     string
@@ -97,7 +110,9 @@ func (c Config) PushEnabled() bool { return c.FCMProjectID != "" }
 
 // Embedded reports whether MongoDB or Redis are started in-process.
 func (c Config) EmbeddedMongo() bool { return c.MongoURI == "" }
-func (c Config) EmbeddedRedis() bool { return c.RedisURL == "" }
+func (c Config) EmbeddedRedis() bool {
+	return c.RedisURL == "" && len(c.RedisClusterAddrs) == 0 && len(c.RedisSentinelAddrs) == 0
+}
 
 // Load reads the environment through lookup (os.LookupEnv in main). The
 // error, if any, has one line per bad variable.
@@ -111,6 +126,16 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		MongoURI:      r.url("MONGODB_URI", "mongodb", "mongodb+srv"),
 		MongoDatabase: r.str("MONGODB_DATABASE", "kincare"),
 		RedisURL:      r.url("REDIS_URL", "redis", "rediss"),
+
+		RedisClusterAddrs:     r.hostPorts("REDIS_CLUSTER_ADDRS"),
+		RedisSentinelAddrs:    r.hostPorts("REDIS_SENTINEL_ADDRS"),
+		RedisSentinelMaster:   r.str("REDIS_SENTINEL_MASTER", ""),
+		RedisSentinelPassword: r.str("REDIS_SENTINEL_PASSWORD", ""),
+		RedisUsername:         r.str("REDIS_USERNAME", ""),
+		RedisPassword:         r.str("REDIS_PASSWORD", ""),
+		RedisTLS:              r.oneOf("REDIS_TLS", "false", "true", "false") == "true",
+		RedisTLSCAFile:        r.str("REDIS_TLS_CA_FILE", ""),
+
 		JWTSigningKey: r.key("JWT_SIGNING_KEY"),
 		JWTIssuer:     r.str("JWT_ISSUER", "kincare"),
 		AccessTTL:     r.duration("ACCESS_TOKEN_TTL", 15*time.Minute, time.Minute, 24*time.Hour),
@@ -164,6 +189,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			c.FCMCredentialsFile = f
 		}
 	}
+	r.redisDeployment(c)
 	if !c.JobsInProcess && (c.EmbeddedMongo() || c.EmbeddedRedis()) {
 		r.fail("JOBS_IN_PROCESS", "must be true with embedded stores: no other process can reach them")
 	}
@@ -183,7 +209,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 			r.fail("MONGODB_URI", "must be set in production; the embedded store is for one machine")
 		}
 		if c.EmbeddedRedis() {
-			r.fail("REDIS_URL", "must be set in production; the embedded store is for one machine")
+			r.fail("REDIS_URL", "must be set in production (or REDIS_CLUSTER_ADDRS, or REDIS_SENTINEL_ADDRS); "+
+				"the embedded store is for one machine")
 		}
 		if !c.PushEnabled() {
 			r.fail("FCM_PROJECT_ID", "must be set in production; without it pushes are only logged")
@@ -200,6 +227,62 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		r.fail("SMS_WEBHOOK_URL", "must be set when SMS_PROVIDER=webhook")
 	}
 	return c, errors.Join(r.errs...)
+}
+
+// redisDeployment checks that the Redis variables describe one
+// deployment: a node, a cluster, or a master behind Sentinels.
+func (r *reader) redisDeployment(c Config) {
+	set := func(name string) bool { _, ok := r.raw(name); return ok }
+	chosen := ""
+	for _, name := range []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS", "REDIS_SENTINEL_ADDRS"} {
+		if !set(name) {
+			continue
+		}
+		if chosen != "" {
+			r.fail(name, "is set as well as %s; set one Redis deployment: REDIS_URL (one node), "+
+				"REDIS_CLUSTER_ADDRS (Redis Cluster) or REDIS_SENTINEL_ADDRS (Sentinel)", chosen)
+			continue
+		}
+		chosen = name
+	}
+	sentinel := len(c.RedisSentinelAddrs) > 0
+	switch {
+	case sentinel && c.RedisSentinelMaster == "":
+		r.fail("REDIS_SENTINEL_MASTER", "must be set with REDIS_SENTINEL_ADDRS: the name the Sentinels monitor the master by")
+	case !sentinel && c.RedisSentinelMaster != "":
+		r.fail("REDIS_SENTINEL_MASTER", "is set without REDIS_SENTINEL_ADDRS")
+	}
+	if !sentinel && c.RedisSentinelPassword != "" {
+		r.fail("REDIS_SENTINEL_PASSWORD", "is set without REDIS_SENTINEL_ADDRS")
+	}
+	none := chosen == ""
+	for _, name := range []string{"REDIS_USERNAME", "REDIS_PASSWORD"} {
+		if none && set(name) {
+			r.fail(name, "is set without a Redis to use it on (REDIS_URL, REDIS_CLUSTER_ADDRS or REDIS_SENTINEL_ADDRS)")
+		}
+	}
+	secureURL := strings.HasPrefix(c.RedisURL, "rediss://")
+	switch {
+	case c.RedisTLS && none:
+		r.fail("REDIS_TLS", "is true without a Redis to use it on (REDIS_CLUSTER_ADDRS or REDIS_SENTINEL_ADDRS)")
+	case c.RedisTLS && c.RedisURL != "" && !secureURL:
+		r.fail("REDIS_TLS", "is true but REDIS_URL says redis://; write rediss:// for TLS to one node")
+	}
+	if c.RedisTLSCAFile == "" {
+		return
+	}
+	if !c.RedisTLS && !secureURL {
+		r.fail("REDIS_TLS_CA_FILE", "is set without TLS (REDIS_TLS=true, or a rediss:// REDIS_URL)")
+		return
+	}
+	pem, err := os.ReadFile(c.RedisTLSCAFile)
+	if err != nil {
+		r.fail("REDIS_TLS_CA_FILE", "cannot be read: %v", err)
+		return
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(pem) {
+		r.fail("REDIS_TLS_CA_FILE", "holds no PEM certificate")
+	}
 }
 
 // defaultPool caps the embedded store's pool: FerretDB on SQLite serialises
@@ -331,6 +414,25 @@ func (r *reader) phones(name string) []identity.Phone {
 			return nil
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// hostPorts reads a comma-separated list of host:port addresses.
+func (r *reader) hostPorts(name string) []string {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		host, port, err := net.SplitHostPort(s)
+		if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+			r.fail(name, "has %q, which is not host:port (e.g. 10.0.0.5:6379)", s)
+			return nil
+		}
+		out = append(out, s)
 	}
 	return out
 }

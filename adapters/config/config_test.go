@@ -1,6 +1,8 @@
 package config_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +98,79 @@ func TestProductionRefusesDevelopmentShortcuts(t *testing.T) {
 	}
 	if len(c.JWTSigningKey) != 32 || c.MongoMaxPool != 100 || len(c.AdminPhones) != 2 {
 		t.Fatalf("production config = %+v", c)
+	}
+}
+
+// One node, a cluster and Sentinel are each one set of variables; each
+// mistake in them is one line naming the variable.
+func TestRedisIsOneNodeAClusterOrSentinel(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"REDIS_CLUSTER_ADDRS": "10.0.0.1:6379, 10.0.0.2:6379,redis-3.internal:6380",
+		"REDIS_PASSWORD":      "pw", "REDIS_TLS": "true",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EmbeddedRedis() || len(c.RedisClusterAddrs) != 3 || c.RedisClusterAddrs[1] != "10.0.0.2:6379" || !c.RedisTLS {
+		t.Fatalf("cluster config = %+v", c)
+	}
+	c, err = config.Load(env(map[string]string{
+		"REDIS_SENTINEL_ADDRS": "10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379", "REDIS_SENTINEL_MASTER": "kincare",
+		"REDIS_SENTINEL_PASSWORD": "spw",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EmbeddedRedis() || len(c.RedisSentinelAddrs) != 3 || c.RedisSentinelMaster != "kincare" {
+		t.Fatalf("sentinel config = %+v", c)
+	}
+
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"two deployments", map[string]string{"REDIS_URL": "redis://a:6379", "REDIS_CLUSTER_ADDRS": "b:6379"},
+			[]string{"REDIS_CLUSTER_ADDRS is set as well as REDIS_URL"}},
+		{"an address without a port", map[string]string{"REDIS_CLUSTER_ADDRS": "a:6379,b"},
+			[]string{`REDIS_CLUSTER_ADDRS has "b", which is not host:port`}},
+		{"sentinels without a master name", map[string]string{"REDIS_SENTINEL_ADDRS": "a:26379"},
+			[]string{"REDIS_SENTINEL_MASTER must be set"}},
+		{"sentinel settings without sentinels", map[string]string{"REDIS_URL": "redis://a:6379",
+			"REDIS_SENTINEL_MASTER": "m", "REDIS_SENTINEL_PASSWORD": "x"},
+			[]string{"REDIS_SENTINEL_MASTER is set without", "REDIS_SENTINEL_PASSWORD is set without"}},
+		{"credentials and TLS for no Redis", map[string]string{"REDIS_PASSWORD": "x", "REDIS_TLS": "true"},
+			[]string{"REDIS_PASSWORD is set without", "REDIS_TLS is true without"}},
+		{"TLS asked of a plain URL", map[string]string{"REDIS_URL": "redis://a:6379", "REDIS_TLS": "true",
+			"REDIS_TLS_CA_FILE": "/nonexistent/ca.pem"}, []string{"REDIS_TLS is true but REDIS_URL says redis://",
+			"REDIS_TLS_CA_FILE cannot be read"}},
+		{"a CA without TLS", map[string]string{"REDIS_CLUSTER_ADDRS": "a:6379", "REDIS_TLS_CA_FILE": notPEM},
+			[]string{"REDIS_TLS_CA_FILE is set without TLS"}},
+		{"a CA file that is not PEM", map[string]string{"REDIS_URL": "rediss://a:6379", "REDIS_TLS_CA_FILE": notPEM},
+			[]string{"REDIS_TLS_CA_FILE holds no PEM certificate"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := config.Load(env(c.env))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != len(c.want) {
+				t.Errorf("%d lines, want %d:\n%s", len(lines), len(c.want), err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("no line says %q:\n%s", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "spw") || strings.Contains(err.Error(), `"x"`) {
+				t.Errorf("a password is echoed:\n%s", err)
+			}
+		})
 	}
 }
