@@ -25,14 +25,14 @@ var peoplesSquare = geo.Point{Lat: 31.2304, Lng: 121.4737} // 人民广场, Shan
 // geoIndex returns an index under a key of its own, so tests sharing a
 // real Redis (REDIS_URL) never see each other's providers, and the key
 // of its geo set, with the hash tag already in place.
-func geoIndex(t testing.TB) (*redis.GeoIndex, *goredis.Client, string) {
+func geoIndex(t testing.TB) (*redis.GeoIndex, goredis.UniversalClient, string) {
 	t.Helper()
 	rdb, _ := testenv.Redis(t)
 	idx, key := geoIndexOn(t, rdb)
 	return idx, rdb, key
 }
 
-func geoIndexOn(t testing.TB, rdb *goredis.Client) (*redis.GeoIndex, string) {
+func geoIndexOn(t testing.TB, rdb goredis.UniversalClient) (*redis.GeoIndex, string) {
 	key := fmt.Sprintf("{test:geo:%016x}", rand.Uint64())
 	t.Cleanup(func() { _ = rdb.Del(context.Background(), key, key+":built", key+":version").Err() })
 	return redis.NewGeoIndex(rdb, key), key
@@ -301,7 +301,7 @@ func TestGeoIndexRebuildIsAtomic(t *testing.T) {
 	if got := near(t, idx, old, peoplesSquare, 15_000); !slices.Equal(got, wantOld) {
 		t.Fatalf("after a failed rebuild: %d found, want the previous %d", len(got), len(wantOld))
 	}
-	if left, _ := rdb.Keys(ctx, key+":building:*").Result(); len(left) != 0 {
+	if left := testenv.Keys(t, rdb, key+":building:*"); len(left) != 0 {
 		t.Fatalf("a failed rebuild left %v", left)
 	}
 
@@ -393,9 +393,9 @@ func TestGeoIndexRebuildNoticesAnExpiredTemporarySet(t *testing.T) {
 				// The first batch is in Redis and the store stalls past the
 				// set's TTL; deleting it stands in for the expiry, on
 				// miniredis and real Redis alike.
-				tmp, err := rdb.Keys(ctx, key+":building:*").Result()
-				if err != nil || len(tmp) != 1 {
-					t.Fatalf("temporary sets: %v, %v", tmp, err)
+				tmp := testenv.Keys(t, rdb, key+":building:*")
+				if len(tmp) != 1 {
+					t.Fatalf("temporary sets: %v", tmp)
 				}
 				if ttl := rdb.PTTL(ctx, tmp[0]).Val(); ttl <= 0 || ttl > time.Hour {
 					t.Fatalf("temporary set TTL %s", ttl)

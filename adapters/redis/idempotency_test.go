@@ -68,11 +68,11 @@ func TestIdempotencyClaimBelongsToItsToken(t *testing.T) {
 
 // keyOf finds the user's one record and checks it is hash-tagged by the
 // user, so that one user's records share a Redis Cluster slot.
-func keyOf(t *testing.T, rdb goredis.Cmdable, user string) string {
+func keyOf(t *testing.T, rdb goredis.UniversalClient, user string) string {
 	t.Helper()
-	keys, err := rdb.Keys(context.Background(), "idem:{u:"+user+"}:*").Result()
-	if err != nil || len(keys) != 1 || !strings.HasPrefix(keys[0], "idem:{u:"+user+"}:createOrder:") {
-		t.Fatalf("keys %v, %v; want one idem:{u:%s}:createOrder:… key", keys, err, user)
+	keys := testenv.Keys(t, rdb, "idem:{u:"+user+"}:*")
+	if len(keys) != 1 || !strings.HasPrefix(keys[0], "idem:{u:"+user+"}:createOrder:") {
+		t.Fatalf("keys %v; want one idem:{u:%s}:createOrder:… key", keys, user)
 	}
 	return keys[0]
 }

@@ -27,7 +27,7 @@ type engine struct {
 	t    *testing.T
 	ctx  context.Context
 	eng  *redis.Reservations
-	rdb  *goredis.Client
+	rdb  goredis.UniversalClient
 	mini *embedded.Redis
 	now  time.Time
 }
@@ -120,15 +120,7 @@ func (e *engine) lose(slotID string) {
 		}
 		return
 	}
-	iter := e.rdb.Scan(e.ctx, 0, "kc:{slot:"+slotID+"}:*", 1000).Iterator()
-	for iter.Next(e.ctx) {
-		if err := e.rdb.Del(e.ctx, iter.Val()).Err(); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	if err := iter.Err(); err != nil {
-		e.t.Fatal(err)
-	}
+	testenv.DeleteKeys(e.t, e.rdb, "kc:{slot:"+slotID+"}:*")
 }
 
 func TestHoldIsGrantedOnceAndReplayedUnderItsID(t *testing.T) {
@@ -627,10 +619,7 @@ func TestEveryKeyOfASlotExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.hold(st.SlotID, unique("father"), reservation.Market)
-	keys, err := e.rdb.Keys(e.ctx, "kc:{slot:"+st.SlotID+"}:*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := testenv.Keys(e.t, e.rdb, "kc:{slot:"+st.SlotID+"}:*")
 	keys = append(keys, "kc:{user:"+mother+"}:holds:childcare_offering")
 	if len(keys) < 7 { // m, h, hi, two users' zsets, two holds, the kind's zset
 		t.Fatalf("keys %v", keys)

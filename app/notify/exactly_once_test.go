@@ -8,21 +8,14 @@ import (
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/test/testenv"
 )
 
 // dropQueue loses every task of the rig's queue, as a Redis restart
 // without persistence (or a FLUSHALL) would; other tests' keys stay.
 func (r *rig) dropQueue() {
 	r.t.Helper()
-	iter := r.rdb.Scan(r.ctx, 0, "asynq:{"+r.qname+"}*", 1000).Iterator()
-	for iter.Next(r.ctx) {
-		if err := r.rdb.Del(r.ctx, iter.Val()).Err(); err != nil {
-			r.t.Fatal(err)
-		}
-	}
-	if err := iter.Err(); err != nil {
-		r.t.Fatal(err)
-	}
+	testenv.DeleteKeys(r.t, r.rdb, "asynq:{"+r.qname+"}*")
 }
 
 // Invariant 5: a relay that died between handing events on and clearing

@@ -62,7 +62,7 @@ type rig struct {
 	t       *testing.T
 	ctx     context.Context
 	store   *mongo.Store
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	fcm     *fakefcm.Server
 	queue   *jobs.Client
 	qname   string

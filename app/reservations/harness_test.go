@@ -62,7 +62,7 @@ type harness struct {
 	t         *testing.T
 	svc       *reservations.Service
 	store     *mongo.Store
-	rdb       *goredis.Client
+	rdb       goredis.UniversalClient
 	mini      bool // Redis is this test's own miniredis
 	clock     *clock
 	reminders *reminders
@@ -192,8 +192,8 @@ func (h *harness) seats(slotID string) map[reservation.Tier]int {
 func key(i int) string { return fmt.Sprintf("key-%d", i) }
 
 // loseRedis is Redis losing everything: FLUSHALL on the test's own
-// miniredis; on a shared redis-server (CI runs packages at once) the
-// slot's keys and this test's users' keys only.
+// miniredis; on a shared redis-server or cluster (CI runs packages at
+// once) the slot's keys and this test's users' keys only.
 func (h *harness) loseRedis(slotID string) {
 	h.t.Helper()
 	ctx := context.Background()
@@ -204,14 +204,6 @@ func (h *harness) loseRedis(slotID string) {
 		return
 	}
 	for _, pattern := range []string{"kc:{slot:" + slotID + "}*", "kc:{user:parent-*"} {
-		keys, err := h.rdb.Keys(ctx, pattern).Result()
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if len(keys) > 0 {
-			if err := h.rdb.Del(ctx, keys...).Err(); err != nil {
-				h.t.Fatal(err)
-			}
-		}
+		testenv.DeleteKeys(h.t, h.rdb, pattern)
 	}
 }

@@ -70,7 +70,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		}
 	}()
 
-	mongoURI, redisURL := cfg.MongoURI, cfg.RedisURL
+	mongoURI, redisOpts := cfg.MongoURI, redisOptions(cfg)
 	if cfg.EmbeddedMongo() {
 		m, err := embedded.StartMongo(cfg.DataDir+"/mongo", log)
 		if err != nil {
@@ -86,7 +86,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			return s, err
 		}
 		s.closers = append(s.closers, func(context.Context) error { r.Close(); return nil })
-		redisURL = r.URL()
+		redisOpts = redis.Options{URL: r.URL()}
 		log.Info("embedded miniredis started")
 	}
 
@@ -99,7 +99,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return s, err
 	}
-	rdb, err := redis.Connect(ctx, redisURL)
+	rdb, err := redis.Connect(ctx, redisOpts)
 	if err != nil {
 		return s, err
 	}
@@ -257,7 +257,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	if !serveHTTP {
 		s.app = nil
 		log.Info("worker started", "queue", cfg.JobsQueue, "embedded_mongo", cfg.EmbeddedMongo(),
-			"embedded_redis", cfg.EmbeddedRedis())
+			"embedded_redis", cfg.EmbeddedRedis(), "redis_mode", redisMode(cfg))
 		return s, nil
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -266,7 +266,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	}
 	go func() { s.served <- s.app.Listener(ln) }()
 	log.Info("http listening", "addr", ln.Addr().String(), "env", string(cfg.Env),
-		"embedded_mongo", cfg.EmbeddedMongo(), "embedded_redis", cfg.EmbeddedRedis())
+		"embedded_mongo", cfg.EmbeddedMongo(), "embedded_redis", cfg.EmbeddedRedis(), "redis_mode", redisMode(cfg))
 	return s, nil
 }
 

@@ -112,6 +112,10 @@ var (
 	ErrValidation      = New(Unprocessable, "validation_failed")
 	ErrRateLimited     = New(RateLimited, "rate_limited")
 	ErrUnavailable     = New(Unavailable, "unavailable")
+	// ErrStoreUnavailable is a store (MongoDB, Redis) that did not answer
+	// in time or at all: busy, failing over, or briefly unreachable. The
+	// request was fine; the client should retry after RetryAfter.
+	ErrStoreUnavailable = New(Unavailable, "store_unavailable")
 )
 
 // Is reports whether err carries target's code; a shorthand for errors.Is

@@ -83,7 +83,7 @@ func TestGeoSearchLatency(t *testing.T) {
 	// the first queries are kept for the FerretDB path below.
 	candidates := make([][]string, min(len(queries), 2*nMongo))
 	indexOn := func(name, url string) run {
-		rdb, err := redis.Connect(ctx, url)
+		rdb, err := redis.Connect(ctx, redis.Options{URL: url})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -180,7 +180,7 @@ type holdEngine struct {
 // ---------------------------------------------------------------------------
 // Redis: the engine kincare runs.
 
-func redisEngine(rdb *goredis.Client, kindLimit int) holdEngine {
+func redisEngine(rdb goredis.UniversalClient, kindLimit int) holdEngine {
 	eng := redis.NewReservations(rdb)
 	name := "Redis: Reservations.Hold (one Lua script)"
 	if kindLimit > 0 {
@@ -406,16 +406,16 @@ func holdMS(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 
 // holdRedis connects to REDIS_URL, or starts a redis-server of its own
 // (its pid is then known, for its CPU time); without either it skips.
-func holdRedis(t *testing.T) (*goredis.Client, string, int) {
+func holdRedis(t *testing.T) (goredis.UniversalClient, string, int) {
 	t.Helper()
 	url, pid := os.Getenv("REDIS_URL"), 0
 	if url == "" {
 		url, pid = loadkit.StartRedis(t, "needs a real Redis: set REDIS_URL or install redis-server")
 	}
-	var rdb *goredis.Client
+	var rdb goredis.UniversalClient
 	var err error
 	for range 50 {
-		if rdb, err = redis.Connect(context.Background(), url); err == nil {
+		if rdb, err = redis.Connect(context.Background(), redis.Options{URL: url}); err == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -1,7 +1,9 @@
 // Package testenv gives tests the real stores kincare runs on: MongoDB at
 // MONGODB_URI or else an embedded FerretDB in a temporary directory, and
-// Redis at REDIS_URL or else an embedded miniredis. The same tests thus
-// run on a laptop with only Go and in CI against real servers.
+// Redis at REDIS_URL, the Redis Cluster of REDIS_CLUSTER_ADDRS or the
+// Sentinels of REDIS_SENTINEL_ADDRS (with REDIS_SENTINEL_MASTER), or else
+// an embedded miniredis. The same tests thus run on a laptop with only Go
+// and in CI against real servers, one node and a cluster.
 package testenv
 
 import (
@@ -11,6 +13,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -53,24 +57,80 @@ func Mongo(t testing.TB) *mongo.Store {
 
 // Redis returns a client; Miniredis is non-nil when it is embedded, for
 // tests that move its clock.
-func Redis(t testing.TB) (*goredis.Client, *embedded.Redis) {
+func Redis(t testing.TB) (goredis.UniversalClient, *embedded.Redis) {
 	t.Helper()
-	url := os.Getenv("REDIS_URL")
+	opts := RedisOptions()
 	var mini *embedded.Redis
-	if url == "" {
+	if opts.URL == "" && opts.Mode() == redis.Single {
 		r, err := embedded.StartRedis()
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(r.Close)
-		mini, url = r, r.URL()
+		mini, opts.URL = r, r.URL()
 	}
-	rdb, err := redis.Connect(context.Background(), url)
+	rdb, err := redis.Connect(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb, mini
+}
+
+// RedisOptions is the Redis the environment names, as kincare reads the
+// same variables; the zero Options when it names none.
+func RedisOptions() redis.Options {
+	list := func(name string) []string {
+		var out []string
+		for _, a := range strings.Split(os.Getenv(name), ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	return redis.Options{URL: os.Getenv("REDIS_URL"), ClusterAddrs: list("REDIS_CLUSTER_ADDRS"),
+		SentinelAddrs: list("REDIS_SENTINEL_ADDRS"), MasterName: os.Getenv("REDIS_SENTINEL_MASTER")}
+}
+
+// Keys lists the keys matching pattern: on a cluster, those of every
+// master (KEYS and SCAN see one node's keys only).
+func Keys(t testing.TB, rdb goredis.UniversalClient, pattern string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var keys []string
+	scan := func(ctx context.Context, node goredis.UniversalClient) error {
+		iter := node.Scan(ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, iter.Val())
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	var err error
+	if c, ok := rdb.(*goredis.ClusterClient); ok {
+		err = c.ForEachMaster(ctx, func(ctx context.Context, m *goredis.Client) error { return scan(ctx, m) })
+	} else {
+		err = scan(ctx, rdb)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// DeleteKeys deletes every key matching pattern, as a Redis that lost
+// them would have; one by one, as on a cluster they may hash to
+// different slots.
+func DeleteKeys(t testing.TB, rdb goredis.UniversalClient, pattern string) {
+	t.Helper()
+	for _, k := range Keys(t, rdb, pattern) {
+		if err := rdb.Del(context.Background(), k).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var seq atomic.Int64
