@@ -19,6 +19,7 @@ type message struct {
 var messages = map[string]message{
 	"internal":                         {"服务器内部错误", "请求未能完成，请稍后重试。", "Internal error", "The request could not be completed. Please try again later."},
 	"unavailable":                      {"服务暂不可用", "依赖的服务暂时不可用，请稍后重试。", "Service unavailable", "A service kincare depends on is unavailable. Please try again later."},
+	"store_unavailable":                {"服务繁忙", "数据存储暂时无法响应（可能正在切换节点），请在 {retryAfter} 秒后重试；带 Idempotency-Key 的请求可原样重发。", "Service busy", "A data store could not answer just now (it may be failing over). Try again in {retryAfter} seconds; a request with an Idempotency-Key may be resent as is."},
 	"not_ready":                        {"服务未就绪", "数据库或缓存暂不可用。", "Not ready", "The database or cache cannot be reached."},
 	"not_found":                        {"未找到", "请求的资源不存在。", "Not found", "The requested resource does not exist."},
 	"route_not_found":                  {"接口不存在", "没有这个接口，请查看 /docs。", "No such endpoint", "There is no such endpoint; see /docs."},

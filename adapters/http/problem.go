@@ -100,8 +100,10 @@ func classify(err error) (int, string, *fault.Error) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		// A store too busy to answer in time (a connection pool that
 		// stayed empty, a query past its deadline): the client may try
-		// again shortly, and should not read it as a bug.
-		busy := fault.ErrUnavailable.Retry(time.Second)
+		// again shortly, and should not read it as a bug. A store that
+		// did not answer at all (Redis failing over) says so itself, as
+		// the same fault.ErrStoreUnavailable.
+		busy := fault.ErrStoreUnavailable.Retry(time.Second)
 		return fiber.StatusServiceUnavailable, busy.Code, busy
 	}
 	return fiber.StatusInternalServerError, "internal", nil

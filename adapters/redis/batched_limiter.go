@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -131,7 +130,7 @@ func (b *BatchedLimiter) Flush(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("redis: flush rate-limit counts: %w", err)
+		return storeErr("flush rate-limit counts", err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()

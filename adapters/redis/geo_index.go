@@ -98,7 +98,7 @@ func (g *GeoIndex) Put(ctx context.Context, id string, p geo.Point) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("redis: geo index put %s: %w", id, err)
+		return storeErr("geo index put "+id, err)
 	}
 	return nil
 }
@@ -111,7 +111,7 @@ func (g *GeoIndex) Remove(ctx context.Context, id string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("redis: geo index remove %s: %w", id, err)
+		return storeErr("geo index remove "+id, err)
 	}
 	return nil
 }
@@ -162,7 +162,7 @@ func (g *GeoIndex) Near(ctx context.Context, p geo.Point, radiusMetres float64) 
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("redis: geo index near: %w", err)
+		return nil, storeErr("geo index near", err)
 	}
 	if built.Val() == 0 {
 		return nil, ErrGeoIndexNotBuilt
@@ -176,7 +176,7 @@ func (g *GeoIndex) Near(ctx context.Context, p geo.Point, radiusMetres float64) 
 func (g *GeoIndex) Built(ctx context.Context) (bool, error) {
 	n, err := g.rdb.Exists(ctx, g.built).Result()
 	if err != nil {
-		return false, fmt.Errorf("redis: geo index built: %w", err)
+		return false, storeErr("geo index built", err)
 	}
 	return n == 1, nil
 }
@@ -192,7 +192,7 @@ func (g *GeoIndex) Drop(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("redis: drop geo index: %w", err)
+		return storeErr("drop geo index", err)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func (g *GeoIndex) Rebuild(ctx context.Context, each func(yield func(id string, 
 	for range rebuildAttempts {
 		swapped, err := g.rebuildOnce(ctx, each)
 		if err != nil {
-			return fmt.Errorf("redis: rebuild geo index %s: %w", g.live, err)
+			return storeErr("rebuild geo index "+g.live, err)
 		}
 		if swapped {
 			return nil

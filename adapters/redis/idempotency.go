@@ -73,7 +73,7 @@ func (s *IdempotencyKeys) Claim(ctx context.Context, a idempotency.Attempt, leas
 	res, err := claimIdempotency.Run(ctx, s.rdb, []string{idempotencyKey(a.Ref)},
 		string(a.Fingerprint), a.Token, lease.Milliseconds()).Slice()
 	if err != nil {
-		return false, idempotency.Record{}, fmt.Errorf("redis: claim idempotency key: %w", err)
+		return false, idempotency.Record{}, storeErr("claim idempotency key", err)
 	}
 	if n, _ := res[0].(int64); n == 1 {
 		return true, idempotency.Record{}, nil
@@ -85,7 +85,7 @@ func (s *IdempotencyKeys) Claim(ctx context.Context, a idempotency.Attempt, leas
 func (s *IdempotencyKeys) Get(ctx context.Context, ref idempotency.Ref) (idempotency.Record, error) {
 	res, err := s.rdb.HMGet(ctx, idempotencyKey(ref), "f", "s", "h", "b").Result()
 	if err != nil {
-		return idempotency.Record{}, fmt.Errorf("redis: read idempotency key: %w", err)
+		return idempotency.Record{}, storeErr("read idempotency key", err)
 	}
 	return idempotencyRecord(res)
 }
@@ -93,7 +93,7 @@ func (s *IdempotencyKeys) Get(ctx context.Context, ref idempotency.Ref) (idempot
 func (s *IdempotencyKeys) Extend(ctx context.Context, a idempotency.Attempt, lease time.Duration) (bool, error) {
 	n, err := extendIdempotency.Run(ctx, s.rdb, []string{idempotencyKey(a.Ref)}, a.Token, lease.Milliseconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("redis: extend idempotency lease: %w", err)
+		return false, storeErr("extend idempotency lease", err)
 	}
 	return n == 1, nil
 }
@@ -106,7 +106,7 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, a idempotency.Attempt, r
 	n, err := completeIdempotency.Run(ctx, s.rdb, []string{idempotencyKey(a.Ref)},
 		a.Token, string(a.Fingerprint), r.Status, header, r.Body, ttl.Milliseconds()).Int()
 	if err != nil {
-		return false, fmt.Errorf("redis: store idempotent response: %w", err)
+		return false, storeErr("store idempotent response", err)
 	}
 	return n == 1, nil
 }
@@ -114,7 +114,7 @@ func (s *IdempotencyKeys) Complete(ctx context.Context, a idempotency.Attempt, r
 func (s *IdempotencyKeys) Release(ctx context.Context, a idempotency.Attempt) (bool, error) {
 	n, err := releaseIdempotency.Run(ctx, s.rdb, []string{idempotencyKey(a.Ref)}, a.Token).Int()
 	if err != nil {
-		return false, fmt.Errorf("redis: release idempotency key: %w", err)
+		return false, storeErr("release idempotency key", err)
 	}
 	return n == 1, nil
 }

@@ -22,7 +22,7 @@ func (l *Limiter) Allow(ctx context.Context, key string, lim throttle.Limit) (ti
 	res, err := l.l.Allow(ctx, fmt.Sprintf("%s:%d/%s", key, lim.Count, lim.Per),
 		redis_rate.Limit{Rate: lim.Count, Burst: lim.Count, Period: lim.Per})
 	if err != nil {
-		return 0, fmt.Errorf("redis: rate limit: %w", err)
+		return 0, storeErr("rate limit", err)
 	}
 	if res.Allowed > 0 {
 		return 0, nil

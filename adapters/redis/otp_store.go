@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -29,7 +28,7 @@ func (o *OTPs) Issue(ctx context.Context, phone identity.Phone, digest string, t
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("redis: issue otp: %w", err)
+		return storeErr("issue otp", err)
 	}
 	return nil
 }
@@ -56,7 +55,7 @@ return {1, max - tries, 0}
 func (o *OTPs) Verify(ctx context.Context, phone identity.Phone, digest string, maxAttempts int) (auth.OTPCheck, error) {
 	res, err := verifyOTP.Run(ctx, o.rdb, []string{otpKey(phone)}, digest, maxAttempts).Int64Slice()
 	if err != nil {
-		return auth.OTPCheck{}, fmt.Errorf("redis: verify otp: %w", err)
+		return auth.OTPCheck{}, storeErr("verify otp", err)
 	}
 	return auth.OTPCheck{
 		Verdict:      identity.OTPVerdict(res[0]),

@@ -88,7 +88,7 @@ func (r *Reservations) hold(ctx context.Context, req reservations.HoldRequest) (
 	v, err := holdScript.Run(ctx, r.rdb, []string{k.m, k.h, k.hi, k.c, k.ci, k.user(req.UserID), k.hold(req.HoldID)},
 		req.HoldID, req.UserID, string(tier), fp, now, flag(req.Promoted), req.Kind).Slice()
 	if err != nil {
-		return reservations.HoldResult{}, "error", fmt.Errorf("redis: hold: %w", err)
+		return reservations.HoldResult{}, "error", storeErr("hold", err)
 	}
 	switch outcome := str(v, 0); outcome {
 	case "missing":
@@ -133,14 +133,14 @@ func (r *Reservations) countKind(ctx context.Context, req reservations.HoldReque
 	if err != nil {
 		// The grant stands; a retry under the same id replays it and
 		// runs this step again, and if nobody retries it lapses.
-		return fmt.Errorf("redis: hold kind cap: %w", err)
+		return storeErr("hold kind cap", err)
 	}
 	if ok == 1 {
 		return nil
 	}
 	if err := undoHoldScript.Run(ctx, r.rdb, []string{k.h, k.hi, k.user(req.UserID), k.c, k.ci, k.hold(h.ID)},
 		h.ID, fp).Err(); err != nil {
-		return fmt.Errorf("redis: undo hold over kind cap: %w", err)
+		return storeErr("undo hold over kind cap", err)
 	}
 	return reservation.ErrHoldLimit
 }
@@ -161,7 +161,7 @@ func (r *Reservations) Claim(ctx context.Context, holdID, userID string, now tim
 	v, err := claimScript.Run(ctx, r.rdb, []string{k.h, k.hi, k.c, k.ci, k.user(userID), k.hold(holdID)},
 		holdID, userID, now.UnixMilli(), grace.Milliseconds()).Slice()
 	if err != nil {
-		return reservation.Hold{}, fmt.Errorf("redis: claim hold: %w", err)
+		return reservation.Hold{}, storeErr("claim hold", err)
 	}
 	switch str(v, 0) {
 	case "notfound":
@@ -184,7 +184,7 @@ func (r *Reservations) Release(ctx context.Context, holdID, userID string, now t
 	v, err := releaseScript.Run(ctx, r.rdb, []string{k.h, k.hi, k.c, k.ci, k.user(userID), k.hold(holdID)},
 		holdID, userID, now.UnixMilli()).Slice()
 	if err != nil {
-		return reservation.Hold{}, fmt.Errorf("redis: release hold: %w", err)
+		return reservation.Hold{}, storeErr("release hold", err)
 	}
 	switch str(v, 0) {
 	case "notfound":
@@ -212,7 +212,7 @@ func (r *Reservations) Lookup(ctx context.Context, holdID string, now time.Time)
 	k := keysOf(slotID)
 	v, err := lookupScript.Run(ctx, r.rdb, []string{k.h, k.c, k.ci, k.hold(holdID)}, holdID, now.UnixMilli()).Slice()
 	if err != nil {
-		return reservation.Hold{}, false, fmt.Errorf("redis: look up hold: %w", err)
+		return reservation.Hold{}, false, storeErr("look up hold", err)
 	}
 	if str(v, 0) == "notfound" {
 		return reservation.Hold{}, false, nil
@@ -249,7 +249,7 @@ func (r *Reservations) Sync(ctx context.Context, st reservations.SlotState) erro
 	}
 	v, err := syncScript.Run(ctx, r.rdb, keys, args...).Slice()
 	if err != nil {
-		return fmt.Errorf("redis: sync slot %s: %w", st.SlotID, err)
+		return storeErr("sync slot "+st.SlotID, err)
 	}
 	// Holds seated for the first time stop counting against their users'
 	// kind caps. Best effort, as in Release: a member left lapses by
@@ -282,7 +282,7 @@ func (r *Reservations) Remaining(ctx context.Context, slotIDs []string, now time
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redis: remaining: %w", err)
+		return nil, storeErr("remaining", err)
 	}
 	out := make([]reservations.Remaining, len(slotIDs))
 	for i, cmd := range cmds {

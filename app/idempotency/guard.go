@@ -77,7 +77,8 @@ type Outcome struct {
 //   - a request with another fingerprint gets ErrKeyReused.
 //
 // When the store cannot be reached Do fails with fault.ErrUnavailable
-// rather than run work unguarded.
+// (or the store's own fault.ErrStoreUnavailable, which tells the client
+// when to retry) rather than run work unguarded.
 func (g *Guard) Do(ctx context.Context, ref Ref, fp Fingerprint, work func(context.Context) (Response, error)) (Outcome, error) {
 	if ref.Scope.UserID == "" || ref.Scope.Operation == "" {
 		// An unscoped key would be shared by everyone who sent it.
@@ -91,7 +92,7 @@ func (g *Guard) Do(ctx context.Context, ref Ref, fp Fingerprint, work func(conte
 		if rec.State == Absent {
 			claimed, found, err := g.store.Claim(ctx, a, g.o.Lease)
 			if err != nil {
-				return Outcome{}, fault.ErrUnavailable.Wrap(err)
+				return Outcome{}, unreachable(err)
 			}
 			if claimed {
 				return g.run(ctx, a, work)
@@ -113,7 +114,7 @@ func (g *Guard) Do(ctx context.Context, ref Ref, fp Fingerprint, work func(conte
 		pause = min(2*pause, maxPoll)
 		var err error
 		if rec, err = g.store.Get(ctx, ref); err != nil {
-			return Outcome{}, fault.ErrUnavailable.Wrap(err)
+			return Outcome{}, unreachable(err)
 		}
 	}
 }
@@ -215,4 +216,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// unreachable is the store failing: the store's own unavailable fault
+// when it said what happened (store_unavailable, with Retry-After), else
+// fault.ErrUnavailable.
+func unreachable(err error) error {
+	if fe, ok := fault.As(err); ok && fe.Kind == fault.Unavailable {
+		return err
+	}
+	return fault.ErrUnavailable.Wrap(err)
 }

@@ -261,13 +261,15 @@ func TestKeysExpireAfter24Hours(t *testing.T) {
 	}
 }
 
-// Without Redis nothing runs unguarded.
+// Without Redis nothing runs unguarded, and the client is told to come
+// back (503 store_unavailable with Retry-After), not that it erred.
 func TestAnUnreachableStoreRefusesRatherThanRunsTwice(t *testing.T) {
 	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
 	g := idempotency.NewGuard(redis.NewIdempotencyKeys(rdb), quiet, idempotency.Options{})
 	b := &booking{}
-	if _, err := g.Do(context.Background(), holdRef(newUser(), "k"), holdFingerprint(`{}`), b.work); !fault.Is(err, fault.ErrUnavailable) || b.runs.Load() != 0 {
-		t.Fatalf("err %v, runs %d; want unavailable and no run", err, b.runs.Load())
+	_, err := g.Do(context.Background(), holdRef(newUser(), "k"), holdFingerprint(`{}`), b.work)
+	if fe, ok := fault.As(err); !ok || !fault.Is(err, fault.ErrStoreUnavailable) || fe.RetryAfter <= 0 || b.runs.Load() != 0 {
+		t.Fatalf("err %v, runs %d; want store_unavailable with a Retry-After and no run", err, b.runs.Load())
 	}
 }
