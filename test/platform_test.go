@@ -44,6 +44,11 @@ func TestOperatorsCanProbeScrapeAndReadTheDocs(t *testing.T) {
 		if r.json["status"] != "ready" || checks["mongo"] != "ok" || checks["redis"] != "ok" {
 			t.Errorf("readyz %s, want ready with mongo and redis ok", r.body)
 		}
+		details, _ := r.json["details"].(map[string]any)
+		redis, _ := details["redis"].(map[string]any)
+		if redis["state"] != "ok" || redis["masters"] != 1.0 || redis["mode"] == nil {
+			t.Errorf("readyz %s, want details of redis: its mode, state ok, one master", r.body)
+		}
 	})
 	t.Run("metrics count requests by route template", func(t *testing.T) {
 		r := srv.get(t, "/metrics")

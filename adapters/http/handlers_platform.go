@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
+	"fmt"
 	"log/slog"
 	"sort"
 	"time"
@@ -26,6 +27,14 @@ type Pinger interface {
 type PingFunc func(ctx context.Context) error
 
 func (f PingFunc) Ping(ctx context.Context) error { return f(ctx) }
+
+// Reporter is a Pinger that also says what it found (Redis: its mode,
+// cluster state, masters and replicas); /readyz shows it under the
+// dependency's name. Report replaces Ping for such a dependency.
+type Reporter interface {
+	Pinger
+	Report(ctx context.Context) (any, error)
+}
 
 type platformHandlers struct {
 	log     *slog.Logger
@@ -67,8 +76,9 @@ func (h platformHandlers) healthz(c *fiber.Ctx) error {
 }
 
 type readiness struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks"`
+	Status  string            `json:"status"`
+	Checks  map[string]string `json:"checks"`
+	Details map[string]any    `json:"details,omitempty"`
 }
 
 var errNotReady = fault.New(fault.Unavailable, "not_ready")
@@ -86,10 +96,29 @@ func (h platformHandlers) readyz(c *fiber.Ctx) error {
 	sort.Strings(names)
 	var failed []fault.FieldError
 	for _, n := range names {
-		if err := h.ready[n].Ping(ctx); err != nil {
+		var err error
+		if r, ok := h.ready[n].(Reporter); ok {
+			var detail any
+			detail, err = r.Report(ctx)
+			if detail != nil {
+				if out.Details == nil {
+					out.Details = map[string]any{}
+				}
+				out.Details[n] = detail
+			}
+		} else {
+			err = h.ready[n].Ping(ctx)
+		}
+		if err != nil {
 			h.log.WarnContext(ctx, "not ready", "store", n, "err", err)
 			out.Checks[n] = "unreachable"
-			failed = append(failed, fault.FieldError{Field: n, Code: "unreachable"})
+			fe := fault.FieldError{Field: n, Code: "unreachable"}
+			// What a Reporter found (a cluster's state and how many
+			// masters answer) says more than the code; never the error.
+			if s, ok := out.Details[n].(fmt.Stringer); ok {
+				fe.Detail = s.String()
+			}
+			failed = append(failed, fe)
 			continue
 		}
 		out.Checks[n] = "ok"

@@ -236,7 +236,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
-			"redis": httpapi.PingFunc(func(ctx context.Context) error { return rdb.Ping(ctx).Err() }),
+			"redis": redis.NewHealth(rdb, redisMode(cfg)),
 		},
 	})
 	if err != nil {
