@@ -308,6 +308,47 @@ func (r *Reservations) remaining(ctx context.Context, slotIDs []string, now time
 	return cmds, err
 }
 
+// LiveHolds reads the ids of a slot's live holds (h, scored by expiry),
+// then every one's details in one pipeline: two round trips to the
+// slot's node, whatever the number of holds. Not a script: it changes
+// nothing, and a hold that lapses or is seated between the two reads is
+// only reminded of in vain (the reminder checks the hold again).
+func (r *Reservations) LiveHolds(ctx context.Context, slotID string, now time.Time) ([]reservation.Hold, error) {
+	k := keysOf(slotID)
+	live, err := r.rdb.ZRangeByScoreWithScores(ctx, k.h, &goredis.ZRangeBy{
+		Min: "(" + strconv.FormatInt(now.UnixMilli(), 10), Max: "+inf"}).Result()
+	if err != nil {
+		return nil, storeErr("live holds of "+slotID, err)
+	}
+	if len(live) == 0 {
+		return nil, nil
+	}
+	details := make([]*goredis.SliceCmd, len(live))
+	_, err = r.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, z := range live {
+			details[i] = p.HMGet(ctx, k.hold(z.Member.(string)), "u", "t", "p")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, storeErr("live holds of "+slotID, err)
+	}
+	out := make([]reservation.Hold, 0, len(live))
+	for i, z := range live {
+		d := details[i].Val()
+		user, _ := d[0].(string)
+		if user == "" {
+			continue // its details are gone: nothing to remind anyone of
+		}
+		tier, _ := d[1].(string)
+		promoted, _ := d[2].(string)
+		out = append(out, reservation.Hold{ID: z.Member.(string), SlotID: slotID, UserID: user,
+			Tier: reservation.Tier(tier), ExpiresAt: time.UnixMilli(int64(z.Score)).UTC(),
+			Status: reservation.Held, Promoted: promoted == "1"})
+	}
+	return out, nil
+}
+
 // holdOf reads a script's hold reply {outcome, user, tier, expiry ms,
 // state, promoted, kind}; it answers the kind apart, for the kind cap.
 func holdOf(holdID, slotID string, v []any) (reservation.Hold, string, error) {

@@ -688,3 +688,36 @@ func TestARetryOfASeatedHoldWhoseDetailsWereLostTakesNothing(t *testing.T) {
 		t.Fatalf("%d live holds; the seat must be the only unit used", n)
 	}
 }
+
+// LiveHolds lists the holds live now, with their holders, tiers and
+// expiry: not the released, the seated, nor the lapsed.
+func TestLiveHoldsAreThoseNeitherReleasedSeatedNorLapsed(t *testing.T) {
+	e := newEngine(t)
+	st := e.slot(5, 2)
+	mother, father := unique("mother"), unique("father")
+	live := e.hold(st.SlotID, mother, reservation.Inclusive)
+	released := e.hold(st.SlotID, father, reservation.Market)
+	seated := e.hold(st.SlotID, father, reservation.Market)
+	if _, err := e.eng.Release(e.ctx, released.ID, father, e.now); err != nil {
+		t.Fatal(err)
+	}
+	st.Version = 2
+	st.Seated = map[reservation.Tier][]string{reservation.Market: {seated.ID}}
+	e.sync(st)
+
+	got, err := e.eng.LiveHolds(e.ctx, st.SlotID, e.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reservation.Hold{ID: live.ID, SlotID: st.SlotID, UserID: mother, Tier: reservation.Inclusive,
+		ExpiresAt: live.ExpiresAt, Status: reservation.Held}
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("live holds %+v; want only %+v", got, want)
+	}
+	if got, err := e.eng.LiveHolds(e.ctx, st.SlotID, live.ExpiresAt); err != nil || len(got) != 0 {
+		t.Fatalf("at its expiry: %+v, %v; want none", got, err)
+	}
+	if got, err := e.eng.LiveHolds(e.ctx, unique("slot"), e.now); err != nil || len(got) != 0 {
+		t.Fatalf("an unknown slot: %+v, %v; want none", got, err)
+	}
+}

@@ -321,3 +321,62 @@ func TestAHoldReminderTellsNobodyOnceTheHoldIsBooked(t *testing.T) {
 		t.Fatalf("recipients after booking: %+v %v; want nobody", who, err)
 	}
 }
+
+// A reminder the job queue lost while its hold lived on (on a Redis
+// Cluster the two live on different nodes) is scheduled again by the
+// reconciler: for its time while that is ahead, at once when it has
+// passed and the hold still has a minute to act on. A booked hold, and a
+// hold too close to lapsing, are not reminded of again.
+func TestTheReconcilerRemindsAgainOfHoldsWhoseReminderWasLost(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.offer(3, 0)
+	sl := h.slot()
+	waiting, booked := h.parent(20), h.parent(20)
+	r, err := h.hold(waiting, sl.ID(), reservation.Market, "k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := h.hold(booked, sl.ID(), reservation.Market, "k2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.confirm(booked, b.Hold.ID); err != nil {
+		t.Fatal(err)
+	}
+	first := h.reminders.all()
+	if len(first) != 2 {
+		t.Fatalf("%d reminders scheduled for two holds", len(first))
+	}
+	h.reminders.reset() // the queue loses them
+
+	if _, err := h.svc.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again := h.reminders.all()
+	if len(again) != 1 || again[0].ID != first[0].ID || !again[0].Due().Equal(first[0].Due()) ||
+		again[0].Data["userId"] != waiting.actor.UserID {
+		t.Fatalf("reminders after reconciling: %+v; want the live hold's %+v again, for the same time", again, first[0])
+	}
+
+	// Past its time, the hold live for three more minutes: at once.
+	h.clock.Advance(7 * time.Minute)
+	h.reminders.reset()
+	if _, err := h.svc.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	late := h.reminders.all()
+	if len(late) != 1 || late[0].ID != first[0].ID || !late[0].Due().Equal(h.clock.Now()) {
+		t.Fatalf("a late reminder: %+v; want %s due now (%s)", late, first[0].ID, h.clock.Now())
+	}
+
+	// Under a minute left: too late to be of use.
+	h.clock.Advance(2*time.Minute + 30*time.Second)
+	h.reminders.reset()
+	if _, err := h.svc.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.reminders.all(); len(got) != 0 {
+		t.Fatalf("reminded with %s left: %+v", r.Hold.ExpiresAt.Sub(h.clock.Now()), got)
+	}
+}

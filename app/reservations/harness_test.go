@@ -50,6 +50,13 @@ func (r *reminders) EnqueueEvent(_ context.Context, e event.Event) (bool, error)
 	return true, nil
 }
 
+// reset forgets what was scheduled, as a queue that lost it would.
+func (r *reminders) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = nil
+}
+
 func (r *reminders) all() []event.Event {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -59,23 +59,32 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 }
 
 // remind schedules the holder's reminder a few minutes before the hold
-// lapses. It lives in Redis with the hold (a Redis that lost one lost
-// both) and tells nobody if the hold is booked or gone by then.
+// lapses. It lives in Redis with the hold and tells nobody if the hold is
+// booked or gone by then. A reminder the queue failed to take, or lost
+// without the hold, the reconciler schedules again (remindAgain).
 func (s *Service) remind(ctx context.Context, h reservation.Hold) {
-	due := h.ExpiresAt.Add(-RemindBefore)
 	now := s.d.Now()
-	if due.Sub(now) < time.Minute {
+	if h.ExpiresAt.Add(-RemindBefore).Sub(now) < time.Minute {
 		return // a hold too short to need reminding of
 	}
+	if err := s.scheduleReminder(ctx, h, now); err != nil {
+		s.d.Log.WarnContext(ctx, "hold reminder not scheduled", "hold", h.ID, "err", err)
+	}
+}
+
+// scheduleReminder queues a hold's reminder for RemindBefore its expiry,
+// or for now if that has passed. The event id is the hold's, so however
+// often it is queued, the queue and the inbox hold it once.
+func (s *Service) scheduleReminder(ctx context.Context, h reservation.Hold, now time.Time) error {
+	due := later(h.ExpiresAt.Add(-RemindBefore), now)
 	e, err := event.Reminder("hold-expiring-"+h.ID, reservation.EventHoldExpiring, event.Subject{Kind: "hold", ID: h.ID},
 		now, due, map[string]string{"userId": h.UserID, "holdId": h.ID, "slotId": h.SlotID,
 			"tier": string(h.Tier), "expiresAt": h.ExpiresAt.UTC().Format(time.RFC3339)})
 	if err != nil {
-		return
+		return err
 	}
-	if _, err := s.d.Reminders.EnqueueEvent(ctx, e); err != nil {
-		s.d.Log.WarnContext(ctx, "hold reminder not scheduled", "hold", h.ID, "err", err)
-	}
+	_, err = s.d.Reminders.EnqueueEvent(ctx, e)
+	return err
 }
 
 // GetHold returns one of the caller's holds.

@@ -55,6 +55,9 @@ type Engine interface {
 	// Remaining answers units left per tier for each slot, in one round
 	// trip; a slot Redis does not know has Known false.
 	Remaining(ctx context.Context, slotIDs []string, now time.Time) ([]Remaining, error)
+	// LiveHolds lists a slot's holds live at now, for the reconciler to
+	// schedule their reminders again.
+	LiveHolds(ctx context.Context, slotID string, now time.Time) ([]reservation.Hold, error)
 }
 
 // ErrStateMissing is Redis not knowing a slot: it restarted, was
@@ -184,8 +187,11 @@ type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
 }
 
-// Reminders schedules an event for later delivery (notify.Queue): a
-// hold's expiry reminder lives in Redis beside the hold it is about.
+// Reminders schedules an event for later delivery (notify.Queue). A
+// hold's expiry reminder lives in the job queue, in Redis like the hold,
+// but not always beside it: on a Redis Cluster the queue and the slot are
+// on different nodes, so the reconciler schedules again the reminders of
+// live holds (the queue refuses one it has: the event id is the task id).
 type Reminders interface {
 	EnqueueEvent(ctx context.Context, e event.Event) (bool, error)
 }

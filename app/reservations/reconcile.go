@@ -74,7 +74,43 @@ func (s *Service) reconcileSlot(ctx context.Context, sl *reservation.Slot, r *Re
 	if err != nil {
 		return err
 	}
-	return s.d.Engine.Sync(ctx, stateOf(fresh, version, s.d.Now()))
+	if err := s.d.Engine.Sync(ctx, stateOf(fresh, version, s.d.Now())); err != nil {
+		return err
+	}
+	return s.remindAgain(ctx, fresh)
+}
+
+// remindAgain schedules again the reminders of a slot's live holds. The
+// job queue may have lost a reminder its hold survived: on a Redis
+// Cluster the queue and the slot live on different nodes, and a failover
+// of the queue's node (or its outage when the hold was taken) loses the
+// reminder alone. Queuing one the queue has changes nothing (the event id
+// is the task id, and the inbox is unique per event and user). A lost
+// reminder comes late rather than never, while its hold has a minute
+// left to act on; one lost less than a minute before that is not sent,
+// the cost of reconciling every few minutes and not on every hold.
+func (s *Service) remindAgain(ctx context.Context, sl *reservation.Slot) error {
+	ttl := sl.Rules().HoldTTL
+	if ttl <= 0 {
+		ttl = reservation.DefaultHoldTTL
+	}
+	if ttl-RemindBefore < time.Minute {
+		return nil // the slot's holds are too short to be reminded of
+	}
+	now := s.d.Now()
+	holds, err := s.d.Engine.LiveHolds(ctx, sl.ID(), now)
+	if err != nil {
+		return err
+	}
+	for _, h := range holds {
+		if h.ExpiresAt.Sub(now) < time.Minute {
+			continue
+		}
+		if err := s.scheduleReminder(ctx, h, now); err != nil {
+			return fmt.Errorf("hold reminder %s: %w", h.ID, err)
+		}
+	}
+	return nil
 }
 
 // Sweep serves every slot with waiters: units freed by lapsed holds and
