@@ -247,6 +247,10 @@ func (r *Reservations) Sync(ctx context.Context, st reservations.SlotState) erro
 		keys = append(keys, k.hold(p.HoldID), k.user(p.UserID))
 		args = append(args, p.HoldID, p.UserID, string(tier), p.ExpiresAt.UnixMilli())
 	}
+	for _, id := range st.Unseated {
+		keys = append(keys, k.hold(id))
+		args = append(args, id)
+	}
 	v, err := syncScript.Run(ctx, r.rdb, keys, args...).Slice()
 	if err != nil {
 		return storeErr("sync slot "+st.SlotID, err)

@@ -189,21 +189,32 @@ return {1, math.max(market, 0), math.max(inclusive, 0), tonumber(meta[3]) or 0, 
 
 // syncScript writes MongoDB's truth about a slot unless Redis has a
 // version as new. KEYS: m h hi c ci, then the details key of each seated
-// id, then the details and user keys of each promotion. ARGV: version,
-// cap, icap, ucap, ttl, closes, waitm, waiti, forget at (0: keep),
-// seated market count, seated inclusive count, promotion count, the
-// slot's resource kind, the
+// id, then the details and user keys of each promotion, then the details
+// key of each unseated id. ARGV: version, cap, icap, ucap, ttl, closes,
+// waitm, waiti, forget at (0: keep), seated market count, seated
+// inclusive count, promotion count, the slot's resource kind, the
 // seated ids (market first), then id, user, tier, expiry of each
-// promotion. Answers {applied, then user, kind, id of each hold seen
-// seated for the first time}, so the caller can take them off the
-// users' kind caps, which live under other hash tags.
+// promotion, then the unseated ids (the rest). Answers {applied, then
+// user, kind, id of each hold seen seated for the first time}, so the
+// caller can take them off the users' kind caps, which live under other
+// hash tags.
 var syncScript = goredis.NewScript(luaPrelude + `
 local m, h, hi, c, ci = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local nm, ni, np = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+-- Holds whose seats MongoDB gave back are done with, whatever version
+-- Redis has: one whose seat's sync a failover lost is still in h here,
+-- and must not count as live once its booking is cancelled.
+local ua, uk = 13 + nm + ni + 4 * np, 5 + nm + ni + 2 * np
+for j = 1, #ARGV - ua do
+  local id, dkey = ARGV[ua + j], KEYS[uk + j]
+  redis.call('ZREM', h, id)
+  redis.call('ZREM', hi, id)
+  if redis.call('HEXISTS', dkey, 's') == 1 then redis.call('HSET', dkey, 's', 'booked') end
+end
 local cur = redis.call('HGET', m, 'ver')
 if cur and tonumber(cur) >= tonumber(ARGV[1]) then return {0} end
 redis.call('HSET', m, 'ver', ARGV[1], 'cap', ARGV[2], 'icap', ARGV[3], 'ucap', ARGV[4], 'ttl', ARGV[5],
   'closes', ARGV[6], 'waitm', ARGV[7], 'waiti', ARGV[8], 'forget', ARGV[9], 'kind', ARGV[13])
-local nm, ni, np = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
 redis.call('DEL', c, ci)
 local out = {1}
 for i = 1, nm + ni do

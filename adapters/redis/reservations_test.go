@@ -721,3 +721,37 @@ func TestLiveHoldsAreThoseNeitherReleasedSeatedNorLapsed(t *testing.T) {
 		t.Fatalf("an unknown slot: %+v, %v; want none", got, err)
 	}
 }
+
+// A failover may lose the sync that seated a hold, so the promoted
+// replica still counts it live; when its booking is then cancelled, the
+// sync saying so drops it for good, even were it older than what Redis
+// has, instead of leaving a place taken until the hold's expiry.
+func TestAnUnseatedHoldNeverCountsAsLiveAgain(t *testing.T) {
+	e := newEngine(t)
+	st := e.slot(3, 0)
+	parent := unique("parent")
+	h := e.hold(st.SlotID, parent, reservation.Market)
+	// MongoDB seated it (version 2) and then gave the seat back
+	// (version 3); Redis heard of neither until now.
+	st.Version, st.Unseated = 3, []string{h.ID}
+	e.sync(st)
+	if r := e.remaining(st.SlotID); r.Market != 3 {
+		t.Fatalf("remaining %+v after the seat was given back; want all 3 places", r)
+	}
+	if got := e.lookup(h.ID); got.Status != reservation.Booked {
+		t.Fatalf("the hold is %s; want booked, as a cancelled booking's hold is", got.Status)
+	}
+	if res, err := e.eng.Hold(e.ctx, reservations.HoldRequest{HoldID: h.ID, SlotID: st.SlotID, UserID: parent,
+		Tier: reservation.Market, Fingerprint: string(reservation.Market), Now: e.now}); err != nil ||
+		!res.Replayed || res.Hold.Status != reservation.Booked {
+		t.Fatalf("the hold asked for again: %+v, %v; want it replayed as booked, not taken anew", res, err)
+	}
+
+	// The same from a writer older than what Redis has.
+	h2 := e.hold(st.SlotID, parent, reservation.Market)
+	st.Version, st.Unseated = 2, []string{h2.ID}
+	e.sync(st)
+	if r := e.remaining(st.SlotID); r.Market != 3 {
+		t.Fatalf("remaining %+v after an older sync gave a seat back; want all 3 places", r)
+	}
+}

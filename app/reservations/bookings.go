@@ -102,12 +102,17 @@ func (s *Service) freeSeat(ctx context.Context, slotID, holdID string) error {
 		return nil
 	})
 	if err == errNoSeat {
-		return nil
-	}
-	if err != nil {
+		// Freed already, by the reconciler (which saw the booking
+		// cancelled before this step came) or an earlier try; its sync
+		// may not have reached Redis yet, and the caller is about to be
+		// told the place is free.
+		if sl, version, err = s.d.Slots.Get(ctx, slotID); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
-	s.sync(ctx, sl, version)
+	s.sync(ctx, sl, version, holdID)
 	return nil
 }
 

@@ -50,7 +50,7 @@ type Engine interface {
 	// seated hold ids (which also stop counting as live holds), waiting
 	// counts, and live waitlist promotions (given back if Redis lost
 	// them). It applies only if st.Version is newer than what Redis has,
-	// so a slow writer cannot undo a later one.
+	// so a slow writer cannot undo a later one; st.Unseated apply always.
 	Sync(ctx context.Context, st SlotState) error
 	// Remaining answers units left per tier for each slot, in one round
 	// trip; a slot Redis does not know has Known false.
@@ -103,6 +103,12 @@ type SlotState struct {
 	Seated     map[reservation.Tier][]string // hold ids of the seats
 	Waiting    map[reservation.Tier]int
 	Promotions []reservation.Promotion // live ones
+	// Unseated are hold ids whose seats MongoDB has given back (their
+	// bookings cancelled): done with for good. Redis drops them from its
+	// live holds even when the rest of this state is older than what it
+	// has: after a failover lost a seat's sync, the hold would otherwise
+	// count as live again once its booking is cancelled.
+	Unseated []string
 	// ForgetAt is when Redis may drop the slot's keys.
 	ForgetAt time.Time
 }

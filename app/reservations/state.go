@@ -31,11 +31,14 @@ func stateOf(sl *reservation.Slot, version int64, now time.Time) SlotState {
 	return st
 }
 
-// sync tells Redis what MongoDB now holds for a slot. A failure is
-// logged, not returned: MongoDB has the change, and the engine is
-// synced again on its next miss or by the reconciler.
-func (s *Service) sync(ctx context.Context, sl *reservation.Slot, version int64) {
-	if err := s.d.Engine.Sync(ctx, stateOf(sl, version, s.d.Now())); err != nil {
+// sync tells Redis what MongoDB now holds for a slot, and which holds'
+// seats it has just given back. A failure is logged, not returned:
+// MongoDB has the change, and the engine is synced again on its next
+// miss or by the reconciler.
+func (s *Service) sync(ctx context.Context, sl *reservation.Slot, version int64, unseated ...string) {
+	st := stateOf(sl, version, s.d.Now())
+	st.Unseated = unseated
+	if err := s.d.Engine.Sync(ctx, st); err != nil {
 		s.d.Log.WarnContext(ctx, "reservation state not synced", "slot", sl.ID(), "err", err)
 	}
 }
