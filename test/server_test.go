@@ -4,8 +4,9 @@
 // only stand-in is the SMS gateway, which these tests run themselves to
 // learn the login codes.
 //
-// With REDIS_URL (and optionally MONGODB_URI) set, the servers use those
-// instead of their embedded stores; every test then uses its own phone
+// With REDIS_URL, REDIS_CLUSTER_ADDRS or REDIS_SENTINEL_ADDRS (and
+// optionally MONGODB_URI) set, the servers use those instead of their
+// embedded stores; every test then uses its own phone
 // numbers and its own client IP, because rate-limit state outlives a
 // server in a real Redis.
 package e2e_test
@@ -140,8 +141,10 @@ func baseEnv(dataDir, smsURL string) map[string]string {
 		"SHUTDOWN_TIMEOUT": "10s",
 		"JOBS_QUEUE":       jobsQueue(dataDir),
 	}
-	if v := os.Getenv("REDIS_URL"); v != "" {
-		env["REDIS_URL"] = v
+	for _, name := range redisVariables {
+		if v := os.Getenv(name); v != "" {
+			env[name] = v
+		}
 	}
 	if v := os.Getenv("MONGODB_URI"); v != "" {
 		env["MONGODB_URI"] = v
@@ -152,6 +155,10 @@ func baseEnv(dataDir, smsURL string) map[string]string {
 	}
 	return env
 }
+
+// redisVariables name the Redis the servers use when the tests are given
+// one: a node, a cluster, or Sentinels and their master.
+var redisVariables = []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS", "REDIS_SENTINEL_ADDRS", "REDIS_SENTINEL_MASTER"}
 
 // jobsQueue names a server's job queue after its data directory. In CI
 // the servers share one real Redis but each has its own embedded MongoDB,
@@ -216,10 +223,11 @@ func startServer(t *testing.T, c config) *server {
 	}
 	s.client = newClient()
 	// The stores in use are the ones the environment asked for.
-	for variable, field := range map[string]string{"REDIS_URL": "embedded_redis", "MONGODB_URI": "embedded_mongo"} {
-		want := fmt.Sprintf(`"%s":%v`, field, env[variable] == "")
+	embeddedRedis := env["REDIS_URL"] == "" && env["REDIS_CLUSTER_ADDRS"] == "" && env["REDIS_SENTINEL_ADDRS"] == ""
+	for field, embedded := range map[string]bool{"embedded_redis": embeddedRedis, "embedded_mongo": env["MONGODB_URI"] == ""} {
+		want := fmt.Sprintf(`"%s":%v`, field, embedded)
 		if !strings.Contains(s.logs(), want) {
-			t.Fatalf("with %s=%q the server should log %s:\n%s", variable, env[variable], want, s.logs())
+			t.Fatalf("the server should log %s with this environment:\n%s", want, s.logs())
 		}
 	}
 	return s

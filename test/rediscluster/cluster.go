@@ -20,7 +20,7 @@ type Cluster struct {
 	mu        sync.Mutex
 	nodes     []*node
 	temp      bool              // dir is ours to remove
-	replicaOf map[string]string // a killed master's replica when it was killed
+	replicaOf map[string]string // each master's replica, as the cluster formed
 }
 
 // StartCluster starts a cluster for t and stops it when t ends. Without
@@ -80,7 +80,10 @@ func LaunchCluster(dir string) (c *Cluster, err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return c, poll(ctx, "cluster to form", c.healthy)
+	if err := poll(ctx, "cluster to form", c.healthy); err != nil {
+		return c, err
+	}
+	return c, c.noteReplicas(ctx)
 }
 
 // Close stops every node and removes a directory LaunchCluster made.
@@ -141,28 +144,37 @@ func (c *Cluster) MasterOf(ctx context.Context, key string) (string, error) {
 }
 
 // Kill ends the node at addr with SIGKILL: whatever it had not sent its
-// replica is lost.
+// replica is lost. It asks nothing first (the replicas were noted when the
+// cluster formed), so it lands at the instant the caller chose.
 func (c *Cluster) Kill(addr string) error {
-	var replica string
-	for _, n := range c.live() {
-		rdb := n.client()
-		repl, err := rdb.Info(context.Background(), "replication").Result()
-		_ = rdb.Close()
-		if err == nil && infoField(repl, "role") == "slave" &&
-			infoField(repl, "master_host")+":"+infoField(repl, "master_port") == addr {
-			replica = n.addr
-		}
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, n := range c.nodes {
 		if n.addr == addr {
-			c.replicaOf[addr] = replica
 			n.kill()
 			return nil
 		}
 	}
 	return fmt.Errorf("rediscluster: no node %s", addr)
+}
+
+// noteReplicas records which node replicates which master, for
+// WaitFailover to know whom to expect as the new master.
+func (c *Cluster) noteReplicas(ctx context.Context) error {
+	for _, n := range c.live() {
+		rdb := n.client()
+		repl, err := rdb.Info(ctx, "replication").Result()
+		_ = rdb.Close()
+		if err != nil {
+			return err
+		}
+		if infoField(repl, "role") == "slave" {
+			c.mu.Lock()
+			c.replicaOf[infoField(repl, "master_host")+":"+infoField(repl, "master_port")] = n.addr
+			c.mu.Unlock()
+		}
+	}
+	return nil
 }
 
 // WaitFailover waits until the cluster is whole again without the killed
