@@ -79,12 +79,17 @@ type outboxBell struct {
 	ch    chan struct{}
 	mu    sync.Mutex
 	hints map[outboxRef]struct{}
+	// served are documents handed to the relay and not cleared since:
+	// their hand-off failed (the job queue's Redis was failing over),
+	// and the next poll offers them again instead of the next sweep,
+	// half a minute later on the embedded store.
+	served map[outboxRef]struct{}
 }
 
 type outboxRef struct{ coll, id string }
 
 func newOutboxBell() *outboxBell {
-	return &outboxBell{ch: make(chan struct{}, 1), hints: map[outboxRef]struct{}{}}
+	return &outboxBell{ch: make(chan struct{}, 1), hints: map[outboxRef]struct{}{}, served: map[outboxRef]struct{}{}}
 }
 
 func (b *outboxBell) ring(coll, id string) {
@@ -100,10 +105,14 @@ func (b *outboxBell) ring(coll, id string) {
 	}
 }
 
-// take empties the hints, at most limit of them.
+// take empties the hints, at most limit of them, after naming again the
+// documents served before and never cleared.
 func (b *outboxBell) take(limit int) []outboxRef {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for ref := range b.served {
+		b.hints[ref] = struct{}{}
+	}
 	var out []outboxRef
 	for ref := range b.hints {
 		if len(out) == limit {
@@ -111,8 +120,19 @@ func (b *outboxBell) take(limit int) []outboxRef {
 		}
 		out = append(out, ref)
 		delete(b.hints, ref)
+		b.served[ref] = struct{}{}
 	}
 	return out
+}
+
+// settle forgets a served document: cleared, or found with no events.
+func (b *outboxBell) settle(coll, id string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	delete(b.served, outboxRef{coll, id})
+	b.mu.Unlock()
 }
 
 // OutboxWritten rings after a write that recorded events.
@@ -189,6 +209,7 @@ func (o *Outbox) hinted(ctx context.Context, refs []outboxRef) ([]notify.Batch, 
 		err := o.db.Collection(ref.coll).FindOne(ctx, bson.D{{Key: "_id", Value: ref.id}},
 			options.FindOne().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}})).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
+			o.bell.settle(ref.coll, ref.id)
 			continue
 		}
 		if err != nil {
@@ -199,6 +220,8 @@ func (o *Outbox) hinted(ctx context.Context, refs []outboxRef) ([]notify.Batch, 
 		}
 		if len(d.Events) > 0 {
 			out = append(out, notify.Batch{Source: ref.coll, DocID: d.ID, Events: fromEventDocs(d.Events)})
+		} else {
+			o.bell.settle(ref.coll, ref.id)
 		}
 	}
 	return out, nil
@@ -242,8 +265,12 @@ func (o *Outbox) Clear(ctx context.Context, b notify.Batch) error {
 	for attempt := range maxUpdateTries {
 		start := time.Now()
 		done, err := o.clearOnce(ctx, b, handed)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			o.bell.settle(b.Source, b.DocID)
+			return nil
 		}
 		if err := conflictBackoff(ctx, attempt, time.Since(start)); err != nil {
 			return err

@@ -247,3 +247,46 @@ func TestReadingTheInboxDoesNotUndoPushProgress(t *testing.T) {
 		}
 	}
 }
+
+// A document whose hand-off failed (the job queue's Redis failing over)
+// is offered again at the relay's next poll, not only at the next sweep
+// of every outbox (half a minute apart on the embedded store); once
+// cleared, it is not.
+func TestAnOutboxNotClearedIsOfferedAgainAtTheNextPoll(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	outbox := store.Outbox()
+	if _, err := outbox.Pending(ctx, 10); err != nil { // the first poll sweeps
+		t.Fatal(err)
+	}
+	f, err := family.New("fam-retry", "王家", "", "u-owner", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Families().Create(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Families().Update(ctx, "fam-retry", func(f *family.Family) error {
+		if err := f.Join("u-a", family.RoleMember, now); err != nil {
+			return err
+		}
+		return f.AnnounceJoined("ev-retry", "u-a", "138****0000", now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for try := range 2 {
+		batches, err := outbox.Pending(ctx, 10)
+		if err != nil || len(batches) != 1 || !slices.Equal(ids(batches[0].Events), []string{"ev-retry"}) {
+			t.Fatalf("poll %d: %+v, %v; want the family's event", try+1, batches, err)
+		}
+		if try == 1 {
+			if err := outbox.Clear(ctx, batches[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if batches, err := outbox.Pending(ctx, 10); err != nil || len(batches) != 0 {
+		t.Fatalf("after clearing: %+v, %v; want nothing", batches, err)
+	}
+}
