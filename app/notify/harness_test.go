@@ -76,6 +76,7 @@ type rig struct {
 type rigOptions struct {
 	maxRetry int
 	now      func() time.Time
+	rdb      goredis.UniversalClient // nil: testenv.Redis
 }
 
 var queues atomic.Int64
@@ -87,7 +88,9 @@ func newRig(t *testing.T, o rigOptions) *rig {
 	if r.now == nil {
 		r.now = time.Now
 	}
-	r.rdb, _ = testenv.Redis(t)
+	if r.rdb = o.rdb; r.rdb == nil {
+		r.rdb, _ = testenv.Redis(t)
+	}
 	r.qname = fmt.Sprintf("notify_test_%d_%d", time.Now().UnixNano(), queues.Add(1))
 	if o.maxRetry == 0 {
 		o.maxRetry = 3
