@@ -79,11 +79,13 @@ func contend(t *testing.T, d disruption) {
 	var cluster *rediscluster.Cluster
 	if d == failover {
 		cluster = rediscluster.StartCluster(t)
-		env["REDIS_CLUSTER_ADDRS"] = cluster.Seeds()
+		onRedis(env, "REDIS_CLUSTER_ADDRS", cluster.Seeds())
 		// The reconciler resyncs what the promoted replica missed.
 		env["RESERVATION_RECONCILE_INTERVAL"] = "5s"
 	} else {
-		env["REDIS_URL"], flushAll = privateRedis(t)
+		var url string
+		url, flushAll = privateRedis(t)
+		onRedis(env, "REDIS_URL", url)
 	}
 	srv := startServer(t, config{env: env})
 	platform := srv.loginExisting(t, adminPhone)

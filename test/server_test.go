@@ -160,6 +160,18 @@ func baseEnv(dataDir, smsURL string) map[string]string {
 // one: a node, a cluster, or Sentinels and their master.
 var redisVariables = []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS", "REDIS_SENTINEL_ADDRS", "REDIS_SENTINEL_MASTER"}
 
+// onRedis points a server's env at a Redis deployment of the test's own
+// (name, value pairs), whatever Redis the tests were given.
+func onRedis(env map[string]string, vars ...string) map[string]string {
+	for _, name := range redisVariables {
+		env[name] = ""
+	}
+	for i := 0; i+1 < len(vars); i += 2 {
+		env[vars[i]] = vars[i+1]
+	}
+	return env
+}
+
 // jobsQueue names a server's job queue after its data directory. In CI
 // the servers share one real Redis but each has its own embedded MongoDB,
 // so a shared queue would let one server's worker take another's tasks
