@@ -46,8 +46,8 @@ func TestOperatorsCanProbeScrapeAndReadTheDocs(t *testing.T) {
 		}
 		details, _ := r.json["details"].(map[string]any)
 		redis, _ := details["redis"].(map[string]any)
-		if redis["state"] != "ok" || redis["masters"] != 1.0 || redis["mode"] == nil {
-			t.Errorf("readyz %s, want details of redis: its mode, state ok, one master", r.body)
+		if masters, _ := redis["masters"].(float64); redis["state"] != "ok" || masters < 1 || redis["mode"] == nil {
+			t.Errorf("readyz %s, want details of redis: its mode, state ok, its masters", r.body)
 		}
 	})
 	t.Run("metrics count requests by route template", func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +83,8 @@ func contend(t *testing.T, d disruption) {
 		onRedis(env, "REDIS_CLUSTER_ADDRS", cluster.Seeds())
 		// The reconciler resyncs what the promoted replica missed.
 		env["RESERVATION_RECONCILE_INTERVAL"] = "5s"
+	} else if seeds := os.Getenv("REDIS_CLUSTER_ADDRS"); d == calm && seeds != "" {
+		onRedis(env, "REDIS_CLUSTER_ADDRS", seeds) // the cluster CI runs the suites against
 	} else {
 		var url string
 		url, flushAll = privateRedis(t)
