@@ -110,6 +110,15 @@ func (c *Cluster) Addrs() []string {
 	return out
 }
 
+// Pids are the nodes' process ids, for their CPU time.
+func (c *Cluster) Pids() []int {
+	out := make([]int, len(c.nodes))
+	for i, n := range c.nodes {
+		out[i] = n.cmd.Process.Pid
+	}
+	return out
+}
+
 // Seeds is Addrs joined with commas.
 func (c *Cluster) Seeds() string { return strings.Join(c.Addrs(), ",") }
 
