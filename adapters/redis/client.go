@@ -16,6 +16,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -182,4 +183,16 @@ func (p poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(poolTotal, prometheus.GaugeValue, float64(s.TotalConns))
 	ch <- prometheus.MustNewConstMetric(poolIdle, prometheus.GaugeValue, float64(s.IdleConns))
 	ch <- prometheus.MustNewConstMetric(poolStale, prometheus.CounterValue, float64(s.StaleConns))
+}
+
+// LogTo sends go-redis' own log lines (a Sentinel's new master, a node
+// it could not reach) to log at warn level, as JSON like the rest,
+// instead of plain text on stderr. go-redis keeps one logger per process,
+// so main calls this once.
+func LogTo(log *slog.Logger) { goredis.SetLogger(slogPrinter{log}) }
+
+type slogPrinter struct{ log *slog.Logger }
+
+func (p slogPrinter) Printf(ctx context.Context, format string, v ...any) {
+	p.log.WarnContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/adapters/redis"
 )
 
 func main() {
@@ -41,11 +42,12 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bo
 		return 2
 	}
 	if worker && (cfg.EmbeddedMongo() || cfg.EmbeddedRedis()) {
-		fmt.Fprintln(stderr, "kincare: configuration: kincare worker needs MONGODB_URI and REDIS_URL: "+
-			"the embedded stores belong to the process that started them")
+		fmt.Fprintln(stderr, "kincare: configuration: kincare worker needs MONGODB_URI and a Redis (REDIS_URL, "+
+			"REDIS_CLUSTER_ADDRS or REDIS_SENTINEL_ADDRS): the embedded stores belong to the process that started them")
 		return 2
 	}
 	log := newLogger(stdout, cfg.LogLevel)
+	redis.LogTo(log)
 	if worker {
 		cfg.JobsInProcess = true
 	}
