@@ -2,7 +2,6 @@ package redis
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -51,7 +50,7 @@ func (f *PasswordFailures) Attempt(ctx context.Context, phone identity.Phone, cl
 	res, err := attemptPassword.Run(ctx, f.rdb, []string{passwordFailuresKey(phone)}, "c:"+client,
 		g.PerPhone, g.PerClient, g.Window.Milliseconds()).Int64Slice()
 	if err != nil {
-		return auth.PasswordAttempt{}, fmt.Errorf("redis: count password attempt: %w", err)
+		return auth.PasswordAttempt{}, storeErr("count password attempt", err)
 	}
 	out := auth.PasswordAttempt{Allowed: res[0] == 1, Failures: int(res[1])}
 	if !out.Allowed {
@@ -64,7 +63,7 @@ func (f *PasswordFailures) Attempt(ctx context.Context, phone identity.Phone, cl
 
 func (f *PasswordFailures) Forgive(ctx context.Context, phone identity.Phone, client string) error {
 	if err := forgivePassword.Run(ctx, f.rdb, []string{passwordFailuresKey(phone)}, "c:"+client).Err(); err != nil {
-		return fmt.Errorf("redis: give back password attempt: %w", err)
+		return storeErr("give back password attempt", err)
 	}
 	return nil
 }
