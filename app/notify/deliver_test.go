@@ -1,8 +1,10 @@
 package notify_test
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -240,4 +242,45 @@ func TestAPartialDeliveryIsSentWithTheErrorKept(t *testing.T) {
 	if got := r.fcm.Requests(); got != 3 {
 		t.Errorf("FCM saw %d requests, want 3 (both, then the flaky one again)", got)
 	}
+}
+
+// A push whose record fails after it reached the phone (the store's
+// connection pool starved for a while, as in a burst after a Redis
+// failover) is recorded when the write is tried again: the phone gets it
+// once, not once more per failed write.
+func TestAPushRecordedLateIsNotSentAgain(t *testing.T) {
+	slow := &slowRecords{}
+	slow.failures.Store(2)
+	r := newRig(t, rigOptions{inbox: func(in notify.Inbox) notify.Inbox { slow.Inbox = in; return slow }})
+	r.startWorker()
+	u := r.user(identity.LocaleZhCN, "tok-1")
+
+	r.record("host-1", r.event(visitStarted, u))
+	r.relayAll()
+	n := r.pushFinished(u)
+
+	if n.Push.State != notification.PushSent {
+		t.Errorf("push = %+v, want sent", n.Push)
+	}
+	if left := slow.failures.Load(); left > 0 {
+		t.Errorf("%d of the failing writes never came", left)
+	}
+	if msgs := r.fcm.Messages(); len(msgs) != 1 {
+		t.Errorf("the phone got %d pushes, want 1", len(msgs))
+	}
+}
+
+// slowRecords is an inbox whose first writes of a finished push fail, as
+// a starved connection pool's do.
+type slowRecords struct {
+	notify.Inbox
+	failures atomic.Int64
+}
+
+func (s *slowRecords) FinishPush(ctx context.Context, id string, state notification.PushState, reached []string,
+	lastError string) error {
+	if s.failures.Add(-1) >= 0 {
+		return errors.New("mongo: update push of notification: timed out while checking out a connection from connection pool")
+	}
+	return s.Inbox.FinishPush(ctx, id, state, reached, lastError)
 }

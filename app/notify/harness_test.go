@@ -77,6 +77,8 @@ type rigOptions struct {
 	maxRetry int
 	now      func() time.Time
 	rdb      goredis.UniversalClient // nil: testenv.Redis
+	// inbox wraps the store's inbox, for tests of a store that fails.
+	inbox func(notify.Inbox) notify.Inbox
 }
 
 var queues atomic.Int64
@@ -100,8 +102,12 @@ func newRig(t *testing.T, o rigOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var inbox notify.Inbox = r.store.Inbox()
+	if o.inbox != nil {
+		inbox = o.inbox(inbox)
+	}
 	r.svc, err = notify.NewService(notify.Deps{
-		Inbox: r.store.Inbox(), Preferences: r.store.NotificationPreferences(), Devices: r.store.Devices(),
+		Inbox: inbox, Preferences: r.store.NotificationPreferences(), Devices: r.store.Devices(),
 		Users: r.store.Users(), Journal: r.store.Journal(), Queue: r.queue, Pusher: pusher, Kinds: testKinds(),
 		Audiences: map[event.Type]notify.Audience{
 			visitStarted: notify.AudienceFunc(toNamed), visitSOS: notify.AudienceFunc(toNamed)},

@@ -19,10 +19,14 @@ type SendResult struct {
 	Failed int // devices given up on
 }
 
-// recordTimeout bounds writing what a try did once its context has ended
-// (shutdown, task timeout): forgetting a reached device would send to it
-// again.
-const recordTimeout = 10 * time.Second
+// recordTimeout bounds writing what a try did, even once its context has
+// ended (shutdown, task timeout): forgetting a reached device would send
+// to it again at the next try. A write that fails is tried again until
+// then, so a store that is slow for a while (a connection pool starved
+// for ten seconds by a burst after a failover) costs time, not a second
+// push. It stays well inside the task's two minutes, after which the
+// queue could run the task again beside this one.
+const recordTimeout = 45 * time.Second
 
 // SendPush pushes a notification to every device of its user it has not
 // reached yet. A dead token is forgotten; a refusal the push service
@@ -70,12 +74,17 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 	}
 	switch {
 	case ctx.Err() != nil: // stopped part-way; the queue retries the rest
-		if err := s.d.Inbox.RecordAttempt(wctx, id, t.reached, ctx.Err().Error()); err != nil {
+		stopped := ctx.Err().Error()
+		if err := s.record(wctx, id, func(rctx context.Context) error {
+			return s.d.Inbox.RecordAttempt(rctx, id, t.reached, stopped)
+		}); err != nil {
 			return t.res, err
 		}
 		return t.res, ctx.Err()
 	case t.retry != nil && !final:
-		if err := s.d.Inbox.RecordAttempt(wctx, id, t.reached, errText); err != nil {
+		if err := s.record(wctx, id, func(rctx context.Context) error {
+			return s.d.Inbox.RecordAttempt(rctx, id, t.reached, errText)
+		}); err != nil {
 			return t.res, err
 		}
 		return t.res, t.retry
@@ -91,7 +100,30 @@ func (s *Service) SendPush(ctx context.Context, id string, final bool) (SendResu
 	if t.retry != nil {
 		s.d.Log.Warn("push refused to the last try", "notification", id, "devices", t.retrying, "err", t.lastErr)
 	}
-	return t.res, s.d.Inbox.FinishPush(wctx, id, state, t.reached, errText)
+	return t.res, s.record(wctx, id, func(rctx context.Context) error {
+		return s.d.Inbox.FinishPush(rctx, id, state, t.reached, errText)
+	})
+}
+
+// record runs write until it succeeds or ctx ends, backing off between
+// tries. A write that failed after all may have been applied (its answer
+// lost): trying it again at most counts a device twice in push.reached,
+// which is read only as "reached any", and sends nothing.
+func (s *Service) record(ctx context.Context, id string, write func(context.Context) error) error {
+	wait := 100 * time.Millisecond
+	for {
+		err := write(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		s.d.Log.Warn("recording a push try failed; trying again", "notification", id, "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // attempt is one try at a notification's devices.
