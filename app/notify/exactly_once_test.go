@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,10 +106,12 @@ func TestNoLostAndNoDuplicateNotifications(t *testing.T) {
 
 func assertExactlyOnce(t *testing.T, r *rig, events []event.Event, mother, son string, wantPushes int) {
 	t.Helper()
+	eventOf := map[string]string{} // notification → event
 	for _, u := range []string{mother, son} {
 		seen := map[string]int{}
 		for _, n := range r.inbox(u) {
 			seen[n.EventID]++
+			eventOf[n.ID] = n.EventID
 		}
 		if len(seen) != len(events) {
 			t.Errorf("user %s has entries for %d events, want %d", u, len(seen), len(events))
@@ -119,13 +122,15 @@ func assertExactlyOnce(t *testing.T, r *rig, events []event.Event, mother, son s
 			}
 		}
 	}
-	pushes := map[string]int{}
+	pushes := map[string][]string{} // token/notification → when each arrived
 	for _, m := range r.fcm.Messages() {
-		pushes[m.Token+"/"+m.Data["notificationId"]]++
+		k := m.Token + "/" + m.Data["notificationId"]
+		pushes[k] = append(pushes[k], m.ReceivedAt.Format("15:04:05.000"))
 	}
-	for k, c := range pushes {
-		if c != 1 {
-			t.Errorf("push %s arrived %d times", k, c)
+	for k, at := range pushes {
+		if len(at) != 1 {
+			_, id, _ := strings.Cut(k, "/")
+			t.Errorf("push %s (event %s) arrived %d times, at %s", k, eventOf[id], len(at), strings.Join(at, ", "))
 		}
 	}
 	if got := len(r.fcm.Messages()); got != wantPushes {

@@ -120,8 +120,9 @@ func failover(t *testing.T, deployment string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s: killed %s; %s took over after %s; the relay failed %d times meanwhile", deployment, dead, promoted,
-		time.Since(killed).Round(time.Millisecond), relayFailures.Load())
+	t.Logf("%s: killed %s at %s; %s took over after %s; the relay failed %d times meanwhile; the reminder %s is due at %s",
+		deployment, dead, killed.Format("15:04:05.000"), promoted, time.Since(killed).Round(time.Millisecond),
+		relayFailures.Load(), reminder.ID, due.Format(time.TimeOnly))
 
 	// The promoted replica lost the reminder (as it may any write the
 	// master had not sent it yet); the next reconciliation requeues it
