@@ -91,6 +91,11 @@ func contend(t *testing.T, d disruption) {
 		onRedis(env, "REDIS_URL", url)
 	}
 	srv := startServer(t, config{env: env})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the server's first errors:\n%s", serverErrors(srv, 10))
+		}
+	})
 	platform := srv.loginExisting(t, adminPhone)
 	owner := srv.signUp(t)
 	prov := owner.childcareProvider(t, platform)
