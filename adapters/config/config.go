@@ -103,6 +103,12 @@ type Config struct {
 	// reads its time from (RFC 3339), so an end-to-end test lives a day
 	// in seconds; see adapters/clock.
 	TestClockFile string
+
+	// IncidentPollInterval is how often due rungs of escalation ladders
+	// are looked for; IncidentResyncInterval how often the timers in
+	// Redis are checked against MongoDB's open incidents.
+	IncidentPollInterval   time.Duration
+	IncidentResyncInterval time.Duration
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -182,6 +188,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		ComplaintResponseTime:  r.duration("COMPLAINT_RESPONSE_TIME", 48*time.Hour, time.Second, 30*24*time.Hour),
 		ComplaintSweepInterval: r.duration("COMPLAINT_SWEEP_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
 		TestClockFile:          r.str("KINCARE_TEST_CLOCK_FILE", ""),
+		IncidentPollInterval:   r.duration("INCIDENT_POLL_INTERVAL", time.Second, 10*time.Millisecond, 10*time.Second),
+		IncidentResyncInterval: r.duration("INCIDENT_RESYNC_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.

@@ -129,6 +129,17 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listStaff", prov.staff)
 	api.handle("removeStaff", prov.removeStaff)
 	api.handle("setCaregiver", prov.setCaregiver)
+	api.handle("setProviderDuty", prov.setDuty)
+
+	inc := incidentHandlers{svc: d.Incidents}
+	api.handle("raiseSOS", inc.raiseSOS)
+	api.handle("listElderIncidents", inc.forElder)
+	api.handle("listMyIncidents", inc.mine)
+	api.handle("getIncident", inc.get)
+	api.handle("acknowledgeIncident", inc.step(inc.acknowledge))
+	api.handle("addIncidentNote", inc.step(inc.note))
+	api.handle("resolveIncident", inc.step(inc.resolve))
+	api.handle("closeIncident", inc.step(inc.close))
 
 	res := reservationHandlers{svc: d.Reservations}
 	api.handle("createOffering", res.createOffering)

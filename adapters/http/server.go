@@ -25,6 +25,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/idempotency"
+	"github.com/kincare/kincare/app/incidents"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -84,7 +85,9 @@ type Deps struct {
 	// ChildDay serves the childcare day: rooms, check-in and check-out,
 	// absences, daily reports and attendance statements.
 	ChildDay *childday.Service
-	Tokens   AccessVerifier
+	// Incidents serves alarms about elders and their escalation ladder.
+	Incidents *incidents.Service
+	Tokens    AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).

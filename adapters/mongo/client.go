@@ -86,6 +86,7 @@ var indexes = map[string][]mongo.IndexModel{
 	usersColl: {
 		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true).SetName("phone_unique")},
 		{Keys: bson.D{{Key: "pendingDeletion", Value: 1}}, Options: options.Index().SetName("pending_deletion")},
+		{Keys: bson.D{{Key: "roles", Value: 1}}, Options: options.Index().SetName("roles")},
 	},
 	sessionsColl: {
 		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
@@ -170,6 +171,15 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "escalation.at", Value: 1}}, Options: options.Index().SetSparse(true).SetName("escalated")},
 		{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("region_id")},
 		{Keys: bson.D{{Key: "creditPending", Value: 1}}, Options: options.Index().SetSparse(true).SetName("credit_pending")},
+		outboxIndex,
+	},
+	incidentsColl: {
+		{Keys: bson.D{{Key: "windowKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("window_unique")},
+		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("elder_id")},
+		{Keys: bson.D{{Key: "called", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("called_id")},
+		// The ladder's timers, rebuilt from here when Redis lost them.
+		{Keys: bson.D{{Key: "dueAt", Value: 1}}, Options: options.Index().SetSparse(true).SetName("due")},
+		{Keys: bson.D{{Key: "untexted", Value: 1}}, Options: options.Index().SetSparse(true).SetName("untexted")},
 		outboxIndex,
 	},
 	offeringsColl: {

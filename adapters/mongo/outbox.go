@@ -157,7 +157,7 @@ type Outbox struct {
 // outboxCollections are the collections whose documents carry
 // pendingEvents; each has an index on outboxSince.
 var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl, ordersColl,
-	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl}
+	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl}
 
 func (s *Store) Outbox() *Outbox {
 	return &Outbox{db: s.db, guard: s.guard, bell: s.bell, collections: outboxCollections}

@@ -32,6 +32,7 @@ type providerDoc struct {
 	Items        []itemDoc          `bson:"items"` // the menu: see itemDoc
 	Staff        []staffDoc         `bson:"staff"`
 	StaffInvites []staffInviteDoc   `bson:"staffInvites"`
+	Duty         []string           `bson:"duty,omitempty"`
 	CreatedBy    string             `bson:"createdBy"`
 	CreatedAt    time.Time          `bson:"createdAt"`
 	Version      int64              `bson:"version"`
@@ -105,6 +106,7 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 		Items:        toItemDocs(p.Items),
 		Staff:        toStaffDocs(p.Staff),
 		StaffInvites: toStaffInviteDocs(p.StaffInvites),
+		Duty:         p.Duty,
 		CreatedBy:    p.CreatedBy,
 		CreatedAt:    p.CreatedAt,
 		Version:      version,
@@ -141,6 +143,7 @@ func (d providerDoc) provider() *provider.Provider {
 		Items:        menu(d.Items, d.ID),
 		Staff:        staffFromDocs(d.Staff),
 		StaffInvites: staffInvitesFromDocs(d.StaffInvites),
+		Duty:         d.Duty,
 		CreatedBy:    d.CreatedBy,
 		CreatedAt:    d.CreatedAt.UTC(),
 		Outbox:       event.RestoreOutbox(fromEventDocs(d.PendingEvents)),

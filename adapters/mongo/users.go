@@ -127,3 +127,14 @@ func (r *Users) ListPendingDeletion(ctx context.Context, limit int) ([]*identity
 	}
 	return out, nil
 }
+
+// WithRole lists the ids of live users holding role, at most limit.
+func (r *Users) WithRole(ctx context.Context, role identity.Role, limit int) ([]string, error) {
+	type idDoc struct {
+		ID string `bson:"_id"`
+	}
+	return findAll(ctx, r.coll, "users with a role", bson.D{{Key: "roles", Value: string(role)},
+		{Key: "deletedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.D{{Key: "_id", Value: 1}}),
+		func(d idDoc) string { return d.ID })
+}

@@ -21,3 +21,9 @@ func (s *LogSender) SendLoginCode(ctx context.Context, phone identity.Phone, cod
 	s.log.InfoContext(ctx, "sms not sent: development log sender", "phone", phone.Masked(), "code", code)
 	return nil
 }
+
+// SendAlert logs an alert text with the phone masked and its template.
+func (s *LogSender) SendAlert(ctx context.Context, phone identity.Phone, template string, _ map[string]any, _ identity.Locale) error {
+	s.log.InfoContext(ctx, "sms not sent: development log sender", "phone", phone.Masked(), "template", template)
+	return nil
+}

@@ -37,8 +37,19 @@ type webhookMessage struct {
 }
 
 func (s *WebhookSender) SendLoginCode(ctx context.Context, phone identity.Phone, code string, locale identity.Locale) error {
-	body, err := json.Marshal(webhookMessage{Phone: phone.String(), Template: "login_code", Locale: string(locale),
+	return s.post(ctx, webhookMessage{Phone: phone.String(), Template: "login_code", Locale: string(locale),
 		Params: map[string]any{"code": code, "minutes": int(identity.OTPTTL / time.Minute)}})
+}
+
+// SendAlert posts a text of another template (incident_alert: an elder's
+// alarm reached an emergency contact who has not got the app).
+func (s *WebhookSender) SendAlert(ctx context.Context, phone identity.Phone, template string, params map[string]any,
+	locale identity.Locale) error {
+	return s.post(ctx, webhookMessage{Phone: phone.String(), Template: template, Locale: string(locale), Params: params})
+}
+
+func (s *WebhookSender) post(ctx context.Context, m webhookMessage) error {
+	body, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("sms: encode: %w", err)
 	}

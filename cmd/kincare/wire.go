@@ -37,6 +37,7 @@ import (
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/idempotency"
+	"github.com/kincare/kincare/app/incidents"
 	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
@@ -199,6 +200,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Rates: store.Rates(), Children: store.Children(), Families: store.Families(), Providers: providerStore,
 		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail,
 		Now: dayClock(cfg, log), NewID: newID, Log: log})
+	incidentSvc := incidents.NewService(incidents.Deps{Incidents: store.Incidents(),
+		Timers: redis.NewIncidentTimers(rdb, cfg.JobsQueue), Elders: store.Elders(), Families: store.Families(),
+		Users: users, Operators: store.Users(), Stations: incidents.NearestStation{Search: searchSvc},
+		SMS: alertSender(cfg, log), Now: dayClock(cfg, log), NewID: newID, Log: log})
 
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
@@ -209,7 +214,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
-			allowanceSvc.Audiences(), childDaySvc.Audiences()),
+			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences()),
 		Now: time.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -233,6 +238,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Reservations: reservationSvc,
 		Complaints:   complaintSvc,
 		ChildDay:     childDaySvc,
+		Incidents:    incidentSvc,
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
@@ -252,6 +258,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
 		s.startReservationJobs(cfg, reservationSvc)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
+		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc)
 	}
 
 	if !serveHTTP {

@@ -17,11 +17,15 @@ const (
 	RoleCaregiver     Role = "caregiver"
 	RoleRegulator     Role = "regulator"
 	RolePlatformAdmin Role = "platform_admin"
+	// RoleOperator is the platform's operator on duty (平台值班): the last
+	// rung of every alarm's escalation ladder.
+	RoleOperator Role = "operator"
 )
 
 var ErrRoleUnknown = fault.New(fault.Unprocessable, "role_unknown")
 
-var allRoles = []Role{RoleFamily, RoleProviderAdmin, RoleProviderStaff, RoleCaregiver, RoleRegulator, RolePlatformAdmin}
+var allRoles = []Role{RoleFamily, RoleProviderAdmin, RoleProviderStaff, RoleCaregiver, RoleRegulator, RolePlatformAdmin,
+	RoleOperator}
 
 // ParseRole refuses names that are not roles.
 func ParseRole(s string) (Role, error) {

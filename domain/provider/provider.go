@@ -150,8 +150,11 @@ type Provider struct {
 	// provider and everyone who may serve for it in one lookup.
 	Staff        []Staff
 	StaffInvites []StaffInvite
-	CreatedBy    string
-	CreatedAt    time.Time
+	// Duty is who is on emergency duty for the elders the provider
+	// serves (SetDuty, OnDuty).
+	Duty      []string
+	CreatedBy string
+	CreatedAt time.Time
 	// The events the provider's next write announces.
 	event.Outbox
 }

@@ -223,6 +223,7 @@ func (p *Provider) RemoveStaff(actorID, userID string) error {
 	if len(p.Staff) == n {
 		return ErrStaffNotFound
 	}
+	p.Duty = slices.DeleteFunc(p.Duty, func(id string) bool { return id == userID && !p.IsAdmin(id) })
 	return nil
 }
 

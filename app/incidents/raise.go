@@ -1,0 +1,122 @@
+package incidents
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/incident"
+)
+
+// SOSCommand is an SOS from a phone: where it was pressed, if the phone
+// knows, and a few words.
+type SOSCommand struct {
+	ElderID  string
+	Location *geo.Point
+	Note     string
+}
+
+// Raised is the incident an alarm raised, and whether it joined one
+// raised for the same elder within the merge window.
+type Raised struct {
+	View   View
+	Merged bool
+}
+
+// RaiseSOS raises an SOS for an elder of the caller's family. An elder
+// of another family, or none, is not found.
+func (s *Service) RaiseSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (Raised, error) {
+	if a.UserID == "" {
+		return Raised{}, fault.ErrUnauthenticated
+	}
+	e, f, err := s.familyElder(ctx, a.UserID, cmd.ElderID)
+	if err != nil {
+		return Raised{}, err
+	}
+	r, merged, err := s.raise(ctx, e, f, incident.SOS, incident.Source{Kind: incident.FromFamily, UserID: a.UserID},
+		cmd.Location, cmd.Note)
+	if err != nil {
+		return Raised{}, err
+	}
+	return Raised{View: s.view(r, incident.Responder{UserID: a.UserID, Rung: incident.RungFamily,
+		Role: incident.RoleFamily}, e), Merged: merged}, nil
+}
+
+// familyElder loads an elder the user's family holds, or answers
+// elder_not_found.
+func (s *Service) familyElder(ctx context.Context, userID, elderID string) (*elder.Elder, *family.Family, error) {
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ep := &e
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if fault.Is(err, family.ErrNotFound) {
+		return nil, nil, elder.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.RequireMember(userID) != nil {
+		return nil, nil, elder.ErrNotFound
+	}
+	return ep, f, nil
+}
+
+// raise merges the alarm into the elder's incident raised within the
+// merge window, or raises a new one and calls the family. Two alarms at
+// once race on the window's unique key; the loser merges.
+func (s *Service) raise(ctx context.Context, e *elder.Elder, f *family.Family, kind incident.Kind,
+	src incident.Source, loc *geo.Point, note string) (*incident.Incident, bool, error) {
+	for range 3 {
+		now := s.d.Now()
+		last, err := s.d.Incidents.Latest(ctx, e.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if last != nil && last.Mergeable(now) {
+			merged, err := s.d.Incidents.Update(ctx, last.ID(), func(i *incident.Incident) error {
+				return i.RaiseAgain(src, note, s.d.Now())
+			})
+			if errors.Is(err, incident.ErrTransition) {
+				continue // resolved or out of the window meanwhile: raise anew
+			}
+			return merged, err == nil, err
+		}
+		i, err := incident.New(incident.Raise{ID: s.d.NewID(), ElderID: e.ID, FamilyID: f.ID(),
+			ElderName: e.Profile.Name, Kind: kind, Source: src, Location: loc, Ladder: incident.DefaultLadder,
+			Family: f.MemberIDs(), Note: note}, s.d.NewID(), now)
+		if err != nil {
+			return nil, false, err
+		}
+		err = s.d.Incidents.Create(ctx, i)
+		if errors.Is(err, ErrRaceLost) {
+			continue
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		s.schedule(ctx, i)
+		return i, false, nil
+	}
+	return nil, false, fmt.Errorf("incidents: raising for elder %s kept racing", e.ID)
+}
+
+// schedule puts the incident's next deadline in the timers. A failure
+// is only logged: the resync finds the deadline in MongoDB.
+func (s *Service) schedule(ctx context.Context, i *incident.Incident) {
+	var err error
+	if i.Status() == incident.Open && !i.DueAt().IsZero() {
+		err = s.d.Timers.Set(ctx, i.ID(), i.DueAt())
+	} else {
+		err = s.d.Timers.Clear(ctx, i.ID())
+	}
+	if err != nil {
+		s.d.Log.Warn("incident timer not written; the resync will", "incident", i.ID(), "err", err)
+	}
+}
