@@ -1,0 +1,106 @@
+package incident
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC) // 23:00 in Shanghai
+
+func raised(t *testing.T) *Incident {
+	t.Helper()
+	i, err := New(Raise{ID: "i", ElderID: "e", FamilyID: "f", ElderName: "王秀英", Kind: SOS,
+		Source: Source{Kind: FromFamily, UserID: "son"}, Family: []string{"son", "daughter"}}, "ev1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return i
+}
+
+func TestEveryRungIsCalledOnceAndOnlyWhenDue(t *testing.T) {
+	i := raised(t)
+	if i.Rung() != RungFamily || !i.DueAt().Equal(t0.Add(2*time.Minute)) || len(i.RespondersOn(1)) != 2 {
+		t.Fatalf("raised: rung %d due %s responders %v", i.Rung(), i.DueAt(), i.RespondersOn(1))
+	}
+	nearby := Call{Rung: RungNearby, Responders: []Responder{{UserID: "duty", Role: RoleStation}}, SMS: []string{"+8613"}}
+	if err := i.Escalate(nearby, "ev2", t0.Add(119*time.Second)); !errors.Is(err, ErrNotDue) {
+		t.Fatalf("rung 2 a second early: %v", err)
+	}
+	if err := i.Escalate(nearby, "ev2", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := i.Escalate(nearby, "ev3", t0.Add(3*time.Minute)); !errors.Is(err, ErrNotDue) {
+		t.Fatalf("rung 2 twice: %v", err)
+	}
+	if !i.DueAt().Equal(t0.Add(7*time.Minute)) || len(i.Snapshot().PendingSMS) != 1 {
+		t.Fatalf("after rung 2: due %s, texts %v", i.DueAt(), i.Snapshot().PendingSMS)
+	}
+	if err := i.Acknowledge(Responder{UserID: "duty", Rung: 2, Role: RoleStation}, "ev4", t0.Add(4*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	ops := Call{Rung: RungOperator, Responders: []Responder{{UserID: "op", Role: RoleOperator}}}
+	if err := i.Escalate(ops, "ev5", t0.Add(time.Hour)); !errors.Is(err, ErrNotDue) {
+		t.Fatalf("rung 3 after the acknowledgement: %v", err)
+	}
+	var types []string
+	for _, e := range i.Pending() {
+		types = append(types, string(e.Type))
+	}
+	if len(types) != 3 || types[0] != "incident.raised" || types[1] != "incident.escalated" || types[2] != "incident.acknowledged" {
+		t.Fatalf("events %v", types)
+	}
+}
+
+func TestANearbyRungWithNobodyCallsTheOperatorsAtOnce(t *testing.T) {
+	i := raised(t)
+	if err := i.Escalate(Call{Rung: RungNearby}, "ev2", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if !i.DueAt().Equal(t0.Add(2 * time.Minute)) {
+		t.Fatalf("an empty rung 2 waits until %s", i.DueAt())
+	}
+	if err := i.Escalate(Call{Rung: RungOperator}, "ev3", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if !i.DueAt().IsZero() || i.Next() != 0 {
+		t.Fatalf("the top rung leaves a deadline %s", i.DueAt())
+	}
+}
+
+func TestAnAlarmWithinAMinuteIsTheSameIncident(t *testing.T) {
+	i := raised(t)
+	if !i.Mergeable(t0.Add(59*time.Second)) || i.Mergeable(t0.Add(time.Minute)) {
+		t.Fatal("the merge window is not one minute")
+	}
+	if err := i.RaiseAgain(Source{Kind: FromDevice, DeviceID: "d"}, "", t0.Add(30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	// The window runs from the last alarm.
+	if !i.Mergeable(t0.Add(80 * time.Second)) {
+		t.Fatal("a press 50 s after the second does not merge")
+	}
+	if err := i.Resolve(Responder{UserID: "son", Rung: 1, Role: RoleFamily}, FalseAlarm, "", "ev", t0.Add(40*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if i.Mergeable(t0.Add(45 * time.Second)) {
+		t.Fatal("a resolved incident takes alarms")
+	}
+}
+
+func TestBadInputIsRefused(t *testing.T) {
+	if _, err := New(Raise{ID: "i", Kind: "flood"}, "ev", t0); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("kind flood: %v", err)
+	}
+	i := raised(t)
+	by := Responder{UserID: "son", Rung: 1, Role: RoleFamily}
+	if err := i.Note(by, "  ", t0); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a blank note: %v", err)
+	}
+	if err := i.Resolve(by, "fixed", "", "ev", t0); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("outcome fixed: %v", err)
+	}
+	if err := i.Close(by, t0); !errors.Is(err, ErrTransition) {
+		t.Fatalf("closing an open incident: %v", err)
+	}
+}
