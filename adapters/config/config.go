@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -109,6 +110,10 @@ type Config struct {
 	// Redis are checked against MongoDB's open incidents.
 	IncidentPollInterval   time.Duration
 	IncidentResyncInterval time.Duration
+
+	// DeviceVendorKeys are the HMAC-SHA256 keys of the home-device
+	// vendors' integrations, by vendor name (DEVICE_VENDOR_KEYS).
+	DeviceVendorKeys map[string][]byte
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -190,6 +195,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		TestClockFile:          r.str("KINCARE_TEST_CLOCK_FILE", ""),
 		IncidentPollInterval:   r.duration("INCIDENT_POLL_INTERVAL", time.Second, 10*time.Millisecond, 10*time.Second),
 		IncidentResyncInterval: r.duration("INCIDENT_RESYNC_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
+		DeviceVendorKeys:       r.vendorKeys("DEVICE_VENDOR_KEYS"),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.
@@ -338,6 +344,28 @@ func (r *reader) oneOf(name, def string, allowed ...string) string {
 	r.fail(name, "is %q; want one of %s", v, strings.Join(allowed, ", "))
 	return def
 }
+
+// vendorKeys reads "vendor=hexkey,vendor2=hexkey2": names as home
+// devices name their vendor, keys of at least 32 bytes in hex.
+func (r *reader) vendorKeys(name string) map[string][]byte {
+	v, ok := r.raw(name)
+	out := map[string][]byte{}
+	if !ok {
+		return out
+	}
+	for _, pair := range strings.Split(v, ",") {
+		vendor, hexKey, found := strings.Cut(strings.TrimSpace(pair), "=")
+		key, err := hex.DecodeString(strings.TrimSpace(hexKey))
+		if !found || !vendorName.MatchString(vendor) || err != nil || len(key) < 32 {
+			r.fail(name, "has %q; want vendor=key pairs, comma-separated, each vendor lower-case letters, digits, _ or -, each key at least 32 bytes in hex", strings.SplitN(pair, "=", 2)[0]+"=…")
+			return map[string][]byte{}
+		}
+		out[vendor] = key
+	}
+	return out
+}
+
+var vendorName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
 func (r *reader) integer(name string, def, min, max int) int {
 	v, ok := r.raw(name)

@@ -131,6 +131,12 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("setCaregiver", prov.setCaregiver)
 	api.handle("setProviderDuty", prov.setDuty)
 
+	hd := homeDeviceHandlers{svc: d.HomeDevices}
+	api.handle("registerHomeDevice", hd.register)
+	api.handle("listHomeDevices", hd.list)
+	api.handle("removeHomeDevice", hd.remove)
+	api.handle("postDeviceEvent", hd.ingest)
+
 	inc := incidentHandlers{svc: d.Incidents}
 	api.handle("raiseSOS", inc.raiseSOS)
 	api.handle("listElderIncidents", inc.forElder)

@@ -24,6 +24,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/incidents"
 	"github.com/kincare/kincare/app/notify"
@@ -87,7 +88,9 @@ type Deps struct {
 	ChildDay *childday.Service
 	// Incidents serves alarms about elders and their escalation ladder.
 	Incidents *incidents.Service
-	Tokens    AccessVerifier
+	// HomeDevices serves elders' home devices and their vendors' events.
+	HomeDevices *homedevices.Service
+	Tokens      AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).

@@ -182,6 +182,12 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "untexted", Value: 1}}, Options: options.Index().SetSparse(true).SetName("untexted")},
 		outboxIndex,
 	},
+	homeDevicesColl: {
+		{Keys: bson.D{{Key: "elderId", Value: 1}}, Options: options.Index().SetName("elder")},
+	},
+	deviceEventsColl: {
+		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
+	},
 	offeringsColl: {
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	},

@@ -120,3 +120,22 @@ func (s *Service) schedule(ctx context.Context, i *incident.Incident) {
 		s.d.Log.Warn("incident timer not written; the resync will", "incident", i.ID(), "err", err)
 	}
 }
+
+// RaiseFromDevice raises the incident of a registered device's alarm
+// (the device's registration vouched for the elder) and returns its id.
+func (s *Service) RaiseFromDevice(ctx context.Context, elderID string, kind incident.Kind, deviceID, note string) (string, error) {
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
+		return "", err
+	}
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if err != nil {
+		return "", err
+	}
+	loc := e.Profile.Address.Location
+	i, _, err := s.raise(ctx, &e, f, kind, incident.Source{Kind: incident.FromDevice, DeviceID: deviceID}, &loc, note)
+	if err != nil {
+		return "", err
+	}
+	return i.ID(), nil
+}

@@ -5,18 +5,37 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/kincare/kincare/adapters/config"
 	"github.com/kincare/kincare/adapters/sms"
+	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/incidents"
 )
+
+// deviceEventCounter counts vendors' events by outcome.
+type deviceEventCounter struct{ c *prometheus.CounterVec }
+
+func newDeviceEventCounter(reg *prometheus.Registry) deviceEventCounter {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_device_events_total",
+		Help: "Home-device events from vendors' platforms, by outcome."}, []string{"outcome"})
+	for _, o := range homedevices.Outcomes {
+		c.WithLabelValues(o)
+	}
+	reg.MustRegister(c)
+	return deviceEventCounter{c: c}
+}
+
+func (d deviceEventCounter) Count(outcome string) { d.c.WithLabelValues(outcome).Inc() }
 
 // startIncidentJobs runs the escalation ladders' timers in this process:
 // every poll interval the rungs whose deadline came are called, and every
 // resync interval (and at start) the timers in Redis are loaded again
-// from MongoDB's open incidents and texts a crash left unsent are sent.
+// from MongoDB's open incidents, texts a crash left unsent are sent, and
+// device alarms stored without their incident raise it.
 // Replicas doing both at once is safe: a rung is one versioned write the
 // incident refuses to make twice.
-func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Service) {
+func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Service, devices *homedevices.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -24,6 +43,13 @@ func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Se
 		sync := func() {
 			if err := svc.Resync(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("incident timers resync", "err", err)
+			}
+			n, err := devices.RaisePending(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("device alarms left unraised", "err", err)
+			}
+			if n > 0 {
+				s.log.Info("device alarms raised by the repair", "count", n)
 			}
 		}
 		sync()

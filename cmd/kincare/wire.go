@@ -36,6 +36,7 @@ import (
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/incidents"
 	appledger "github.com/kincare/kincare/app/ledger"
@@ -200,10 +201,16 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Rates: store.Rates(), Children: store.Children(), Families: store.Families(), Providers: providerStore,
 		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail,
 		Now: dayClock(cfg, log), NewID: newID, Log: log})
+	ladderClock := dayClock(cfg, log)
 	incidentSvc := incidents.NewService(incidents.Deps{Incidents: store.Incidents(),
 		Timers: redis.NewIncidentTimers(rdb, cfg.JobsQueue), Elders: store.Elders(), Families: store.Families(),
 		Users: users, Operators: store.Users(), Stations: incidents.NearestStation{Search: searchSvc},
-		SMS: alertSender(cfg, log), Now: dayClock(cfg, log), NewID: newID, Log: log})
+		SMS: alertSender(cfg, log), Now: ladderClock, NewID: newID, Log: log})
+
+	deviceEvents := newDeviceEventCounter(registry)
+	homeDeviceSvc := homedevices.NewService(homedevices.Deps{Devices: store.HomeDevices(), Events: store.DeviceEvents(),
+		Elders: store.Elders(), Families: store.Families(), Alarms: incidentSvc, Counter: deviceEvents,
+		Vendors: cfg.DeviceVendorKeys, Now: ladderClock, Log: log})
 
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
@@ -239,6 +246,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Complaints:   complaintSvc,
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,
+		HomeDevices:  homeDeviceSvc,
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
@@ -258,7 +266,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
 		s.startReservationJobs(cfg, reservationSvc)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
-		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc)
+		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc)
 	}
 
 	if !serveHTTP {
