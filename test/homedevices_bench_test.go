@@ -1,0 +1,194 @@
+package e2e_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/homedevice"
+	"github.com/kincare/kincare/test/fakefcm"
+)
+
+// TestDeviceEventThroughput is Done-when bullet 2: 20 vendors' platforms
+// post 1,000 signed events a second for 10 seconds (RATE events/s for
+// SECONDS), open loop, from 1,000 devices of 100 elders; every event is
+// posted twice (a vendor's retry), and one event in a hundred more comes
+// with a bad signature. Each elder's fall detector reports one fall in
+// the fourth second. It checks that every event was stored once (the
+// server counts 10,000 accepted and 10,000 duplicates), that every bad
+// signature was refused, and that each elder has exactly one incident;
+// it prints the rate achieved, latencies and the load averages.
+//
+//	DEVICE_BENCH=1 go test ./test -run TestDeviceEventThroughput -v -count=1 -timeout 30m
+func TestDeviceEventThroughput(t *testing.T) {
+	if os.Getenv("DEVICE_BENCH") == "" {
+		t.Skip("a benchmark: set DEVICE_BENCH=1")
+	}
+	rate, seconds := benchInt("RATE", 1000), benchInt("SECONDS", 10)
+	const vendors, elders, perElder = 20, 100, 10
+	vs := make([]vendor, vendors)
+	for i := range vs {
+		vs[i] = newVendor(fmt.Sprintf("vendor-%02d", i))
+	}
+	fcm := fakefcm.Start(t)
+	clock := newTestClock(t, time.Now())
+	w := newCareWorld(t, fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(vs...),
+		"RATE_LIMIT_IP_PER_MINUTE", "0", "RATE_LIMIT_USER_WRITES_PER_MINUTE", "0")
+
+	// 100 elders with 10 devices each: a fall detector and nine others,
+	// spread over the 20 vendors.
+	type dev struct {
+		vendor vendor
+		vi     int
+		serial string
+		fall   bool
+	}
+	var devices []dev
+	elderIDs := make([]string, elders)
+	setup := time.Now()
+	for e := range elders {
+		el := w.owner.addElder(t, w.family.ID, elderBody(fmt.Sprintf("老人%03d", e), nil))
+		elderIDs[e] = el.ID
+		for k := range perElder {
+			d := dev{vendor: vs[(e*perElder+k)%vendors], vi: (e*perElder + k) % vendors, serial: fmt.Sprintf("B%03d-%d-%d", e, k, randInt(1_000_000)),
+				fall: k == 0}
+			kind := "door_sensor"
+			if d.fall {
+				kind = "fall_detector"
+			}
+			wantStatus(t, w.owner.post(t, "/v1/elders/"+el.ID+"/home-devices",
+				map[string]string{"kind": kind, "vendor": d.vendor.name, "serial": d.serial}), http.StatusCreated)
+			devices = append(devices, d)
+		}
+	}
+	t.Logf("set up %d elders and %d devices in %s", elders, len(devices), time.Since(setup).Round(time.Millisecond))
+
+	type job struct {
+		v    vendor
+		body []byte
+		key  []byte
+		want int
+		kind string
+	}
+	jobs := make(chan job, 4*rate)
+	var mu sync.Mutex
+	lat := map[string][]time.Duration{}
+	got := map[string]map[int]int{}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
+		Timeout: 90 * time.Second}
+	var wg sync.WaitGroup
+	for range 256 {
+		wg.Go(func() {
+			for j := range jobs {
+				stamp := strconv.FormatInt(time.Now().Unix(), 10)
+				req, _ := http.NewRequest(http.MethodPost, w.srv.base+"/v1/device-events", bytes.NewReader(j.body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Kincare-Vendor", j.v.name)
+				req.Header.Set("X-Kincare-Timestamp", stamp)
+				req.Header.Set("X-Kincare-Signature", homedevice.Sign(j.key, stamp, j.body))
+				t0 := time.Now()
+				res, err := client.Do(req)
+				d := time.Since(t0)
+				status := 0
+				if err == nil {
+					status = res.StatusCode
+					res.Body.Close()
+				}
+				mu.Lock()
+				lat[j.kind] = append(lat[j.kind], d)
+				if got[j.kind] == nil {
+					got[j.kind] = map[int]int{}
+				}
+				got[j.kind][status]++
+				mu.Unlock()
+			}
+		})
+	}
+
+	// Open loop: every 10 ms a hundredth of the second's events, each
+	// twice, and every hundredth event a badly signed one besides.
+	start := time.Now()
+	tick := time.NewTicker(10 * time.Millisecond)
+	perTick := rate / 100
+	sent, badSent := 0, 0
+	for s := range seconds {
+		for slot := range 100 {
+			<-tick.C
+			for k := range perTick {
+				d := devices[(slot*perTick+k)%len(devices)]
+				typ := "heartbeat"
+				if s == 3 && d.fall {
+					typ = "fall"
+				} else if !d.fall && k%3 == 0 {
+					typ = "door_open"
+				}
+				body, _ := json.Marshal(map[string]any{"eventId": fmt.Sprintf("%d-%d-%d", s, slot, k), "serial": d.serial,
+					"type": typ, "occurredAt": time.Now().UTC().Format(time.RFC3339Nano)})
+				jobs <- job{v: d.vendor, body: body, key: d.vendor.key, want: http.StatusOK, kind: "event"}
+				jobs <- job{v: d.vendor, body: body, key: d.vendor.key, want: http.StatusOK, kind: "event"}
+				sent++
+				if (sent % 100) == 0 {
+					badBody, _ := json.Marshal(map[string]any{"eventId": fmt.Sprintf("bad-%d", sent), "serial": d.serial,
+						"type": "fall"})
+					jobs <- job{v: d.vendor, body: badBody, key: vs[(d.vi+1)%vendors].key,
+						want: http.StatusUnauthorized, kind: "bad"}
+					badSent++
+				}
+			}
+		}
+	}
+	tick.Stop()
+	offeredIn := time.Since(start)
+	close(jobs)
+	wg.Wait()
+	total := time.Since(start)
+	load := uptime()
+
+	for kind, ls := range lat {
+		slices.Sort(ls)
+		t.Logf("%s requests: %d, statuses %v, p50 %s, p99 %s, max %s", kind, len(ls), got[kind],
+			ls[len(ls)/2].Round(time.Millisecond), ls[len(ls)*99/100].Round(time.Millisecond),
+			ls[len(ls)-1].Round(time.Millisecond))
+	}
+	t.Logf("offered %d events (×2) and %d bad ones in %s; all answered after %s: %.0f events/s stored, %.0f requests/s",
+		sent, badSent, offeredIn.Round(time.Millisecond), total.Round(time.Millisecond), float64(sent)/total.Seconds(),
+		float64(2*sent+badSent)/total.Seconds())
+	t.Logf("load averages at the end: %s", load)
+
+	if got["event"][http.StatusOK] != 2*sent {
+		t.Errorf("events answered %v, want %d × 200", got["event"], 2*sent)
+	}
+	if got["bad"][http.StatusUnauthorized] != badSent {
+		t.Errorf("bad signatures answered %v, want %d × 401", got["bad"], badSent)
+	}
+	metrics := string(w.srv.get(t, "/metrics").body)
+	for outcome, n := range map[string]int{"accepted": sent, "duplicate": sent, "bad_signature": badSent} {
+		want := fmt.Sprintf(`kincare_device_events_total{outcome="%s"} %d`, outcome, n)
+		if !strings.Contains(metrics, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, grepLines(metrics, "kincare_device_events_total"))
+		}
+	}
+	for _, id := range elderIDs {
+		list := must[listPage[incidentView]](t, w.owner.get(t, "/v1/elders/"+id+"/incidents"), http.StatusOK)
+		if len(list.Items) != 1 || list.Items[0].Kind != "fall" {
+			t.Errorf("elder %s has incidents %s, want one fall", id, compactJSON(list))
+		}
+	}
+}
+
+func uptime() string {
+	out, err := exec.Command("uptime").Output()
+	if err != nil {
+		return err.Error()
+	}
+	return strings.TrimSpace(string(out))
+}
