@@ -72,12 +72,18 @@ func (s *Service) ingest(ctx context.Context, req Signed) (Ingested, string, err
 	e := homedevice.Event{Vendor: req.Vendor, EventID: b.EventID, Serial: b.Serial, Type: homedevice.EventType(b.Type),
 		OccurredAt: b.OccurredAt.UTC(), ReceivedAt: now.UTC()}
 	_, alarm := e.Type.Alarm()
+	if seen, err := s.d.Seen.Seen(ctx, e.Key()); err == nil && seen {
+		return Ingested{EventID: b.EventID, Duplicate: true}, OutcomeDuplicate, nil
+	}
 	stored, err := s.d.Events.Insert(ctx, StoredEvent{Event: e, DeviceID: d.ID, ElderID: d.ElderID, Unraised: alarm})
 	if err != nil {
 		return Ingested{}, OutcomeFailed, err
 	}
 	if !stored {
 		return Ingested{EventID: b.EventID, Duplicate: true}, OutcomeDuplicate, nil
+	}
+	if err := s.d.Seen.Remember(ctx, e.Key()); err != nil {
+		s.d.Log.Warn("stored device event not remembered in Redis; a retry meets the store", "err", err)
 	}
 	if d.Seen(e) {
 		if err := s.d.Devices.Touch(ctx, d); err != nil {

@@ -69,6 +69,12 @@ type (
 	}
 	// Counter counts events by outcome, for the metrics.
 	Counter interface{ Count(outcome string) }
+	// Seen remembers the keys of stored events for a while, so a retry is
+	// answered without a write; it may forget, the store never does.
+	Seen interface {
+		Seen(ctx context.Context, key string) (bool, error)
+		Remember(ctx context.Context, key string) error
+	}
 )
 
 // Deps are the stores, ports and settings the use cases need.
@@ -79,6 +85,7 @@ type Deps struct {
 	Families Families
 	Alarms   Alarms
 	Counter  Counter
+	Seen     Seen
 	// Vendors are the integrations' signing keys, by vendor name.
 	Vendors map[string][]byte
 	Now     func() time.Time
