@@ -40,7 +40,7 @@ func TestDeviceEventThroughput(t *testing.T) {
 		vs[i] = newVendor(fmt.Sprintf("vendor-%02d", i))
 	}
 	fcm := fakefcm.Start(t)
-	clock := newTestClock(t, time.Now())
+	clock := newLadderClock(t, time.Now())
 	w := newCareWorld(t, fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(vs...),
 		"RATE_LIMIT_IP_PER_MINUTE", "0", "RATE_LIMIT_USER_WRITES_PER_MINUTE", "0")
 

@@ -71,7 +71,7 @@ type deviceEventAnswer struct {
 func TestAFallDetectorRaisesAnIncidentOnce(t *testing.T) {
 	t.Parallel()
 	fcm := fakefcm.Start(t)
-	clock := newTestClock(t, time.Now())
+	clock := newLadderClock(t, time.Now())
 	anxin, other := newVendor("anxin"), newVendor("huijia")
 	w := newCareWorld(t, fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(anxin, other))
 

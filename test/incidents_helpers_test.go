@@ -16,20 +16,20 @@ import (
 	"github.com/kincare/kincare/test/fakefcm"
 )
 
-// testClock is the file a server's ladders read the time from.
-type testClock struct {
+// ladderClock is the file a server's ladders read the time from.
+type ladderClock struct {
 	path string
 	now  time.Time
 }
 
-func newTestClock(t *testing.T, at time.Time) *testClock {
+func newLadderClock(t *testing.T, at time.Time) *ladderClock {
 	t.Helper()
-	c := &testClock{path: filepath.Join(t.TempDir(), "clock")}
+	c := &ladderClock{path: filepath.Join(t.TempDir(), "clock")}
 	c.set(t, at)
 	return c
 }
 
-func (c *testClock) set(t *testing.T, at time.Time) {
+func (c *ladderClock) set(t *testing.T, at time.Time) {
 	t.Helper()
 	c.now = at
 	if err := os.WriteFile(c.path, []byte(at.UTC().Format(time.RFC3339Nano)), 0o600); err != nil {
@@ -84,7 +84,7 @@ func careEnv(fcm *fakefcm.Server, clockFile, adminPhone, dataDir string, extra .
 // newCareWorld starts a server and sets up the family of an elder who
 // lives alone, a verified community station serving her home with a
 // worker on duty, and an operator, each with a phone.
-func newCareWorld(t *testing.T, fcm *fakefcm.Server, clock *testClock, dataDir string, extra ...string) *careWorld {
+func newCareWorld(t *testing.T, fcm *fakefcm.Server, clock *ladderClock, dataDir string, extra ...string) *careWorld {
 	t.Helper()
 	adminPhone := newPhone()
 	srv := startServer(t, config{dataDir: dataDir, env: careEnv(fcm, clock.path, adminPhone.national, dataDir, extra...)})
@@ -119,7 +119,7 @@ func newCareWorld(t *testing.T, fcm *fakefcm.Server, clock *testClock, dataDir s
 
 // restartOn stops the world's server and starts another on the same data
 // directory; everyone's requests go to the new one.
-func (w *careWorld) restartOn(t *testing.T, fcm *fakefcm.Server, clock *testClock, dataDir string, extra ...string) {
+func (w *careWorld) restartOn(t *testing.T, fcm *fakefcm.Server, clock *ladderClock, dataDir string, extra ...string) {
 	t.Helper()
 	w.srv.stop(t)
 	if t.Failed() {

@@ -19,7 +19,7 @@ func TestAnUnansweredAlarmReachesTheOperatorWithCall120(t *testing.T) {
 	t.Parallel()
 	fcm := fakefcm.Start(t)
 	sos := tonightAt(2, 30)
-	clock := newTestClock(t, sos)
+	clock := newLadderClock(t, sos)
 	w := newCareWorld(t, fcm, clock, t.TempDir())
 	w.owner.consent(t, w.family.ID, "elder_health", w.elder.ID)
 	wantStatus(t, w.owner.patch(t, "/v1/elders/"+w.elder.ID, map[string]any{"conditions": []string{"高血压", "糖尿病"}}),
@@ -102,7 +102,7 @@ func TestAnUnansweredAlarmReachesTheOperatorWithCall120(t *testing.T) {
 func TestAlarmsAreOnlyForTheirLadder(t *testing.T) {
 	t.Parallel()
 	fcm := fakefcm.Start(t)
-	clock := newTestClock(t, tonightAt(23, 0))
+	clock := newLadderClock(t, tonightAt(23, 0))
 	w := newCareWorld(t, fcm, clock, t.TempDir())
 	stranger := w.srv.signUp(t)
 	otherFamily := stranger.createFamily(t, uniqueName("李家"))

@@ -32,7 +32,7 @@ func TestTheLadderSurvivesARestartAndAFlushedRedis(t *testing.T) {
 func ladderStory(t *testing.T, restart bool) {
 	fcm := fakefcm.Start(t)
 	sos := tonightAt(23, 0)
-	clock := newTestClock(t, sos.Add(-10*time.Minute))
+	clock := newLadderClock(t, sos.Add(-10*time.Minute))
 	dataDir := t.TempDir()
 	redisURL, flushAll := privateRedis(t)
 	w := newCareWorld(t, fcm, clock, dataDir, "REDIS_URL", redisURL)

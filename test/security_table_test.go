@@ -105,7 +105,7 @@ func securityRows(w *world) []row {
 	var out []row
 	for _, family := range []func(*world) []row{
 		platformRows, authRows, meRows, familyRows, elderRows, childRows, providerRows, staffRows,
-		orderRows, feedbackRows, reservationRows, childDayRows,
+		orderRows, feedbackRows, reservationRows, childDayRows, communityRows,
 	} {
 		out = append(out, family(w)...)
 	}

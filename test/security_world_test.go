@@ -100,6 +100,7 @@ type world struct {
 	notificationA    string  // one of famA's notifications
 	homeA            point   // elder A's home
 	day              childDayWorld
+	incidentClosed   string // an SOS of elder A, resolved and closed by family A
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -153,7 +154,9 @@ func buildWorld(t *testing.T) *world {
 		// The suite signs many people up from one client; each sign-up
 		// comes from an address of its own (X-Forwarded-For, which the
 		// test client, as the load balancer, sets), as real people do.
-		"TRUSTED_PROXIES", "127.0.0.0/8")})
+		"TRUSTED_PROXIES", "127.0.0.0/8",
+		// One home-device vendor, for registrations that pass every check.
+		"DEVICE_VENDOR_KEYS", worldVendor+"="+hex.EncodeToString(randomSecret()))})
 	// The suite measures who may do what, not how fast: on a busy CI
 	// machine a password hash or a data export may take longer than the
 	// 15 s other tests allow a request (race mode allows 90 s already).
@@ -232,6 +235,9 @@ func buildWorld(t *testing.T) *world {
 	wantStatus(t, w.who(famA).post(t, c+"/escalate", map[string]string{"reason": "回复敷衍。"}), http.StatusOK)
 	wantStatus(t, w.who(regul).post(t, c+"/decision", map[string]string{"outcome": "not_upheld", "text": "服务符合约定。"}),
 		http.StatusOK)
+
+	// An SOS of elder A, handled and filed away.
+	w.incidentClosed = w.closedIncident(t)
 
 	// Reservations: famA holds a place on slot A and has booked one on
 	// another day; on one-place slots famB holds the market place, and
