@@ -7,12 +7,16 @@ package e2e_test
 // answered (409) only past every check of who may act. A duty roster is
 // its provider's admins'. Vendors' events carry no token: the signature
 // headers are the credentials, and without them the contract refuses
-// the request (400) whoever sends it.
+// the request whoever sends it; signed, anyone may relay it.
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/homedevice"
 )
 
 // worldVendor is the home-device vendor the world's server knows.
@@ -51,9 +55,14 @@ func communityRows(w *world) []row {
 				map[string]string{"kind": "door_sensor", "vendor": worldVendor, "serial": serial}), http.StatusCreated)
 			return fixture{path: "/v1/home-devices/" + worldVendor + ":" + serial}
 		}, want: who{famA: http.StatusNoContent, famA2: http.StatusNoContent}, others: nf},
-		{op: "postDeviceEvent", fixture: fixture{path: "/v1/device-events",
-			body: map[string]string{"eventId": "e1", "serial": "WORLD-1", "type": "heartbeat"}},
-			others: http.StatusBadRequest, anon: http.StatusBadRequest},
+		// Signed by the vendor, whoever sends it: the token is ignored.
+		// The same event each time, so all but the first are duplicates.
+		{op: "postDeviceEvent", each: func(t *testing.T, w *world) fixture {
+			body := []byte(`{"eventId":"world-e1","serial":"WORLD-1","type":"heartbeat"}`)
+			stamp := strconv.FormatInt(time.Now().Unix(), 10)
+			return fixture{path: "/v1/device-events", body: json.RawMessage(body), header: []string{"X-Kincare-Vendor", worldVendor,
+				"X-Kincare-Timestamp", stamp, "X-Kincare-Signature", homedevice.Sign(w.vendorKey, stamp, body)}}
+		}, others: ok, anon: ok},
 	}
 }
 

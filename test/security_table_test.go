@@ -67,6 +67,9 @@ type fixture struct {
 	// a fresh account for what acts on the caller's own session or on an
 	// invitation to them.
 	as map[actor]string
+	// header are extra name, value pairs every request of the row sends
+	// (a vendor's signature).
+	header []string
 }
 
 func (r row) status(a actor) int {
@@ -279,6 +282,7 @@ func (w *world) sendWith(t *testing.T, p *prepared, f fixture, hdr ...string) *r
 	if p.spec.takesKey {
 		hdr = append(slices.Clip(hdr), "Idempotency-Key", randomID())
 	}
+	hdr = append(slices.Clip(hdr), f.header...)
 	return w.srv.do(t, p.spec.method, f.path, f.body, hdr...)
 }
 

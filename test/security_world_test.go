@@ -66,6 +66,7 @@ type world struct {
 	people       map[actor]*person
 	metricsToken string
 	jwtSecret    []byte // JWT_SIGNING_KEY, for the tokens API2 forges
+	vendorKey    []byte // the home-device vendor's signing key
 
 	mu     sync.Mutex
 	shared map[string]*sharedFixture // by operation: see refusedFixture
@@ -146,7 +147,7 @@ func buildWorld(t *testing.T) *world {
 	t.Helper()
 	adminPhone := newPhone()
 	w := &world{people: map[actor]*person{}, metricsToken: "scrape-" + randomID(), shared: map[string]*sharedFixture{},
-		jwtSecret: randomSecret()}
+		jwtSecret: randomSecret(), vendorKey: randomSecret()}
 	w.srv = startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "JWT_SIGNING_KEY", hex.EncodeToString(w.jwtSecret),
 		"METRICS_TOKEN", w.metricsToken, "HTTP_BODY_LIMIT_BYTES", strconv.Itoa(worldBodyLimit), "HOLDS_PER_USER_PER_KIND", "100",
 		// Offers stay open while the suite runs.
@@ -156,7 +157,7 @@ func buildWorld(t *testing.T) *world {
 		// test client, as the load balancer, sets), as real people do.
 		"TRUSTED_PROXIES", "127.0.0.0/8",
 		// One home-device vendor, for registrations that pass every check.
-		"DEVICE_VENDOR_KEYS", worldVendor+"="+hex.EncodeToString(randomSecret()))})
+		"DEVICE_VENDOR_KEYS", worldVendor+"="+hex.EncodeToString(w.vendorKey))})
 	// The suite measures who may do what, not how fast: on a busy CI
 	// machine a password hash or a data export may take longer than the
 	// 15 s other tests allow a request (race mode allows 90 s already).
