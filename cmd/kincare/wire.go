@@ -386,7 +386,7 @@ func dayClock(cfg config.Config, log *slog.Logger) func() time.Time {
 	if cfg.TestClockFile == "" {
 		return time.Now
 	}
-	log.Warn("the childcare day reads its time from a test clock file", "path", cfg.TestClockFile)
+	log.Warn("the childcare day and the escalation ladders read their time from a test clock file", "path", cfg.TestClockFile)
 	return clock.NewFile(cfg.TestClockFile, log).Now
 }
 
