@@ -101,9 +101,9 @@ type Config struct {
 	ComplaintSweepInterval time.Duration
 
 	// TestClockFile, in development only, is a file the childcare day
-	// and the escalation ladders of alarms
-	// reads its time from (RFC 3339), so an end-to-end test lives a day
-	// in seconds; see adapters/clock.
+	// and the escalation ladders of alarms read their time from (RFC
+	// 3339), so an end-to-end test lives a day in seconds; see
+	// adapters/clock.
 	TestClockFile string
 
 	// IncidentPollInterval is how often due rungs of escalation ladders
