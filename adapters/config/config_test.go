@@ -174,3 +174,23 @@ func TestRedisIsOneNodeAClusterOrSentinel(t *testing.T) {
 		})
 	}
 }
+
+func TestDeviceVendorKeysAreNamedKeysOf32BytesAtLeast(t *testing.T) {
+	key := strings.Repeat("ab", 32)
+	c, err := config.Load(env(map[string]string{"DEVICE_VENDOR_KEYS": "anxin=" + key + ", huijia-2=" + key + "cd"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.DeviceVendorKeys) != 2 || len(c.DeviceVendorKeys["anxin"]) != 32 || len(c.DeviceVendorKeys["huijia-2"]) != 33 {
+		t.Fatalf("keys %v", c.DeviceVendorKeys)
+	}
+	for _, bad := range []string{"anxin=abcd", "Anxin=" + key, "anxin", "anxin=" + key + "zz", "=" + key} {
+		_, err := config.Load(env(map[string]string{"DEVICE_VENDOR_KEYS": bad}))
+		if err == nil || !strings.Contains(err.Error(), "DEVICE_VENDOR_KEYS ") || strings.Contains(err.Error(), key) {
+			t.Errorf("DEVICE_VENDOR_KEYS=%q: %v (want refused, the key not echoed)", bad, err)
+		}
+	}
+	if c, err := config.Load(env(nil)); err != nil || len(c.DeviceVendorKeys) != 0 || c.IncidentPollInterval != time.Second {
+		t.Fatalf("defaults: %v %v", c.DeviceVendorKeys, err)
+	}
+}
