@@ -59,6 +59,9 @@ var notDisplayText = map[string]string{
 	"checkOutChild /person/pickupPersonId": "an id",
 	"assignRoomStaff /userIds/*":           "ids of the provider's staff",
 	"fillDailyReport /photoRefs/*":         "object keys under the report's prefix (domain/upload)",
+	"setProviderDuty /userIds/*":           "ids of the provider's staff",
+	"postDeviceEvent /eventId":             "the vendor's id of its event, a key never shown",
+	"postDeviceEvent /serial":              "a serial, matched against registered devices",
 }
 
 func displayProbes() []displayProbe {
@@ -166,6 +169,13 @@ func displayProbes() []displayProbe {
 		{op: "addOneTimePickupPerson", fields: []string{"/name", "/relation"}},
 		{op: "fillDailyReport", fields: []string{"/meals/0/food", "/activities/0", "/healthNotes", "/correctionReason"}},
 		{op: "setChildcareSubsidyRate", fields: []string{"/document"}},
+		// Community care: notes on an alarm's timeline are read by
+		// everyone its ladder called; a closed incident reads them first.
+		{op: "raiseSOS", fields: []string{"/note"}},
+		{op: "addIncidentNote", fields: []string{"/text"}},
+		{op: "resolveIncident", fields: []string{"/note"}, body: func(*world) map[string]any {
+			return map[string]any{"outcome": "false_alarm", "note": "误报"}
+		}},
 	}
 }
 

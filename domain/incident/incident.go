@@ -17,13 +17,12 @@ package incident
 import (
 	"errors"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Kind is what the alarm is about. The names are part of the API.
@@ -279,10 +278,8 @@ func New(r Raise, eventID string, now time.Time) (*Incident, error) {
 	if !slices.Contains(Kinds, r.Kind) {
 		fields = append(fields, fault.FieldError{Field: "/kind", Code: "enum"})
 	}
-	note, ok := cleanNote(r.Note)
-	if !ok {
-		fields = append(fields, fault.FieldError{Field: "/note", Code: "maxLength"})
-	}
+	note := r.Note
+	fields = noteRule.Check(fields, "/note", &note)
 	if r.Location != nil {
 		if _, err := geo.NewPoint(r.Location.Lat, r.Location.Lng); err != nil {
 			fields = append(fields, fault.FieldError{Field: "/location", Code: "range"})
@@ -321,12 +318,12 @@ func (i *Incident) Mergeable(now time.Time) bool {
 // RaiseAgain records a second alarm within the merge window: one
 // incident, one ladder, and the timeline shows both.
 func (i *Incident) RaiseAgain(src Source, note string, now time.Time) error {
+	note, bad := noteRule.Clean("/note", note)
+	if bad != nil {
+		return ErrInvalid.WithFields(*bad)
+	}
 	if !i.Mergeable(now) {
 		return ErrTransition.With(map[string]any{"status": string(i.s.Status), "action": "raise_again"})
-	}
-	note, ok := cleanNote(note)
-	if !ok {
-		return ErrInvalid.WithFields(fault.FieldError{Field: "/note", Code: "maxLength"})
 	}
 	i.s.LastRaisedAt = now.UTC()
 	i.s.Timeline = append(i.s.Timeline, Entry{At: now.UTC(), Type: EntryRaisedAgain, By: src.UserID,
@@ -433,39 +430,32 @@ func (i *Incident) Acknowledge(by Responder, eventID string, now time.Time) erro
 }
 
 // Note adds a note by anyone on the ladder, until the incident closes.
-func (i *Incident) Note(by Responder, text string, now time.Time) error {
+func (i *Incident) Note(by Responder, note string, now time.Time) error {
+	note, bad := text.Rule{Max: MaxNote, Required: true, Multiline: true}.Clean("/text", note)
+	if bad != nil {
+		return ErrInvalid.WithFields(*bad)
+	}
 	if i.s.Status == Closed {
 		return ErrTransition.With(map[string]any{"status": string(i.s.Status), "action": "note"})
 	}
-	text, ok := cleanNote(text)
-	if !ok || text == "" {
-		code := "maxLength"
-		if ok {
-			code = "required"
-		}
-		return ErrInvalid.WithFields(fault.FieldError{Field: "/text", Code: code})
-	}
 	i.s.Timeline = append(i.s.Timeline, Entry{At: now.UTC(), Type: EntryNote, By: by.UserID, Role: by.Role,
-		Rung: by.Rung, Note: text})
+		Rung: by.Rung, Note: note})
 	return nil
 }
 
 // Resolve ends the alarm with an outcome; resolving an open incident
 // stops the ladder as acknowledging does.
 func (i *Incident) Resolve(by Responder, outcome Outcome, note, eventID string, now time.Time) error {
-	if !i.Live() {
-		return ErrTransition.With(map[string]any{"status": string(i.s.Status), "action": "resolve"})
-	}
 	var fields []fault.FieldError
 	if !slices.Contains(Outcomes, outcome) {
 		fields = append(fields, fault.FieldError{Field: "/outcome", Code: "enum"})
 	}
-	note, ok := cleanNote(note)
-	if !ok {
-		fields = append(fields, fault.FieldError{Field: "/note", Code: "maxLength"})
-	}
+	fields = noteRule.Check(fields, "/note", &note)
 	if len(fields) > 0 {
 		return ErrInvalid.WithFields(fields...)
+	}
+	if !i.Live() {
+		return ErrTransition.With(map[string]any{"status": string(i.s.Status), "action": "resolve"})
 	}
 	now = now.UTC()
 	if i.s.Status == Open {
@@ -489,7 +479,6 @@ func (i *Incident) Close(by Responder, now time.Time) error {
 	return nil
 }
 
-func cleanNote(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	return s, utf8.RuneCountInString(s) <= MaxNote
-}
+// noteRule is what a note on the timeline may be: display text, since
+// everyone on the ladder reads it (domain/text).
+var noteRule = text.Rule{Max: MaxNote, Multiline: true}
