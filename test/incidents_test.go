@@ -109,7 +109,11 @@ func ladderStory(t *testing.T, restart bool) {
 		clock.set(t, sos.Add(later))
 		time.Sleep(pushSettle)
 	}
-	w.srv.waitJobsIdle(t)
+	if !restart {
+		// A flushed Redis forgot the queues the job metrics list, so only
+		// the settling above waits for pushes there.
+		w.srv.waitJobsIdle(t)
+	}
 	wantPushCount(t, fcm, w.operatorPhone, "the operator", 0)
 	wantProblem(t, w.operator.get(t, "/v1/incidents/"+raised.ID), http.StatusNotFound, "incident_not_found")
 
