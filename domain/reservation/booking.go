@@ -98,7 +98,7 @@ func (b *Booking) announce(id string, t event.Type, now time.Time, extra map[str
 			d[k] = v
 		}
 	}
-	if e, err := event.New(id, t, event.Subject{Kind: "booking", ID: b.id}, now, d); err == nil {
+	if e, err := event.New(id, TypeFor(b.resource.Kind, t), event.Subject{Kind: "booking", ID: b.id}, now, d); err == nil {
 		b.Record(e)
 	}
 }

@@ -17,14 +17,16 @@ const (
 
 // EventTypes lists every type, for the notification catalog's test.
 var EventTypes = []event.Type{EventConfirmed, EventCancelledByFamily, EventCancelledByProvider,
-	EventWaitlistPromoted, EventHoldExpiring}
+	EventWaitlistPromoted, EventHoldExpiring, EventClassConfirmed, EventClassCancelledByFamily,
+	EventClassCancelledByProvider, EventClassOffered, EventClassHoldExpiring}
 
 // Urgent reports whether t must reach people through quiet hours: a
 // place offered from the waitlist lapses in minutes, as does a hold, and
 // a provider cancelling a child's place changes the family's day.
 func Urgent(t event.Type) bool {
 	switch t {
-	case EventWaitlistPromoted, EventHoldExpiring, EventCancelledByProvider:
+	case EventWaitlistPromoted, EventHoldExpiring, EventCancelledByProvider,
+		EventClassOffered, EventClassHoldExpiring, EventClassCancelledByProvider:
 		return true
 	}
 	return false

@@ -34,6 +34,9 @@ type Rules struct {
 	// hour's slot closes when it starts, a month of full-day care when
 	// the month ends.
 	HoldsCloseAt time.Time
+	// OneSeatPerUser seats each user at most once (a class seats the
+	// person who attends; a family books childcare places per child).
+	OneSeatPerUser bool
 }
 
 // DefaultHoldTTL is a hold's life unless the resource sets one.
@@ -172,6 +175,9 @@ func (s *Slot) Confirm(st Seat, now time.Time) (Seat, bool, error) {
 	}
 	if st.Tier != Market && st.Tier != Inclusive {
 		return Seat{}, false, ErrTierInvalid
+	}
+	if other, ok := s.SeatOf(st.BookedBy); ok && s.rules.OneSeatPerUser {
+		return Seat{}, false, ErrAlreadyBooked.With(map[string]any{"bookingId": other.HoldID})
 	}
 	if s.Confirmed(st.Tier) >= s.capacity.Pool(st.Tier) {
 		return Seat{}, false, ErrSlotFull.With(map[string]any{"tier": string(st.Tier)})

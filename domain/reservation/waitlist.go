@@ -118,7 +118,7 @@ func (s *Slot) Promote(p Promotion, now time.Time, eventID string) bool {
 	s.promotions = slices.DeleteFunc(s.promotions, func(q Promotion) bool { return !q.ExpiresAt.After(now) })
 	p.At, p.ExpiresAt = now.UTC(), p.ExpiresAt.UTC()
 	s.promotions = append(s.promotions, p)
-	e, err := event.New(eventID, EventWaitlistPromoted, event.Subject{Kind: "hold", ID: p.HoldID}, now, s.eventData(map[string]string{
+	e, err := event.New(eventID, TypeFor(s.resource.Kind, EventWaitlistPromoted), event.Subject{Kind: "hold", ID: p.HoldID}, now, s.eventData(map[string]string{
 		"userId": p.UserID, "familyId": p.FamilyID, "holdId": p.HoldID, "tier": string(p.Tier),
 		"expiresAt": p.ExpiresAt.Format(time.RFC3339), "expiresAtLocal": s.window.local(p.ExpiresAt, "15:04"),
 	}))
