@@ -19,6 +19,12 @@ var audienceOf = map[event.Type]hearers{
 	reservation.EventCancelledByProvider: {family: true},
 	reservation.EventWaitlistPromoted:    {holder: true},
 	reservation.EventHoldExpiring:        {holder: true},
+
+	reservation.EventClassConfirmed:           {family: true, provider: true},
+	reservation.EventClassCancelledByFamily:   {family: true, provider: true},
+	reservation.EventClassCancelledByProvider: {family: true},
+	reservation.EventClassOffered:             {holder: true},
+	reservation.EventClassHoldExpiring:        {holder: true},
 }
 
 // Audiences says who hears of each reservation event.
@@ -28,7 +34,7 @@ func (s *Service) Audiences() map[event.Type]notify.Audience {
 
 func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
 	h := audienceOf[e.Type]
-	if e.Type == reservation.EventHoldExpiring {
+	if e.Type == reservation.EventHoldExpiring || e.Type == reservation.EventClassHoldExpiring {
 		// A reminder of a hold booked, released or lost tells nobody.
 		hold, ok, err := s.d.Engine.Lookup(ctx, e.Data["holdId"], s.d.Now())
 		if err != nil {
@@ -42,7 +48,9 @@ func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipi
 	if h.holder {
 		out.Add(e.Data["userId"])
 	}
-	if h.family {
+	if h.family && e.Data["familyId"] == "" {
+		out.Add(e.Data["bookedBy"]) // a seat booked for oneself: the family is the booker
+	} else if h.family {
 		if err := out.AddFamily(ctx, s.d.Families, e.Data["familyId"]); err != nil {
 			return nil, err
 		}

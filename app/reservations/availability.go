@@ -7,7 +7,6 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/childcare"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -51,7 +50,7 @@ func (s *Service) Availability(ctx context.Context, a actor.Actor, offeringID st
 		for i, sl := range slots {
 			ids[i] = sl.ID()
 		}
-		s.gate.slotOf(o.ID, ids...)
+		s.gate.slotOf(reservation.Resource{Kind: childcare.ResourceKind, ID: o.ID}, ids...)
 	}
 	rem, err := s.remaining(ctx, slots)
 	if err != nil {
@@ -100,17 +99,14 @@ func (s *Service) remaining(ctx context.Context, slots []*reservation.Slot) ([]R
 	return rem, nil
 }
 
-// visibleSlot loads a slot whose offering the caller may see; to anyone
-// else it is slot_not_found.
+// visibleSlot loads a slot whose resource (offering, class session) the
+// caller may see; to anyone else it is slot_not_found.
 func (s *Service) visibleSlot(ctx context.Context, a actor.Actor, id string) (*reservation.Slot, error) {
 	sl, _, err := s.d.Slots.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.offering(ctx, a, sl.Resource().ID); err != nil {
-		if fault.Is(err, childcare.ErrNotFound) {
-			return nil, reservation.ErrSlotNotFound
-		}
+	if err := s.resourceVisible(ctx, a, sl.Resource()); err != nil {
 		return nil, err
 	}
 	return sl, nil
@@ -127,4 +123,10 @@ func (s *Service) GetSlot(ctx context.Context, a actor.Actor, id string) (SlotAv
 		return SlotAvailability{}, err
 	}
 	return SlotAvailability{Slot: sl, Remaining: rem[0]}, nil
+}
+
+// Remaining counts what slots have left, in one engine round trip (and
+// rebuilds of slots Redis lost), for other kinds' listings.
+func (s *Service) Remaining(ctx context.Context, slots []*reservation.Slot) ([]Remaining, error) {
+	return s.remaining(ctx, slots)
 }

@@ -19,6 +19,9 @@ func (s *Service) party(ctx context.Context, a actor.Actor, b *reservation.Booki
 	if a.UserID == "" {
 		return "", fault.ErrUnauthenticated
 	}
+	if b.FamilyID() == "" && b.Seat().BookedBy == a.UserID {
+		return reservation.ByFamily, nil // a seat booked for oneself (a class)
+	}
 	f, err := s.d.Families.Get(ctx, b.FamilyID())
 	if err != nil && !fault.Is(err, family.ErrNotFound) {
 		return "", err
@@ -79,6 +82,11 @@ func (s *Service) CancelBooking(ctx context.Context, a actor.Actor, id, reason s
 	by, err := s.party(ctx, a, b)
 	if err != nil {
 		return nil, err
+	}
+	if k, ok := s.d.Kinds[b.Resource().Kind]; ok && b.Status() == reservation.Confirmed {
+		if err := k.MayCancel(ctx, b, by, s.d.Now()); err != nil {
+			return nil, err
+		}
 	}
 	b, err = s.d.Bookings.Update(ctx, id, func(b *reservation.Booking) error {
 		return b.Cancel(by, a.UserID, reason, s.d.Now(), s.d.NewID())

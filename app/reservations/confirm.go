@@ -41,11 +41,27 @@ func (s *Service) Confirm(ctx context.Context, a actor.Actor, cmd ConfirmCommand
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return Confirmed{}, err
 	}
-	slotID, ok := reservation.SlotOf(cmd.HoldID)
+	return s.ConfirmSeat(ctx, a, cmd.HoldID, func(sl *reservation.Slot, h reservation.Hold) (reservation.Seat, error) {
+		if sl.Resource().Kind != childcare.ResourceKind {
+			return reservation.Seat{}, reservation.ErrHoldNotFound // a class seat is taken at its session
+		}
+		return s.eligibleSeat(ctx, a, sl, h, cmd.ChildID)
+	})
+}
+
+// SeatFunc makes the seat a live hold becomes, or refuses it: each kind
+// of resource checks its own eligibility and price.
+type SeatFunc func(sl *reservation.Slot, h reservation.Hold) (reservation.Seat, error)
+
+// ConfirmSeat is the engine's confirmation for every kind: the caller's
+// live hold becomes the seat seatOf makes, in one conditional write of
+// the slot, then its booking.
+func (s *Service) ConfirmSeat(ctx context.Context, a actor.Actor, holdID string, seatOf SeatFunc) (Confirmed, error) {
+	slotID, ok := reservation.SlotOf(holdID)
 	if !ok {
 		return Confirmed{}, reservation.ErrHoldNotFound
 	}
-	if b, err := s.d.Bookings.Get(ctx, cmd.HoldID); err == nil {
+	if b, err := s.d.Bookings.Get(ctx, holdID); err == nil {
 		if b.Seat().BookedBy != a.UserID {
 			return Confirmed{}, reservation.ErrHoldNotFound
 		}
@@ -54,7 +70,7 @@ func (s *Service) Confirm(ctx context.Context, a actor.Actor, cmd ConfirmCommand
 		return Confirmed{}, err
 	}
 	now := s.d.Now()
-	h, err := s.d.Engine.Claim(ctx, cmd.HoldID, a.UserID, now, s.d.ClaimGrace)
+	h, err := s.d.Engine.Claim(ctx, holdID, a.UserID, now, s.d.ClaimGrace)
 	if err != nil {
 		return Confirmed{}, err
 	}
@@ -63,12 +79,12 @@ func (s *Service) Confirm(ctx context.Context, a actor.Actor, cmd ConfirmCommand
 		return Confirmed{}, err
 	}
 	if h.Status == reservation.Booked {
-		if seat, ok := sl.Seat(cmd.HoldID); ok {
+		if seat, ok := sl.Seat(holdID); ok {
 			b, err := s.writeBooking(ctx, sl, seat)
 			return Confirmed{Booking: b, Replayed: true}, err
 		}
 	}
-	seat, err := s.eligibleSeat(ctx, a, sl, h, cmd.ChildID)
+	seat, err := seatOf(sl, h)
 	if err != nil {
 		return Confirmed{}, err
 	}
@@ -76,10 +92,11 @@ func (s *Service) Confirm(ctx context.Context, a actor.Actor, cmd ConfirmCommand
 		_, _, err := sl.Confirm(seat, now)
 		return err
 	})
-	if fault.Is(err, reservation.ErrSlotFull) {
-		// Redis admitted a hold MongoDB has no room for: give it back.
-		if _, rerr := s.d.Engine.Release(ctx, cmd.HoldID, a.UserID, now); rerr != nil {
-			s.d.Log.WarnContext(ctx, "hold on a full slot not released", "hold", cmd.HoldID, "err", rerr)
+	if fault.Is(err, reservation.ErrSlotFull) || fault.Is(err, reservation.ErrAlreadyBooked) {
+		// Redis admitted a hold MongoDB has no room for, or a second
+		// seat for one person: give it back.
+		if _, rerr := s.d.Engine.Release(ctx, holdID, a.UserID, now); rerr != nil {
+			s.d.Log.WarnContext(ctx, "hold refused a seat not released", "hold", holdID, "err", rerr)
 		}
 		return Confirmed{}, err
 	}
@@ -87,7 +104,7 @@ func (s *Service) Confirm(ctx context.Context, a actor.Actor, cmd ConfirmCommand
 		return Confirmed{}, err
 	}
 	s.sync(ctx, sl, version)
-	seated, _ := sl.Seat(cmd.HoldID)
+	seated, _ := sl.Seat(holdID)
 	b, err := s.writeBooking(ctx, sl, seated)
 	return Confirmed{Booking: b}, err
 }

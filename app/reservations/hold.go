@@ -31,7 +31,8 @@ func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (Hol
 	if !reservation.ValidSlotID(cmd.SlotID) {
 		return HoldResult{}, reservation.ErrSlotNotFound
 	}
-	if err := s.holdable(ctx, cmd.SlotID); err != nil {
+	res, err := s.holdable(ctx, cmd.SlotID)
+	if err != nil {
 		return HoldResult{}, err
 	}
 	req := HoldRequest{HoldID: holdID(cmd.SlotID, a.UserID, cmd.Key), SlotID: cmd.SlotID, UserID: a.UserID,
@@ -41,7 +42,7 @@ func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (Hol
 		return HoldResult{}, err
 	}
 	if !r.Replayed {
-		s.remind(ctx, r.Hold)
+		s.remind(ctx, res.Kind, r.Hold)
 	}
 	return r, nil
 }
@@ -61,13 +62,14 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 // remind schedules the holder's reminder a few minutes before the hold
 // lapses. It lives in Redis with the hold and tells nobody if the hold is
 // booked or gone by then. A reminder the queue failed to take, or lost
-// without the hold, the reconciler schedules again (remindAgain).
-func (s *Service) remind(ctx context.Context, h reservation.Hold) {
+// without the hold, the reconciler schedules again (remindAgain). Its
+// type is the slot kind's (a class seat's words are not a place's).
+func (s *Service) remind(ctx context.Context, kind string, h reservation.Hold) {
 	now := s.d.Now()
 	if h.ExpiresAt.Add(-RemindBefore).Sub(now) < time.Minute {
 		return // a hold too short to need reminding of
 	}
-	if err := s.scheduleReminder(ctx, h, now); err != nil {
+	if err := s.scheduleReminder(ctx, kind, h, now); err != nil {
 		s.d.Log.WarnContext(ctx, "hold reminder not scheduled", "hold", h.ID, "err", err)
 	}
 }
@@ -75,9 +77,9 @@ func (s *Service) remind(ctx context.Context, h reservation.Hold) {
 // scheduleReminder queues a hold's reminder for RemindBefore its expiry,
 // or for now if that has passed. The event id is the hold's, so however
 // often it is queued, the queue and the inbox hold it once.
-func (s *Service) scheduleReminder(ctx context.Context, h reservation.Hold, now time.Time) error {
+func (s *Service) scheduleReminder(ctx context.Context, kind string, h reservation.Hold, now time.Time) error {
 	due := later(h.ExpiresAt.Add(-RemindBefore), now)
-	e, err := event.Reminder("hold-expiring-"+h.ID, reservation.EventHoldExpiring, event.Subject{Kind: "hold", ID: h.ID},
+	e, err := event.Reminder("hold-expiring-"+h.ID, reservation.TypeFor(kind, reservation.EventHoldExpiring), event.Subject{Kind: "hold", ID: h.ID},
 		now, due, map[string]string{"userId": h.UserID, "holdId": h.ID, "slotId": h.SlotID,
 			"tier": string(h.Tier), "expiresAt": h.ExpiresAt.UTC().Format(time.RFC3339)})
 	if err != nil {

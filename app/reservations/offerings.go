@@ -86,3 +86,6 @@ func zone(p *provider.Provider) *time.Location {
 	}
 	return loc
 }
+
+// Zone is a provider's time zone, Shanghai when it names none.
+func Zone(p *provider.Provider) *time.Location { return zone(p) }

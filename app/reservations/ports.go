@@ -12,6 +12,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/childcare"
@@ -191,6 +192,18 @@ type Children interface {
 
 type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
+}
+
+// Resources is a kind of thing slots are of besides childcare offerings
+// (class sessions): it says who may see one, and whether a booking of it
+// may be cancelled now.
+type Resources interface {
+	// Visible is nil when a may see the resource's slots (the anonymous
+	// actor: the public), reservation.ErrSlotNotFound when not.
+	Visible(ctx context.Context, a actor.Actor, resourceID string) error
+	// MayCancel refuses a cancellation the resource's rules forbid (a
+	// class's cancellation cutoff).
+	MayCancel(ctx context.Context, b *reservation.Booking, by reservation.Party, now time.Time) error
 }
 
 // Reminders schedules an event for later delivery (notify.Queue). A

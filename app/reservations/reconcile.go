@@ -106,7 +106,7 @@ func (s *Service) remindAgain(ctx context.Context, sl *reservation.Slot) error {
 		if h.ExpiresAt.Sub(now) < time.Minute {
 			continue
 		}
-		if err := s.scheduleReminder(ctx, h, now); err != nil {
+		if err := s.scheduleReminder(ctx, sl.Resource().Kind, h, now); err != nil {
 			return fmt.Errorf("hold reminder %s: %w", h.ID, err)
 		}
 	}

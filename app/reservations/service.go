@@ -22,9 +22,11 @@ type Deps struct {
 	Children  Children
 	Providers Providers
 	Reminders Reminders
-	Now       func() time.Time
-	NewID     func() string
-	Log       *slog.Logger
+	// Kinds are the resources other than childcare offerings, by kind.
+	Kinds map[string]Resources
+	Now   func() time.Time
+	NewID func() string
+	Log   *slog.Logger
 	// KindLimit bounds one user's live holds across the slots of one
 	// kind (childcare places, class seats).
 	KindLimit int

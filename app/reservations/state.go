@@ -79,3 +79,9 @@ func later(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// Synced tells Redis what another kind's use case wrote to a slot (a
+// class moved or closed), as the engine's own writes do.
+func (s *Service) Synced(ctx context.Context, sl *reservation.Slot, version int64) {
+	s.sync(ctx, sl, version)
+}

@@ -157,7 +157,7 @@ func (s *Service) serveSlot(ctx context.Context, slotID string) error {
 			}
 			s.sync(ctx, sl, version)
 			if h.Live(now) && !r.Replayed {
-				s.remind(ctx, h)
+				s.remind(ctx, sl.Resource().Kind, h)
 			}
 		}
 	}
