@@ -1,5 +1,6 @@
-// Package clock is the time the childcare day runs on. In production it
-// is the system clock. A development server started with
+// Package clock is the time the childcare day runs on (File), and the
+// time reservations, parenting classes and notifications run on
+// (Offset). In production both are the system clock. A development server started with
 // KINCARE_TEST_CLOCK_FILE reads "now" from that file instead (one RFC 3339
 // instant, which stays as written until the file changes), so that an
 // end-to-end test can check children in at 08:00, out at 17:40 and come

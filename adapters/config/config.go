@@ -115,6 +115,10 @@ type Config struct {
 	// DeviceVendorKeys are the HMAC-SHA256 keys of the home-device
 	// vendors' integrations, by vendor name (DEVICE_VENDOR_KEYS).
 	DeviceVendorKeys map[string][]byte
+	// TestClockOffsetFile, in development only, moves the clock of
+	// reservations, classes and notifications ahead by the duration the
+	// file holds; see clock.Offset.
+	TestClockOffsetFile string
 }
 
 // PushEnabled reports whether pushes go to FCM rather than the log.
@@ -197,6 +201,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		IncidentPollInterval:   r.duration("INCIDENT_POLL_INTERVAL", time.Second, 10*time.Millisecond, 10*time.Second),
 		IncidentResyncInterval: r.duration("INCIDENT_RESYNC_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
 		DeviceVendorKeys:       r.vendorKeys("DEVICE_VENDOR_KEYS"),
+		TestClockOffsetFile:    r.str("KINCARE_TEST_CLOCK_OFFSET_FILE", ""),
 	}
 	if c.FCMProjectID == "" {
 		// The Google default: a service-account file names its project.
@@ -236,6 +241,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		}
 		if c.TestClockFile != "" {
 			r.fail("KINCARE_TEST_CLOCK_FILE", "is a test hook that moves the childcare day's clock; production keeps the system clock")
+		}
+		if c.TestClockOffsetFile != "" {
+			r.fail("KINCARE_TEST_CLOCK_OFFSET_FILE", "is a test hook that moves the clock of reservations, classes and notifications; production keeps the system clock")
 		}
 	}
 	if c.SMSProvider == "webhook" && c.SMSWebhookURL == "" {

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/adapters/clock"
+	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/adapters/jobs"
+)
+
+// kincareClock is the wall clock, or the clock KINCARE_TEST_CLOCK_OFFSET_FILE
+// moves (refused in production by the configuration).
+func kincareClock(cfg config.Config) (*clock.Offset, error) {
+	if cfg.TestClockOffsetFile == "" {
+		return clock.Wall(), nil
+	}
+	return clock.OffsetFile(cfg.TestClockOffsetFile)
+}
+
+// startDueMover starts, on a moved clock only, the event deliveries due
+// on it that asynq, scheduling by the wall clock, would start later.
+func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, every time.Duration) {
+	if !clk.Moved() {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := queue.RunDue(ctx); err != nil && ctx.Err() == nil {
+					s.log.Warn("due deliveries on the moved clock", "err", err)
+				}
+			}
+		}
+	}()
+	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+}
