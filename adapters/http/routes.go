@@ -187,6 +187,22 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getAttendanceStatement", day.statement)
 	api.handle("listChildcareSubsidyRates", day.rates)
 	api.handle("setChildcareSubsidyRate", day.setRate)
+	cls := classHandlers{svc: d.Classes}
+	api.handle("createCourse", cls.createCourse)
+	api.handle("getCourse", cls.getCourse)
+	api.handle("scheduleSession", cls.scheduleSession)
+	api.handle("searchSessions", cls.searchSessions)
+	api.handle("getSession", cls.getSession)
+	api.handle("changeSession", cls.changeSession)
+	api.handle("cancelSession", cls.cancelSession)
+	api.handle("bookSession", cls.bookSession)
+	api.handle("waitForSession", cls.waitForSession)
+	api.handle("joinSession", cls.joinSession)
+	api.handle("checkInToSession", cls.checkIn)
+	api.handle("markAttendance", cls.markAttendance)
+	api.handle("getSessionRoster", cls.roster)
+	api.handle("getClassBooking", cls.getClassBooking)
+	api.handle("cancelClassBooking", cls.cancelClassBooking)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

@@ -20,6 +20,7 @@ import (
 	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/childday"
 	"github.com/kincare/kincare/app/children"
+	"github.com/kincare/kincare/app/classes"
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
@@ -80,6 +81,7 @@ type Deps struct {
 	// Reservations serves childcare offerings and the reservation engine:
 	// slots, holds, bookings and waitlists.
 	Reservations *reservations.Service
+	Classes      *classes.Service
 	// Complaints serves complaints and the complaint figures of the
 	// public provider page and search.
 	Complaints *complaints.Service

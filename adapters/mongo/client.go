@@ -187,6 +187,12 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	deviceEventsColl: {
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
+	coursesColl: {
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
+	},
+	classSessionsColl: {
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "start", Value: 1}}, Options: options.Index().SetName("status_start")},
+		{Keys: bson.D{{Key: "courseId", Value: 1}, {Key: "start", Value: 1}}, Options: options.Index().SetName("course_start")},
 	},
 	offeringsColl: {
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},

@@ -57,6 +57,7 @@ type rulesDoc struct {
 	HoldTTLMs       int64     `bson:"holdTtlMs"`
 	MaxHoldsPerUser int       `bson:"maxHoldsPerUser"`
 	HoldsCloseAt    time.Time `bson:"holdsCloseAt"`
+	OneSeatPerUser  bool      `bson:"oneSeatPerUser,omitempty"`
 }
 
 type seatDoc struct {
@@ -139,7 +140,7 @@ func toSlotDoc(s *reservation.Slot, version int64) slotDoc {
 	return slotDoc{ID: sn.ID, ResourceKind: sn.Resource.Kind, ResourceID: sn.Resource.ID, ProviderID: sn.ProviderID,
 		Window: toWindowDoc(sn.Window), Capacity: toCapacityDoc(sn.Capacity),
 		Rules: rulesDoc{HoldTTLMs: sn.Rules.HoldTTL.Milliseconds(), MaxHoldsPerUser: sn.Rules.MaxHoldsPerUser,
-			HoldsCloseAt: sn.Rules.HoldsCloseAt},
+			HoldsCloseAt: sn.Rules.HoldsCloseAt, OneSeatPerUser: sn.Rules.OneSeatPerUser},
 		Seats: docList(sn.Seats, toSeatDoc),
 		Waitlist: docList(sn.Waitlist, func(w reservation.Waiter) waiterDoc {
 			return waiterDoc{UserID: w.UserID, FamilyID: w.FamilyID, Tier: string(w.Tier), JoinedAt: w.JoinedAt}
@@ -158,7 +159,8 @@ func (d slotDoc) slot() *reservation.Slot {
 		Resource:   reservation.Resource{Kind: d.ResourceKind, ID: d.ResourceID},
 		ProviderID: d.ProviderID, Window: d.Window.window(), Capacity: d.Capacity.capacity(),
 		Rules: reservation.Rules{HoldTTL: time.Duration(d.Rules.HoldTTLMs) * time.Millisecond,
-			MaxHoldsPerUser: d.Rules.MaxHoldsPerUser, HoldsCloseAt: d.Rules.HoldsCloseAt.UTC()},
+			MaxHoldsPerUser: d.Rules.MaxHoldsPerUser, HoldsCloseAt: d.Rules.HoldsCloseAt.UTC(),
+			OneSeatPerUser: d.Rules.OneSeatPerUser},
 		Seats: valueList(d.Seats, seatDoc.seat),
 		Waitlist: valueList(d.Waitlist, func(w waiterDoc) reservation.Waiter {
 			return reservation.Waiter{UserID: w.UserID, FamilyID: w.FamilyID, Tier: reservation.Tier(w.Tier),

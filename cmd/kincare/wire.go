@@ -32,6 +32,7 @@ import (
 	appcatalog "github.com/kincare/kincare/app/catalog"
 	"github.com/kincare/kincare/app/childday"
 	"github.com/kincare/kincare/app/children"
+	"github.com/kincare/kincare/app/classes"
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
 	"github.com/kincare/kincare/app/elders"
@@ -49,6 +50,7 @@ import (
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/openapi"
 )
 
@@ -131,7 +133,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	authCfg := auth.DefaultConfig()
 	authCfg.RefreshTTL = cfg.RefreshTTL
 	authCfg.AdminPhones = cfg.AdminPhones
-	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries)
+	clk, err := kincareClock(cfg)
+	if err != nil {
+		return s, err
+	}
+	queue := jobs.NewClient(rdb, cfg.JobsQueue, cfg.PushMaxRetries).WithClock(clk.Now)
 	authSvc := auth.NewService(auth.Deps{
 		Users: users, Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb),
 		SMS: smsSender(cfg, log), Tokens: tokens, Limiter: limiter, Now: time.Now, NewID: newID,
@@ -191,10 +197,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())
+	classResources := classes.Resources{Slots: store.Slots(), Sessions: store.ClassSessions(), Courses: store.Courses(),
+		Providers: providerStore}
 	reservationSvc := reservations.NewService(reservations.Deps{Engine: engine,
 		Slots: store.Slots(), Bookings: store.Bookings(), Offerings: store.Offerings(), Families: store.Families(),
-		Children: store.Children(), Providers: providerStore, Reminders: queue, Now: time.Now, NewID: newID, Log: log,
-		KindLimit: cfg.HoldsPerUserPerKind})
+		Children: store.Children(), Providers: providerStore, Reminders: queue, Now: clk.Now, NewID: newID, Log: log,
+		KindLimit: cfg.HoldsPerUserPerKind, Kinds: map[string]reservations.Resources{reservation.ClassSession: classResources}})
+	classSvc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(),
+		Slots: store.Slots(), Bookings: store.Bookings(), Providers: providerStore, Reservations: reservationSvc,
+		Now: clk.Now, NewID: newID, Log: log})
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
@@ -222,8 +233,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
-			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences()),
-		Now: time.Now, NewID: newID, Log: log,
+			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences()),
+		Now: clk.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
 		return s, err
@@ -244,6 +255,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Allowances:   allowanceSvc,
 		Statements:   statementSvc,
 		Reservations: reservationSvc,
+		Classes:      classSvc,
 		Complaints:   complaintSvc,
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,
@@ -266,6 +278,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startOrderTimers(orderSvc)
 		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
 		s.startReservationJobs(cfg, reservationSvc)
+		s.startDueMover(clk, queue, cfg.JobsPollInterval)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
 		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc)
 	}

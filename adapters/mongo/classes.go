@@ -1,0 +1,226 @@
+package mongo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/app/classes"
+	"github.com/kincare/kincare/domain/course"
+	"github.com/kincare/kincare/domain/geo"
+)
+
+const (
+	coursesColl       = "courses"
+	classSessionsColl = "class_sessions"
+)
+
+type textDoc struct {
+	ZhCN string `bson:"zhCN"`
+	En   string `bson:"en,omitempty"`
+}
+
+type audienceDoc struct {
+	Kind      string `bson:"kind"`
+	MinMonths int    `bson:"minMonths"`
+	MaxMonths int    `bson:"maxMonths"`
+}
+
+type speakerDoc struct {
+	Name  string `bson:"name"`
+	Title string `bson:"title,omitempty"`
+	Bio   string `bson:"bio,omitempty"`
+}
+
+// courseDoc is a course, _id its id (UUIDv7).
+type courseDoc struct {
+	ID             string      `bson:"_id"`
+	ProviderID     string      `bson:"providerId"`
+	Title          textDoc     `bson:"title"`
+	Description    textDoc     `bson:"description"`
+	Topics         []string    `bson:"topics"`
+	Audience       audienceDoc `bson:"audience"`
+	Format         string      `bson:"format"`
+	Venue          *addressDoc `bson:"venue,omitempty"`
+	Speaker        speakerDoc  `bson:"speaker"`
+	Seats          int         `bson:"seats"`
+	BookingCloseMs int64       `bson:"bookingClosesMs"`
+	CancelCutoffMs int64       `bson:"cancelCutoffMs"`
+	OfferTTLMs     int64       `bson:"offerTtlMs"`
+	CreatedBy      string      `bson:"createdBy"`
+	CreatedAt      time.Time   `bson:"createdAt"`
+}
+
+func toCourseDoc(c course.Course) courseDoc {
+	d := courseDoc{ID: c.ID, ProviderID: c.ProviderID, Title: textDoc(c.Title), Description: textDoc(c.Description),
+		Topics: docList(c.Topics, func(t course.Topic) string { return string(t) }),
+		Audience: audienceDoc{Kind: string(c.Audience.Kind), MinMonths: c.Audience.MinMonths, MaxMonths: c.Audience.MaxMonths},
+		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats,
+		BookingCloseMs: c.BookingCloses.Milliseconds(), CancelCutoffMs: c.CancelCutoff.Milliseconds(),
+		OfferTTLMs: c.OfferTTL.Milliseconds(), CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt}
+	if c.Venue != nil {
+		v := toAddressDoc(*c.Venue)
+		d.Venue = &v
+	}
+	return d
+}
+
+func (d courseDoc) course() course.Course {
+	c := course.Course{ID: d.ID, ProviderID: d.ProviderID, Title: course.Text(d.Title), Description: course.Text(d.Description),
+		Topics:   valueList(d.Topics, func(t string) course.Topic { return course.Topic(t) }),
+		Audience: course.Audience{Kind: course.AudienceKind(d.Audience.Kind), MinMonths: d.Audience.MinMonths, MaxMonths: d.Audience.MaxMonths},
+		Format:   course.Format(d.Format), Speaker: course.Speaker(d.Speaker), Seats: d.Seats,
+		BookingCloses: ms(d.BookingCloseMs), CancelCutoff: ms(d.CancelCutoffMs), OfferTTL: ms(d.OfferTTLMs),
+		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()}
+	if d.Venue != nil {
+		v := d.Venue.address()
+		c.Venue = &v
+	}
+	return c
+}
+
+func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
+
+// Courses implements the course store.
+type Courses struct{ coll *mongo.Collection }
+
+func (s *Store) Courses() *Courses { return &Courses{coll: s.db.Collection(coursesColl)} }
+
+func (r *Courses) Create(ctx context.Context, c course.Course) error {
+	if _, err := r.coll.InsertOne(ctx, toCourseDoc(c)); err != nil {
+		return fmt.Errorf("mongo: insert course: %w", err)
+	}
+	return nil
+}
+
+// Get returns course.ErrNotFound for an unknown id.
+func (r *Courses) Get(ctx context.Context, id string) (course.Course, error) {
+	d, err := findByID[courseDoc](ctx, r.coll, id, "course", course.ErrNotFound)
+	if err != nil {
+		return course.Course{}, err
+	}
+	return d.course(), nil
+}
+
+type attendanceDoc struct {
+	BookingID string    `bson:"bookingId"`
+	UserID    string    `bson:"userId"`
+	Attended  bool      `bson:"attended"`
+	By        string    `bson:"by"`
+	At        time.Time `bson:"at"`
+}
+
+// classSessionDoc is what is a class's own of a session, _id the id of
+// its slot too.
+type classSessionDoc struct {
+	ID           string          `bson:"_id"`
+	CourseID     string          `bson:"courseId"`
+	ProviderID   string          `bson:"providerId"`
+	Format       string          `bson:"format"`
+	Topics       []string        `bson:"topics"`
+	Audience     audienceDoc     `bson:"audience"`
+	Location     *pointDoc       `bson:"location,omitempty"`
+	Start        time.Time       `bson:"start"`
+	End          time.Time       `bson:"end"`
+	TimeZone     string          `bson:"timeZone"`
+	JoinLink     string          `bson:"joinLink,omitempty"`
+	CheckInCode  string          `bson:"checkInCode"`
+	Status       string          `bson:"status"`
+	CancelReason string          `bson:"cancelReason,omitempty"`
+	Attendance   []attendanceDoc `bson:"attendance"`
+	CreatedAt    time.Time       `bson:"createdAt"`
+	Version      int64           `bson:"version"`
+}
+
+func toClassSessionDoc(s course.Session, version int64) classSessionDoc {
+	d := classSessionDoc{ID: s.ID, CourseID: s.CourseID, ProviderID: s.ProviderID, Format: string(s.Format),
+		Topics:   docList(s.Topics, func(t course.Topic) string { return string(t) }),
+		Audience: audienceDoc{Kind: string(s.Audience.Kind), MinMonths: s.Audience.MinMonths, MaxMonths: s.Audience.MaxMonths},
+		Start:    s.Start, End: s.End, TimeZone: s.TimeZone, JoinLink: s.JoinLink, CheckInCode: s.CheckInCode,
+		Status: string(s.Status), CancelReason: s.CancelReason,
+		Attendance: docList(s.Attendance, func(a course.Attendance) attendanceDoc { return attendanceDoc(a) }),
+		CreatedAt:  s.CreatedAt, Version: version}
+	if s.Location != nil {
+		d.Location = &pointDoc{Lat: s.Location.Lat, Lng: s.Location.Lng}
+	}
+	return d
+}
+
+func (d classSessionDoc) session() course.Session {
+	s := course.Session{ID: d.ID, CourseID: d.CourseID, ProviderID: d.ProviderID, Format: course.Format(d.Format),
+		Topics:   valueList(d.Topics, func(t string) course.Topic { return course.Topic(t) }),
+		Audience: course.Audience{Kind: course.AudienceKind(d.Audience.Kind), MinMonths: d.Audience.MinMonths, MaxMonths: d.Audience.MaxMonths},
+		Start:    d.Start.UTC(), End: d.End.UTC(), TimeZone: d.TimeZone, JoinLink: d.JoinLink, CheckInCode: d.CheckInCode,
+		Status: course.Status(d.Status), CancelReason: d.CancelReason,
+		Attendance: valueList(d.Attendance, func(a attendanceDoc) course.Attendance {
+			a.At = a.At.UTC()
+			return course.Attendance(a)
+		}),
+		CreatedAt: d.CreatedAt.UTC()}
+	if d.Location != nil {
+		s.Location = &geo.Point{Lat: d.Location.Lat, Lng: d.Location.Lng}
+	}
+	return s
+}
+
+// ClassSessions implements the class session store.
+type ClassSessions struct {
+	coll  *mongo.Collection
+	guard *writeGuard
+	bell  *outboxBell
+}
+
+func (s *Store) ClassSessions() *ClassSessions {
+	return &ClassSessions{coll: s.db.Collection(classSessionsColl), guard: s.guard, bell: s.bell}
+}
+
+func (r *ClassSessions) Create(ctx context.Context, s course.Session) error {
+	if _, err := r.coll.InsertOne(ctx, toClassSessionDoc(s, 1)); err != nil {
+		return fmt.Errorf("mongo: insert class session: %w", err)
+	}
+	return nil
+}
+
+func (r *ClassSessions) find(ctx context.Context, id string) (classSessionDoc, error) {
+	return findByID[classSessionDoc](ctx, r.coll, id, "class session", course.ErrSessionNotFound)
+}
+
+// Get returns course.ErrSessionNotFound for an unknown id.
+func (r *ClassSessions) Get(ctx context.Context, id string) (course.Session, error) {
+	d, err := r.find(ctx, id)
+	if err != nil {
+		return course.Session{}, err
+	}
+	return d.session(), nil
+}
+
+func (r *ClassSessions) Update(ctx context.Context, id string, fn func(*course.Session) error) (course.Session, error) {
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, "class session", id, r.find,
+		func(d classSessionDoc) (course.Session, int64, error) {
+			s := d.session()
+			if err := fn(&s); err != nil {
+				return course.Session{}, 0, err
+			}
+			return s, d.Version, nil
+		},
+		func(s course.Session, version int64) classSessionDoc { return toClassSessionDoc(s, version) })
+}
+
+// Search reads scheduled sessions starting in [From, To) by start.
+func (r *ClassSessions) Search(ctx context.Context, q classes.Query) ([]course.Session, error) {
+	filter := bson.D{{Key: "status", Value: string(course.Scheduled)},
+		{Key: "start", Value: bson.D{{Key: "$gte", Value: q.From}, {Key: "$lt", Value: q.To}}}}
+	if q.Format != "" {
+		filter = append(filter, bson.E{Key: "format", Value: string(q.Format)})
+	}
+	if q.Topic != "" {
+		filter = append(filter, bson.E{Key: "topics", Value: string(q.Topic)})
+	}
+	return findAll(ctx, r.coll, "class sessions", filter,
+		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)),
+		classSessionDoc.session)
+}

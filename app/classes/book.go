@@ -1,0 +1,153 @@
+package classes
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/reservations"
+	"github.com/kincare/kincare/domain/course"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/reservation"
+)
+
+// Booked is a seat, and whether this call found it booked already.
+type Booked struct {
+	Booking  *reservation.Booking
+	Replayed bool
+}
+
+// Book takes a seat of a free session in one call, still through the
+// engine: a hold in Redis under an id derived from the caller and their
+// Idempotency-Key (a retry finds the same hold, then its booking), then
+// the seat in one conditional write of the slot. A caller offered a seat
+// from the waitlist books it here too: when nothing else is left, their
+// offer is what they book. Nobody else is ever booked for them.
+func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key string) (Booked, error) {
+	if err := a.Require(identity.RoleFamily); err != nil {
+		return Booked{}, err
+	}
+	if !reservation.ValidSlotID(sessionID) {
+		return Booked{}, course.ErrSessionNotFound
+	}
+	r, err := s.d.Reservations.Hold(ctx, a, reservations.HoldCommand{SlotID: sessionID, Tier: reservation.Market, Key: key})
+	holdID := r.Hold.ID
+	switch {
+	case fault.Is(err, reservation.ErrSlotFull) || fault.Is(err, reservation.ErrHoldLimit):
+		offer, ok, oerr := s.offerOf(ctx, sessionID, a.UserID)
+		if oerr != nil {
+			return Booked{}, oerr
+		}
+		if !ok {
+			return Booked{}, err
+		}
+		holdID = offer
+	case err != nil:
+		return Booked{}, s.explain(ctx, sessionID, err)
+	}
+	c, err := s.d.Reservations.ConfirmSeat(ctx, a, holdID, func(sl *reservation.Slot, h reservation.Hold) (reservation.Seat, error) {
+		// A hold taken just before the organiser cancelled books nothing.
+		sess, err := s.d.Sessions.Get(ctx, sessionID)
+		if err != nil {
+			return reservation.Seat{}, err
+		}
+		if sess.Status != course.Scheduled {
+			return reservation.Seat{}, course.ErrSessionCancelled
+		}
+		return reservation.Seat{HoldID: h.ID, Tier: h.Tier, BookedBy: a.UserID, RecipientID: a.UserID}, nil
+	})
+	if err != nil {
+		return Booked{}, s.explain(ctx, sessionID, err)
+	}
+	return Booked{Booking: c.Booking, Replayed: c.Replayed}, nil
+}
+
+// offerOf is the live seat the waitlist offered the user, if any.
+func (s *Service) offerOf(ctx context.Context, sessionID, userID string) (string, bool, error) {
+	sl, _, err := s.d.Slots.Get(ctx, sessionID)
+	if err != nil {
+		return "", false, err
+	}
+	for _, p := range sl.Promotions(s.d.Now()) {
+		if p.UserID == userID {
+			return p.HoldID, true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// explain turns the engine's words for a slot that takes no holds into
+// a class's: the session was cancelled, has begun, or booking closed.
+func (s *Service) explain(ctx context.Context, sessionID string, err error) error {
+	missing := fault.Is(err, reservation.ErrSlotNotFound)
+	if !missing && !fault.Is(err, reservation.ErrSlotClosed) {
+		return err
+	}
+	sess, gerr := s.d.Sessions.Get(ctx, sessionID)
+	switch {
+	case gerr == nil && sess.Status == course.Cancelled:
+		return course.ErrSessionCancelled
+	case missing:
+		return course.ErrSessionNotFound
+	case gerr != nil:
+		return err
+	}
+	sl, _, gerr := s.d.Slots.Get(ctx, sessionID)
+	if gerr != nil {
+		return err
+	}
+	if !s.d.Now().Before(sl.Window().Start) {
+		return course.ErrSessionStarted
+	}
+	return course.ErrBookingClosed.With(map[string]any{"closedAt": sl.Rules().HoldsCloseAt.UTC().Format("2006-01-02T15:04:05Z07:00")})
+}
+
+// Wait queues the caller for a seat of a full session. When a seat
+// frees, the first in line is offered it (a hold with an urgent push
+// saying until when) and books it with Book; an offer nobody takes
+// passes to the next. The waitlist closes at the booking deadline.
+func (s *Service) Wait(ctx context.Context, a actor.Actor, sessionID string) (reservations.Place, error) {
+	if !reservation.ValidSlotID(sessionID) {
+		return reservations.Place{}, course.ErrSessionNotFound
+	}
+	p, err := s.d.Reservations.JoinWaitlist(ctx, a, sessionID, reservation.Market)
+	if err != nil {
+		return reservations.Place{}, s.explain(ctx, sessionID, err)
+	}
+	return p, nil
+}
+
+// GetBooking returns a class booking to the one who booked it and to the
+// session's organiser, with the session's current window.
+func (s *Service) GetBooking(ctx context.Context, a actor.Actor, id string) (*reservation.Booking, *reservation.Slot, error) {
+	b, err := s.d.Reservations.GetBooking(ctx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Resource().Kind != reservation.ClassSession {
+		return nil, nil, reservation.ErrBookingNotFound
+	}
+	sl, _, err := s.d.Slots.Get(ctx, b.SlotID())
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, sl, nil
+}
+
+// CancelBooking gives a seat back: the attendee until the cancellation
+// cutoff, the organiser with a reason. The seat is offered to the first
+// in line at once.
+func (s *Service) CancelBooking(ctx context.Context, a actor.Actor, id, reason string) (*reservation.Booking, *reservation.Slot, error) {
+	if _, _, err := s.GetBooking(ctx, a, id); err != nil {
+		return nil, nil, err
+	}
+	b, err := s.d.Reservations.CancelBooking(ctx, a, id, reason)
+	if err != nil {
+		return nil, nil, err
+	}
+	sl, _, err := s.d.Slots.Get(ctx, b.SlotID())
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, sl, nil
+}
