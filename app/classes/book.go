@@ -62,11 +62,15 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key string
 	return Booked{Booking: c.Booking, Replayed: c.Replayed}, nil
 }
 
-// offerOf is the live seat the waitlist offered the user, if any.
+// offerOf is the live seat the waitlist offered the user, if any; a
+// user who has a seat already is told so.
 func (s *Service) offerOf(ctx context.Context, sessionID, userID string) (string, bool, error) {
 	sl, _, err := s.d.Slots.Get(ctx, sessionID)
 	if err != nil {
 		return "", false, err
+	}
+	if seat, ok := sl.SeatOf(userID); ok {
+		return "", false, reservation.ErrAlreadyBooked.With(map[string]any{"bookingId": seat.HoldID})
 	}
 	for _, p := range sl.Promotions(s.d.Now()) {
 		if p.UserID == userID {
