@@ -51,22 +51,22 @@ type courseView struct {
 // ---------------------------------------------------------------------------
 // A clock the test moves.
 
-// testClock is the file a server's clock reads its offset from
-// (KINCARE_TEST_CLOCK_FILE): the test moves the server's time forward
+// offsetClock is the file a server's clock reads its offset from
+// (KINCARE_TEST_CLOCK_OFFSET_FILE): the test moves the server's time forward
 // by rewriting it, and the server sees the new time in its next request.
-type testClock struct {
+type offsetClock struct {
 	path   string
 	offset time.Duration
 }
 
-func newTestClock(t *testing.T) *testClock {
+func newOffsetClock(t *testing.T) *offsetClock {
 	t.Helper()
-	c := &testClock{path: filepath.Join(t.TempDir(), "clock")}
+	c := &offsetClock{path: filepath.Join(t.TempDir(), "clock")}
 	c.set(t, 0)
 	return c
 }
 
-func (c *testClock) set(t *testing.T, offset time.Duration) {
+func (c *offsetClock) set(t *testing.T, offset time.Duration) {
 	t.Helper()
 	tmp := c.path + ".tmp"
 	if err := os.WriteFile(tmp, []byte(offset.String()), 0o600); err != nil {
@@ -79,10 +79,10 @@ func (c *testClock) set(t *testing.T, offset time.Duration) {
 }
 
 // now is the server's time.
-func (c *testClock) now() time.Time { return time.Now().Add(c.offset) }
+func (c *offsetClock) now() time.Time { return time.Now().Add(c.offset) }
 
 // moveTo sets the server's time to at (never backwards).
-func (c *testClock) moveTo(t *testing.T, at time.Time) {
+func (c *offsetClock) moveTo(t *testing.T, at time.Time) {
 	t.Helper()
 	off := time.Until(at)
 	if off < c.offset {
@@ -96,13 +96,13 @@ func (c *testClock) moveTo(t *testing.T, at time.Time) {
 
 // startClassServer starts kincare with a platform admin, the clock's
 // file, waitlists swept every second, and extra variables.
-func startClassServer(t *testing.T, clk *testClock, dataDir string, extra ...string) (*server, *person) {
+func startClassServer(t *testing.T, clk *offsetClock, dataDir string, extra ...string) (*server, *person) {
 	t.Helper()
 	adminPhone := newPhone()
 	if dataDir == "" {
 		dataDir = t.TempDir()
 	}
-	env := familyEnv(append([]string{"ADMIN_PHONES", adminPhone.national, "KINCARE_TEST_CLOCK_FILE", clk.path,
+	env := familyEnv(append([]string{"ADMIN_PHONES", adminPhone.national, "KINCARE_TEST_CLOCK_OFFSET_FILE", clk.path,
 		"RESERVATION_SWEEP_INTERVAL", "1s", "OUTBOX_POLL_INTERVAL", "50ms", "JOBS_POLL_INTERVAL", "50ms",
 		"USER_CACHE_TTL", "1m"}, extra...)...)
 	if os.Getenv("MONGODB_URI") != "" {
@@ -138,6 +138,10 @@ func courseBody(seats int, change map[string]any) map[string]any {
 		"seats":       seats, "bookingClosesMinutes": 60, "cancellationCutoffMinutes": 120, "offerMinutes": 15,
 	}
 	for k, v := range change {
+		if v == nil {
+			delete(b, k)
+			continue
+		}
 		b[k] = v
 	}
 	return b

@@ -17,7 +17,7 @@ import (
 // comes, once; at the booking deadline those still waiting are told.
 func TestTwentySeatsThirtyFiveParents(t *testing.T) {
 	t.Parallel()
-	clk := newTestClock(t)
+	clk := newOffsetClock(t)
 	redisURL, flushAll := privateRedis(t)
 	dataDir := t.TempDir()
 	srv, platform := startClassServer(t, clk, dataDir, "REDIS_URL", redisURL)

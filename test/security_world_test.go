@@ -102,6 +102,7 @@ type world struct {
 	homeA            point   // elder A's home
 	day              childDayWorld
 	incidentClosed   string // an SOS of elder A, resolved and closed by family A
+	cls              classWorld
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -247,6 +248,7 @@ func buildWorld(t *testing.T) *world {
 	w.bookingA, w.bookingCancelled = w.booking(t), w.booking(t)
 	wantStatus(t, w.who(famA).post(t, "/v1/bookings/"+w.bookingCancelled+"/cancel", nil), http.StatusOK)
 	w.fullSlotA, w.waitingSlotA = w.fullSlot(t), w.waitingSlot(t)
+	w.buildClasses(t)
 
 	// The childcare day: a room of provider A, and a child of family A
 	// whose day there is over.

@@ -187,6 +187,7 @@ var indexes = map[string][]mongo.IndexModel{
 	},
 	deviceEventsColl: {
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
+	},
 	coursesColl: {
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	},

@@ -114,6 +114,11 @@ func (s *Service) Wait(ctx context.Context, a actor.Actor, sessionID string) (re
 	if !reservation.ValidSlotID(sessionID) {
 		return reservations.Place{}, course.ErrSessionNotFound
 	}
+	if sl, _, err := s.d.Slots.Get(ctx, sessionID); err == nil {
+		if seat, ok := sl.SeatOf(a.UserID); ok {
+			return reservations.Place{}, reservation.ErrAlreadyBooked.With(map[string]any{"bookingId": seat.HoldID})
+		}
+	}
 	p, err := s.d.Reservations.JoinWaitlist(ctx, a, sessionID, reservation.Market)
 	if err != nil {
 		return reservations.Place{}, s.explain(ctx, sessionID, err)
