@@ -167,6 +167,17 @@ func (p *person) bookSeat(t *testing.T, sessionID, key string) *response {
 	return p.post(t, "/v1/sessions/"+sessionID+"/bookings", nil, "Idempotency-Key", key)
 }
 
+// acceptOffer books the seat the waitlist offered p, named in the offer
+// notification's link.
+func (p *person) acceptOffer(t *testing.T, sessionID string, offer notificationView) *response {
+	t.Helper()
+	if offer.Link.Kind != "hold" {
+		t.Fatalf("the offer links to a %s, want a hold", offer.Link.Kind)
+	}
+	return p.post(t, "/v1/sessions/"+sessionID+"/bookings", map[string]string{"offerId": offer.Link.ID},
+		"Idempotency-Key", "accept-"+offer.Link.ID)
+}
+
 func (p *person) session(t *testing.T, sessionID string) classSessionView {
 	t.Helper()
 	return must[classSessionView](t, p.get(t, "/v1/sessions/"+sessionID), http.StatusOK)

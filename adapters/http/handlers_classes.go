@@ -316,14 +316,19 @@ func toClassBooking(b *reservation.Booking, sl *reservation.Slot) classBookingJS
 // bookSession answers 201 for a new seat and 200 for one this key (or
 // an earlier offer) had booked already.
 func (h classHandlers) bookSession(c *fiber.Ctx) error {
-	r, err := h.svc.Book(c.UserContext(), mustActor(c), c.Params("sessionId"), c.Get(headerIdempotencyKey))
+	var req struct {
+		OfferID string `json:"offerId"`
+	}
+	if len(body(c)) > 0 {
+		if err := decode(c, &req); err != nil {
+			return err
+		}
+	}
+	r, err := h.svc.Book(c.UserContext(), mustActor(c), c.Params("sessionId"), c.Get(headerIdempotencyKey), req.OfferID)
 	if err != nil {
 		return err
 	}
-	b, sl, err := h.svc.GetBooking(c.UserContext(), mustActor(c), r.Booking.ID())
-	if err != nil {
-		return err
-	}
+	b, sl := r.Booking, r.Slot
 	status := fiber.StatusCreated
 	if r.Replayed {
 		c.Set(headerReplayed, "true")

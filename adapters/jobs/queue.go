@@ -142,6 +142,9 @@ func (c *Client) RunDue(ctx context.Context) (int, error) {
 	n := 0
 	for pg := 1; ; pg++ {
 		tasks, err := c.inspector.ListScheduledTasks(c.queue, asynq.PageSize(500), asynq.Page(pg))
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return n, nil // nothing was ever queued
+		}
 		if err != nil {
 			return n, fmt.Errorf("jobs: list scheduled: %w", err)
 		}

@@ -13,37 +13,51 @@ import (
 
 // Booked is a seat, and whether this call found it booked already.
 type Booked struct {
-	Booking  *reservation.Booking
+	Booking *reservation.Booking
+	// Slot is the session's slot as the booking left it, or nil for a
+	// booking found again: then its window is read afresh.
+	Slot     *reservation.Slot
 	Replayed bool
 }
 
 // Book takes a seat of a free session in one call, still through the
 // engine: a hold in Redis under an id derived from the caller and their
 // Idempotency-Key (a retry finds the same hold, then its booking), then
-// the seat in one conditional write of the slot. A caller offered a seat
-// from the waitlist books it here too: when nothing else is left, their
-// offer is what they book. Nobody else is ever booked for them.
-func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key string) (Booked, error) {
+// the seat in one conditional write of the slot. A refusal (full,
+// closed) costs Redis alone, so a rush on a popular class does not queue
+// for MongoDB. A caller offered a seat from the waitlist accepts it here,
+// naming the offer (offerID, the hold's id), and nobody is ever booked
+// for them without it.
+func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, offerID string) (Booked, error) {
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return Booked{}, err
 	}
 	if !reservation.ValidSlotID(sessionID) {
 		return Booked{}, course.ErrSessionNotFound
 	}
-	r, err := s.d.Reservations.Hold(ctx, a, reservations.HoldCommand{SlotID: sessionID, Tier: reservation.Market, Key: key})
-	holdID := r.Hold.ID
-	switch {
-	case fault.Is(err, reservation.ErrSlotFull) || fault.Is(err, reservation.ErrHoldLimit):
-		offer, ok, oerr := s.offerOf(ctx, sessionID, a.UserID)
-		if oerr != nil {
-			return Booked{}, oerr
+	holdID := offerID
+	if offerID != "" {
+		if slot, ok := reservation.SlotOf(offerID); !ok || slot != sessionID {
+			return Booked{}, reservation.ErrHoldNotFound
 		}
-		if !ok {
-			return Booked{}, err
+	} else {
+		r, err := s.d.Reservations.Hold(ctx, a, reservations.HoldCommand{SlotID: sessionID, Tier: reservation.Market, Key: key})
+		switch {
+		case fault.Is(err, reservation.ErrHoldLimit):
+			// Holding one already: most likely the seat offered to them.
+			offer, ok, oerr := s.offerOf(ctx, sessionID, a.UserID)
+			if oerr != nil {
+				return Booked{}, oerr
+			}
+			if !ok {
+				return Booked{}, err
+			}
+			holdID = offer
+		case err != nil:
+			return Booked{}, s.explain(ctx, sessionID, err)
+		default:
+			holdID = r.Hold.ID
 		}
-		holdID = offer
-	case err != nil:
-		return Booked{}, s.explain(ctx, sessionID, err)
 	}
 	c, err := s.d.Reservations.ConfirmSeat(ctx, a, holdID, func(sl *reservation.Slot, h reservation.Hold) (reservation.Seat, error) {
 		// A hold taken just before the organiser cancelled books nothing.
@@ -59,7 +73,13 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key string
 	if err != nil {
 		return Booked{}, s.explain(ctx, sessionID, err)
 	}
-	return Booked{Booking: c.Booking, Replayed: c.Replayed}, nil
+	out := Booked{Booking: c.Booking, Slot: c.Slot, Replayed: c.Replayed}
+	if out.Slot == nil {
+		if out.Slot, _, err = s.d.Slots.Get(ctx, sessionID); err != nil {
+			return Booked{}, err
+		}
+	}
+	return out, nil
 }
 
 // offerOf is the live seat the waitlist offered the user, if any; a

@@ -85,6 +85,7 @@ func (s *Service) ScheduleSession(ctx context.Context, a actor.Actor, cmd Schedu
 	if err := s.d.Sessions.Create(ctx, sess); err != nil {
 		return View{}, err
 	}
+	s.d.Reservations.Known(sl.Resource(), sl.ID())
 	return View{Session: sess, Course: c, Slot: sl, Remaining: seats}, nil
 }
 
@@ -122,6 +123,8 @@ func (s *Service) views(ctx context.Context, ss []course.Session) ([]View, error
 		}
 		out = append(out, View{Session: sess, Course: c, Slot: sl})
 		slots = append(slots, sl)
+		// Parents book what they were just shown.
+		s.d.Reservations.Known(sl.Resource(), sl.ID())
 	}
 	rem, err := s.d.Reservations.Remaining(ctx, slots)
 	if err != nil {

@@ -28,7 +28,10 @@ type ConfirmCommand struct {
 
 // Confirmed is the booking, and whether it existed before this call.
 type Confirmed struct {
-	Booking  *reservation.Booking
+	Booking *reservation.Booking
+	// Slot is the slot as the seat's write left it (nil when the booking
+	// was found again).
+	Slot     *reservation.Slot
 	Replayed bool
 }
 
@@ -106,7 +109,7 @@ func (s *Service) ConfirmSeat(ctx context.Context, a actor.Actor, holdID string,
 	s.sync(ctx, sl, version)
 	seated, _ := sl.Seat(holdID)
 	b, err := s.writeBooking(ctx, sl, seated)
-	return Confirmed{Booking: b}, err
+	return Confirmed{Booking: b, Slot: sl}, err
 }
 
 // eligibleSeat checks the child may take the place and prices it: the

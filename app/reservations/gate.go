@@ -72,7 +72,16 @@ func (s *Service) resourceOpen(ctx context.Context, r reservation.Resource) erro
 	case ok:
 		return e.err
 	}
-	return s.learn(ctx, r)
+	// Many first holds at once (a class opening) share one answer.
+	done := s.learning.DoChan(r.Kind+"/"+r.ID, func() (any, error) {
+		return nil, s.learn(context.WithoutCancel(ctx), r)
+	})
+	select {
+	case res := <-done:
+		return res.Err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // learn asks MongoDB whether the public may see a resource, and
@@ -97,6 +106,11 @@ func (s *Service) Forget(r reservation.Resource) {
 	defer s.gate.mu.Unlock()
 	delete(s.gate.open, r)
 }
+
+// Known tells the hold path which resource slots are of, when another
+// kind's use case has just read or made them: the parents it shows them
+// to hold next, and need not wait for MongoDB to say it again.
+func (s *Service) Known(r reservation.Resource, slotIDs ...string) { s.gate.slotOf(r, slotIDs...) }
 
 // resourceVisible is nil when a may see the resource's slots, and
 // reservation.ErrSlotNotFound when not.

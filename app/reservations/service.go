@@ -43,6 +43,7 @@ type Service struct {
 	d        Deps
 	gate     gate
 	rebuilds singleflight.Group
+	learning singleflight.Group
 }
 
 // DefaultKindLimit is how many places of one kind a user may hold at
