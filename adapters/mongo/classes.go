@@ -57,7 +57,7 @@ type courseDoc struct {
 
 func toCourseDoc(c course.Course) courseDoc {
 	d := courseDoc{ID: c.ID, ProviderID: c.ProviderID, Title: textDoc(c.Title), Description: textDoc(c.Description),
-		Topics: docList(c.Topics, func(t course.Topic) string { return string(t) }),
+		Topics:   docList(c.Topics, func(t course.Topic) string { return string(t) }),
 		Audience: audienceDoc{Kind: string(c.Audience.Kind), MinMonths: c.Audience.MinMonths, MaxMonths: c.Audience.MaxMonths},
 		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats,
 		BookingCloseMs: c.BookingCloses.Milliseconds(), CancelCutoffMs: c.CancelCutoff.Milliseconds(),

@@ -11,10 +11,10 @@ import (
 
 // Join is an online session's room, for one attendee, while it is open.
 type Join struct {
-	URL              string
-	OpensAt, EndsAt  time.Time
-	SessionID        string
-	BookingID        string
+	URL             string
+	OpensAt, EndsAt time.Time
+	SessionID       string
+	BookingID       string
 }
 
 // JoinLink gives an online session's link to a booked attendee, from 30

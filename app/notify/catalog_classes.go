@@ -20,7 +20,9 @@ func classKinds() map[event.Type]Kind {
 			Text: map[identity.Locale]Text{identity.LocaleZhCN: zh, identity.LocaleEn: en}}
 	}
 	d := 24 * time.Hour
-	seat := func(t event.Type, ttl time.Duration, zh, en Text) Kind { return kind(t, reservation.Urgent(t), ttl, zh, en) }
+	seat := func(t event.Type, ttl time.Duration, zh, en Text) Kind {
+		return kind(t, reservation.Urgent(t), ttl, zh, en)
+	}
 	session := func(t event.Type, ttl time.Duration, zh, en Text) Kind { return kind(t, course.Urgent(t), ttl, zh, en) }
 	return map[event.Type]Kind{
 		reservation.EventClassConfirmed: seat(reservation.EventClassConfirmed, 3*d,
