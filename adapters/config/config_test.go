@@ -194,3 +194,14 @@ func TestDeviceVendorKeysAreNamedKeysOf32BytesAtLeast(t *testing.T) {
 		t.Fatalf("defaults: %v %v", c.DeviceVendorKeys, err)
 	}
 }
+
+func TestAMovedClockIsForTestsNotProduction(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"KINCARE_TEST_CLOCK_OFFSET_FILE": "/tmp/clock"}))
+	if err != nil || c.TestClockOffsetFile != "/tmp/clock" {
+		t.Fatalf("development with a clock file: %v, %q", err, c.TestClockOffsetFile)
+	}
+	_, err = config.Load(env(map[string]string{"KINCARE_ENV": "production", "KINCARE_TEST_CLOCK_OFFSET_FILE": "/tmp/clock"}))
+	if err == nil || !strings.Contains(err.Error(), "KINCARE_TEST_CLOCK_OFFSET_FILE") {
+		t.Errorf("production with a clock file: %v", err)
+	}
+}
