@@ -15,7 +15,7 @@ import (
 // session a client may get wrong.
 func TestClassesRefuseWhatTheyMust(t *testing.T) {
 	t.Parallel()
-	clk := newTestClock(t)
+	clk := newOffsetClock(t)
 	srv, platform := startClassServer(t, clk, "")
 	owner := srv.signUp(t)
 	org := owner.classOrganizer(t, platform)

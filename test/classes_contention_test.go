@@ -18,7 +18,7 @@ import (
 func TestFiveHundredBookingsForFiftySeats(t *testing.T) {
 	t.Parallel()
 	const parentsN, seats = 500, 50
-	clk := newTestClock(t)
+	clk := newOffsetClock(t)
 	// A redis-server of its own where one is installed (CI has one): the
 	// embedded miniredis runs Lua in Go, one script at a time.
 	redisURL, _ := privateRedis(t)

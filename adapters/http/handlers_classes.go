@@ -428,9 +428,9 @@ func (h classHandlers) roster(c *fiber.Ctx) error {
 		return err
 	}
 	type entry struct {
-		BookingID  string          `json:"bookingId"`
-		UserID     string          `json:"userId"`
-		BookedAt   time.Time       `json:"bookedAt"`
+		BookingID  string               `json:"bookingId"`
+		UserID     string               `json:"userId"`
+		BookedAt   time.Time            `json:"bookedAt"`
 		Attendance *classAttendanceJSON `json:"attendance,omitempty"`
 	}
 	out := struct {
