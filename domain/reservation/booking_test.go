@@ -1,6 +1,7 @@
 package reservation_test
 
 import (
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -147,7 +148,7 @@ func TestEveryBookingEventIsNamedOnceAndUrgentOnlyWhenMinutesCount(t *testing.T)
 		reservation.EventHoldExpiring:        true,
 	}
 	// Class seats have the same events under their own names.
-	for ty, u := range urgent {
+	for ty, u := range maps.Clone(urgent) {
 		urgent[reservation.TypeFor(reservation.ClassSession, ty)] = u
 	}
 	seen := map[event.Type]bool{}
