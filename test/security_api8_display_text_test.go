@@ -62,6 +62,9 @@ var notDisplayText = map[string]string{
 	"setProviderDuty /userIds/*":           "ids of the provider's staff",
 	"postDeviceEvent /eventId":             "the vendor's id of its event, a key never shown",
 	"postDeviceEvent /serial":              "a serial, matched against registered devices",
+	"scheduleSession /joinLink":            "a URL, parsed: https with a host, given only to attendees",
+	"bookSession /offerId":                 "an id (a hold's)",
+	"markAttendance /bookingId":            "an id",
 }
 
 func displayProbes() []displayProbe {
@@ -175,6 +178,23 @@ func displayProbes() []displayProbe {
 		{op: "addIncidentNote", fields: []string{"/text"}},
 		{op: "resolveIncident", fields: []string{"/note"}, body: func(*world) map[string]any {
 			return map[string]any{"outcome": "false_alarm", "note": "误报"}
+		}},
+		// Parenting classes: what organisers publish, and why a session
+		// or a seat ended.
+		{op: "createCourse", fields: []string{"/title/zhCN", "/title/en", "/description/zhCN", "/description/en",
+			"/speaker/name", "/speaker/title", "/speaker/bio", "/venue/province", "/venue/city", "/venue/district",
+			"/venue/street", "/venue/detail"}, body: func(*world) map[string]any {
+			b := toMapOf(courseBody(10, nil))
+			b["description"] = map[string]any{"zhCN": "说明", "en": "About"}
+			b["speaker"] = map[string]any{"name": "李医生", "title": "主任医师", "bio": "从事儿保二十年"}
+			return b
+		}},
+		{op: "cancelSession", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
+			return "/v1/sessions/" + w.classSession(t) + "/cancel", provA
+		}},
+		{op: "cancelClassBooking", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
+			b := must[classBookingView](t, w.who(famA).bookSeat(t, w.classSession(t), randomID()), http.StatusCreated)
+			return "/v1/class-bookings/" + b.ID + "/cancel", famA
 		}},
 	}
 }

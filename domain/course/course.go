@@ -9,13 +9,12 @@ package course
 
 import (
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/reservation"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Topic is what a course is about.
@@ -128,9 +127,8 @@ var (
 func New(c Course, now time.Time) (Course, error) {
 	var fields []fault.FieldError
 	bad := func(field, code string) { fields = append(fields, fault.FieldError{Field: field, Code: code}) }
-	c.Title.ZhCN, c.Title.En = strings.TrimSpace(c.Title.ZhCN), strings.TrimSpace(c.Title.En)
-	text(c.Title, "/title", maxTitle, bad)
-	text(c.Description, "/description", maxDescription, bad)
+	fields = words(fields, &c.Title, "/title", text.Rule{Max: maxTitle})
+	fields = words(fields, &c.Description, "/description", text.Rule{Max: maxDescription, Multiline: true})
 	if len(c.Topics) == 0 || len(c.Topics) > maxTopicsPerClass {
 		bad("/topics", "count")
 	}
@@ -168,16 +166,9 @@ func New(c Course, now time.Time) (Course, error) {
 	default:
 		bad("/format", "enum")
 	}
-	c.Speaker.Name = strings.TrimSpace(c.Speaker.Name)
-	if c.Speaker.Name == "" || utf8.RuneCountInString(c.Speaker.Name) > maxSpeakerName {
-		bad("/speaker/name", "length")
-	}
-	if utf8.RuneCountInString(c.Speaker.Title) > maxSpeakerTitle {
-		bad("/speaker/title", "maxLength")
-	}
-	if utf8.RuneCountInString(c.Speaker.Bio) > maxBio {
-		bad("/speaker/bio", "maxLength")
-	}
+	fields = text.Rule{Max: maxSpeakerName, Required: true}.Check(fields, "/speaker/name", &c.Speaker.Name)
+	fields = text.Rule{Max: maxSpeakerTitle}.Check(fields, "/speaker/title", &c.Speaker.Title)
+	fields = text.Rule{Max: maxBio, Multiline: true}.Check(fields, "/speaker/bio", &c.Speaker.Bio)
 	if c.Seats < 1 || c.Seats > reservation.MaxCapacity {
 		bad("/seats", "range")
 	}
@@ -206,16 +197,13 @@ func New(c Course, now time.Time) (Course, error) {
 	return c, nil
 }
 
-func text(t Text, field string, max int, bad func(field, code string)) {
-	if t.ZhCN == "" {
-		bad(field+"/zhCN", "required")
-	}
-	if utf8.RuneCountInString(t.ZhCN) > max {
-		bad(field+"/zhCN", "maxLength")
-	}
-	if utf8.RuneCountInString(t.En) > max {
-		bad(field+"/en", "maxLength")
-	}
+// words cleans both languages of t as display text: Chinese required,
+// English optional.
+func words(fields []fault.FieldError, t *Text, field string, r text.Rule) []fault.FieldError {
+	zh := r
+	zh.Required = true
+	fields = zh.Check(fields, field+"/zhCN", &t.ZhCN)
+	return r.Check(fields, field+"/en", &t.En)
 }
 
 // For reports whether a child of ageMonths is in the audience (any age

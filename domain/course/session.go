@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/reservation"
+	"github.com/kincare/kincare/domain/text"
 )
 
 // Status is where a session stands.
@@ -190,9 +191,9 @@ func (s *Session) Cancel(reason string, start, now time.Time) error {
 	if !now.Before(start) {
 		return ErrSessionStarted
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || len([]rune(reason)) > 500 {
-		return reservation.ErrReasonRequired.WithFields(fault.FieldError{Field: "/reason", Code: "required"})
+	reason, bad := text.Rule{Max: 500, Required: true, Multiline: true}.Clean("/reason", reason)
+	if bad != nil {
+		return reservation.ErrReasonRequired.WithFields(*bad)
 	}
 	s.Status, s.CancelReason = Cancelled, reason
 	return nil
