@@ -84,36 +84,36 @@ var ErrNotFerretDB = errors.New("not a FerretDB SQLite database")
 func Check(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("ferretsql: %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	header := make([]byte, 16)
 	_, err = f.Read(header)
 	_ = f.Close()
 	if err != nil || string(header) != "SQLite format 3\x00" {
-		return fmt.Errorf("ferretsql: %s: %w (no SQLite header)", path, ErrNotFerretDB)
+		return fmt.Errorf("%s: %w (no SQLite header)", path, ErrNotFerretDB)
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(10000)")
 	if err != nil {
-		return fmt.Errorf("ferretsql: %s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	defer db.Close()
 	var n int
 	err = db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, metadataTable).Scan(&n)
 	if err != nil {
-		return fmt.Errorf("ferretsql: %s: %w (%v)", path, ErrNotFerretDB, err)
+		return fmt.Errorf("%s: %w (%v)", path, ErrNotFerretDB, err)
 	}
 	if n != 1 {
-		return fmt.Errorf("ferretsql: %s: %w (no %s table)", path, ErrNotFerretDB, metadataTable)
+		return fmt.Errorf("%s: %w (no %s table)", path, ErrNotFerretDB, metadataTable)
 	}
 	if _, err := readTables(context.Background(), db); err != nil {
-		return fmt.Errorf("ferretsql: %s: %w (%v)", path, ErrNotFerretDB, err)
+		return fmt.Errorf("%s: %w (%v)", path, ErrNotFerretDB, err)
 	}
 	var ok string
 	if err := db.QueryRow(`PRAGMA quick_check(1)`).Scan(&ok); err != nil || ok != "ok" {
 		if err == nil {
 			err = errors.New(ok)
 		}
-		return fmt.Errorf("ferretsql: %s: %w (quick_check: %v)", path, ErrNotFerretDB, err)
+		return fmt.Errorf("%s: %w (quick_check: %v)", path, ErrNotFerretDB, err)
 	}
 	return nil
 }

@@ -62,9 +62,17 @@ func (d *DB) checkTriggers(ctx context.Context, collection, table string, s *spe
 	return d.ensureTable(ctx, collection, table, s)
 }
 
+// Query is a find: which documents, in what order (then by _id), how
+// many (0: all), and which of their fields (nil: all).
+type Query struct {
+	Filter, Sort, Projection bson.D
+	Limit                    int64
+}
+
 // Rows are the documents a Find matched, decoded one at a time.
 type Rows struct {
 	rows *sql.Rows
+	proj bson.D
 	doc  bson.Raw
 	err  error
 }
@@ -78,7 +86,9 @@ func (r *Rows) Next() bool {
 	if r.err = r.rows.Scan(&s); r.err != nil {
 		return false
 	}
-	r.doc, r.err = decode([]byte(s))
+	if r.doc, r.err = decode([]byte(s)); r.err == nil {
+		r.doc, r.err = project(r.doc, r.proj)
+	}
 	return r.err == nil
 }
 
@@ -104,27 +114,31 @@ func (r *Rows) Close() error {
 	return r.rows.Close()
 }
 
-// Find returns the documents of collection matching filter, in sort
-// order (then by _id), at most limit of them (0: all). It answers
+// Find returns the documents of collection q asks for. It answers
 // ErrUnsupported (wrapped) for what it does not translate.
-func (d *DB) Find(ctx context.Context, collection string, filter, sort bson.D, limit int64) (*Rows, error) {
-	st, err := d.translate(ctx, collection, filter, sort, true)
+func (d *DB) Find(ctx context.Context, collection string, q Query) (*Rows, error) {
+	if len(q.Projection) > 0 {
+		if _, _, err := projectionMode(q.Projection); err != nil {
+			return nil, err
+		}
+	}
+	st, err := d.translate(ctx, collection, q.Filter, q.Sort, true)
 	if err != nil {
 		return nil, err
 	}
 	if st.table == "" {
 		return &Rows{}, nil
 	}
-	q := "SELECT " + docColumn + " FROM " + quote(st.table) + " WHERE " + st.where + st.order
-	if limit > 0 {
-		q += " LIMIT ?"
-		st.args = append(st.args, limit)
+	stmt := "SELECT " + docColumn + " FROM " + quote(st.table) + " WHERE " + st.where + st.order
+	if q.Limit > 0 {
+		stmt += " LIMIT ?"
+		st.args = append(st.args, q.Limit)
 	}
-	rows, err := d.query(ctx, st.table, q, st.args)
+	rows, err := d.query(ctx, st.table, stmt, st.args)
 	if err != nil {
 		return nil, err
 	}
-	return &Rows{rows: rows}, nil
+	return &Rows{rows: rows, proj: q.Projection}, nil
 }
 
 // Count counts the documents of collection matching filter.
@@ -195,20 +209,20 @@ func (d *DB) query(ctx context.Context, table, q string, args []any) (*sql.Rows,
 
 // Explain returns SQLite's plan for the statement Find would run, one
 // line per step, for tests and benchmarks that check an index is used.
-func (d *DB) Explain(ctx context.Context, collection string, filter, sort bson.D, limit int64) ([]string, error) {
-	st, err := d.translate(ctx, collection, filter, sort, true)
+func (d *DB) Explain(ctx context.Context, collection string, q Query) ([]string, error) {
+	st, err := d.translate(ctx, collection, q.Filter, q.Sort, true)
 	if err != nil {
 		return nil, err
 	}
 	if st.table == "" {
 		return nil, errors.New("ferretsql: no such collection")
 	}
-	q := "EXPLAIN QUERY PLAN SELECT " + docColumn + " FROM " + quote(st.table) + " WHERE " + st.where + st.order
-	if limit > 0 {
-		q += " LIMIT ?"
-		st.args = append(st.args, limit)
+	stmt := "EXPLAIN QUERY PLAN SELECT " + docColumn + " FROM " + quote(st.table) + " WHERE " + st.where + st.order
+	if q.Limit > 0 {
+		stmt += " LIMIT ?"
+		st.args = append(st.args, q.Limit)
 	}
-	return d.explain(ctx, q, st.args...)
+	return d.explain(ctx, stmt, st.args...)
 }
 
 // ExplainByID returns SQLite's plan for FerretDB's own statement finding

@@ -19,6 +19,8 @@ import (
 // Every BSON type FerretDB stores comes back from the SQL read path as
 // the very bytes FerretDB sends for it: the decoder reads FerretDB's
 // storage format exactly (an upgrade that changes it fails here).
+// calendar-safe: the dates are data stored and read back, never compared
+// with a clock.
 func TestDecodeMatchesFerretDB(t *testing.T) {
 	ctx := context.Background()
 	f := startFerret(t, t.TempDir())
@@ -50,7 +52,7 @@ func TestDecodeMatchesFerretDB(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := d.Find(ctx, "all", bson.D{{Key: "_id", Value: id}}, nil, 0)
+		rows, err := d.Find(ctx, "all", ferretsql.Query{Filter: bson.D{{Key: "_id", Value: id}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,6 +68,7 @@ func TestDecodeMatchesFerretDB(t *testing.T) {
 
 // The SQL read path answers every filter of the subset as FerretDB
 // itself does, over documents built to tell the cases apart.
+// calendar-safe: the dates are data both sides compare, never a clock.
 func TestFiltersAnswerAsFerretDBDoes(t *testing.T) {
 	ctx := context.Background()
 	f := startFerret(t, t.TempDir())
@@ -152,7 +155,7 @@ func TestFiltersAnswerAsFerretDBDoes(t *testing.T) {
 	for i, c := range cases {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			want := ferretFind(t, f, c.filter, c.sort, c.limit)
-			rows, err := d.Find(ctx, "orders", c.filter, c.sort, c.limit)
+			rows, err := d.Find(ctx, "orders", ferretsql.Query{Filter: c.filter, Sort: c.sort, Limit: c.limit})
 			if err != nil {
 				t.Fatalf("%v: %v", c.filter, err)
 			}
@@ -182,11 +185,11 @@ func TestFiltersAnswerAsFerretDBDoes(t *testing.T) {
 		{{Key: "$where", Value: "true"}},
 		{{Key: "n", Value: bson.D{{Key: "$in", Value: "not a list"}}}},
 	} {
-		if _, err := d.Find(ctx, "orders", bad, nil, 0); !errors.Is(err, ferretsql.ErrUnsupported) {
+		if _, err := d.Find(ctx, "orders", ferretsql.Query{Filter: bad}); !errors.Is(err, ferretsql.ErrUnsupported) {
 			t.Fatalf("%v: %v; want ErrUnsupported", bad, err)
 		}
 	}
-	if rows, err := d.Find(ctx, "no_such_collection", bson.D{{Key: "x", Value: 1}}, nil, 0); err != nil || rows.Next() {
+	if rows, err := d.Find(ctx, "no_such_collection", ferretsql.Query{Filter: bson.D{{Key: "x", Value: 1}}}); err != nil || rows.Next() {
 		t.Fatalf("a missing collection: %v", err)
 	}
 }
@@ -237,8 +240,9 @@ func TestQueriesUseTheDeclaredIndexes(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := d.Explain(ctx, "orders", bson.D{{Key: "familyId", Value: "f-3"}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: "o-100"}}}},
-		bson.D{{Key: "_id", Value: -1}}, 21)
+	plan, err := d.Explain(ctx, "orders", ferretsql.Query{
+		Filter: bson.D{{Key: "familyId", Value: "f-3"}, {Key: "_id", Value: bson.D{{Key: "$lt", Value: "o-100"}}}},
+		Sort:   bson.D{{Key: "_id", Value: -1}}, Limit: 21})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,11 +250,57 @@ func TestQueriesUseTheDeclaredIndexes(t *testing.T) {
 	if !strings.Contains(p, "SEARCH") || !strings.Contains(p, "family_id") || strings.Contains(p, "TEMP B-TREE") {
 		t.Fatalf("a family's page:\n%s", p)
 	}
-	plan, err = d.Explain(ctx, "orders", bson.D{{Key: "offeredTo", Value: "cg-3"}}, bson.D{{Key: "_id", Value: -1}}, 21)
+	plan, err = d.Explain(ctx, "orders", ferretsql.Query{Filter: bson.D{{Key: "offeredTo", Value: "cg-3"}},
+		Sort: bson.D{{Key: "_id", Value: -1}}, Limit: 21})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p := strings.Join(plan, "\n"); !strings.Contains(p, "_kincare_multikey_value") || strings.Contains(p, "SCAN orders") {
 		t.Fatalf("a caregiver's offers:\n%s", p)
+	}
+}
+
+// Projections come back as FerretDB's, byte for byte.
+func TestProjectionsMatchFerretDB(t *testing.T) {
+	ctx := context.Background()
+	f := startFerret(t, t.TempDir())
+	f.insert(t, "complaints",
+		bson.D{{Key: "_id", Value: "c1"}, {Key: "text", Value: "浴室没有清洁干净"}, {Key: "providerId", Value: "p1"},
+			{Key: "reply", Value: bson.D{{Key: "text", Value: "抱歉"}, {Key: "by", Value: "u"}}},
+			{Key: "pendingEvents", Value: bson.A{bson.D{{Key: "id", Value: "e1"}}}}, {Key: "version", Value: int64(2)}},
+		bson.D{{Key: "_id", Value: "c2"}, {Key: "providerId", Value: "p1"}, {Key: "reply", Value: "scalar"},
+			{Key: "decision", Value: bson.D{{Key: "text", Value: "x"}, {Key: "deep", Value: bson.D{{Key: "text", Value: 1}}}}}})
+	d := f.open(t)
+	for _, proj := range []bson.D{
+		{{Key: "_id", Value: 1}},
+		{{Key: "pendingEvents", Value: 1}},
+		{{Key: "providerId", Value: 1}, {Key: "version", Value: true}, {Key: "missing", Value: 1}},
+		{{Key: "providerId", Value: 1}, {Key: "_id", Value: 0}},
+		{{Key: "text", Value: 0}, {Key: "reply.text", Value: 0}, {Key: "decision.text", Value: 0},
+			{Key: "decision.deep.text", Value: 0}, {Key: "pendingEvents", Value: 0}},
+	} {
+		for _, id := range []string{"c1", "c2"} {
+			want, err := f.db.Collection("complaints").FindOne(ctx, bson.D{{Key: "_id", Value: id}},
+				options.FindOne().SetProjection(proj)).Raw()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := d.Find(ctx, "complaints", ferretsql.Query{Filter: bson.D{{Key: "_id", Value: id}}, Projection: proj})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rows.Next() {
+				t.Fatalf("%v: %v", proj, rows.Err())
+			}
+			if got := rows.Doc(); !bytes.Equal(got, want) {
+				t.Fatalf("%s projected by %v:\n got %s\nwant %s", id, proj, got, want)
+			}
+			_ = rows.Close()
+		}
+	}
+	for _, bad := range []bson.D{{{Key: "a.b", Value: 1}}, {{Key: "a", Value: 1}, {Key: "b", Value: 0}}, {{Key: "a", Value: "x"}}} {
+		if _, err := d.Find(ctx, "complaints", ferretsql.Query{Projection: bad}); !errors.Is(err, ferretsql.ErrUnsupported) {
+			t.Fatalf("%v: %v", bad, err)
+		}
 	}
 }
