@@ -74,7 +74,9 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	binary = filepath.Join(dir, "kincare")
-	args := []string{"build", "-o", binary}
+	// kincare_verify: the embedded store checks every query it answers
+	// by SQL against FerretDB's own answer (cmd/kincare/verify_on.go).
+	args := []string{"build", "-tags", "kincare_verify", "-o", binary}
 	if os.Getenv("KINCARE_E2E_RACE") == "1" {
 		args = append(args, "-race")
 		requestTimeout = 90 * time.Second

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/page"
@@ -44,10 +43,10 @@ func (d auditDoc) entry() audit.Entry {
 // elders and children). Entries are never changed, only added and erased
 // with their family.
 type Audit struct {
-	coll *mongo.Collection
+	coll *collection
 }
 
-func (s *Store) Audit() *Audit { return &Audit{coll: s.db.Collection(auditColl)} }
+func (s *Store) Audit() *Audit { return &Audit{coll: s.collection(auditColl)} }
 
 func (r *Audit) Record(ctx context.Context, e audit.Entry) error {
 	if _, err := r.coll.InsertOne(ctx, toAuditDoc(e)); err != nil {

@@ -72,13 +72,13 @@ func (d bookingDoc) pendingEvents() int { return len(d.Pending) }
 
 // Bookings implements the booking store.
 type Bookings struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Bookings() *Bookings {
-	return &Bookings{coll: s.db.Collection(bookingsColl), guard: s.guard, bell: s.bell}
+	return &Bookings{coll: s.collection(bookingsColl), guard: s.guard, bell: s.bell}
 }
 
 // Create stores a booking; false when one with its id exists, so a

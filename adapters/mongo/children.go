@@ -86,7 +86,7 @@ type Children struct {
 
 func (s *Store) Children() *Children {
 	return &Children{r: familyRecords[child.Child, childDoc]{
-		coll: s.db.Collection(childrenColl), guard: s.guard, bell: s.bell, name: "child", notFound: child.ErrNotFound,
+		coll: s.collection(childrenColl), guard: s.guard, bell: s.bell, name: "child", notFound: child.ErrNotFound,
 		toDoc: toChildDoc, fromDoc: childDoc.child,
 		keys:    func(e child.Child) (string, string) { return e.ID, e.FamilyID },
 		docKeys: func(d childDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/classes"
@@ -86,9 +85,9 @@ func (d courseDoc) course() course.Course {
 func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // Courses implements the course store.
-type Courses struct{ coll *mongo.Collection }
+type Courses struct{ coll *collection }
 
-func (s *Store) Courses() *Courses { return &Courses{coll: s.db.Collection(coursesColl)} }
+func (s *Store) Courses() *Courses { return &Courses{coll: s.collection(coursesColl)} }
 
 func (r *Courses) Create(ctx context.Context, c course.Course) error {
 	if _, err := r.coll.InsertOne(ctx, toCourseDoc(c)); err != nil {
@@ -169,13 +168,13 @@ func (d classSessionDoc) session() course.Session {
 
 // ClassSessions implements the class session store.
 type ClassSessions struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) ClassSessions() *ClassSessions {
-	return &ClassSessions{coll: s.db.Collection(classSessionsColl), guard: s.guard, bell: s.bell}
+	return &ClassSessions{coll: s.collection(classSessionsColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *ClassSessions) Create(ctx context.Context, s course.Session) error {

@@ -2,17 +2,28 @@
 // mongo-driver v2. It relies only on what both MongoDB and FerretDB offer:
 // single-document atomic updates, unique indexes, no transactions, no
 // TTL indexes, no 2dsphere.
+//
+// Every collection is declared in collections (indexes.go) with the
+// indexes its queries need; on the embedded store the same declaration
+// gives FerretDB's SQLite files the indexes that answer those queries
+// without reading every document (see collection.go and
+// adapters/ferretsql). A new repository adds its collection there and
+// uses Store.collection, never the driver's collection directly.
 package mongo
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/adapters/ferretsql"
 )
 
 // Store is a connected database.
@@ -23,6 +34,10 @@ type Store struct {
 	bell   *outboxBell
 	// deviceLists is the embedded store's device cache; nil otherwise.
 	deviceLists *deviceLists
+	// emb is the embedded store's SQL read path; nil against MongoDB.
+	emb      *embeddedReads
+	sqlFile  string
+	database string
 }
 
 // Options fit a Store to its server.
@@ -31,6 +46,15 @@ type Options struct {
 	MaxPool  uint64
 	// SerializeWrites is for the embedded FerretDB: see writeGuard.
 	SerializeWrites bool
+	// SQLiteDir is the embedded FerretDB's directory of SQLite files
+	// (embedded.Mongo.Dir); with it, queries are answered through
+	// indexes in those files (collection.go). Empty against MongoDB.
+	SQLiteDir string
+	// VerifyEmbeddedQueries compares every answer of that SQL path with
+	// FerretDB's own and fails queries it cannot answer: for tests.
+	VerifyEmbeddedQueries bool
+	// Log receives the embedded store's warnings; nil discards them.
+	Log *slog.Logger
 }
 
 // Connect opens a pool and waits until the server answers.
@@ -44,9 +68,22 @@ func Connect(ctx context.Context, uri string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
 	s := &Store{client: client, db: client.Database(o.Database), guard: newWriteGuard(o.SerializeWrites),
-		bell: newOutboxBell()}
+		bell: newOutboxBell(), database: o.Database}
 	if o.SerializeWrites {
 		s.deviceLists = newDeviceLists()
+	}
+	if o.SQLiteDir != "" {
+		if !o.SerializeWrites {
+			_ = client.Disconnect(context.Background())
+			return nil, errors.New("mongo: the embedded store's SQL path needs SerializeWrites")
+		}
+		log := o.Log
+		if log == nil {
+			log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		}
+		s.sqlFile = filepath.Join(o.SQLiteDir, o.Database+".sqlite")
+		s.emb = &embeddedReads{guard: s.guard, log: log, verify: o.VerifyEmbeddedQueries,
+			fellBack: map[string]bool{}, known: map[string]bool{}}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -65,168 +102,74 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+func (s *Store) Close(ctx context.Context) error {
+	return errors.Join(s.closeSQL(), s.client.Disconnect(ctx))
+}
 
-// EnsureIndexes creates every index kincare needs. Creating an existing
-// index with the same definition is a no-op, so this runs at each start.
+func (s *Store) closeSQL() error {
+	if s.emb == nil {
+		return nil
+	}
+	s.emb.mu.Lock()
+	defer s.emb.mu.Unlock()
+	if s.emb.files == nil {
+		return nil
+	}
+	err := s.emb.files.Close()
+	s.emb.files = nil
+	return err
+}
+
+// EnsureIndexes creates every collection and index kincare needs.
+// Creating an existing index with the same definition is a no-op, so
+// this runs at each start. On the embedded store it then opens the
+// database's SQLite file and gives it the indexes the same declarations
+// ask for there (ferretsql.Ensure), before any query needs them.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	for coll, models := range indexes {
+	for coll, c := range collections {
+		if err := s.db.CreateCollection(ctx, coll); err != nil && !isNamespaceExists(err) {
+			return fmt.Errorf("mongo: create collection %s: %w", coll, err)
+		}
 		// One at a time: FerretDB 1.24 crashes the connection when one
 		// createIndexes command re-creates several existing indexes.
-		for _, m := range models {
+		for _, m := range c.indexes {
 			if _, err := s.db.Collection(coll).Indexes().CreateOne(ctx, m); err != nil {
 				return fmt.Errorf("mongo: indexes on %s: %w", coll, err)
 			}
 		}
 	}
+	if s.emb == nil {
+		return nil
+	}
+	files := s.emb.db()
+	if files == nil {
+		var err error
+		if files, err = ferretsql.Open(s.sqlFile); err != nil {
+			return fmt.Errorf("mongo: embedded store: %w", err)
+		}
+	}
+	specs, err := embeddedSpecs()
+	if err != nil {
+		_ = files.Close()
+		return err
+	}
+	start := time.Now()
+	if err := files.Ensure(ctx, specs); err != nil {
+		_ = files.Close()
+		return fmt.Errorf("mongo: embedded store: %w", err)
+	}
+	s.emb.mu.Lock()
+	s.emb.files = files
+	s.emb.mu.Unlock()
+	s.emb.log.Debug("embedded store indexed", "file", s.sqlFile, "took", time.Since(start).String())
 	return nil
 }
 
-var indexes = map[string][]mongo.IndexModel{
-	usersColl: {
-		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetUnique(true).SetName("phone_unique")},
-		{Keys: bson.D{{Key: "pendingDeletion", Value: 1}}, Options: options.Index().SetName("pending_deletion")},
-		{Keys: bson.D{{Key: "roles", Value: 1}}, Options: options.Index().SetName("roles")},
-	},
-	sessionsColl: {
-		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
-		{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetName("expiry")},
-	},
-	devicesColl: {
-		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user")},
-		outboxIndex,
-	},
-	familiesColl: {
-		{Keys: bson.D{{Key: "members.userId", Value: 1}}, Options: options.Index().SetName("member")},
-		outboxIndex,
-	},
-	invitesColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}}, Options: options.Index().SetName("family")},
-		{Keys: bson.D{{Key: "phone", Value: 1}}, Options: options.Index().SetName("phone")},
-		outboxIndex,
-	},
-	ordersColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("provider_id")},
-		{Keys: bson.D{{Key: "caregiverId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("caregiver_id")},
-		{Keys: bson.D{{Key: "offeredTo", Value: 1}}, Options: options.Index().SetName("offered_to")},
-		// Only rated orders: the ratings' recount reads them alone.
-		{Keys: bson.D{{Key: "rating.at", Value: 1}}, Options: options.Index().SetSparse(true).SetName("rated")},
-		outboxIndex,
-	},
-	eventsColl: {
-		{Keys: bson.D{{Key: "deliveredAt", Value: 1}}, Options: options.Index().SetName("delivered")},
-	},
-	notificationsColl: {
-		{Keys: bson.D{{Key: "eventId", Value: 1}, {Key: "userId", Value: 1}},
-			Options: options.Index().SetUnique(true).SetName("event_user_unique")},
-		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("user_id")},
-		{Keys: bson.D{{Key: "push.state", Value: 1}}, Options: options.Index().SetName("push_state")},
-	},
-	eldersColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
-	},
-	childrenColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
-		outboxIndex,
-	},
-	auditColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
-		{Keys: bson.D{{Key: "actorId", Value: 1}}, Options: options.Index().SetName("actor")},
-	},
-	providersColl: {
-		{Keys: bson.D{{Key: "admins", Value: 1}}, Options: options.Index().SetName("admin")},
-		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "credit", Value: 1}}, Options: options.Index().SetName("status_credit")},
-		{Keys: bson.D{{Key: "staffInvites.phone", Value: 1}}, Options: options.Index().SetName("staff_invite_phone")},
-		{Keys: bson.D{{Key: "staff.userId", Value: 1}}, Options: options.Index().SetName("staff_user")},
-		outboxIndex,
-	},
-	slotsColl: {
-		{Keys: bson.D{{Key: "resourceId", Value: 1}, {Key: "window.start", Value: 1}, {Key: "_id", Value: 1}},
-			Options: options.Index().SetName("resource_start")},
-		{Keys: bson.D{{Key: "window.end", Value: 1}}, Options: options.Index().SetName("end")},
-		{Keys: bson.D{{Key: "waiting", Value: 1}}, Options: options.Index().SetSparse(true).SetName("waiting")},
-		outboxIndex,
-	},
-	bookingsColl: {
-		{Keys: bson.D{{Key: "slotId", Value: 1}}, Options: options.Index().SetName("slot")},
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "seat.at", Value: -1}, {Key: "_id", Value: -1}},
-			Options: options.Index().SetName("family_at")},
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "seat.at", Value: -1}, {Key: "_id", Value: -1}},
-			Options: options.Index().SetName("provider_at")},
-		{Keys: bson.D{{Key: "recipientId", Value: 1}, {Key: "window.start", Value: 1}},
-			Options: options.Index().SetName("recipient_start")},
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "window.end", Value: 1}},
-			Options: options.Index().SetName("provider_end")},
-		outboxIndex,
-	},
-	complaintsColl: {
-		{Keys: bson.D{{Key: "subjectKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("subject_unique")},
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("provider_id")},
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "filedAt", Value: -1}}, Options: options.Index().SetName("provider_filed")},
-		// The response timer: open complaints by deadline.
-		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "respondBy", Value: 1}}, Options: options.Index().SetName("status_respond_by")},
-		// The regulator's list: escalated ones only, in a region or all.
-		{Keys: bson.D{{Key: "escalation.at", Value: 1}}, Options: options.Index().SetSparse(true).SetName("escalated")},
-		{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("region_id")},
-		{Keys: bson.D{{Key: "creditPending", Value: 1}}, Options: options.Index().SetSparse(true).SetName("credit_pending")},
-		outboxIndex,
-	},
-	incidentsColl: {
-		{Keys: bson.D{{Key: "windowKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("window_unique")},
-		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("elder_id")},
-		{Keys: bson.D{{Key: "called", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("called_id")},
-		// The ladder's timers, rebuilt from here when Redis lost them.
-		{Keys: bson.D{{Key: "dueAt", Value: 1}}, Options: options.Index().SetSparse(true).SetName("due")},
-		{Keys: bson.D{{Key: "untexted", Value: 1}}, Options: options.Index().SetSparse(true).SetName("untexted")},
-		outboxIndex,
-	},
-	homeDevicesColl: {
-		{Keys: bson.D{{Key: "elderId", Value: 1}}, Options: options.Index().SetName("elder")},
-	},
-	deviceEventsColl: {
-		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
-	},
-	coursesColl: {
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
-	},
-	classSessionsColl: {
-		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "start", Value: 1}}, Options: options.Index().SetName("status_start")},
-		{Keys: bson.D{{Key: "courseId", Value: 1}, {Key: "start", Value: 1}}, Options: options.Index().SetName("course_start")},
-	},
-	offeringsColl: {
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
-	},
-	ledgerAccountsColl: {
-		{Keys: bson.D{{Key: "journalSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("journal_since")},
-		{Keys: bson.D{{Key: "holdsSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("holds_since")},
-		outboxIndex,
-	},
-	ledgerEntriesColl: {
-		{Keys: bson.D{{Key: "account", Value: 1}, {Key: "seq", Value: -1}},
-			Options: options.Index().SetUnique(true).SetName("account_seq_unique")},
-		{Keys: bson.D{{Key: "party", Value: 1}, {Key: "month", Value: 1}, {Key: "kind", Value: 1}},
-			Options: options.Index().SetName("party_month_kind")},
-	},
-	// The childcare day reads its documents by id; these serve a month's
-	// statement, erasure, and the relay.
-	roomDaysColl: {
-		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("provider_date")},
-		{Keys: bson.D{{Key: "children.familyId", Value: 1}}, Options: options.Index().SetName("family")},
-		outboxIndex,
-	},
-	dailyReportsColl: {
-		{Keys: bson.D{{Key: "familyId", Value: 1}}, Options: options.Index().SetName("family")},
-		{Keys: bson.D{{Key: "childId", Value: 1}}, Options: options.Index().SetName("child")},
-		outboxIndex,
-	},
+// isNamespaceExists reports the error of creating a collection that exists.
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 48
 }
-
-// outboxIndex finds documents with events to hand on; sparse, so it
-// holds only those few.
-var outboxIndex = mongo.IndexModel{Keys: bson.D{{Key: "outboxSince", Value: 1}},
-	Options: options.Index().SetSparse(true).SetName("outbox")}
 
 // errConflict reports that a versioned write lost to a concurrent one.
 var errConflict = errors.New("mongo: concurrent update")
@@ -234,5 +177,8 @@ var errConflict = errors.New("mongo: concurrent update")
 // maxUpdateTries bounds the optimistic-concurrency retries of Update.
 const maxUpdateTries = 8
 
-// Drop deletes the whole database; tests use it to clean up.
-func (s *Store) Drop(ctx context.Context) error { return s.db.Drop(ctx) }
+// Drop deletes the whole database; tests use it to clean up. The SQL
+// path's connections close first: FerretDB removes the file.
+func (s *Store) Drop(ctx context.Context) error {
+	return errors.Join(s.closeSQL(), s.db.Drop(ctx))
+}

@@ -143,13 +143,13 @@ func (d complaintDoc) pendingEvents() int { return len(d.Pending) }
 
 // Complaints implements the complaint store.
 type Complaints struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Complaints() *Complaints {
-	return &Complaints{coll: s.db.Collection(complaintsColl), guard: s.guard, bell: s.bell}
+	return &Complaints{coll: s.collection(complaintsColl), guard: s.guard, bell: s.bell}
 }
 
 // Create refuses a second complaint about one order or booking (the

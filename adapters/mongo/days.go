@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/attendance"
@@ -253,13 +252,13 @@ func (d dayDoc) day() (*attendance.Day, int64, error) {
 
 // Days implements childday.Days.
 type Days struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Days() *Days {
-	return &Days{coll: s.db.Collection(roomDaysColl), guard: s.guard, bell: s.bell}
+	return &Days{coll: s.collection(roomDaysColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Days) find(ctx context.Context, id string) (dayDoc, error) {

@@ -36,14 +36,14 @@ type deviceDoc struct {
 // Devices implements devices.Store with the token as _id, so an upsert is
 // one atomic write and a token can only ever belong to one user.
 type Devices struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 	lists *deviceLists // nil unless embedded
 }
 
 func (s *Store) Devices() *Devices {
-	return &Devices{coll: s.db.Collection(devicesColl), guard: s.guard, bell: s.bell, lists: s.deviceLists}
+	return &Devices{coll: s.collection(devicesColl), guard: s.guard, bell: s.bell, lists: s.deviceLists}
 }
 
 // Put records d. When the token is new, or moves to d's user from

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/page"
@@ -216,7 +215,7 @@ type Elders struct {
 
 func (s *Store) Elders() *Elders {
 	return &Elders{r: familyRecords[elder.Elder, elderDoc]{
-		coll: s.db.Collection(eldersColl), guard: s.guard, name: "elder", notFound: elder.ErrNotFound,
+		coll: s.collection(eldersColl), guard: s.guard, name: "elder", notFound: elder.ErrNotFound,
 		toDoc: toElderDoc, fromDoc: elderDoc.elder,
 		keys:    func(e elder.Elder) (string, string) { return e.ID, e.FamilyID },
 		docKeys: func(d elderDoc) (string, string, int64) { return d.ID, d.FamilyID, d.Version },
@@ -249,7 +248,7 @@ func (s *Elders) DeleteByFamily(ctx context.Context, familyID string) error {
 // (dir 1, after p.After) or descending (dir -1, before p.After), and
 // reports whether more follow by asking for one document beyond the page.
 // The limit is clamped as page.Parse clamps it.
-func findPage[D any](ctx context.Context, coll *mongo.Collection, familyID string, p page.Request, dir int) ([]D, bool, error) {
+func findPage[D any](ctx context.Context, coll *collection, familyID string, p page.Request, dir int) ([]D, bool, error) {
 	limit := p.Limit
 	switch {
 	case limit <= 0:

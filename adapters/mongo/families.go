@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/consent"
@@ -84,13 +83,13 @@ func (d familyDoc) family() *family.Family {
 // Families implements families.Store: a family with its members and
 // consents is one document, so they change together atomically.
 type Families struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Families() *Families {
-	return &Families{coll: s.db.Collection(familiesColl), guard: s.guard, bell: s.bell}
+	return &Families{coll: s.collection(familiesColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Families) Create(ctx context.Context, f *family.Family) error {

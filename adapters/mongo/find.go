@@ -12,7 +12,7 @@ import (
 
 // findAll runs a query and turns each stored document D into the value
 // E the port returns. what names the documents in errors.
-func findAll[D, E any](ctx context.Context, coll *mongo.Collection, what string, filter bson.D,
+func findAll[D, E any](ctx context.Context, coll *collection, what string, filter bson.D,
 	opts *options.FindOptionsBuilder, conv func(D) E) ([]E, error) {
 	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {
@@ -30,7 +30,7 @@ func findAll[D, E any](ctx context.Context, coll *mongo.Collection, what string,
 }
 
 // findByID reads the document with _id id, or answers notFound.
-func findByID[D any](ctx context.Context, coll *mongo.Collection, id, what string, notFound error) (D, error) {
+func findByID[D any](ctx context.Context, coll *collection, id, what string, notFound error) (D, error) {
 	var d D
 	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {

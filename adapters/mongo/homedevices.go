@@ -52,10 +52,10 @@ func (d homeDeviceDoc) device() homedevice.Device {
 }
 
 // HomeDevices implements homedevices.Devices.
-type HomeDevices struct{ coll *mongo.Collection }
+type HomeDevices struct{ coll *collection }
 
 func (s *Store) HomeDevices() *HomeDevices {
-	return &HomeDevices{coll: s.db.Collection(homeDevicesColl)}
+	return &HomeDevices{coll: s.collection(homeDevicesColl)}
 }
 
 func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device) error {
@@ -133,7 +133,7 @@ func (d deviceEventDoc) stored() homedevices.StoredEvent {
 // thousands of events a second, and one round trip per event would bound
 // them by the store's latency.
 type DeviceEvents struct {
-	coll *mongo.Collection
+	coll *collection
 	mu   sync.Mutex
 	open *eventBatch
 }
@@ -153,7 +153,7 @@ const (
 )
 
 func (s *Store) DeviceEvents() *DeviceEvents {
-	return &DeviceEvents{coll: s.db.Collection(deviceEventsColl)}
+	return &DeviceEvents{coll: s.collection(deviceEventsColl)}
 }
 
 // Insert stores e, or reports false for a key stored before.

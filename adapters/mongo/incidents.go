@@ -155,13 +155,13 @@ func (d incidentDoc) pendingEvents() int { return len(d.Pending) }
 
 // Incidents implements incidents.Store.
 type Incidents struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Incidents() *Incidents {
-	return &Incidents{coll: s.db.Collection(incidentsColl), guard: s.guard, bell: s.bell}
+	return &Incidents{coll: s.collection(incidentsColl), guard: s.guard, bell: s.bell}
 }
 
 // Create refuses a second incident of an elder in one merge window

@@ -54,13 +54,13 @@ func (d inviteDoc) invite() family.Invite {
 // spending, giving back and revoking are single-document conditional
 // updates.
 type Invites struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Invites() *Invites {
-	return &Invites{coll: s.db.Collection(invitesColl), guard: s.guard, bell: s.bell}
+	return &Invites{coll: s.collection(invitesColl), guard: s.guard, bell: s.bell}
 }
 
 // Create fails with a duplicate-key error (mongo.IsDuplicateKeyError)

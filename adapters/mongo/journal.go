@@ -26,10 +26,10 @@ type journalDoc struct {
 // Journal implements notify.Journal: the lasting copy of events the job
 // queue holds, with the event id as _id so saving twice is harmless.
 type Journal struct {
-	coll *mongo.Collection
+	coll *collection
 }
 
-func (s *Store) Journal() *Journal { return &Journal{coll: s.db.Collection(eventsColl)} }
+func (s *Store) Journal() *Journal { return &Journal{coll: s.collection(eventsColl)} }
 
 // Save inserts the events not yet journalled; those already there are
 // left as they are (delivered or not).

@@ -163,14 +163,14 @@ func (d accountDoc) pendingEvents() int { return len(d.Pending) }
 
 // LedgerAccounts implements app/ledger's account store.
 type LedgerAccounts struct {
-	coll    *mongo.Collection
+	coll    *collection
 	journal *LedgerJournal
 	guard   *writeGuard
 	bell    *outboxBell
 }
 
 func (s *Store) LedgerAccounts() *LedgerAccounts {
-	return &LedgerAccounts{coll: s.db.Collection(ledgerAccountsColl), journal: s.LedgerJournal(), guard: s.guard,
+	return &LedgerAccounts{coll: s.collection(ledgerAccountsColl), journal: s.LedgerJournal(), guard: s.guard,
 		bell: s.bell}
 }
 
@@ -252,10 +252,10 @@ func (r *LedgerAccounts) MarkJournaled(ctx context.Context, id string, seq int64
 
 // LedgerJournal implements app/ledger's journal: one document per entry,
 // its key the _id, so writing an entry twice leaves one.
-type LedgerJournal struct{ coll *mongo.Collection }
+type LedgerJournal struct{ coll *collection }
 
 func (s *Store) LedgerJournal() *LedgerJournal {
-	return &LedgerJournal{coll: s.db.Collection(ledgerEntriesColl)}
+	return &LedgerJournal{coll: s.collection(ledgerEntriesColl)}
 }
 
 func (j *LedgerJournal) Append(ctx context.Context, es []ledger.Entry) error {

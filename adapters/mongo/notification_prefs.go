@@ -29,11 +29,11 @@ type quietDoc struct {
 // NotificationPreferences implements notify.Preferences, one document
 // per user who changed anything.
 type NotificationPreferences struct {
-	coll *mongo.Collection
+	coll *collection
 }
 
 func (s *Store) NotificationPreferences() *NotificationPreferences {
-	return &NotificationPreferences{coll: s.db.Collection(notificationPrefsColl)}
+	return &NotificationPreferences{coll: s.collection(notificationPrefsColl)}
 }
 
 func (r *NotificationPreferences) Get(ctx context.Context, userID string) (notification.Preferences, error) {

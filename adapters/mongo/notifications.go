@@ -67,12 +67,12 @@ func (d notificationDoc) notification() notification.Notification {
 // makes a second delivery of one event find the first entry instead of
 // writing another.
 type Inbox struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 }
 
 func (s *Store) Inbox() *Inbox {
-	return &Inbox{coll: s.db.Collection(notificationsColl), guard: s.guard}
+	return &Inbox{coll: s.collection(notificationsColl), guard: s.guard}
 }
 
 var unread = bson.E{Key: "readAt", Value: bson.D{{Key: "$exists", Value: false}}}

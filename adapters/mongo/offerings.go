@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/page"
@@ -76,10 +75,10 @@ func (d offeringDoc) offering() childcare.Offering {
 
 // Offerings implements the offering store.
 type Offerings struct {
-	coll *mongo.Collection
+	coll *collection
 }
 
-func (s *Store) Offerings() *Offerings { return &Offerings{coll: s.db.Collection(offeringsColl)} }
+func (s *Store) Offerings() *Offerings { return &Offerings{coll: s.collection(offeringsColl)} }
 
 func (r *Offerings) Create(ctx context.Context, o childcare.Offering) error {
 	if _, err := r.coll.InsertOne(ctx, toOfferingDoc(o)); err != nil {

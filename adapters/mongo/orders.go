@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/orders"
@@ -116,13 +115,13 @@ func (d orderDoc) order() *order.Order {
 
 // Orders implements the order store.
 type Orders struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Orders() *Orders {
-	return &Orders{coll: s.db.Collection(ordersColl), guard: s.guard, bell: s.bell}
+	return &Orders{coll: s.collection(ordersColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Orders) Create(ctx context.Context, o *order.Order) error {

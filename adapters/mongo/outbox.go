@@ -72,9 +72,8 @@ func outboxSince(es []event.Event) *time.Time {
 
 // outboxBell is how this process's writes tell its relay where events
 // wait: the relay reads those documents by _id at once instead of at its
-// next sweep of every outbox (on FerretDB a sweep decodes every document
-// of three collections). Sweeps remain for events another replica wrote
-// before it died.
+// next sweep of every outbox (ten queries, one per collection). Sweeps
+// remain for events another replica wrote before it died.
 type outboxBell struct {
 	ch    chan struct{}
 	mu    sync.Mutex
@@ -145,7 +144,7 @@ const sweepEvery = 5 * time.Second
 // Outbox implements notify.Outbox over every collection whose documents
 // record events.
 type Outbox struct {
-	db          *mongo.Database
+	store       *Store
 	guard       *writeGuard
 	bell        *outboxBell
 	collections []string
@@ -160,7 +159,7 @@ var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childre
 	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl}
 
 func (s *Store) Outbox() *Outbox {
-	return &Outbox{db: s.db, guard: s.guard, bell: s.bell, collections: outboxCollections}
+	return &Outbox{store: s, guard: s.guard, bell: s.bell, collections: outboxCollections}
 }
 
 type outboxDoc struct {
@@ -197,16 +196,17 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]notify.Batch, error)
 	return o.sweep(ctx, limit)
 }
 
-// embeddedSweepEvery spaces the embedded store's sweeps, on which
-// FerretDB decodes every document of every outbox collection (with a
-// thousand slots, a tenth of a busy server's CPU at one a second).
+// embeddedSweepEvery spaces the embedded store's sweeps: its one process
+// rang the bell for every event it wrote, so a sweep finds only what a
+// crash left, and idle servers should not spend ten queries a second on
+// that.
 const embeddedSweepEvery = 30 * time.Second
 
 func (o *Outbox) hinted(ctx context.Context, refs []outboxRef) ([]notify.Batch, error) {
 	var out []notify.Batch
 	for i, ref := range refs {
 		var d outboxDoc
-		err := o.db.Collection(ref.coll).FindOne(ctx, bson.D{{Key: "_id", Value: ref.id}},
+		err := o.store.collection(ref.coll).FindOne(ctx, bson.D{{Key: "_id", Value: ref.id}},
 			options.FindOne().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}})).Decode(&d)
 		if errors.Is(err, mongo.ErrNoDocuments) {
 			o.bell.settle(ref.coll, ref.id)
@@ -233,7 +233,7 @@ func (o *Outbox) sweep(ctx context.Context, limit int) ([]notify.Batch, error) {
 		if len(out) >= limit {
 			break
 		}
-		cur, err := o.db.Collection(coll).Find(ctx,
+		cur, err := o.store.collection(coll).Find(ctx,
 			bson.D{{Key: "outboxSince", Value: bson.D{{Key: "$exists", Value: true}}}},
 			options.Find().SetProjection(bson.D{{Key: "pendingEvents", Value: 1}}).
 				SetSort(bson.D{{Key: "outboxSince", Value: 1}}).SetLimit(int64(limit-len(out))))
@@ -282,7 +282,7 @@ func (o *Outbox) Clear(ctx context.Context, b notify.Batch) error {
 // clearOnce reports false when the document changed between its read
 // and its write.
 func (o *Outbox) clearOnce(ctx context.Context, b notify.Batch, handed map[string]bool) (bool, error) {
-	coll := o.db.Collection(b.Source)
+	coll := o.store.collection(b.Source)
 	defer o.guard.lock(b.Source, b.DocID)()
 	// Read raw: the condition must be the stored bytes, and a decoded
 	// map's keys would re-encode in random order.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/event"
@@ -153,13 +152,13 @@ func (d providerDoc) provider() *provider.Provider {
 // Providers implements providers.Store, one document per provider with
 // its menu.
 type Providers struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Providers() *Providers {
-	return &Providers{coll: s.db.Collection(providersColl), guard: s.guard, bell: s.bell}
+	return &Providers{coll: s.collection(providersColl), guard: s.guard, bell: s.bell}
 }
 
 // Create refuses a provider with another provider's item on its menu.
@@ -219,10 +218,8 @@ func (r *Providers) ListByAdmin(ctx context.Context, userID string) ([]*provider
 }
 
 // GetMany returns the providers with these ids that exist, each once, in
-// no particular order. It is one query on every store: the embedded
-// FerretDB 1.24 scans the whole collection even for a lookup by _id (its
-// SQL does not match the expression of its _id index), so one lookup per
-// id would be one scan per id, where $in is a single scan.
+// no particular order, in one query (on the embedded store, one SQL
+// lookup through the _id index).
 func (r *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Provider, error) {
 	if len(ids) == 0 {
 		return []*provider.Provider{}, nil
@@ -275,7 +272,7 @@ func checkMenu(p *provider.Provider, id string) error {
 	return nil
 }
 
-func readProviders(ctx context.Context, cur *mongo.Cursor) ([]*provider.Provider, error) {
+func readProviders(ctx context.Context, cur *cursor) ([]*provider.Provider, error) {
 	var docs []providerDoc
 	if err := cur.All(ctx, &docs); err != nil {
 		return nil, fmt.Errorf("mongo: read providers: %w", err)

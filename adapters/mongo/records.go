@@ -15,7 +15,7 @@ import (
 // document per record, owned for life by one family. E is the domain
 // value, D its document.
 type familyRecords[E any, D any] struct {
-	coll     *mongo.Collection
+	coll     *collection
 	guard    *writeGuard
 	name     string // "elder", for messages
 	notFound error

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/kincare/kincare/domain/attendance"
 	"github.com/kincare/kincare/domain/calendar"
@@ -177,13 +176,13 @@ func (d reportMonthDoc) month() (*reportMonth, int64, error) {
 
 // Reports implements childday.Reports.
 type Reports struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Reports() *Reports {
-	return &Reports{coll: s.db.Collection(dailyReportsColl), guard: s.guard, bell: s.bell}
+	return &Reports{coll: s.collection(dailyReportsColl), guard: s.guard, bell: s.bell}
 }
 
 func monthDocID(childID string, m attendance.Month) string { return childID + "_" + m.String() }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"github.com/kincare/kincare/domain/attendance"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/room"
@@ -74,13 +72,13 @@ func (d setupDoc) setup() (*room.Setup, int64, error) {
 
 // Setups implements childday.Setups.
 type Setups struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Setups() *Setups {
-	return &Setups{coll: s.db.Collection(setupsColl), guard: s.guard, bell: s.bell}
+	return &Setups{coll: s.collection(setupsColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Setups) find(ctx context.Context, id string) (setupDoc, error) {
@@ -146,13 +144,13 @@ func (d rosterDoc) roster() (*attendance.Roster, int64, error) {
 
 // Rosters implements childday.Rosters.
 type Rosters struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Rosters() *Rosters {
-	return &Rosters{coll: s.db.Collection(rostersColl), guard: s.guard, bell: s.bell}
+	return &Rosters{coll: s.collection(rostersColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Rosters) find(ctx context.Context, id string) (rosterDoc, error) {
@@ -217,13 +215,13 @@ func (d rateBookDoc) book() (*attendance.RateBook, int64, error) {
 
 // Rates implements childday.Rates.
 type Rates struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Rates() *Rates {
-	return &Rates{coll: s.db.Collection(ratesColl), guard: s.guard, bell: s.bell}
+	return &Rates{coll: s.collection(ratesColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *Rates) find(ctx context.Context, id string) (rateBookDoc, error) {

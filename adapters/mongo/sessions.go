@@ -29,12 +29,12 @@ type sessionDoc struct {
 // Sessions implements auth.Sessions. A session is one document, so
 // rotation and revocation are single-document atomic updates.
 type Sessions struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 }
 
 func (s *Store) Sessions() *Sessions {
-	return &Sessions{coll: s.db.Collection(sessionsColl), guard: s.guard}
+	return &Sessions{coll: s.collection(sessionsColl), guard: s.guard}
 }
 
 func (r *Sessions) Create(ctx context.Context, s identity.Session) error {

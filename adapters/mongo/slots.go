@@ -177,13 +177,13 @@ func (d slotDoc) pendingEvents() int { return len(d.Pending) }
 
 // Slots implements the slot store: the truth about what is booked.
 type Slots struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 	bell  *outboxBell
 }
 
 func (s *Store) Slots() *Slots {
-	return &Slots{coll: s.db.Collection(slotsColl), guard: s.guard, bell: s.bell}
+	return &Slots{coll: s.collection(slotsColl), guard: s.guard, bell: s.bell}
 }
 
 // CreateMany inserts the slots not yet stored. Slot ids are derived from

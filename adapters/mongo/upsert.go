@@ -17,7 +17,7 @@ import (
 // version 1; of two inserting at once, one wins and the other applies
 // again to what the first wrote. An existing one is loaded, changed and
 // written back only if nobody wrote since, exactly as versionedUpdate.
-func upsertVersioned[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+func upsertVersioned[E, D any](ctx context.Context, coll *collection, guard *writeGuard, bell *outboxBell,
 	name, id string, notFound error,
 	find func(context.Context, string) (D, error),
 	decode func(D) (E, int64, error),
@@ -39,7 +39,7 @@ func upsertVersioned[E, D any](ctx context.Context, coll *mongo.Collection, guar
 	return zero, fmt.Errorf("update %s %s: %w", name, id, errConflict)
 }
 
-func upsertTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+func upsertTry[E, D any](ctx context.Context, coll *collection, guard *writeGuard, bell *outboxBell,
 	name, id string, notFound error,
 	find func(context.Context, string) (D, error),
 	decode func(D) (E, int64, error),

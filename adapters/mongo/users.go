@@ -48,11 +48,11 @@ func (d userDoc) user() *identity.User {
 
 // Users implements auth.Users.
 type Users struct {
-	coll  *mongo.Collection
+	coll  *collection
 	guard *writeGuard
 }
 
-func (s *Store) Users() *Users { return &Users{coll: s.db.Collection(usersColl), guard: s.guard} }
+func (s *Store) Users() *Users { return &Users{coll: s.collection(usersColl), guard: s.guard} }
 
 func (r *Users) ByID(ctx context.Context, id string) (*identity.User, error) {
 	d, err := r.find(ctx, bson.D{{Key: "_id", Value: id}})

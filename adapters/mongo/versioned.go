@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // versionedUpdate is how every aggregate is changed: load the document,
@@ -15,7 +14,7 @@ import (
 // reloads and applies again. apply
 // returns the changed value and the version it was read at; its errors
 // come back unchanged.
-func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+func versionedUpdate[E, D any](ctx context.Context, coll *collection, guard *writeGuard, bell *outboxBell,
 	name, id string,
 	find func(context.Context, string) (D, error),
 	apply func(D) (E, int64, error),
@@ -42,7 +41,7 @@ func versionedUpdate[E, D any](ctx context.Context, coll *mongo.Collection, guar
 // caregivers accepting one order made 199 wasted writes a round). Apply
 // functions change values only, so holding the lock through them
 // cannot deadlock.
-func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *writeGuard, bell *outboxBell,
+func versionedTry[E, D any](ctx context.Context, coll *collection, guard *writeGuard, bell *outboxBell,
 	name, id string,
 	find func(context.Context, string) (D, error),
 	apply func(D) (E, int64, error),
@@ -61,9 +60,10 @@ func versionedTry[E, D any](ctx context.Context, coll *mongo.Collection, guard *
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}}
 	if guard.on {
 		// Held since the load, the lock is the version check; and
-		// FerretDB finds a document by _id alone through its index but
-		// decodes the whole collection for any other filter (measured:
-		// accepting an order among 1,700 took 90 ms, most of it that).
+		// FerretDB finds a document by _id alone through its pushdown
+		// (and ferretsql's index) but decodes the whole collection for
+		// any other filter (measured: accepting an order among 1,700
+		// took 90 ms, most of it that).
 		filter = filter[:1]
 	}
 	doc := store(e, version+1)

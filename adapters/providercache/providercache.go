@@ -1,7 +1,8 @@
 // Package providercache keeps provider documents in memory for the
-// embedded store. FerretDB on SQLite scans the collection for every
-// query, lookups by _id included, so nearby search, which loads each
-// candidate, took seconds over tens of thousands of providers. The
+// embedded store. Each read there is a query and a decoding of a large
+// document (the provider with its menu and staff), and nearby search
+// loads every candidate: before the embedded store had indexes it took
+// seconds over tens of thousands of providers. The
 // embedded database belongs to exactly one process, so a write-through
 // cache in that process is exact: every write goes through it. Against a
 // real MongoDB, shared by replicas, it must not be used: there a lookup
@@ -87,8 +88,9 @@ func (c *Providers) GetMany(ctx context.Context, ids []string) ([]*provider.Prov
 
 // Get answers one provider from memory. Order access reads the order's
 // provider on every caregiver and office request, since membership is
-// current only there; over FerretDB each such read would scan the
-// collection. The caller gets its own copy of the top-level value.
+// current only there; over FerretDB each such read would decode the
+// provider's document. The caller gets its own copy of the top-level
+// value.
 func (c *Providers) Get(ctx context.Context, id string) (*provider.Provider, error) {
 	ps, err := c.GetMany(ctx, []string{id})
 	if err != nil {

@@ -70,8 +70,11 @@ func (db *database) start() {
 		}
 		db.mongo, uri = m, m.URI()
 	}
-	store, err := mongo.Connect(context.Background(), uri, mongo.Options{Database: db.name, MaxPool: 8,
-		SerializeWrites: db.mongo != nil})
+	opts := mongo.Options{Database: db.name, MaxPool: 8}
+	if db.mongo != nil {
+		opts.SerializeWrites, opts.SQLiteDir, opts.VerifyEmbeddedQueries = true, db.mongo.Dir(), true
+	}
+	store, err := mongo.Connect(context.Background(), uri, opts)
 	if err != nil {
 		db.t.Fatal(err)
 	}

@@ -75,6 +75,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	}()
 
 	mongoURI, redisOpts := cfg.MongoURI, redisOptions(cfg)
+	storeOpts := mongo.Options{Database: cfg.MongoDatabase, MaxPool: cfg.MongoMaxPool, Log: log}
 	if cfg.EmbeddedMongo() {
 		m, err := embedded.StartMongo(cfg.DataDir+"/mongo", log)
 		if err != nil {
@@ -82,6 +83,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		}
 		s.closers = append(s.closers, m.Close)
 		mongoURI = m.URI()
+		storeOpts.SerializeWrites, storeOpts.SQLiteDir = true, m.Dir()
+		storeOpts.VerifyEmbeddedQueries = verifyEmbeddedQueries
 		log.Info("embedded FerretDB started", "dir", cfg.DataDir+"/mongo")
 	}
 	if cfg.EmbeddedRedis() {
@@ -94,8 +97,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		log.Info("embedded miniredis started")
 	}
 
-	store, err := mongo.Connect(ctx, mongoURI, mongo.Options{
-		Database: cfg.MongoDatabase, MaxPool: cfg.MongoMaxPool, SerializeWrites: cfg.EmbeddedMongo()})
+	store, err := mongo.Connect(ctx, mongoURI, storeOpts)
 	if err != nil {
 		return s, err
 	}

@@ -45,20 +45,25 @@ func TestLedgerReserve(t *testing.T) {
 
 	uri, name := os.Getenv("MONGODB_URI"), "MongoDB at MONGODB_URI, pool 100"
 	embeddedStore := uri == ""
+	var sqliteDir string
 	if embeddedStore {
 		m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = m.Close(context.Background()) })
-		uri, name = m.URI(), "embedded FerretDB (SQLite) in this process, pool 4, write guard on"
+		uri, name, sqliteDir = m.URI(), "embedded FerretDB (SQLite) in this process, pool 4, write guard on", m.Dir()
 	}
 	pool := uint64(100)
 	if embeddedStore {
 		pool = 4
 	}
-	store, err := mongo.Connect(ctx, uri, mongo.Options{Database: fmt.Sprintf("kincare_ledgerbench_%d", time.Now().UnixNano()),
-		MaxPool: pool, SerializeWrites: embeddedStore})
+	opts := mongo.Options{Database: fmt.Sprintf("kincare_ledgerbench_%d", time.Now().UnixNano()),
+		MaxPool: pool, SerializeWrites: embeddedStore}
+	if embeddedStore {
+		opts.SQLiteDir = sqliteDir
+	}
+	store, err := mongo.Connect(ctx, uri, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,17 +31,19 @@ func Mongo(t testing.TB) *mongo.Store {
 	t.Helper()
 	ctx := context.Background()
 	uri := os.Getenv("MONGODB_URI")
-	embeddedStore := uri == ""
-	if embeddedStore {
+	opts := mongo.Options{Database: uniqueName("kincare_test"), MaxPool: 8}
+	if uri == "" {
 		m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = m.Close(context.Background()) })
 		uri = m.URI()
+		// As the server runs on it, and every SQL answer checked
+		// against FerretDB's own.
+		opts.SerializeWrites, opts.SQLiteDir, opts.VerifyEmbeddedQueries = true, m.Dir(), true
 	}
-	store, err := mongo.Connect(ctx, uri, mongo.Options{
-		Database: uniqueName("kincare_test"), MaxPool: 8, SerializeWrites: embeddedStore})
+	store, err := mongo.Connect(ctx, uri, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,6 @@
+//go:build kincare_verify
+
+package main
+
+// verifyEmbeddedQueries: see verify_off.go.
+const verifyEmbeddedQueries = true
