@@ -14,16 +14,22 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+
+	"github.com/kincare/kincare/adapters/ferretsql"
 )
 
 // Mongo is a FerretDB server on 127.0.0.1 backed by SQLite files.
 type Mongo struct {
 	uri    string
+	dir    string
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-// StartMongo serves the data under dir, creating it if needed.
+// StartMongo serves the data under dir, creating it if needed. It
+// refuses a directory it cannot write to, and any *.sqlite file there
+// that is not a FerretDB database, naming it: data is never rebuilt
+// around what it cannot read.
 func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -31,6 +37,9 @@ func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("embedded mongo: create %s: %w", dir, err)
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, err
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
@@ -46,7 +55,7 @@ func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 		return nil, fmt.Errorf("embedded mongo: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Mongo{cancel: cancel, done: make(chan struct{})}
+	m := &Mongo{dir: dir, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(m.done)
 		if err := f.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
@@ -59,6 +68,39 @@ func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 
 // URI is the mongodb:// address to connect to.
 func (m *Mongo) URI() string { return m.uri }
+
+// Dir is the directory of the SQLite files, one per database
+// (<database>.sqlite), for adapters/ferretsql.
+func (m *Mongo) Dir() string { return m.dir }
+
+// checkDir finds out at start, with a message naming the file, what
+// FerretDB would otherwise report later or not at all: a directory or a
+// database file it cannot write (a read-only disk), and a *.sqlite file
+// that is corrupted or not FerretDB's.
+func checkDir(dir string) error {
+	probe, err := os.CreateTemp(dir, ".write-probe-*")
+	if err != nil {
+		return fmt.Errorf("embedded mongo: cannot write to the data directory %s: %w", dir, err)
+	}
+	_ = probe.Close()
+	_ = os.Remove(probe.Name())
+	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+	if err != nil {
+		return fmt.Errorf("embedded mongo: list %s: %w", dir, err)
+	}
+	for _, f := range files {
+		w, err := os.OpenFile(f, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("embedded mongo: cannot write to the database file %s: %w", f, err)
+		}
+		_ = w.Close()
+		if err := ferretsql.Check(f); err != nil {
+			return fmt.Errorf("embedded mongo: %w; kincare never rebuilds over a file it cannot read: "+
+				"move it out of %s, or set DATA_DIR to another directory", err, dir)
+		}
+	}
+	return nil
+}
 
 // Close stops the server and waits for SQLite to be closed cleanly.
 func (m *Mongo) Close(ctx context.Context) error {
