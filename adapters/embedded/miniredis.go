@@ -29,5 +29,9 @@ func (r *Redis) URL() string { return "redis://" + r.srv.Addr() }
 
 func (r *Redis) Close() { r.srv.Close() }
 
+// SetTime sets the embedded server's clock, against which expiry times
+// are compared: the demo plays a past year on its own clock.
+func (r *Redis) SetTime(t time.Time) { r.srv.SetTime(t) }
+
 // FastForward moves the embedded server's clock, for tests of expiry.
 func (r *Redis) FastForward(d time.Duration) { r.srv.SetTime(time.Now().Add(d)) }

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
@@ -163,6 +164,22 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	s.emb.mu.Unlock()
 	s.emb.log.Debug("embedded store indexed", "file", s.sqlFile, "took", time.Since(start).String())
 	return nil
+}
+
+// Empty reports whether no collection kincare declares holds a
+// document.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	for name := range collections {
+		err := s.collection(name).FindOne(ctx, bson.D{}).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("mongo: look into %s: %w", name, err)
+		}
+		return false, nil
+	}
+	return true, nil
 }
 
 // isNamespaceExists reports the error of creating a collection that exists.

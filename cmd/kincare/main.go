@@ -25,6 +25,10 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		os.Exit(healthcheck(os.LookupEnv, os.Stderr))
 	}
+	// "kincare demo" fills the embedded store with a demo district.
+	if len(os.Args) > 1 && os.Args[1] == "demo" {
+		os.Exit(runDemo(os.Args[2:], os.LookupEnv, os.Stdout, os.Stderr))
+	}
 	// "kincare worker" runs the background jobs without the HTTP API, for
 	// deployments whose API replicas set JOBS_IN_PROCESS=false.
 	worker := len(os.Args) > 1 && os.Args[1] == "worker"
