@@ -125,6 +125,7 @@ type config struct {
 	dataDir string            // empty: a fresh t.TempDir()
 	sms     *smsGateway       // nil: a fresh gateway
 	env     map[string]string // extra or overriding variables
+	bin     string            // empty: the binary the tests built
 }
 
 // baseEnv is the environment every server gets: nothing from the
@@ -206,7 +207,10 @@ func startServer(t *testing.T, c config) *server {
 	for k, v := range c.env {
 		env[k] = v
 	}
-	cmd := exec.Command(binary)
+	if c.bin == "" {
+		c.bin = binary
+	}
+	cmd := exec.Command(c.bin)
 	cmd.Env = envList(env)
 	cmd.Dir = c.dataDir
 	s := &server{dataDir: c.dataDir, sms: c.sms, env: env, cmd: cmd, exited: make(chan struct{}),
