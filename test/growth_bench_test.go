@@ -162,7 +162,7 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 
 	adminPhone := newPhone()
 	env := familyEnv("ADMIN_PHONES", adminPhone.national, "RATE_LIMIT_IP_PER_MINUTE", "100000000",
-		"RATE_LIMIT_USER_WRITES_PER_MINUTE", "100000000")
+		"RATE_LIMIT_USER_WRITES_PER_MINUTE", "100000000", "HOLDS_PER_USER_PER_KIND", "100")
 	started := time.Now()
 	srv := startServer(t, config{dataDir: copyDir, bin: bin, env: env})
 	for {
@@ -289,6 +289,8 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	cOwner := srv.signUp(t)
 	cProv := cOwner.childcareProvider(t, platform)
 	offering := cOwner.offering(t, cProv.ID, halfDayBody(500, 100))
+	// Each parent holds n/conns places at once (at most 100, the most
+	// HOLDS_PER_USER_PER_KIND allows).
 	slots := cOwner.openDays(t, offering.ID, 1, (n+conns-1)/conns)
 	parents := make([]*person, conns)
 	children := make([]string, conns)
