@@ -147,6 +147,9 @@ func shapeOf(filter bson.D) string {
 func findQuery(filter bson.D, opts []options.Lister[options.FindOptions]) (ferretsql.Query, bool) {
 	var o options.FindOptions
 	for _, l := range opts {
+		if nilLister(l) {
+			continue // as the driver skips a nil builder
+		}
 		for _, set := range l.List() {
 			if err := set(&o); err != nil {
 				return ferretsql.Query{}, false
@@ -171,6 +174,9 @@ func findQuery(filter bson.D, opts []options.Lister[options.FindOptions]) (ferre
 func findOneQuery(filter bson.D, opts []options.Lister[options.FindOneOptions]) (ferretsql.Query, bool) {
 	var o options.FindOneOptions
 	for _, l := range opts {
+		if nilLister(l) {
+			continue // as the driver skips a nil builder
+		}
 		for _, set := range l.List() {
 			if err := set(&o); err != nil {
 				return ferretsql.Query{}, false
@@ -187,6 +193,16 @@ func findOneQuery(filter bson.D, opts []options.Lister[options.FindOneOptions]) 
 	}
 	o.Sort, o.Projection = nil, nil
 	return q, reflect.ValueOf(o).IsZero()
+}
+
+// nilLister reports a nil options builder (findAll passes one when a
+// caller has no options), which the driver ignores.
+func nilLister(l any) bool {
+	if l == nil {
+		return true
+	}
+	v := reflect.ValueOf(l)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 func optionalD(v any) (bson.D, bool) {
