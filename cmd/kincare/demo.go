@@ -139,7 +139,7 @@ func demo(ctx context.Context, cfg config.Config, o demoOptions, log *slog.Logge
 			return err
 		}
 	}
-	rdb, err := redis.Connect(ctx, r.URL())
+	rdb, err := redis.Connect(ctx, redis.Options{URL: r.URL()})
 	if err != nil {
 		return err
 	}

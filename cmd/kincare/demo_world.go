@@ -80,7 +80,7 @@ type demoAccount struct {
 
 const demoPassword = "kincare-demo-2026"
 
-func newDemoWorld(ctx context.Context, store *mongo.Store, rdb *goredis.Client, signingKey []byte, o demoOptions,
+func newDemoWorld(ctx context.Context, store *mongo.Store, rdb goredis.UniversalClient, signingKey []byte, o demoOptions,
 	log *slog.Logger) (*demoWorld, error) {
 	end := time.Now().UTC().Truncate(time.Minute)
 	// The platform, providers and families come first, in the two
