@@ -273,7 +273,7 @@ func TestAPlaceAwayDaysInARowAlertsTheOffice(t *testing.T) {
 	wantStatus(t, w.a.parent.post(t, "/v1/children/"+w.a.child.ID+"/absences", map[string]string{
 		"from": tomorrow, "to": tomorrow, "reason": "sick"}), http.StatusCreated)
 	waitPushOf(t, w.fcm, office, "attendance.absence_reported")
-	time.Sleep(pushSettle)
+	w.srv.settle(t)
 	n := 0
 	for _, m := range pushesTo(w.fcm, office) {
 		if m.Data["type"] == "attendance.absence_streak" {

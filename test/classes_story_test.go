@@ -106,7 +106,7 @@ func TestTwentySeatsThirtyFiveParents(t *testing.T) {
 
 	// The day before: nothing until the instant, then every attendee.
 	clk.moveTo(t, start.Add(-24*time.Hour-time.Minute))
-	waitUntil(pushSettle, func() bool { return parents[3].countOf(t, "class.reminder") > 0 })
+	srv.moved(t)
 	wantCount(t, attendees[:1], "class.reminder", 0)
 	clk.moveTo(t, start.Add(-24*time.Hour+time.Second))
 	waitCount(t, attendees, "class.reminder", 1)
@@ -131,7 +131,7 @@ func TestTwentySeatsThirtyFiveParents(t *testing.T) {
 		t.Errorf("the booking shows the start %s, want the new %s", mine.Window.Start, moved)
 	}
 	clk.moveTo(t, start.Add(-time.Hour+time.Minute))
-	waitUntil(pushSettle, func() bool { return attendees[0].countOf(t, "class.reminder") > 1 })
+	srv.moved(t)
 	wantCount(t, attendees, "class.reminder", 1)
 	clk.moveTo(t, moved.Add(-24*time.Hour+time.Second))
 	waitCount(t, attendees, "class.reminder", 2)
@@ -149,7 +149,7 @@ func TestTwentySeatsThirtyFiveParents(t *testing.T) {
 	// Booking closed with it: those still waiting are told, and told once.
 	waiting := parents[24:]
 	waitCount(t, waiting, "class.waitlist_closed", 1)
-	waitUntil(pushSettle, func() bool { return attendees[0].countOf(t, "class.reminder") > 3 })
+	srv2.moved(t)
 	wantCount(t, attendees, "class.reminder", 3)
 	wantCount(t, waiting, "class.waitlist_closed", 1)
 	wantCount(t, attendees, "class.waitlist_closed", 0)

@@ -36,7 +36,8 @@ func TestAnUnansweredAlarmReachesTheOperatorWithCall120(t *testing.T) {
 	clock.set(t, sos.Add(2*time.Minute))
 	waitPushOfType(t, fcm, w.workerPhone, "incident.escalated")
 	clock.set(t, sos.Add(6*time.Minute+59*time.Second))
-	time.Sleep(pushSettle)
+	w.srv.awaitPasses(t, "incident_ladder")
+	w.srv.settle(t)
 	wantPushCount(t, fcm, w.operatorPhone, "the operator before rung 3 was due", 0)
 
 	clock.set(t, sos.Add(7*time.Minute))

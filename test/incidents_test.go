@@ -68,7 +68,8 @@ func ladderStory(t *testing.T, restart bool) {
 
 	// 23:01:59: nobody acknowledged, and rung 2 is not due yet.
 	clock.set(t, sos.Add(2*time.Minute-time.Second))
-	time.Sleep(pushSettle)
+	w.srv.awaitPasses(t, "incident_ladder")
+	w.srv.settle(t)
 	if n := len(pushesTo(fcm, w.workerPhone)); n != 0 {
 		t.Fatalf("the station worker was pushed before rung 2 was due: %s", describePushes(pushesTo(fcm, w.workerPhone)))
 	}
@@ -107,13 +108,9 @@ func ladderStory(t *testing.T, restart bool) {
 	// called and the incident does not exist for them.
 	for _, later := range []time.Duration{7 * time.Minute, time.Hour} {
 		clock.set(t, sos.Add(later))
-		time.Sleep(pushSettle)
+		w.srv.awaitPasses(t, "incident_ladder")
 	}
-	if !restart {
-		// A flushed Redis forgot the queues the job metrics list, so only
-		// the settling above waits for pushes there.
-		w.srv.waitJobsIdle(t)
-	}
+	w.srv.settle(t)
 	wantPushCount(t, fcm, w.operatorPhone, "the operator", 0)
 	wantProblem(t, w.operator.get(t, "/v1/incidents/"+raised.ID), http.StatusNotFound, "incident_not_found")
 

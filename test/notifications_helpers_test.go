@@ -21,9 +21,6 @@ const (
 	// records it to the fake FCM or the inbox: the relay and the worker
 	// poll every 50 ms here, so this is slack for a loaded CI machine.
 	pushWait = 20 * time.Second
-	// pushSettle is how long a story keeps watching for a push that must
-	// not come, after the moment it would have come.
-	pushSettle = 2 * time.Second
 )
 
 // startPushServer starts kincare with pushes going to fcm and its relay

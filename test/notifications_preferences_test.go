@@ -127,7 +127,7 @@ func TestGrandmaChoosesWhichPushesWakeHer(t *testing.T) {
 		if got := waitPushes(t, fcm, cousinPhone, 1)[0]; got.Data["type"] != "family.invite_received" {
 			t.Errorf("the cousin's phone got %s, want the invite", describePushes([]fakefcm.Message{got}))
 		}
-		waitUntil(pushSettle, func() bool { return len(pushesTo(fcm, grandpaPhone)) > 0 })
+		srv.settle(t)
 		wantPushCount(t, fcm, grandpaPhone, "grandpa's phone in his quiet hours", 0)
 		if in := grandpa.inbox(t, ""); in.UnreadCount != 1 {
 			t.Errorf("grandpa's inbox %v with %d unread, want the invite unread", in.types(), in.UnreadCount)

@@ -78,6 +78,6 @@ func TestDeferredPushSurvivesARestart(t *testing.T) {
 	}
 	wantPush(t, got, "家庭邀请", "您被邀请加入家庭「"+fam.Name+"」，打开 kincare 查看并接受。",
 		map[string]string{"type": "family.invite_received", "notificationId": entry.ID})
-	waitUntil(pushSettle, func() bool { return len(pushesTo(fcm, phone)) > 1 })
+	second.settle(t)
 	wantPushCount(t, fcm, phone, "the daughter's phone", 1)
 }

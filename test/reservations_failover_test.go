@@ -154,7 +154,8 @@ func remindThroughFailover(t *testing.T, deployment string) {
 		t.Fatalf("no reminders within %s of their times %s and %s: %s", pushWait, due.Format(time.TimeOnly),
 			last.Format(time.TimeOnly), describePushes(pushesTo(fcm, phone)))
 	}
-	time.Sleep(6 * time.Second) // a reconciliation more: no second reminder
+	srv.awaitPasses(t, "reservation_reconcile") // a reconciliation more: no second reminder
+	srv.settle(t)
 	if got := pushesTo(fcm, phone); len(got) != 2 || len(remindersOf(hold.ID)) != 1 || len(remindersOf(second.ID)) != 1 {
 		t.Fatalf("the mother's phone got %s; want one reminder of each hold", describePushes(got))
 	}

@@ -284,8 +284,7 @@ func TestTheProviderCancelsAPlaceOnlyWithAReason(t *testing.T) {
 	}
 
 	// The nursery does not hear of what it did itself.
-	srv.waitJobsIdle(t)
-	time.Sleep(pushSettle)
+	srv.settle(t)
 	if types := pushTypes(fcm, directorPhone); slices.Contains(types, "booking.cancelled_by_provider") {
 		t.Errorf("the director was pushed %q, want no word of the office's own cancellation", types)
 	}

@@ -135,9 +135,16 @@ func (s *Service) Sweep(ctx context.Context) error {
 	}
 }
 
+// Passes hear of each completed pass of Run: what a reconciliation
+// repaired, and what failed (tried again next pass).
+type Passes struct {
+	Swept      func(err error)
+	Reconciled func(r Repairs, err error)
+}
+
 // Run sweeps every interval and reconciles every reconcileEvery until
-// ctx ends, reporting errors to onErr.
-func (s *Service) Run(ctx context.Context, interval, reconcileEvery time.Duration, onErr func(error)) {
+// ctx ends, reporting each pass to passes.
+func (s *Service) Run(ctx context.Context, interval, reconcileEvery time.Duration, passes Passes) {
 	sweep := time.NewTicker(interval)
 	defer sweep.Stop()
 	rec := time.NewTicker(reconcileEvery)
@@ -147,13 +154,17 @@ func (s *Service) Run(ctx context.Context, interval, reconcileEvery time.Duratio
 		case <-ctx.Done():
 			return
 		case <-sweep.C:
-			if err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-				onErr(err)
+			err := s.Sweep(ctx)
+			if ctx.Err() != nil {
+				return
 			}
+			passes.Swept(err)
 		case <-rec.C:
-			if _, err := s.Reconcile(ctx); err != nil && ctx.Err() == nil {
-				onErr(err)
+			r, err := s.Reconcile(ctx)
+			if ctx.Err() != nil {
+				return
 			}
+			passes.Reconciled(r, err)
 		}
 	}
 }

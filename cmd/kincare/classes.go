@@ -20,7 +20,7 @@ func kincareClock(cfg config.Config) (*clock.Offset, error) {
 
 // startDueMover starts, on a moved clock only, the event deliveries due
 // on it that asynq, scheduling by the wall clock, would start later.
-func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, every time.Duration) {
+func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, every time.Duration, passes passCounter) {
 	if !clk.Moved() {
 		return
 	}
@@ -35,9 +35,14 @@ func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, every time
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if _, err := queue.RunDue(ctx); err != nil && ctx.Err() == nil {
+				n, err := queue.RunDue(ctx)
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
 					s.log.Warn("due deliveries on the moved clock", "err", err)
 				}
+				passes.done(loopDueMover, n, err)
 			}
 		}
 	}()

@@ -35,7 +35,8 @@ func (d deviceEventCounter) Count(outcome string) { d.c.WithLabelValues(outcome)
 // device alarms stored without their incident raise it.
 // Replicas doing both at once is safe: a rung is one versioned write the
 // incident refuses to make twice.
-func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Service, devices *homedevices.Service) {
+func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Service, devices *homedevices.Service,
+	passes passCounter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -65,9 +66,13 @@ func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Se
 				sync()
 			case <-pollTick.C:
 				n, err := svc.FireDue(ctx)
-				if err != nil && ctx.Err() == nil {
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
 					s.log.Warn("incident ladder", "err", err)
 				}
+				passes.done(loopIncidentLadder, n, err)
 				if n > 0 {
 					s.log.Info("incident rungs called", "count", n)
 				}

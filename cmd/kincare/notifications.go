@@ -36,7 +36,7 @@ func newPusher(ctx context.Context, cfg config.Config, log *slog.Logger) (notify
 // startNotifications runs the outbox relay, the job worker and the
 // reconciliation of the queue with MongoDB in this process.
 func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClient, store *mongo.Store,
-	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer) error {
+	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer, passes passCounter) error {
 	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
 		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
 		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
@@ -49,8 +49,12 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 	relay := notify.NewRelay(store.Outbox(), store.Journal(), queue)
 	go func() {
 		defer func() { done <- struct{}{} }()
-		relay.Run(ctx, cfg.OutboxPollInterval, store.OutboxWritten(),
-			func(err error) { s.log.Warn("outbox relay", "err", err) })
+		relay.Run(ctx, cfg.OutboxPollInterval, store.OutboxWritten(), func(n int, err error) {
+			if err != nil {
+				s.log.Warn("outbox relay", "err", err)
+			}
+			passes.done(loopOutboxRelay, n, err)
+		})
 	}()
 	go func() {
 		defer func() { done <- struct{}{} }()

@@ -12,7 +12,7 @@ import (
 // or a cancellation; the embedded Redis starts empty), then on their
 // intervals. Several replicas doing it at once is safe: every repair is
 // a versioned write or an idempotent script.
-func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Service) {
+func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Service, passes passCounter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -22,8 +22,19 @@ func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Servi
 		} else if r.BookingsWritten+r.SeatsFreed > 0 {
 			s.log.Info("reservations repaired", "bookings_written", r.BookingsWritten, "seats_freed", r.SeatsFreed)
 		}
-		svc.Run(ctx, cfg.ReservationSweepInterval, cfg.ReservationReconcileInterval, func(err error) {
-			s.log.Warn("reservations jobs", "err", err)
+		svc.Run(ctx, cfg.ReservationSweepInterval, cfg.ReservationReconcileInterval, reservations.Passes{
+			Swept: func(err error) {
+				if err != nil {
+					s.log.Warn("reservations sweep", "err", err)
+				}
+				passes.done(loopReservationSweep, 0, err)
+			},
+			Reconciled: func(r reservations.Repairs, err error) {
+				if err != nil {
+					s.log.Warn("reservations reconcile", "err", err)
+				}
+				passes.done(loopReservationReconcile, r.BookingsWritten+r.SeatsFreed, err)
+			},
 		})
 	}()
 	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })

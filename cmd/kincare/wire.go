@@ -274,15 +274,16 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 
 	s.startJobs(store.Sessions(), ipLimiter, privacySvc)
 	if cfg.JobsInProcess {
-		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry); err != nil {
+		passes := newPassCounter(registry)
+		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry, passes); err != nil {
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)
 		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
-		s.startReservationJobs(cfg, reservationSvc)
-		s.startDueMover(clk, queue, cfg.JobsPollInterval)
+		s.startReservationJobs(cfg, reservationSvc, passes)
+		s.startDueMover(clk, queue, cfg.JobsPollInterval, passes)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
-		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc)
+		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc, passes)
 	}
 
 	if !serveHTTP {

@@ -99,7 +99,11 @@ func TestEventsToPushes(t *testing.T) {
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	defer stopRelay()
 	relay := notify.NewRelay(store.Outbox(), store.Journal(), client)
-	go relay.Run(relayCtx, time.Second, store.OutboxWritten(), func(err error) { t.Log("relay:", err) })
+	go relay.Run(relayCtx, time.Second, store.OutboxWritten(), func(_ int, err error) {
+		if err != nil {
+			t.Log("relay:", err)
+		}
+	})
 
 	register := func(user string) time.Time {
 		_, _, err := deviceSvc.Register(ctx, actor.Actor{UserID: user}, devices.RegisterCommand{
