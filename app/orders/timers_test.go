@@ -47,7 +47,15 @@ func TestLapsedOffersGoToTheNextCaregiverThenBackToTheOffice(t *testing.T) {
 	if err := store.Providers().Create(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	start := now.Add(3 * time.Hour).Truncate(time.Minute)
+	// Tomorrow 10:00 in Shanghai: inside the caregivers' 00:00–23:59 hours
+	// whatever the hour the test runs (now+3h crossed Shanghai's midnight
+	// when run between 12:00 and 13:00 UTC, and nobody was available).
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, m, d := now.In(shanghai).AddDate(0, 0, 1).Date()
+	start := time.Date(y, m, d, 10, 0, 0, 0, shanghai)
 	o, err := order.New(order.Draft{ID: newID(), OrderedBy: "daughter", ElderID: "mother", FamilyID: "fam",
 		ProviderID: "prov", ItemID: "bath", PriceVersion: 1, ServiceType: service.Bathing,
 		Pricing: order.Pricing{MarketFen: 15000, DueFen: 15000},
