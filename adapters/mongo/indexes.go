@@ -164,6 +164,18 @@ var collections = map[string]collectionSpec{
 		},
 		arrays: []string{"called"},
 	},
+	recurringOrdersColl: {indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("elder_id")},
+		// The generator pages through the active rules by id.
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("status_id")},
+		outboxIndex,
+	}},
+	// An occurrence's _id is its (kind, plan, date) key: the unique key
+	// that makes each occurrence once.
+	occurrencesColl: {indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "planId", Value: 1}, {Key: "date", Value: 1}},
+			Options: options.Index().SetName("kind_plan_date")},
+	}},
 	homeDevicesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "elderId", Value: 1}}, Options: options.Index().SetName("elder")},
 	}},

@@ -156,7 +156,8 @@ type Outbox struct {
 // outboxCollections are the collections whose documents carry
 // pendingEvents; each has an index on outboxSince.
 var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl, ordersColl,
-	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl}
+	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl,
+	recurringOrdersColl}
 
 func (s *Store) Outbox() *Outbox {
 	return &Outbox{store: s, guard: s.guard, bell: s.bell, collections: outboxCollections}

@@ -44,6 +44,11 @@ type CreateCommand struct {
 	// that would cost them more (an allowance spent since) is refused
 	// with the new price rather than placed.
 	DueFen *int64
+	// ID, when given, is the new order's id: the recurring-order
+	// generator chooses it before ordering, so that after a crash it can
+	// find the order it made instead of making it twice. Requests from
+	// clients never set it.
+	ID string
 }
 
 // Create prices the order again (a quote is advice, the order is what
@@ -115,8 +120,12 @@ func (s *Service) newOrder(a actor.Actor, cmd CreateCommand, pr quotes.Priced) (
 		draws[i] = order.AllowanceDraw{AllowanceID: u.AllowanceID, Account: pr.Account(u.AllowanceID), Fen: u.Fen,
 			Hours: u.Hours}
 	}
+	id := cmd.ID
+	if id == "" {
+		id = s.d.NewID()
+	}
 	return order.New(order.Draft{
-		ID: s.d.NewID(), OrderedBy: a.UserID, ElderID: pr.Elder.ID, FamilyID: pr.Family.ID(), ProviderID: pr.Provider.ID,
+		ID: id, OrderedBy: a.UserID, ElderID: pr.Elder.ID, FamilyID: pr.Family.ID(), ProviderID: pr.Provider.ID,
 		ItemID: pr.Item.ID, PriceVersion: q.PriceVersion, ServiceType: pr.Item.Type,
 		Pricing: order.Pricing{MarketFen: q.MarketFen, InclusiveFen: q.InclusiveFen, AllowanceFen: q.AllowanceFen,
 			Allowances: draws, DueFen: q.DueFen,

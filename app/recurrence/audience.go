@@ -1,0 +1,23 @@
+package recurrence
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/recurrence"
+)
+
+// Audiences: a skipped occurrence is told to every member of the elder's
+// family, as an order's news is, not only to whoever set the rule up.
+func (s *Service) Audiences() map[event.Type]notify.Audience {
+	return map[event.Type]notify.Audience{
+		recurrence.EventOccurrenceSkipped: notify.AudienceFunc(func(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
+			var out notify.Hearers
+			if err := out.AddFamily(ctx, s.d.Families, e.Data["familyId"]); err != nil {
+				return nil, err
+			}
+			return out.Recipients(), nil
+		}),
+	}
+}
