@@ -97,6 +97,7 @@ func sampleEvents(t *testing.T) []event.Event {
 	}
 	events = append(events, adjusted)
 	events = append(events, childDayEvents(t, now, newID)...)
+	events = append(events, recurrenceEvents(t, now, newID)...)
 	for _, typ := range order.EventTypes {
 		data := map[string]string{"providerId": "prov", "elderId": "e", "familyId": "fam", "orderedBy": "owner",
 			"serviceType": "bathing", "status": "x", "windowStart": "2026-11-30T02:00:00Z",
