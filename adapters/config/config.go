@@ -112,6 +112,11 @@ type Config struct {
 	IncidentPollInterval   time.Duration
 	IncidentResyncInterval time.Duration
 
+	// RecurrenceHorizon is how far ahead recurring orders are generated;
+	// RecurrenceInterval how often the generator runs.
+	RecurrenceHorizon  time.Duration
+	RecurrenceInterval time.Duration
+
 	// DeviceVendorKeys are the HMAC-SHA256 keys of the home-device
 	// vendors' integrations, by vendor name (DEVICE_VENDOR_KEYS).
 	DeviceVendorKeys map[string][]byte
@@ -200,6 +205,8 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		TestClockFile:          r.str("KINCARE_TEST_CLOCK_FILE", ""),
 		IncidentPollInterval:   r.duration("INCIDENT_POLL_INTERVAL", time.Second, 10*time.Millisecond, 10*time.Second),
 		IncidentResyncInterval: r.duration("INCIDENT_RESYNC_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),
+		RecurrenceHorizon:      r.duration("RECURRENCE_HORIZON", 7*24*time.Hour, time.Hour, 62*24*time.Hour),
+		RecurrenceInterval:     r.duration("RECURRENCE_INTERVAL", 15*time.Minute, time.Second, 24*time.Hour),
 		DeviceVendorKeys:       r.vendorKeys("DEVICE_VENDOR_KEYS"),
 		TestClockOffsetFile:    r.str("KINCARE_TEST_CLOCK_OFFSET_FILE", ""),
 	}

@@ -11,9 +11,10 @@ type passCounter struct{ c *prometheus.CounterVec }
 
 // The loops and the results their passes count under.
 const (
-	loopOutboxRelay    = "outbox_relay"
-	loopIncidentLadder = "incident_ladder"
-	loopDueMover       = "due_mover" // only on a moved (test) clock
+	loopOutboxRelay     = "outbox_relay"
+	loopIncidentLadder  = "incident_ladder"
+	loopDueMover        = "due_mover" // only on a moved (test) clock
+	loopRecurringOrders = "recurring_orders"
 
 	loopReservationSweep     = "reservation_sweep"
 	loopReservationReconcile = "reservation_reconcile"
@@ -27,7 +28,7 @@ func newPassCounter(reg prometheus.Registerer) passCounter {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_background_passes_total",
 		Help: "Completed passes of background loops, by loop and result."}, []string{"loop", "result"})
 	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDueMover,
-		loopReservationSweep, loopReservationReconcile} {
+		loopReservationSweep, loopReservationReconcile, loopRecurringOrders} {
 		for _, r := range []string{passIdle, passWorked, passFailed} {
 			c.WithLabelValues(l, r)
 		}

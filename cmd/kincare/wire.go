@@ -46,6 +46,7 @@ import (
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
+	"github.com/kincare/kincare/app/recurrence"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
@@ -177,6 +178,15 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc, Allowances: allowanceSvc,
 		Log: log, Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
 		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
+	// Recurring orders go through orderSvc's create path; the generator
+	// makes them on the orders' clock.
+	occurrences := store.Occurrences()
+	recurringSvc := recurrence.NewService(recurrence.Deps{Rules: store.RecurringOrders(), Records: occurrences,
+		Orders: orderSvc, OrderStore: store.Orders(), Elders: store.Elders(), Families: store.Families(),
+		Pricer: quoteSvc, Now: time.Now, NewID: newID, Log: log})
+	generator := recurrence.NewGenerator(occurrences, recurrence.Config{Horizon: cfg.RecurrenceHorizon}, time.Now,
+		newID, log, recurringSvc.Target())
+	recurringSvc.Use(generator)
 	statementSvc := statements.NewService(statements.Deps{Orders: store.Orders(), Providers: providerStore,
 		Commits: ledgerSvc})
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
@@ -235,7 +245,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Journal: store.Journal(), Queue: queue, Pusher: pusher, Kinds: notify.Catalog(),
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
-			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences()),
+			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences(),
+			recurringSvc.Audiences()),
 		Now: clk.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -283,6 +294,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startReservationJobs(cfg, reservationSvc, passes)
 		s.startDueMover(clk, queue, cfg.JobsPollInterval, passes)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
+		s.startRecurrence(cfg.RecurrenceInterval, generator, passes)
 		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc, passes)
 	}
 
