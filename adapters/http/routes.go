@@ -52,6 +52,17 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listCaregiverOrders", ord.list(ord.caregiverOrders))
 	api.handle("rateOrder", ord.rate)
 
+	rec := recurrenceHandlers{svc: d.Recurrence}
+	api.handle("createRecurringOrder", rec.create)
+	api.handle("listRecurringOrders", rec.list)
+	api.handle("listRecurringOccurrences", rec.upcoming)
+	api.handle("getRecurringOrder", rec.get)
+	api.handle("pauseRecurringOrder", rec.pause)
+	api.handle("resumeRecurringOrder", rec.resume)
+	api.handle("endRecurringOrder", rec.end)
+	api.handle("skipRecurringOccurrence", rec.skip)
+	api.handle("splitRecurringOrder", rec.split)
+
 	cmp := complaintHandlers{svc: d.Complaints}
 	api.handle("fileComplaint", cmp.file)
 	api.handle("getComplaint", cmp.get)

@@ -33,6 +33,7 @@ import (
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
+	"github.com/kincare/kincare/app/recurrence"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
@@ -90,6 +91,8 @@ type Deps struct {
 	ChildDay *childday.Service
 	// Incidents serves alarms about elders and their escalation ladder.
 	Incidents *incidents.Service
+	// Recurrence serves recurring orders (bathing every Tuesday).
+	Recurrence *recurrence.Service
 	// HomeDevices serves elders' home devices and their vendors' events.
 	HomeDevices *homedevices.Service
 	Tokens      AccessVerifier

@@ -272,6 +272,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Complaints:   complaintSvc,
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,
+		Recurrence:   recurringSvc,
 		HomeDevices:  homeDeviceSvc,
 		Registry:     registry,
 		Ready: map[string]httpapi.Pinger{
