@@ -65,6 +65,7 @@ var notDisplayText = map[string]string{
 	"scheduleSession /joinLink":            "a URL, parsed: https with a host, given only to attendees",
 	"bookSession /offerId":                 "an id (a hold's)",
 	"markAttendance /bookingId":            "an id",
+	"/schedule/timeZone":                   "ignored: a recurring order takes its family's zone",
 }
 
 func displayProbes() []displayProbe {
@@ -142,6 +143,8 @@ func displayProbes() []displayProbe {
 			return map[string]any{"elderId": w.elderA, "providerId": w.provA, "itemId": w.itemA, "priceVersion": 1,
 				"window": w.window(), "notes": "请敲门"}
 		}},
+		{op: "createRecurringOrder", fields: []string{"/notes"}},
+		{op: "splitRecurringOrder", fields: []string{"/notes"}},
 		// Reasons are read only where the action may happen: orders and a
 		// booking in a state that takes it, each refused for its text.
 		{op: "cancelOrder", fields: []string{"/reason"}, at: on(famA, func(w *world) string { return "/v1/orders/" + w.orderA + "/cancel" })},
