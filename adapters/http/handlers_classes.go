@@ -42,6 +42,7 @@ type courseRequest struct {
 	Venue                     *addressJSON `json:"venue"`
 	Speaker                   speakerJSON  `json:"speaker"`
 	Seats                     int          `json:"seats"`
+	PriceFen                  int64        `json:"priceFen"`
 	BookingClosesMinutes      *int         `json:"bookingClosesMinutes"`
 	CancellationCutoffMinutes *int         `json:"cancellationCutoffMinutes"`
 	OfferMinutes              *int         `json:"offerMinutes"`
@@ -62,7 +63,7 @@ func minutes(v *int, zero time.Duration) time.Duration {
 func (r courseRequest) course() course.Course {
 	c := course.Course{Title: course.Text(r.Title), Description: course.Text(r.Description),
 		Audience: course.Audience{Kind: course.AudienceKind(r.Audience.Kind)}, Format: course.Format(r.Format),
-		Speaker: course.Speaker(r.Speaker), Seats: r.Seats,
+		Speaker: course.Speaker(r.Speaker), Seats: r.Seats, PriceFen: r.PriceFen,
 		BookingCloses: minutes(r.BookingClosesMinutes, time.Nanosecond), CancelCutoff: minutes(r.CancellationCutoffMinutes, time.Nanosecond),
 		OfferTTL: minutes(r.OfferMinutes, 0)}
 	for _, t := range r.Topics {
@@ -112,7 +113,7 @@ func toAudience(a course.Audience) audienceJSON {
 func toCourse(c course.Course) courseJSON {
 	out := courseJSON{ID: c.ID, ProviderID: c.ProviderID, Title: textJSON(c.Title), Description: textJSON(c.Description),
 		Topics: []string{}, Audience: toAudience(c.Audience), Format: string(c.Format), Speaker: speakerJSON(c.Speaker),
-		Seats: c.Seats, BookingClosesMinutes: int(c.BookingCloses / time.Minute),
+		Seats: c.Seats, PriceFen: c.PriceFen, BookingClosesMinutes: int(c.BookingCloses / time.Minute),
 		CancellationCutoffMinutes: int(c.CancelCutoff / time.Minute), OfferMinutes: int(c.OfferTTL / time.Minute),
 		CreatedAt: c.CreatedAt}
 	for _, t := range c.Topics {
@@ -176,7 +177,7 @@ func toClassSession(v classes.View) classSessionJSON {
 	out := classSessionJSON{ID: v.Session.ID, CourseID: crs.ID, ProviderID: crs.ProviderID, Title: crs.Title, Topics: crs.Topics,
 		Audience: crs.Audience, Format: crs.Format, Venue: crs.Venue, Speaker: crs.Speaker, Window: toWindow(sl.Window()),
 		Status: string(v.Session.Status), CancelReason: v.Session.CancelReason, Seats: sl.Capacity().Total,
-		Booked: sl.Confirmed(reservation.Market), Remaining: v.Remaining, Waiting: v.Waiting,
+		Booked: sl.Confirmed(reservation.Market), Remaining: v.Remaining, Waiting: v.Waiting, PriceFen: v.Session.PriceFen,
 		BookingClosesAt: sl.Rules().HoldsCloseAt.UTC(), CancellationCutoffAt: sl.Window().Start.Add(-v.Course.CancelCutoff).UTC()}
 	if v.DistanceMetres != nil {
 		d := float64(int64(*v.DistanceMetres + 0.5))
@@ -299,6 +300,40 @@ type classBookingJSON struct {
 	PriceFen     int64                    `json:"priceFen"`
 	ConfirmedAt  time.Time                `json:"confirmedAt"`
 	Cancellation *bookingCancellationJSON `json:"cancellation,omitempty"`
+	Payment      classPaymentJSON         `json:"payment"`
+}
+
+// classPaymentJSON is what the ledger records of a seat's price: no
+// money moves through kincare; this is what is owed.
+type classPaymentJSON struct {
+	AmountFen int64            `json:"amountFen"`
+	Status    string           `json:"status"`
+	Entries   []classEntryJSON `json:"entries"`
+}
+
+type classEntryJSON struct {
+	Kind   string    `json:"kind"`
+	Amount int64     `json:"amount"`
+	At     time.Time `json:"at"`
+}
+
+func toClassPayment(p classes.Payment) classPaymentJSON {
+	out := classPaymentJSON{AmountFen: p.AmountFen, Status: p.Status, Entries: []classEntryJSON{}}
+	for _, e := range p.Entries {
+		out.Entries = append(out.Entries, classEntryJSON{Kind: string(e.Kind), Amount: e.Amount, At: e.At.UTC()})
+	}
+	return out
+}
+
+// classBooking answers a booking with what the ledger says of its price.
+func (h classHandlers) classBooking(c *fiber.Ctx, b *reservation.Booking, sl *reservation.Slot) (classBookingJSON, error) {
+	p, err := h.svc.Payment(c.UserContext(), b)
+	if err != nil {
+		return classBookingJSON{}, err
+	}
+	out := toClassBooking(b, sl)
+	out.Payment = toClassPayment(p)
+	return out, nil
 }
 
 // toClassBooking shows the session's window as it is now (the slot's),
@@ -318,24 +353,34 @@ func toClassBooking(b *reservation.Booking, sl *reservation.Slot) classBookingJS
 func (h classHandlers) bookSession(c *fiber.Ctx) error {
 	var req struct {
 		OfferID string `json:"offerId"`
+		HoldID  string `json:"holdId"`
 	}
 	if len(body(c)) > 0 {
 		if err := decode(c, &req); err != nil {
 			return err
 		}
 	}
-	r, err := h.svc.Book(c.UserContext(), mustActor(c), c.Params("sessionId"), c.Get(headerIdempotencyKey), req.OfferID)
+	hold := req.HoldID
+	if hold == "" {
+		hold = req.OfferID
+	} else if req.OfferID != "" && req.OfferID != hold {
+		return fault.ErrValidation.WithFields(fault.FieldError{Field: "/offerId", Code: "conflict"})
+	}
+	r, err := h.svc.Book(c.UserContext(), mustActor(c), c.Params("sessionId"), c.Get(headerIdempotencyKey), hold)
 	if err != nil {
 		return err
 	}
-	b, sl := r.Booking, r.Slot
+	out, err := h.classBooking(c, r.Booking, r.Slot)
+	if err != nil {
+		return err
+	}
 	status := fiber.StatusCreated
 	if r.Replayed {
 		c.Set(headerReplayed, "true")
 		status = fiber.StatusOK
 	}
-	c.Location("/v1/class-bookings/" + b.ID())
-	return c.Status(status).JSON(toClassBooking(b, sl))
+	c.Location("/v1/class-bookings/" + r.Booking.ID())
+	return c.Status(status).JSON(out)
 }
 
 func (h classHandlers) waitForSession(c *fiber.Ctx) error {
@@ -355,7 +400,11 @@ func (h classHandlers) getClassBooking(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toClassBooking(b, sl))
+	out, err := h.classBooking(c, b, sl)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 func (h classHandlers) cancelClassBooking(c *fiber.Ctx) error {
@@ -367,7 +416,11 @@ func (h classHandlers) cancelClassBooking(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toClassBooking(b, sl))
+	out, err := h.classBooking(c, b, sl)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }
 
 func (h classHandlers) joinSession(c *fiber.Ctx) error {

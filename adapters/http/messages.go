@@ -162,6 +162,7 @@ var messages = map[string]message{
 	"session_started":                  {"课程已开始", "该场次已经开始或已结束。", "Session started", "This session has begun or is over."},
 	"session_already_closed":           {"场次已关闭", "该场次已不再接受预约。", "Session closed", "This session takes no more bookings."},
 	"booking_closed":                   {"预约已截止", "该场次已于 {closedAt} 截止预约。", "Booking closed", "Booking for this session closed at {closedAt}."},
+	"paid_session_hold_required":       {"付费课程须先保留座位", "该课程每座 {priceFen} 分，须先保留座位，再凭保留的 holdId 确认预约，费用在确认时记入账本。", "Paid class: hold a seat first", "A seat of this class costs {priceFen} fen: hold one first, then book with the hold's holdId; the amount is reserved in the ledger when you confirm."},
 	"already_booked":                   {"您已预约", "您已有该场次的座位。", "Already booked", "You already have a seat at this session."},
 	"cancellation_cutoff_passed":       {"已过取消截止时间", "取消截止时间为 {cutoff}，之后座位保留给您。", "Cancellation cutoff passed", "Seats could be given back until {cutoff}; the seat stays yours."},
 	"check_in_not_open":                {"签到未开放", "签到从开课前 15 分钟（{opensAt}）开放，至课程结束。", "Check-in not open", "Check-in opens 15 minutes before the start ({opensAt}) and closes at the end."},

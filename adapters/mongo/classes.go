@@ -47,6 +47,7 @@ type courseDoc struct {
 	Venue          *addressDoc `bson:"venue,omitempty"`
 	Speaker        speakerDoc  `bson:"speaker"`
 	Seats          int         `bson:"seats"`
+	PriceFen       int64       `bson:"priceFen"`
 	BookingCloseMs int64       `bson:"bookingClosesMs"`
 	CancelCutoffMs int64       `bson:"cancelCutoffMs"`
 	OfferTTLMs     int64       `bson:"offerTtlMs"`
@@ -58,7 +59,7 @@ func toCourseDoc(c course.Course) courseDoc {
 	d := courseDoc{ID: c.ID, ProviderID: c.ProviderID, Title: textDoc(c.Title), Description: textDoc(c.Description),
 		Topics:   docList(c.Topics, func(t course.Topic) string { return string(t) }),
 		Audience: audienceDoc{Kind: string(c.Audience.Kind), MinMonths: c.Audience.MinMonths, MaxMonths: c.Audience.MaxMonths},
-		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats,
+		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats, PriceFen: c.PriceFen,
 		BookingCloseMs: c.BookingCloses.Milliseconds(), CancelCutoffMs: c.CancelCutoff.Milliseconds(),
 		OfferTTLMs: c.OfferTTL.Milliseconds(), CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt}
 	if c.Venue != nil {
@@ -72,7 +73,7 @@ func (d courseDoc) course() course.Course {
 	c := course.Course{ID: d.ID, ProviderID: d.ProviderID, Title: course.Text(d.Title), Description: course.Text(d.Description),
 		Topics:   valueList(d.Topics, func(t string) course.Topic { return course.Topic(t) }),
 		Audience: course.Audience{Kind: course.AudienceKind(d.Audience.Kind), MinMonths: d.Audience.MinMonths, MaxMonths: d.Audience.MaxMonths},
-		Format:   course.Format(d.Format), Speaker: course.Speaker(d.Speaker), Seats: d.Seats,
+		Format:   course.Format(d.Format), Speaker: course.Speaker(d.Speaker), Seats: d.Seats, PriceFen: d.PriceFen,
 		BookingCloses: ms(d.BookingCloseMs), CancelCutoff: ms(d.CancelCutoffMs), OfferTTL: ms(d.OfferTTLMs),
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()}
 	if d.Venue != nil {
@@ -123,6 +124,7 @@ type classSessionDoc struct {
 	Topics       []string        `bson:"topics"`
 	Audience     audienceDoc     `bson:"audience"`
 	Location     *pointDoc       `bson:"location,omitempty"`
+	PriceFen     int64           `bson:"priceFen"`
 	Start        time.Time       `bson:"start"`
 	End          time.Time       `bson:"end"`
 	TimeZone     string          `bson:"timeZone"`
@@ -139,7 +141,7 @@ func toClassSessionDoc(s course.Session, version int64) classSessionDoc {
 	d := classSessionDoc{ID: s.ID, CourseID: s.CourseID, ProviderID: s.ProviderID, Format: string(s.Format),
 		Topics:   docList(s.Topics, func(t course.Topic) string { return string(t) }),
 		Audience: audienceDoc{Kind: string(s.Audience.Kind), MinMonths: s.Audience.MinMonths, MaxMonths: s.Audience.MaxMonths},
-		Start:    s.Start, End: s.End, TimeZone: s.TimeZone, JoinLink: s.JoinLink, CheckInCode: s.CheckInCode,
+		PriceFen: s.PriceFen, Start: s.Start, End: s.End, TimeZone: s.TimeZone, JoinLink: s.JoinLink, CheckInCode: s.CheckInCode,
 		Status: string(s.Status), CancelReason: s.CancelReason,
 		Attendance: docList(s.Attendance, func(a course.Attendance) attendanceDoc { return attendanceDoc(a) }),
 		CreatedAt:  s.CreatedAt, Version: version}
@@ -153,7 +155,7 @@ func (d classSessionDoc) session() course.Session {
 	s := course.Session{ID: d.ID, CourseID: d.CourseID, ProviderID: d.ProviderID, Format: course.Format(d.Format),
 		Topics:   valueList(d.Topics, func(t string) course.Topic { return course.Topic(t) }),
 		Audience: course.Audience{Kind: course.AudienceKind(d.Audience.Kind), MinMonths: d.Audience.MinMonths, MaxMonths: d.Audience.MaxMonths},
-		Start:    d.Start.UTC(), End: d.End.UTC(), TimeZone: d.TimeZone, JoinLink: d.JoinLink, CheckInCode: d.CheckInCode,
+		PriceFen: d.PriceFen, Start: d.Start.UTC(), End: d.End.UTC(), TimeZone: d.TimeZone, JoinLink: d.JoinLink, CheckInCode: d.CheckInCode,
 		Status: course.Status(d.Status), CancelReason: d.CancelReason,
 		Attendance: valueList(d.Attendance, func(a attendanceDoc) course.Attendance {
 			a.At = a.At.UTC()

@@ -40,7 +40,8 @@ func (s *Service) JoinLink(ctx context.Context, a actor.Actor, sessionID string)
 }
 
 // CheckIn records an attendee's arrival with the session's code, valid
-// from 15 minutes before the start until the end.
+// from 15 minutes before the start until the end; a paid seat's amount
+// is committed.
 func (s *Service) CheckIn(ctx context.Context, a actor.Actor, sessionID, code string) (course.Attendance, error) {
 	if _, _, _, err := s.visibleSession(ctx, a, sessionID); err != nil {
 		return course.Attendance{}, err
@@ -58,6 +59,9 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, sessionID, code st
 		return x.CheckIn(seat.HoldID, a.UserID, code, w.Start, w.End, s.d.Now())
 	})
 	if err != nil {
+		return course.Attendance{}, err
+	}
+	if err := s.commitSeat(ctx, seat, a.UserID); err != nil {
 		return course.Attendance{}, err
 	}
 	at, _ := sess.AttendanceOf(seat.HoldID)
@@ -92,6 +96,11 @@ func (s *Service) MarkAttendance(ctx context.Context, a actor.Actor, cmd MarkCom
 		return x.Mark(seat.HoldID, seat.BookedBy, cmd.Attended, a.UserID, sl.Window().Start, s.d.Now())
 	})
 	if err != nil {
+		return course.Attendance{}, err
+	}
+	// Recorded attendance settles a paid seat: the class was given, or
+	// the seat was kept for them past the cancellation cutoff.
+	if err := s.commitSeat(ctx, seat, a.UserID); err != nil {
 		return course.Attendance{}, err
 	}
 	at, _ := sess.AttendanceOf(seat.HoldID)

@@ -20,26 +20,35 @@ type Booked struct {
 	Replayed bool
 }
 
-// Book takes a seat of a free session in one call, still through the
-// engine: a hold in Redis under an id derived from the caller and their
-// Idempotency-Key (a retry finds the same hold, then its booking), then
-// the seat in one conditional write of the slot. A refusal (full,
-// closed) costs Redis alone, so a rush on a popular class does not queue
-// for MongoDB. A caller offered a seat from the waitlist accepts it here,
-// naming the offer (offerID, the hold's id), and nobody is ever booked
-// for them without it.
-func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, offerID string) (Booked, error) {
+// Book takes a seat of a session. A free session books in one call,
+// still through the engine: a hold in Redis under an id derived from the
+// caller and their Idempotency-Key (a retry finds the same hold, then its
+// booking), then the seat in one conditional write of the slot. A
+// refusal (full, closed) costs Redis alone, so a rush on a popular class
+// does not queue for MongoDB. A paid session is held first (POST
+// /v1/slots/{id}/holds) and booked here naming the hold (holdID), so
+// its price is reserved in the ledger before the seat is written
+// (payments.go); in one call it is refused (paid_session_hold_required).
+// A caller offered a seat from the waitlist accepts it the same way,
+// naming the offer (the hold's id), and nobody is ever booked for them
+// without it.
+func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, holdID string) (Booked, error) {
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return Booked{}, err
 	}
 	if !reservation.ValidSlotID(sessionID) {
 		return Booked{}, course.ErrSessionNotFound
 	}
-	holdID := offerID
-	if offerID != "" {
-		if slot, ok := reservation.SlotOf(offerID); !ok || slot != sessionID {
+	price, err := s.priceOf(ctx, sessionID)
+	if err != nil {
+		return Booked{}, err
+	}
+	if holdID != "" {
+		if slot, ok := reservation.SlotOf(holdID); !ok || slot != sessionID {
 			return Booked{}, reservation.ErrHoldNotFound
 		}
+	} else if price > 0 {
+		return Booked{}, course.ErrHoldRequired.With(map[string]any{"priceFen": price})
 	} else {
 		r, err := s.d.Reservations.Hold(ctx, a, reservations.HoldCommand{SlotID: sessionID, Tier: reservation.Market, Key: key})
 		switch {
@@ -68,9 +77,21 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, offer
 		if sess.Status != course.Scheduled {
 			return reservation.Seat{}, course.ErrSessionCancelled
 		}
-		return reservation.Seat{HoldID: h.ID, Tier: h.Tier, BookedBy: a.UserID, RecipientID: a.UserID}, nil
+		if sess.Paid() {
+			if err := s.reserveSeat(ctx, sl, h.ID, a.UserID, sess.PriceFen); err != nil {
+				return reservation.Seat{}, err
+			}
+		}
+		return reservation.Seat{HoldID: h.ID, Tier: h.Tier, BookedBy: a.UserID, RecipientID: a.UserID,
+			PriceFen: sess.PriceFen}, nil
 	})
 	if err != nil {
+		if price > 0 && (fault.Is(err, reservation.ErrSlotFull) || fault.Is(err, reservation.ErrAlreadyBooked)) {
+			// The slot refused the seat its price was reserved for.
+			if rerr := s.releaseSeat(ctx, holdID, a.UserID); rerr != nil {
+				s.d.Log.WarnContext(ctx, "a refused seat's amount not released; the reconciler will", "hold", holdID, "err", rerr)
+			}
+		}
 		return Booked{}, s.explain(ctx, sessionID, err)
 	}
 	out := Booked{Booking: c.Booking, Slot: c.Slot, Replayed: c.Replayed}
@@ -80,6 +101,21 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, offer
 		}
 	}
 	return out, nil
+}
+
+// priceOf is a session's seat price. It never changes once the session
+// is scheduled (the course's price then), so each replica remembers it
+// and the one-call path of a rush stays off MongoDB.
+func (s *Service) priceOf(ctx context.Context, sessionID string) (int64, error) {
+	if p, ok := s.prices.Load(sessionID); ok {
+		return p.(int64), nil
+	}
+	sess, err := s.d.Sessions.Get(ctx, sessionID)
+	if err != nil {
+		return 0, err
+	}
+	s.prices.Store(sessionID, sess.PriceFen)
+	return sess.PriceFen, nil
 }
 
 // offerOf is the live seat the waitlist offered the user, if any; a
@@ -165,12 +201,14 @@ func (s *Service) GetBooking(ctx context.Context, a actor.Actor, id string) (*re
 
 // CancelBooking gives a seat back: the attendee until the cancellation
 // cutoff, the organiser with a reason. The seat is offered to the first
-// in line at once.
+// in line at once, and a paid seat's amount is released. A booking found
+// cancelled already has its amount released too (a crash may have come
+// between), and is still answered booking_already_cancelled.
 func (s *Service) CancelBooking(ctx context.Context, a actor.Actor, id, reason string) (*reservation.Booking, *reservation.Slot, error) {
 	if _, _, err := s.GetBooking(ctx, a, id); err != nil {
 		return nil, nil, err
 	}
-	b, err := s.d.Reservations.CancelBooking(ctx, a, id, reason)
+	b, err := s.cancelSeat(ctx, a, id, reason)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,4 +217,25 @@ func (s *Service) CancelBooking(ctx context.Context, a actor.Actor, id, reason s
 		return nil, nil, err
 	}
 	return b, sl, nil
+}
+
+// cancelSeat cancels a booking through the engine, then settles its
+// amount.
+func (s *Service) cancelSeat(ctx context.Context, a actor.Actor, id, reason string) (*reservation.Booking, error) {
+	b, err := s.d.Reservations.CancelBooking(ctx, a, id, reason)
+	if fault.Is(err, reservation.ErrAlreadyCancelled) {
+		if found, gerr := s.d.Bookings.Get(ctx, id); gerr == nil {
+			if serr := s.settleBooking(ctx, found, a.UserID); serr != nil {
+				return nil, serr
+			}
+		}
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settleBooking(ctx, b, a.UserID); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

@@ -72,8 +72,11 @@ func (s *Service) finishCancel(ctx context.Context, a actor.Actor, sess course.S
 	default:
 		s.d.Reservations.Synced(ctx, sl, version)
 	}
+	// Each booking is cancelled by the organiser (an urgent notice to its
+	// attendee) and a paid seat's amount released with it: refunded, in
+	// the ledger's sense, for every attendee at once.
 	for _, seat := range sl.Seats() {
-		_, err := s.d.Reservations.CancelBooking(ctx, a, seat.HoldID, sess.CancelReason)
+		_, err := s.cancelSeat(ctx, a, seat.HoldID, sess.CancelReason)
 		if err != nil && !fault.Is(err, reservation.ErrAlreadyCancelled) {
 			return err
 		}

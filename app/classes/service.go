@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
@@ -67,15 +68,22 @@ type Deps struct {
 	Bookings     reservations.Bookings
 	Providers    Providers
 	Reservations *reservations.Service
-	Now          func() time.Time
-	NewID        func() string
+	// Ledger records what paid seats owe (payments.go); nil runs free
+	// classes only.
+	Ledger Ledger
+	Now    func() time.Time
+	NewID  func() string
 	// NewCode makes a session's check-in code; six random digits unless set.
 	NewCode func() string
 	Log     *slog.Logger
 }
 
 // Service gathers the class use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+	// prices remembers each session's seat price (fixed when scheduled).
+	prices sync.Map
+}
 
 func NewService(d Deps) *Service {
 	if d.NewCode == nil {

@@ -5,18 +5,19 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/allowances"
+	"github.com/kincare/kincare/app/classes"
 	appledger "github.com/kincare/kincare/app/ledger"
 )
 
 // ledgerReconcileEvery is how often the ledger is checked for what a
 // crash left half-done: entries only in their account (not yet in the
-// journal), and holds whose order ended, was completed, or was never
-// written. Every repair is idempotent, so replicas may run it at once.
+// journal), holds whose order ended, was completed, or was never
+// written, and paid class seats' holds likewise. Every repair is idempotent, so replicas may run it at once.
 const ledgerReconcileEvery = 5 * time.Minute
 
 // startLedgerReconciler repairs the ledger at start and then every
 // ledgerReconcileEvery.
-func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service) {
+func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service, c *classes.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -33,6 +34,12 @@ func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Servi
 				s.log.Warn("allowance holds reconcile", "err", err)
 			} else if r.Orphans+r.Settled > 0 {
 				s.log.Info("allowance holds settled by the reconciler", "orphans_released", r.Orphans,
+					"settled", r.Settled)
+			}
+			if r, err := c.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("class seat holds reconcile", "err", err)
+			} else if r.Orphans+r.Settled > 0 {
+				s.log.Info("class seat holds settled by the reconciler", "orphans_released", r.Orphans,
 					"settled", r.Settled)
 			}
 			select {

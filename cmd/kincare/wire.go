@@ -217,7 +217,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		KindLimit: cfg.HoldsPerUserPerKind, Kinds: map[string]reservations.Resources{reservation.ClassSession: classResources}})
 	classSvc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(),
 		Slots: store.Slots(), Bookings: store.Bookings(), Providers: providerStore, Reservations: reservationSvc,
-		Now: clk.Now, NewID: newID, Log: log})
+		Ledger: ledgerSvc, Now: clk.Now, NewID: newID, Log: log})
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
@@ -291,7 +291,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)
-		s.startLedgerReconciler(ledgerSvc, allowanceSvc)
+		s.startLedgerReconciler(ledgerSvc, allowanceSvc, classSvc)
 		s.startReservationJobs(cfg, reservationSvc, passes)
 		s.startDueMover(clk, queue, cfg.JobsPollInterval, passes)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)

@@ -85,6 +85,10 @@ type Course struct {
 	Speaker     Speaker
 	// Seats is each new session's capacity.
 	Seats int
+	// PriceFen is what a seat of each new session costs, in fen; 0 is a
+	// free class. A paid seat is held first and its amount reserved in
+	// the ledger (app/classes); nothing is collected here.
+	PriceFen int64
 	// BookingCloses is how long before a session's start booking and its
 	// waitlist close.
 	BookingCloses time.Duration
@@ -113,6 +117,9 @@ const (
 	MaxSessionLength  = 12 * time.Hour
 	MaxSessionsAhead  = 366 * 24 * time.Hour
 	maxTopicsPerClass = 4
+	// MaxPriceFen bounds a seat's price (¥5,000): a parenting class, not
+	// a prepaid course far ahead (DOMAIN.md: prepaid money is a risk).
+	MaxPriceFen = 500_000
 )
 
 var (
@@ -172,6 +179,9 @@ func New(c Course, now time.Time) (Course, error) {
 	if c.Seats < 1 || c.Seats > reservation.MaxCapacity {
 		bad("/seats", "range")
 	}
+	if c.PriceFen < 0 || c.PriceFen > MaxPriceFen {
+		bad("/priceFen", "range")
+	}
 	if c.BookingCloses == 0 {
 		c.BookingCloses = DefaultCloses
 	}
@@ -205,6 +215,9 @@ func words(fields []fault.FieldError, t *Text, field string, r text.Rule) []faul
 	fields = zh.Check(fields, field+"/zhCN", &t.ZhCN)
 	return r.Check(fields, field+"/en", &t.En)
 }
+
+// Paid reports whether a seat of the course's new sessions costs money.
+func (c Course) Paid() bool { return c.PriceFen > 0 }
 
 // For reports whether a child of ageMonths is in the audience (any age
 // for a family caregivers' course).

@@ -39,6 +39,10 @@ var (
 	ErrCheckInNotOpen  = fault.New(fault.Conflict, "check_in_not_open")
 	ErrCheckInCode     = fault.New(fault.Unprocessable, "check_in_code_invalid")
 	ErrJoinUnavailable = fault.New(fault.NotFound, "join_link_unavailable")
+	// ErrHoldRequired is booking a paid session in one call: its seat is
+	// held first and confirmed with the hold, so the amount is reserved
+	// in the ledger before the seat is taken.
+	ErrHoldRequired = fault.New(fault.Conflict, "paid_session_hold_required")
 )
 
 // Attendance is whether a booked person came, and who said so.
@@ -63,6 +67,9 @@ type Session struct {
 	Topics     []Topic
 	Audience   Audience
 	Location   *geo.Point
+	// PriceFen is a seat's price, the course's when the session was
+	// scheduled: what those who book it owe.
+	PriceFen   int64
 	Start, End time.Time
 	TimeZone   string
 	// JoinLink is an online session's live room, given only to attendees
@@ -94,7 +101,7 @@ func NewSession(c Course, id string, start, end time.Time, tz, joinLink, code st
 		return Session{}, ErrSessionInvalid.WithFields(fields...)
 	}
 	s := Session{ID: id, CourseID: c.ID, ProviderID: c.ProviderID, Format: c.Format, Topics: slices.Clone(c.Topics),
-		Audience: c.Audience, Start: start.UTC(), End: end.UTC(), TimeZone: tz, JoinLink: joinLink,
+		Audience: c.Audience, PriceFen: c.PriceFen, Start: start.UTC(), End: end.UTC(), TimeZone: tz, JoinLink: joinLink,
 		CheckInCode: code, Status: Scheduled, CreatedAt: now.UTC()}
 	if c.Venue != nil {
 		p := c.Venue.Location
@@ -128,6 +135,9 @@ func validLink(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme == "https" && u.Host != ""
 }
+
+// Paid reports whether a seat of the session costs money.
+func (s Session) Paid() bool { return s.PriceFen > 0 }
 
 // BookingCloses is when booking and waiting end for a session at start.
 func (c Course) BookingClosesAt(start time.Time) time.Time { return start.Add(-c.BookingCloses) }
