@@ -95,6 +95,11 @@ type Config struct {
 	ReservationSweepInterval     time.Duration
 	ReservationReconcileInterval time.Duration
 	HoldsPerUserPerKind          int
+	// The classes' no-show rule: ClassNoShowLimit no-shows within
+	// ClassNoShowWindow restrict a person for ClassNoShowRestriction.
+	ClassNoShowLimit       int
+	ClassNoShowWindow      time.Duration
+	ClassNoShowRestriction time.Duration
 	// Complaints: how long a provider has to answer one before it goes
 	// to the regulator, and how often that deadline is checked.
 	ComplaintResponseTime  time.Duration
@@ -199,6 +204,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		ReservationReconcileInterval: r.duration("RESERVATION_RECONCILE_INTERVAL", 5*time.Minute, 5*time.Second,
 			24*time.Hour),
 		HoldsPerUserPerKind: r.integer("HOLDS_PER_USER_PER_KIND", 5, 1, 100),
+		ClassNoShowLimit:    r.integer("CLASS_NO_SHOW_LIMIT", 3, 1, 100),
+		ClassNoShowWindow:   r.duration("CLASS_NO_SHOW_WINDOW", 90*24*time.Hour, time.Hour, 3*365*24*time.Hour),
+		ClassNoShowRestriction: r.duration("CLASS_NO_SHOW_RESTRICTION", 30*24*time.Hour, time.Hour,
+			365*24*time.Hour),
 		// Seconds are for tests and drills; production wants an hour at least.
 		ComplaintResponseTime:  r.duration("COMPLAINT_RESPONSE_TIME", 48*time.Hour, time.Second, 30*24*time.Hour),
 		ComplaintSweepInterval: r.duration("COMPLAINT_SWEEP_INTERVAL", 30*time.Second, time.Second, 10*time.Minute),

@@ -2,14 +2,17 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/classes"
 	"github.com/kincare/kincare/domain/course"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/geo"
 )
 
@@ -224,4 +227,91 @@ func (r *ClassSessions) Search(ctx context.Context, q classes.Query) ([]course.S
 	return findAll(ctx, r.coll, "class sessions", filter,
 		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)),
 		classSessionDoc.session)
+}
+
+const classStandingsColl = "class_standings"
+
+type classNoShowDoc struct {
+	BookingID string    `bson:"bookingId"`
+	SessionID string    `bson:"sessionId"`
+	At        time.Time `bson:"at"`
+}
+
+// classStandingDoc is one person's no-shows, _id their user id.
+type classStandingDoc struct {
+	ID          string      `bson:"_id"`
+	NoShows     []classNoShowDoc `bson:"noShows"`
+	Version     int64       `bson:"version"`
+	Pending     []eventDoc  `bson:"pendingEvents,omitempty"`
+	OutboxSince *time.Time  `bson:"outboxSince,omitempty"`
+}
+
+func (d classStandingDoc) pendingEvents() int { return len(d.Pending) }
+
+func toClassStandingDoc(s course.Standing, version int64) classStandingDoc {
+	return classStandingDoc{ID: s.UserID, Version: version,
+		NoShows: docList(s.NoShows, func(n course.NoShow) classNoShowDoc { return classNoShowDoc(n) }),
+		Pending: toEventDocs(s.Pending()), OutboxSince: outboxSince(s.Pending())}
+}
+
+func (d classStandingDoc) standing() course.Standing {
+	return course.Standing{UserID: d.ID,
+		NoShows: valueList(d.NoShows, func(n classNoShowDoc) course.NoShow {
+			n.At = n.At.UTC()
+			return course.NoShow(n)
+		}),
+		Outbox: event.RestoreOutbox(fromEventDocs(d.Pending))}
+}
+
+// ClassStandings implements the no-show record, one document per user.
+type ClassStandings struct {
+	coll  *collection
+	guard *writeGuard
+	bell  *outboxBell
+}
+
+func (s *Store) ClassStandings() *ClassStandings {
+	return &ClassStandings{coll: s.collection(classStandingsColl), guard: s.guard, bell: s.bell}
+}
+
+func (r *ClassStandings) find(ctx context.Context, id string) (classStandingDoc, error) {
+	return findByID[classStandingDoc](ctx, r.coll, id, "class standing", errNoStanding)
+}
+
+var errNoStanding = errors.New("mongo: no class standing")
+
+// Get returns an empty standing for a user never recorded.
+func (r *ClassStandings) Get(ctx context.Context, userID string) (course.Standing, error) {
+	d, err := r.find(ctx, userID)
+	if errors.Is(err, errNoStanding) {
+		return course.Standing{UserID: userID}, nil
+	}
+	if err != nil {
+		return course.Standing{}, err
+	}
+	return d.standing(), nil
+}
+
+// Update makes the user's standing on first use (concurrent first uses
+// make it once), then changes it conditionally.
+func (r *ClassStandings) Update(ctx context.Context, userID string, fn func(*course.Standing) error) (course.Standing, error) {
+	update := func() (course.Standing, error) {
+		return versionedUpdate(ctx, r.coll, r.guard, r.bell, "class standing", userID, r.find,
+			func(d classStandingDoc) (course.Standing, int64, error) {
+				s := d.standing()
+				if err := fn(&s); err != nil {
+					return course.Standing{}, 0, err
+				}
+				return s, d.Version, nil
+			}, toClassStandingDoc)
+	}
+	s, err := update()
+	if !errors.Is(err, errNoStanding) {
+		return s, err
+	}
+	if _, err := r.coll.InsertOne(ctx, toClassStandingDoc(course.Standing{UserID: userID}, 1)); err != nil &&
+		!mongo.IsDuplicateKeyError(err) {
+		return course.Standing{}, fmt.Errorf("mongo: insert class standing: %w", err)
+	}
+	return update()
 }

@@ -64,6 +64,9 @@ func (s *Service) CheckIn(ctx context.Context, a actor.Actor, sessionID, code st
 	if err := s.commitSeat(ctx, seat, a.UserID); err != nil {
 		return course.Attendance{}, err
 	}
+	if err := s.noteAttendance(ctx, sess, seat, true); err != nil {
+		return course.Attendance{}, err
+	}
 	at, _ := sess.AttendanceOf(seat.HoldID)
 	return at, nil
 }
@@ -101,6 +104,11 @@ func (s *Service) MarkAttendance(ctx context.Context, a actor.Actor, cmd MarkCom
 	// Recorded attendance settles a paid seat: the class was given, or
 	// the seat was kept for them past the cancellation cutoff.
 	if err := s.commitSeat(ctx, seat, a.UserID); err != nil {
+		return course.Attendance{}, err
+	}
+	// An absence counts towards the no-show rule; a presence takes back
+	// an absence recorded by mistake.
+	if err := s.noteAttendance(ctx, sess, seat, cmd.Attended); err != nil {
 		return course.Attendance{}, err
 	}
 	at, _ := sess.AttendanceOf(seat.HoldID)

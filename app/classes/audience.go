@@ -21,6 +21,12 @@ func (s *Service) Audiences() map[event.Type]notify.Audience {
 	for _, t := range course.EventTypes {
 		out[t] = notify.AudienceFunc(s.hearersOf)
 	}
+	// The no-show rule's notice is for the person it restricts alone.
+	out[course.EventRestricted] = notify.AudienceFunc(func(_ context.Context, e event.Event) ([]notify.Recipient, error) {
+		var h notify.Hearers
+		h.Add(e.Data["userId"])
+		return h.Recipients(), nil
+	})
 	return out
 }
 

@@ -77,6 +77,9 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, holdI
 		if sess.Status != course.Scheduled {
 			return reservation.Seat{}, course.ErrSessionCancelled
 		}
+		if err := s.mayTake(ctx, a.UserID, h, sess); err != nil {
+			return reservation.Seat{}, err
+		}
 		if sess.Paid() {
 			if err := s.reserveSeat(ctx, sl, h.ID, a.UserID, sess.PriceFen); err != nil {
 				return reservation.Seat{}, err
@@ -90,6 +93,13 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, holdI
 			// The slot refused the seat its price was reserved for.
 			if rerr := s.releaseSeat(ctx, holdID, a.UserID); rerr != nil {
 				s.d.Log.WarnContext(ctx, "a refused seat's amount not released; the reconciler will", "hold", holdID, "err", rerr)
+			}
+		}
+		if fault.Is(err, course.ErrRestricted) {
+			// A seat they may not take goes back at once (to the next
+			// in line, for an offer).
+			if _, rerr := s.d.Reservations.ReleaseHold(ctx, a, holdID); rerr != nil {
+				s.d.Log.WarnContext(ctx, "a restricted person's hold not released", "hold", holdID, "err", rerr)
 			}
 		}
 		return Booked{}, s.explain(ctx, sessionID, err)
@@ -165,7 +175,8 @@ func (s *Service) explain(ctx context.Context, sessionID string, err error) erro
 // Wait queues the caller for a seat of a full session. When a seat
 // frees, the first in line is offered it (a hold with an urgent push
 // saying until when) and books it with Book; an offer nobody takes
-// passes to the next. The waitlist closes at the booking deadline.
+// passes to the next. The waitlist closes at the booking deadline. A
+// person under the no-show rule waits for free classes only.
 func (s *Service) Wait(ctx context.Context, a actor.Actor, sessionID string) (reservations.Place, error) {
 	if !reservation.ValidSlotID(sessionID) {
 		return reservations.Place{}, course.ErrSessionNotFound
@@ -174,6 +185,9 @@ func (s *Service) Wait(ctx context.Context, a actor.Actor, sessionID string) (re
 		if seat, ok := sl.SeatOf(a.UserID); ok {
 			return reservations.Place{}, reservation.ErrAlreadyBooked.With(map[string]any{"bookingId": seat.HoldID})
 		}
+	}
+	if err := s.mayWait(ctx, a, sessionID); err != nil {
+		return reservations.Place{}, err
 	}
 	p, err := s.d.Reservations.JoinWaitlist(ctx, a, sessionID, reservation.Market)
 	if err != nil {

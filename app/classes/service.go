@@ -56,6 +56,16 @@ type Query struct {
 	Limit    int
 }
 
+// Standings keeps each person's no-shows, one document per user.
+type Standings interface {
+	// Get returns an empty standing for a user never recorded.
+	Get(ctx context.Context, userID string) (course.Standing, error)
+	// Update applies fn to the user's standing (made empty on first use)
+	// in one conditional write carrying the events fn records, retrying
+	// on conflict.
+	Update(ctx context.Context, userID string, fn func(*course.Standing) error) (course.Standing, error)
+}
+
 type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
 }
@@ -71,8 +81,12 @@ type Deps struct {
 	// Ledger records what paid seats owe (payments.go); nil runs free
 	// classes only.
 	Ledger Ledger
-	Now    func() time.Time
-	NewID  func() string
+	// Standings and NoShowRule are the no-show rule (noshow.go); nil
+	// Standings counts nothing. A zero rule is course.DefaultNoShowRule.
+	Standings  Standings
+	NoShowRule course.NoShowRule
+	Now        func() time.Time
+	NewID      func() string
 	// NewCode makes a session's check-in code; six random digits unless set.
 	NewCode func() string
 	Log     *slog.Logger
@@ -91,6 +105,9 @@ func NewService(d Deps) *Service {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.NoShowRule.Limit <= 0 {
+		d.NoShowRule = course.DefaultNoShowRule
 	}
 	return &Service{d: d}
 }

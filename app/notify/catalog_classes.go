@@ -32,8 +32,8 @@ func classKinds() map[event.Type]Kind {
 			Text{"课程预约已取消", "{startLocal} 开始的课程座位已取消。"},
 			Text{"Class booking cancelled", "The seat at the class starting {startLocal} was cancelled."}),
 		reservation.EventClassCancelledByProvider: seat(reservation.EventClassCancelledByProvider, 3*d,
-			Text{"主办方取消了您的课程", "{startLocal} 开始的课程已被主办方取消：{reason}"},
-			Text{"Class cancelled by the organiser", "The organiser cancelled your class starting {startLocal}: {reason}"}),
+			Text{"主办方取消了您的课程", "{startLocal} 开始的课程已被主办方取消：{reason}。付费课程的费用已全部释放，无需支付。"},
+			Text{"Class cancelled by the organiser", "The organiser cancelled your class starting {startLocal}: {reason}. For a paid class, the amount held is released in full; nothing is owed."}),
 		reservation.EventClassOffered: seat(reservation.EventClassOffered, time.Hour,
 			Text{"候补到座位了", "{startLocal} 开始的课程有座位空出，已为您保留至 {expiresAtLocal}。请在此之前预约，否则将让给下一位；不预约不会产生任何费用。"},
 			Text{"A seat is offered to you", "A seat at the class starting {startLocal} is held for you until {expiresAtLocal}. Book it before then or it passes to the next person; nothing is booked or charged unless you do."}),
@@ -52,5 +52,8 @@ func classKinds() map[event.Type]Kind {
 		course.EventWaitlistClosed: session(course.EventWaitlistClosed, d,
 			Text{"候补已结束", "「{title}」（{startLocal}）已截止预约，候补未能获得座位，不会产生任何费用。"},
 			Text{"Waitlist closed", "Booking for “{title}” ({startLocal}) has closed and no seat came free for you. Nothing is booked or charged."}),
+		course.EventRestricted: kind(course.EventRestricted, false, 30*d,
+			Text{"课程预约受限", "您在 {windowDays} 天内有 {noShows} 次预约了课程却未到场，{untilLocal} 前不能直接预约课程，只能候补免费课程（候补到座位时仍可确认）。"},
+			Text{"Class booking restricted", "You booked and missed {noShows} classes within {windowDays} days, so until {untilLocal} you cannot book classes directly; you may still wait for seats of free classes and accept the seat offered to you."}),
 	}
 }

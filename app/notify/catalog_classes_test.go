@@ -52,5 +52,11 @@ func classEvents(t *testing.T, now time.Time, newID func() string) []event.Event
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(events, reminder)
+	standing := course.Standing{UserID: "owner"}
+	for i, id := range []string{"b1", "b2", "b3"} {
+		at := now.Add(time.Duration(i) * 24 * time.Hour)
+		standing.NoteNoShow(course.NoShow{BookingID: id, SessionID: "cs1", At: at}, course.DefaultNoShowRule, newID(), at,
+			time.UTC)
+	}
+	return append(append(events, reminder), standing.Pending()...)
 }

@@ -50,6 +50,7 @@ import (
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
+	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/openapi"
@@ -217,7 +218,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		KindLimit: cfg.HoldsPerUserPerKind, Kinds: map[string]reservations.Resources{reservation.ClassSession: classResources}})
 	classSvc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(),
 		Slots: store.Slots(), Bookings: store.Bookings(), Providers: providerStore, Reservations: reservationSvc,
-		Ledger: ledgerSvc, Now: clk.Now, NewID: newID, Log: log})
+		Ledger: ledgerSvc, Standings: store.ClassStandings(), NoShowRule: course.NoShowRule{Limit: cfg.ClassNoShowLimit,
+			Window: cfg.ClassNoShowWindow, For: cfg.ClassNoShowRestriction},
+		Now: clk.Now, NewID: newID, Log: log})
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
