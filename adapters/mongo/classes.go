@@ -239,11 +239,11 @@ type classNoShowDoc struct {
 
 // classStandingDoc is one person's no-shows, _id their user id.
 type classStandingDoc struct {
-	ID          string      `bson:"_id"`
+	ID          string           `bson:"_id"`
 	NoShows     []classNoShowDoc `bson:"noShows"`
-	Version     int64       `bson:"version"`
-	Pending     []eventDoc  `bson:"pendingEvents,omitempty"`
-	OutboxSince *time.Time  `bson:"outboxSince,omitempty"`
+	Version     int64            `bson:"version"`
+	Pending     []eventDoc       `bson:"pendingEvents,omitempty"`
+	OutboxSince *time.Time       `bson:"outboxSince,omitempty"`
 }
 
 func (d classStandingDoc) pendingEvents() int { return len(d.Pending) }
