@@ -64,6 +64,7 @@ var notDisplayText = map[string]string{
 	"postDeviceEvent /serial":              "a serial, matched against registered devices",
 	"scheduleSession /joinLink":            "a URL, parsed: https with a host, given only to attendees",
 	"bookSession /offerId":                 "an id (a hold's)",
+	"bookSession /holdId":                  "an id (a hold's)",
 	"markAttendance /bookingId":            "an id",
 	"/schedule/timeZone":                   "ignored: a recurring order takes its family's zone",
 }
@@ -191,6 +192,12 @@ func displayProbes() []displayProbe {
 			b["description"] = map[string]any{"zhCN": "说明", "en": "About"}
 			b["speaker"] = map[string]any{"name": "李医生", "title": "主任医师", "bio": "从事儿保二十年"}
 			return b
+		}},
+		{op: "editCourse", fields: []string{"/title/zhCN", "/title/en", "/description/zhCN", "/description/en",
+			"/speaker/name", "/speaker/title", "/speaker/bio"}, body: func(*world) map[string]any {
+			return map[string]any{"title": map[string]any{"zhCN": "婴儿睡眠", "en": "Sleep"},
+				"description": map[string]any{"zhCN": "说明", "en": "About"},
+				"speaker":     map[string]any{"name": "李医生", "title": "主任医师", "bio": "从事儿保二十年"}}
 		}},
 		{op: "cancelSession", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
 			return "/v1/sessions/" + w.classSession(t) + "/cancel", provA

@@ -101,6 +101,12 @@ func classRows(w *world) []row {
 		{op: "getSessionRoster", fixture: fixture{path: live + "/roster"}, want: managers, others: nf},
 		{op: "getClassBooking", fixture: fixture{path: "/v1/class-bookings/" + w.cls.liveBooking},
 			want: who{famA: ok, provA: ok, officeA: ok}, others: nf},
+		{op: "listProviderCourses", fixture: fixture{path: "/v1/providers/" + w.provA + "/courses"}, others: ok, anon: ok},
+		{op: "listCourseSessions", fixture: fixture{path: "/v1/courses/" + w.cls.course + "/sessions"}, others: ok, anon: ok},
+		{op: "editCourse", fixture: fixture{path: "/v1/courses/" + w.cls.course, body: map[string]any{
+			"speaker": map[string]string{"name": "王医生", "title": "儿科主治医师"}}}, want: managers, others: nf},
+		// Everyone's own list answers; nobody sees another's seats in it.
+		{op: "listMyClassBookings", fixture: fixture{path: "/v1/me/class-bookings"}, others: ok},
 		// Cancelled already: the parties get 409, past every check of who
 		// may cancel.
 		{op: "cancelClassBooking", fixture: fixture{path: "/v1/class-bookings/" + w.cls.bookingCancelled + "/cancel",

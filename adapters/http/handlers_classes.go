@@ -503,3 +503,93 @@ func (h classHandlers) roster(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
 }
+
+func (h classHandlers) listCourses(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	cs, more, err := h.svc.ListCourses(c.UserContext(), mustActor(c), c.Params("providerId"), p)
+	if err != nil {
+		return err
+	}
+	out := items[courseJSON]{Items: make([]courseJSON, len(cs))}
+	for i, crs := range cs {
+		out.Items[i] = toCourse(crs)
+	}
+	if len(cs) > 0 {
+		out.NextCursor = page.Cursor(cs[len(cs)-1].ID, more)
+	}
+	return c.JSON(out)
+}
+
+func (h classHandlers) listSessions(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	views, more, err := h.svc.ListSessions(c.UserContext(), mustActor(c), c.Params("courseId"), p)
+	if err != nil {
+		return err
+	}
+	out := items[classSessionJSON]{Items: make([]classSessionJSON, len(views))}
+	for i, v := range views {
+		out.Items[i] = toClassSession(v)
+	}
+	if len(views) > 0 {
+		out.NextCursor = page.Cursor(views[len(views)-1].Session.ID, more)
+	}
+	return c.JSON(out)
+}
+
+func (h classHandlers) editCourse(c *fiber.Ctx) error {
+	var req struct {
+		Title       *textJSON    `json:"title"`
+		Description *textJSON    `json:"description"`
+		Speaker     *speakerJSON `json:"speaker"`
+		Seats       *int         `json:"seats"`
+		PriceFen    *int64       `json:"priceFen"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	p := course.Patch{Seats: req.Seats, PriceFen: req.PriceFen}
+	if req.Title != nil {
+		t := course.Text(*req.Title)
+		p.Title = &t
+	}
+	if req.Description != nil {
+		d := course.Text(*req.Description)
+		p.Description = &d
+	}
+	if req.Speaker != nil {
+		s := course.Speaker(*req.Speaker)
+		p.Speaker = &s
+	}
+	crs, err := h.svc.EditCourse(c.UserContext(), mustActor(c), c.Params("courseId"), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toCourse(crs))
+}
+
+func (h classHandlers) listMyBookings(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	bs, more, err := h.svc.ListMyBookings(c.UserContext(), mustActor(c), reservation.BookingStatus(c.Query("status")), p)
+	if err != nil {
+		return err
+	}
+	out := items[classBookingJSON]{Items: make([]classBookingJSON, len(bs))}
+	for i, b := range bs {
+		if out.Items[i], err = h.classBooking(c, b.Booking, b.Slot); err != nil {
+			return err
+		}
+	}
+	if len(bs) > 0 {
+		out.NextCursor = page.Cursor(bs[len(bs)-1].Booking.ID(), more)
+	}
+	return c.JSON(out)
+}

@@ -214,6 +214,10 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getSessionRoster", cls.roster)
 	api.handle("getClassBooking", cls.getClassBooking)
 	api.handle("cancelClassBooking", cls.cancelClassBooking)
+	api.handle("listProviderCourses", cls.listCourses)
+	api.handle("listCourseSessions", cls.listSessions)
+	api.handle("editCourse", cls.editCourse)
+	api.handle("listMyClassBookings", cls.listMyBookings)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

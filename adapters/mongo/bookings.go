@@ -136,7 +136,8 @@ func (r *Bookings) List(ctx context.Context, f reservations.BookingFilter, p pag
 	limit := clampLimit(p.Limit)
 	filter := bson.D{}
 	for _, kv := range []struct{ key, value string }{{"familyId", f.FamilyID}, {"providerId", f.ProviderID},
-		{"recipientId", f.RecipientID}, {"slotId", f.SlotID}, {"status", string(f.Status)}} {
+		{"recipientId", f.RecipientID}, {"slotId", f.SlotID}, {"status", string(f.Status)},
+		{"resourceKind", f.ResourceKind}} {
 		if kv.value != "" {
 			filter = append(filter, bson.E{Key: kv.key, Value: kv.value})
 		}

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/app/classes"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/geo"
@@ -56,15 +57,16 @@ type courseDoc struct {
 	OfferTTLMs     int64       `bson:"offerTtlMs"`
 	CreatedBy      string      `bson:"createdBy"`
 	CreatedAt      time.Time   `bson:"createdAt"`
+	Version        int64       `bson:"version"`
 }
 
-func toCourseDoc(c course.Course) courseDoc {
+func toCourseDoc(c course.Course, version int64) courseDoc {
 	d := courseDoc{ID: c.ID, ProviderID: c.ProviderID, Title: textDoc(c.Title), Description: textDoc(c.Description),
 		Topics:   docList(c.Topics, func(t course.Topic) string { return string(t) }),
 		Audience: audienceDoc{Kind: string(c.Audience.Kind), MinMonths: c.Audience.MinMonths, MaxMonths: c.Audience.MaxMonths},
 		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats, PriceFen: c.PriceFen,
 		BookingCloseMs: c.BookingCloses.Milliseconds(), CancelCutoffMs: c.CancelCutoff.Milliseconds(),
-		OfferTTLMs: c.OfferTTL.Milliseconds(), CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt}
+		OfferTTLMs: c.OfferTTL.Milliseconds(), CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, Version: version}
 	if c.Venue != nil {
 		v := toAddressDoc(*c.Venue)
 		d.Venue = &v
@@ -89,12 +91,18 @@ func (d courseDoc) course() course.Course {
 func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // Courses implements the course store.
-type Courses struct{ coll *collection }
+type Courses struct {
+	coll  *collection
+	guard *writeGuard
+	bell  *outboxBell
+}
 
-func (s *Store) Courses() *Courses { return &Courses{coll: s.collection(coursesColl)} }
+func (s *Store) Courses() *Courses {
+	return &Courses{coll: s.collection(coursesColl), guard: s.guard, bell: s.bell}
+}
 
 func (r *Courses) Create(ctx context.Context, c course.Course) error {
-	if _, err := r.coll.InsertOne(ctx, toCourseDoc(c)); err != nil {
+	if _, err := r.coll.InsertOne(ctx, toCourseDoc(c, 1)); err != nil {
 		return fmt.Errorf("mongo: insert course: %w", err)
 	}
 	return nil
@@ -107,6 +115,41 @@ func (r *Courses) Get(ctx context.Context, id string) (course.Course, error) {
 		return course.Course{}, err
 	}
 	return d.course(), nil
+}
+
+func (r *Courses) find(ctx context.Context, id string) (courseDoc, error) {
+	return findByID[courseDoc](ctx, r.coll, id, "course", course.ErrNotFound)
+}
+
+// Update changes a course conditionally on its version.
+func (r *Courses) Update(ctx context.Context, id string, fn func(*course.Course) error) (course.Course, error) {
+	return versionedUpdate(ctx, r.coll, r.guard, r.bell, "course", id, r.find,
+		func(d courseDoc) (course.Course, int64, error) {
+			c := d.course()
+			if err := fn(&c); err != nil {
+				return course.Course{}, 0, err
+			}
+			return c, d.Version, nil
+		}, toCourseDoc)
+}
+
+// ListByProvider pages a provider's courses, oldest first (ids are
+// UUIDv7).
+func (r *Courses) ListByProvider(ctx context.Context, providerID string, p page.Request) ([]course.Course, bool, error) {
+	limit := clampLimit(p.Limit)
+	filter := bson.D{{Key: "providerId", Value: providerID}}
+	if p.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: p.After}}})
+	}
+	out, err := findAll(ctx, r.coll, "courses", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)), courseDoc.course)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 type attendanceDoc struct {
@@ -212,6 +255,36 @@ func (r *ClassSessions) Update(ctx context.Context, id string, fn func(*course.S
 			return s, d.Version, nil
 		},
 		func(s course.Session, version int64) classSessionDoc { return toClassSessionDoc(s, version) })
+}
+
+// ListByCourse pages a course's sessions by start (then id), scheduled
+// ones only unless all.
+func (r *ClassSessions) ListByCourse(ctx context.Context, courseID string, all bool, p page.Request) ([]course.Session, bool, error) {
+	limit := clampLimit(p.Limit)
+	filter := bson.D{{Key: "courseId", Value: courseID}}
+	if !all {
+		filter = append(filter, bson.E{Key: "status", Value: string(course.Scheduled)})
+	}
+	if p.After != "" {
+		after, err := r.find(ctx, p.After)
+		if errors.Is(err, course.ErrSessionNotFound) {
+			return nil, false, errUnknownCursor
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		filter = append(filter, keysetAfter("start", 1, after.Start, after.ID))
+	}
+	out, err := findAll(ctx, r.coll, "class sessions of course", filter,
+		options.Find().SetSort(bson.D{{Key: "start", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit+1)),
+		classSessionDoc.session)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }
 
 // Search reads scheduled sessions starting in [From, To) by start.

@@ -132,6 +132,9 @@ var collections = map[string]collectionSpec{
 			Options: options.Index().SetName("provider_at")},
 		{Keys: bson.D{{Key: "recipientId", Value: 1}, {Key: "window.start", Value: 1}},
 			Options: options.Index().SetName("recipient_start")},
+		// A person's own class seats, newest first (GET /v1/me/class-bookings).
+		{Keys: bson.D{{Key: "recipientId", Value: 1}, {Key: "seat.at", Value: -1}, {Key: "_id", Value: -1}},
+			Options: options.Index().SetName("recipient_at")},
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "window.end", Value: 1}},
 			Options: options.Index().SetName("provider_end")},
 		outboxIndex,

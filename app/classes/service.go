@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/fault"
@@ -32,6 +33,10 @@ type Courses interface {
 	Create(ctx context.Context, c course.Course) error
 	// Get returns course.ErrNotFound for an unknown id.
 	Get(ctx context.Context, id string) (course.Course, error)
+	// Update loads, applies fn and writes only if nobody wrote since.
+	Update(ctx context.Context, id string, fn func(*course.Course) error) (course.Course, error)
+	// ListByProvider pages a provider's courses, oldest first.
+	ListByProvider(ctx context.Context, providerID string, p page.Request) ([]course.Course, bool, error)
 }
 
 // Sessions keeps what is a class's own of each session; its seats are
@@ -46,6 +51,9 @@ type Sessions interface {
 	// Search returns scheduled sessions starting in [From, To), of the
 	// format and topic when set, soonest first, at most Limit.
 	Search(ctx context.Context, q Query) ([]course.Session, error)
+	// ListByCourse pages a course's sessions by start, scheduled ones
+	// only unless all.
+	ListByCourse(ctx context.Context, courseID string, all bool, p page.Request) ([]course.Session, bool, error)
 }
 
 // Query narrows Sessions.Search; empty fields do not filter.

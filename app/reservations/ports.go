@@ -172,6 +172,8 @@ type Bookings interface {
 type BookingFilter struct {
 	FamilyID, ProviderID, RecipientID, SlotID string
 	Status                                    reservation.BookingStatus
+	// ResourceKind narrows to slots of one kind (class_session).
+	ResourceKind string
 }
 
 // Offerings keeps childcare offerings.

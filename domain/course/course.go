@@ -227,3 +227,41 @@ func (a Audience) For(ageMonths int) bool {
 	}
 	return ageMonths >= a.MinMonths && ageMonths <= a.MaxMonths
 }
+
+// Patch is what an organiser may change of a published course: its
+// words and speaker, and the seats and price of sessions scheduled from
+// now on. What its sessions copied (topics, audience, format, venue)
+// and the deadlines attendees booked under stay as they are.
+type Patch struct {
+	Title       *Text
+	Description *Text
+	Speaker     *Speaker
+	Seats       *int
+	PriceFen    *int64
+}
+
+// Edit applies p and checks the course as New does; its id, provider,
+// author and creation time stay.
+func (c Course) Edit(p Patch) (Course, error) {
+	next := c
+	if p.Title != nil {
+		next.Title = *p.Title
+	}
+	if p.Description != nil {
+		next.Description = *p.Description
+	}
+	if p.Speaker != nil {
+		next.Speaker = *p.Speaker
+	}
+	if p.Seats != nil {
+		next.Seats = *p.Seats
+	}
+	if p.PriceFen != nil {
+		next.PriceFen = *p.PriceFen
+	}
+	next, err := New(next, c.CreatedAt)
+	if err != nil {
+		return Course{}, err
+	}
+	return next, nil
+}

@@ -151,3 +151,24 @@ func TestScheduleRecordsWhatIsStillAhead(t *testing.T) {
 		t.Error("a closed slot still takes holds")
 	}
 }
+
+func TestAnEditKeepsWhatSessionsCopiedAndChecksTheRest(t *testing.T) {
+	c, err := course.New(valid(), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seats, price := 30, int64(5000)
+	title := course.Text{ZhCN: "  新生儿睡眠  ", En: "Newborn sleep"}
+	e, err := c.Edit(course.Patch{Title: &title, Seats: &seats, PriceFen: &price})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Title.ZhCN != "新生儿睡眠" || e.Seats != 30 || e.PriceFen != 5000 || e.ID != c.ID || !e.CreatedAt.Equal(c.CreatedAt) ||
+		e.Format != c.Format || e.CancelCutoff != c.CancelCutoff {
+		t.Fatalf("edited %+v", e)
+	}
+	zero := 0
+	if _, err := c.Edit(course.Patch{Seats: &zero}); err == nil {
+		t.Fatal("an edit to no seats was taken")
+	}
+}
