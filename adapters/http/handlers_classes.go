@@ -207,10 +207,7 @@ func (h classHandlers) scheduleSession(c *fiber.Ctx) error {
 
 func (h classHandlers) getSession(c *fiber.Ctx) error {
 	v, err := h.svc.GetSession(c.UserContext(), mustActor(c), c.Params("sessionId"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClassSession(v))
+	return sessionAnswer(c, v, err)
 }
 
 func (h classHandlers) changeSession(c *fiber.Ctx) error {
@@ -224,10 +221,7 @@ func (h classHandlers) changeSession(c *fiber.Ctx) error {
 	}
 	v, err := h.svc.ChangeSession(c.UserContext(), mustActor(c), classes.ChangeCommand{SessionID: c.Params("sessionId"),
 		Start: req.Start, End: req.End, Seats: req.Seats})
-	if err != nil {
-		return err
-	}
-	return c.JSON(toClassSession(v))
+	return sessionAnswer(c, v, err)
 }
 
 func (h classHandlers) cancelSession(c *fiber.Ctx) error {
@@ -236,6 +230,12 @@ func (h classHandlers) cancelSession(c *fiber.Ctx) error {
 		return err
 	}
 	v, err := h.svc.CancelSession(c.UserContext(), mustActor(c), c.Params("sessionId"), reason)
+	return sessionAnswer(c, v, err)
+}
+
+// sessionAnswer is a session use case's answer: its error, or the
+// session as everyone who may see it sees it.
+func sessionAnswer(c *fiber.Ctx, v classes.View, err error) error {
 	if err != nil {
 		return err
 	}
@@ -397,14 +397,7 @@ func (h classHandlers) waitForSession(c *fiber.Ctx) error {
 
 func (h classHandlers) getClassBooking(c *fiber.Ctx) error {
 	b, sl, err := h.svc.GetBooking(c.UserContext(), mustActor(c), c.Params("bookingId"))
-	if err != nil {
-		return err
-	}
-	out, err := h.classBooking(c, b, sl)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.bookingAnswer(c, b, sl, err)
 }
 
 func (h classHandlers) cancelClassBooking(c *fiber.Ctx) error {
@@ -413,6 +406,12 @@ func (h classHandlers) cancelClassBooking(c *fiber.Ctx) error {
 		return err
 	}
 	b, sl, err := h.svc.CancelBooking(c.UserContext(), mustActor(c), c.Params("bookingId"), reason)
+	return h.bookingAnswer(c, b, sl, err)
+}
+
+// bookingAnswer is a booking use case's answer: its error, or the
+// booking with what the ledger records of its price.
+func (h classHandlers) bookingAnswer(c *fiber.Ctx, b *reservation.Booking, sl *reservation.Slot, err error) error {
 	if err != nil {
 		return err
 	}
@@ -513,14 +512,7 @@ func (h classHandlers) listCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := items[courseJSON]{Items: make([]courseJSON, len(cs))}
-	for i, crs := range cs {
-		out.Items[i] = toCourse(crs)
-	}
-	if len(cs) > 0 {
-		out.NextCursor = page.Cursor(cs[len(cs)-1].ID, more)
-	}
-	return c.JSON(out)
+	return pageAnswer(c, cs, more, func(crs course.Course) (courseJSON, string, error) { return toCourse(crs), crs.ID, nil })
 }
 
 func (h classHandlers) listSessions(c *fiber.Ctx) error {
@@ -532,14 +524,9 @@ func (h classHandlers) listSessions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := items[classSessionJSON]{Items: make([]classSessionJSON, len(views))}
-	for i, v := range views {
-		out.Items[i] = toClassSession(v)
-	}
-	if len(views) > 0 {
-		out.NextCursor = page.Cursor(views[len(views)-1].Session.ID, more)
-	}
-	return c.JSON(out)
+	return pageAnswer(c, views, more, func(v classes.View) (classSessionJSON, string, error) {
+		return toClassSession(v), v.Session.ID, nil
+	})
 }
 
 func (h classHandlers) editCourse(c *fiber.Ctx) error {
@@ -582,14 +569,24 @@ func (h classHandlers) listMyBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := items[classBookingJSON]{Items: make([]classBookingJSON, len(bs))}
-	for i, b := range bs {
-		if out.Items[i], err = h.classBooking(c, b.Booking, b.Slot); err != nil {
+	return pageAnswer(c, bs, more, func(b classes.MyBooking) (classBookingJSON, string, error) {
+		j, err := h.classBooking(c, b.Booking, b.Slot)
+		return j, b.Booking.ID(), err
+	})
+}
+
+// pageAnswer is one page of a list: each item as JSON, and the cursor
+// after the last one's id when there is more.
+func pageAnswer[T, J any](c *fiber.Ctx, list []T, more bool, to func(T) (J, string, error)) error {
+	out := items[J]{Items: make([]J, len(list))}
+	last := ""
+	for i, x := range list {
+		j, id, err := to(x)
+		if err != nil {
 			return err
 		}
+		out.Items[i], last = j, id
 	}
-	if len(bs) > 0 {
-		out.NextCursor = page.Cursor(bs[len(bs)-1].Booking.ID(), more)
-	}
+	out.NextCursor = page.Cursor(last, more)
 	return c.JSON(out)
 }

@@ -12,10 +12,7 @@ import (
 // bookingKinds are the words for places, holds and waitlists. Times are
 // the slot's start in its provider's zone; nothing names the child.
 func bookingKinds() map[event.Type]Kind {
-	kind := func(t event.Type, ttl time.Duration, zh, en Text) Kind {
-		return Kind{Category: notification.CategoryBookings, Urgent: reservation.Urgent(t), TTL: ttl,
-			Text: map[identity.Locale]Text{identity.LocaleZhCN: zh, identity.LocaleEn: en}}
-	}
+	kind := seatKind
 	d := 24 * time.Hour
 	return map[event.Type]Kind{
 		reservation.EventConfirmed: kind(reservation.EventConfirmed, 3*d,
@@ -34,4 +31,16 @@ func bookingKinds() map[event.Type]Kind {
 			Text{"保留即将到期", "您保留的名额 5 分钟后释放，请尽快确认。"},
 			Text{"Hold expiring", "The place you hold is released in 5 minutes. Confirm it soon."}),
 	}
+}
+
+// seatKind is a kind of the reservation engine's events, a place's or a
+// class seat's: in the bookings category, urgent as the engine says.
+func seatKind(t event.Type, ttl time.Duration, zh, en Text) Kind {
+	return bilingual(notification.CategoryBookings, reservation.Urgent(t), ttl, zh, en)
+}
+
+// bilingual is a kind with its words in Chinese and English.
+func bilingual(c notification.Category, urgent bool, ttl time.Duration, zh, en Text) Kind {
+	return Kind{Category: c, Urgent: urgent, TTL: ttl,
+		Text: map[identity.Locale]Text{identity.LocaleZhCN: zh, identity.LocaleEn: en}}
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/event"
-	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/notification"
 	"github.com/kincare/kincare/domain/reservation"
 )
@@ -15,15 +14,11 @@ import (
 // and a session moved or called off. Times are the session's start in
 // its organiser's zone; {title} is the course's published title.
 func classKinds() map[event.Type]Kind {
-	kind := func(t event.Type, urgent bool, ttl time.Duration, zh, en Text) Kind {
-		return Kind{Category: notification.CategoryBookings, Urgent: urgent, TTL: ttl,
-			Text: map[identity.Locale]Text{identity.LocaleZhCN: zh, identity.LocaleEn: en}}
-	}
 	d := 24 * time.Hour
-	seat := func(t event.Type, ttl time.Duration, zh, en Text) Kind {
-		return kind(t, reservation.Urgent(t), ttl, zh, en)
+	seat := seatKind
+	session := func(t event.Type, ttl time.Duration, zh, en Text) Kind {
+		return bilingual(notification.CategoryBookings, course.Urgent(t), ttl, zh, en)
 	}
-	session := func(t event.Type, ttl time.Duration, zh, en Text) Kind { return kind(t, course.Urgent(t), ttl, zh, en) }
 	return map[event.Type]Kind{
 		reservation.EventClassConfirmed: seat(reservation.EventClassConfirmed, 3*d,
 			Text{"课程已预约", "{startLocal} 开始的课程座位已为您预约。"},
@@ -52,7 +47,7 @@ func classKinds() map[event.Type]Kind {
 		course.EventWaitlistClosed: session(course.EventWaitlistClosed, d,
 			Text{"候补已结束", "「{title}」（{startLocal}）已截止预约，候补未能获得座位，不会产生任何费用。"},
 			Text{"Waitlist closed", "Booking for “{title}” ({startLocal}) has closed and no seat came free for you. Nothing is booked or charged."}),
-		course.EventRestricted: kind(course.EventRestricted, false, 30*d,
+		course.EventRestricted: bilingual(notification.CategoryBookings, false, 30*d,
 			Text{"课程预约受限", "您在 {windowDays} 天内有 {noShows} 次预约了课程却未到场，{untilLocal} 前不能直接预约课程，只能候补免费课程（候补到座位时仍可确认）。"},
 			Text{"Class booking restricted", "You booked and missed {noShows} classes within {windowDays} days, so until {untilLocal} you cannot book classes directly; you may still wait for seats of free classes and accept the seat offered to you."}),
 	}
