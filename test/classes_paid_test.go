@@ -126,6 +126,12 @@ func TestAPaidClassIsHeldConfirmedAndSettledInTheLedger(t *testing.T) {
 		}
 	}
 
+	// Calling it off again finishes nothing twice.
+	wantProblem(t, owner.post(t, "/v1/sessions/"+first.ID+"/cancel", map[string]string{"reason": "场地维修"}),
+		http.StatusConflict, "session_cancelled")
+	wantPayment(t, must[classPaymentView](t, dad.get(t, "/v1/class-bookings/"+dadSeat.ID), http.StatusOK), "released", price,
+		map[string]int{"reserve": 1, "release": 1})
+
 	// Attendance commits: aunt checks in, dad is marked absent after the
 	// cutoff passed (the seat was his).
 	ah := aunt.holdSeat(t, second.ID, "aunt-1")

@@ -14,7 +14,8 @@ import (
 // The session is marked first (nobody books it from then on), then its
 // slot closes to holds and tells those still waiting, then every booking
 // is cancelled by the organiser, which tells each attendee at once
-// (urgent). A crash part-way is finished by Repair.
+// (urgent), and a paid seat's amount released. A crash part-way is
+// finished by calling it again (answered session_cancelled).
 func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id, reason string) (View, error) {
 	sess, _, manager, err := s.visibleSession(ctx, a, id)
 	if err != nil {
@@ -28,9 +29,19 @@ func (s *Service) CancelSession(ctx context.Context, a actor.Actor, id, reason s
 		return View{}, err
 	}
 	now := s.d.Now()
+	cancelled := sess
 	sess, err = s.d.Sessions.Update(ctx, id, func(x *course.Session) error {
 		return x.Cancel(reason, sl.Window().Start, now)
 	})
+	if fault.Is(err, course.ErrSessionCancelled) && cancelled.Status == course.Cancelled {
+		// Called off before: finish what a crash part-way may have left
+		// (bookings not yet cancelled, amounts not yet released), and
+		// still say so.
+		if ferr := s.finishCancel(ctx, a, cancelled); ferr != nil {
+			return View{}, ferr
+		}
+		return View{}, err
+	}
 	if err != nil {
 		return View{}, err
 	}
