@@ -48,6 +48,10 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, holdI
 			return Booked{}, reservation.ErrHoldNotFound
 		}
 	} else if price > 0 {
+		// Only a session the caller may see is said to be paid.
+		if _, _, _, err := s.visibleSession(ctx, a, sessionID); err != nil {
+			return Booked{}, err
+		}
 		return Booked{}, course.ErrHoldRequired.With(map[string]any{"priceFen": price})
 	} else {
 		r, err := s.d.Reservations.Hold(ctx, a, reservations.HoldCommand{SlotID: sessionID, Tier: reservation.Market, Key: key})
