@@ -151,6 +151,17 @@ func TestAPaidClassIsHeldConfirmedAndSettledInTheLedger(t *testing.T) {
 	wantPayment(t, must[classPaymentView](t, dad.get(t, "/v1/class-bookings/"+dadSeat2.ID), http.StatusOK), "committed", price,
 		map[string]int{"reserve": 1, "commit": 1})
 
+	// A paid seat offered from the waitlist is accepted the same way:
+	// with the offer's hold, reserving its price only then.
+	one := owner.schedule(t, paid.ID, start.Add(72*time.Hour), map[string]any{"seats": 1})
+	gh := dad.holdSeat(t, one.ID, "dad-one")
+	taken := must[classPaymentView](t, dad.bookHeld(t, one.ID, gh.ID), http.StatusCreated)
+	wantStatus(t, mum.post(t, "/v1/sessions/"+one.ID+"/waitlist", nil), http.StatusCreated)
+	wantStatus(t, dad.post(t, "/v1/class-bookings/"+taken.ID+"/cancel", nil), http.StatusOK)
+	offer := mum.waitNotification(t, "class_booking.waitlist_promoted")
+	accepted := must[classPaymentView](t, mum.acceptOffer(t, one.ID, offer), http.StatusCreated)
+	wantPayment(t, accepted, "held", price, map[string]int{"reserve": 1})
+
 	// A free class still books in one call, and owes nothing.
 	free := owner.course(t, org.ID, courseBody(5, nil))
 	fs := owner.schedule(t, free.ID, start.Add(48*time.Hour), nil)
