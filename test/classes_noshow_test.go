@@ -68,6 +68,7 @@ func TestThreeNoShowsLeaveAParentTheWaitlistsOfFreeClasses(t *testing.T) {
 	if !strings.Contains(p.Detail, "3") || !strings.Contains(p.Detail, "90") {
 		t.Errorf("the refusal does not say why: %q", p.Detail)
 	}
+	wantProblem(t, mum.bookSeat(t, open.ID, "again"), http.StatusForbidden, "class_booking_restricted") // a retry
 	en := wantProblem(t, mum.post(t, "/v1/sessions/"+open.ID+"/bookings", nil, "Idempotency-Key", "again-en",
 		"Accept-Language", "en"), http.StatusForbidden, "class_booking_restricted")
 	if !strings.Contains(en.Detail, "free classes") {

@@ -106,6 +106,12 @@ func (s *Service) Book(ctx context.Context, a actor.Actor, sessionID, key, holdI
 				s.d.Log.WarnContext(ctx, "a restricted person's hold not released", "hold", holdID, "err", rerr)
 			}
 		}
+		if fault.Is(err, reservation.ErrHoldReleased) {
+			// A retry of a refusal finds its hold given back: say why.
+			if until, ok, rerr := s.restriction(ctx, a.UserID); rerr == nil && ok {
+				return Booked{}, s.restricted(until)
+			}
+		}
 		return Booked{}, s.explain(ctx, sessionID, err)
 	}
 	out := Booked{Booking: c.Booking, Slot: c.Slot, Replayed: c.Replayed}

@@ -86,6 +86,7 @@ func (s *Service) ScheduleSession(ctx context.Context, a actor.Actor, cmd Schedu
 		return View{}, err
 	}
 	s.d.Reservations.Known(sl.Resource(), sl.ID())
+	s.prices.Store(sess.ID, sess.PriceFen)
 	return View{Session: sess, Course: c, Slot: sl, Remaining: seats}, nil
 }
 
@@ -125,6 +126,7 @@ func (s *Service) views(ctx context.Context, ss []course.Session) ([]View, error
 		slots = append(slots, sl)
 		// Parents book what they were just shown.
 		s.d.Reservations.Known(sl.Resource(), sl.ID())
+		s.prices.Store(sess.ID, sess.PriceFen)
 	}
 	rem, err := s.d.Reservations.Remaining(ctx, slots)
 	if err != nil {
