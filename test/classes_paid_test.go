@@ -145,6 +145,7 @@ func TestAPaidClassIsHeldConfirmedAndSettledInTheLedger(t *testing.T) {
 	wantStatus(t, aunt.post(t, "/v1/sessions/"+second.ID+"/check-in", map[string]string{"code": code}), http.StatusOK)
 	wantPayment(t, must[classPaymentView](t, aunt.get(t, "/v1/class-bookings/"+auntSeat.ID), http.StatusOK), "committed", price,
 		map[string]int{"reserve": 1, "commit": 1})
+	clk.moveTo(t, start.Add(24*time.Hour+time.Minute))
 	mark := map[string]any{"bookingId": dadSeat2.ID, "attended": false}
 	wantStatus(t, owner.post(t, "/v1/sessions/"+second.ID+"/attendance", mark), http.StatusOK)
 	wantStatus(t, owner.post(t, "/v1/sessions/"+second.ID+"/attendance", mark), http.StatusOK)

@@ -76,6 +76,10 @@ func TestCheckInOpensFifteenMinutesAheadWithTheRightCode(t *testing.T) {
 	if a, ok := s.AttendanceOf("b1"); !ok || !a.Attended || a.By != "self" {
 		t.Errorf("attendance %+v", a)
 	}
+	faulttest.Is(t, s.Mark("b2", "u2", false, "staff", start, start.Add(-time.Minute)), course.ErrAbsentTooEarly)
+	if err := s.Mark("b2", "u2", false, "staff", start, start); err != nil {
+		t.Fatal(err)
+	}
 	if course.JoinOpen(start, end, start.Add(-31*time.Minute)) || !course.JoinOpen(start, end, start.Add(-30*time.Minute)) ||
 		course.JoinOpen(start, end, end) {
 		t.Error("the join window is not [start-30m, end)")

@@ -39,6 +39,9 @@ var (
 	ErrCheckInNotOpen  = fault.New(fault.Conflict, "check_in_not_open")
 	ErrCheckInCode     = fault.New(fault.Unprocessable, "check_in_code_invalid")
 	ErrJoinUnavailable = fault.New(fault.NotFound, "join_link_unavailable")
+	// ErrAbsentTooEarly is a person marked absent before the session
+	// began: a no-show counts against them, so not before it could be one.
+	ErrAbsentTooEarly = fault.New(fault.Conflict, "absence_before_start")
 	// ErrHoldRequired is booking a paid session in one call: its seat is
 	// held first and confirmed with the hold, so the amount is reserved
 	// in the ledger before the seat is taken.
@@ -167,13 +170,17 @@ func (s *Session) CheckIn(bookingID, userID, code string, start, end, now time.T
 	return nil
 }
 
-// Mark records attendance as staff saw it, from the check-in window on.
+// Mark records attendance as staff saw it, from the check-in window on;
+// an absence only from the start.
 func (s *Session) Mark(bookingID, userID string, attended bool, by string, start, now time.Time) error {
 	if s.Status != Scheduled {
 		return ErrSessionCancelled
 	}
 	if now.Before(start.Add(-CheckInOpensBefore)) {
 		return ErrCheckInNotOpen.With(map[string]any{"opensAt": start.Add(-CheckInOpensBefore).UTC().Format(time.RFC3339)})
+	}
+	if !attended && now.Before(start) {
+		return ErrAbsentTooEarly.With(map[string]any{"start": start.UTC().Format(time.RFC3339)})
 	}
 	s.mark(Attendance{BookingID: bookingID, UserID: userID, Attended: attended, By: by, At: now.UTC()})
 	return nil
