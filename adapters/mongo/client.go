@@ -18,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -134,6 +135,12 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		// One at a time: FerretDB 1.24 crashes the connection when one
 		// createIndexes command re-creates several existing indexes.
 		for _, m := range c.indexes {
+			// The driver appends the index's name to the options builder
+			// it is given: each call gets its own copy, so the declared
+			// models neither grow nor race between stores in one process.
+			if m.Options != nil {
+				m.Options = &options.IndexOptionsBuilder{Opts: slices.Clone(m.Options.Opts)}
+			}
 			if _, err := s.db.Collection(coll).Indexes().CreateOne(ctx, m); err != nil {
 				return fmt.Errorf("mongo: indexes on %s: %w", coll, err)
 			}
