@@ -201,3 +201,72 @@ func TestDaughterSetsWeeklyBathingForHerFather(t *testing.T) {
 		t.Fatalf("her rules %s", compactJSON(list))
 	}
 }
+
+// TestARecurringBathPastTheAllowanceIsSkippedAndTold: the father's ¥80
+// monthly bathing subsidy pays part of one bath a month. His daughter
+// sets two baths this week, in one month, accepting the first visit's
+// price with the subsidy; the first is ordered with it, the second would
+// cost her the full price: it is skipped, and she hears why.
+func TestARecurringBathPastTheAllowanceIsSkippedAndTold(t *testing.T) {
+	t.Parallel()
+	fcm := fakefcm.Start(t)
+	srv, platform := startOrderServer(t, fcm)
+	home := point{lat: 31.1883, lng: 121.4365}
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇助浴服务中心"), home.offset(700, 700), 3, newPhone(),
+		map[string]any{"openingHours": allDay()}))
+	platform.verify(t, prov.ID)
+	bath := owner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
+	daughter := srv.signUp(t)
+	fam := daughter.createFamily(t, uniqueName("赵家"))
+	father := daughter.addElder(t, fam.ID, elderBody("赵德明", map[string]any{"address": address(home.lat, home.lng)}))
+	wantStatus(t, platform.post(t, "/v1/elders/"+father.ID+"/allowances", map[string]any{"issuer": "上海市徐汇区民政局",
+		"kind": "service_subsidy", "monthlyFen": 8000, "serviceTypes": []string{"bathing"},
+		"validFrom": shanghaiToday().AddDate(-1, 0, 0).Format(time.DateOnly)}), http.StatusCreated)
+
+	// Two days of the coming six in one month, at 10:00 in Shanghai.
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	today := time.Now().In(loc)
+	var days []time.Time
+	for i := 1; i <= 6 && len(days) < 2; i++ {
+		d := today.AddDate(0, 0, i)
+		at := time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, loc)
+		if len(days) == 1 && at.Month() != days[0].Month() {
+			days = days[:0]
+		}
+		days = append(days, at)
+	}
+	first, second := days[0], days[1]
+	q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": father.ID,
+		"providerId": prov.ID, "itemId": bath.ID, "window": map[string]string{"start": first.Format(time.RFC3339),
+			"end": first.Add(time.Hour).Format(time.RFC3339)}}), http.StatusOK)
+	if q.AllowanceFen != 8000 || q.DueFen != 4000 {
+		t.Fatalf("quote %s, want the subsidy to pay 8000 of 12000", compactJSON(q))
+	}
+	day := func(t time.Time) string { return strings.ToLower(t.Weekday().String()) }
+	rule := must[recurringOrderView](t, daughter.post(t, "/v1/elders/"+father.ID+"/recurring-orders", map[string]any{
+		"providerId": prov.ID, "itemId": bath.ID, "priceVersion": q.PriceVersion,
+		"schedule": map[string]any{"frequency": "weekly", "weekdays": []string{day(first), day(second)},
+			"startsOn": first.Format(time.DateOnly), "at": "10:00", "durationMinutes": 60}},
+		"Idempotency-Key", randomID()), http.StatusCreated)
+
+	occ := occurrencesOf(t, daughter, father.ID)
+	ordered, refused := occ[first.Format(time.DateOnly)], occ[second.Format(time.DateOnly)]
+	if ordered.State != "ordered" || ordered.RecurringOrderID != rule.ID {
+		t.Fatalf("the first bath: %s", compactJSON(occ))
+	}
+	if o := must[orderView](t, daughter.get(t, "/v1/orders/"+ordered.OrderID), http.StatusOK); o.Pricing.AllowanceFen != 8000 ||
+		o.Pricing.DueFen != 4000 {
+		t.Fatalf("the first bath's order %s", compactJSON(o))
+	}
+	if refused.State != "not_ordered" || refused.Reason != "allowance_changed" {
+		t.Fatalf("the second bath, past the month's subsidy: %s", compactJSON(refused))
+	}
+	n := daughter.waitNotification(t, "recurrence.occurrence_skipped")
+	if !strings.Contains(n.Body, second.Format("2006-01-02 15:04")) {
+		t.Errorf("notification %s does not name the second bath", compactJSON(n))
+	}
+	if r := must[recurringOrderView](t, daughter.get(t, "/v1/recurring-orders/"+rule.ID), http.StatusOK); r.Status != "active" {
+		t.Fatalf("the rule stopped: %s", r.Status)
+	}
+}

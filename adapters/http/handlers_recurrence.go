@@ -37,6 +37,7 @@ type recurringOrderJSON struct {
 	PriceVersion int            `json:"priceVersion"`
 	Quantity     int            `json:"quantity"`
 	Notes        string         `json:"notes,omitempty"`
+	DueFen       int64          `json:"dueFen"`
 	Schedule     recurrenceJSON `json:"schedule"`
 	Skips        []string       `json:"skips"`
 	SplitFrom    string         `json:"splitFrom,omitempty"`
@@ -73,7 +74,7 @@ func toSchedule(s recurrence.Schedule) recurrenceJSON {
 func toRecurringOrder(r *recurrence.Rule) recurringOrderJSON {
 	out := recurringOrderJSON{ID: r.ID(), Status: string(r.Status()), ElderID: r.ElderID(), FamilyID: r.FamilyID(),
 		CreatedBy: r.CreatedBy(), ProviderID: r.ProviderID(), ItemID: r.ItemID(), PriceVersion: r.PriceVersion(),
-		Quantity: r.Quantity(), Notes: r.Notes(), Schedule: toSchedule(r.Schedule()), Skips: []string{},
+		Quantity: r.Quantity(), Notes: r.Notes(), DueFen: r.DueFen(), Schedule: toSchedule(r.Schedule()), Skips: []string{},
 		SplitFrom: r.SplitFrom(), CreatedAt: r.CreatedAt().UTC(), UpdatedAt: r.UpdatedAt().UTC()}
 	for _, d := range r.Skips() {
 		out.Skips = append(out.Skips, d.String())
@@ -122,6 +123,7 @@ func (h recurrenceHandlers) create(c *fiber.Ctx) error {
 		PriceVersion int            `json:"priceVersion"`
 		Quantity     int            `json:"quantity"`
 		Notes        string         `json:"notes"`
+		DueFen       *int64         `json:"dueFen"`
 		Schedule     recurrenceJSON `json:"schedule"`
 	}
 	if err := decode(c, &req); err != nil {
@@ -133,7 +135,7 @@ func (h recurrenceHandlers) create(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.Create(c.UserContext(), mustActor(c), apprec.CreateCommand{ElderID: c.Params("elderId"),
 		ProviderID: req.ProviderID, ItemID: req.ItemID, PriceVersion: req.PriceVersion, Quantity: req.Quantity,
-		Notes: req.Notes, Spec: sp})
+		Notes: req.Notes, DueFen: req.DueFen, Spec: sp})
 	if err != nil {
 		return err
 	}
@@ -199,6 +201,7 @@ func (h recurrenceHandlers) split(c *fiber.Ctx) error {
 		Schedule     *recurrenceJSON `json:"schedule"`
 		PriceVersion int             `json:"priceVersion"`
 		Notes        *string         `json:"notes"`
+		DueFen       *int64          `json:"dueFen"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
@@ -207,7 +210,8 @@ func (h recurrenceHandlers) split(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cmd := apprec.SplitCommand{From: from, Change: recurrence.Change{PriceVersion: req.PriceVersion, Notes: req.Notes}}
+	cmd := apprec.SplitCommand{From: from, Change: recurrence.Change{PriceVersion: req.PriceVersion, Notes: req.Notes,
+		DueFen: req.DueFen}}
 	if req.Schedule != nil {
 		if req.Schedule.StartsOn == "" {
 			req.Schedule.StartsOn = req.From

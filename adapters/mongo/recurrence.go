@@ -32,6 +32,7 @@ type recurringOrderDoc struct {
 	PriceVersion int                   `bson:"priceVersion"`
 	Quantity     int                   `bson:"quantity"`
 	Notes        string                `bson:"notes,omitempty"`
+	DueFen       int64                 `bson:"dueFen"`
 	Schedule     recurrenceScheduleDoc `bson:"schedule"`
 	SplitFrom    string                `bson:"splitFrom,omitempty"`
 	Status       string                `bson:"status"`
@@ -88,7 +89,7 @@ func toRecurringOrderDoc(r *recurrence.Rule, version int64) recurringOrderDoc {
 	s := r.Snapshot()
 	d := recurringOrderDoc{ID: s.ID, FamilyID: s.FamilyID, ElderID: s.ElderID, CreatedBy: s.CreatedBy,
 		ProviderID: s.ProviderID, ItemID: s.ItemID, PriceVersion: s.PriceVersion, Quantity: s.Quantity, Notes: s.Notes,
-		Schedule: toScheduleDoc(s.Schedule), SplitFrom: s.SplitFrom, Status: string(s.Status),
+		DueFen: s.DueFen, Schedule: toScheduleDoc(s.Schedule), SplitFrom: s.SplitFrom, Status: string(s.Status),
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: version,
 		Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
 	for _, k := range s.Skips {
@@ -104,7 +105,7 @@ func (d recurringOrderDoc) rule() (*recurrence.Rule, error) {
 	}
 	s := recurrence.Snapshot{Draft: recurrence.Draft{ID: d.ID, FamilyID: d.FamilyID, ElderID: d.ElderID,
 		CreatedBy: d.CreatedBy, ProviderID: d.ProviderID, ItemID: d.ItemID, PriceVersion: d.PriceVersion,
-		Quantity: d.Quantity, Notes: d.Notes, Schedule: sched, SplitFrom: d.SplitFrom},
+		Quantity: d.Quantity, Notes: d.Notes, DueFen: d.DueFen, Schedule: sched, SplitFrom: d.SplitFrom},
 		Status: recurrence.Status(d.Status), CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(),
 		Pending: fromEventDocs(d.Pending)}
 	for _, k := range d.Skips {

@@ -47,7 +47,9 @@ func orderer(r *recurrence.Rule) actor.Actor {
 	return actor.Actor{UserID: r.CreatedBy(), Roles: identity.NewRoles(identity.RoleFamily)}
 }
 
-// Materialise orders the occurrence at the rule's price version. An
+// Materialise orders the occurrence at the rule's price version and no
+// more than the amount due the family accepted (an allowance used up
+// makes it cost more: allowance_changed, a refusal). An
 // order a crashed attempt already stored under o.ID is returned as made.
 func (h HomeCare) Materialise(ctx context.Context, p Plan, o Occurrence) (string, error) {
 	r := p.(*recurrence.Rule)
@@ -56,7 +58,8 @@ func (h HomeCare) Materialise(ctx context.Context, p Plan, o Occurrence) (string
 	} else if !fault.Is(err, order.ErrNotFound) {
 		return "", err
 	}
-	made, err := h.Orders.Create(ctx, orderer(r), orders.CreateCommand{ID: o.ID, ElderID: r.ElderID(),
+	due := r.DueFen()
+	made, err := h.Orders.Create(ctx, orderer(r), orders.CreateCommand{ID: o.ID, ElderID: r.ElderID(), DueFen: &due,
 		ProviderID: r.ProviderID(), ItemID: r.ItemID(), PriceVersion: r.PriceVersion(), Start: o.Start, End: o.End,
 		Quantity: r.Quantity(), Notes: r.Notes()})
 	if err != nil {

@@ -99,15 +99,20 @@ type CreateCommand struct {
 	PriceVersion int
 	Quantity     int
 	Notes        string
+	// DueFen, when given, is what the family accepts to pay per visit;
+	// otherwise what the first visit is quoted now. An occurrence that
+	// would cost more (the month's allowance used up) is skipped and told.
+	DueFen *int64
 	// Spec's TimeZone is the family's, whatever it says.
 	Spec recurrence.Spec
 }
 
 // Create checks the service as a quote would (the provider, the item,
-// the price version the family saw), stores the rule in the family's
-// zone, and orders its occurrences within the horizon at once, so the
-// family sees them without waiting for the generator's next run. An
-// occurrence refused then is skipped and told like any other.
+// the price version the family saw, what the first visit costs her),
+// stores the rule in the family's zone, and orders its occurrences
+// within the horizon at once, so the family sees them without waiting
+// for the generator's next run. An occurrence refused then is skipped
+// and told like any other.
 func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) (*recurrence.Rule, error) {
 	_, f, err := s.familyElder(ctx, a, cmd.ElderID)
 	if err != nil {
@@ -118,26 +123,48 @@ func (s *Service) Create(ctx context.Context, a actor.Actor, cmd CreateCommand) 
 	if err != nil {
 		return nil, err
 	}
-	r, err := recurrence.New(recurrence.Draft{ID: s.d.NewID(), FamilyID: f.ID(), ElderID: cmd.ElderID,
+	draft := recurrence.Draft{ID: s.d.NewID(), FamilyID: f.ID(), ElderID: cmd.ElderID,
 		CreatedBy: a.UserID, ProviderID: cmd.ProviderID, ItemID: cmd.ItemID, PriceVersion: cmd.PriceVersion,
-		Quantity: cmd.Quantity, Notes: cmd.Notes, Schedule: sched}, s.d.Now())
-	if err != nil {
+		Quantity: cmd.Quantity, Notes: cmd.Notes, Schedule: sched}
+	if _, err := recurrence.New(draft, s.d.Now()); err != nil {
+		return nil, err // the fields first, before asking the provider
+	}
+	if draft.DueFen, err = s.accept(ctx, a, draft, sched.On(sched.Spec().StartsOn), cmd.DueFen); err != nil {
 		return nil, err
 	}
-	first := sched.On(sched.Spec().StartsOn)
-	q, err := s.d.Pricer.Price(ctx, a, quotes.Command{ElderID: cmd.ElderID, ProviderID: cmd.ProviderID,
-		ItemID: cmd.ItemID, Start: first.Start, End: first.End, Quantity: r.Quantity()})
+	r, err := recurrence.New(draft, s.d.Now())
 	if err != nil {
 		return nil, err
-	}
-	if q.Quote.PriceVersion != cmd.PriceVersion {
-		return nil, orders.ErrPriceChanged.With(map[string]any{"current": q.Quote.PriceVersion})
 	}
 	if err := s.d.Rules.Create(ctx, r); err != nil {
 		return nil, err
 	}
 	s.generate(ctx, r)
 	return r, nil
+}
+
+// accept prices one visit of a rule as an order would be, refuses a
+// stale price version, and answers what the family accepts to pay per
+// visit: due, when given and no less than the quote, else the quote's.
+func (s *Service) accept(ctx context.Context, a actor.Actor, d recurrence.Draft, o recurrence.Occurrence,
+	due *int64) (int64, error) {
+	quantity := max(d.Quantity, 1)
+	q, err := s.d.Pricer.Price(ctx, a, quotes.Command{ElderID: d.ElderID, ProviderID: d.ProviderID,
+		ItemID: d.ItemID, Start: o.Start, End: o.End, Quantity: quantity})
+	if err != nil {
+		return 0, err
+	}
+	if q.Quote.PriceVersion != d.PriceVersion {
+		return 0, orders.ErrPriceChanged.With(map[string]any{"current": q.Quote.PriceVersion})
+	}
+	if due == nil {
+		return q.Quote.DueFen, nil
+	}
+	if q.Quote.DueFen > *due {
+		return 0, orders.ErrAllowanceChanged.With(map[string]any{"allowanceFen": q.Quote.AllowanceFen,
+			"dueFen": q.Quote.DueFen})
+	}
+	return *due, nil
 }
 
 // generate makes a rule's occurrences within the horizon now; what fails
@@ -251,15 +278,31 @@ type SplitCommand struct {
 // sees the rule ended and sets it again) rather than ordering twice.
 func (s *Service) Split(ctx context.Context, a actor.Actor, id string, cmd SplitCommand) (*recurrence.Rule, error) {
 	now := s.d.Now()
+	old, err := s.rule(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
 	if cmd.Change.Spec != nil {
-		old, err := s.rule(ctx, a, id)
+		cmd.Change.Spec.TimeZone = old.Schedule().Spec().TimeZone
+	}
+	if cmd.Change.PriceVersion != 0 || cmd.Change.DueFen != nil {
+		// A new price is accepted as at creation: priced on the new
+		// rule's first visit. The split is tried on the copy just read.
+		preview, err := old.Split(cmd.From, cmd.Change, s.d.NewID(), now)
 		if err != nil {
 			return nil, err
 		}
-		cmd.Change.Spec.TimeZone = old.Schedule().Spec().TimeZone
+		sched := preview.Schedule()
+		if first := sched.Between(now, now.Add(MaxUpcomingDays*24*time.Hour)); len(first) > 0 {
+			due, err := s.accept(ctx, a, preview.Snapshot().Draft, first[0], cmd.Change.DueFen)
+			if err != nil {
+				return nil, err
+			}
+			cmd.Change.DueFen = &due
+		}
 	}
 	var next *recurrence.Rule
-	old, err := s.change(ctx, a, id, func(r *recurrence.Rule) error {
+	old, err = s.d.Rules.Update(ctx, id, func(r *recurrence.Rule) error {
 		n, err := r.Split(cmd.From, cmd.Change, s.d.NewID(), now)
 		next = n
 		return err

@@ -55,8 +55,12 @@ type Draft struct {
 	PriceVersion int
 	Quantity     int
 	Notes        string
-	Schedule     Schedule
-	SplitFrom    string // the rule this one continues, after a split
+	// DueFen is what the family accepted to pay for one visit: an
+	// occurrence that would cost more (the allowance used up that month)
+	// is not ordered but skipped and told.
+	DueFen    int64
+	Schedule  Schedule
+	SplitFrom string // the rule this one continues, after a split
 }
 
 // Snapshot is a rule's whole state, for storage.
@@ -106,6 +110,9 @@ func New(d Draft, now time.Time) (*Rule, error) {
 	if d.Quantity == 0 {
 		d.Quantity = 1
 	}
+	if d.DueFen < 0 {
+		bad = append(bad, fault.FieldError{Field: "/dueFen", Code: "range"})
+	}
 	if d.Quantity < 1 || d.Quantity > 10 {
 		bad = append(bad, fault.FieldError{Field: "/quantity", Code: "range"})
 	}
@@ -132,6 +139,7 @@ func (r *Rule) ItemID() string         { return r.s.ItemID }
 func (r *Rule) PriceVersion() int      { return r.s.PriceVersion }
 func (r *Rule) Quantity() int          { return r.s.Quantity }
 func (r *Rule) Notes() string          { return r.s.Notes }
+func (r *Rule) DueFen() int64          { return r.s.DueFen }
 func (r *Rule) Schedule() Schedule     { return r.s.Schedule }
 func (r *Rule) Status() Status         { return r.s.Status }
 func (r *Rule) SplitFrom() string      { return r.s.SplitFrom }
@@ -245,6 +253,7 @@ type Change struct {
 	Spec         *Spec
 	PriceVersion int
 	Notes        *string
+	DueFen       *int64
 }
 
 // Split ends this rule the day before d and returns the rule that goes
@@ -273,6 +282,9 @@ func (r *Rule) Split(d calendar.Date, c Change, newID string, now time.Time) (*R
 	}
 	if c.Notes != nil {
 		draft.Notes = *c.Notes
+	}
+	if c.DueFen != nil {
+		draft.DueFen = *c.DueFen
 	}
 	next, err := New(draft, now)
 	if err != nil {
