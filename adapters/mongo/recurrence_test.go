@@ -9,11 +9,16 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/page"
 	apprec "github.com/kincare/kincare/app/recurrence"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/recurrence"
+	"github.com/kincare/kincare/domain/service"
 	"github.com/kincare/kincare/test/testenv"
 )
 
@@ -42,6 +47,37 @@ func (c *countingTarget) Materialise(_ context.Context, _ apprec.Plan, o apprec.
 }
 func (c *countingTarget) Skipped(context.Context, apprec.Plan, apprec.Occurrence, *fault.Error) error {
 	return nil
+}
+
+// orderTarget stores a real order per occurrence, as app/recurrence's
+// home-care target does through app/orders (pricing aside): an order
+// already stored under the occurrence's id is what was made.
+type orderTarget struct {
+	countingTarget
+	store *mongo.Store
+}
+
+func (o *orderTarget) Materialise(ctx context.Context, _ apprec.Plan, occ apprec.Occurrence) (string, error) {
+	if got, _, err := o.store.Orders().Get(ctx, occ.ID); err == nil {
+		return got.ID(), nil
+	}
+	made, err := order.New(order.Draft{ID: occ.ID, OrderedBy: "daughter", ElderID: "father", FamilyID: "fam",
+		ProviderID: "prov", ItemID: "bath", PriceVersion: 1, ServiceType: service.Bathing,
+		Pricing: order.Pricing{MarketFen: 15000, InclusiveFen: 12000, DueFen: 12000},
+		Window:  order.Window{Start: occ.Start, End: occ.End, TimeZone: "Asia/Shanghai"},
+		Address: geo.Address{Province: "上海市", City: "上海市", District: "徐汇区", Street: "漕溪北路1号",
+			RegionCode: "310104", Location: geo.Point{Lat: 31.1883, Lng: 121.4365}},
+	}, uuid.Must(uuid.NewV7()).String(), time.Now())
+	if err != nil {
+		return "", err
+	}
+	if err := o.store.Orders().Create(ctx, made); err != nil {
+		return "", err
+	}
+	o.mu.Lock()
+	o.made[occ.Key]++
+	o.mu.Unlock()
+	return made.ID(), nil
 }
 
 func newRule(t *testing.T, id, elderID string, now time.Time, days ...time.Weekday) *recurrence.Rule {
@@ -108,6 +144,62 @@ func TestConcurrentGeneratorRunsMakeEachOccurrenceOnce(t *testing.T) {
 	}
 	if want < 4*6 || len(tg.made) != want {
 		t.Fatalf("made %d distinct occurrences, want %d", len(tg.made), want)
+	}
+}
+
+// The same race with real orders: afterwards MongoDB holds one order per
+// occurrence, each the one its record names; a generator started afresh
+// (a restart) finds nothing left to make.
+func TestConcurrentGeneratorRunsStoreOneOrderPerOccurrence(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	if err := store.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tg := &orderTarget{countingTarget: countingTarget{made: map[string]int{}}, store: store}
+	tg.plans = []apprec.Plan{newRule(t, "bathing", "father", now, time.Monday, time.Wednesday, time.Friday,
+		time.Sunday)}
+	newGen := func() *apprec.Generator {
+		return apprec.NewGenerator(store.Occurrences(), apprec.Config{}, func() time.Time { return now },
+			func() string { return uuid.Must(uuid.NewV7()).String() }, nil, tg)
+	}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			if _, err := newGen().Run(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	occs := tg.plans[0].Occurrences(now, now.Add(apprec.DefaultHorizon))
+	stored, _, err := store.Orders().List(ctx, orders.Filter{ElderID: "father"}, page.Request{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(occs) < 3 || len(stored) != len(occs) {
+		t.Fatalf("%d orders in MongoDB for %d occurrences", len(stored), len(occs))
+	}
+	starts := map[time.Time]int{}
+	for _, o := range stored {
+		starts[o.Window().Start.UTC()]++
+	}
+	recs, err := store.Occurrences().ForPlan(ctx, "count", "bathing", calendar.Today(now, time.UTC).AddDays(-2),
+		calendar.Today(now, time.UTC).AddDays(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if starts[r.Start.UTC()] != 1 || r.State != apprec.Made {
+			t.Fatalf("occurrence %s: %d orders, record %+v", r.Date, starts[r.Start.UTC()], r)
+		}
+		if _, _, err := store.Orders().Get(ctx, r.Ref); err != nil {
+			t.Fatalf("the record names order %s: %v", r.Ref, err)
+		}
+	}
+	if res, err := newGen().Run(ctx); err != nil || res != (apprec.Result{}) {
+		t.Fatalf("a generator after a restart: %+v, %v", res, err)
 	}
 }
 

@@ -76,7 +76,8 @@ func TestSplitChangesThisAndFuture(t *testing.T) {
 	spec := r.Schedule().Spec()
 	spec.Weekdays, spec.At = []time.Weekday{time.Thursday}, 14*60
 	from := tuesday.AddDays(14)
-	next, err := r.Split(from, Change{Spec: &spec, PriceVersion: 2}, "r2", now)
+	due := int64(4000)
+	next, err := r.Split(from, Change{Spec: &spec, PriceVersion: 2, DueFen: &due}, "r2", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestSplitChangesThisAndFuture(t *testing.T) {
 	if len(got) != 2 || got[0].Date != from.AddDays(2) || got[0].Start.In(r.Schedule().Location()).Hour() != 14 {
 		t.Fatalf("new rule has %v", got)
 	}
-	if next.SplitFrom() != "r1" || next.PriceVersion() != 2 || len(next.Skips()) != 0 {
+	if next.SplitFrom() != "r1" || next.PriceVersion() != 2 || next.DueFen() != 4000 || len(next.Skips()) != 0 {
 		t.Fatalf("new rule %+v", next.Snapshot())
 	}
 	if _, err := r.Split(tuesday.AddDays(1), Change{}, "r3", now); !fault.Is(err, ErrNotAnOccurrence) {
