@@ -190,9 +190,26 @@ func (g *Generator) Run(ctx context.Context) (Result, error) {
 func (g *Generator) RunPlan(ctx context.Context, t Target, p Plan) (Result, error) {
 	var res Result
 	now := g.now()
-	for _, o := range p.Occurrences(now, now.Add(g.cfg.Horizon)) {
+	occs := p.Occurrences(now, now.Add(g.cfg.Horizon))
+	if len(occs) == 0 {
+		return res, nil
+	}
+	// One read of what earlier runs did spares a claim (a write that
+	// fails on its key) per occurrence already made, every run.
+	recs, err := g.records.ForPlan(ctx, t.Kind(), p.PlanID(), occs[0].Date, occs[len(occs)-1].Date)
+	if err != nil {
+		return res, fmt.Errorf("recurrence: records of %s %s: %w", t.Kind(), p.PlanID(), err)
+	}
+	settled := make(map[calendar.Date]bool, len(recs))
+	for _, r := range recs {
+		settled[r.Date] = r.State != Claimed || now.Sub(r.ClaimedAt) < g.cfg.Lease
+	}
+	for _, o := range occs {
 		if err := ctx.Err(); err != nil {
 			return res, err
+		}
+		if settled[o.Date] {
+			continue
 		}
 		occ := Occurrence{Occurrence: o, PlanID: p.PlanID(), Key: Key(t.Kind(), p.PlanID(), o.Date)}
 		st, err := g.one(ctx, t, p, occ, now)
