@@ -200,6 +200,21 @@ func TestDaughterSetsWeeklyBathingForHerFather(t *testing.T) {
 	if len(list.Items) != 2 || list.Items[0].ID != next.ID {
 		t.Fatalf("her rules %s", compactJSON(list))
 	}
+
+	// He moves into a care home: she ends the rule, and the visit it
+	// ordered is called off.
+	ended := must[recurringOrderView](t, daughter.post(t, "/v1/recurring-orders/"+next.ID+"/end", nil), http.StatusOK)
+	if ended.Status != "ended" {
+		t.Fatalf("ended %s", compactJSON(ended))
+	}
+	if o := must[orderView](t, daughter.get(t, "/v1/orders/"+after.OrderID), http.StatusOK); o.Status != "cancelled_by_family" {
+		t.Fatalf("the ended rule's order is %s", o.Status)
+	}
+	if left := occurrencesOf(t, daughter, father.ID); len(left) != 0 {
+		t.Fatalf("after the end %s", compactJSON(left))
+	}
+	wantProblem(t, daughter.post(t, "/v1/recurring-orders/"+next.ID+"/resume", nil), http.StatusConflict,
+		"recurring_order_status")
 }
 
 // TestARecurringBathPastTheAllowanceIsSkippedAndTold: the father's ¥80
