@@ -6,6 +6,7 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/orders"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
@@ -69,9 +70,19 @@ func (h HomeCare) Materialise(ctx context.Context, p Plan, o Occurrence) (string
 }
 
 // Skipped records the refusal on the rule, whose event tells the family.
+// An elder its orderer no longer reaches (they left the family, or the
+// elder was removed) ends the rule too: no later occurrence could be
+// ordered, and the family would otherwise be told so every week.
 func (h HomeCare) Skipped(ctx context.Context, p Plan, o Occurrence, why *fault.Error) error {
 	_, err := h.Rules.Update(ctx, p.PlanID(), func(r *recurrence.Rule) error {
-		return r.OccurrenceSkipped(o.Occurrence, why.Code, h.NewID(), h.Now())
+		now := h.Now()
+		if err := r.OccurrenceSkipped(o.Occurrence, why.Code, h.NewID(), now); err != nil {
+			return err
+		}
+		if fault.Is(why, elder.ErrNotFound) && r.Status() != recurrence.Ended {
+			return r.End(now)
+		}
+		return nil
 	})
 	return err
 }
