@@ -89,6 +89,7 @@ func sampleEvents(t *testing.T) []event.Event {
 	events = append(events, complaintEvents(t, now, newID)...)
 	events = append(events, incidentEvents(t, now, newID)...)
 	events = append(events, classEvents(t, now, newID)...)
+	events = append(events, mealEvents(t, now, newID)...)
 	adjusted, err := event.New(newID(), elder.EventAllowanceAdjusted, event.Subject{Kind: "elder", ID: "e"}, now,
 		map[string]string{"familyId": "fam", "elderId": "e", "allowanceId": "a", "period": "2026-12", "unit": "fen",
 			"amount": "5000", "change": "+¥50.00", "reason": "补发"})

@@ -25,6 +25,10 @@ var audienceOf = map[event.Type]hearers{
 	reservation.EventClassCancelledByProvider: {family: true},
 	reservation.EventClassOffered:             {holder: true},
 	reservation.EventClassHoldExpiring:        {holder: true},
+
+	reservation.EventMealConfirmed:           {family: true},
+	reservation.EventMealCancelledByFamily:   {family: true, provider: true},
+	reservation.EventMealCancelledByProvider: {family: true},
 }
 
 // Audiences says who hears of each reservation event.

@@ -151,10 +151,15 @@ func TestEveryBookingEventIsNamedOnceAndUrgentOnlyWhenMinutesCount(t *testing.T)
 	for ty, u := range maps.Clone(urgent) {
 		urgent[reservation.TypeFor(reservation.ClassSession, ty)] = u
 	}
+	// Meal portions have no waitlist and no reminders: three of them.
+	for _, ty := range []event.Type{reservation.EventConfirmed, reservation.EventCancelledByFamily, reservation.EventCancelledByProvider} {
+		urgent[reservation.TypeFor(reservation.MealWindow, ty)] = urgent[ty]
+	}
 	seen := map[event.Type]bool{}
 	for _, ty := range reservation.EventTypes {
 		want, known := urgent[ty]
-		named := strings.HasPrefix(string(ty), "booking.") || strings.HasPrefix(string(ty), "class_booking.")
+		named := strings.HasPrefix(string(ty), "booking.") || strings.HasPrefix(string(ty), "class_booking.") ||
+			strings.HasPrefix(string(ty), "meal_booking.")
 		if !known || seen[ty] || !named {
 			t.Errorf("event type %q", ty)
 		}

@@ -18,7 +18,8 @@ const (
 // EventTypes lists every type, for the notification catalog's test.
 var EventTypes = []event.Type{EventConfirmed, EventCancelledByFamily, EventCancelledByProvider,
 	EventWaitlistPromoted, EventHoldExpiring, EventClassConfirmed, EventClassCancelledByFamily,
-	EventClassCancelledByProvider, EventClassOffered, EventClassHoldExpiring}
+	EventClassCancelledByProvider, EventClassOffered, EventClassHoldExpiring,
+	EventMealConfirmed, EventMealCancelledByFamily, EventMealCancelledByProvider}
 
 // Urgent reports whether t must reach people through quiet hours: a
 // place offered from the waitlist lapses in minutes, as does a hold, and
@@ -26,7 +27,7 @@ var EventTypes = []event.Type{EventConfirmed, EventCancelledByFamily, EventCance
 func Urgent(t event.Type) bool {
 	switch t {
 	case EventWaitlistPromoted, EventHoldExpiring, EventCancelledByProvider,
-		EventClassOffered, EventClassHoldExpiring, EventClassCancelledByProvider:
+		EventClassOffered, EventClassHoldExpiring, EventClassCancelledByProvider, EventMealCancelledByProvider:
 		return true
 	}
 	return false

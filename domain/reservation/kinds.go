@@ -26,10 +26,30 @@ const (
 	EventClassHoldExpiring        event.Type = classPrefix + "hold_expiring"
 )
 
+// MealWindow is the kind of a canteen's meal window on one day (助餐):
+// a slot whose units are portions, each booked by a family member for
+// an elder. Its bookings are meal orders (domain/meal).
+const MealWindow = "meal_window"
+
+// mealPrefix names the engine's events about meal portions.
+const mealPrefix = "meal_booking."
+
+// Events of meal portions, the engine's events renamed for them. A meal
+// has no waitlist and its holds are confirmed in the same request, so
+// only these reach anyone.
+const (
+	EventMealConfirmed           event.Type = mealPrefix + "confirmed"
+	EventMealCancelledByFamily   event.Type = mealPrefix + "cancelled_by_family"
+	EventMealCancelledByProvider event.Type = mealPrefix + "cancelled_by_provider"
+)
+
 // TypeFor is the type an engine event has for slots of kind.
 func TypeFor(kind string, t event.Type) event.Type {
-	if kind == ClassSession {
+	switch kind {
+	case ClassSession:
 		return event.Type(classPrefix + strings.TrimPrefix(string(t), "booking."))
+	case MealWindow:
+		return event.Type(mealPrefix + strings.TrimPrefix(string(t), "booking."))
 	}
 	return t
 }
