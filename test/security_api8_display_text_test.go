@@ -67,6 +67,10 @@ var notDisplayText = map[string]string{
 	"bookSession /holdId":                  "an id (a hold's)",
 	"markAttendance /bookingId":            "an id",
 	"/schedule/timeZone":                   "ignored: a recurring order takes its family's zone",
+	"setCanteen /pickupPoints/*/id":        "an id the canteen chooses, named by orders",
+	"publishMenu /windows/*/items/*/id":    "an id the canteen chooses, named by orders",
+	"placeMealOrder /items/*":              "ids of the menu's items",
+	"placeMealOrder /pickupPointId":        "an id of the canteen's pick-up points",
 }
 
 func displayProbes() []displayProbe {
@@ -201,6 +205,21 @@ func displayProbes() []displayProbe {
 		}},
 		{op: "cancelSession", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
 			return "/v1/sessions/" + w.classSession(t) + "/cancel", provA
+		}},
+		// Meal aid: what canteens publish, what families ask for, and
+		// why a meal was called off.
+		{op: "setCanteen", fields: []string{"/pickupPoints/0/name", "/pickupPoints/0/address/province",
+			"/pickupPoints/0/address/city", "/pickupPoints/0/address/district", "/pickupPoints/0/address/street",
+			"/pickupPoints/0/address/detail"}},
+		{op: "publishMenu", fields: []string{"/windows/0/items/0/name", "/windows/0/items/0/photoRef",
+			"/windows/0/items/0/dishes/0", "/windows/0/items/0/allergens/0", "/windows/0/items/0/agreementRef"}},
+		{op: "setMealSubsidyRules", fields: []string{"/document"}},
+		{op: "placeMealOrder", fields: append([]string{"/note"}, addressFields...), body: func(w *world) map[string]any {
+			return toMapOf(mealOrderBody(w.elderA, w.provA, w.meal.day, map[string]any{"note": "少放辣",
+				"address": address(w.homeA.lat, w.homeA.lng)}))
+		}},
+		{op: "cancelMealOrder", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
+			return "/v1/meal-orders/" + w.mealOrder(t) + "/cancel", famA
 		}},
 		{op: "cancelClassBooking", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
 			b := must[classBookingView](t, w.who(famA).bookSeat(t, w.classSession(t), randomID()), http.StatusCreated)

@@ -108,7 +108,7 @@ func securityRows(w *world) []row {
 	var out []row
 	for _, family := range []func(*world) []row{
 		platformRows, authRows, meRows, familyRows, elderRows, childRows, providerRows, staffRows,
-		orderRows, feedbackRows, reservationRows, childDayRows, communityRows, classRows, recurrenceRows,
+		orderRows, feedbackRows, reservationRows, childDayRows, communityRows, classRows, recurrenceRows, mealRows,
 	} {
 		out = append(out, family(w)...)
 	}

@@ -103,6 +103,7 @@ type world struct {
 	day              childDayWorld
 	incidentClosed   string // an SOS of elder A, resolved and closed by family A
 	cls              classWorld
+	meal             mealSecWorld
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -249,6 +250,7 @@ func buildWorld(t *testing.T) *world {
 	wantStatus(t, w.who(famA).post(t, "/v1/bookings/"+w.bookingCancelled+"/cancel", nil), http.StatusOK)
 	w.fullSlotA, w.waitingSlotA = w.fullSlot(t), w.waitingSlot(t)
 	w.buildClasses(t)
+	w.buildMeals(t)
 
 	// The childcare day: a room of provider A, and a child of family A
 	// whose day there is over.
@@ -322,14 +324,15 @@ func (w *world) provider(t *testing.T, owner actor, home point) (id, item, offer
 	return prov.ID, it.ID, off.ID, sl.SlotID
 }
 
-// providerBody registers a provider of home care and childcare near
-// home, open around the clock.
+// providerBody registers a provider of home care, childcare and a
+// canteen near home, open around the clock.
 func (w *world) providerBody(home point) map[string]any {
 	name := uniqueName("阳光照护中心")
 	return providerBody(name, home.offset(500, 500), 5, newPhone(), map[string]any{
 		"licences": []map[string]string{
 			{"kind": "home_care", "number": "沪民养备字第" + name[len(name)-6:] + "号"},
 			{"kind": "childcare_institution", "number": "沪托备字第" + name[len(name)-6:] + "号"},
+			{"kind": "canteen", "number": "JY2310104" + name[len(name)-6:]},
 		},
 		"openingHours": allDay(),
 	})

@@ -219,6 +219,17 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("editCourse", cls.editCourse)
 	api.handle("listMyClassBookings", cls.listMyBookings)
 
+	meal := mealHandlers{svc: d.Meals}
+	api.handle("getCanteen", meal.getCanteen)
+	api.handle("setCanteen", meal.setCanteen)
+	api.handle("getMenu", meal.getMenu)
+	api.handle("publishMenu", meal.publishMenu)
+	api.handle("getMealSubsidyRules", meal.getRules)
+	api.handle("setMealSubsidyRules", meal.setRules)
+	api.handle("placeMealOrder", meal.placeOrder)
+	api.handle("getMealOrder", meal.getOrder)
+	api.handle("cancelMealOrder", meal.cancelOrder)
+
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)
 	api.handle("exportMyData", priv.export)

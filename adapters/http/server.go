@@ -28,6 +28,7 @@ import (
 	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/incidents"
+	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -83,6 +84,7 @@ type Deps struct {
 	// slots, holds, bookings and waitlists.
 	Reservations *reservations.Service
 	Classes      *classes.Service
+	Meals        *meals.Service
 	// Complaints serves complaints and the complaint figures of the
 	// public provider page and search.
 	Complaints *complaints.Service

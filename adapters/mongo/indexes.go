@@ -185,6 +185,15 @@ var collections = map[string]collectionSpec{
 	deviceEventsColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
 	}},
+	canteensColl:    {},
+	mealMenusColl:   {},
+	mealSubsidyColl: {},
+	mealOrdersColl: {indexes: []mongo.IndexModel{
+		// A window's day: its orders (the canteen's lists, the checks).
+		{Keys: bson.D{{Key: "slotId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("slot_id")},
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
+		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("elder_date")},
+	}},
 	coursesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	}},

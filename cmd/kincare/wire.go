@@ -41,6 +41,7 @@ import (
 	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/incidents"
 	appledger "github.com/kincare/kincare/app/ledger"
+	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/privacy"
@@ -215,12 +216,16 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	reservationSvc := reservations.NewService(reservations.Deps{Engine: engine,
 		Slots: store.Slots(), Bookings: store.Bookings(), Offerings: store.Offerings(), Families: store.Families(),
 		Children: store.Children(), Providers: providerStore, Reminders: queue, Now: clk.Now, NewID: newID, Log: log,
-		KindLimit: cfg.HoldsPerUserPerKind, Kinds: map[string]reservations.Resources{reservation.ClassSession: classResources}})
+		KindLimit: cfg.HoldsPerUserPerKind, Kinds: map[string]reservations.Resources{reservation.ClassSession: classResources,
+			reservation.MealWindow: meals.Resources{Slots: store.Slots(), Providers: providerStore}}})
 	classSvc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(),
 		Slots: store.Slots(), Bookings: store.Bookings(), Providers: providerStore, Reservations: reservationSvc,
 		Ledger: ledgerSvc, Standings: store.ClassStandings(), NoShowRule: course.NoShowRule{Limit: cfg.ClassNoShowLimit,
 			Window: cfg.ClassNoShowWindow, For: cfg.ClassNoShowRestriction},
 		Now: clk.Now, NewID: newID, Log: log})
+	mealSvc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Menus: store.MealMenus(), Orders: store.MealOrders(),
+		Rules: store.MealSubsidyRules(), Ledger: ledgerSvc, Elders: store.Elders(), Families: store.Families(),
+		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Now: clk.Now, NewID: newID, Log: log})
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
@@ -272,6 +277,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Statements:   statementSvc,
 		Reservations: reservationSvc,
 		Classes:      classSvc,
+		Meals:        mealSvc,
 		Complaints:   complaintSvc,
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,

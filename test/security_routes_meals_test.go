@@ -1,0 +1,81 @@
+package e2e_test
+
+// Rows: meal aid (助餐). A canteen's settings and menus are public; its
+// admins and office staff set them. A region's subsidy rules are
+// published to everyone signed in and set by regulators and platform
+// admins. A meal order is its family's and its canteen's alone.
+
+import (
+	"net/http"
+	"testing"
+)
+
+// mealWorld is what the meal rows act on: provider A is a canteen too,
+// with lunch published on day, the region's rules, famA's order of
+// elder A and another it cancelled.
+type mealSecWorld struct {
+	day              string
+	order, cancelled string
+	days             chan int // days ahead with nothing published yet
+}
+
+// buildMeals makes the meal records of the world.
+func (w *world) buildMeals(t *testing.T) {
+	t.Helper()
+	owner := w.who(provA)
+	wantStatus(t, owner.put(t, "/v1/providers/"+w.provA+"/canteen", canteenBody(200, w.homeA)), http.StatusOK)
+	wantStatus(t, w.who(regul).put(t, "/v1/meal-subsidy-rules/310104", xuhuiMealRules()), http.StatusOK)
+	w.meal.days = make(chan int, 60)
+	for d := 3; d < 3+cap(w.meal.days); d++ {
+		w.meal.days <- d
+	}
+	w.meal.day = w.mealSitting(t)
+	w.meal.order = w.mealOrder(t)
+	w.meal.cancelled = w.mealOrder(t)
+	wantStatus(t, w.who(famA).post(t, "/v1/meal-orders/"+w.meal.cancelled+"/cancel", nil), http.StatusOK)
+}
+
+// mealSitting publishes provider A's lunch on a day of its own.
+func (w *world) mealSitting(t *testing.T) string {
+	t.Helper()
+	day := mealDay(<-w.meal.days)
+	wantStatus(t, w.who(provA).put(t, "/v1/providers/"+w.provA+"/menus/"+day, lunchMenu()), http.StatusOK)
+	return day
+}
+
+// mealOrder is famA's order of elder A's lunch on a fresh day.
+func (w *world) mealOrder(t *testing.T) string {
+	t.Helper()
+	return must[mealOrderView](t, w.who(famA).orderMeal(t, mealOrderBody(w.elderA, w.provA, w.mealSitting(t), nil), randomID()),
+		http.StatusCreated).ID
+}
+
+func mealRows(w *world) []row {
+	ok, created, nf := http.StatusOK, http.StatusCreated, http.StatusNotFound
+	managers := who{provA: ok, officeA: ok}
+	order := "/v1/meal-orders/" + w.meal.order
+	return []row{
+		{op: "getCanteen", fixture: fixture{path: "/v1/providers/" + w.provA + "/canteen"}, others: ok, anon: ok},
+		{op: "setCanteen", fixture: fixture{path: "/v1/providers/" + w.provA + "/canteen", body: canteenBody(200, w.homeA)},
+			want: managers, others: nf},
+		{op: "getMenu", fixture: fixture{path: "/v1/providers/" + w.provA + "/menus/" + w.meal.day}, others: ok, anon: ok},
+		{op: "publishMenu", fixture: fixture{path: "/v1/providers/" + w.provA + "/menus/" + w.meal.day, body: lunchMenu()},
+			want: managers, others: nf},
+		{op: "getMealSubsidyRules", fixture: fixture{path: "/v1/meal-subsidy-rules/310104"}, others: ok},
+		{op: "setMealSubsidyRules", fixture: fixture{path: "/v1/meal-subsidy-rules/310104", body: xuhuiMealRules()},
+			want: who{regul: ok, platform: ok}, others: http.StatusForbidden},
+		// Each request orders elder A's lunch of a day of its own: one
+		// meal per elder and window.
+		{op: "placeMealOrder", each: func(t *testing.T, w *world) fixture {
+			return fixture{path: "/v1/meal-orders", body: mealOrderBody(w.elderA, w.provA, w.mealSitting(t), nil)}
+		}, want: who{famA: created, famA2: created}, others: nf},
+		{op: "getMealOrder", fixture: fixture{path: order},
+			want: who{famA: ok, famA2: ok, provA: ok, officeA: ok}, others: nf},
+		// Cancelled already: the parties get 409, past every check of who
+		// may cancel.
+		{op: "cancelMealOrder", fixture: fixture{path: "/v1/meal-orders/" + w.meal.cancelled + "/cancel",
+			body: map[string]string{"reason": "老人住院"}},
+			want: who{famA: http.StatusConflict, famA2: http.StatusConflict, provA: http.StatusConflict,
+				officeA: http.StatusConflict}, others: nf},
+	}
+}
