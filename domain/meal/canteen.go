@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/text"
 )
 
@@ -39,7 +40,7 @@ type Window struct {
 
 // Bounds of a canteen's settings.
 const (
-	MaxPortions      = 2000 // the engine's slot bound (reservation.MaxCapacity)
+	MaxPortions      = reservation.MaxCapacity // a window's day is one slot
 	MaxPickupPoints  = 20
 	MaxRegionCodes   = 50
 	MaxDates         = 366
