@@ -24,6 +24,25 @@ func TestDaughterOrdersLunchForHerFather(t *testing.T) {
 		t.Fatalf("the menu: %+v", menu)
 	}
 
+	// She looks for canteens near his home: this one, 600 m away.
+	near := must[struct {
+		Items []struct {
+			ProviderID     string `json:"providerId"`
+			DistanceMetres int    `json:"distanceMetres"`
+			Delivers       bool   `json:"delivers"`
+			Windows        []struct {
+				Window    string `json:"window"`
+				Remaining int    `json:"remaining"`
+			} `json:"windows"`
+		} `json:"items"`
+	}](t, daughter.get(t, "/v1/elders/"+fam.elderID+"/canteens?date="+w.day), http.StatusOK)
+	if len(near.Items) != 1 || near.Items[0].ProviderID != w.canteen.ID || !near.Items[0].Delivers ||
+		near.Items[0].DistanceMetres < 550 || near.Items[0].DistanceMetres > 650 ||
+		len(near.Items[0].Windows) != 1 || near.Items[0].Windows[0].Remaining != 120 {
+		t.Fatalf("canteens near him: %+v", near)
+	}
+	wantProblem(t, w.owner.get(t, "/v1/elders/"+fam.elderID+"/canteens"), http.StatusNotFound, "elder_not_found")
+
 	body := mealOrderBody(fam.elderID, w.canteen.ID, w.day, nil)
 	o := must[mealOrderView](t, daughter.orderMeal(t, body, "lunch-1"), http.StatusCreated)
 	if o.Status != "placed" || o.PriceFen != 1000 || o.MarketFen != 1500 || o.DeliveryFeeFen != 300 ||

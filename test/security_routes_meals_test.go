@@ -61,6 +61,8 @@ func mealRows(w *world) []row {
 		{op: "getMenu", fixture: fixture{path: "/v1/providers/" + w.provA + "/menus/" + w.meal.day}, others: ok, anon: ok},
 		{op: "publishMenu", fixture: fixture{path: "/v1/providers/" + w.provA + "/menus/" + w.meal.day, body: lunchMenu()},
 			want: managers, others: nf},
+		{op: "searchCanteensNearElder", fixture: fixture{path: "/v1/elders/" + w.elderA + "/canteens?date=" + w.meal.day},
+			want: who{famA: ok, famA2: ok}, others: nf},
 		{op: "getMealSubsidyRules", fixture: fixture{path: "/v1/meal-subsidy-rules/310104"}, others: ok},
 		{op: "setMealSubsidyRules", fixture: fixture{path: "/v1/meal-subsidy-rules/310104", body: xuhuiMealRules()},
 			want: who{regul: ok, platform: ok}, others: http.StatusForbidden},

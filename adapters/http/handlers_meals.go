@@ -1,6 +1,7 @@
 package http
 
 import (
+	"math"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -196,7 +197,7 @@ type menuWindowJSON struct {
 func toMenuDay(providerID string, d calendar.Date, ss []meals.Sitting) fiber.Map {
 	windows := make([]menuWindowJSON, 0, len(ss))
 	for _, s := range ss {
-		w := menuWindowJSON{Window: string(s.Kind), Date: d.String(), ServeFrom: s.Start, ServeTo: s.End,
+		w := menuWindowJSON{Window: string(s.Kind), Date: s.Date.String(), ServeFrom: s.Start, ServeTo: s.End,
 			CutoffAt: s.CutoffAt, TimeZone: s.TimeZone, Portions: s.Portions, Ordered: s.Ordered, Remaining: s.Remaining,
 			Items: make([]menuItemJSON, 0, len(s.Menu.Items))}
 		for _, it := range s.Menu.Items {
@@ -415,4 +416,37 @@ func (h mealHandlers) cancelOrder(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toMealOrder(o))
+}
+
+type nearbyCanteenJSON struct {
+	ProviderID     string           `json:"providerId"`
+	Name           string           `json:"name"`
+	Address        addressJSON      `json:"address"`
+	DistanceMetres int              `json:"distanceMetres"`
+	Delivers       bool             `json:"delivers"`
+	Windows        []menuWindowJSON `json:"windows"`
+}
+
+func (h mealHandlers) canteensNear(c *fiber.Ctx) error {
+	cmd := meals.NearbyCommand{ElderID: c.Params("elderId"), RadiusMetres: float64(c.QueryInt("radius", 0)),
+		Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
+	if s := c.Query("date"); s != "" {
+		d, err := calendar.ParseDate(s)
+		if err != nil {
+			return err
+		}
+		cmd.Date = d
+	}
+	hits, next, err := h.svc.CanteensNear(c.UserContext(), mustActor(c), cmd)
+	if err != nil {
+		return err
+	}
+	out := items[nearbyCanteenJSON]{Items: make([]nearbyCanteenJSON, 0, len(hits)), NextCursor: next}
+	for _, n := range hits {
+		day := toMenuDay(n.Provider.ID, calendar.Date{}, n.Sittings)["windows"].([]menuWindowJSON)
+		out.Items = append(out.Items, nearbyCanteenJSON{ProviderID: n.Provider.ID, Name: n.Provider.Profile.LegalName,
+			Address: toAddressJSON(n.Provider.Profile.Address), DistanceMetres: int(math.Round(n.DistanceMetres)),
+			Delivers: n.Canteen.Delivery.Delivers(), Windows: day})
+	}
+	return c.JSON(out)
 }

@@ -229,6 +229,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("placeMealOrder", meal.placeOrder)
 	api.handle("getMealOrder", meal.getOrder)
 	api.handle("cancelMealOrder", meal.cancelOrder)
+	api.handle("searchCanteensNearElder", meal.canteensNear)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

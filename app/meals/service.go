@@ -15,8 +15,8 @@ import (
 	"log/slog"
 	"time"
 
-	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/actor"
+	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/elder"
@@ -89,9 +89,11 @@ type Deps struct {
 	Providers    Providers
 	Slots        reservations.Slots
 	Reservations *reservations.Service
-	Now          func() time.Time
-	NewID        func() string
-	Log          *slog.Logger
+	// Finder is the nearby search canteens are found with.
+	Finder Finder
+	Now    func() time.Time
+	NewID  func() string
+	Log    *slog.Logger
 }
 
 // Service gathers the meal-aid use cases.

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"time"
 
-	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/allowances"
+	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"

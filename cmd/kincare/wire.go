@@ -225,7 +225,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Now: clk.Now, NewID: newID, Log: log})
 	mealSvc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Menus: store.MealMenus(), Orders: store.MealOrders(),
 		Rules: store.MealSubsidyRules(), Ledger: ledgerSvc, Elders: store.Elders(), Families: store.Families(),
-		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Now: clk.Now, NewID: newID, Log: log})
+		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Finder: searchSvc, Now: clk.Now,
+		NewID: newID, Log: log})
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
