@@ -44,6 +44,55 @@ func TestMealCutoffOneSecondBeforeAndAfter(t *testing.T) {
 	if menu := w.owner.menuOf(t, w.canteen.ID, w.day); menu.Windows[0].Remaining != 0 || menu.Windows[0].Ordered != 1 {
 		t.Fatalf("past the cutoff the menu says %+v", menu.Windows[0])
 	}
+
+	// At the counter: the canteen hands a's meal over once; its subsidy
+	// is committed once. The family cannot record it.
+	orders := must[listPage[mealOrderView]](t, w.owner.get(t, "/v1/providers/"+w.canteen.ID+"/meal-orders?date="+w.day),
+		http.StatusOK).Items
+	status := map[string]string{}
+	aOrder := ""
+	for _, o := range orders {
+		status[o.ElderID] = o.Status
+		if o.ElderID == a.elderID {
+			aOrder = o.ID
+		}
+	}
+	if len(orders) != 3 || status[a.elderID] != "placed" || status[b.elderID] != "cancelled" || status[c.elderID] != "cancelled" {
+		t.Fatalf("the canteen's list: %+v", orders)
+	}
+	served := "/v1/meal-orders/" + aOrder + "/served"
+	wantProblem(t, a.owner.post(t, served, nil), http.StatusNotFound, "meal_order_not_found")
+	got := must[mealOrderView](t, w.owner.post(t, served, nil), http.StatusOK)
+	if got.Status != "served" || got.ServedBy != w.owner.id {
+		t.Fatalf("served: %+v", got)
+	}
+	wantProblem(t, w.owner.post(t, served, nil), http.StatusConflict, "meal_already_served")
+	l := ledgerOf(t, a.owner, "/v1/elders/"+a.elderID+"/allowances/"+a.allowance+"/ledger", w.day[:7])
+	if sums := entrySums(l); l.Held != 0 || l.Committed != 500 || sums["commit"] != 500 {
+		t.Fatalf("a's allowance after the meal: %+v", l)
+	}
+}
+
+// A meal nobody collected is recorded only once its window is over, and
+// its subsidy goes back to the elder unless the canteen charges no-shows.
+func TestMealNoShowReturnsTheSubsidy(t *testing.T) {
+	t.Parallel()
+	w := newMealWorld(t, 120, 2)
+	f := newMealFamily(t, w.srv.signUp(t), w.platform, w.site)
+	o := must[mealOrderView](t, f.owner.orderMeal(t, mealOrderBody(f.elderID, w.canteen.ID, w.day, nil), randomID()),
+		http.StatusCreated)
+	noShow := "/v1/meal-orders/" + o.ID + "/no-show"
+	wantProblem(t, w.owner.post(t, noShow, nil), http.StatusConflict, "meal_not_yet_served")
+	w.clk.moveTo(t, o.ServeTo.Add(-time.Second))
+	wantProblem(t, w.owner.post(t, noShow, nil), http.StatusConflict, "meal_window_not_over")
+	w.clk.moveTo(t, o.ServeTo.Add(time.Second))
+	if got := must[mealOrderView](t, w.owner.post(t, noShow, nil), http.StatusOK); got.Status != "no_show" {
+		t.Fatalf("no-show: %+v", got)
+	}
+	l := ledgerOf(t, f.owner, "/v1/elders/"+f.elderID+"/allowances/"+f.allowance+"/ledger", w.day[:7])
+	if sums := entrySums(l); l.Held != 0 || l.Committed != 0 || sums["release"] != 500 {
+		t.Fatalf("the allowance after a no-show: %+v", l)
+	}
 }
 
 // What a family may not do, each refused before a portion is taken:

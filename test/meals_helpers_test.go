@@ -18,6 +18,8 @@ type mealOrderView struct {
 	Date            string    `json:"date"`
 	Window          string    `json:"window"`
 	CutoffAt        time.Time `json:"cutoffAt"`
+	ServeTo         time.Time `json:"serveTo"`
+	ServedBy        string    `json:"servedBy"`
 	Mode            string    `json:"mode"`
 	MarketFen       int64     `json:"marketFen"`
 	PriceFen        int64     `json:"priceFen"`

@@ -71,8 +71,16 @@ func mealRows(w *world) []row {
 		{op: "placeMealOrder", each: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/meal-orders", body: mealOrderBody(w.elderA, w.provA, w.mealSitting(t), nil)}
 		}, want: who{famA: created, famA2: created}, others: nf},
+		{op: "listCanteenMealOrders", fixture: fixture{path: "/v1/providers/" + w.provA + "/meal-orders?date=" + w.meal.day},
+			want: managers, others: nf},
 		{op: "getMealOrder", fixture: fixture{path: order},
 			want: who{famA: ok, famA2: ok, provA: ok, officeA: ok}, others: nf},
+		// Days ahead: the canteen's staff are told it is not served yet,
+		// past every check of who may hand it over.
+		{op: "serveMealOrder", fixture: fixture{path: order + "/served"},
+			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
+		{op: "markMealNoShow", fixture: fixture{path: order + "/no-show"},
+			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
 		// Cancelled already: the parties get 409, past every check of who
 		// may cancel.
 		{op: "cancelMealOrder", fixture: fixture{path: "/v1/meal-orders/" + w.meal.cancelled + "/cancel",

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kincare/kincare/app/meals"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/elder"
@@ -39,16 +40,17 @@ type mealDeliveryJSON struct {
 }
 
 type canteenJSON struct {
-	ProviderID   string            `json:"providerId,omitempty"`
-	TimeZone     string            `json:"timeZone,omitempty"`
-	RegionCode   string            `json:"regionCode,omitempty"`
-	Windows      []mealWindowJSON  `json:"windows"`
-	PickupPoints []pickupPointJSON `json:"pickupPoints"`
-	Delivery     mealDeliveryJSON  `json:"delivery"`
-	OpenWeekdays []int             `json:"openWeekdays"`
-	ClosedDates  []string          `json:"closedDates"`
-	OpenDates    []string          `json:"openDates"`
-	UpdatedAt    *time.Time        `json:"updatedAt,omitempty"`
+	ProviderID    string            `json:"providerId,omitempty"`
+	TimeZone      string            `json:"timeZone,omitempty"`
+	RegionCode    string            `json:"regionCode,omitempty"`
+	Windows       []mealWindowJSON  `json:"windows"`
+	PickupPoints  []pickupPointJSON `json:"pickupPoints"`
+	Delivery      mealDeliveryJSON  `json:"delivery"`
+	OpenWeekdays  []int             `json:"openWeekdays"`
+	ClosedDates   []string          `json:"closedDates"`
+	OpenDates     []string          `json:"openDates"`
+	NoShowCharged bool              `json:"noShowCharged"`
+	UpdatedAt     *time.Time        `json:"updatedAt,omitempty"`
 }
 
 func (a addressJSON) address() geo.Address {
@@ -84,6 +86,7 @@ func (r canteenJSON) canteen() (meal.Canteen, error) {
 	for _, p := range r.PickupPoints {
 		c.PickupPoints = append(c.PickupPoints, meal.PickupPoint{ID: p.ID, Name: p.Name, Address: p.Address.address()})
 	}
+	c.NoShowCharged = r.NoShowCharged
 	c.Delivery = meal.Delivery{RadiusMetres: r.Delivery.RadiusMetres, RegionCodes: r.Delivery.RegionCodes, FeeFen: r.Delivery.FeeFen}
 	for _, d := range r.OpenWeekdays {
 		c.OpenWeekdays = append(c.OpenWeekdays, time.Weekday(d))
@@ -102,7 +105,7 @@ func toCanteen(c meal.Canteen) canteenJSON {
 	at := c.UpdatedAt
 	out := canteenJSON{ProviderID: c.ProviderID, TimeZone: c.TimeZone, RegionCode: c.RegionCode,
 		Windows: []mealWindowJSON{}, PickupPoints: []pickupPointJSON{}, OpenWeekdays: []int{},
-		ClosedDates: []string{}, OpenDates: []string{}, UpdatedAt: &at,
+		ClosedDates: []string{}, OpenDates: []string{}, UpdatedAt: &at, NoShowCharged: c.NoShowCharged,
 		Delivery: mealDeliveryJSON{RadiusMetres: c.Delivery.RadiusMetres, RegionCodes: append([]string{}, c.Delivery.RegionCodes...),
 			FeeFen: c.Delivery.FeeFen}}
 	for _, w := range c.Windows {
@@ -329,7 +332,9 @@ type mealOrderJSON struct {
 		Reason string    `json:"reason,omitempty"`
 		At     time.Time `json:"at"`
 	} `json:"cancellation,omitempty"`
-	CreatedAt time.Time `json:"createdAt"`
+	ServedBy  string     `json:"servedBy,omitempty"`
+	ServedAt  *time.Time `json:"servedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
 }
 
 func toMealOrder(o *meal.Order) mealOrderJSON {
@@ -345,6 +350,10 @@ func toMealOrder(o *meal.Order) mealOrderJSON {
 	if o.Address != nil {
 		a := toAddressJSON(*o.Address)
 		out.Address = &a
+	}
+	if o.ServedBy != "" {
+		at := o.ServedAt
+		out.ServedBy, out.ServedAt = o.ServedBy, &at
 	}
 	if o.Subsidy != nil {
 		out.SubsidyCategory = string(o.Subsidy.Category)
@@ -447,6 +456,45 @@ func (h mealHandlers) canteensNear(c *fiber.Ctx) error {
 		out.Items = append(out.Items, nearbyCanteenJSON{ProviderID: n.Provider.ID, Name: n.Provider.Profile.LegalName,
 			Address: toAddressJSON(n.Provider.Profile.Address), DistanceMetres: int(math.Round(n.DistanceMetres)),
 			Delivers: n.Canteen.Delivery.Delivers(), Windows: day})
+	}
+	return c.JSON(out)
+}
+
+func (h mealHandlers) serve(c *fiber.Ctx) error {
+	o, err := h.svc.Serve(c.UserContext(), mustActor(c), c.Params("mealOrderId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toMealOrder(o))
+}
+
+func (h mealHandlers) noShow(c *fiber.Ctx) error {
+	o, err := h.svc.MarkNoShow(c.UserContext(), mustActor(c), c.Params("mealOrderId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toMealOrder(o))
+}
+
+func (h mealHandlers) canteenOrders(c *fiber.Ctx) error {
+	d, err := calendar.ParseDate(c.Query("date"))
+	if err != nil {
+		return err
+	}
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	list, more, err := h.svc.CanteenOrders(c.UserContext(), mustActor(c), c.Params("providerId"), d, p)
+	if err != nil {
+		return err
+	}
+	out := items[mealOrderJSON]{Items: make([]mealOrderJSON, 0, len(list))}
+	for _, o := range list {
+		out.Items = append(out.Items, toMealOrder(o))
+	}
+	if len(list) > 0 {
+		out.NextCursor = page.Cursor(list[len(list)-1].ID, more)
 	}
 	return c.JSON(out)
 }

@@ -229,6 +229,9 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("placeMealOrder", meal.placeOrder)
 	api.handle("getMealOrder", meal.getOrder)
 	api.handle("cancelMealOrder", meal.cancelOrder)
+	api.handle("serveMealOrder", meal.serve)
+	api.handle("listCanteenMealOrders", meal.canteenOrders)
+	api.handle("markMealNoShow", meal.noShow)
 	api.handle("searchCanteensNearElder", meal.canteensNear)
 
 	priv := privacyHandlers{svc: d.Privacy}

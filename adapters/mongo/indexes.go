@@ -191,8 +191,9 @@ var collections = map[string]collectionSpec{
 	mealOrdersColl: {indexes: []mongo.IndexModel{
 		// A window's day: its orders (the canteen's lists, the checks).
 		{Keys: bson.D{{Key: "slotId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("slot_id")},
-		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("family_id")},
-		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("elder_date")},
+		// A canteen's day, page by page.
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}},
+			Options: options.Index().SetName("provider_date_id")},
 	}},
 	coursesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},

@@ -7,6 +7,10 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/calendar"
 
 	"github.com/kincare/kincare/domain/meal"
 )
@@ -60,6 +64,8 @@ type mealOrderDoc struct {
 	Note               string               `bson:"note,omitempty"`
 	Status             string               `bson:"status"`
 	Cancellation       *mealCancellationDoc `bson:"cancellation,omitempty"`
+	ServedBy           string               `bson:"servedBy,omitempty"`
+	ServedAt           time.Time            `bson:"servedAt,omitempty"`
 	CreatedAt          time.Time            `bson:"createdAt"`
 	Version            int64                `bson:"version"`
 }
@@ -71,7 +77,7 @@ func toMealOrderDoc(o *meal.Order, version int64) mealOrderDoc {
 		Items:     docList(o.Items, func(it meal.OrderedItem) orderedItemDoc { return orderedItemDoc(it) }),
 		MarketFen: o.MarketFen, PriceFen: o.PriceFen, DeliveryFeeFen: o.DeliveryFeeFen, DueFen: o.DueFen,
 		ConflictsConfirmed: o.ConflictsConfirmed, Note: o.Note, Status: string(o.Status), CreatedAt: o.CreatedAt,
-		Version: version}
+		ServedBy: o.ServedBy, ServedAt: o.ServedAt, Version: version}
 	if o.Address != nil {
 		a := toAddressDoc(*o.Address)
 		d.Address = &a
@@ -93,7 +99,8 @@ func (d mealOrderDoc) order() (*meal.Order, error) {
 		CutoffAt: d.CutoffAt.UTC(), TimeZone: d.TimeZone, Mode: meal.Mode(d.Mode), PickupPointID: d.PickupPointID,
 		Items:     valueList(d.Items, func(it orderedItemDoc) meal.OrderedItem { return meal.OrderedItem(it) }),
 		MarketFen: d.MarketFen, PriceFen: d.PriceFen, DeliveryFeeFen: d.DeliveryFeeFen, DueFen: d.DueFen,
-		ConflictsConfirmed: d.ConflictsConfirmed, Note: d.Note, Status: meal.Status(d.Status), CreatedAt: d.CreatedAt.UTC()}
+		ConflictsConfirmed: d.ConflictsConfirmed, Note: d.Note, Status: meal.Status(d.Status), CreatedAt: d.CreatedAt.UTC(),
+		ServedBy: d.ServedBy, ServedAt: d.ServedAt.UTC()}
 	if d.Address != nil {
 		a := d.Address.address()
 		o.Address = &a
@@ -176,4 +183,30 @@ func (r *MealOrders) OfSlot(ctx context.Context, slotID string) ([]*meal.Order, 
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// OfDay pages a canteen's orders of one day, any status, by id.
+func (r *MealOrders) OfDay(ctx context.Context, providerID string, day calendar.Date, p page.Request) ([]*meal.Order, bool, error) {
+	limit := clampLimit(p.Limit)
+	filter := bson.D{{Key: "providerId", Value: providerID}, {Key: "date", Value: dateString(day)}}
+	if p.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: p.After}}})
+	}
+	docs, err := findAll(ctx, r.coll, "meal orders", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)), func(d mealOrderDoc) mealOrderDoc { return d })
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]*meal.Order, 0, len(docs))
+	for _, d := range docs {
+		o, err := d.order()
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, o)
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }

@@ -39,20 +39,21 @@ type pickupPointDoc struct {
 
 // canteenDoc is a canteen's settings, _id its provider's id.
 type canteenDoc struct {
-	ID           string           `bson:"_id"`
-	TimeZone     string           `bson:"timeZone"`
-	Location     pointDoc         `bson:"location"`
-	RegionCode   string           `bson:"regionCode"`
-	Windows      []mealWindowDoc  `bson:"windows"`
-	PickupPoints []pickupPointDoc `bson:"pickupPoints"`
-	RadiusMetres int              `bson:"deliveryRadiusMetres"`
-	RegionCodes  []string         `bson:"deliveryRegionCodes"`
-	FeeFen       int64            `bson:"deliveryFeeFen"`
-	OpenWeekdays []int            `bson:"openWeekdays"`
-	ClosedDates  []string         `bson:"closedDates"`
-	OpenDates    []string         `bson:"openDates"`
-	UpdatedBy    string           `bson:"updatedBy"`
-	UpdatedAt    time.Time        `bson:"updatedAt"`
+	ID            string           `bson:"_id"`
+	TimeZone      string           `bson:"timeZone"`
+	Location      pointDoc         `bson:"location"`
+	RegionCode    string           `bson:"regionCode"`
+	Windows       []mealWindowDoc  `bson:"windows"`
+	PickupPoints  []pickupPointDoc `bson:"pickupPoints"`
+	RadiusMetres  int              `bson:"deliveryRadiusMetres"`
+	RegionCodes   []string         `bson:"deliveryRegionCodes"`
+	FeeFen        int64            `bson:"deliveryFeeFen"`
+	OpenWeekdays  []int            `bson:"openWeekdays"`
+	ClosedDates   []string         `bson:"closedDates"`
+	OpenDates     []string         `bson:"openDates"`
+	NoShowCharged bool             `bson:"noShowCharged"`
+	UpdatedBy     string           `bson:"updatedBy"`
+	UpdatedAt     time.Time        `bson:"updatedAt"`
 }
 
 func toCanteenDoc(c meal.Canteen) canteenDoc {
@@ -69,7 +70,7 @@ func toCanteenDoc(c meal.Canteen) canteenDoc {
 		FeeFen:       c.Delivery.FeeFen,
 		OpenWeekdays: docList(c.OpenWeekdays, func(d time.Weekday) int { return int(d) }),
 		ClosedDates:  docList(c.ClosedDates, dateString), OpenDates: docList(c.OpenDates, dateString),
-		UpdatedBy: c.UpdatedBy, UpdatedAt: c.UpdatedAt}
+		NoShowCharged: c.NoShowCharged, UpdatedBy: c.UpdatedBy, UpdatedAt: c.UpdatedAt}
 }
 
 func (d canteenDoc) canteen() (meal.Canteen, error) {
@@ -87,7 +88,7 @@ func (d canteenDoc) canteen() (meal.Canteen, error) {
 			FeeFen: d.FeeFen},
 		OpenWeekdays: valueList(d.OpenWeekdays, func(n int) time.Weekday { return time.Weekday(n) }),
 		ClosedDates:  valueList(d.ClosedDates, dates.parse), OpenDates: valueList(d.OpenDates, dates.parse),
-		UpdatedBy: d.UpdatedBy, UpdatedAt: d.UpdatedAt.UTC()}
+		NoShowCharged: d.NoShowCharged, UpdatedBy: d.UpdatedBy, UpdatedAt: d.UpdatedAt.UTC()}
 	return c, dates.err
 }
 

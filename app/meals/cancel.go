@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/reservation"
@@ -87,4 +89,12 @@ func (s *Service) returnPortion(ctx context.Context, a actor.Actor, o *meal.Orde
 		return nil
 	}
 	return err
+}
+
+// CanteenOrders pages a canteen's orders of a day, for its managers.
+func (s *Service) CanteenOrders(ctx context.Context, a actor.Actor, providerID string, d calendar.Date, p page.Request) ([]*meal.Order, bool, error) {
+	if _, err := s.managed(ctx, a, providerID); err != nil {
+		return nil, false, err
+	}
+	return s.d.Orders.OfDay(ctx, providerID, d, p)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	appledger "github.com/kincare/kincare/app/ledger"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/elder"
@@ -49,6 +50,8 @@ type Orders interface {
 	Get(ctx context.Context, id string) (*meal.Order, error)
 	// Update loads, applies fn and writes only if nobody wrote since.
 	Update(ctx context.Context, id string, fn func(*meal.Order) error) (*meal.Order, error)
+	// OfDay pages a canteen's orders of a day, any status, by id.
+	OfDay(ctx context.Context, providerID string, d calendar.Date, p page.Request) ([]*meal.Order, bool, error)
 }
 
 // SubsidyRules keeps each region's meal subsidy rules.
@@ -61,6 +64,7 @@ type SubsidyRules interface {
 // Ledger is the exactly-once ledger: app/ledger.Service.
 type Ledger interface {
 	Reserve(ctx context.Context, open ledger.Opening, p ledger.Posting) (appledger.Posted, error)
+	Commit(ctx context.Context, open ledger.Opening, ref string, amount int64, by string) (appledger.Posted, error)
 	Release(ctx context.Context, open ledger.Opening, ref, by string) (appledger.Posted, error)
 	Balance(ctx context.Context, open ledger.Opening) (*ledger.Account, error)
 }

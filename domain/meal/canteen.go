@@ -93,8 +93,12 @@ type Canteen struct {
 	OpenWeekdays []time.Weekday
 	ClosedDates  []calendar.Date
 	OpenDates    []calendar.Date
-	UpdatedBy    string
-	UpdatedAt    time.Time
+	// NoShowCharged: a meal nobody collected still draws its subsidy
+	// (the canteen cooked it, as its agreement with the region says);
+	// otherwise the subsidy goes back to the elder.
+	NoShowCharged bool
+	UpdatedBy     string
+	UpdatedAt     time.Time
 }
 
 // Validate checks settings as the canteen enters them; every problem is

@@ -25,4 +25,9 @@ var (
 	ErrOutsideDelivery = fault.New(fault.Unprocessable, "delivery_address_outside_area")
 	ErrRulesInvalid    = fault.New(fault.Unprocessable, "meal_subsidy_rules_invalid")
 	ErrRulesNotFound   = fault.New(fault.NotFound, "meal_subsidy_rules_not_found")
+	// ErrAlreadyServed is a second hand-over of one meal: it says who
+	// handed it over (or marked it missed) and when.
+	ErrAlreadyServed = fault.New(fault.Conflict, "meal_already_served")
+	ErrNotYetServed  = fault.New(fault.Conflict, "meal_not_yet_served")
+	ErrWindowNotOver = fault.New(fault.Conflict, "meal_window_not_over")
 )

@@ -23,6 +23,10 @@ type Status string
 const (
 	Placed    Status = "placed"
 	Cancelled Status = "cancelled"
+	// Served is a meal handed over: eaten in, collected or delivered.
+	Served Status = "served"
+	// NoShow is a meal nobody collected by the end of its window.
+	NoShow Status = "no_show"
 )
 
 // OrderedItem is an item as it was priced when ordered.
@@ -83,7 +87,11 @@ type Order struct {
 	Note               string
 	Status             Status
 	Cancellation       *Cancellation
-	CreatedAt          time.Time
+	// ServedBy and ServedAt say who handed the meal over, or marked it
+	// not collected, and when.
+	ServedBy  string
+	ServedAt  time.Time
+	CreatedAt time.Time
 }
 
 // SubsidyFen is what the subsidy pays.
@@ -121,5 +129,41 @@ func (o *Order) Cancel(userID string, byFamily bool, reason string, now time.Tim
 	}
 	o.Status = Cancelled
 	o.Cancellation = &Cancellation{UserID: userID, ByFamily: byFamily, Reason: reason, At: now.UTC()}
+	return nil
+}
+
+// Serve records the meal handed over by canteen staff: from its cutoff
+// on (it is cooked by then), once.
+func (o *Order) Serve(staffID string, now time.Time) error {
+	if err := o.handOver(now); err != nil {
+		return err
+	}
+	o.Status, o.ServedBy, o.ServedAt = Served, staffID, now.UTC()
+	return nil
+}
+
+// MissedBy records a meal nobody collected: only once its window is over.
+func (o *Order) MissedBy(staffID string, now time.Time) error {
+	if err := o.handOver(now); err != nil {
+		return err
+	}
+	if now.Before(o.End) {
+		return ErrWindowNotOver.With(map[string]any{"end": o.End.UTC().Format(time.RFC3339)})
+	}
+	o.Status, o.ServedBy, o.ServedAt = NoShow, staffID, now.UTC()
+	return nil
+}
+
+func (o *Order) handOver(now time.Time) error {
+	switch o.Status {
+	case Cancelled:
+		return ErrOrderCancelled
+	case Served, NoShow:
+		return ErrAlreadyServed.With(map[string]any{"status": string(o.Status), "by": o.ServedBy,
+			"at": o.ServedAt.UTC().Format(time.RFC3339)})
+	}
+	if now.Before(o.CutoffAt) {
+		return ErrNotYetServed.With(map[string]any{"cutoff": o.CutoffAt.UTC().Format(time.RFC3339)})
+	}
 	return nil
 }
