@@ -150,3 +150,35 @@ func TestMealOrdersRefuseAbuse(t *testing.T) {
 		t.Fatalf("after the refusals: %+v", got.Windows[0])
 	}
 }
+
+// The region's monthly cap bounds what one elder's meals draw, however
+// the meals are spread: at ¥5 a meal and a cap of ¥8, the first lunch of
+// the month draws ¥5, the second ¥3, the third nothing — and the family
+// pays the rest.
+func TestMonthlyCapBoundsAnEldersSubsidy(t *testing.T) {
+	t.Parallel()
+	w := newMealWorld(t, 120, 2)
+	regulator := w.srv.signUp(t)
+	wantStatus(t, w.platform.put(t, "/v1/users/"+regulator.id+"/roles", map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	wantStatus(t, regulator.put(t, "/v1/meal-subsidy-rules/310104", map[string]any{"document": "徐民规〔2026〕4号",
+		"rules": []map[string]any{{"category": "low_income", "perMealFen": 500, "monthlyCapFen": 800}}}), http.StatusOK)
+	// Three days of one month, at least two days ahead.
+	start := 2
+	for shanghaiToday().AddDate(0, 0, start).Month() != shanghaiToday().AddDate(0, 0, start+2).Month() {
+		start++
+	}
+	f := newMealFamily(t, w.srv.signUp(t), w.platform, w.site)
+	for i, want := range []int64{500, 300, 0} {
+		day := mealDay(start + i)
+		wantStatus(t, w.owner.put(t, "/v1/providers/"+w.canteen.ID+"/menus/"+day, lunchMenu()), http.StatusOK)
+		o := must[mealOrderView](t, f.owner.orderMeal(t, mealOrderBody(f.elderID, w.canteen.ID, day, nil), randomID()),
+			http.StatusCreated)
+		if o.SubsidyFen != want || o.DueFen != 1000+300-want {
+			t.Errorf("lunch %d: subsidy %d, due %d; want %d and %d", i+1, o.SubsidyFen, o.DueFen, want, 1000+300-want)
+		}
+	}
+	l := ledgerOf(t, f.owner, "/v1/elders/"+f.elderID+"/allowances/"+f.allowance+"/ledger", mealDay(start)[:7])
+	if l.Held != 800 {
+		t.Fatalf("the allowance holds %d fen for the month's meals, want the cap's 800", l.Held)
+	}
+}
