@@ -71,6 +71,7 @@ var notDisplayText = map[string]string{
 	"publishMenu /windows/*/items/*/id":    "an id the canteen chooses, named by orders",
 	"placeMealOrder /items/*":              "ids of the menu's items",
 	"placeMealOrder /pickupPointId":        "an id of the canteen's pick-up points",
+	"subscribeToMeals /pickupPointId":      "an id of the canteen's pick-up points",
 }
 
 func displayProbes() []displayProbe {
@@ -217,6 +218,12 @@ func displayProbes() []displayProbe {
 		{op: "placeMealOrder", fields: append([]string{"/note"}, addressFields...), body: func(w *world) map[string]any {
 			return toMapOf(mealOrderBody(w.elderA, w.provA, w.meal.day, map[string]any{"note": "少放辣",
 				"address": address(w.homeA.lat, w.homeA.lng)}))
+		}},
+		{op: "subscribeToMeals", fields: append([]string{"/note"}, addressFields...), body: func(w *world) map[string]any {
+			b := w.mealSubscriptionBody()
+			b["mode"], b["note"], b["address"] = "delivery", "少放辣", address(w.homeA.lat, w.homeA.lng)
+			delete(b, "pickupPointId")
+			return toMapOf(b)
 		}},
 		{op: "cancelMealOrder", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
 			return "/v1/meal-orders/" + w.mealOrder(t) + "/cancel", famA

@@ -16,6 +16,7 @@ import (
 type mealSecWorld struct {
 	day              string
 	order, cancelled string
+	sub, subEnded    string   // famA's subscriptions of elder A, weeks ahead; the second ended
 	days             chan int // days ahead with nothing published yet
 }
 
@@ -33,6 +34,24 @@ func (w *world) buildMeals(t *testing.T) {
 	w.meal.order = w.mealOrder(t)
 	w.meal.cancelled = w.mealOrder(t)
 	wantStatus(t, w.who(famA).post(t, "/v1/meal-orders/"+w.meal.cancelled+"/cancel", nil), http.StatusOK)
+	w.meal.sub, w.meal.subEnded = w.mealSubscription(t), w.mealSubscription(t)
+	wantStatus(t, w.who(famA).post(t, "/v1/meal-subscriptions/"+w.meal.subEnded+"/end", nil), http.StatusOK)
+}
+
+// mealSubscriptionBody subscribes elder A to provider A's weekday lunches
+// picked up, from six weeks ahead: beyond the generator's horizon, so it
+// orders nothing while the suite runs.
+func (w *world) mealSubscriptionBody() map[string]any {
+	return map[string]any{"elderId": w.elderA, "providerId": w.provA, "window": "lunch", "weekdays": []int{1, 2, 3, 4, 5},
+		"startsOn": mealDay(42), "endsOn": mealDay(72), "mode": "pickup", "pickupPointId": "p1"}
+}
+
+func (w *world) mealSubscription(t *testing.T) string {
+	t.Helper()
+	return must[struct {
+		ID string `json:"id"`
+	}](t, w.who(famA).post(t, "/v1/meal-subscriptions", w.mealSubscriptionBody(), "Idempotency-Key", randomID()),
+		http.StatusCreated).ID
 }
 
 // mealSitting publishes provider A's lunch on a day of its own.
@@ -81,6 +100,13 @@ func mealRows(w *world) []row {
 			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
 		{op: "markMealNoShow", fixture: fixture{path: order + "/no-show"},
 			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
+		{op: "subscribeToMeals", fixture: fixture{path: "/v1/meal-subscriptions", body: w.mealSubscriptionBody()},
+			want: who{famA: created, famA2: created}, others: nf},
+		{op: "getMealSubscription", fixture: fixture{path: "/v1/meal-subscriptions/" + w.meal.sub},
+			want: who{famA: ok, famA2: ok}, others: nf},
+		// Ended already: the family gets 409, past every check of who may.
+		{op: "endMealSubscription", fixture: fixture{path: "/v1/meal-subscriptions/" + w.meal.subEnded + "/end"},
+			want: who{famA: http.StatusConflict, famA2: http.StatusConflict}, others: nf},
 		// Cancelled already: the parties get 409, past every check of who
 		// may cancel.
 		{op: "cancelMealOrder", fixture: fixture{path: "/v1/meal-orders/" + w.meal.cancelled + "/cancel",

@@ -498,3 +498,95 @@ func (h mealHandlers) canteenOrders(c *fiber.Ctx) error {
 	}
 	return c.JSON(out)
 }
+
+type mealSubscriptionJSON struct {
+	ID            string       `json:"id"`
+	FamilyID      string       `json:"familyId"`
+	ElderID       string       `json:"elderId"`
+	ProviderID    string       `json:"providerId"`
+	CreatedBy     string       `json:"createdBy"`
+	Window        string       `json:"window"`
+	Weekdays      []int        `json:"weekdays"`
+	StartsOn      string       `json:"startsOn"`
+	EndsOn        string       `json:"endsOn"`
+	TimeZone      string       `json:"timeZone"`
+	Mode          string       `json:"mode"`
+	PickupPointID string       `json:"pickupPointId,omitempty"`
+	Address       *addressJSON `json:"address,omitempty"`
+	Note          string       `json:"note,omitempty"`
+	Status        string       `json:"status"`
+	CreatedAt     time.Time    `json:"createdAt"`
+}
+
+func toMealSubscription(s *meal.Subscription) mealSubscriptionJSON {
+	d := s.Draft()
+	sp := d.Schedule.Spec()
+	out := mealSubscriptionJSON{ID: d.ID, FamilyID: d.FamilyID, ElderID: d.ElderID, ProviderID: d.ProviderID,
+		CreatedBy: d.CreatedBy, Window: string(d.Window), Weekdays: []int{}, StartsOn: sp.StartsOn.String(),
+		EndsOn: sp.EndsOn.String(), TimeZone: sp.TimeZone, Mode: string(d.Mode), PickupPointID: d.PickupPointID,
+		Note: d.Note, Status: string(s.Status()), CreatedAt: s.CreatedAt()}
+	for _, w := range sp.Weekdays {
+		out.Weekdays = append(out.Weekdays, int(w))
+	}
+	if d.Address != nil {
+		a := toAddressJSON(*d.Address)
+		out.Address = &a
+	}
+	return out
+}
+
+func (h mealHandlers) subscribe(c *fiber.Ctx) error {
+	var req struct {
+		ElderID       string       `json:"elderId"`
+		ProviderID    string       `json:"providerId"`
+		Window        string       `json:"window"`
+		Weekdays      []int        `json:"weekdays"`
+		StartsOn      string       `json:"startsOn"`
+		EndsOn        string       `json:"endsOn"`
+		Mode          string       `json:"mode"`
+		PickupPointID string       `json:"pickupPointId"`
+		Address       *addressJSON `json:"address"`
+		Note          string       `json:"note"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	cmd := meals.SubscribeCommand{ElderID: req.ElderID, ProviderID: req.ProviderID, Window: meal.WindowKind(req.Window),
+		Mode: meal.Mode(req.Mode), PickupPointID: req.PickupPointID, Note: req.Note}
+	var err error
+	if cmd.StartsOn, err = calendar.ParseDate(req.StartsOn); err != nil {
+		return err
+	}
+	if cmd.EndsOn, err = calendar.ParseDate(req.EndsOn); err != nil {
+		return err
+	}
+	for _, d := range req.Weekdays {
+		cmd.Weekdays = append(cmd.Weekdays, time.Weekday(d))
+	}
+	if req.Address != nil {
+		a := req.Address.address()
+		cmd.Address = &a
+	}
+	sub, err := h.svc.Subscribe(c.UserContext(), mustActor(c), cmd)
+	if err != nil {
+		return err
+	}
+	c.Location("/v1/meal-subscriptions/" + sub.ID())
+	return c.Status(fiber.StatusCreated).JSON(toMealSubscription(sub))
+}
+
+func (h mealHandlers) getSubscription(c *fiber.Ctx) error {
+	sub, err := h.svc.GetSubscription(c.UserContext(), mustActor(c), c.Params("subscriptionId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toMealSubscription(sub))
+}
+
+func (h mealHandlers) endSubscription(c *fiber.Ctx) error {
+	sub, err := h.svc.EndSubscription(c.UserContext(), mustActor(c), c.Params("subscriptionId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toMealSubscription(sub))
+}

@@ -231,6 +231,9 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("cancelMealOrder", meal.cancelOrder)
 	api.handle("serveMealOrder", meal.serve)
 	api.handle("listCanteenMealOrders", meal.canteenOrders)
+	api.handle("subscribeToMeals", meal.subscribe)
+	api.handle("getMealSubscription", meal.getSubscription)
+	api.handle("endMealSubscription", meal.endSubscription)
 	api.handle("markMealNoShow", meal.noShow)
 	api.handle("searchCanteensNearElder", meal.canteensNear)
 

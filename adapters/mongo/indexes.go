@@ -185,6 +185,11 @@ var collections = map[string]collectionSpec{
 	deviceEventsColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
 	}},
+	mealSubscriptionsColl: {indexes: []mongo.IndexModel{
+		// The generator pages through the active subscriptions by id.
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("status_id")},
+		outboxIndex,
+	}},
 	canteensColl:    {},
 	mealMenusColl:   {},
 	mealSubsidyColl: {},

@@ -94,14 +94,18 @@ type Deps struct {
 	Slots        reservations.Slots
 	Reservations *reservations.Service
 	// Finder is the nearby search canteens are found with.
-	Finder Finder
-	Now    func() time.Time
-	NewID  func() string
-	Log    *slog.Logger
+	Finder        Finder
+	Subscriptions Subscriptions
+	Now           func() time.Time
+	NewID         func() string
+	Log           *slog.Logger
 }
 
 // Service gathers the meal-aid use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d   Deps
+	gen Generator
+}
 
 func NewService(d Deps) *Service {
 	if d.Log == nil {

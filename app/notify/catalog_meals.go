@@ -5,6 +5,7 @@ import (
 
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/notification"
 	"github.com/kincare/kincare/domain/reservation"
 )
@@ -28,5 +29,12 @@ func mealKinds() map[event.Type]Kind {
 		reservation.EventMealCancelledByProvider: kind(reservation.EventMealCancelledByProvider, d,
 			Text{"食堂取消了餐食", "{startLocal} 开餐的餐食已被食堂取消：{reason}。补贴已退回，请为老人另作安排。"},
 			Text{"Meal cancelled by the canteen", "The canteen cancelled the meal serving from {startLocal}: {reason}. The subsidy is returned; please make other arrangements for your elder."}),
+		meal.EventSubscriptionSkipped: {Category: notification.CategoryBookings, TTL: d,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"订阅的餐食本次未能预订",
+					"{startLocal} 的订阅餐食未能自动预订（可能是食堂休息、份数已订完或菜单与老人饮食禁忌冲突），本次已跳过，之后照常预订。请打开 kincare 查看原因，必要时为老人另作安排。"},
+				identity.LocaleEn: {"Subscribed meal not ordered",
+					"The subscribed meal serving from {startLocal} could not be ordered (the canteen may be closed, sold out, or serve nothing your elder may eat), so it is skipped; later days go on. Open kincare to see why and make other arrangements if needed."},
+			}},
 	}
 }

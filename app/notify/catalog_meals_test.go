@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/reservation"
 )
 
@@ -33,5 +34,11 @@ func mealEvents(t *testing.T, now time.Time, newID func() string) []event.Event 
 	if err := byProvider.Cancel(reservation.ByProvider, "staff", "停电", now, newID()); err != nil {
 		t.Fatal(err)
 	}
-	return append(append(ordered.Pending(), byFamily.Pending()...), byProvider.Pending()...)
+	skipped, err := event.New(newID(), meal.EventSubscriptionSkipped, event.Subject{Kind: "meal_subscription", ID: "ms1"}, now,
+		map[string]string{"subscriptionId": "ms1", "familyId": "fam", "elderId": "e", "date": "2026-12-03",
+			"window": "lunch", "reason": "window_full", "startLocal": "2026-12-03 11:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(append(ordered.Pending(), byFamily.Pending()...), byProvider.Pending()...), skipped)
 }

@@ -186,9 +186,6 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	recurringSvc := recurrence.NewService(recurrence.Deps{Rules: store.RecurringOrders(), Records: occurrences,
 		Orders: orderSvc, OrderStore: store.Orders(), Elders: store.Elders(), Families: store.Families(),
 		Pricer: quoteSvc, Now: time.Now, NewID: newID, Log: log})
-	generator := recurrence.NewGenerator(occurrences, recurrence.Config{Horizon: cfg.RecurrenceHorizon}, time.Now,
-		newID, log, recurringSvc.Target())
-	recurringSvc.Use(generator)
 	statementSvc := statements.NewService(statements.Deps{Orders: store.Orders(), Providers: providerStore,
 		Commits: ledgerSvc})
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
@@ -225,8 +222,14 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Now: clk.Now, NewID: newID, Log: log})
 	mealSvc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Menus: store.MealMenus(), Orders: store.MealOrders(),
 		Rules: store.MealSubsidyRules(), Ledger: ledgerSvc, Elders: store.Elders(), Families: store.Families(),
-		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Finder: searchSvc, Now: clk.Now,
-		NewID: newID, Log: log})
+		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Finder: searchSvc,
+		Subscriptions: store.MealSubscriptions(), Now: clk.Now, NewID: newID, Log: log})
+	// One generator makes the days of recurring orders and of meal
+	// subscriptions, once each.
+	generator := recurrence.NewGenerator(occurrences, recurrence.Config{Horizon: cfg.RecurrenceHorizon}, time.Now,
+		newID, log, recurringSvc.Target(), mealSvc.Target())
+	recurringSvc.Use(generator)
+	mealSvc.Use(generator)
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
@@ -255,6 +258,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
 			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences(),
+			mealSvc.Audiences(),
 			recurringSvc.Audiences()),
 		Now: clk.Now, NewID: newID, Log: log,
 	})
