@@ -35,8 +35,8 @@ func mealEvents(t *testing.T, now time.Time, newID func() string) []event.Event 
 		t.Fatal(err)
 	}
 	skipped, err := event.New(newID(), meal.EventSubscriptionSkipped, event.Subject{Kind: "meal_subscription", ID: "ms1"}, now,
-		map[string]string{"subscriptionId": "ms1", "familyId": "fam", "elderId": "e", "date": "2026-12-03",
-			"window": "lunch", "reason": "window_full", "startLocal": "2026-12-03 11:00"})
+		map[string]string{"subscriptionId": "ms1", "familyId": "fam", "elderId": "e", "date": start.Format(time.DateOnly),
+			"window": "lunch", "reason": "window_full", "startLocal": start.Format("2006-01-02 15:04")})
 	if err != nil {
 		t.Fatal(err)
 	}
