@@ -152,6 +152,21 @@ func TestAPaidClassIsHeldConfirmedAndSettledInTheLedger(t *testing.T) {
 	wantPayment(t, must[classPaymentView](t, dad.get(t, "/v1/class-bookings/"+dadSeat2.ID), http.StatusOK), "committed", price,
 		map[string]int{"reserve": 1, "commit": 1})
 
+	// What attendees owe an organiser is no allowance its statement claims.
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := must[struct {
+		Claims []any `json:"claims"`
+		Totals struct {
+			AllowanceClaimFen int64 `json:"allowanceClaimFen"`
+		} `json:"totals"`
+	}](t, owner.get(t, "/v1/providers/"+org.ID+"/statements/"+start.Add(24*time.Hour).In(shanghai).Format("2006-01")), http.StatusOK)
+	if len(st.Claims) != 0 || st.Totals.AllowanceClaimFen != 0 {
+		t.Errorf("the organiser's statement claims class seats as allowances: %+v", st)
+	}
+
 	// A paid seat offered from the waitlist is accepted the same way:
 	// with the offer's hold, reserving its price only then.
 	one := owner.schedule(t, paid.ID, start.Add(72*time.Hour), map[string]any{"seats": 1})

@@ -21,8 +21,10 @@ import (
 // person who booked owes the organiser for that seat. The account
 // "class:<booking id>" is opened by the seat's reservation with the
 // seat's price as its amount, held by the person who booked (Holder) and
-// owed to the organiser (Source and each entry's Party), in the month of
-// the session in the organiser's zone. So:
+// owed to the organiser (Source), in the month of the session in the
+// organiser's zone. Its entries name no Party: a party's commits are
+// what it claims from allowance issuers (app/statements), and what an
+// attendee owes an organiser is not that. So:
 //
 //   - confirming a paid seat reserves its price (ref "class-booking:<id>")
 //     before the seat is written; a refused seat releases it;
@@ -71,7 +73,7 @@ func (s *Service) reserveSeat(ctx context.Context, sl *reservation.Slot, holdID,
 	}
 	open := paidOpening(holdID, userID, sl.ProviderID(), price, sl.Window())
 	_, err := s.d.Ledger.Reserve(ctx, open, ledger.Posting{Ref: paidRef(holdID), Amount: price,
-		Party: sl.ProviderID(), Month: open.Period.Key, By: userID})
+		Month: open.Period.Key, By: userID})
 	return err
 }
 
