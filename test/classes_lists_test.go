@@ -55,7 +55,7 @@ func TestAnOrganiserListsAndEditsItsCoursesAndAParentHerBookings(t *testing.T) {
 	srv, platform := startClassServer(t, clk, "")
 	owner, rival := srv.signUp(t), srv.signUp(t)
 	org := owner.classOrganizer(t, platform)
-	rival.classOrganizer(t, platform)
+	rivalOrg := rival.classOrganizer(t, platform)
 	mum, dad := srv.signUp(t), srv.signUp(t)
 
 	sleep := owner.course(t, org.ID, courseBody(10, nil))
@@ -104,6 +104,40 @@ func TestAnOrganiserListsAndEditsItsCoursesAndAParentHerBookings(t *testing.T) {
 	if s := owner.schedule(t, sleep.ID, start.Add(24*time.Hour), nil); s.Seats != 25 {
 		t.Errorf("a session scheduled after the edit has %d seats, want 25", s.Seats)
 	}
+
+	// The organiser's experts: a course names one and keeps their words.
+	expert := must[struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}](t, owner.post(t, "/v1/providers/"+org.ID+"/experts", map[string]string{"name": "张教授", "title": "儿童发展研究员",
+		"bio": "研究婴幼儿早期发展二十年"}), http.StatusCreated)
+	wantProblem(t, rival.post(t, "/v1/providers/"+org.ID+"/experts", map[string]string{"name": "冒名者"}),
+		http.StatusNotFound, "provider_not_found")
+	experts, _ := allPages[struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}](t, srv.get, "/v1/providers/"+org.ID+"/experts", 10)
+	if len(experts) != 1 || experts[0].ID != expert.ID || experts[0].Name != "张教授" {
+		t.Fatalf("experts %+v", experts)
+	}
+	named := courseBody(10, map[string]any{"speaker": nil, "speakerId": expert.ID})
+	withExpert := must[struct {
+		SpeakerID string `json:"speakerId"`
+		Speaker   struct {
+			Name  string `json:"name"`
+			Title string `json:"title"`
+		} `json:"speaker"`
+	}](t, owner.post(t, "/v1/providers/"+org.ID+"/courses", named), http.StatusCreated)
+	if withExpert.SpeakerID != expert.ID || withExpert.Speaker.Name != "张教授" || withExpert.Speaker.Title != "儿童发展研究员" {
+		t.Errorf("a course naming an expert: %+v", withExpert)
+	}
+	// Another organiser's expert is not theirs to name.
+	wantFieldCode(t, wantProblem(t, rival.post(t, "/v1/providers/"+rivalOrg.ID+"/courses", named),
+		http.StatusUnprocessableEntity, "course_invalid"), "/speakerId", "not_found")
+	wantFieldCode(t, wantProblem(t, owner.post(t, "/v1/providers/"+org.ID+"/courses", courseBody(10, map[string]any{
+		"speaker": nil, "speakerId": "nobody"})), http.StatusUnprocessableEntity, "course_invalid"), "/speakerId", "not_found")
+	wantFieldCode(t, wantProblem(t, owner.post(t, "/v1/providers/"+org.ID+"/courses", courseBody(10, map[string]any{
+		"speaker": nil})), http.StatusUnprocessableEntity, "course_invalid"), "/speaker/name", "required")
 
 	// A mother's own bookings.
 	other := owner.schedule(t, feeding.ID, start.Add(time.Hour), nil)

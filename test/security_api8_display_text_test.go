@@ -65,6 +65,7 @@ var notDisplayText = map[string]string{
 	"scheduleSession /joinLink":            "a URL, parsed: https with a host, given only to attendees",
 	"bookSession /offerId":                 "an id (a hold's)",
 	"bookSession /holdId":                  "an id (a hold's)",
+	"createCourse /speakerId":              "an id (an expert's)",
 	"markAttendance /bookingId":            "an id",
 	"/schedule/timeZone":                   "ignored: a recurring order takes its family's zone",
 	"setCanteen /pickupPoints/*/id":        "an id the canteen chooses, named by orders",
@@ -197,6 +198,9 @@ func displayProbes() []displayProbe {
 			b["description"] = map[string]any{"zhCN": "说明", "en": "About"}
 			b["speaker"] = map[string]any{"name": "李医生", "title": "主任医师", "bio": "从事儿保二十年"}
 			return b
+		}},
+		{op: "addClassExpert", fields: []string{"/name", "/title", "/bio"}, body: func(*world) map[string]any {
+			return map[string]any{"name": "李医生", "title": "主任医师", "bio": "从事儿保二十年"}
 		}},
 		{op: "editCourse", fields: []string{"/title/zhCN", "/title/en", "/description/zhCN", "/description/en",
 			"/speaker/name", "/speaker/title", "/speaker/bio"}, body: func(*world) map[string]any {

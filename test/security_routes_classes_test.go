@@ -105,6 +105,9 @@ func classRows(w *world) []row {
 		{op: "listCourseSessions", fixture: fixture{path: "/v1/courses/" + w.cls.course + "/sessions"}, others: ok, anon: ok},
 		{op: "editCourse", fixture: fixture{path: "/v1/courses/" + w.cls.course, body: map[string]any{
 			"speaker": map[string]string{"name": "王医生", "title": "儿科主治医师"}}}, want: managers, others: nf},
+		{op: "addClassExpert", fixture: fixture{path: "/v1/providers/" + w.provA + "/experts",
+			body: map[string]string{"name": "王医生", "title": "儿科主治医师"}}, want: who{provA: created, officeA: created}, others: nf},
+		{op: "listClassExperts", fixture: fixture{path: "/v1/providers/" + w.provA + "/experts"}, others: ok, anon: ok},
 		// Everyone's own list answers; nobody sees another's seats in it.
 		{op: "listMyClassBookings", fixture: fixture{path: "/v1/me/class-bookings"}, others: ok},
 		// Cancelled already: the parties get 409, past every check of who

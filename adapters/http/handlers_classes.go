@@ -41,6 +41,7 @@ type courseRequest struct {
 	Format                    string       `json:"format"`
 	Venue                     *addressJSON `json:"venue"`
 	Speaker                   speakerJSON  `json:"speaker"`
+	SpeakerID                 string       `json:"speakerId"`
 	Seats                     int          `json:"seats"`
 	PriceFen                  int64        `json:"priceFen"`
 	BookingClosesMinutes      *int         `json:"bookingClosesMinutes"`
@@ -63,7 +64,7 @@ func minutes(v *int, zero time.Duration) time.Duration {
 func (r courseRequest) course() course.Course {
 	c := course.Course{Title: course.Text(r.Title), Description: course.Text(r.Description),
 		Audience: course.Audience{Kind: course.AudienceKind(r.Audience.Kind)}, Format: course.Format(r.Format),
-		Speaker: course.Speaker(r.Speaker), Seats: r.Seats, PriceFen: r.PriceFen,
+		Speaker: course.Speaker(r.Speaker), SpeakerID: r.SpeakerID, Seats: r.Seats, PriceFen: r.PriceFen,
 		BookingCloses: minutes(r.BookingClosesMinutes, time.Nanosecond), CancelCutoff: minutes(r.CancellationCutoffMinutes, time.Nanosecond),
 		OfferTTL: minutes(r.OfferMinutes, 0)}
 	for _, t := range r.Topics {
@@ -93,6 +94,7 @@ type courseJSON struct {
 	Format                    string       `json:"format"`
 	Venue                     *addressJSON `json:"venue,omitempty"`
 	Speaker                   speakerJSON  `json:"speaker"`
+	SpeakerID                 string       `json:"speakerId,omitempty"`
 	Seats                     int          `json:"seats"`
 	PriceFen                  int64        `json:"priceFen"`
 	BookingClosesMinutes      int          `json:"bookingClosesMinutes"`
@@ -113,7 +115,7 @@ func toAudience(a course.Audience) audienceJSON {
 func toCourse(c course.Course) courseJSON {
 	out := courseJSON{ID: c.ID, ProviderID: c.ProviderID, Title: textJSON(c.Title), Description: textJSON(c.Description),
 		Topics: []string{}, Audience: toAudience(c.Audience), Format: string(c.Format), Speaker: speakerJSON(c.Speaker),
-		Seats: c.Seats, PriceFen: c.PriceFen, BookingClosesMinutes: int(c.BookingCloses / time.Minute),
+		SpeakerID: c.SpeakerID, Seats: c.Seats, PriceFen: c.PriceFen, BookingClosesMinutes: int(c.BookingCloses / time.Minute),
 		CancellationCutoffMinutes: int(c.CancelCutoff / time.Minute), OfferMinutes: int(c.OfferTTL / time.Minute),
 		CreatedAt: c.CreatedAt}
 	for _, t := range c.Topics {
@@ -589,4 +591,41 @@ func pageAnswer[T, J any](c *fiber.Ctx, list []T, more bool, to func(T) (J, stri
 	}
 	out.NextCursor = page.Cursor(last, more)
 	return c.JSON(out)
+}
+
+type expertJSON struct {
+	ID         string    `json:"id"`
+	ProviderID string    `json:"providerId"`
+	Name       string    `json:"name"`
+	Title      string    `json:"title,omitempty"`
+	Bio        string    `json:"bio,omitempty"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+func toExpert(e course.Expert) expertJSON {
+	return expertJSON{ID: e.ID, ProviderID: e.ProviderID, Name: e.Name, Title: e.Title, Bio: e.Bio, CreatedAt: e.CreatedAt.UTC()}
+}
+
+func (h classHandlers) addExpert(c *fiber.Ctx) error {
+	var req speakerJSON
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	e, err := h.svc.AddExpert(c.UserContext(), mustActor(c), c.Params("providerId"), course.Speaker(req))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toExpert(e))
+}
+
+func (h classHandlers) listExperts(c *fiber.Ctx) error {
+	p, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	es, more, err := h.svc.ListExperts(c.UserContext(), mustActor(c), c.Params("providerId"), p)
+	if err != nil {
+		return err
+	}
+	return pageAnswer(c, es, more, func(e course.Expert) (expertJSON, string, error) { return toExpert(e), e.ID, nil })
 }

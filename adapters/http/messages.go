@@ -165,6 +165,8 @@ var messages = map[string]message{
 	"paid_session_hold_required":       {"付费课程须先保留座位", "该课程每座 {priceFen} 分，须先保留座位，再凭保留的 holdId 确认预约，费用在确认时记入账本。", "Paid class: hold a seat first", "A seat of this class costs {priceFen} fen: hold one first, then book with the hold's holdId; the amount is reserved in the ledger when you confirm."},
 	"class_booking_restricted":         {"课程预约受限", "您在 {windowDays} 天内有 {noShows} 次预约未到场，{until} 前不能直接预约课程或候补付费课程，只能候补免费课程并确认候补到的座位。", "Class booking restricted", "You missed {noShows} booked classes within {windowDays} days: until {until} you cannot book classes directly or wait for paid ones; you may wait for free classes and accept the seat offered to you."},
 	"absence_before_start":             {"课程尚未开始", "开课（{start}）后才能登记缺席。", "Session not begun", "Absence can be recorded from the start ({start})."},
+	"expert_invalid":                   {"专家信息有误", "请检查标注的字段。", "Invalid expert", "Check the fields listed."},
+	"expert_not_found":                 {"专家不存在", "找不到该专家。", "Expert not found", "There is no such expert."},
 	"already_booked":                   {"您已预约", "您已有该场次的座位。", "Already booked", "You already have a seat at this session."},
 	"cancellation_cutoff_passed":       {"已过取消截止时间", "取消截止时间为 {cutoff}，之后座位保留给您。", "Cancellation cutoff passed", "Seats could be given back until {cutoff}; the seat stays yours."},
 	"check_in_not_open":                {"签到未开放", "签到从开课前 15 分钟（{opensAt}）开放，至课程结束。", "Check-in not open", "Check-in opens 15 minutes before the start ({opensAt}) and closes at the end."},

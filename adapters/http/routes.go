@@ -218,6 +218,8 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listCourseSessions", cls.listSessions)
 	api.handle("editCourse", cls.editCourse)
 	api.handle("listMyClassBookings", cls.listMyBookings)
+	api.handle("addClassExpert", cls.addExpert)
+	api.handle("listClassExperts", cls.listExperts)
 
 	meal := mealHandlers{svc: d.Meals}
 	api.handle("getCanteen", meal.getCanteen)

@@ -55,6 +55,7 @@ type courseDoc struct {
 	BookingCloseMs int64       `bson:"bookingClosesMs"`
 	CancelCutoffMs int64       `bson:"cancelCutoffMs"`
 	OfferTTLMs     int64       `bson:"offerTtlMs"`
+	SpeakerID      string      `bson:"speakerId,omitempty"`
 	CreatedBy      string      `bson:"createdBy"`
 	CreatedAt      time.Time   `bson:"createdAt"`
 	Version        int64       `bson:"version"`
@@ -66,7 +67,8 @@ func toCourseDoc(c course.Course, version int64) courseDoc {
 		Audience: audienceDoc{Kind: string(c.Audience.Kind), MinMonths: c.Audience.MinMonths, MaxMonths: c.Audience.MaxMonths},
 		Format:   string(c.Format), Speaker: speakerDoc(c.Speaker), Seats: c.Seats, PriceFen: c.PriceFen,
 		BookingCloseMs: c.BookingCloses.Milliseconds(), CancelCutoffMs: c.CancelCutoff.Milliseconds(),
-		OfferTTLMs: c.OfferTTL.Milliseconds(), CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt, Version: version}
+		OfferTTLMs: c.OfferTTL.Milliseconds(), SpeakerID: c.SpeakerID, CreatedBy: c.CreatedBy, CreatedAt: c.CreatedAt,
+		Version: version}
 	if c.Venue != nil {
 		v := toAddressDoc(*c.Venue)
 		d.Venue = &v
@@ -79,7 +81,7 @@ func (d courseDoc) course() course.Course {
 		Topics:   valueList(d.Topics, func(t string) course.Topic { return course.Topic(t) }),
 		Audience: course.Audience{Kind: course.AudienceKind(d.Audience.Kind), MinMonths: d.Audience.MinMonths, MaxMonths: d.Audience.MaxMonths},
 		Format:   course.Format(d.Format), Speaker: course.Speaker(d.Speaker), Seats: d.Seats, PriceFen: d.PriceFen,
-		BookingCloses: ms(d.BookingCloseMs), CancelCutoff: ms(d.CancelCutoffMs), OfferTTL: ms(d.OfferTTLMs),
+		BookingCloses: ms(d.BookingCloseMs), CancelCutoff: ms(d.CancelCutoffMs), OfferTTL: ms(d.OfferTTLMs), SpeakerID: d.SpeakerID,
 		CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC()}
 	if d.Venue != nil {
 		v := d.Venue.address()
@@ -387,4 +389,63 @@ func (r *ClassStandings) Update(ctx context.Context, userID string, fn func(*cou
 		return course.Standing{}, fmt.Errorf("mongo: insert class standing: %w", err)
 	}
 	return update()
+}
+
+const classExpertsColl = "class_experts"
+
+// classExpertDoc is one of an organiser's speakers, _id its id (UUIDv7).
+type classExpertDoc struct {
+	ID         string     `bson:"_id"`
+	ProviderID string     `bson:"providerId"`
+	Speaker    speakerDoc `bson:"speaker"`
+	CreatedBy  string     `bson:"createdBy"`
+	CreatedAt  time.Time  `bson:"createdAt"`
+}
+
+func (d classExpertDoc) expert() course.Expert {
+	return course.Expert{ID: d.ID, ProviderID: d.ProviderID, Speaker: course.Speaker(d.Speaker), CreatedBy: d.CreatedBy,
+		CreatedAt: d.CreatedAt.UTC()}
+}
+
+// ClassExperts implements the organisers' expert lists.
+type ClassExperts struct{ coll *collection }
+
+func (s *Store) ClassExperts() *ClassExperts {
+	return &ClassExperts{coll: s.collection(classExpertsColl)}
+}
+
+func (r *ClassExperts) Create(ctx context.Context, e course.Expert) error {
+	d := classExpertDoc{ID: e.ID, ProviderID: e.ProviderID, Speaker: speakerDoc(e.Speaker), CreatedBy: e.CreatedBy,
+		CreatedAt: e.CreatedAt}
+	if _, err := r.coll.InsertOne(ctx, d); err != nil {
+		return fmt.Errorf("mongo: insert class expert: %w", err)
+	}
+	return nil
+}
+
+// Get returns course.ErrExpertNotFound for an unknown id.
+func (r *ClassExperts) Get(ctx context.Context, id string) (course.Expert, error) {
+	d, err := findByID[classExpertDoc](ctx, r.coll, id, "class expert", course.ErrExpertNotFound)
+	if err != nil {
+		return course.Expert{}, err
+	}
+	return d.expert(), nil
+}
+
+// ListByProvider pages a provider's experts, oldest first.
+func (r *ClassExperts) ListByProvider(ctx context.Context, providerID string, p page.Request) ([]course.Expert, bool, error) {
+	limit := clampLimit(p.Limit)
+	filter := bson.D{{Key: "providerId", Value: providerID}}
+	if p.After != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: p.After}}})
+	}
+	out, err := findAll(ctx, r.coll, "class experts", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)), classExpertDoc.expert)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(out) > limit {
+		return out[:limit], true, nil
+	}
+	return out, false, nil
 }

@@ -210,6 +210,9 @@ var collections = map[string]collectionSpec{
 		},
 		arrays: []string{"topics"},
 	},
+	classExpertsColl: {indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
+	}},
 	// A person's no-shows are read and written by _id (their user id);
 	// the rule's notice leaves through the outbox.
 	classStandingsColl: {indexes: []mongo.IndexModel{outboxIndex}},

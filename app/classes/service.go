@@ -64,6 +64,15 @@ type Query struct {
 	Limit    int
 }
 
+// Experts keeps organisers' expert lists, one document per expert.
+type Experts interface {
+	Create(ctx context.Context, e course.Expert) error
+	// Get returns course.ErrExpertNotFound for an unknown id.
+	Get(ctx context.Context, id string) (course.Expert, error)
+	// ListByProvider pages a provider's experts, oldest first.
+	ListByProvider(ctx context.Context, providerID string, p page.Request) ([]course.Expert, bool, error)
+}
+
 // Standings keeps each person's no-shows, one document per user.
 type Standings interface {
 	// Get returns an empty standing for a user never recorded.
@@ -89,6 +98,8 @@ type Deps struct {
 	// Ledger records what paid seats owe (payments.go); nil runs free
 	// classes only.
 	Ledger Ledger
+	// Experts are the organisers' speakers a course may name.
+	Experts Experts
 	// Standings and NoShowRule are the no-show rule (noshow.go); nil
 	// Standings counts nothing. A zero rule is course.DefaultNoShowRule.
 	Standings  Standings

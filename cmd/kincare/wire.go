@@ -217,7 +217,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			reservation.MealWindow: meals.Resources{Slots: store.Slots(), Providers: providerStore}}})
 	classSvc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(),
 		Slots: store.Slots(), Bookings: store.Bookings(), Providers: providerStore, Reservations: reservationSvc,
-		Ledger: ledgerSvc, Standings: store.ClassStandings(), NoShowRule: course.NoShowRule{Limit: cfg.ClassNoShowLimit,
+		Ledger: ledgerSvc, Experts: store.ClassExperts(), Standings: store.ClassStandings(), NoShowRule: course.NoShowRule{Limit: cfg.ClassNoShowLimit,
 			Window: cfg.ClassNoShowWindow, For: cfg.ClassNoShowRestriction},
 		Now: clk.Now, NewID: newID, Log: log})
 	mealSvc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Menus: store.MealMenus(), Orders: store.MealOrders(),

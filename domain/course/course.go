@@ -50,11 +50,19 @@ const (
 	Online  Format = "online"
 )
 
-// Speaker is the expert who teaches (the organiser's expert list).
+// Speaker is the expert who teaches: typed for the course, or copied
+// from the organiser's expert list (Expert).
 type Speaker struct {
 	Name  string
 	Title string
 	Bio   string
+}
+
+// check cleans a speaker's words as display text: a name is required.
+func (sp *Speaker) check(fields []fault.FieldError, at string) []fault.FieldError {
+	fields = text.Rule{Max: maxSpeakerName, Required: true}.Check(fields, at+"/name", &sp.Name)
+	fields = text.Rule{Max: maxSpeakerTitle}.Check(fields, at+"/title", &sp.Title)
+	return text.Rule{Max: maxBio, Multiline: true}.Check(fields, at+"/bio", &sp.Bio)
 }
 
 // Text is words in Chinese, optionally English.
@@ -83,6 +91,9 @@ type Course struct {
 	Format      Format
 	Venue       *geo.Address // offline only
 	Speaker     Speaker
+	// SpeakerID names the expert of the organiser's list (Expert) the
+	// speaker was taken from, if any; Speaker is its copy.
+	SpeakerID string
 	// Seats is each new session's capacity.
 	Seats int
 	// PriceFen is what a seat of each new session costs, in fen; 0 is a
@@ -173,9 +184,7 @@ func New(c Course, now time.Time) (Course, error) {
 	default:
 		bad("/format", "enum")
 	}
-	fields = text.Rule{Max: maxSpeakerName, Required: true}.Check(fields, "/speaker/name", &c.Speaker.Name)
-	fields = text.Rule{Max: maxSpeakerTitle}.Check(fields, "/speaker/title", &c.Speaker.Title)
-	fields = text.Rule{Max: maxBio, Multiline: true}.Check(fields, "/speaker/bio", &c.Speaker.Bio)
+	fields = c.Speaker.check(fields, "/speaker")
 	if c.Seats < 1 || c.Seats > reservation.MaxCapacity {
 		bad("/seats", "range")
 	}
