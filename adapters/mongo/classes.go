@@ -449,3 +449,11 @@ func (r *ClassExperts) ListByProvider(ctx context.Context, providerID string, p 
 	}
 	return out, false, nil
 }
+
+// Delete forgets a person's no-shows (their account is deleted).
+func (r *ClassStandings) Delete(ctx context.Context, userID string) error {
+	if _, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
+		return fmt.Errorf("mongo: delete class standing: %w", err)
+	}
+	return nil
+}

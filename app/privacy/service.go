@@ -93,7 +93,14 @@ type Deps struct {
 	Reports     DailyReports
 	Audit       AuditLog
 	Trail       *audittrail.Recorder
-	Now         func() time.Time
+	// Standings are people's class no-show records; nil keeps none.
+	Standings ClassStandings
+	Now       func() time.Time
+}
+
+// ClassStandings forgets a person's class no-shows.
+type ClassStandings interface {
+	Delete(ctx context.Context, userID string) error
 }
 
 func NewService(d Deps) *Service { return &Service{d: d} }
@@ -245,6 +252,11 @@ func (s *Service) finishDeletion(ctx context.Context, u *identity.User) error {
 	}
 	if err := s.d.Preferences.Delete(ctx, u.ID()); err != nil {
 		return fmt.Errorf("delete notification preferences: %w", err)
+	}
+	if s.d.Standings != nil {
+		if err := s.d.Standings.Delete(ctx, u.ID()); err != nil {
+			return fmt.Errorf("delete class no-shows: %w", err)
+		}
 	}
 	if err := s.d.Sessions.RevokeAllForUser(ctx, u.ID(), now, "account_deleted"); err != nil {
 		return fmt.Errorf("end sessions: %w", err)

@@ -169,7 +169,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	privacySvc := privacy.NewService(privacy.Deps{
 		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc, Inbox: store.Inbox(), Preferences: store.NotificationPreferences(),
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Reports: store.Reports(), Audit: store.Audit(),
-		Trail: trail, Now: time.Now,
+		Trail: trail, Standings: store.ClassStandings(), Now: time.Now,
 	})
 
 	ledgerSvc := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(),
