@@ -73,6 +73,7 @@ var notDisplayText = map[string]string{
 	"placeMealOrder /items/*":              "ids of the menu's items",
 	"placeMealOrder /pickupPointId":        "an id of the canteen's pick-up points",
 	"subscribeToMeals /pickupPointId":      "an id of the canteen's pick-up points",
+	"redeemMeal /code":                     "a signed code, verified before anything is read",
 }
 
 func displayProbes() []displayProbe {

@@ -100,6 +100,15 @@ func mealRows(w *world) []row {
 			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
 		{op: "markMealNoShow", fixture: fixture{path: order + "/no-show"},
 			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
+		// The code is the family's to show; the canteen scans it. Each
+		// scan gets a code of this minute; the order is days ahead, so the
+		// canteen's staff are told it is not served yet.
+		{op: "getMealCode", fixture: fixture{path: order + "/code"}, want: who{famA: ok, famA2: ok}, others: nf},
+		{op: "getMealCodePNG", fixture: fixture{path: order + "/code.png"}, want: who{famA: ok, famA2: ok}, others: nf},
+		{op: "redeemMeal", each: func(t *testing.T, w *world) fixture {
+			code := must[mealCodeView](t, w.who(famA).get(t, "/v1/meal-orders/"+w.meal.order+"/code"), http.StatusOK)
+			return fixture{path: "/v1/meal-redemptions", body: map[string]string{"code": code.Code}}
+		}, want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
 		{op: "subscribeToMeals", fixture: fixture{path: "/v1/meal-subscriptions", body: w.mealSubscriptionBody()},
 			want: who{famA: created, famA2: created}, others: nf},
 		{op: "getMealSubscription", fixture: fixture{path: "/v1/meal-subscriptions/" + w.meal.sub},

@@ -191,6 +191,8 @@ var messages = map[string]message{
 	"meal_subscription_invalid":        {"助餐订阅无效", "订阅中有字段不符合要求，详见 errors。", "Invalid meal subscription", "Some fields of the meal subscription are invalid; see errors."},
 	"meal_subscription_ended":          {"订阅已结束", "该助餐订阅已经结束。", "Subscription ended", "This meal subscription has ended."},
 	"meal_menu_not_published":          {"菜单尚未发布", "食堂尚未发布该日菜单，将在截止前再试。", "Menu not published yet", "The canteen has not published that day's menu yet; it is tried again before the cutoff."},
+	"meal_code_invalid":                {"取餐码无效", "该取餐码不是 kincare 签发的，或已损坏。", "Invalid meal code", "This meal code was not issued by kincare, or is damaged."},
+	"meal_code_expired":                {"取餐码已过期", "取餐码每 60 秒更新一次，请让家属刷新后重新出示。", "Meal code expired", "Meal codes change every 60 seconds; ask for the current one."},
 	"meal_subsidy_rules_invalid":       {"助餐补贴规则无效", "补贴规则中有字段不符合要求，详见 errors。", "Invalid meal subsidy rules", "Some subsidy rules are invalid; see errors."},
 	"meal_already_served":              {"餐食已交付", "该餐食已由 {by} 于 {at} 记录为 {status}，不能重复记录。", "Meal already handed over", "This meal was recorded as {status} by {by} at {at}; it cannot be recorded twice."},
 	"meal_not_yet_served":              {"尚未到供餐时间", "订餐截止（{cutoff}）之后才能记录交付。", "Not yet served", "A meal can be handed over only after its cutoff ({cutoff})."},

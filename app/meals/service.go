@@ -96,9 +96,11 @@ type Deps struct {
 	// Finder is the nearby search canteens are found with.
 	Finder        Finder
 	Subscriptions Subscriptions
-	Now           func() time.Time
-	NewID         func() string
-	Log           *slog.Logger
+	// CodeKey signs redemption codes; every replica shares it.
+	CodeKey []byte
+	Now     func() time.Time
+	NewID   func() string
+	Log     *slog.Logger
 }
 
 // Service gathers the meal-aid use cases.
