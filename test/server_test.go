@@ -216,17 +216,25 @@ func startServer(t *testing.T, c config) *server {
 	s := &server{dataDir: c.dataDir, sms: c.sms, env: env, cmd: cmd, exited: make(chan struct{}),
 		stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
 	cmd.Stderr = s.stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Not StdoutPipe: Wait closes that pipe when the process exits, and
+	// lines still in it (the last of a busy server's log, "stopped"
+	// among them) were lost. With a writer, Wait returns only once
+	// every byte went through it, and the drain has read them all.
+	out, in := io.Pipe()
+	cmd.Stdout = in
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start kincare: %v", err)
 	}
 	addr := make(chan string, 1)
-	go s.drain(out, addr)
+	drained := make(chan struct{})
+	go func() {
+		s.drain(out, addr)
+		close(drained)
+	}()
 	go func() {
 		s.waitErr = cmd.Wait()
+		in.Close()
+		<-drained
 		close(s.exited)
 	}()
 	t.Cleanup(func() { s.stop(t) })
