@@ -122,6 +122,14 @@ type Config struct {
 	RecurrenceHorizon  time.Duration
 	RecurrenceInterval time.Duration
 
+	// DoorInactiveAfter is how long a door sensor of an elder living
+	// alone may see no opening before an incident is raised;
+	// DeviceOfflineAfter how long a device may report nothing before it is
+	// reported offline; DeviceWatchInterval how often both are checked.
+	DoorInactiveAfter   time.Duration
+	DeviceOfflineAfter  time.Duration
+	DeviceWatchInterval time.Duration
+
 	// DeviceVendorKeys are the HMAC-SHA256 keys of the home-device
 	// vendors' integrations, by vendor name (DEVICE_VENDOR_KEYS).
 	DeviceVendorKeys map[string][]byte
@@ -217,6 +225,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		RecurrenceHorizon:      r.duration("RECURRENCE_HORIZON", 7*24*time.Hour, time.Hour, 62*24*time.Hour),
 		RecurrenceInterval:     r.duration("RECURRENCE_INTERVAL", 15*time.Minute, time.Second, 24*time.Hour),
 		DeviceVendorKeys:       r.vendorKeys("DEVICE_VENDOR_KEYS"),
+		DoorInactiveAfter:      r.duration("DOOR_INACTIVE_AFTER", 24*time.Hour, time.Hour, 7*24*time.Hour),
+		DeviceOfflineAfter:     r.duration("DEVICE_OFFLINE_AFTER", 48*time.Hour, time.Hour, 30*24*time.Hour),
+		DeviceWatchInterval:    r.duration("DEVICE_WATCH_INTERVAL", time.Minute, 10*time.Millisecond, time.Hour),
 		TestClockOffsetFile:    r.str("KINCARE_TEST_CLOCK_OFFSET_FILE", ""),
 	}
 	if c.FCMProjectID == "" {

@@ -33,6 +33,11 @@ type homeDeviceDoc struct {
 	RegisteredAt time.Time `bson:"registeredAt"`
 	LastSeenAt   time.Time `bson:"lastSeenAt"`
 	LastOpenedAt time.Time `bson:"lastOpenedAt,omitempty"`
+	// Written by the watch (MarkDoorHandled, MarkOffline) only.
+	DoorHandledFor time.Time  `bson:"doorHandledFor,omitempty"`
+	OfflineFor     time.Time  `bson:"offlineFor,omitempty"`
+	PendingEvents  []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince    *time.Time `bson:"outboxSince,omitempty"`
 }
 
 func toHomeDeviceDoc(d homedevice.Device) homeDeviceDoc {
@@ -48,14 +53,24 @@ func (d homeDeviceDoc) device() homedevice.Device {
 	if !d.LastOpenedAt.IsZero() {
 		out.LastOpenedAt = d.LastOpenedAt.UTC()
 	}
+	if !d.DoorHandledFor.IsZero() {
+		out.DoorHandledFor = d.DoorHandledFor.UTC()
+	}
+	if !d.OfflineFor.IsZero() {
+		out.OfflineFor = d.OfflineFor.UTC()
+	}
 	return out
 }
 
 // HomeDevices implements homedevices.Devices.
-type HomeDevices struct{ coll *collection }
+type HomeDevices struct {
+	coll  *collection
+	guard *writeGuard
+	bell  *outboxBell
+}
 
 func (s *Store) HomeDevices() *HomeDevices {
-	return &HomeDevices{coll: s.collection(homeDevicesColl)}
+	return &HomeDevices{coll: s.collection(homeDevicesColl), guard: s.guard, bell: s.bell}
 }
 
 func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device) error {

@@ -181,6 +181,10 @@ var collections = map[string]collectionSpec{
 	}},
 	homeDevicesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "elderId", Value: 1}}, Options: options.Index().SetName("elder")},
+		// The watch: doors quiet since, devices silent since.
+		{Keys: bson.D{{Key: "kind", Value: 1}, {Key: "lastOpenedAt", Value: 1}}, Options: options.Index().SetName("door_quiet")},
+		{Keys: bson.D{{Key: "lastSeenAt", Value: 1}}, Options: options.Index().SetName("silent")},
+		outboxIndex,
 	}},
 	deviceEventsColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},

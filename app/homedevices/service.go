@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/homedevice"
@@ -80,16 +81,25 @@ type (
 // Deps are the stores, ports and settings the use cases need.
 type Deps struct {
 	Devices  Devices
-	Events   Events
-	Elders   Elders
-	Families Families
-	Alarms   Alarms
-	Counter  Counter
-	Seen     Seen
+	Watched  Watched
+	Stations Stations
+	// Providers reads the stations told of devices offline.
+	Providers notify.ProviderReader
+	Events    Events
+	Elders    Elders
+	Families  Families
+	Alarms    Alarms
+	Counter   Counter
+	Seen      Seen
 	// Vendors are the integrations' signing keys, by vendor name.
 	Vendors map[string][]byte
-	Now     func() time.Time
-	Log     *slog.Logger
+	// DoorQuiet and Silence are the watch's spans (DOOR_INACTIVE_AFTER,
+	// DEVICE_OFFLINE_AFTER); zero means the domain's defaults.
+	DoorQuiet time.Duration
+	Silence   time.Duration
+	Now       func() time.Time
+	NewID     func() string
+	Log       *slog.Logger
 }
 
 // Service gathers the home-device use cases.
@@ -104,6 +114,12 @@ func NewService(d Deps) *Service {
 	}
 	if d.Counter == nil {
 		d.Counter = noCount{}
+	}
+	if d.DoorQuiet <= 0 {
+		d.DoorQuiet = homedevice.DefaultDoorQuiet
+	}
+	if d.Silence <= 0 {
+		d.Silence = homedevice.DefaultSilence
 	}
 	return &Service{d: d, cache: deviceCache{m: map[string]cachedDevice{}}}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/notification"
@@ -32,6 +33,9 @@ func incidentKinds() map[event.Type]Kind {
 		incident.EventAcknowledged: kind(true,
 			Text{"报警已有人处理", "{elder} 的紧急报警已有人确认处理，您可在 kincare 中查看经过。"},
 			Text{"Alarm acknowledged", "Someone is handling {elder}'s alarm; its timeline is in kincare."}),
+		homedevice.EventOffline: kind(false,
+			Text{"设备离线：{elder}", "{elder} 家中的设备（序列号 {serial}）已超过 {hours} 小时没有上报，可能电量耗尽、断网或被拆除。离线期间它不能报警，请尽快检查。"},
+			Text{"Device offline: {elder}", "The device at {elder}'s home (serial {serial}) has reported nothing for over {hours} hours: a flat battery, no network or taken down. It cannot raise an alarm while offline; please check it soon."}),
 		incident.EventResolved: kind(false,
 			Text{"报警已处理完毕", "{elder} 的紧急报警已处理完毕，处理经过见 kincare。"},
 			Text{"Alarm resolved", "{elder}'s alarm has been resolved; what happened is in kincare."}),

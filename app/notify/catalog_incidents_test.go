@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 )
 
@@ -38,5 +39,13 @@ func incidentEvents(t *testing.T, now time.Time, newID func() string) []event.Ev
 			t.Fatal(err)
 		}
 	}
-	return append(climbed.Pending(), answered.Pending()...)
+	button, err := homedevice.New("e", "fam", homedevice.SOSButton, "acme", "S1", "owner", now.Add(-72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offline, err := button.OfflineEvent(newID(), "王秀英", "station", homedevice.DefaultSilence, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(climbed.Pending(), answered.Pending()...), offline)
 }

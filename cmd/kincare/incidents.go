@@ -35,8 +35,8 @@ func (d deviceEventCounter) Count(outcome string) { d.c.WithLabelValues(outcome)
 // device alarms stored without their incident raise it.
 // Replicas doing both at once is safe: a rung is one versioned write the
 // incident refuses to make twice.
-func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Service, devices *homedevices.Service,
-	passes passCounter) {
+func (s *server) startIncidentJobs(poll, resync, watch time.Duration, svc *incidents.Service,
+	devices *homedevices.Service, passes passCounter) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -58,12 +58,26 @@ func (s *server) startIncidentJobs(poll, resync time.Duration, svc *incidents.Se
 		defer pollTick.Stop()
 		resyncTick := time.NewTicker(resync)
 		defer resyncTick.Stop()
+		watchTick := time.NewTicker(watch)
+		defer watchTick.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-resyncTick.C:
 				sync()
+			case <-watchTick.C:
+				r, err := devices.Watch(ctx)
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
+					s.log.Warn("home-device watch", "err", err)
+				}
+				if r.DoorAlarms+r.Offline > 0 {
+					s.log.Info("home-device watch", "door_alarms", r.DoorAlarms, "offline", r.Offline)
+				}
+				passes.done(loopDeviceWatch, r.DoorAlarms+r.Offline, err)
 			case <-pollTick.C:
 				n, err := svc.FireDue(ctx)
 				if ctx.Err() != nil {

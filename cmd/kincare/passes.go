@@ -13,6 +13,7 @@ type passCounter struct{ c *prometheus.CounterVec }
 const (
 	loopOutboxRelay     = "outbox_relay"
 	loopIncidentLadder  = "incident_ladder"
+	loopDeviceWatch     = "device_watch"
 	loopDueMover        = "due_mover" // only on a moved (test) clock
 	loopRecurringOrders = "recurring_orders"
 
@@ -27,7 +28,7 @@ const (
 func newPassCounter(reg prometheus.Registerer) passCounter {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_background_passes_total",
 		Help: "Completed passes of background loops, by loop and result."}, []string{"loop", "result"})
-	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDueMover,
+	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDeviceWatch, loopDueMover,
 		loopReservationSweep, loopReservationReconcile, loopRecurringOrders} {
 		for _, r := range []string{passIdle, passWorked, passFailed} {
 			c.WithLabelValues(l, r)

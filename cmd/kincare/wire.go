@@ -247,7 +247,9 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	homeDeviceSvc := homedevices.NewService(homedevices.Deps{Devices: store.HomeDevices(), Events: store.DeviceEvents(),
 		Elders: store.Elders(), Families: store.Families(), Alarms: incidentSvc, Counter: deviceEvents,
 		Seen:    redis.NewSeenEvents(rdb, cfg.JobsQueue),
-		Vendors: cfg.DeviceVendorKeys, Now: ladderClock, Log: log})
+		Vendors: cfg.DeviceVendorKeys, Now: ladderClock, Log: log,
+		Watched: store.HomeDevices(), Stations: incidents.NearestStation{Search: searchSvc}, Providers: store.Providers(),
+		DoorQuiet: cfg.DoorInactiveAfter, Silence: cfg.DeviceOfflineAfter, NewID: newID})
 
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
@@ -259,8 +261,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
 			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences(),
-			mealSvc.Audiences(),
-			recurringSvc.Audiences()),
+			mealSvc.Audiences(), recurringSvc.Audiences(), homeDeviceSvc.Audiences()),
 		Now: clk.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -311,7 +312,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startDueMover(clk, queue, cfg.JobsPollInterval, passes)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
 		s.startRecurrence(cfg.RecurrenceInterval, generator, passes)
-		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, incidentSvc, homeDeviceSvc, passes)
+		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, cfg.DeviceWatchInterval,
+			incidentSvc, homeDeviceSvc, passes)
 	}
 
 	if !serveHTTP {

@@ -58,6 +58,11 @@ type Device struct {
 	// SeenEvery.
 	LastSeenAt   time.Time
 	LastOpenedAt time.Time
+	// DoorHandledFor is the quiet spell (its DoorQuietSince) the door
+	// rule has dealt with, alarm raised or not needed; OfflineFor is the
+	// LastSeenAt the device was reported offline for. Zero: not yet.
+	DoorHandledFor time.Time
+	OfflineFor     time.Time
 }
 
 // IDOf is the id of the device a vendor knows by serial.
