@@ -317,7 +317,7 @@ func TestRoomsAndRatesKeepToTheRules(t *testing.T) {
 		"home_point_capacity_exceeded")
 
 	regulator := srv.signUp(t)
-	wantStatus(t, platform.put(t, "/v1/users/"+regulator.id+"/roles", map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, platform, regulator, "310000")
 	lastMonth := firstOfMonth(shanghaiToday()).AddDate(0, -1, 0).Format("2006-01")
 	wantProblem(t, regulator.put(t, "/v1/childcare-subsidy-rates/310104", map[string]any{"dailyRateFen": 2000,
 		"effectiveFrom": lastMonth, "document": "徐卫〔试行〕2号"}), http.StatusUnprocessableEntity, "subsidy_rate_retroactive")

@@ -56,7 +56,7 @@ func TestADayAtTheNursery(t *testing.T) {
 
 	// Shanghai's regulator pays ¥20 for each 普惠 day attended, from this month.
 	regulator := srv.signUp(t)
-	wantStatus(t, platform.put(t, "/v1/users/"+regulator.id+"/roles", map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, platform, regulator, "310000")
 	month := day.Format("2006-01")
 	wantStatus(t, regulator.put(t, "/v1/childcare-subsidy-rates/310100", map[string]any{"dailyRateFen": 2000,
 		"effectiveFrom": month, "document": "沪卫人口发〔试行〕1号"}), http.StatusOK)

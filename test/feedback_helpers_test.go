@@ -31,8 +31,7 @@ func startFeedbackServer(t *testing.T, fcm *fakefcm.Server, respondIn time.Durat
 		"OUTBOX_POLL_INTERVAL", "50ms", "JOBS_POLL_INTERVAL", "50ms",
 		"COMPLAINT_RESPONSE_TIME", respondIn.String(), "COMPLAINT_SWEEP_INTERVAL", "1s")})
 	fs := feedbackServer{srv: srv, admin: srv.loginExisting(t, adminPhone), regulator: srv.signUp(t)}
-	wantStatus(t, fs.admin.do(t, http.MethodPut, "/v1/users/"+fs.regulator.id+"/roles",
-		map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, fs.admin, fs.regulator, "310000")
 	return fs
 }
 

@@ -44,9 +44,7 @@ func startProviderServer(t *testing.T, withRegulator bool) providerStaff {
 	st := providerStaff{srv: srv, admin: srv.loginExisting(t, adminPhone)}
 	if withRegulator {
 		st.regulator = srv.signUp(t)
-		r := st.admin.do(t, http.MethodPut, "/v1/users/"+st.regulator.id+"/roles",
-			map[string][]string{"roles": {"regulator"}})
-		wantStatus(t, r, http.StatusOK)
+		makeRegulator(t, st.admin, st.regulator, "310000")
 	}
 	return st
 }

@@ -87,18 +87,19 @@ func elderRows(w *world) []row {
 			want: who{famA: created, famA2: created, regul: created, platform: created}, others: nf},
 		{op: "listAllowances", fixture: fixture{path: elder + "/allowances"},
 			want: who{famA: ok, famA2: ok, platform: ok, regul: ok}, others: nf},
+		// Public money is a supervisor's to grant, in their own regions.
 		{op: "addAllowance", fixture: fixture{path: elder + "/allowances", body: allowanceBody()},
-			want: who{platform: created, regul: created}, others: forbidden},
+			want: who{platform: created, regul: created, regulX: nf}, others: forbidden},
 		{op: "getAllowanceLedger", fixture: fixture{path: elder + "/allowances/" + w.allowanceA + "/ledger"},
 			want: who{famA: ok, famA2: ok, platform: ok, regul: ok}, others: nf},
 		// A credit of one fen is harmless to every other row.
 		{op: "adjustAllowance", fixture: fixture{path: elder + "/allowances/" + w.allowanceA + "/adjustments",
 			body: map[string]any{"direction": "credit", "amount": 1, "reason": "十一月少发补发"}},
-			want: who{platform: created, regul: created}, others: forbidden},
+			want: who{platform: created, regul: created, regulX: nf}, others: forbidden},
 		{op: "removeAllowance", fresh: func(t *testing.T, w *world) fixture {
 			id := must[allowanceView](t, w.who(platform).post(t, elder+"/allowances", allowanceBody()), created).ID
 			return fixture{path: elder + "/allowances/" + id}
-		}, want: who{platform: none, regul: none}, others: forbidden},
+		}, want: who{platform: none, regul: none, regulX: nf}, others: forbidden},
 	}
 }
 

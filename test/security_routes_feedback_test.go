@@ -31,11 +31,13 @@ func feedbackRows(w *world) []row {
 			want: who{famA: conflict, famA2: conflict, provA: forbidden, officeA: forbidden}, others: nf},
 		{op: "decideComplaint", fixture: fixture{path: decided + "/decision",
 			body: map[string]string{"outcome": "not_upheld", "text": "经核查，服务符合约定。"}},
-			want: who{regul: conflict}, others: forbidden},
+			want: who{regul: conflict, regulX: nf}, others: forbidden},
 		{op: "listFamilyComplaints", fixture: fixture{path: "/v1/families/" + w.famA + "/complaints"},
 			want: who{famA: ok, famA2: ok}, others: nf},
 		{op: "listProviderComplaints", fixture: fixture{path: "/v1/providers/" + w.provA + "/complaints"},
 			want: who{provA: ok, officeA: ok}, others: nf},
-		{op: "listRegulatorComplaints", fixture: fixture{path: "/v1/regulator/complaints"}, want: who{regul: ok}, others: forbidden},
+		// Suzhou's regulator gets a list too, of Suzhou's complaints (none).
+		{op: "listRegulatorComplaints", fixture: fixture{path: "/v1/regulator/complaints"}, want: who{regul: ok, regulX: ok},
+			others: forbidden},
 	}
 }

@@ -31,7 +31,7 @@ func providerRows(w *world) []row {
 		{op: "decideProvider", fixture: fixture{path: prov + "/verification", body: map[string]string{"decision": "verify"}},
 			want: who{platform: http.StatusConflict}, others: forbidden},
 		{op: "setProviderCredit", fixture: fixture{path: prov + "/credit", body: map[string]string{"status": "normal"}},
-			want: who{regul: ok}, others: forbidden},
+			want: who{regul: ok, regulX: http.StatusNotFound}, others: forbidden},
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
 		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
 			want: who{provA: created}, others: forbidden},
@@ -65,6 +65,11 @@ func staffRows(w *world) []row {
 			body: caregiverBody([]string{"bathing"}, w.homeA.offset(300, 0))}, want: who{provA: ok}, others: forbidden},
 		{op: "setUserRoles", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/users/" + w.signUp(t).id + "/roles", body: map[string][]string{"roles": {"family"}}}
+		}, want: who{platform: ok}, others: forbidden},
+		// Binding a regulator to regions is the platform's, never a
+		// regulator's own (or they would widen their jurisdiction).
+		{op: "setUserRegions", fresh: func(t *testing.T, w *world) fixture {
+			return fixture{path: "/v1/users/" + w.signUp(t).id + "/regions", body: map[string][]string{"regionCodes": {"310104"}}}
 		}, want: who{platform: ok}, others: forbidden},
 	}
 }

@@ -34,12 +34,13 @@ const (
 	carerA   actor = "carerA"   // provider A's caregiver
 	provB    actor = "provB"    // provider B's admin
 	carerB   actor = "carerB"   // provider B's caregiver
-	regul    actor = "regul"    // a regulator
+	regul    actor = "regul"    // a regulator of Shanghai city (310100), where the world's records are
+	regulX   actor = "regulX"   // a regulator of Suzhou (320500): the world's records are not theirs
 	platform actor = "platform" // a platform admin
 )
 
 // actors is every signed-in actor, in the order probes run.
-var actors = []actor{stranger, famA, famA2, famB, provA, officeA, carerA, provB, carerB, regul, platform}
+var actors = []actor{stranger, famA, famA2, famB, provA, officeA, carerA, provB, carerB, regul, regulX, platform}
 
 // kindOf groups actors by the app they use: an actor denied an object
 // that others of its kind may reach meets object-level authorization
@@ -52,7 +53,7 @@ func kindOf(a actor) string {
 		return "provider"
 	case carerA, carerB:
 		return "caregiver"
-	case regul:
+	case regul, regulX:
 		return "regulator"
 	}
 	return "platform"
@@ -165,11 +166,11 @@ func buildWorld(t *testing.T) *world {
 	// 15 s other tests allow a request (race mode allows 90 s already).
 	w.srv.client.Timeout = max(time.Minute, requestTimeout)
 	w.people[platform] = w.logIn(t, adminPhone)
-	for _, a := range []actor{stranger, famA, famA2, famB, provA, officeA, provB, regul} {
+	for _, a := range []actor{stranger, famA, famA2, famB, provA, officeA, provB, regul, regulX} {
 		w.people[a] = w.signUp(t)
 	}
-	wantStatus(t, w.who(platform).put(t, "/v1/users/"+w.who(regul).id+"/roles",
-		map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, w.who(platform), w.who(regul), "310100")
+	makeRegulator(t, w.who(platform), w.who(regulX), "320500")
 
 	// Provider A serves home care and childcare around the clock near
 	// family A; provider B likewise, elsewhere.

@@ -19,12 +19,13 @@ type meResponse struct {
 	Roles       []string  `json:"roles"`
 	Locale      string    `json:"locale"`
 	HasPassword bool      `json:"hasPassword"`
+	RegionCodes []string  `json:"regionCodes,omitempty"`
 	CreatedAt   time.Time `json:"createdAt"`
 }
 
 func toMe(u *identity.User) meResponse {
 	return meResponse{ID: u.ID(), Phone: u.Phone().String(), Roles: u.Roles().Strings(), Locale: string(u.Locale()),
-		HasPassword: u.HasPassword(), CreatedAt: u.CreatedAt().UTC()}
+		HasPassword: u.HasPassword(), RegionCodes: u.Regions().Strings(), CreatedAt: u.CreatedAt().UTC()}
 }
 
 func (h meHandlers) get(c *fiber.Ctx) error {
@@ -75,6 +76,12 @@ type userResponse struct {
 	ID          string   `json:"id"`
 	PhoneMasked string   `json:"phoneMasked"`
 	Roles       []string `json:"roles"`
+	RegionCodes []string `json:"regionCodes,omitempty"`
+}
+
+func toAdminUser(u *identity.User) userResponse {
+	return userResponse{ID: u.ID(), PhoneMasked: u.Phone().Masked(), Roles: u.Roles().Strings(),
+		RegionCodes: u.Regions().Strings()}
 }
 
 func (h meHandlers) setRoles(c *fiber.Ctx) error {
@@ -86,5 +93,21 @@ func (h meHandlers) setRoles(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(userResponse{ID: u.ID(), PhoneMasked: u.Phone().Masked(), Roles: u.Roles().Strings()})
+	return c.JSON(toAdminUser(u))
+}
+
+type regionsRequest struct {
+	RegionCodes []string `json:"regionCodes"`
+}
+
+func (h meHandlers) setRegions(c *fiber.Ctx) error {
+	var req regionsRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	u, err := h.svc.SetRegions(c.UserContext(), mustActor(c), c.Params("id"), req.RegionCodes)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toAdminUser(u))
 }

@@ -24,6 +24,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("updateMe", me.update)
 	api.handle("setPassword", me.setPassword)
 	api.handle("setUserRoles", me.setRoles)
+	api.handle("setUserRegions", me.setRegions)
 
 	dev := deviceHandlers{svc: d.Devices}
 	api.handle("listDevices", dev.list)

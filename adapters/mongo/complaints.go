@@ -214,6 +214,13 @@ func (r *Complaints) List(ctx context.Context, f complaints.Filter, p page.Reque
 		}
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: in}}})
 	}
+	if f.Within != nil {
+		in := bson.A{}
+		for _, p := range f.Within {
+			in = append(in, p)
+		}
+		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: in}}})
+	}
 	if f.Escalated {
 		filter = append(filter, bson.E{Key: "escalation.at", Value: bson.D{{Key: "$exists", Value: true}}})
 	}

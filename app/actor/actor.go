@@ -5,6 +5,7 @@ package actor
 import (
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/region"
 )
 
 // Actor is an authenticated caller, as their access token describes them.
@@ -12,6 +13,9 @@ type Actor struct {
 	UserID    string
 	SessionID string
 	Roles     identity.Roles
+	// Regions are what a regulator oversees (their account's, read with
+	// their roles on every request).
+	Regions region.Scope
 	// RequestID ties what the actor did to the request, for the audit log.
 	RequestID string
 }
@@ -25,4 +29,17 @@ func (a Actor) Require(roles ...identity.Role) error {
 		return fault.ErrForbidden
 	}
 	return nil
+}
+
+// Regulates reports whether the actor is a regulator whose regions
+// cover the region code (of a provider's or an elder's address).
+func (a Actor) Regulates(code string) bool {
+	return a.Roles.Has(identity.RoleRegulator) && a.Regions.Covers(code)
+}
+
+// Oversees reports whether the actor supervises what lies in the region
+// code: a platform admin everywhere, a regulator within their regions
+// (DESIGN.md invariant 7: officials too are refused what is not theirs).
+func (a Actor) Oversees(code string) bool {
+	return a.Roles.Has(identity.RolePlatformAdmin) || a.Regulates(code)
 }

@@ -39,7 +39,9 @@ type Adjusted struct {
 }
 
 // Adjust corrects an allowance's period: regulators and platform admins
-// only (403 for anyone else). Taking more than the period has left is
+// only (403 for anyone else); to a regulator of another region than the
+// elder's the elder does not exist (404), even one of the elder's own
+// family: public money is adjusted by the official in charge of it. Taking more than the period has left is
 // refused: what is reserved or spent was promised to a service. The
 // family is told, in the same write.
 func (s *Service) Adjust(ctx context.Context, a actor.Actor, cmd AdjustCommand) (Adjusted, error) {
@@ -49,7 +51,7 @@ func (s *Service) Adjust(ctx context.Context, a actor.Actor, cmd AdjustCommand) 
 	if cmd.Amount <= 0 {
 		return Adjusted{}, ledger.ErrAmountInvalid.WithFields(fault.FieldError{Field: "/amount", Code: "range"})
 	}
-	e, al, err := s.allowance(ctx, a, cmd.ElderID, cmd.AllowanceID)
+	e, al, err := s.allowance(ctx, a, cmd.ElderID, cmd.AllowanceID, true)
 	if err != nil {
 		return Adjusted{}, err
 	}

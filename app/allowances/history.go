@@ -10,7 +10,6 @@ import (
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
-	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/ledger"
 )
 
@@ -32,12 +31,12 @@ type LedgerQuery struct {
 	Limit  int
 }
 
-// Ledger shows an allowance's account to the elder's family, to
-// regulators and to platform admins; to anyone else the elder does not
+// Ledger shows an allowance's account to the elder's family, to the
+// regulators of the elder's region and to platform admins; to anyone else the elder does not
 // exist. A period nothing has drawn on yet shows its grant and no
 // entries, and is not created by being read.
 func (s *Service) Ledger(ctx context.Context, a actor.Actor, elderID, allowanceID string, q LedgerQuery) (View, error) {
-	e, al, err := s.allowance(ctx, a, elderID, allowanceID)
+	e, al, err := s.allowance(ctx, a, elderID, allowanceID, false)
 	if err != nil {
 		return View{}, err
 	}
@@ -63,8 +62,12 @@ func (s *Service) Ledger(ctx context.Context, a actor.Actor, elderID, allowanceI
 		NextCursor: page.Cursor(strconv.FormatInt(next, 10), next > 0)}, nil
 }
 
-// allowance loads an elder's allowance for someone who may read it.
-func (s *Service) allowance(ctx context.Context, a actor.Actor, elderID, allowanceID string) (elder.Elder, elder.Allowance, error) {
+// allowance loads an elder's allowance for someone who may read it: a
+// supervisor of the elder's region (a regulator of it, a platform admin)
+// or, unless supervisorOnly, the owner of the elder's family. To anyone
+// else the elder does not exist.
+func (s *Service) allowance(ctx context.Context, a actor.Actor, elderID, allowanceID string,
+	supervisorOnly bool) (elder.Elder, elder.Allowance, error) {
 	if a.UserID == "" {
 		return elder.Elder{}, elder.Allowance{}, fault.ErrUnauthenticated
 	}
@@ -72,7 +75,10 @@ func (s *Service) allowance(ctx context.Context, a actor.Actor, elderID, allowan
 	if err != nil {
 		return elder.Elder{}, elder.Allowance{}, err
 	}
-	if !a.Roles.HasAny(identity.RoleRegulator, identity.RolePlatformAdmin) {
+	if !a.Oversees(e.Profile.Address.RegionCode) {
+		if supervisorOnly {
+			return elder.Elder{}, elder.Allowance{}, elder.ErrNotFound
+		}
 		if _, err := familyaccess.OwnerOf(ctx, s.d.Families, a, e.FamilyID, elder.ErrNotFound); err != nil {
 			return elder.Elder{}, elder.Allowance{}, err
 		}

@@ -26,5 +26,6 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string, _ 
 	if err := u.CanLogIn(); err != nil {
 		return actor.Actor{}, err
 	}
-	return actor.Actor{UserID: userID, SessionID: sessionID, Roles: u.Roles(), RequestID: requestID}, nil
+	return actor.Actor{UserID: userID, SessionID: sessionID, Roles: u.Roles(), Regions: u.Regions(),
+		RequestID: requestID}, nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/catalog"
-	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/provider"
 )
 
@@ -94,14 +93,15 @@ func (s *Service) Change(ctx context.Context, a actor.Actor, providerID, itemID 
 
 // Menu lists a provider's items: active ones to the public once the
 // provider is visible, all of them to its admins and to those who
-// supervise it.
+// supervise it (platform admins; regulators of its region — elsewhere a
+// regulator sees what the public sees).
 func (s *Service) Menu(ctx context.Context, a actor.Actor, providerID string) ([]catalog.Item, error) {
 	p, err := s.providers.Get(ctx, providerID)
 	if err != nil {
 		return nil, err
 	}
 	if p.IsAdmin(a.UserID) || p.StaffMember(a.UserID) != nil ||
-		a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+		a.Oversees(p.Profile.Address.RegionCode) {
 		return p.Items, nil
 	}
 	if !p.Visible() {

@@ -29,7 +29,9 @@ const regulatorZone = "Asia/Shanghai"
 
 // SetRate records a region's rate: the region's regulators (and the
 // platform's admins) decide what a 普惠 place's attended day is worth,
-// not the providers who claim it. A rate applies from a month not yet
+// not the providers who claim it. A regulator sets the rates of regions
+// within theirs only (403 region_not_supervised elsewhere: the region
+// is public, so nothing is hidden by a 404). A rate applies from a month not yet
 // over: statements of months gone keep the rate they were computed with.
 func (s *Service) SetRate(ctx context.Context, a actor.Actor, region string, cmd RateCommand) (attendance.Rate, error) {
 	if err := a.Require(identity.RoleRegulator, identity.RolePlatformAdmin); err != nil {
@@ -37,6 +39,9 @@ func (s *Service) SetRate(ctx context.Context, a actor.Actor, region string, cmd
 	}
 	if !regionCode.MatchString(region) {
 		return attendance.Rate{}, attendance.ErrRateInvalid.WithFields(fault.FieldError{Field: "regionCode", Code: "pattern"})
+	}
+	if !a.Oversees(region) {
+		return attendance.Rate{}, ErrRegionNotSupervised
 	}
 	loc, err := time.LoadLocation(regulatorZone)
 	if err != nil {
@@ -66,3 +71,6 @@ func (s *Service) Rates(ctx context.Context, a actor.Actor, region string) (*att
 	}
 	return s.d.Rates.Get(ctx, region)
 }
+
+// ErrRegionNotSupervised is a regulator acting on a region outside theirs.
+var ErrRegionNotSupervised = fault.New(fault.Forbidden, "region_not_supervised")

@@ -10,7 +10,6 @@ import (
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/fault"
-	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/provider"
 )
 
@@ -29,7 +28,8 @@ type StatementView struct {
 // the days booked and attended, absences by reason, late pickups, and for
 // 普惠 places the subsidy claimable at the rate the region's regulator set
 // for the month (none set: nothing claimable, and the statement says
-// so). Its office reads it, and regulators and the platform's admins.
+// so). Its office reads it, and the regulators of its region and the
+// platform's admins; to anyone else the provider does not exist.
 // The read is audited for each family on it.
 func (s *Service) Statement(ctx context.Context, a actor.Actor, providerID string, m attendance.Month) (StatementView, error) {
 	if a.UserID == "" {
@@ -39,7 +39,7 @@ func (s *Service) Statement(ctx context.Context, a actor.Actor, providerID strin
 	if err != nil {
 		return StatementView{}, err
 	}
-	supervisor := a.Roles.HasAny(identity.RoleRegulator, identity.RolePlatformAdmin)
+	supervisor := a.Oversees(p.Profile.Address.RegionCode)
 	if !p.InOffice(a.UserID) && !supervisor {
 		return StatementView{}, provider.ErrNotFound
 	}

@@ -7,13 +7,13 @@ import (
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
-	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/provider"
 )
 
 // party says as whom the caller stands in a complaint, or refuses with
 // complaint_not_found: a member of its family, an admin or office staff
-// member of its provider, or a regulator once it was escalated. The
+// member of its provider, or a regulator of the provider's region once it
+// was escalated. The
 // family comes first: a regulator does not judge their own family's
 // complaint, nor a provider's staff answer as the provider for it.
 func (s *Service) party(ctx context.Context, a actor.Actor, c *complaint.Complaint) (complaint.Actor, error) {
@@ -34,7 +34,7 @@ func (s *Service) party(ctx context.Context, a actor.Actor, c *complaint.Complai
 	if p != nil && p.InOffice(a.UserID) {
 		return complaint.ByProvider(a.UserID), nil
 	}
-	if a.Roles.Has(identity.RoleRegulator) && c.RegulatorMaySee(s.d.Now()) {
+	if a.Regulates(c.RegionCode()) && c.RegulatorMaySee(s.d.Now()) {
 		return complaint.ByRegulator(a.UserID), nil
 	}
 	return complaint.Actor{}, complaint.ErrNotFound

@@ -27,6 +27,7 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/region"
 	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/service"
 	"github.com/kincare/kincare/test/testenv"
@@ -177,6 +178,13 @@ func person(id string, roles ...identity.Role) actor.Actor {
 	return actor.Actor{UserID: id, Roles: identity.NewRoles(append(roles, identity.RoleFamily)...)}
 }
 
+// regulator is an official overseeing regions.
+func regulator(id string, regions ...string) actor.Actor {
+	a := person(id, identity.RoleRegulator)
+	a.Regions = region.UnmarshalScope(regions)
+	return a
+}
+
 func (w *world) file(svc *complaints.Service) *complaint.Complaint {
 	w.t.Helper()
 	c, err := svc.File(context.Background(), person(daughter), complaints.FileCommand{
@@ -258,7 +266,7 @@ func TestAnUnansweredComplaintEscalatesAtFortyEightHoursAcrossARestart(t *testin
 
 	// A regulator decides and lowers the provider's credit.
 	w.now = filedAt.Add(72 * time.Hour)
-	v, err = svc.Decide(ctx, person(official, identity.RoleRegulator), c.ID(), complaint.DecisionInput{
+	v, err = svc.Decide(ctx, regulator(official, "310100"), c.ID(), complaint.DecisionInput{
 		Outcome: complaint.Upheld, Text: "投诉属实，超时未回复，取消优秀评定。", Credit: provider.CreditNormal})
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +308,7 @@ func TestAComplaintIsOnlyItsPartiesBusiness(t *testing.T) {
 	for name, a := range map[string]actor.Actor{
 		"another family":                 person(stranger),
 		"another provider's admin":       person(rivalBoss, identity.RoleProviderAdmin),
-		"a regulator, before escalation": person(official, identity.RoleRegulator),
+		"a regulator, before escalation": regulator(official, "310100"),
 	} {
 		if _, err := svc.Get(ctx, a, c.ID()); !fault.Is(err, complaint.ErrNotFound) {
 			t.Errorf("%s reads it: %v", name, err)
@@ -330,24 +338,44 @@ func TestAComplaintIsOnlyItsPartiesBusiness(t *testing.T) {
 	if _, err := svc.Escalate(ctx, person(son), c.ID(), "敷衍"); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := svc.Get(ctx, person(official, identity.RoleRegulator), c.ID()); err != nil || v.As != complaint.PartyRegulator {
+	if v, err := svc.Get(ctx, regulator(official, "310100"), c.ID()); err != nil || v.As != complaint.PartyRegulator {
 		t.Fatalf("the regulator reads the escalated complaint: %+v, %v", v, err)
 	}
 	decision := complaint.DecisionInput{Outcome: complaint.NotUpheld, Text: "证据不足"}
 	if _, err := svc.Decide(ctx, person(boss, identity.RoleProviderAdmin), c.ID(), decision); !fault.Is(err, fault.ErrForbidden) {
 		t.Errorf("the provider decides: %v, want forbidden", err)
 	}
-	list, err := svc.ForRegulator(ctx, person(official, identity.RoleRegulator), complaints.ListQuery{Region: "3101"})
+	list, err := svc.ForRegulator(ctx, regulator(official, "310100"), complaints.ListQuery{Region: "3101"})
 	if err != nil || len(list.Views) != 1 || list.Views[0].Complaint.ID() != c.ID() {
 		t.Fatalf("the regulator's list in 3101: %+v, %v", list, err)
 	}
-	if list, _ := svc.ForRegulator(ctx, person(official, identity.RoleRegulator), complaints.ListQuery{Region: "32"}); len(list.Views) != 0 {
+	if list, _ := svc.ForRegulator(ctx, regulator(official, "310100"), complaints.ListQuery{Region: "32"}); len(list.Views) != 0 {
 		t.Errorf("listed in Jiangsu: %d", len(list.Views))
 	}
-	if _, err := svc.ForRegulator(ctx, person(official, identity.RoleRegulator), complaints.ListQuery{Region: "3"}); !fault.Is(err, complaints.ErrRegionInvalid) {
+	if _, err := svc.ForRegulator(ctx, regulator(official, "310100"), complaints.ListQuery{Region: "3"}); !fault.Is(err, complaints.ErrRegionInvalid) {
 		t.Errorf("region 3: %v", err)
 	}
-	if _, err := svc.Decide(ctx, person(official, identity.RoleRegulator), c.ID(), decision); err != nil {
+	// A regulator of Suzhou neither sees nor lists nor decides Shanghai's
+	// complaint; one of Shanghai province lists it.
+	suzhou := regulator("suzhou-official", "320500")
+	if _, err := svc.Get(ctx, suzhou, c.ID()); !fault.Is(err, complaint.ErrNotFound) {
+		t.Errorf("Suzhou's regulator reads it: %v", err)
+	}
+	if _, err := svc.Decide(ctx, suzhou, c.ID(), decision); !fault.Is(err, complaint.ErrNotFound) {
+		t.Errorf("Suzhou's regulator decides it: %v", err)
+	}
+	for _, q := range []string{"", "31", "3101", "32"} {
+		if list, err := svc.ForRegulator(ctx, suzhou, complaints.ListQuery{Region: q}); err != nil || len(list.Views) != 0 {
+			t.Errorf("Suzhou's regulator lists %d in %q: %v", len(list.Views), q, err)
+		}
+	}
+	if list, err := svc.ForRegulator(ctx, regulator("sh", "310000"), complaints.ListQuery{}); err != nil || len(list.Views) != 1 {
+		t.Errorf("Shanghai's regulator lists %d: %v", len(list.Views), err)
+	}
+	if list, _ := svc.ForRegulator(ctx, regulator("nobody"), complaints.ListQuery{}); len(list.Views) != 0 {
+		t.Errorf("a regulator without regions lists %d", len(list.Views))
+	}
+	if _, err := svc.Decide(ctx, regulator(official, "310100"), c.ID(), decision); err != nil {
 		t.Fatal(err)
 	}
 	mine, err := svc.ForFamily(ctx, person(son), "wang", complaints.ListQuery{})
@@ -366,7 +394,7 @@ func TestACreditChangeLeftPendingIsAppliedBySweep(t *testing.T) {
 	svc := w.service()
 	c := w.file(svc)
 	w.now = w.now.Add(49 * time.Hour)
-	v, err := svc.Decide(ctx, person(official, identity.RoleRegulator), c.ID(), complaint.DecisionInput{
+	v, err := svc.Decide(ctx, regulator(official, "310100"), c.ID(), complaint.DecisionInput{
 		Outcome: complaint.Upheld, Text: "属实", Credit: provider.BlackListed})
 	if err != nil {
 		t.Fatalf("decided with the provider unreachable: %v", err)
@@ -398,7 +426,7 @@ func TestACreditChangeLeftPendingIsAppliedBySweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.now = w.now.Add(48 * time.Hour)
-	if _, err := svc.Decide(ctx, person(official, identity.RoleRegulator), other.ID(), complaint.DecisionInput{
+	if _, err := svc.Decide(ctx, regulator(official, "320100"), other.ID(), complaint.DecisionInput{
 		Outcome: complaint.Upheld, Text: "多收费属实", Credit: provider.BlackListed}); err != nil {
 		t.Fatal(err)
 	}

@@ -56,9 +56,9 @@ var regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
 // district code.
 var ErrRegionInvalid = fault.New(fault.Invalid, "region_invalid")
 
-// ForRegulator lists the complaints that went to the regulator, newest
-// first, optionally those of providers in one region (see the package
-// comment on regions).
+// ForRegulator lists the complaints that went to the regulator about
+// providers in the caller's regions, newest first, optionally narrowed to
+// one region (see the package comment on regions).
 func (s *Service) ForRegulator(ctx context.Context, a actor.Actor, q ListQuery) (Page, error) {
 	if err := a.Require(identity.RoleRegulator); err != nil {
 		return Page{}, err
@@ -66,7 +66,12 @@ func (s *Service) ForRegulator(ctx context.Context, a actor.Actor, q ListQuery) 
 	if q.Region != "" && !regionPrefix.MatchString(q.Region) {
 		return Page{}, ErrRegionInvalid.WithFields(fault.FieldError{Field: "query.region", Code: "pattern"})
 	}
-	return s.page(ctx, Filter{Escalated: true, Statuses: q.Statuses, Region: q.Region}, q, complaint.PartyRegulator)
+	within := a.Regions.Narrow(q.Region)
+	if len(within) == 0 {
+		// Nothing lies both in the caller's regions and under the filter.
+		return Page{Views: []View{}}, nil
+	}
+	return s.page(ctx, Filter{Escalated: true, Statuses: q.Statuses, Within: within}, q, complaint.PartyRegulator)
 }
 
 func (s *Service) page(ctx context.Context, f Filter, q ListQuery, as complaint.Party) (Page, error) {

@@ -8,11 +8,10 @@
 // staff, and — once escalated — regulators; to anyone else it is not
 // found.
 //
-// Regulators are not yet scoped to regions: identity has no jurisdiction
-// for a regulator, so every regulator sees every escalated complaint.
-// Each complaint keeps its provider's region code (and its prefixes), and
-// the regulator's list filters by it on request; once regulators carry
-// their regions, the list and the reads intersect with them here.
+// Regulators are scoped to their regions (domain/region): each complaint
+// keeps its provider's region code (and its prefixes), a regulator reads,
+// lists and decides only the escalated complaints of providers in their
+// regions, and the list's region filter narrows within them.
 package complaints
 
 import (
@@ -58,6 +57,9 @@ type Filter struct {
 	// Region keeps complaints about providers in this region: a province
 	// (2 digits), city (4) or district (6) code.
 	Region string
+	// Within, when not nil, keeps complaints about providers in one of
+	// these regions (prefixes as Region); empty keeps none.
+	Within []string
 }
 
 // Orders, Bookings, Families and Providers read what a complaint is

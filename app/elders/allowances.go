@@ -27,9 +27,19 @@ type AllowanceInput struct {
 }
 
 // mayGrant: allowances are public money, set by platform administrators
-// or regulators from an issuer's approved list, never by families.
+// or regulators from an issuer's approved list, never by families (403).
 func mayGrant(a actor.Actor) error {
 	return a.Require(identity.RolePlatformAdmin, identity.RoleRegulator)
+}
+
+// supervised refuses an elder outside the caller's regions as not found:
+// a regulator grants and ends the allowances of elders in their regions
+// only (platform admins everywhere).
+func supervised(a actor.Actor, e *elder.Elder) error {
+	if !a.Oversees(e.Profile.Address.RegionCode) {
+		return elder.ErrNotFound
+	}
+	return nil
 }
 
 // AddAllowance grants an elder an allowance.
@@ -60,6 +70,9 @@ func (s *Service) AddAllowance(ctx context.Context, a actor.Actor, elderID strin
 		return elder.Allowance{}, err
 	}
 	e, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
+		if err := supervised(a, e); err != nil {
+			return err
+		}
 		e.Allowances = append(e.Allowances, al)
 		return nil
 	})
@@ -76,6 +89,9 @@ func (s *Service) RemoveAllowance(ctx context.Context, a actor.Actor, elderID, a
 		return err
 	}
 	e, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
+		if err := supervised(a, e); err != nil {
+			return err
+		}
 		for i, al := range e.Allowances {
 			if al.ID == allowanceID {
 				e.Allowances = append(e.Allowances[:i:i], e.Allowances[i+1:]...)
@@ -92,12 +108,15 @@ func (s *Service) RemoveAllowance(ctx context.Context, a actor.Actor, elderID, a
 }
 
 // Allowances shows an elder's allowances to their family or to those who
-// grant them.
+// grant them in the elder's region.
 func (s *Service) Allowances(ctx context.Context, a actor.Actor, elderID string) ([]elder.Allowance, error) {
-	if mayGrant(a) == nil {
-		e, err := s.d.Elders.Get(ctx, elderID)
-		return e.Allowances, err
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
+		return nil, err
 	}
-	e, _, err := s.access(ctx, a, elderID)
+	if supervised(a, &e) == nil {
+		return e.Allowances, nil
+	}
+	e, _, err = s.access(ctx, a, elderID)
 	return e.Allowances, err
 }

@@ -209,13 +209,25 @@ type Recorded struct {
 // consent to health data. What decides eligibility is who records it
 // (elder.Assessment.IsOfficial): a regulator, a platform administrator,
 // or staff of a verified provider licensed to assess, naming it, record
-// official assessments for any elder whose family consented; a family
-// member's is kept as self-reported, whatever body it names. To anyone
-// else the elder does not exist.
+// official assessments for any elder whose family consented (a regulator
+// for elders in their regions only); a family member's is kept as
+// self-reported, whatever body it names. To anyone else the elder does
+// not exist.
 func (s *Service) RecordAssessment(ctx context.Context, a actor.Actor, elderID string, in AssessmentInput) (Recorded, error) {
 	source, err := s.assessor(ctx, a, in.ProviderID)
 	if err != nil {
 		return Recorded{}, err
+	}
+	if source == elder.Official && in.ProviderID == "" {
+		// An official outside the elder's region is no official for
+		// them: at most a family member, whose word is self-reported.
+		e, err := s.d.Elders.Get(ctx, elderID)
+		if err != nil {
+			return Recorded{}, err
+		}
+		if !a.Oversees(e.Profile.Address.RegionCode) {
+			source = elder.SelfReported
+		}
 	}
 	var f *family.Family
 	if source == elder.Official {

@@ -64,15 +64,16 @@ func (s *Service) Mine(ctx context.Context, a actor.Actor) ([]*provider.Provider
 }
 
 // Get shows a provider: to anyone once it is visible (收费公开); before
-// that, or when hidden, only to its admins, platform admins and
-// regulators. To anyone else a hidden provider does not exist.
+// that, or when hidden, only to its admins, platform admins and the
+// regulators of its region. To anyone else — a regulator of another
+// region too — a hidden provider does not exist.
 func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (*provider.Provider, error) {
 	p, err := s.d.Providers.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if p.Visible() || p.IsAdmin(a.UserID) || p.StaffMember(a.UserID) != nil ||
-		a.Roles.HasAny(identity.RolePlatformAdmin, identity.RoleRegulator) {
+		a.Oversees(p.Profile.Address.RegionCode) {
 		return p, nil
 	}
 	return nil, provider.ErrNotFound
@@ -111,13 +112,20 @@ func (s *Service) Decide(ctx context.Context, a actor.Actor, id string, d Decisi
 	return p, s.index(ctx, p)
 }
 
-// SetCredit records the regulator's standing; regulators only. A black
-// listing hides the provider from search at once.
+// SetCredit records the regulator's standing; regulators only (403 for
+// anyone else), and of the provider's region: to a regulator of another
+// region the provider does not exist (404). A black listing hides the
+// provider from search at once.
 func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c provider.Credit, reason string) (*provider.Provider, error) {
 	if err := a.Require(identity.RoleRegulator); err != nil {
 		return nil, err
 	}
-	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error { return p.SetCredit(c, reason, s.d.Now()) })
+	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error {
+		if !a.Regulates(p.Profile.Address.RegionCode) {
+			return provider.ErrNotFound
+		}
+		return p.SetCredit(c, reason, s.d.Now())
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ import (
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/region"
 )
 
 // demoWorld is the district being built: the app's use cases wired to
@@ -227,6 +228,16 @@ func (w *demoWorld) buildPlatform(ctx context.Context) error {
 	if w.regulator, err = w.newUser(ctx, phone, identity.RoleRegulator); err != nil {
 		return err
 	}
+	// Xuhui's civil-affairs bureau oversees Xuhui, where the demo's
+	// providers and elders are.
+	xuhui := region.UnmarshalScope([]string{"310104"})
+	if _, err := w.users.Update(ctx, w.regulator.UserID, func(u *identity.User) error {
+		u.SetRegions(xuhui)
+		return nil
+	}); err != nil {
+		return err
+	}
+	w.regulator.Regions = xuhui
 	return w.account(ctx, w.regulator, "regulator", phone, "徐汇区民政局 监管员", "")
 }
 

@@ -1,10 +1,12 @@
 package identity
 
 import (
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/region"
 )
 
 var (
@@ -33,11 +35,15 @@ func ParseLocale(s string) (Locale, error) {
 // User is a person who logs in with their phone. Everyone starts as
 // family; other roles are granted.
 type User struct {
-	id        string
-	phone     Phone
-	roles     Roles
-	password  PasswordHash
-	locale    Locale
+	id       string
+	phone    Phone
+	roles    Roles
+	password PasswordHash
+	locale   Locale
+	// regions are what the user oversees as a regulator; they mean
+	// nothing without the role, and the role oversees nothing without
+	// them.
+	regions   region.Scope
 	createdAt time.Time
 	deletedAt time.Time
 }
@@ -58,27 +64,29 @@ type UserSnapshot struct {
 	Roles     Roles
 	Password  PasswordHash
 	Locale    Locale
+	Regions   region.Scope
 	CreatedAt time.Time
 	DeletedAt time.Time
 }
 
 func UnmarshalUser(s UserSnapshot) *User {
 	return &User{id: s.ID, phone: s.Phone, roles: NewRoles(s.Roles...), password: s.Password,
-		locale: s.Locale, createdAt: s.CreatedAt, deletedAt: s.DeletedAt}
+		locale: s.Locale, regions: slices.Clone(s.Regions), createdAt: s.CreatedAt, deletedAt: s.DeletedAt}
 }
 
 func (u *User) Snapshot() UserSnapshot {
 	return UserSnapshot{ID: u.id, Phone: u.phone, Roles: u.roles, Password: u.password,
-		Locale: u.locale, CreatedAt: u.createdAt, DeletedAt: u.deletedAt}
+		Locale: u.locale, Regions: slices.Clone(u.regions), CreatedAt: u.createdAt, DeletedAt: u.deletedAt}
 }
 
-func (u *User) ID() string           { return u.id }
-func (u *User) Phone() Phone         { return u.phone }
-func (u *User) Roles() Roles         { return u.roles }
-func (u *User) Locale() Locale       { return u.locale }
-func (u *User) CreatedAt() time.Time { return u.createdAt }
-func (u *User) HasPassword() bool    { return u.password != "" }
-func (u *User) Deleted() bool        { return !u.deletedAt.IsZero() }
+func (u *User) ID() string            { return u.id }
+func (u *User) Phone() Phone          { return u.phone }
+func (u *User) Roles() Roles          { return u.roles }
+func (u *User) Locale() Locale        { return u.locale }
+func (u *User) Regions() region.Scope { return slices.Clone(u.regions) }
+func (u *User) CreatedAt() time.Time  { return u.createdAt }
+func (u *User) HasPassword() bool     { return u.password != "" }
+func (u *User) Deleted() bool         { return !u.deletedAt.IsZero() }
 
 // CanLogIn refuses deleted accounts.
 func (u *User) CanLogIn() error {
@@ -107,6 +115,10 @@ func (u *User) SetPassword(h PasswordHash) { u.password = h }
 
 // SetLocale changes the language notifications and errors use.
 func (u *User) SetLocale(l Locale) { u.locale = l }
+
+// SetRegions binds the user, as a regulator, to the regions they
+// oversee (replacing any before); an empty scope oversees nothing.
+func (u *User) SetRegions(s region.Scope) { u.regions = slices.Clone(s) }
 
 // GrantRoles adds roles; existing roles stay.
 func (u *User) GrantRoles(rs ...Role) { u.roles = NewRoles(append(u.roles, rs...)...) }
@@ -137,6 +149,7 @@ func (u *User) Erase(now time.Time) {
 	u.phone = Phone(erasedPrefix + u.id)
 	u.password = ""
 	u.roles = nil
+	u.regions = nil
 	u.BeginDeletion(now)
 }
 
