@@ -27,7 +27,13 @@ func testMisconfiguration(t *testing.T, w *world) {
 		for _, r := range securityRows(w) {
 			p := w.prepare(t, r)
 			path, _, _ := strings.Cut(placeholderPath(p), "?")
-			for _, wrong := range []string{strings.ToUpper(path), path + "/"} {
+			wrongs := []string{strings.ToUpper(path), path + "/"}
+			if r.op == "getOpsQueues" {
+				// asynqmon's pages live under /ops/queues/ by design
+				// (behind the same check: test/ops_queues_test.go).
+				wrongs = wrongs[:1]
+			}
+			for _, wrong := range wrongs {
 				got := w.srv.do(t, p.spec.method, wrong, nil, w.anyToken(r)...)
 				if got.status != http.StatusNotFound || got.json["code"] != "route_not_found" {
 					t.Errorf("%s %s: %d %v, want 404 route_not_found", p.spec.method, wrong, got.status, got.json["code"])

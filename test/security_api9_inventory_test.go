@@ -33,7 +33,7 @@ func testInventory(t *testing.T, w *world) {
 	t.Run("nothing answers outside the contract", func(t *testing.T) {
 		t.Parallel()
 		for _, path := range []string{
-			"/v2/me", "/v0/me", "/api/v1/me", "/v1/admin", "/admin", "/console", "/ops/queues", "/debug/pprof/",
+			"/v2/me", "/v0/me", "/api/v1/me", "/v1/admin", "/admin", "/console", "/ops", "/ops/", "/ops/queue", "/debug/pprof/",
 			"/debug/vars", "/swagger.json", "/openapi.json", "/v1/openapi.yaml", "/.env", "/.git/config", "/data/mongo",
 			"/v1/users", "/v1/users/" + w.who(famA).id, "/v1/orders", "/v1/elders", "/v1/providers/" + w.provA + "/secrets",
 		} {

@@ -23,6 +23,11 @@ func platformRows(w *world) []row {
 		{op: "getOpenAPI", fixture: fixture{path: "/openapi.yaml"}, others: ok, anon: ok},
 		{op: "getDocs", fixture: fixture{path: "/docs"}, others: ok, anon: ok},
 		{op: "getDocsAsset", fixture: fixture{path: "/docs/swagger-ui.css"}, others: ok, anon: ok},
+		// The ops views are the platform admins' alone; the cookie a
+		// browser uses is checked in test/ops_queues_test.go.
+		{op: "createOpsSession", fixture: fixture{path: "/v1/ops/session"}, want: who{platform: ok},
+			others: http.StatusForbidden},
+		{op: "getOpsQueues", fixture: fixture{path: "/ops/queues"}, want: who{platform: ok}, others: http.StatusForbidden},
 	}
 }
 

@@ -244,6 +244,7 @@ var messages = map[string]message{
 	"complaint_awaiting_response":      {"等待机构回复", "机构须在 {respondBy} 前回复，届时仍未回复将自动提交监管部门。", "Awaiting the provider's answer", "The provider has until {respondBy} to answer; unanswered, the complaint then goes to the regulator by itself."},
 	"complaint_exists":                 {"已投诉过", "该订单或预订已有投诉（{complaintId}），请在原投诉中跟进。", "Already complained", "This order or booking already has a complaint ({complaintId}); follow it up there."},
 	"sort_invalid":                     {"排序方式无效", "可选 distance（距离）或 rating（评分）。", "Invalid sort", "Sort by distance or rating."},
+	"cross_site_request":               {"拒绝跨站请求", "该操作只能从本站页面发起。", "Cross-site request refused", "This action can only be taken from this site's own pages."},
 	"region_code_invalid":              {"行政区划代码无效", "请使用 6 位 GB/T 2260 行政区划代码。", "Invalid region code", "Use a six-digit GB/T 2260 region code."},
 	"region_not_supervised":            {"不在您的监管地区", "该地区不在您的监管范围内。", "Region not supervised", "This region is not one you oversee."},
 	"region_invalid":                   {"地区代码无效", "请使用 2 位（省）、4 位（市）或 6 位（区县）行政区划代码。", "Invalid region", "Use a 2-digit (province), 4-digit (city) or 6-digit (district) region code."},

@@ -26,6 +26,13 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("setUserRoles", me.setRoles)
 	api.handle("setUserRegions", me.setRegions)
 
+	ops := newOpsGate(d.Ops, d.Tokens, d.Auth)
+	api.handle("createOpsSession", ops.createSession)
+	api.handle("getOpsQueues", ops.queues())
+	// asynqmon's assets and JSON API: its own, behind the operation's
+	// check, outside the contract (see getOpsQueues).
+	api.app.Use(OpsQueuesPath+"/", markRoute(OpsQueuesPath+"/*"), ops.queues())
+
 	dev := deviceHandlers{svc: d.Devices}
 	api.handle("listDevices", dev.list)
 	api.handle("registerDevice", dev.put)

@@ -104,6 +104,9 @@ type Deps struct {
 	FloodLimiter throttle.Limiter
 	Ready        map[string]Pinger
 	Registry     *prometheus.Registry
+	// Ops are the platform admins' web views under /ops/ (the queue
+	// dashboard); zero serves none.
+	Ops OpsOptions
 }
 
 // New builds the Fiber app with every route of the contract bound.

@@ -291,6 +291,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Recurrence:   recurringSvc,
 		HomeDevices:  homeDeviceSvc,
 		Registry:     registry,
+		Ops:          opsOptions(cfg, rdb, key),
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
 			"redis": redis.NewHealth(rdb, redisMode(cfg)),
