@@ -32,6 +32,10 @@ func providerRows(w *world) []row {
 			want: who{platform: http.StatusConflict}, others: forbidden},
 		{op: "setProviderCredit", fixture: fixture{path: prov + "/credit", body: map[string]string{"status": "normal"}},
 			want: who{regul: ok, regulX: http.StatusNotFound}, others: forbidden},
+		// Each regulator lists the providers of their regions (Suzhou's:
+		// none of the world's); platform admins everyone's.
+		{op: "listRegulatorProviders", fixture: fixture{path: "/v1/regulator/providers?kind=home_care"},
+			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
 		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
 			want: who{provA: created}, others: forbidden},

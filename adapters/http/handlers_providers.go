@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/search"
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
@@ -32,8 +33,9 @@ type providerHandlers struct {
 }
 
 type licenceJSON struct {
-	Kind   string `json:"kind"`
-	Number string `json:"number"`
+	Kind    string `json:"kind"`
+	Number  string `json:"number"`
+	ValidTo string `json:"validTo,omitempty"`
 }
 
 type areaJSON struct {
@@ -77,8 +79,15 @@ func (r providerRequest) profile() (provider.Profile, error) {
 	if p.TimeZone == "" {
 		p.TimeZone = "Asia/Shanghai"
 	}
-	for _, l := range r.Licences {
-		p.Licences = append(p.Licences, provider.Licence{Kind: provider.Kind(l.Kind), Number: l.Number})
+	for i, l := range r.Licences {
+		lic := provider.Licence{Kind: provider.Kind(l.Kind), Number: l.Number}
+		if l.ValidTo != "" {
+			if lic.ValidTo, err = calendar.ParseDate(l.ValidTo); err != nil {
+				return provider.Profile{}, provider.ErrInvalid.WithFields(fault.FieldError{
+					Field: "/licences/" + strconv.Itoa(i) + "/validTo", Code: "date_invalid"})
+			}
+		}
+		p.Licences = append(p.Licences, lic)
 	}
 	for _, h := range r.OpeningHours {
 		p.Hours = append(p.Hours, provider.Hours{Weekday: h.Weekday, Open: h.Open, Close: h.Close})
@@ -214,6 +223,9 @@ func toProvider(p *provider.Provider, a actor.Actor, items []catalog.Item) provi
 	}
 	for i, l := range pr.Licences {
 		out.Licences[i] = licenceJSON{Kind: string(l.Kind), Number: l.Number}
+		if !l.ValidTo.IsZero() {
+			out.Licences[i].ValidTo = l.ValidTo.String()
+		}
 	}
 	for i, h := range pr.Hours {
 		out.OpeningHours[i] = hoursJSON{Weekday: h.Weekday, Open: h.Open, Close: h.Close}
@@ -257,6 +269,35 @@ func (h providerHandlers) update(c *fiber.Ctx) error {
 	}
 	out := toProvider(p, a, p.Items)
 	if err := h.withFigures(c.UserContext(), &out); err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// supervised is the regulator's register of the providers in their
+// regions.
+func (h providerHandlers) supervised(c *fiber.Ctx) error {
+	a := mustActor(c)
+	q := providers.SupervisedQuery{Region: c.Query("region"), Kind: c.Query("kind"), Credit: c.Query("credit"),
+		Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
+	if v := c.Query("licenceLapsesWithinDays"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil {
+			return errInvalidParameter.WithFields(fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "type"})
+		}
+		q.LapsesWithinDays = &d
+	}
+	pg, err := h.svc.Supervised(c.UserContext(), a, q)
+	if err != nil {
+		return err
+	}
+	out := items[providerJSON]{Items: make([]providerJSON, len(pg.Providers)), NextCursor: pg.NextCursor}
+	each := make([]*providerJSON, len(pg.Providers))
+	for i, p := range pg.Providers {
+		out.Items[i] = toProvider(p, a, nil)
+		each[i] = &out.Items[i]
+	}
+	if err := h.withFigures(c.UserContext(), each...); err != nil {
 		return err
 	}
 	return c.JSON(out)

@@ -110,9 +110,11 @@ var collections = map[string]collectionSpec{
 			{Keys: bson.D{{Key: "status", Value: 1}, {Key: "credit", Value: 1}}, Options: options.Index().SetName("status_credit")},
 			{Keys: bson.D{{Key: "staffInvites.phone", Value: 1}}, Options: options.Index().SetName("staff_invite_phone")},
 			{Keys: bson.D{{Key: "staff.userId", Value: 1}}, Options: options.Index().SetName("staff_user")},
+			// The regulators' list: providers in a region, in id order.
+			{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("region_id")},
 			outboxIndex,
 		},
-		arrays: []string{"admins", "staff", "staffInvites", "items"},
+		arrays: []string{"admins", "staff", "staffInvites", "items", "regions"},
 	},
 	slotsColl: {
 		indexes: []mongo.IndexModel{

@@ -8,6 +8,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/provider"
@@ -19,22 +21,26 @@ const providersColl = "providers"
 const maxProvidersListed = 100
 
 type providerDoc struct {
-	ID           string             `bson:"_id"`
-	Profile      providerProfileDoc `bson:"profile"`
-	Admins       []string           `bson:"admins"`
-	Status       string             `bson:"status"`
-	Reason       string             `bson:"reason"`
-	Credit       string             `bson:"credit"`
-	CreditReason string             `bson:"creditReason"`
-	CreditAt     time.Time          `bson:"creditAt,omitempty"` // absent until the regulator rates it
-	Stats        providerStatsDoc   `bson:"stats"`
-	Items        []itemDoc          `bson:"items"` // the menu: see itemDoc
-	Staff        []staffDoc         `bson:"staff"`
-	StaffInvites []staffInviteDoc   `bson:"staffInvites"`
-	Duty         []string           `bson:"duty,omitempty"`
-	CreatedBy    string             `bson:"createdBy"`
-	CreatedAt    time.Time          `bson:"createdAt"`
-	Version      int64              `bson:"version"`
+	ID      string             `bson:"_id"`
+	Profile providerProfileDoc `bson:"profile"`
+	// Regions are the province, city and district codes the address
+	// lies in (regionsOf), for the regulators' list; written with every
+	// save, and by BackfillRegions for providers saved before.
+	Regions      []string         `bson:"regions"`
+	Admins       []string         `bson:"admins"`
+	Status       string           `bson:"status"`
+	Reason       string           `bson:"reason"`
+	Credit       string           `bson:"credit"`
+	CreditReason string           `bson:"creditReason"`
+	CreditAt     time.Time        `bson:"creditAt,omitempty"` // absent until the regulator rates it
+	Stats        providerStatsDoc `bson:"stats"`
+	Items        []itemDoc        `bson:"items"` // the menu: see itemDoc
+	Staff        []staffDoc       `bson:"staff"`
+	StaffInvites []staffInviteDoc `bson:"staffInvites"`
+	Duty         []string         `bson:"duty,omitempty"`
+	CreatedBy    string           `bson:"createdBy"`
+	CreatedAt    time.Time        `bson:"createdAt"`
+	Version      int64            `bson:"version"`
 	// The provider's outbox.
 	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
 	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
@@ -59,6 +65,9 @@ type visitPolicyDoc struct {
 type licenceDoc struct {
 	Kind   string `bson:"kind"`
 	Number string `bson:"number"`
+	// ValidTo is yyyy-mm-dd (so it compares as text), absent when the
+	// licence does not lapse.
+	ValidTo string `bson:"validTo,omitempty"`
 }
 
 type serviceAreaDoc struct {
@@ -83,6 +92,9 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 	licences := make([]licenceDoc, len(pr.Licences))
 	for i, l := range pr.Licences {
 		licences[i] = licenceDoc{Kind: string(l.Kind), Number: l.Number}
+		if !l.ValidTo.IsZero() {
+			licences[i].ValidTo = l.ValidTo.String()
+		}
 	}
 	hours := make([]openingHourDoc, len(pr.Hours))
 	for i, h := range pr.Hours {
@@ -94,6 +106,7 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 			ServiceArea: serviceAreaDoc{RadiusKM: pr.Area.RadiusKM, RegionCodes: stringList(pr.Area.RegionCodes)},
 			TimeZone:    pr.TimeZone, ContactPhone: pr.ContactPhone.String(), OpeningHours: hours,
 			Policy: visitPolicyDoc{GeofenceMetres: pr.Policy.GeofenceMetres, CancellationFeeFen: pr.Policy.CancellationFeeFen}},
+		Regions:      regionsOf(pr.Address.RegionCode),
 		Admins:       stringList(p.Admins),
 		Status:       string(p.Status),
 		Reason:       p.Reason,
@@ -120,6 +133,9 @@ func (d providerDoc) provider() *provider.Provider {
 	licences := make([]provider.Licence, len(pr.Licences))
 	for i, l := range pr.Licences {
 		licences[i] = provider.Licence{Kind: provider.Kind(l.Kind), Number: l.Number}
+		if l.ValidTo != "" {
+			licences[i].ValidTo, _ = calendar.ParseDate(l.ValidTo)
+		}
 	}
 	hours := make([]provider.Hours, len(pr.OpeningHours))
 	for i, h := range pr.OpeningHours {
@@ -282,4 +298,71 @@ func readProviders(ctx context.Context, cur *cursor) ([]*provider.Provider, erro
 		out[i] = d.provider()
 	}
 	return out, nil
+}
+
+// EachSupervised walks the providers a regulator's list keeps, in id
+// order after after, through a cursor. Regions match the prefixes of the
+// address's region code (the regions field).
+func (r *Providers) EachSupervised(ctx context.Context, f providers.SupervisedFilter, after string,
+	fn func(*provider.Provider) (bool, error)) error {
+	filter := bson.D{}
+	if f.Regions != nil {
+		in := bson.A{}
+		for _, p := range f.Regions {
+			in = append(in, p)
+		}
+		filter = append(filter, bson.E{Key: "regions", Value: bson.D{{Key: "$in", Value: in}}})
+	}
+	if f.Credit != "" {
+		filter = append(filter, bson.E{Key: "credit", Value: f.Credit})
+	}
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: f.Status})
+	}
+	if after != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	cur, err := r.coll.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("mongo: find supervised providers: %w", err)
+	}
+	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+	for cur.Next(ctx) {
+		var d providerDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("mongo: read supervised provider: %w", err)
+		}
+		if goOn, err := fn(d.provider()); err != nil || !goOn {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("mongo: read supervised providers: %w", err)
+	}
+	return nil
+}
+
+// BackfillRegions gives every provider saved before providers carried
+// their regions (the regulators' list reads them) its regions, by saving
+// it again unchanged; it returns how many it saved. Run at start: after
+// the first run it finds none, and a provider saved meanwhile by the
+// current code has them already.
+func (r *Providers) BackfillRegions(ctx context.Context) (int, error) {
+	cur, err := r.coll.Find(ctx, bson.D{{Key: "regions", Value: bson.D{{Key: "$exists", Value: false}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return 0, fmt.Errorf("mongo: find providers without regions: %w", err)
+	}
+	var ids []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &ids); err != nil {
+		return 0, fmt.Errorf("mongo: read providers without regions: %w", err)
+	}
+	for _, d := range ids {
+		if _, err := r.Update(ctx, d.ID, func(*provider.Provider) error { return nil }); err != nil {
+			return 0, fmt.Errorf("mongo: backfill regions of provider %s: %w", d.ID, err)
+		}
+	}
+	return len(ids), nil
 }

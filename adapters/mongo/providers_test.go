@@ -331,3 +331,89 @@ func providerIDs(ps []*provider.Provider) []string {
 	}
 	return out
 }
+
+// A regulator's list: providers whose address lies under one of the
+// region prefixes, with the credit and status asked, in id order after
+// the cursor, until the caller stops.
+func TestProvidersEachSupervised(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	provs := store.Providers()
+	now := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC) // calendar-safe: the store reads no clock
+	for i, region := range []string{"310104", "310105", "320505", "310104"} {
+		p := fullProvider(fmt.Sprintf("p%d", i), now, "boss")
+		p.Profile.Address.RegionCode = region
+		if i == 3 {
+			p.Credit = provider.BlackListed
+		}
+		if err := provs.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	walk := func(f providers.SupervisedFilter, after string, stopAfter int) []string {
+		t.Helper()
+		var ids []string
+		err := provs.EachSupervised(ctx, f, after, func(p *provider.Provider) (bool, error) {
+			ids = append(ids, p.ID)
+			return len(ids) < stopAfter, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	for _, c := range []struct {
+		f     providers.SupervisedFilter
+		after string
+		stop  int
+		want  []string
+	}{
+		{providers.SupervisedFilter{}, "", 10, []string{"p0", "p1", "p2", "p3"}},
+		{providers.SupervisedFilter{Regions: []string{"3101"}}, "", 10, []string{"p0", "p1", "p3"}},
+		{providers.SupervisedFilter{Regions: []string{"310104", "32"}}, "", 10, []string{"p0", "p2", "p3"}},
+		{providers.SupervisedFilter{Regions: []string{"33"}}, "", 10, nil},
+		{providers.SupervisedFilter{Regions: []string{"31"}, Credit: "black_listed"}, "", 10, []string{"p3"}},
+		{providers.SupervisedFilter{Regions: []string{"31"}}, "p0", 10, []string{"p1", "p3"}},
+		{providers.SupervisedFilter{Regions: []string{"31"}}, "", 2, []string{"p0", "p1"}},
+	} {
+		if got := walk(c.f, c.after, c.stop); !slices.Equal(got, c.want) {
+			t.Errorf("%+v after %q: %v, want %v", c.f, c.after, got, c.want)
+		}
+	}
+}
+
+// A provider saved before providers carried their regions is in no
+// regulator's list until the backfill at start saves it again.
+func TestProvidersBackfillRegions(t *testing.T) {
+	store := testenv.Mongo(t)
+	ctx := context.Background()
+	provs := store.Providers()
+	now := time.Date(2026, 3, 1, 8, 30, 0, 0, time.UTC) // calendar-safe: the store reads no clock
+	for _, id := range []string{"old", "new"} {
+		if err := provs.Create(ctx, fullProvider(id, now, "boss")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := provs.ForgetRegions(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	listed := func() []string {
+		var ids []string
+		if err := provs.EachSupervised(ctx, providers.SupervisedFilter{Regions: []string{"3101"}}, "",
+			func(p *provider.Provider) (bool, error) { ids = append(ids, p.ID); return true, nil }); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := listed(); !slices.Equal(got, []string{"new"}) {
+		t.Fatalf("before the backfill: %v", got)
+	}
+	for want := 1; want >= 0; want-- { // the second run finds nothing
+		if n, err := provs.BackfillRegions(ctx); err != nil || n != want {
+			t.Fatalf("BackfillRegions = %d, %v; want %d", n, err, want)
+		}
+	}
+	if got := listed(); !slices.Equal(got, []string{"new", "old"}) {
+		t.Fatalf("after the backfill: %v", got)
+	}
+}

@@ -29,6 +29,20 @@ type Store interface {
 	// ListInvitingPhone returns providers with a staff invite for phone
 	// (possibly expired: callers check).
 	ListInvitingPhone(ctx context.Context, phone identity.Phone, now time.Time) ([]*provider.Provider, error)
+	// EachSupervised calls fn for the providers f keeps, with ids after
+	// after, in id order, until fn says stop (false) or fails.
+	EachSupervised(ctx context.Context, f SupervisedFilter, after string,
+		fn func(*provider.Provider) (bool, error)) error
+}
+
+// SupervisedFilter is what the store narrows a regulator's list by;
+// empty fields do not filter.
+type SupervisedFilter struct {
+	// Regions are region-code prefixes (2, 4 or 6 digits) the provider's
+	// address must start with one of; nil: anywhere.
+	Regions []string
+	Credit  string
+	Status  string
 }
 
 // LocationIndex is the pre-filter of nearby search: the locations of

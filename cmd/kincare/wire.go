@@ -108,6 +108,13 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return s, err
 	}
+	// Providers saved before they carried their regions join the
+	// regulators' lists (a no-op once done).
+	if n, err := store.Providers().BackfillRegions(ctx); err != nil {
+		return s, err
+	} else if n > 0 {
+		log.Info("providers given their regions", "count", n)
+	}
 	rdb, err := redis.Connect(ctx, redisOpts)
 	if err != nil {
 		return s, err

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/catalog"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
@@ -79,10 +80,12 @@ var (
 	hhmm              = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 )
 
-// Licence is a licence or filing number (备案号) for one kind of business.
+// Licence is a licence or filing number (备案号) for one kind of business,
+// with the last day it is valid when it lapses (zero: no end).
 type Licence struct {
-	Kind   Kind
-	Number string
+	Kind    Kind
+	Number  string
+	ValidTo calendar.Date
 }
 
 // Area is where a provider serves: within a radius of its address, or in
@@ -268,6 +271,29 @@ func (p Profile) Validate() (Profile, error) {
 		return p, ErrInvalid.WithFields(fields...)
 	}
 	return p, nil
+}
+
+// LicenceLapsesBy reports whether one of the provider's licences is valid
+// no later than day: a licence about to lapse, or lapsed already, which
+// a regulator follows up (证照到期).
+func (p *Provider) LicenceLapsesBy(day calendar.Date) bool {
+	return slices.ContainsFunc(p.Profile.Licences, func(l Licence) bool {
+		return !l.ValidTo.IsZero() && !day.Before(l.ValidTo)
+	})
+}
+
+// HasKind reports whether the provider holds a licence for kind.
+func (p *Provider) HasKind(k Kind) bool {
+	return slices.ContainsFunc(p.Profile.Licences, func(l Licence) bool { return l.Kind == k })
+}
+
+// ParseKind accepts the kinds of business there are.
+func ParseKind(s string) (Kind, bool) { return Kind(s), slices.Contains(kinds, Kind(s)) }
+
+// ParseCredit accepts the credit standings there are.
+func ParseCredit(s string) (Credit, bool) {
+	c := Credit(s)
+	return c, c == CreditNormal || c == RedListed || c == BlackListed
 }
 
 // Visible reports whether families may find and order from it: verified

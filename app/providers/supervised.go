@@ -1,0 +1,129 @@
+package providers
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+// SupervisedQuery narrows the providers a regulator oversees.
+type SupervisedQuery struct {
+	// Region is a province, city or district prefix (2, 4 or 6 digits).
+	Region string
+	Kind   string
+	Credit string
+	Status string
+	// LapsesWithinDays, when set, keeps providers with a licence whose
+	// last valid day is at most this many days after today (or past).
+	LapsesWithinDays *int
+	Cursor           string
+	Limit            int
+}
+
+// SupervisedPage is one page of providers and the cursor to the next.
+type SupervisedPage struct {
+	Providers  []*provider.Provider
+	NextCursor string
+}
+
+var (
+	regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
+	// ErrFilterInvalid is a filter the list does not know.
+	ErrFilterInvalid = fault.New(fault.Invalid, "invalid_parameter")
+)
+
+// supervisorZone is where a regulator's days turn: the regions are
+// Chinese.
+var supervisorZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
+// Supervised lists the providers in the caller's regions (a platform
+// admin: everywhere), whatever their verification or credit, oldest
+// first: the regulator's register of providers (监管名录). Regions and
+// the store's coarse filters narrow in the store; kind and licence lapse
+// are the domain's rules, applied here while the page fills.
+func (s *Service) Supervised(ctx context.Context, a actor.Actor, q SupervisedQuery) (SupervisedPage, error) {
+	if err := a.Require(identity.RoleRegulator, identity.RolePlatformAdmin); err != nil {
+		return SupervisedPage{}, err
+	}
+	f, err := supervisedFilter(q)
+	if err != nil {
+		return SupervisedPage{}, err
+	}
+	switch {
+	case a.Roles.Has(identity.RolePlatformAdmin):
+		if q.Region != "" {
+			f.Regions = []string{q.Region}
+		}
+	default:
+		if f.Regions = a.Regions.Narrow(q.Region); len(f.Regions) == 0 {
+			return SupervisedPage{Providers: []*provider.Provider{}}, nil
+		}
+	}
+	p, err := page.Parse(q.Cursor, q.Limit)
+	if err != nil {
+		return SupervisedPage{}, err
+	}
+	var lapsesBy calendar.Date
+	if q.LapsesWithinDays != nil {
+		lapsesBy = calendar.Today(s.d.Now(), supervisorZone).AddDays(*q.LapsesWithinDays)
+	}
+	kind := provider.Kind(q.Kind)
+	out := SupervisedPage{Providers: []*provider.Provider{}}
+	more := false
+	err = s.d.Providers.EachSupervised(ctx, f, p.After, func(pr *provider.Provider) (bool, error) {
+		if kind != "" && !pr.HasKind(kind) || !lapsesBy.IsZero() && !pr.LicenceLapsesBy(lapsesBy) {
+			return true, nil
+		}
+		if len(out.Providers) == p.Limit {
+			more = true
+			return false, nil
+		}
+		out.Providers = append(out.Providers, pr)
+		return true, nil
+	})
+	if err != nil {
+		return SupervisedPage{}, err
+	}
+	if n := len(out.Providers); n > 0 {
+		out.NextCursor = page.Cursor(out.Providers[n-1].ID, more)
+	}
+	return out, nil
+}
+
+func supervisedFilter(q SupervisedQuery) (SupervisedFilter, error) {
+	var fields []fault.FieldError
+	bad := func(f string) { fields = append(fields, fault.FieldError{Field: "query." + f, Code: "enum"}) }
+	if q.Region != "" && !regionPrefix.MatchString(q.Region) {
+		fields = append(fields, fault.FieldError{Field: "query.region", Code: "pattern"})
+	}
+	if _, ok := provider.ParseKind(q.Kind); q.Kind != "" && !ok {
+		bad("kind")
+	}
+	if _, ok := provider.ParseCredit(q.Credit); q.Credit != "" && !ok {
+		bad("credit")
+	}
+	switch provider.Verification(q.Status) {
+	case "", provider.Pending, provider.Verified, provider.Rejected, provider.Suspended:
+	default:
+		bad("status")
+	}
+	if d := q.LapsesWithinDays; d != nil && (*d < 0 || *d > 366) {
+		fields = append(fields, fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "range"})
+	}
+	if len(fields) > 0 {
+		return SupervisedFilter{}, ErrFilterInvalid.WithFields(fields...)
+	}
+	return SupervisedFilter{Credit: q.Credit, Status: q.Status}, nil
+}
