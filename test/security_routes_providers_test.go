@@ -36,6 +36,8 @@ func providerRows(w *world) []row {
 		// none of the world's); platform admins everyone's.
 		{op: "listRegulatorProviders", fixture: fixture{path: "/v1/regulator/providers?kind=home_care"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		{op: "listOfficialActions", fixture: fixture{path: "/v1/regulator/audit-log"},
+			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
 		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
 			want: who{provA: created}, others: forbidden},

@@ -81,6 +81,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listFamilyComplaints", cmp.list(cmp.familyComplaints))
 	api.handle("listProviderComplaints", cmp.list(cmp.providerComplaints))
 	api.handle("listRegulatorComplaints", cmp.list(cmp.regulatorComplaints))
+	api.handle("listOfficialActions", oversightHandlers{svc: d.Oversight}.list)
 	api.handle("listRegulatorProviders", providerHandlers{svc: d.Providers, complaints: d.Complaints}.supervised)
 
 	inbox := notificationHandlers{svc: d.Notifications}

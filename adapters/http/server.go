@@ -31,6 +31,7 @@ import (
 	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
+	"github.com/kincare/kincare/app/oversight"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
@@ -88,6 +89,7 @@ type Deps struct {
 	// Complaints serves complaints and the complaint figures of the
 	// public provider page and search.
 	Complaints *complaints.Service
+	Oversight  *oversight.Service
 	// ChildDay serves the childcare day: rooms, check-in and check-out,
 	// absences, daily reports and attendance statements.
 	ChildDay *childday.Service

@@ -141,6 +141,13 @@ var collections = map[string]collectionSpec{
 			Options: options.Index().SetName("provider_end")},
 		outboxIndex,
 	}},
+	// The regulators' action log, read by region, newest first.
+	oversightColl: {
+		indexes: []mongo.IndexModel{
+			{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("region_id")},
+		},
+		arrays: []string{"regions", "actorRegions"},
+	},
 	complaintsColl: {
 		indexes: []mongo.IndexModel{
 			{Keys: bson.D{{Key: "subjectKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("subject_unique")},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
@@ -77,6 +78,10 @@ func (s *Service) Adjust(ctx context.Context, a actor.Actor, cmd AdjustCommand) 
 		})
 	if err != nil {
 		return Adjusted{}, err
+	}
+	if !p.Replayed {
+		s.d.Officials.Record(ctx, a, audit.AdjustAllowance, "elder", e.ID, e.Profile.Address.RegionCode,
+			strconv.FormatInt(amount, 10)+" "+string(open.Unit)+" "+open.Period.Key)
 	}
 	return Adjusted{Elder: e, Allowance: al, Entry: p.Entries[0], Account: p.Account, Replayed: p.Replayed}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/kincare/kincare/app/audittrail"
 	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/elder"
@@ -54,8 +55,10 @@ type Deps struct {
 	Elders   Elders
 	Families Families
 	Orders   Orders
-	Now      func() time.Time
-	NewID    func() string
+	// Officials logs what regulators do.
+	Officials *audittrail.Officials
+	Now       func() time.Time
+	NewID     func() string
 	// OrphanAfter is how old a hold whose order was never written must be
 	// before Reconcile releases it: longer than any order creation takes.
 	OrphanAfter time.Duration

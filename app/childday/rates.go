@@ -3,10 +3,12 @@ package childday
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/attendance"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
@@ -57,6 +59,8 @@ func (s *Service) SetRate(ctx context.Context, a actor.Actor, region string, cmd
 		return attendance.Rate{}, err
 	}
 	set, _ := book.For(cmd.From)
+	s.d.Officials.Record(ctx, a, audit.SetSubsidyRate, "region", region, region,
+		strconv.FormatInt(cmd.DailyFen, 10)+" fen/day from "+cmd.From.String())
 	return set, nil
 }
 

@@ -50,6 +50,8 @@ type Deps struct {
 	Now       func() time.Time
 	NewID     func() string
 	Log       *slog.Logger
+	// Officials logs what regulators do.
+	Officials *audittrail.Officials
 }
 
 // Service gathers the childcare day's use cases.

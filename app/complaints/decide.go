@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/identity"
 )
@@ -25,6 +26,11 @@ func (s *Service) Decide(ctx context.Context, a actor.Actor, id string, in compl
 	if err != nil {
 		return View{}, err
 	}
+	detail := string(in.Outcome)
+	if in.Credit != "" {
+		detail += ", credit " + string(in.Credit)
+	}
+	s.d.Officials.Record(ctx, a, audit.DecideComplaint, "complaint", id, v.Complaint.RegionCode(), detail)
 	if d, _ := v.Complaint.Decision(); d.CreditPending {
 		// The finding stands whatever happens next; the answer shows the
 		// change still pending if it could not be written now.

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/family"
@@ -102,6 +103,8 @@ type Deps struct {
 	RespondWithin time.Duration
 	// Log hears of work left to the sweep.
 	Log *slog.Logger
+	// Officials logs what regulators decide.
+	Officials *audittrail.Officials
 }
 
 // Service gathers the complaint use cases.

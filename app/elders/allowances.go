@@ -80,6 +80,7 @@ func (s *Service) AddAllowance(ctx context.Context, a actor.Actor, elderID strin
 		return elder.Allowance{}, err
 	}
 	s.d.Audit.Record(ctx, a, e.FamilyID, audit.Create, "allowance", al.ID)
+	s.d.Officials.Record(ctx, a, audit.GrantAllowance, "elder", e.ID, e.Profile.Address.RegionCode, al.ID)
 	return al, nil
 }
 
@@ -104,6 +105,7 @@ func (s *Service) RemoveAllowance(ctx context.Context, a actor.Actor, elderID, a
 		return err
 	}
 	s.d.Audit.Record(ctx, a, e.FamilyID, audit.Delete, "allowance", allowanceID)
+	s.d.Officials.Record(ctx, a, audit.EndAllowance, "elder", e.ID, e.Profile.Address.RegionCode, allowanceID)
 	return nil
 }
 

@@ -271,6 +271,9 @@ func (s *Service) RecordAssessment(ctx context.Context, a actor.Actor, elderID s
 		return Recorded{}, err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Create, "elder_health", elderID)
+	if source == elder.Official && in.ProviderID == "" {
+		s.d.Officials.Record(ctx, a, audit.RecordAssessment, "elder", elderID, e.Profile.Address.RegionCode, string(as.Level))
+	}
 	if err := s.confirmHealthConsent(ctx, f.ID(), elderID); err != nil {
 		return Recorded{}, err
 	}

@@ -22,6 +22,8 @@ type Deps struct {
 	Providers Providers
 	Orders    Orders
 	Audit     *audittrail.Recorder
+	// Officials logs what regulators do.
+	Officials *audittrail.Officials
 	Now       func() time.Time
 	NewID     func() string
 }

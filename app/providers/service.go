@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/audittrail"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
@@ -32,6 +34,8 @@ type Deps struct {
 	Now       func() time.Time
 	NewID     func() string
 	Log       *slog.Logger
+	// Officials logs what regulators do.
+	Officials *audittrail.Officials
 }
 
 func NewService(d Deps) *Service { return &Service{d: d} }
@@ -129,6 +133,7 @@ func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c pro
 	if err != nil {
 		return nil, err
 	}
+	s.d.Officials.Record(ctx, a, audit.SetCredit, "provider", id, p.Profile.Address.RegionCode, string(c))
 	return p, s.index(ctx, p)
 }
 

@@ -44,6 +44,7 @@ import (
 	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
+	"github.com/kincare/kincare/app/oversight"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/app/quotes"
@@ -168,9 +169,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		// is exact there; see adapters/providercache.
 		providerStore = providercache.New(providerStore)
 	}
+	// What regulators do, for the accounts above them (app/oversight).
+	officials := audittrail.NewOfficials(store.Oversight(), time.Now, newID, log)
 	elderSvc := elders.NewService(elders.Deps{
 		Elders: store.Elders(), Families: store.Families(), Providers: providerStore,
-		Orders: orders.History{Orders: store.Orders()}, Audit: trail, Now: time.Now, NewID: newID})
+		Orders: orders.History{Orders: store.Orders()}, Audit: trail, Officials: officials, Now: time.Now, NewID: newID})
 	childSvc := children.NewService(children.Deps{
 		Children: store.ChildData(), Families: store.Families(), Audit: trail, Now: time.Now, NewID: newID})
 	privacySvc := privacy.NewService(privacy.Deps{
@@ -182,7 +185,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	ledgerSvc := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(),
 		Now: time.Now, Log: log})
 	allowanceSvc := allowances.NewService(allowances.Deps{Ledger: ledgerSvc, Elders: store.Elders(),
-		Families: store.Families(), Orders: store.Orders(), Now: time.Now, NewID: newID})
+		Families: store.Families(), Orders: store.Orders(), Officials: officials, Now: time.Now, NewID: newID})
 	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore, allowanceSvc, time.Now)
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc, Allowances: allowanceSvc,
 		Log: log, Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
@@ -198,6 +201,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
 		Providers: providerStore, Index: geoIndex, Users: users, Handover: orderSvc, Now: time.Now, NewID: newID, Log: log,
+		Officials: officials,
 	})
 	catalogSvc := appcatalog.NewService(providerStore, time.Now, newID)
 	searchSvc := search.NewService(geoIndex, providerStore, providerSvc)
@@ -211,7 +215,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 
 	complaintSvc := complaints.NewService(complaints.Deps{Complaints: store.Complaints(), Orders: store.Orders(),
 		Bookings: store.Bookings(), Families: store.Families(), Providers: providerStore, Credit: providerSvc,
-		Now: time.Now, NewID: newID, RespondWithin: cfg.ComplaintResponseTime, Log: log})
+		Now: time.Now, NewID: newID, RespondWithin: cfg.ComplaintResponseTime, Log: log, Officials: officials})
 
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())
@@ -242,7 +246,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
 		Rates: store.Rates(), Children: store.Children(), Families: store.Families(), Providers: providerStore,
-		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail,
+		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail, Officials: officials,
 		Now: dayClock(cfg, log), NewID: newID, Log: log})
 	ladderClock := dayClock(cfg, log)
 	incidentSvc := incidents.NewService(incidents.Deps{Incidents: store.Incidents(),
@@ -293,6 +297,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Classes:      classSvc,
 		Meals:        mealSvc,
 		Complaints:   complaintSvc,
+		Oversight:    oversight.NewService(store.Oversight()),
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,
 		Recurrence:   recurringSvc,

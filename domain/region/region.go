@@ -173,3 +173,8 @@ func (s Scope) Narrow(filter string) []string {
 	}
 	return out
 }
+
+// Above reports whether s is a higher-level jurisdiction than other:
+// every region of other lies in s and s reaches beyond them (a city's
+// regulator is above a district's; two of the same district are peers).
+func (s Scope) Above(other Scope) bool { return s.Contains(other) && !other.Contains(s) }

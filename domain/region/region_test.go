@@ -93,3 +93,11 @@ func TestNarrowIntersectsAFilterWithTheScope(t *testing.T) {
 		}
 	}
 }
+
+func TestAboveIsStrict(t *testing.T) {
+	city, district := region.UnmarshalScope([]string{"310100"}), region.UnmarshalScope([]string{"310104"})
+	both := region.UnmarshalScope([]string{"310104", "320505"})
+	if !city.Above(district) || district.Above(city) || district.Above(district) || city.Above(both) || city.Above(nil) {
+		t.Fatal("Above")
+	}
+}

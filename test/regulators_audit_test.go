@@ -1,0 +1,93 @@
+package e2e_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+// TestWhatARegulatorDoesIsReadAboveThem: Xuhui's regulator sets a
+// provider's credit and grants an allowance; the log of it is read by
+// Shanghai's city regulator and a platform admin, not by Xuhui's other
+// regulator (a peer), not by Xuhui's regulator of what the city did, and
+// not by Suzhou's. Entries name records by id, nothing personal.
+func TestWhatARegulatorDoesIsReadAboveThem(t *testing.T) {
+	t.Parallel()
+	st := startProviderServer(t, false)
+	srv, admin := st.srv, st.admin
+	xuhui, peer, city, suzhou := srv.signUp(t), srv.signUp(t), srv.signUp(t), srv.signUp(t)
+	makeRegulator(t, admin, xuhui, "310104")
+	makeRegulator(t, admin, peer, "310104")
+	makeRegulator(t, admin, city, "310100")
+	makeRegulator(t, admin, suzhou, "320500")
+
+	home := point{lat: 31.1883, lng: 121.4365}
+	prov := srv.signUp(t).register(t, providerBody(uniqueName("徐汇颐养中心"), home, 5, newPhone(), nil))
+	daughter := srv.signUp(t)
+	fam := daughter.createFamily(t, uniqueName("王家"))
+	el := daughter.addElder(t, fam.ID, elderBody("王秀兰", nil))
+
+	wantStatus(t, xuhui.setCredit(t, prov.ID, "red_listed", "服务示范单位"), http.StatusOK)
+	wantStatus(t, xuhui.post(t, "/v1/elders/"+el.ID+"/allowances", allowanceBody()), http.StatusCreated)
+	wantStatus(t, city.setCredit(t, prov.ID, "normal", "复核"), http.StatusOK)
+
+	type entry struct {
+		ActorID     string `json:"actorId"`
+		Action      string `json:"action"`
+		SubjectKind string `json:"subjectKind"`
+		SubjectID   string `json:"subjectId"`
+		RegionCode  string `json:"regionCode"`
+		Detail      string `json:"detail"`
+	}
+	read := func(p *person, query string) []entry {
+		t.Helper()
+		var all []entry
+		cursor := ""
+		for range 10 {
+			page := must[struct {
+				Items      []entry `json:"items"`
+				NextCursor string  `json:"nextCursor"`
+			}](t, p.get(t, "/v1/regulator/audit-log?limit=1"+query+cursor), http.StatusOK)
+			all = append(all, page.Items...)
+			if page.NextCursor == "" {
+				return all
+			}
+			cursor = "&cursor=" + page.NextCursor
+		}
+		t.Fatalf("more pages than entries: %v", all)
+		return nil
+	}
+	actions := func(es []entry, actor string) []string {
+		var out []string
+		for _, e := range es {
+			if e.ActorID == actor {
+				out = append(out, e.Action+" "+e.SubjectKind+" "+e.SubjectID)
+			}
+		}
+		return out
+	}
+	xuhuis := []string{"allowance.grant elder " + el.ID, "provider.set_credit provider " + prov.ID} // newest first
+	byCity := read(city, "")
+	if got := actions(byCity, xuhui.id); !slices.Equal(got, xuhuis) {
+		t.Errorf("the city reads of Xuhui's regulator %v, want %v", got, xuhuis)
+	}
+	if got := actions(byCity, city.id); len(got) != 0 {
+		t.Errorf("the city reads its own actions here: %v", got)
+	}
+	if e := byCity[len(byCity)-1]; e.RegionCode != "310104" || e.Detail != "red_listed" {
+		t.Errorf("the credit entry: %+v", e)
+	}
+	if got := read(city, "&actorId="+peer.id); len(got) != 0 {
+		t.Errorf("the city reads a regulator who did nothing: %v", got)
+	}
+	for who, p := range map[string]*person{"a peer": peer, "Xuhui's regulator": xuhui, "Suzhou's regulator": suzhou} {
+		if got := read(p, ""); len(got) != 0 {
+			t.Errorf("%s reads %v", who, got)
+		}
+	}
+	platform := read(admin, "&actorId="+city.id)
+	if got := actions(platform, city.id); !slices.Equal(got, []string{"provider.set_credit provider " + prov.ID}) {
+		t.Errorf("the platform reads of the city %v", got)
+	}
+	wantProblem(t, daughter.get(t, "/v1/regulator/audit-log"), http.StatusForbidden, "forbidden")
+}
