@@ -159,7 +159,7 @@ func TestMonthlyCapBoundsAnEldersSubsidy(t *testing.T) {
 	t.Parallel()
 	w := newMealWorld(t, 120, 2)
 	regulator := w.srv.signUp(t)
-	wantStatus(t, w.platform.put(t, "/v1/users/"+regulator.id+"/roles", map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, w.platform, regulator, "310000")
 	wantStatus(t, regulator.put(t, "/v1/meal-subsidy-rules/310104", map[string]any{"document": "徐民规〔2026〕4号",
 		"rules": []map[string]any{{"category": "low_income", "perMealFen": 500, "monthlyCapFen": 800}}}), http.StatusOK)
 	// Three days of one month, at least two days ahead.

@@ -177,7 +177,7 @@ func newMealWorld(t *testing.T, portions, daysAhead int, extra ...string) *mealW
 	wantStatus(t, w.owner.put(t, "/v1/providers/"+w.canteen.ID+"/canteen", canteenBody(portions, w.site)), http.StatusOK)
 	wantStatus(t, w.owner.put(t, "/v1/providers/"+w.canteen.ID+"/menus/"+w.day, lunchMenu()), http.StatusOK)
 	regulator := w.srv.signUp(t)
-	wantStatus(t, w.platform.put(t, "/v1/users/"+regulator.id+"/roles", map[string][]string{"roles": {"regulator"}}), http.StatusOK)
+	makeRegulator(t, w.platform, regulator, "310000")
 	wantStatus(t, regulator.put(t, "/v1/meal-subsidy-rules/310104", xuhuiMealRules()), http.StatusOK)
 	return w
 }

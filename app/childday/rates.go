@@ -12,6 +12,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	domainregion "github.com/kincare/kincare/domain/region"
 )
 
 var regionCode = regexp.MustCompile(`^[1-9][0-9]{5}$`)
@@ -43,7 +44,7 @@ func (s *Service) SetRate(ctx context.Context, a actor.Actor, region string, cmd
 		return attendance.Rate{}, attendance.ErrRateInvalid.WithFields(fault.FieldError{Field: "regionCode", Code: "pattern"})
 	}
 	if !a.Oversees(region) {
-		return attendance.Rate{}, ErrRegionNotSupervised
+		return attendance.Rate{}, domainregion.ErrNotSupervised
 	}
 	loc, err := time.LoadLocation(regulatorZone)
 	if err != nil {
@@ -75,6 +76,3 @@ func (s *Service) Rates(ctx context.Context, a actor.Actor, region string) (*att
 	}
 	return s.d.Rates.Get(ctx, region)
 }
-
-// ErrRegionNotSupervised is a regulator acting on a region outside theirs.
-var ErrRegionNotSupervised = fault.New(fault.Forbidden, "region_not_supervised")

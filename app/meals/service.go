@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/audittrail"
 	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/reservations"
@@ -98,9 +99,11 @@ type Deps struct {
 	Subscriptions Subscriptions
 	// CodeKey signs redemption codes; every replica shares it.
 	CodeKey []byte
-	Now     func() time.Time
-	NewID   func() string
-	Log     *slog.Logger
+	// Officials logs what regulators do.
+	Officials *audittrail.Officials
+	Now       func() time.Time
+	NewID     func() string
+	Log       *slog.Logger
 }
 
 // Service gathers the meal-aid use cases.

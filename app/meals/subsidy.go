@@ -8,16 +8,20 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/allowances"
 	appledger "github.com/kincare/kincare/app/ledger"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/ledger"
 	"github.com/kincare/kincare/domain/meal"
+	"github.com/kincare/kincare/domain/region"
 )
 
 // SetRules records a region's meal subsidy rules: its regulators (and
 // the platform's admins) decide them, never the canteens that claim
-// them. Orders placed from then on are subsidised by them.
+// them; a regulator those of regions within theirs only (403
+// region_not_supervised elsewhere). Orders placed from then on are
+// subsidised by them.
 func (s *Service) SetRules(ctx context.Context, a actor.Actor, r meal.Rules) (meal.Rules, error) {
 	if err := a.Require(identity.RoleRegulator, identity.RolePlatformAdmin); err != nil {
 		return meal.Rules{}, err
@@ -27,9 +31,13 @@ func (s *Service) SetRules(ctx context.Context, a actor.Actor, r meal.Rules) (me
 	if err != nil {
 		return meal.Rules{}, err
 	}
+	if !a.Oversees(r.RegionCode) {
+		return meal.Rules{}, region.ErrNotSupervised
+	}
 	if err := s.d.Rules.Put(ctx, r); err != nil {
 		return meal.Rules{}, err
 	}
+	s.d.Officials.Record(ctx, a, audit.SetMealSubsidy, "region", r.RegionCode, r.RegionCode, r.Document)
 	return r, nil
 }
 

@@ -234,8 +234,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	mealSvc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Menus: store.MealMenus(), Orders: store.MealOrders(),
 		Rules: store.MealSubsidyRules(), Ledger: ledgerSvc, Elders: store.Elders(), Families: store.Families(),
 		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Finder: searchSvc,
-		Subscriptions: store.MealSubscriptions(), CodeKey: deriveKey(key, "kincare meal code v1"), Now: clk.Now,
-		NewID: newID, Log: log})
+		Subscriptions: store.MealSubscriptions(), CodeKey: deriveKey(key, "kincare meal code v1"), Officials: officials,
+		Now: clk.Now, NewID: newID, Log: log})
 	// One generator makes the days of recurring orders and of meal
 	// subscriptions, once each.
 	generator := recurrence.NewGenerator(occurrences, recurrence.Config{Horizon: cfg.RecurrenceHorizon}, time.Now,

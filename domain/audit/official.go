@@ -36,4 +36,5 @@ const (
 	AdjustAllowance  OfficialVerb = "allowance.adjust"
 	RecordAssessment OfficialVerb = "elder.record_assessment"
 	SetSubsidyRate   OfficialVerb = "region.set_subsidy_rate"
+	SetMealSubsidy   OfficialVerb = "region.set_meal_subsidy_rules"
 )

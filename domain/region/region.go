@@ -26,6 +26,11 @@ import (
 // ErrCodeInvalid is a region code that is not six digits (GB/T 2260).
 var ErrCodeInvalid = fault.New(fault.Unprocessable, "region_code_invalid")
 
+// ErrNotSupervised is a regulator acting on a region outside theirs
+// where the region itself is public (its rates and rules): nothing is
+// hidden, so 403, not 404.
+var ErrNotSupervised = fault.New(fault.Forbidden, "region_not_supervised")
+
 var sixDigits = regexp.MustCompile(`^[1-9][0-9]{5}$`)
 
 // Code is a six-digit GB/T 2260 code.
