@@ -56,25 +56,7 @@ func (s *server) awaitPasses(t *testing.T, loop string) {
 func (s *server) settle(t *testing.T) {
 	t.Helper()
 	s.awaitPasses(t, "outbox_relay")
-	var last string
-	idle := waitUntil(pushWait, func() bool {
-		r := s.get(t, "/metrics")
-		if r.status != http.StatusOK {
-			last = r.String()
-			return false
-		}
-		states := queueGauge.FindAllStringSubmatch(string(r.body), -1)
-		last = compactJSON(states)
-		for _, m := range states {
-			if queueBusy[m[1]] && m[2] != "0" {
-				return false
-			}
-		}
-		return true
-	})
-	if !idle {
-		t.Fatalf("the job queue is not idle after %s: %s", pushWait, last)
-	}
+	s.waitQueueIdle(t, true)
 }
 
 // moved waits until a server on a moved clock has started every delivery
