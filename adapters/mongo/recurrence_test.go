@@ -3,12 +3,14 @@ package mongo_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/kincare/kincare/adapters/embedded"
 	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/page"
@@ -252,5 +254,68 @@ func TestRecurringOrdersStore(t *testing.T) {
 	}
 	if _, err := rules.Get(ctx, "nope"); !fault.Is(err, recurrence.ErrNotFound) {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkGeneratorRun measures the generator's cost on the store: a
+// first run that claims and finishes every occurrence of many rules (two
+// a week each, inside a 7-day horizon), then a steady run that finds
+// them all made. The target makes nothing, so this is the generator's
+// own share, not the orders'.
+//
+//	go test ./adapters/mongo -run '^$' -bench BenchmarkGeneratorRun -benchtime 1x
+func BenchmarkGeneratorRun(b *testing.B) {
+	ctx := context.Background()
+	// The embedded store as the server runs it: unlike testenv's, without
+	// every SQL answer checked against FerretDB's (which scans).
+	m, err := embedded.StartMongo(b.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = m.Close(ctx) }()
+	store, err := mongo.Connect(ctx, m.URI(), mongo.Options{Database: "bench", MaxPool: 4, SerializeWrites: true,
+		SQLiteDir: m.Dir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = store.Close(ctx) }()
+	if err := store.EnsureIndexes(ctx); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Now()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	const rules = 300
+	for range b.N {
+		tg := &countingTarget{made: map[string]int{}}
+		for i := range rules {
+			s, err := recurrence.NewSchedule(recurrence.Spec{Frequency: recurrence.Weekly,
+				Weekdays: []time.Weekday{time.Weekday(i % 7), time.Weekday((i + 3) % 7)}, TimeZone: "Asia/Shanghai",
+				StartsOn: calendar.Today(now, loc), At: 23*60 + 30, Duration: time.Hour})
+			if err != nil {
+				b.Fatal(err)
+			}
+			r, err := recurrence.New(recurrence.Draft{ID: uuid.Must(uuid.NewV7()).String(), FamilyID: "f", ElderID: "e",
+				CreatedBy: "u", ProviderID: "p", ItemID: "i", PriceVersion: 1, Schedule: s}, now)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tg.plans = append(tg.plans, r)
+		}
+		g := apprec.NewGenerator(store.Occurrences(), apprec.Config{}, func() time.Time { return now },
+			func() string { return uuid.Must(uuid.NewV7()).String() }, nil, tg)
+		start := time.Now()
+		first, err := g.Run(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		firstTook := time.Since(start)
+		start = time.Now()
+		steady, err := g.Run(ctx)
+		if err != nil || steady != (apprec.Result{}) {
+			b.Fatalf("steady run %+v, %v", steady, err)
+		}
+		b.ReportMetric(float64(first.Made), "occurrences")
+		b.ReportMetric(firstTook.Seconds(), "s/first-run")
+		b.ReportMetric(time.Since(start).Seconds(), "s/steady-run")
 	}
 }
