@@ -51,6 +51,36 @@ func testObjectLevelAuthorization(t *testing.T, w *world) {
 			})
 		}
 	})
+	t.Run("to a regulator of another region a record answers like a missing one", func(t *testing.T) {
+		t.Parallel()
+		ids := w.ownedIDs()
+		for _, r := range securityRows(w) {
+			if r.fresh != nil || r.each != nil || r.status(regulX) != http.StatusNotFound || denied(r.status(regul)) {
+				continue
+			}
+			var id string
+			for _, candidate := range append(ids, w.complaintDecided) {
+				if strings.Contains(r.path, candidate) {
+					id = candidate
+				}
+			}
+			if id == "" {
+				continue
+			}
+			t.Run(r.op, func(t *testing.T) {
+				t.Parallel()
+				p := w.prepare(t, r)
+				foreign := w.send(t, p, p.fixture, regulX)
+				missing := p.fixture
+				missing.path = strings.ReplaceAll(missing.path, id, randomID())
+				none := w.send(t, p, missing, regulX)
+				if foreign.status != none.status || foreign.json["code"] != none.json["code"] {
+					t.Errorf("%s: another region's %s answers %d %v, a missing one %d %v", r.op, id,
+						foreign.status, foreign.json["code"], none.status, none.json["code"])
+				}
+			})
+		}
+	})
 	t.Run("family B's records are as foreign to A's people", func(t *testing.T) {
 		t.Parallel()
 		for _, path := range []string{"/v1/orders/" + w.orderB, "/v1/elders/" + w.elderB, "/v1/children/" + w.childB,
