@@ -68,6 +68,8 @@ type Ledger interface {
 	Commit(ctx context.Context, open ledger.Opening, ref string, amount int64, by string) (appledger.Posted, error)
 	Release(ctx context.Context, open ledger.Opening, ref, by string) (appledger.Posted, error)
 	Balance(ctx context.Context, open ledger.Opening) (*ledger.Account, error)
+	// Holding pages through accounts with holds, for the reconciler.
+	Holding(ctx context.Context, after string, limit int) ([]*ledger.Account, error)
 }
 
 type Elders interface {

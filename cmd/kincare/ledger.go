@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/app/allowances"
 	"github.com/kincare/kincare/app/classes"
 	appledger "github.com/kincare/kincare/app/ledger"
+	"github.com/kincare/kincare/app/meals"
 )
 
 // ledgerReconcileEvery is how often the ledger is checked for what a
@@ -17,7 +18,7 @@ const ledgerReconcileEvery = 5 * time.Minute
 
 // startLedgerReconciler repairs the ledger at start and then every
 // ledgerReconcileEvery.
-func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service, c *classes.Service) {
+func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service, c *classes.Service, m *meals.Service) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -40,6 +41,12 @@ func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Servi
 				s.log.Warn("class seat holds reconcile", "err", err)
 			} else if r.Orphans+r.Settled > 0 {
 				s.log.Info("class seat holds settled by the reconciler", "orphans_released", r.Orphans,
+					"settled", r.Settled)
+			}
+			if r, err := m.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("meal subsidy holds reconcile", "err", err)
+			} else if r.Orphans+r.Settled > 0 {
+				s.log.Info("meal subsidy holds settled by the reconciler", "orphans_released", r.Orphans,
 					"settled", r.Settled)
 			}
 			select {

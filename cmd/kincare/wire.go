@@ -320,7 +320,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)
-		s.startLedgerReconciler(ledgerSvc, allowanceSvc, classSvc)
+		s.startLedgerReconciler(ledgerSvc, allowanceSvc, classSvc, mealSvc)
 		s.startReservationJobs(cfg, reservationSvc, passes)
 		s.startDueMover(clk, queue, cfg.JobsPollInterval, passes)
 		s.startFeedbackJobs(cfg.ComplaintSweepInterval, orderSvc, complaintSvc)
