@@ -53,7 +53,10 @@ func TestTheReconcilerSettlesMealSubsidiesACrashLeftHeld(t *testing.T) {
 		name   string
 		status meal.Status // "" : never stored
 	}{{"orphan", ""}, {"cancelled", meal.Cancelled}, {"served", meal.Served}, {"missed", meal.NoShow}, {"placed", meal.Placed}}
-	accounts := func(i int) []string { n := strconv.Itoa(i); return []string{"allowance:al" + n + ":m", "mealcap:e" + n + ":m"} }
+	accounts := func(i int) []string {
+		n := strconv.Itoa(i)
+		return []string{"allowance:al" + n + ":m", "mealcap:e" + n + ":m"}
+	}
 	for i, tc := range cases {
 		id := "mslot_" + tc.name
 		for _, acc := range accounts(i) {
@@ -68,7 +71,7 @@ func TestTheReconcilerSettlesMealSubsidiesACrashLeftHeld(t *testing.T) {
 			continue
 		}
 		o := &meal.Order{ID: id, ProviderID: "canteen", FamilyID: "f", ElderID: "e", Status: tc.status,
-			Subsidy: &meal.SubsidyDraw{Category: meal.LowIncome, Account: accounts(i)[0], CapAccount: accounts(i)[1], Fen: 500},
+			Subsidy:   &meal.SubsidyDraw{Category: meal.LowIncome, Account: accounts(i)[0], CapAccount: accounts(i)[1], Fen: 500},
 			CreatedAt: c.Now()}
 		if _, err := store.MealOrders().Create(ctx, o); err != nil {
 			t.Fatal(err)
