@@ -3,7 +3,6 @@ package allowances_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,18 +25,6 @@ import (
 )
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // crashingJournal is the test's port for a process that dies after an
 // account's write and before its journal's: while crashing, appends are
@@ -73,7 +60,7 @@ var home = geo.Point{Lat: 31.1883, Lng: 121.4365}
 func TestTheReconcilerRepairsEveryCrashAndTheStatementStillMatches(t *testing.T) {
 	ctx := context.Background()
 	store := testenv.Mongo(t)
-	c := &clock{t: time.Now()}
+	c := testenv.NewClock(time.Now())
 	journal := &crashingJournal{Journal: store.LedgerJournal()}
 	led := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: journal, Now: c.Now})
 	svc := allowances.NewService(allowances.Deps{Ledger: led, Elders: store.Elders(), Families: store.Families(),

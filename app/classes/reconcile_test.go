@@ -2,7 +2,6 @@ package classes_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,18 +17,6 @@ import (
 )
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // TestTheReconcilerSettlesPaidSeatsACrashLeftHeld: five paid seats of
 // one session, each with its price reserved, each left by a different
@@ -47,7 +34,7 @@ func (c *clock) Add(d time.Duration) {
 func TestTheReconcilerSettlesPaidSeatsACrashLeftHeld(t *testing.T) {
 	ctx := context.Background()
 	store := testenv.Mongo(t)
-	c := &clock{t: time.Now().Truncate(time.Second)}
+	c := testenv.NewClock(time.Now().Truncate(time.Second))
 	led := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(), Now: c.Now})
 	svc := classes.NewService(classes.Deps{Courses: store.Courses(), Sessions: store.ClassSessions(), Slots: store.Slots(),
 		Bookings: store.Bookings(), Ledger: led, Now: c.Now, NewID: newID})

@@ -18,18 +18,6 @@ import (
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
 // clock is a controllable now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // flakyJournal fails its appends while broken: the crash between an
 // account's write and its journal's that Reconcile must repair.
 type flakyJournal struct {
@@ -49,14 +37,14 @@ func (j *flakyJournal) Append(ctx context.Context, es []ledger.Entry) error {
 type fixture struct {
 	svc     *appledger.Service
 	journal *flakyJournal
-	clock   *clock
+	clock   *testenv.Clock
 	open    ledger.Opening
 }
 
 func setup(t *testing.T, amount int64) fixture {
 	t.Helper()
 	store := testenv.Mongo(t)
-	c := &clock{t: time.Now()}
+	c := testenv.NewClock(time.Now())
 	j := &flakyJournal{Journal: store.LedgerJournal()}
 	svc := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: j, Now: c.Now})
 	id := fmt.Sprintf("test:%d", time.Now().UnixNano())

@@ -3,7 +3,6 @@ package meals_test
 import (
 	"context"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,18 +12,6 @@ import (
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/test/testenv"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // TestTheReconcilerSettlesMealSubsidiesACrashLeftHeld: five meals, each
 // with ¥5 reserved in its elder's allowance account and in the month's
@@ -42,7 +29,7 @@ func (c *clock) Add(d time.Duration) {
 func TestTheReconcilerSettlesMealSubsidiesACrashLeftHeld(t *testing.T) {
 	ctx := context.Background()
 	store := testenv.Mongo(t)
-	c := &clock{t: time.Now().Truncate(time.Second)}
+	c := testenv.NewClock(time.Now().Truncate(time.Second))
 	led := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(), Now: c.Now})
 	svc := meals.NewService(meals.Deps{Canteens: store.Canteens(), Orders: store.MealOrders(), Ledger: led, Now: c.Now})
 	if err := store.Canteens().Put(ctx, meal.Canteen{ProviderID: "canteen", TimeZone: "Asia/Shanghai"}); err != nil {
