@@ -226,8 +226,14 @@ func (s *server) waitJobsIdle(t *testing.T) {
 // yet, or a flushed Redis) counts as idle only if absentIsIdle.
 func (s *server) waitQueueIdle(t *testing.T, absentIsIdle bool) {
 	t.Helper()
+	s.waitQueueIdleWithin(t, absentIsIdle, pushWait)
+}
+
+// waitQueueIdleWithin is waitQueueIdle with its own patience.
+func (s *server) waitQueueIdleWithin(t *testing.T, absentIsIdle bool, patience time.Duration) {
+	t.Helper()
 	var last string
-	idle := waitUntil(pushWait, func() bool {
+	idle := waitUntil(patience, func() bool {
 		r := s.get(t, "/metrics")
 		if r.status != http.StatusOK {
 			last = r.String()
@@ -243,7 +249,7 @@ func (s *server) waitQueueIdle(t *testing.T, absentIsIdle bool) {
 		return absentIsIdle || len(states) > 0
 	})
 	if !idle {
-		t.Fatalf("the job queue is not idle after %s: %s", pushWait, last)
+		t.Fatalf("the job queue is not idle after %s: %s", patience, last)
 	}
 }
 

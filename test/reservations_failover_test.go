@@ -35,6 +35,11 @@ func TestHoldReminderArrivesOnceThroughAFailover(t *testing.T) {
 	}
 }
 
+// orphanedTaskRecovery is how long asynq takes at most to run again a
+// task whose worker's Redis died under it: its lease, then the
+// recoverer's next pass, with a margin.
+const orphanedTaskRecovery = 30*time.Second + time.Minute + pushWait
+
 func remindThroughFailover(t *testing.T, deployment string) {
 	ctx := context.Background()
 	var vars []string
@@ -155,7 +160,12 @@ func remindThroughFailover(t *testing.T, deployment string) {
 			last.Format(time.TimeOnly), describePushes(pushesTo(fcm, phone)))
 	}
 	srv.awaitPasses(t, "reservation_reconcile") // a reconciliation more: no second reminder
-	srv.settle(t)
+	srv.awaitPasses(t, "outbox_relay")
+	// A task the dead master was running stays active on its replica
+	// until asynq's lease (30 s) expires and its recoverer (every minute)
+	// runs it again: wait that out, so a second delivery it made would
+	// be seen below.
+	srv.waitQueueIdleWithin(t, true, orphanedTaskRecovery)
 	if got := pushesTo(fcm, phone); len(got) != 2 || len(remindersOf(hold.ID)) != 1 || len(remindersOf(second.ID)) != 1 {
 		t.Fatalf("the mother's phone got %s; want one reminder of each hold", describePushes(got))
 	}
