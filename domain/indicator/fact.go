@@ -1,0 +1,131 @@
+package indicator
+
+import (
+	"time"
+
+	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/order"
+)
+
+// Kind is what a fact is about.
+type Kind string
+
+const (
+	KindOrder     Kind = "order"
+	KindComplaint Kind = "complaint"
+)
+
+// Outcome is where an order ended, as the indicators count it.
+type Outcome string
+
+const (
+	OutcomeOpen      Outcome = "open" // not ended yet
+	OutcomeCompleted Outcome = "completed"
+	OutcomeCancelled Outcome = "cancelled"
+	OutcomeNoShow    Outcome = "no_show"
+	OutcomeExpired   Outcome = "expired"
+)
+
+// Fact is what the indicators need of one aggregate, derived from its
+// state: the same aggregate always gives the same fact, so facts are
+// written by key (replacing, not adding) and a repeated or late event
+// cannot count twice. Version is the aggregate's own, so that a store
+// keeps the newest of two facts written out of order.
+//
+// A fact counts in RegionCode (six digits; empty: nowhere) and, for a
+// flow, in the Month its anchor fell in (an order's placing, a
+// complaint's filing).
+type Fact struct {
+	Key        string
+	Kind       Kind
+	RegionCode string
+	Month      Month
+	Version    int64
+
+	// Orders.
+	ServiceType   string
+	Outcome       Outcome
+	Accepted      bool
+	ResponseSec   int64 // placing → acceptance, or filing → the provider's answer
+	CheckedIn     bool
+	OnTime        bool
+	ClockAdjusted bool
+
+	// Complaints.
+	Escalated bool
+	Replied   bool
+	RespondBy time.Time
+	RepliedAt time.Time
+}
+
+// OrderKey and ComplaintKey name the fact of an aggregate.
+func OrderKey(id string) string     { return string(KindOrder) + ":" + id }
+func ComplaintKey(id string) string { return string(KindComplaint) + ":" + id }
+
+// OfOrder is an order's fact. An order counts where its provider is
+// (regionCode, the provider's address): supervision follows providers.
+func OfOrder(o *order.Order, version int64, regionCode string) Fact {
+	f := Fact{Key: OrderKey(o.ID()), Kind: KindOrder, RegionCode: regionCode, Month: MonthOf(o.CreatedAt()),
+		Version: version, ServiceType: string(o.ServiceType()), Outcome: outcomeOf(o.Status())}
+	if at, ok := o.EnteredAt(order.StatusAccepted); ok {
+		f.Accepted = true
+		f.ResponseSec = seconds(at.Sub(o.CreatedAt()))
+	}
+	v := o.Visit()
+	if c := v.CheckIn; c != nil {
+		f.CheckedIn, f.OnTime = true, c.OnTime
+		f.ClockAdjusted = c.ClockAdjusted
+	}
+	if c := v.CheckOut; c != nil && c.ClockAdjusted {
+		f.ClockAdjusted = true
+	}
+	return f
+}
+
+func outcomeOf(s order.Status) Outcome {
+	switch s {
+	case order.StatusCompleted, order.StatusConfirmed:
+		return OutcomeCompleted
+	case order.StatusCancelledByFamily, order.StatusCancelledByProvider:
+		return OutcomeCancelled
+	case order.StatusNoShowCaregiver, order.StatusNoShowRecipient:
+		return OutcomeNoShow
+	case order.StatusExpired:
+		return OutcomeExpired
+	}
+	return OutcomeOpen
+}
+
+// OfComplaint is a complaint's fact; it counts where the complaint says
+// (its provider's region when filed).
+func OfComplaint(c *complaint.Complaint, version int64) Fact {
+	f := Fact{Key: ComplaintKey(c.ID()), Kind: KindComplaint, RegionCode: c.RegionCode(), Month: MonthOf(c.FiledAt()),
+		Version: version, RespondBy: c.RespondBy().UTC()}
+	if r, ok := c.Reply(); ok {
+		f.Replied, f.RepliedAt = true, r.At.UTC()
+	}
+	if d, ok := c.ResponseTime(); ok {
+		f.ResponseSec = seconds(d)
+	}
+	_, f.Escalated = c.Escalation()
+	return f
+}
+
+// Overdue reports a complaint not answered by its deadline: answered
+// late, or unanswered past it at now.
+func (f Fact) Overdue(now time.Time) bool {
+	if f.Kind != KindComplaint || f.RespondBy.IsZero() {
+		return false
+	}
+	if f.Replied {
+		return f.RepliedAt.After(f.RespondBy)
+	}
+	return !now.Before(f.RespondBy) // as complaint.Overdue counts the deadline
+}
+
+func seconds(d time.Duration) int64 {
+	if d < 0 {
+		return 0
+	}
+	return int64(d / time.Second)
+}

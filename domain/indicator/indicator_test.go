@@ -1,0 +1,62 @@
+package indicator_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/indicator"
+)
+
+func TestMonthsTurnInShanghai(t *testing.T) {
+	// 2026-11-30 16:30 UTC is 2026-12-01 00:30 in Shanghai.
+	at := time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC)
+	if m := indicator.MonthOf(at); m.String() != "2026-12" {
+		t.Fatalf("month of %s: %s", at, m)
+	}
+	m, err := indicator.ParseMonth("2026-01")
+	if err != nil || m.Add(-1).String() != "2025-12" || m.Add(11).String() != "2026-12" {
+		t.Fatalf("%v %v", m, err)
+	}
+	tr := indicator.Trend(m)
+	if len(tr) != 12 || tr[0].String() != "2025-02" || tr[11] != m {
+		t.Fatalf("trend %v", tr)
+	}
+	for _, bad := range []string{"2026-13", "2026-1", "26-01", "2026/01", ""} {
+		if _, err := indicator.ParseMonth(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+	if err := m.Add(1).CheckPast(m.Start()); err == nil {
+		t.Error("next month is in the past")
+	}
+	if err := m.CheckPast(m.Start()); err != nil {
+		t.Errorf("this month: %v", err)
+	}
+}
+
+func TestMediansAreExactAndRatesNeedABasis(t *testing.T) {
+	m := indicator.Month{Year: 2026, Month: time.November}
+	order := func(sec int64, accepted bool, out indicator.Outcome) indicator.Fact {
+		return indicator.Fact{Kind: indicator.KindOrder, Month: m, Accepted: accepted, ResponseSec: sec, Outcome: out,
+			ServiceType: "bathing"}
+	}
+	tb := indicator.Compute([]indicator.Fact{order(60, true, indicator.OutcomeCompleted), order(600, true, indicator.OutcomeOpen),
+		order(0, false, indicator.OutcomeExpired)}, m.End())
+	if v, ok := tb.Get("orders.medianResponseSeconds"); !ok || v.Value != 330 || v.Basis != 2 {
+		t.Fatalf("median %+v", v)
+	}
+	if _, ok := tb.Get("orders.onTimeCheckInRate"); ok {
+		t.Fatal("an on-time rate of no check-ins")
+	}
+	empty := indicator.Compute(nil, m.End())
+	for _, key := range []string{"orders.count", "complaints.count", "complaints.overdue"} {
+		if v, ok := empty.Get(key); !ok || v.Value != 0 {
+			t.Errorf("%s of nothing: %+v %v", key, v, ok)
+		}
+	}
+	for _, key := range []string{"orders.completionRate", "complaints.medianResponseSeconds"} {
+		if _, ok := empty.Get(key); ok {
+			t.Errorf("%s of nothing is present", key)
+		}
+	}
+}

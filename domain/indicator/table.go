@@ -1,0 +1,184 @@
+package indicator
+
+import (
+	"slices"
+	"sort"
+	"time"
+)
+
+// Unit says how to read an indicator's value.
+type Unit string
+
+const (
+	UnitCount   Unit = "count"   // a number of things
+	UnitRatio   Unit = "ratio"   // 0..1, of Basis
+	UnitSeconds Unit = "seconds" // a median duration, of Basis samples
+	UnitFen     Unit = "fen"     // money, CNY fen
+	UnitPer10k  Unit = "per_10000"
+)
+
+// Definition names one indicator: its stable key (part of the API and of
+// the exports), its group, unit and words.
+type Definition struct {
+	Key   string
+	Group string
+	Unit  Unit
+	ZH    string
+	EN    string
+}
+
+// Definitions lists every indicator kincare may compute, in table
+// order. Those whose data kincare does not hold yet are listed so the
+// contract names them; a table leaves them out (absent, not zero).
+var Definitions = []Definition{
+	{"orders.count", "orders", UnitCount, "服务订单数", "Orders placed"},
+	{"orders.byServiceType", "orders", UnitCount, "按服务类型的订单数", "Orders by service type"},
+	{"orders.completionRate", "orders", UnitRatio, "订单完成率", "Completion rate"},
+	{"orders.cancellationRate", "orders", UnitRatio, "订单取消率", "Cancellation rate"},
+	{"orders.onTimeCheckInRate", "orders", UnitRatio, "准时签到率", "On-time check-in rate"},
+	{"orders.medianResponseSeconds", "orders", UnitSeconds, "接单响应时间中位数（秒）", "Median time to acceptance (s)"},
+	{"orders.clockAdjustedVisits", "orders", UnitCount, "时间经校正的上门服务数", "Visits with clock adjustments"},
+	{"complaints.count", "complaints", UnitCount, "投诉数", "Complaints filed"},
+	{"complaints.medianResponseSeconds", "complaints", UnitSeconds, "机构答复时间中位数（秒）", "Median time to provider response (s)"},
+	{"complaints.escalated", "complaints", UnitCount, "提交监管的投诉数", "Complaints escalated"},
+	{"complaints.overdue", "complaints", UnitCount, "逾期未答复的投诉数", "Complaints overdue"},
+}
+
+// DefinitionOf finds a key's definition.
+func DefinitionOf(key string) (Definition, bool) {
+	i := slices.IndexFunc(Definitions, func(d Definition) bool { return d.Key == key })
+	if i < 0 {
+		return Definition{}, false
+	}
+	return Definitions[i], true
+}
+
+// Value is one computed indicator. Basis is what a ratio or median is of
+// (the denominator, the number of samples); Parts break a count down.
+type Value struct {
+	Key   string
+	Value float64
+	Basis int
+	Parts []Part
+}
+
+// Part is one slice of a breakdown.
+type Part struct {
+	Key   string
+	Value float64
+}
+
+// Table is one region-month's indicators, in Definitions order; an
+// indicator that cannot be computed (no data kept, an empty basis) is
+// not in it.
+type Table struct {
+	Values []Value
+}
+
+// Get finds one indicator of the table.
+func (t Table) Get(key string) (Value, bool) {
+	i := slices.IndexFunc(t.Values, func(v Value) bool { return v.Key == key })
+	if i < 0 {
+		return Value{}, false
+	}
+	return t.Values[i], true
+}
+
+// Compute turns a region-month's facts into its table at now (a
+// complaint unanswered past its deadline is overdue from then on).
+func Compute(facts []Fact, now time.Time) Table {
+	var orders, complaints []Fact
+	for _, f := range facts {
+		switch f.Kind {
+		case KindOrder:
+			orders = append(orders, f)
+		case KindComplaint:
+			complaints = append(complaints, f)
+		}
+	}
+	var t Table
+	add := func(v Value, ok bool) {
+		if ok {
+			t.Values = append(t.Values, v)
+		}
+	}
+	add(count("orders.count", orders, func(Fact) bool { return true }), true)
+	add(breakdown("orders.byServiceType", orders, func(f Fact) string { return f.ServiceType }), true)
+	add(ratio("orders.completionRate", orders, all, func(f Fact) bool { return f.Outcome == OutcomeCompleted }))
+	add(ratio("orders.cancellationRate", orders, all, func(f Fact) bool { return f.Outcome == OutcomeCancelled }))
+	add(ratio("orders.onTimeCheckInRate", orders, func(f Fact) bool { return f.CheckedIn }, func(f Fact) bool { return f.OnTime }))
+	add(median("orders.medianResponseSeconds", orders, func(f Fact) (int64, bool) { return f.ResponseSec, f.Accepted }))
+	add(count("orders.clockAdjustedVisits", orders, func(f Fact) bool { return f.ClockAdjusted }), true)
+	add(count("complaints.count", complaints, all), true)
+	add(median("complaints.medianResponseSeconds", complaints, func(f Fact) (int64, bool) { return f.ResponseSec, f.Replied }))
+	add(count("complaints.escalated", complaints, func(f Fact) bool { return f.Escalated }), true)
+	add(count("complaints.overdue", complaints, func(f Fact) bool { return f.Overdue(now) }), true)
+	return t
+}
+
+func all(Fact) bool { return true }
+
+func count(key string, fs []Fact, keep func(Fact) bool) Value {
+	n := 0
+	for _, f := range fs {
+		if keep(f) {
+			n++
+		}
+	}
+	return Value{Key: key, Value: float64(n)}
+}
+
+// breakdown counts facts by a property; parts are sorted by key so the
+// same facts always give the same table.
+func breakdown(key string, fs []Fact, by func(Fact) string) Value {
+	counts := map[string]int{}
+	for _, f := range fs {
+		counts[by(f)]++
+	}
+	v := Value{Key: key, Value: float64(len(fs)), Parts: []Part{}}
+	for k, n := range counts {
+		v.Parts = append(v.Parts, Part{Key: k, Value: float64(n)})
+	}
+	sort.Slice(v.Parts, func(i, j int) bool { return v.Parts[i].Key < v.Parts[j].Key })
+	return v
+}
+
+// ratio is the share of the facts in basis that hit; absent when the
+// basis is empty (0 of 0 is no rate, not a rate of 0).
+func ratio(key string, fs []Fact, basis, hit func(Fact) bool) (Value, bool) {
+	n, k := 0, 0
+	for _, f := range fs {
+		if basis(f) {
+			n++
+			if hit(f) {
+				k++
+			}
+		}
+	}
+	if n == 0 {
+		return Value{}, false
+	}
+	return Value{Key: key, Value: float64(k) / float64(n), Basis: n}, true
+}
+
+// median is exact: the facts are the samples (one per aggregate of the
+// region-month, each small), so nothing is approximated or merged. Of an
+// even number of samples it is the mean of the middle two.
+func median(key string, fs []Fact, sample func(Fact) (int64, bool)) (Value, bool) {
+	var xs []int64
+	for _, f := range fs {
+		if x, ok := sample(f); ok {
+			xs = append(xs, x)
+		}
+	}
+	if len(xs) == 0 {
+		return Value{}, false
+	}
+	slices.Sort(xs)
+	m := len(xs) / 2
+	v := float64(xs[m])
+	if len(xs)%2 == 0 {
+		v = float64(xs[m-1]+xs[m]) / 2
+	}
+	return Value{Key: key, Value: v, Basis: len(xs)}, true
+}
