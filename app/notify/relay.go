@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kincare/kincare/domain/event"
 )
 
 // Relay moves recorded events from aggregates to the job queue. For each
@@ -16,11 +18,24 @@ import (
 // inbox's one entry per (event, user). So several relays may run at once,
 // one per replica.
 type Relay struct {
-	outbox  Outbox
-	journal Journal
-	queue   Queue
-	batch   int
+	outbox    Outbox
+	journal   Journal
+	queue     Queue
+	batch     int
+	observers []Observer
 }
+
+// Observer sees each document's events before the relay hands them on:
+// a read model kept current by them (app/indicators). It sees them at
+// least once (again after a failure anywhere in the hand-off), so it
+// must count an event it has seen as seen. Its failure leaves the
+// events in their document, for the next pass.
+type Observer interface {
+	Observe(ctx context.Context, events []event.Event) error
+}
+
+// Observe adds an observer; call it before Run.
+func (r *Relay) Observe(o Observer) { r.observers = append(r.observers, o) }
 
 func NewRelay(outbox Outbox, journal Journal, queue Queue) *Relay {
 	return &Relay{outbox: outbox, journal: journal, queue: queue, batch: 100}
@@ -47,6 +62,11 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 }
 
 func (r *Relay) handOn(ctx context.Context, b Batch) error {
+	for _, o := range r.observers {
+		if err := o.Observe(ctx, b.Events); err != nil {
+			return fmt.Errorf("relay: observe events of %s/%s: %w", b.Source, b.DocID, err)
+		}
+	}
 	if err := r.journal.Save(ctx, b.Events); err != nil {
 		return fmt.Errorf("relay: journal events of %s/%s: %w", b.Source, b.DocID, err)
 	}
