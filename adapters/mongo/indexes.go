@@ -148,6 +148,14 @@ var collections = map[string]collectionSpec{
 		},
 		arrays: []string{"regions", "actorRegions"},
 	},
+	// The indicators' read model: a region-month's facts at any level
+	// of the region hierarchy by one key ("3101|2026-11").
+	indicatorFactsColl: {
+		indexes: []mongo.IndexModel{
+			{Keys: bson.D{{Key: "keys", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("key_id")},
+		},
+		arrays: []string{"keys"},
+	},
 	complaintsColl: {
 		indexes: []mongo.IndexModel{
 			{Keys: bson.D{{Key: "subjectKey", Value: 1}}, Options: options.Index().SetUnique(true).SetName("subject_unique")},

@@ -1,0 +1,220 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
+)
+
+const indicatorFactsColl = "indicator_facts"
+
+// factDoc is one aggregate's indicator fact (app/indicators). Keys are
+// "<prefix>|<month>" for the province, city and district prefixes of its
+// region, so that one indexed equality finds a region-month's facts at
+// any level, on both stores.
+type factDoc struct {
+	ID         string   `bson:"_id"`
+	Kind       string   `bson:"kind"`
+	RegionCode string   `bson:"regionCode,omitempty"`
+	Month      string   `bson:"month,omitempty"`
+	Keys       []string `bson:"keys"`
+	Version    int64    `bson:"version"`
+
+	ServiceType   string `bson:"serviceType,omitempty"`
+	Outcome       string `bson:"outcome,omitempty"`
+	Accepted      bool   `bson:"accepted,omitempty"`
+	ResponseSec   int64  `bson:"responseSec,omitempty"`
+	CheckedIn     bool   `bson:"checkedIn,omitempty"`
+	OnTime        bool   `bson:"onTime,omitempty"`
+	ClockAdjusted bool   `bson:"clockAdjusted,omitempty"`
+
+	Escalated bool       `bson:"escalated,omitempty"`
+	Replied   bool       `bson:"replied,omitempty"`
+	RespondBy *time.Time `bson:"respondBy,omitempty"`
+	RepliedAt *time.Time `bson:"repliedAt,omitempty"`
+}
+
+func optionalUTC(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func factKey(prefix string, m indicator.Month) string { return prefix + "|" + m.String() }
+
+func toFactDoc(f indicator.Fact) factDoc {
+	d := factDoc{ID: f.Key, Kind: string(f.Kind), RegionCode: f.RegionCode, Keys: []string{}, Version: f.Version,
+		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
+		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted,
+		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt)}
+	if !f.Month.IsZero() {
+		d.Month = f.Month.String()
+		for _, p := range regionsOf(f.RegionCode) {
+			d.Keys = append(d.Keys, factKey(p, f.Month))
+		}
+	}
+	return d
+}
+
+func (d factDoc) fact() indicator.Fact {
+	f := indicator.Fact{Key: d.ID, Kind: indicator.Kind(d.Kind), RegionCode: d.RegionCode, Version: d.Version,
+		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
+		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted,
+		Escalated: d.Escalated, Replied: d.Replied}
+	if d.RespondBy != nil {
+		f.RespondBy = d.RespondBy.UTC()
+	}
+	if d.RepliedAt != nil {
+		f.RepliedAt = d.RepliedAt.UTC()
+	}
+	if d.Month != "" {
+		f.Month, _ = indicator.ParseMonth(d.Month)
+	}
+	return f
+}
+
+// IndicatorFacts is the indicators' read model (indicators.Facts).
+type IndicatorFacts struct {
+	coll  *collection
+	guard *writeGuard
+}
+
+func (s *Store) IndicatorFacts() *IndicatorFacts {
+	return &IndicatorFacts{coll: s.collection(indicatorFactsColl), guard: s.guard}
+}
+
+// Put replaces the fact under its key unless the one kept is newer.
+// Against MongoDB the version is in the filter of an upsert: a newer
+// fact makes the upsert insert a second document under the same _id,
+// which the unique _id refuses, and that refusal means "keep it". On the
+// embedded store the document's guard makes load, compare and write one
+// step (the store replaces by _id alone).
+func (r *IndicatorFacts) Put(ctx context.Context, f indicator.Fact) error {
+	d := toFactDoc(f)
+	upsert := options.Replace().SetUpsert(true)
+	if r.guard.on {
+		defer r.guard.lock(indicatorFactsColl, d.ID)()
+		old, err := findByID[factDoc](ctx, r.coll, d.ID, "indicator fact", errNoFact)
+		switch {
+		case err == nil && old.Version > d.Version:
+			return nil
+		case err != nil && !errors.Is(err, errNoFact):
+			return err
+		}
+		if _, err := r.coll.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, upsert); err != nil {
+			return fmt.Errorf("mongo: put indicator fact: %w", err)
+		}
+		return nil
+	}
+	filter := bson.D{{Key: "_id", Value: d.ID}, {Key: "version", Value: bson.D{{Key: "$lte", Value: d.Version}}}}
+	_, err := r.coll.ReplaceOne(ctx, filter, d, upsert)
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return fmt.Errorf("mongo: put indicator fact: %w", err)
+	}
+	return nil
+}
+
+var errNoFact = errors.New("mongo: no indicator fact")
+
+func (r *IndicatorFacts) Delete(ctx context.Context, key string) error {
+	if _, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}}); err != nil {
+		return fmt.Errorf("mongo: delete indicator fact: %w", err)
+	}
+	return nil
+}
+
+// InRegion reads one region-month's facts through the keys index, in
+// key order.
+func (r *IndicatorFacts) InRegion(ctx context.Context, prefix string, m indicator.Month) ([]indicator.Fact, error) {
+	return findAll(ctx, r.coll, "indicator facts", bson.D{{Key: "keys", Value: factKey(prefix, m)}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), factDoc.fact)
+}
+
+// Reset forgets every fact.
+func (r *IndicatorFacts) Reset(ctx context.Context) error {
+	if _, err := r.coll.DeleteMany(ctx, bson.D{}); err != nil {
+		return fmt.Errorf("mongo: reset indicator facts: %w", err)
+	}
+	return nil
+}
+
+// IndicatorSources reads what indicator facts derive from
+// (indicators.Sources).
+type IndicatorSources struct {
+	orders, complaints, providers *collection
+}
+
+func (s *Store) IndicatorSources() *IndicatorSources {
+	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
+		providers: s.collection(providersColl)}
+}
+
+func (r *IndicatorSources) Order(ctx context.Context, id string) (*order.Order, int64, error) {
+	d, err := findByID[orderDoc](ctx, r.orders, id, "order", order.ErrNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.order(), d.Version, nil
+}
+
+func (r *IndicatorSources) Complaint(ctx context.Context, id string) (*complaint.Complaint, int64, error) {
+	d, err := findByID[complaintDoc](ctx, r.complaints, id, "complaint", complaint.ErrNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.complaint(), d.Version, nil
+}
+
+func (r *IndicatorSources) ProviderRegion(ctx context.Context, id string) (string, error) {
+	d, err := findByID[providerDoc](ctx, r.providers, id, "provider", provider.ErrNotFound)
+	if errors.Is(err, provider.ErrNotFound) {
+		return "", nil // gone: its orders count nowhere
+	}
+	if err != nil {
+		return "", err
+	}
+	return d.Profile.Address.RegionCode, nil
+}
+
+func (r *IndicatorSources) EachOrder(ctx context.Context, fn func(*order.Order, int64) error) error {
+	return eachDoc(ctx, r.orders, "orders", func(d orderDoc) error { return fn(d.order(), d.Version) })
+}
+
+func (r *IndicatorSources) EachComplaint(ctx context.Context, fn func(*complaint.Complaint, int64) error) error {
+	return eachDoc(ctx, r.complaints, "complaints", func(d complaintDoc) error { return fn(d.complaint(), d.Version) })
+}
+
+// eachDoc streams every document of a collection, in _id order, one
+// decoded at a time.
+func eachDoc[D any](ctx context.Context, coll *collection, what string, fn func(D) error) error {
+	cur, err := coll.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("mongo: find %s: %w", what, err)
+	}
+	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+	for cur.Next(ctx) {
+		var d D
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("mongo: read %s: %w", what, err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("mongo: read %s: %w", what, err)
+	}
+	return nil
+}

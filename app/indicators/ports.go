@@ -1,0 +1,44 @@
+// Package indicators serves the regulator's indicators (监管指标) per
+// region and month, and keeps the read model they are computed from:
+// one fact per aggregate (domain/indicator), written when the outbox
+// relay hands on an event about that aggregate (Projector) and rebuilt
+// from the source collections on demand (Rebuild). A request reads the
+// facts of one region-month, never the live collections.
+//
+// It must not import adapters.
+package indicators
+
+import (
+	"context"
+
+	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/order"
+)
+
+// Facts is the read model.
+type Facts interface {
+	// Put keeps f unless the fact kept under its key has a newer
+	// version: of two writes racing out of order, the newer state wins.
+	Put(ctx context.Context, f indicator.Fact) error
+	// Delete forgets a fact whose aggregate is gone.
+	Delete(ctx context.Context, key string) error
+	// InRegion returns the facts counted in month in the regions whose
+	// codes start with prefix (see region.Code.Prefix).
+	InRegion(ctx context.Context, prefix string, month indicator.Month) ([]indicator.Fact, error)
+	// Reset forgets every fact (before a rebuild).
+	Reset(ctx context.Context) error
+}
+
+// Sources reads the aggregates facts derive from, with their versions.
+type Sources interface {
+	// Order answers order.ErrNotFound for an unknown id.
+	Order(ctx context.Context, id string) (*order.Order, int64, error)
+	// Complaint answers complaint.ErrNotFound for an unknown id.
+	Complaint(ctx context.Context, id string) (*complaint.Complaint, int64, error)
+	// ProviderRegion is the region code of a provider's address ("" when
+	// it has none or is gone).
+	ProviderRegion(ctx context.Context, providerID string) (string, error)
+	EachOrder(ctx context.Context, fn func(*order.Order, int64) error) error
+	EachComplaint(ctx context.Context, fn func(*complaint.Complaint, int64) error) error
+}

@@ -1,0 +1,110 @@
+package indicators
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/order"
+)
+
+// Projector keeps the read model current. The relay shows it every batch
+// of events before handing them on (notify.Relay.Observe); for each
+// aggregate an event is about, it reads the aggregate once and writes
+// its fact. Events are taken as "this aggregate changed", their data is
+// not added up: the relay delivers at least once and a document's
+// events may come again after a crash, and a fact written again from
+// the same state is the same fact. A failure leaves the batch in its
+// outbox, to be shown again.
+type Projector struct {
+	src   Sources
+	facts Facts
+}
+
+func NewProjector(src Sources, facts Facts) *Projector { return &Projector{src: src, facts: facts} }
+
+// Observe writes the facts of the aggregates the events are about.
+func (p *Projector) Observe(ctx context.Context, events []event.Event) error {
+	seen := map[event.Subject]bool{}
+	for _, e := range events {
+		if seen[e.Subject] {
+			continue
+		}
+		seen[e.Subject] = true
+		if err := p.refresh(ctx, e.Subject); err != nil {
+			return fmt.Errorf("indicators: %s %s: %w", e.Subject.Kind, e.Subject.ID, err)
+		}
+	}
+	return nil
+}
+
+func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
+	switch s.Kind {
+	case "order":
+		o, v, err := p.src.Order(ctx, s.ID)
+		if fault.Is(err, order.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.OrderKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.putOrder(ctx, o, v, nil)
+	case "complaint":
+		c, v, err := p.src.Complaint(ctx, s.ID)
+		if fault.Is(err, complaint.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.ComplaintKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.facts.Put(ctx, indicator.OfComplaint(c, v))
+	}
+	return nil // not about anything the indicators count
+}
+
+// putOrder writes an order's fact; regions, when given, remembers the
+// providers' regions for a rebuild.
+func (p *Projector) putOrder(ctx context.Context, o *order.Order, v int64, regions map[string]string) error {
+	code, ok := regions[o.ProviderID()]
+	if !ok {
+		var err error
+		if code, err = p.src.ProviderRegion(ctx, o.ProviderID()); err != nil {
+			return err
+		}
+		if regions != nil {
+			regions[o.ProviderID()] = code
+		}
+	}
+	return p.facts.Put(ctx, indicator.OfOrder(o, v, code))
+}
+
+// Rebuild forgets the read model and writes it again from the source
+// collections, through the same derivations the events use, so that it
+// equals what the events built (test/indicators_test.go). Events handed
+// on while it runs write their facts as usual; a fact is kept at the
+// newest version either way. It reports how many facts it wrote.
+func (p *Projector) Rebuild(ctx context.Context) (int, error) {
+	if err := p.facts.Reset(ctx); err != nil {
+		return 0, err
+	}
+	n := 0
+	regions := map[string]string{}
+	err := p.src.EachOrder(ctx, func(o *order.Order, v int64) error {
+		n++
+		return p.putOrder(ctx, o, v, regions)
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild orders: %w", err)
+	}
+	err = p.src.EachComplaint(ctx, func(c *complaint.Complaint, v int64) error {
+		n++
+		return p.facts.Put(ctx, indicator.OfComplaint(c, v))
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild complaints: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,403 @@
+package indicators_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/indicators"
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/region"
+	"github.com/kincare/kincare/domain/service"
+	"github.com/kincare/kincare/test/testenv"
+)
+
+var ids atomic.Int64
+
+func newID() string { return fmt.Sprintf("%016x-%06d", time.Now().UnixNano(), ids.Add(1)) }
+
+// queue is the job queue as the relay sees it: it takes every event.
+type queue struct{ n atomic.Int64 }
+
+func (q *queue) EnqueueEvent(context.Context, event.Event) (bool, error) { q.n.Add(1); return true, nil }
+func (q *queue) EnqueuePush(context.Context, string, time.Time) (bool, error) {
+	return true, nil
+}
+
+// world is a store with the read model fed by a real relay.
+type world struct {
+	t     *testing.T
+	ctx   context.Context
+	store *mongo.Store
+	relay *notify.Relay
+	proj  *indicators.Projector
+	svc   *indicators.Service
+	clock *testenv.Clock
+}
+
+func newWorld(t *testing.T, now time.Time) *world {
+	store := testenv.Mongo(t)
+	w := &world{t: t, ctx: context.Background(), store: store, clock: testenv.NewClock(now)}
+	w.proj = indicators.NewProjector(store.IndicatorSources(), store.IndicatorFacts())
+	w.svc = indicators.NewService(store.IndicatorFacts(), w.proj, w.clock.Now)
+	w.relay = notify.NewRelay(store.Outbox(), store.Journal(), &queue{})
+	w.relay.Observe(w.proj)
+	return w
+}
+
+// relayAll hands on every pending event, as the running relay does.
+func (w *world) relayAll() {
+	w.t.Helper()
+	for range 100 {
+		n, err := w.relay.RunOnce(w.ctx)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	w.t.Fatal("the relay never ran dry")
+}
+
+func (w *world) provider(id, regionCode string) {
+	w.t.Helper()
+	p := &provider.Provider{ID: id, Admins: []string{"boss-" + id}, Status: provider.Verified, Credit: provider.CreditNormal,
+		Profile: provider.Profile{LegalName: "幸福里" + id, TimeZone: "Asia/Shanghai",
+			Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: regionCode}}}
+	if err := w.store.Providers().Create(w.ctx, p); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// order places an order at at and runs steps on it, each at its own
+// time, storing every step as the app would.
+func (w *world) order(providerID string, st service.Type, at time.Time, steps ...func(*order.Order) error) string {
+	w.t.Helper()
+	start := at.Add(48 * time.Hour)
+	o, err := order.New(order.Draft{ID: newID(), OrderedBy: "daughter", ElderID: "mother", FamilyID: "fam",
+		ProviderID: providerID, ItemID: "item", PriceVersion: 1, ServiceType: st,
+		Pricing: order.Pricing{MarketFen: 15000, InclusiveFen: 12000, DueFen: 12000},
+		Window:  order.Window{Start: start, End: start.Add(time.Hour), TimeZone: "Asia/Shanghai"},
+		Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: "310104",
+			Location: home},
+	}, newID(), at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.Orders().Create(w.ctx, o); err != nil {
+		w.t.Fatal(err)
+	}
+	for _, step := range steps {
+		if _, err := w.store.Orders().Update(w.ctx, o.ID(), step); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	return o.ID()
+}
+
+var (
+	home   = geo.Point{Lat: 31.1883, Lng: 121.4365}
+	office = order.ByProvider("dispatcher")
+	carer  = order.ByCaregiver("cg")
+)
+
+func accepted(at time.Time) func(*order.Order) error {
+	return func(o *order.Order) error {
+		if err := o.Dispatch(office, newID(), at); err != nil {
+			return err
+		}
+		if err := o.Offer(office, "cg", at.Add(time.Hour), newID(), at); err != nil {
+			return err
+		}
+		return o.Accept(carer, newID(), at)
+	}
+}
+
+func checkedIn(at time.Time) func(*order.Order) error {
+	return func(o *order.Order) error {
+		if err := o.Start(carer, newID(), at.Add(-10*time.Minute)); err != nil {
+			return err
+		}
+		return o.CheckIn(carer, order.Report{Point: home}, order.DefaultCheckInRules, newID(), at)
+	}
+}
+
+func completed(at time.Time) func(*order.Order) error {
+	return func(o *order.Order) error {
+		if err := o.BeginService(carer, newID(), at); err != nil {
+			return err
+		}
+		if err := o.WriteRecord(carer, order.ServiceRecord{Checklist: []string{"dressed"}}, at); err != nil {
+			return err
+		}
+		return o.CheckOut(carer, order.Report{Point: home}, newID(), at.Add(time.Hour))
+	}
+}
+
+func cancelled(at time.Time) func(*order.Order) error {
+	return func(o *order.Order) error { return o.Cancel(order.ByFamily("daughter"), "改期", newID(), at) }
+}
+
+// complaint files one at at against the provider and runs steps.
+func (w *world) complaint(providerID, regionCode string, at time.Time, steps ...func(*complaint.Complaint) error) string {
+	w.t.Helper()
+	c, err := complaint.New(complaint.Draft{ID: newID(), FamilyID: "fam", FiledBy: "daughter",
+		Subject: complaint.Subject{Kind: complaint.AboutOrder, ID: newID()}, ProviderID: providerID,
+		ProviderName: "幸福里", RegionCode: regionCode, TimeZone: "Asia/Shanghai",
+		Category: complaint.CategoryLateOrNoShow, Text: "护理员迟到一小时，洗澡过程很匆忙。",
+		Desired: complaint.WantApology, RespondWithin: 48 * time.Hour}, newID(), at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.Complaints().Create(w.ctx, c); err != nil {
+		w.t.Fatal(err)
+	}
+	for _, step := range steps {
+		if _, err := w.store.Complaints().Update(w.ctx, c.ID(), step); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	return c.ID()
+}
+
+func answered(at time.Time) func(*complaint.Complaint) error {
+	return func(c *complaint.Complaint) error {
+		return c.Respond(complaint.ByProvider("dispatcher"), "非常抱歉，已处理。", newID(), at)
+	}
+}
+
+func escalated(at time.Time) func(*complaint.Complaint) error {
+	return func(c *complaint.Complaint) error {
+		return c.Escalate(complaint.ByFamily("daughter"), "答复不满意", newID(), at)
+	}
+}
+
+var platform = actor.Actor{UserID: "admin", Roles: identity.NewRoles(identity.RolePlatformAdmin)}
+
+func (w *world) table(code string, m indicator.Month) indicator.Table {
+	w.t.Helper()
+	r, err := w.svc.Table(w.ctx, platform, indicators.Query{Region: code, Month: m.String()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return r.Table
+}
+
+// scriptMonth plays a month of a district (Xuhui, 310104) and its
+// neighbour (Changning, 310105) and returns the month.
+func scriptMonth(w *world) indicator.Month {
+	m := indicator.MonthOf(w.clock.Now()).Add(-1)
+	day := func(d, hour int) time.Time { return m.Start().AddDate(0, 0, d-1).Add(time.Duration(hour) * time.Hour) }
+	w.provider("xh", "310104")
+	w.provider("cn", "310105")
+
+	// Xuhui: a bath accepted in 30 min, checked in on time and given; a
+	// cleaning accepted in 10 min and cancelled; a bath nobody took yet.
+	w.order("xh", service.Bathing, day(3, 9), accepted(day(3, 9).Add(30*time.Minute)), checkedIn(day(5, 9)),
+		completed(day(5, 9).Add(5*time.Minute)))
+	w.order("xh", service.Cleaning, day(10, 14), accepted(day(10, 14).Add(10*time.Minute)), cancelled(day(11, 8)))
+	w.order("xh", service.Bathing, day(28, 20))
+	// Changning: one bath, never accepted. Next month: one Xuhui order.
+	w.order("cn", service.Bathing, day(12, 9))
+	w.order("xh", service.Cleaning, m.End().Add(time.Hour))
+
+	// Complaints in Xuhui: answered in 2 h; answered in 4 h and escalated;
+	// never answered (overdue at the end of its 48 h).
+	w.complaint("xh", "310104", day(6, 10), answered(day(6, 12)))
+	w.complaint("xh", "310104", day(7, 10), answered(day(7, 14)), escalated(day(8, 9)))
+	w.complaint("xh", "310104", day(20, 10))
+	w.complaint("cn", "310105", day(20, 10), answered(day(20, 11)))
+	w.relayAll()
+	return m
+}
+
+func value(t *testing.T, tb indicator.Table, key string) (float64, int, bool) {
+	t.Helper()
+	v, ok := tb.Get(key)
+	return v.Value, v.Basis, ok
+}
+
+// TestAScriptedMonthGivesItsIndicatorTable is issue 19's read-model
+// test: a month of orders and complaints, fed through the relay, gives
+// the table worked out by hand, per district and for their city; the
+// events handed on again change nothing; a rebuild from the collections
+// gives the same tables.
+func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
+	w := newWorld(t, time.Now())
+	m := scriptMonth(w)
+
+	xuhui := w.table("310104", m)
+	want := map[string]struct {
+		value float64
+		basis int
+	}{
+		"orders.count":                     {3, 0},
+		"orders.completionRate":            {1.0 / 3, 3},
+		"orders.cancellationRate":          {1.0 / 3, 3},
+		"orders.onTimeCheckInRate":         {1, 1},
+		"orders.medianResponseSeconds":     {(1800 + 600) / 2, 2},
+		"orders.clockAdjustedVisits":       {0, 0},
+		"complaints.count":                 {3, 0},
+		"complaints.medianResponseSeconds": {(7200 + 14400) / 2, 2},
+		"complaints.escalated":             {1, 0},
+		"complaints.overdue":               {1, 0},
+	}
+	for key, wv := range want {
+		got, basis, ok := value(t, xuhui, key)
+		if !ok || got != wv.value || basis != wv.basis {
+			t.Errorf("Xuhui %s = %v of %d (present %v), want %v of %d", key, got, basis, ok, wv.value, wv.basis)
+		}
+	}
+	by, _ := xuhui.Get("orders.byServiceType")
+	if !reflect.DeepEqual(by.Parts, []indicator.Part{{Key: "bathing", Value: 2}, {Key: "cleaning", Value: 1}}) {
+		t.Errorf("Xuhui by service type: %+v", by.Parts)
+	}
+
+	// Changning's one order was never accepted nor visited: no median,
+	// no check-in rate — absent, not 0.
+	changning := w.table("310105", m)
+	for _, key := range []string{"orders.medianResponseSeconds", "orders.onTimeCheckInRate"} {
+		if _, _, ok := value(t, changning, key); ok {
+			t.Errorf("Changning has %s without a basis", key)
+		}
+	}
+	if n, _, _ := value(t, changning, "orders.count"); n != 1 {
+		t.Errorf("Changning orders: %v", n)
+	}
+	// Shanghai city is both districts together.
+	if n, _, _ := value(t, w.table("310100", m), "orders.count"); n != 4 {
+		t.Errorf("Shanghai orders: %v", n)
+	}
+	if n, _, _ := value(t, w.table("310000", m), "complaints.count"); n != 4 {
+		t.Errorf("Shanghai province complaints: %v", n)
+	}
+	// The next month holds the one order placed in it.
+	if n, _, _ := value(t, w.table("310104", m.Add(1)), "orders.count"); n != 1 {
+		t.Errorf("next month's orders: %v", n)
+	}
+
+	tables := func() []indicator.Table {
+		var out []indicator.Table
+		for _, code := range []string{"310104", "310105", "310100", "310000"} {
+			for _, mm := range []indicator.Month{m, m.Add(1)} {
+				out = append(out, w.table(code, mm))
+			}
+		}
+		return out
+	}
+	before := tables()
+
+	// At least once: every event handed on again, and one batch twice
+	// in a row, counts once.
+	journal, err := w.store.Journal().Undelivered(w.ctx, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journal) < 10 {
+		t.Fatalf("the journal holds %d events", len(journal))
+	}
+	for range 2 {
+		if err := w.proj.Observe(w.ctx, journal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again := tables(); !reflect.DeepEqual(again, before) {
+		t.Fatalf("events applied again changed the tables:\n%+v\n%+v", again, before)
+	}
+
+	// A rebuild from the collections gives the same tables.
+	n, err := w.svc.Rebuild(w.ctx, platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 9 {
+		t.Errorf("rebuild wrote %d facts, want 9", n)
+	}
+	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
+		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
+	}
+}
+
+// A fact written from an older state after a newer one (two relays, out
+// of order) does not replace it.
+func TestAnOlderFactDoesNotReplaceANewerOne(t *testing.T) {
+	w := newWorld(t, time.Now())
+	facts := w.store.IndicatorFacts()
+	m := indicator.MonthOf(w.clock.Now())
+	newer := indicator.Fact{Key: "order:o1", Kind: indicator.KindOrder, RegionCode: "310104", Month: m, Version: 3,
+		ServiceType: "bathing", Outcome: indicator.OutcomeCompleted}
+	older := newer
+	older.Version, older.Outcome = 2, indicator.OutcomeOpen
+	for _, f := range []indicator.Fact{newer, older} {
+		if err := facts.Put(w.ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := facts.InRegion(w.ctx, "3101", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Outcome != indicator.OutcomeCompleted || got[0].Version != 3 {
+		t.Fatalf("kept %+v", got)
+	}
+}
+
+// Who may read what, and bad input.
+func TestIndicatorsAreForTheRegionsOfficialsOversee(t *testing.T) {
+	w := newWorld(t, time.Now())
+	scope, _ := region.NewScope([]string{"310100"})
+	official := actor.Actor{UserID: "reg", Roles: identity.NewRoles(identity.RoleRegulator), Regions: scope}
+	now := indicator.MonthOf(w.clock.Now())
+	for _, c := range []struct {
+		who    actor.Actor
+		region string
+		month  string
+		code   string
+	}{
+		{official, "310104", "", ""},
+		{official, "310100", now.String(), ""},
+		{official, "310000", "", "region_not_supervised"},
+		{official, "320500", "", "region_not_supervised"},
+		{official, "3101", "", "region_code_invalid"},
+		{official, "31010x", "", "region_code_invalid"},
+		{official, "310104", now.Add(1).String(), "month_in_future"},
+		{official, "310104", "2026-13", "month_invalid"}, // calendar-safe: no such month, ever
+		{actor.Actor{UserID: "fam", Roles: identity.NewRoles(identity.RoleFamily)}, "310104", "", "forbidden"},
+		{actor.Actor{UserID: "staff", Roles: identity.NewRoles(identity.RoleProviderAdmin)}, "310104", "", "forbidden"},
+	} {
+		_, err := w.svc.Table(w.ctx, c.who, indicators.Query{Region: c.region, Month: c.month})
+		_, terr := w.svc.Trend(w.ctx, c.who, indicators.Query{Region: c.region, Month: c.month})
+		if got, tgot := code(err), code(terr); got != c.code || tgot != c.code {
+			t.Errorf("%s reading %s %q: %q / trend %q, want %q", c.who.UserID, c.region, c.month, got, tgot, c.code)
+		}
+	}
+	if _, err := w.svc.Rebuild(w.ctx, official); code(err) != "forbidden" {
+		t.Errorf("a regulator rebuilding: %v", err)
+	}
+}
+
+func code(err error) string {
+	var fe *fault.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}

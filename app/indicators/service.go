@@ -1,0 +1,116 @@
+package indicators
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/region"
+)
+
+// Service serves the indicator tables.
+type Service struct {
+	facts Facts
+	proj  *Projector
+	now   func() time.Time
+}
+
+func NewService(facts Facts, proj *Projector, now func() time.Time) *Service {
+	return &Service{facts: facts, proj: proj, now: now}
+}
+
+// Query names a region (a six-digit code: a province, city or district)
+// and a month (YYYY-MM; empty: the current one in indicator.Zone).
+type Query struct {
+	Region string
+	Month  string
+}
+
+// Report is one region-month's table.
+type Report struct {
+	Region region.Code
+	Month  indicator.Month
+	Table  indicator.Table
+}
+
+// TrendReport is the 12 months ending with Month, oldest first.
+type TrendReport struct {
+	Region region.Code
+	Months []indicator.Month
+	Tables []indicator.Table
+}
+
+// Table computes one region-month. A regulator reads the regions that
+// lie in theirs (a region reaching beyond them: 403
+// region_not_supervised; the region itself is public); a platform admin
+// any; everyone else nothing (403). A month that has not begun: 422.
+func (s *Service) Table(ctx context.Context, a actor.Actor, q Query) (Report, error) {
+	code, month, err := s.check(a, q)
+	if err != nil {
+		return Report{}, err
+	}
+	t, err := s.table(ctx, code, month)
+	return Report{Region: code, Month: month, Table: t}, err
+}
+
+// Trend computes the 12 months ending with the query's month.
+func (s *Service) Trend(ctx context.Context, a actor.Actor, q Query) (TrendReport, error) {
+	code, month, err := s.check(a, q)
+	if err != nil {
+		return TrendReport{}, err
+	}
+	out := TrendReport{Region: code, Months: indicator.Trend(month)}
+	for _, m := range out.Months {
+		t, err := s.table(ctx, code, m)
+		if err != nil {
+			return TrendReport{}, err
+		}
+		out.Tables = append(out.Tables, t)
+	}
+	return out, nil
+}
+
+func (s *Service) table(ctx context.Context, code region.Code, m indicator.Month) (indicator.Table, error) {
+	facts, err := s.facts.InRegion(ctx, code.Prefix(), m)
+	if err != nil {
+		return indicator.Table{}, err
+	}
+	return indicator.Compute(facts, s.now()), nil
+}
+
+// check authorizes the caller for the region and parses the month.
+func (s *Service) check(a actor.Actor, q Query) (region.Code, indicator.Month, error) {
+	if err := a.Require(identity.RoleRegulator, identity.RolePlatformAdmin); err != nil {
+		return "", indicator.Month{}, err
+	}
+	code, err := region.ParseCode(q.Region)
+	if err != nil {
+		return "", indicator.Month{}, err
+	}
+	if !a.Roles.Has(identity.RolePlatformAdmin) && !a.Regions.Contains(region.Scope{code}) {
+		return "", indicator.Month{}, region.ErrNotSupervised.With(map[string]any{"regionCode": string(code)})
+	}
+	now := s.now()
+	month := indicator.MonthOf(now)
+	if q.Month != "" {
+		if month, err = indicator.ParseMonth(q.Month); err != nil {
+			return "", indicator.Month{}, err
+		}
+	}
+	if err := month.CheckPast(now); err != nil {
+		return "", indicator.Month{}, err
+	}
+	return code, month, nil
+}
+
+// Rebuild writes the read model again from the source collections
+// (Projector.Rebuild). Platform admins only: it is an operator's repair,
+// not a regulator's read.
+func (s *Service) Rebuild(ctx context.Context, a actor.Actor) (int, error) {
+	if err := a.Require(identity.RolePlatformAdmin); err != nil {
+		return 0, err
+	}
+	return s.proj.Rebuild(ctx)
+}
