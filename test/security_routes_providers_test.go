@@ -38,6 +38,14 @@ func providerRows(w *world) []row {
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		{op: "listOfficialActions", fixture: fixture{path: "/v1/regulator/audit-log"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		// Shanghai's indicators are Shanghai's regulator's (Suzhou's: 403
+		// region_not_supervised; regions are public) and the platform's.
+		{op: "getRegulatorIndicators", fixture: fixture{path: "/v1/regulator/indicators?region=310100"},
+			want: who{regul: ok, platform: ok}, others: forbidden},
+		{op: "getRegulatorIndicatorTrend", fixture: fixture{path: "/v1/regulator/indicators/trend?region=310104"},
+			want: who{regul: ok, platform: ok}, others: forbidden},
+		{op: "rebuildIndicators", fixture: fixture{path: "/v1/regulator/indicators/rebuild"},
+			want: who{platform: ok}, others: forbidden},
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},
 		{op: "addServiceItem", fixture: fixture{path: prov + "/items", body: itemBody("cleaning", 8000, 6000)},
 			want: who{provA: created}, others: forbidden},

@@ -287,6 +287,7 @@ var messages = map[string]message{
 	"daily_report_day_not_begun":     {"这一天还没到", "不能填写或发布还没开始的一天的日报。", "Day not begun", "A report cannot be written before its day begins."},
 	"daily_report_corrections_full":  {"更正次数已达上限", "每份日报最多更正 {max} 次。", "Too many corrections", "A report can be corrected at most {max} times."},
 	"month_invalid":                  {"月份有误", "月份格式为 YYYY-MM。", "Invalid month", "A month is YYYY-MM."},
+	"month_in_future":                {"月份尚未开始", "{month} 还没有开始，没有可统计或导出的数据。", "Month not begun", "{month} has not begun: there is nothing to count or export yet."},
 	"subsidy_rate_invalid":           {"补贴标准有误", "请检查标注的字段。", "Invalid subsidy rate", "Check the fields listed."},
 	"subsidy_rate_retroactive":       {"不能追溯设置补贴标准", "{from} 已结束，已按当时的标准结算；请从 {current} 或之后的月份开始。", "Not retroactively", "{from} is over and was settled at its rate; start from {current} or later."},
 	"subsidy_rate_not_found":         {"补贴标准不存在", "该地区没有补贴标准。", "No subsidy rate", "The region has no subsidy rate."},

@@ -83,6 +83,10 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listRegulatorComplaints", cmp.list(cmp.regulatorComplaints))
 	api.handle("listOfficialActions", oversightHandlers{svc: d.Oversight}.list)
 	api.handle("listRegulatorProviders", providerHandlers{svc: d.Providers, complaints: d.Complaints}.supervised)
+	ind := indicatorHandlers{svc: d.Indicators}
+	api.handle("getRegulatorIndicators", ind.table)
+	api.handle("getRegulatorIndicatorTrend", ind.trend)
+	api.handle("rebuildIndicators", ind.rebuild)
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)

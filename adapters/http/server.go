@@ -28,6 +28,7 @@ import (
 	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/idempotency"
 	"github.com/kincare/kincare/app/incidents"
+	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
@@ -90,6 +91,8 @@ type Deps struct {
 	// public provider page and search.
 	Complaints *complaints.Service
 	Oversight  *oversight.Service
+	// Indicators serves the regulators' indicator tables.
+	Indicators *indicators.Service
 	// ChildDay serves the childcare day: rooms, check-in and check-out,
 	// absences, daily reports and attendance statements.
 	ChildDay *childday.Service

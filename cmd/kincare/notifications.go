@@ -34,9 +34,11 @@ func newPusher(ctx context.Context, cfg config.Config, log *slog.Logger) (notify
 }
 
 // startNotifications runs the outbox relay, the job worker and the
-// reconciliation of the queue with MongoDB in this process.
+// reconciliation of the queue with MongoDB in this process. The relay
+// shows every document's events to the observers first (read models).
 func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClient, store *mongo.Store,
-	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer, passes passCounter) error {
+	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer, passes passCounter,
+	observers ...notify.Observer) error {
 	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
 		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
 		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
@@ -47,6 +49,9 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
 	relay := notify.NewRelay(store.Outbox(), store.Journal(), queue)
+	for _, o := range observers {
+		relay.Observe(o)
+	}
 	go func() {
 		defer func() { done <- struct{}{} }()
 		relay.Run(ctx, cfg.OutboxPollInterval, store.OutboxWritten(), func(n int, err error) {

@@ -44,6 +44,7 @@ import (
 	"github.com/kincare/kincare/app/meals"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/app/orders"
+	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/oversight"
 	"github.com/kincare/kincare/app/privacy"
 	"github.com/kincare/kincare/app/providers"
@@ -217,6 +218,12 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Bookings: store.Bookings(), Families: store.Families(), Providers: providerStore, Credit: providerSvc,
 		Now: time.Now, NewID: newID, RespondWithin: cfg.ComplaintResponseTime, Log: log, Officials: officials})
 
+	// The regulators' indicators: a read model the relay keeps current
+	// (startNotifications) and a rebuild from the source collections.
+	indicatorFacts := store.IndicatorFacts()
+	projector := indicators.NewProjector(store.IndicatorSources(), indicatorFacts)
+	indicatorSvc := indicators.NewService(indicatorFacts, projector, clk.Now)
+
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())
 	classResources := classes.Resources{Slots: store.Slots(), Sessions: store.ClassSessions(), Courses: store.Courses(),
@@ -298,6 +305,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Meals:        mealSvc,
 		Complaints:   complaintSvc,
 		Oversight:    oversight.NewService(store.Oversight()),
+		Indicators:   indicatorSvc,
 		ChildDay:     childDaySvc,
 		Incidents:    incidentSvc,
 		Recurrence:   recurringSvc,
@@ -316,7 +324,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	s.startJobs(store.Sessions(), ipLimiter, privacySvc)
 	if cfg.JobsInProcess {
 		passes := newPassCounter(registry)
-		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry, passes); err != nil {
+		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry, passes, projector); err != nil {
 			return s, err
 		}
 		s.startOrderTimers(orderSvc)

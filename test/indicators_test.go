@@ -1,0 +1,189 @@
+package e2e_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+type indicatorRow struct {
+	Key       string  `json:"key"`
+	Group     string  `json:"group"`
+	Unit      string  `json:"unit"`
+	Label     string  `json:"label"`
+	Value     float64 `json:"value"`
+	Basis     *int    `json:"basis"`
+	Breakdown []struct {
+		Key   string  `json:"key"`
+		Label string  `json:"label"`
+		Value float64 `json:"value"`
+	} `json:"breakdown"`
+}
+
+type indicatorTable struct {
+	Region     string         `json:"region"`
+	Month      string         `json:"month"`
+	Indicators []indicatorRow `json:"indicators"`
+}
+
+func (t indicatorTable) row(key string) (indicatorRow, bool) {
+	for _, r := range t.Indicators {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return indicatorRow{}, false
+}
+
+type indicatorTrend struct {
+	Region string   `json:"region"`
+	From   string   `json:"from"`
+	To     string   `json:"to"`
+	Months []string `json:"months"`
+	Series []struct {
+		Key    string `json:"key"`
+		Points []struct {
+			Month string  `json:"month"`
+			Value float64 `json:"value"`
+		} `json:"points"`
+	} `json:"series"`
+}
+
+// TestARegulatorReadsTheIndicatorsOfTheirDistrict: a daughter orders a
+// bath from a Xuhui provider; once the relay has handed the order's
+// events on, Xuhui's regulator sees it in the month's indicators and
+// the trend, Changning's figures stay empty where they cannot be
+// computed (absent, not 0), and an admin's rebuild changes nothing.
+// Officials read only regions inside theirs; nobody else reads any; a
+// bad region or month is refused.
+func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
+	t.Parallel()
+	st := startProviderServer(t, false)
+	srv, admin := st.srv, st.admin
+	xuhui, suzhou := srv.signUp(t), srv.signUp(t)
+	makeRegulator(t, admin, xuhui, "310104")
+	makeRegulator(t, admin, suzhou, "320500")
+	home := point{lat: 31.1883, lng: 121.4365}
+
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇助浴服务中心"), home.offset(700, 700), 3, newPhone(),
+		map[string]any{"openingHours": allDay()}))
+	admin.verify(t, prov.ID)
+	bath := owner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
+	daughter := srv.signUp(t)
+	fam := daughter.createFamily(t, uniqueName("王家"))
+	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))
+	start, end := soonWindow(45 * time.Minute)
+	window := map[string]string{"start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339)}
+	q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+		"itemId": bath.ID, "window": window}), http.StatusOK)
+	must[orderView](t, daughter.post(t, "/v1/orders", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+		"itemId": bath.ID, "priceVersion": q.PriceVersion, "window": window}, "Idempotency-Key", randomID()), http.StatusCreated)
+	month := shanghaiToday().Format("2006-01")
+	srv.settle(t)
+
+	read := func(p *person, query string, hdr ...string) indicatorTable {
+		t.Helper()
+		return must[indicatorTable](t, p.get(t, "/v1/regulator/indicators?"+query, hdr...), http.StatusOK)
+	}
+	table := read(xuhui, "region=310104&month="+month)
+	if table.Region != "310104" || table.Month != month {
+		t.Fatalf("table of %s %s", table.Region, table.Month)
+	}
+	if r, ok := table.row("orders.count"); !ok || r.Value != 1 || r.Unit != "count" || r.Label != "服务订单数" {
+		t.Fatalf("orders.count: %+v (present %v)", r, ok)
+	}
+	if r, _ := table.row("orders.byServiceType"); len(r.Breakdown) != 1 || r.Breakdown[0].Key != "bathing" ||
+		r.Breakdown[0].Label != "助浴" || r.Breakdown[0].Value != 1 {
+		t.Fatalf("by service type: %+v", r.Breakdown)
+	}
+	if r, ok := table.row("orders.completionRate"); !ok || r.Value != 0 || r.Basis == nil || *r.Basis != 1 {
+		t.Fatalf("completion rate: %+v (present %v)", r, ok)
+	}
+	for _, key := range []string{"orders.medianResponseSeconds", "orders.onTimeCheckInRate", "complaints.medianResponseSeconds"} {
+		if _, ok := table.row(key); ok {
+			t.Errorf("%s is present without a basis", key)
+		}
+	}
+	if r, ok := table.row("complaints.count"); !ok || r.Value != 0 {
+		t.Errorf("complaints.count: %+v (present %v): kincare keeps complaints, so none is 0", r, ok)
+	}
+	en := read(xuhui, "region=310104", "Accept-Language", "en")
+	if r, _ := en.row("orders.count"); r.Label != "Orders placed" || en.Month != month {
+		t.Errorf("in English: %q for %s", r.Label, en.Month)
+	}
+	// The platform reads Changning, where nothing was ordered.
+	other := read(admin, "region=310105&month="+month)
+	if r, _ := other.row("orders.count"); r.Value != 0 {
+		t.Errorf("Changning's orders: %v", r.Value)
+	}
+	if _, ok := other.row("orders.completionRate"); ok {
+		t.Error("Changning has a completion rate of no orders")
+	}
+
+	trend := must[indicatorTrend](t, xuhui.get(t, "/v1/regulator/indicators/trend?region=310104"), http.StatusOK)
+	if len(trend.Months) != 12 || trend.To != month || trend.Months[11] != month || trend.From != trend.Months[0] {
+		t.Fatalf("trend months %v (%s..%s)", trend.Months, trend.From, trend.To)
+	}
+	found := false
+	for _, s := range trend.Series {
+		if s.Key == "orders.medianResponseSeconds" {
+			t.Errorf("a series without any point: %+v", s)
+		}
+		if s.Key == "orders.count" {
+			last := s.Points[len(s.Points)-1]
+			found = len(s.Points) == 12 && last.Month == month && last.Value == 1
+		}
+	}
+	if !found {
+		t.Errorf("orders.count's series: %+v", trend.Series)
+	}
+
+	// Rebuilt from the collections, the table is the same.
+	wantStatus(t, xuhui.post(t, "/v1/regulator/indicators/rebuild", nil), http.StatusForbidden)
+	rebuilt := must[struct {
+		Facts int `json:"facts"`
+	}](t, admin.post(t, "/v1/regulator/indicators/rebuild", nil), http.StatusOK)
+	if rebuilt.Facts < 1 {
+		t.Errorf("rebuild wrote %d facts", rebuilt.Facts)
+	}
+	if again := read(xuhui, "region=310104&month="+month); !equalTables(again, table) {
+		t.Errorf("after a rebuild:\n%+v\nbefore:\n%+v", again, table)
+	}
+
+	next := shanghaiToday().AddDate(0, 1, 0).Format("2006-01")
+	for _, c := range []struct {
+		who    *person
+		query  string
+		status int
+		code   string
+	}{
+		{xuhui, "region=3101", http.StatusUnprocessableEntity, "region_code_invalid"},
+		{xuhui, "region=31010a", http.StatusUnprocessableEntity, "region_code_invalid"},
+		{xuhui, "region=", http.StatusUnprocessableEntity, "region_code_invalid"},
+		{xuhui, "region=310104&month=" + next, http.StatusUnprocessableEntity, "month_in_future"},
+		{xuhui, "region=310104&month=11-2026", http.StatusUnprocessableEntity, "month_invalid"}, // calendar-safe: malformed
+		{xuhui, "region=310100", http.StatusForbidden, "region_not_supervised"},
+		{suzhou, "region=310104", http.StatusForbidden, "region_not_supervised"},
+		{daughter, "region=310104", http.StatusForbidden, "forbidden"},
+		{owner, "region=310104", http.StatusForbidden, "forbidden"},
+	} {
+		for _, path := range []string{"/v1/regulator/indicators?", "/v1/regulator/indicators/trend?"} {
+			wantProblem(t, c.who.get(t, path+c.query), c.status, c.code)
+		}
+	}
+}
+
+func equalTables(a, b indicatorTable) bool {
+	if a.Region != b.Region || a.Month != b.Month || len(a.Indicators) != len(b.Indicators) {
+		return false
+	}
+	for i := range a.Indicators {
+		x, y := a.Indicators[i], b.Indicators[i]
+		if x.Key != y.Key || x.Value != y.Value || (x.Basis == nil) != (y.Basis == nil) ||
+			x.Basis != nil && *x.Basis != *y.Basis || len(x.Breakdown) != len(y.Breakdown) {
+			return false
+		}
+	}
+	return true
+}
