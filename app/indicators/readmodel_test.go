@@ -33,7 +33,10 @@ func newID() string { return fmt.Sprintf("%016x-%06d", time.Now().UnixNano(), id
 // queue is the job queue as the relay sees it: it takes every event.
 type queue struct{ n atomic.Int64 }
 
-func (q *queue) EnqueueEvent(context.Context, event.Event) (bool, error) { q.n.Add(1); return true, nil }
+func (q *queue) EnqueueEvent(context.Context, event.Event) (bool, error) {
+	q.n.Add(1)
+	return true, nil
+}
 func (q *queue) EnqueuePush(context.Context, string, time.Time) (bool, error) {
 	return true, nil
 }
