@@ -220,6 +220,8 @@ var collections = map[string]collectionSpec{
 		// A canteen's day, page by page.
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}},
 			Options: options.Index().SetName("provider_date_id")},
+		// Hand-overs and missed-meal reminders wait here for the relay.
+		outboxIndex,
 	}},
 	coursesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},

@@ -11,7 +11,9 @@ import (
 
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/calendar"
-
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/meal"
 )
 
@@ -66,8 +68,29 @@ type mealOrderDoc struct {
 	Cancellation       *mealCancellationDoc `bson:"cancellation,omitempty"`
 	ServedBy           string               `bson:"servedBy,omitempty"`
 	ServedAt           time.Time            `bson:"servedAt,omitempty"`
+	SubscriptionID     string               `bson:"subscriptionId,omitempty"`
+	DietTags           []string             `bson:"dietTags,omitempty"`
+	Delivered          *deliveryCheckInDoc  `bson:"delivered,omitempty"`
 	CreatedAt          time.Time            `bson:"createdAt"`
 	Version            int64                `bson:"version"`
+	Pending            []eventDoc           `bson:"pendingEvents,omitempty"`
+	OutboxSince        *time.Time           `bson:"outboxSince,omitempty"`
+}
+
+func (d mealOrderDoc) pendingEvents() int { return len(d.Pending) }
+
+// deliveryCheckInDoc is a meal's hand-over at the door or pick-up point.
+type deliveryCheckInDoc struct {
+	By             string    `bson:"by"`
+	Lat            float64   `bson:"lat"`
+	Lng            float64   `bson:"lng"`
+	DistanceMetres int       `bson:"distanceMetres"`
+	InsideGeofence bool      `bson:"insideGeofence"`
+	DeviceTime     time.Time `bson:"deviceTime,omitempty"`
+	ServerTime     time.Time `bson:"serverTime"`
+	Time           time.Time `bson:"time"`
+	ClockAdjusted  bool      `bson:"clockAdjusted,omitempty"`
+	Reason         string    `bson:"reason,omitempty"`
 }
 
 func toMealOrderDoc(o *meal.Order, version int64) mealOrderDoc {
@@ -77,7 +100,14 @@ func toMealOrderDoc(o *meal.Order, version int64) mealOrderDoc {
 		Items:     docList(o.Items, func(it meal.OrderedItem) orderedItemDoc { return orderedItemDoc(it) }),
 		MarketFen: o.MarketFen, PriceFen: o.PriceFen, DeliveryFeeFen: o.DeliveryFeeFen, DueFen: o.DueFen,
 		ConflictsConfirmed: o.ConflictsConfirmed, Note: o.Note, Status: string(o.Status), CreatedAt: o.CreatedAt,
-		ServedBy: o.ServedBy, ServedAt: o.ServedAt, Version: version}
+		ServedBy: o.ServedBy, ServedAt: o.ServedAt, Version: version, SubscriptionID: o.SubscriptionID,
+		DietTags: docList(o.DietTags, func(t elder.DietTag) string { return string(t) }),
+		Pending:  toEventDocs(o.Pending()), OutboxSince: outboxSince(o.Pending())}
+	if in := o.Delivered; in != nil {
+		d.Delivered = &deliveryCheckInDoc{By: in.By, Lat: in.Point.Lat, Lng: in.Point.Lng, DistanceMetres: in.DistanceMetres,
+			InsideGeofence: in.InsideGeofence, DeviceTime: in.DeviceTime, ServerTime: in.ServerTime, Time: in.Time,
+			ClockAdjusted: in.ClockAdjusted, Reason: in.Reason}
+	}
 	if o.Address != nil {
 		a := toAddressDoc(*o.Address)
 		d.Address = &a
@@ -100,7 +130,17 @@ func (d mealOrderDoc) order() (*meal.Order, error) {
 		Items:     valueList(d.Items, func(it orderedItemDoc) meal.OrderedItem { return meal.OrderedItem(it) }),
 		MarketFen: d.MarketFen, PriceFen: d.PriceFen, DeliveryFeeFen: d.DeliveryFeeFen, DueFen: d.DueFen,
 		ConflictsConfirmed: d.ConflictsConfirmed, Note: d.Note, Status: meal.Status(d.Status), CreatedAt: d.CreatedAt.UTC(),
-		ServedBy: d.ServedBy, ServedAt: d.ServedAt.UTC()}
+		ServedBy: d.ServedBy, ServedAt: d.ServedAt.UTC(), SubscriptionID: d.SubscriptionID,
+		DietTags: valueList(d.DietTags, func(t string) elder.DietTag { return elder.DietTag(t) }),
+		Outbox:   event.RestoreOutbox(fromEventDocs(d.Pending))}
+	if in := d.Delivered; in != nil {
+		o.Delivered = &meal.DeliveryCheckIn{By: in.By, Point: geo.Point{Lat: in.Lat, Lng: in.Lng},
+			DistanceMetres: in.DistanceMetres, InsideGeofence: in.InsideGeofence, DeviceTime: in.DeviceTime.UTC(),
+			ServerTime: in.ServerTime.UTC(), Time: in.Time.UTC(), ClockAdjusted: in.ClockAdjusted, Reason: in.Reason}
+		if in.DeviceTime.IsZero() {
+			o.Delivered.DeviceTime = time.Time{}
+		}
+	}
 	if d.Address != nil {
 		a := d.Address.address()
 		o.Address = &a
@@ -134,6 +174,9 @@ func (r *MealOrders) Create(ctx context.Context, o *meal.Order) (bool, error) {
 	}
 	if err != nil {
 		return false, fmt.Errorf("mongo: insert meal order: %w", err)
+	}
+	if len(o.Pending()) > 0 {
+		r.bell.ring(mealOrdersColl, o.ID)
 	}
 	return true, nil
 }

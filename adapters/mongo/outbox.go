@@ -157,7 +157,7 @@ type Outbox struct {
 // pendingEvents; each has an index on outboxSince.
 var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl, ordersColl,
 	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl,
-	recurringOrdersColl, classStandingsColl, mealSubscriptionsColl, homeDevicesColl}
+	recurringOrdersColl, classStandingsColl, mealSubscriptionsColl, homeDevicesColl, mealOrdersColl}
 
 func (s *Store) Outbox() *Outbox {
 	return &Outbox{store: s, guard: s.guard, bell: s.bell, collections: outboxCollections}

@@ -2,6 +2,7 @@ package meals
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/kincare/kincare/app/actor"
@@ -34,6 +35,9 @@ type OrderCommand struct {
 	// Key is the request's Idempotency-Key: the portion's hold, and so
 	// the order's id, derives from it.
 	Key string
+	// SubscriptionID is set by the subscription generator for the days
+	// it orders (never from a request).
+	SubscriptionID string
 }
 
 // Placed is an order, and whether this call found it placed already.
@@ -95,7 +99,8 @@ func (s *Service) PlaceOrder(ctx context.Context, a actor.Actor, cmd OrderComman
 	o := &meal.Order{ProviderID: c.ProviderID, FamilyID: f.ID(), ElderID: e.ID, OrderedBy: a.UserID,
 		SlotID: SlotID(c.ProviderID, cmd.Date, cmd.Window), Date: cmd.Date, Window: cmd.Window, Start: st.Start, End: st.End,
 		CutoffAt: st.CutoffAt, TimeZone: st.TimeZone, Mode: cmd.Mode, ConflictsConfirmed: cmd.ConfirmConflicts,
-		Status: meal.Placed, CreatedAt: now.UTC()}
+		Status: meal.Placed, CreatedAt: now.UTC(), SubscriptionID: cmd.SubscriptionID,
+		DietTags: slices.Clone(e.Profile.Diet.Tags)}
 	if err := fulfil(o, c, e, cmd); err != nil {
 		return Placed{}, err
 	}
@@ -191,6 +196,10 @@ func (s *Service) take(ctx context.Context, a actor.Actor, o *meal.Order, e elde
 	}
 	o.Subsidy = draw
 	o.Settle()
+	// The missed-meal check rides on the order's first write.
+	if err := o.WatchCollection(s.d.Now()); err != nil {
+		return Placed{}, err
+	}
 	created, err := s.d.Orders.Create(ctx, o)
 	if err != nil {
 		return Placed{}, err

@@ -74,7 +74,7 @@ func (t subscriptionTarget) Materialise(ctx context.Context, p recurrence.Plan, 
 	a := actor.Actor{UserID: d.CreatedBy, Roles: identity.NewRoles(identity.RoleFamily)}
 	placed, err := t.s.PlaceOrder(ctx, a, OrderCommand{ElderID: d.ElderID, ProviderID: d.ProviderID, Date: o.Date,
 		Window: d.Window, Items: []string{item}, Mode: d.Mode, PickupPointID: d.PickupPointID, Address: d.Address,
-		Note: d.Note, Key: o.Key})
+		Note: d.Note, Key: o.Key, SubscriptionID: d.ID})
 	if fault.Is(err, meal.ErrAlreadyOrdered) {
 		// Ordered by hand for that day already: nothing to add, nothing
 		// to tell.

@@ -29,6 +29,24 @@ func mealKinds() map[event.Type]Kind {
 		reservation.EventMealCancelledByProvider: kind(reservation.EventMealCancelledByProvider, d,
 			Text{"食堂取消了餐食", "{startLocal} 开餐的餐食已被食堂取消：{reason}。补贴已退回，请为老人另作安排。"},
 			Text{"Meal cancelled by the canteen", "The canteen cancelled the meal serving from {startLocal}: {reason}. The subsidy is returned; please make other arrangements for your elder."}),
+		meal.EventServed: {Category: notification.CategoryBookings, TTL: d,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"老人已取餐", "{startLocal} 开餐的餐食已于 {atLocal} 在食堂交付（堂食或取餐）。"},
+				identity.LocaleEn:   {"Meal collected", "The meal serving from {startLocal} was handed over at the canteen at {atLocal} (eaten in or collected)."},
+			}},
+		meal.EventDelivered: {Category: notification.CategoryBookings, TTL: d,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"餐食已送达", "{startLocal} 开餐的餐食已于 {atLocal} 由食堂送达（上门或配送餐点）。"},
+				identity.LocaleEn:   {"Meal delivered", "The meal serving from {startLocal} was delivered by the canteen at {atLocal} (at the door or the pick-up point)."},
+			}},
+		// Urgent: a subscribed elder who did not collect or receive the
+		// meal by the end of its window is an early sign something is
+		// wrong, and cuts through quiet hours.
+		meal.EventMissed: {Category: notification.CategoryBookings, Urgent: true, TTL: 6 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"老人未取餐", "订阅的餐食（{startLocal} 开餐）到 {endLocal} 供餐结束仍未取餐或送达。请尽快联系老人确认是否安好。"},
+				identity.LocaleEn:   {"Meal not collected", "The subscribed meal serving from {startLocal} was not collected or delivered by the end of its window at {endLocal}. Please check on your elder now."},
+			}},
 		meal.EventSubscriptionSkipped: {Category: notification.CategoryBookings, TTL: d,
 			Text: map[identity.Locale]Text{
 				identity.LocaleZhCN: {"订阅的餐食本次未能预订",

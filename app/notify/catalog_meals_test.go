@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/reservation"
 )
@@ -40,5 +41,25 @@ func mealEvents(t *testing.T, now time.Time, newID func() string) []event.Event 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(append(append(ordered.Pending(), byFamily.Pending()...), byProvider.Pending()...), skipped)
+	// An order of a subscription: its missed-meal reminder; then two
+	// hand-overs, at the counter and at the door.
+	o := func() *meal.Order {
+		return &meal.Order{ID: "mw1_a", FamilyID: "fam", ElderID: "e", ProviderID: "prov", Window: meal.Lunch,
+			Mode: meal.HomeDelivery, Start: start, End: start.Add(90 * time.Minute), CutoffAt: start.Add(-time.Hour),
+			TimeZone: "Asia/Shanghai", SubscriptionID: "ms1", Status: meal.Placed,
+			Address: &geo.Address{Location: geo.Point{Lat: 31.2, Lng: 121.4}}}
+	}
+	watched, served, delivered := o(), o(), o()
+	if err := watched.WatchCollection(now); err != nil {
+		t.Fatal(err)
+	}
+	if err := served.Serve("staff", start); err != nil {
+		t.Fatal(err)
+	}
+	if err := delivered.Deliver("staff", meal.DeliveryReport{Point: geo.Point{Lat: 31.2, Lng: 121.4}}, delivered.Address.Location,
+		200, start.Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	out := append(append(append(ordered.Pending(), byFamily.Pending()...), byProvider.Pending()...), skipped)
+	return append(append(append(out, watched.Pending()...), served.Pending()...), delivered.Pending()...)
 }

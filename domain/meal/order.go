@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/text"
 )
@@ -85,13 +87,25 @@ type Order struct {
 	DueFen             int64
 	ConflictsConfirmed bool
 	Note               string
-	Status             Status
-	Cancellation       *Cancellation
+	// SubscriptionID names the subscription that ordered this day, if
+	// one did: its meal not collected by the window's end alerts the
+	// family (EventMissed).
+	SubscriptionID string
+	// DietTags are the elder's diet needs when ordered, for the
+	// kitchen's production list (not the allergies: the family's own
+	// words stay on the elder's record).
+	DietTags     []elder.DietTag
+	Status       Status
+	Cancellation *Cancellation
 	// ServedBy and ServedAt say who handed the meal over, or marked it
 	// not collected, and when.
-	ServedBy  string
-	ServedAt  time.Time
+	ServedBy string
+	ServedAt time.Time
+	// Delivered is the delivery staff's check-in at the door or the
+	// pick-up point, when the meal was handed over there.
+	Delivered *DeliveryCheckIn
 	CreatedAt time.Time
+	event.Outbox
 }
 
 // SubsidyFen is what the subsidy pays.
@@ -139,7 +153,7 @@ func (o *Order) Serve(staffID string, now time.Time) error {
 		return err
 	}
 	o.Status, o.ServedBy, o.ServedAt = Served, staffID, now.UTC()
-	return nil
+	return o.announce(EventServed, now, nil)
 }
 
 // MissedBy records a meal nobody collected: only once its window is over.

@@ -117,6 +117,13 @@ func bound(device, from, receipt time.Time) (time.Time, bool) {
 	return at, at.Sub(device).Abs() > ClockTolerance
 }
 
+// BoundDeviceTime is bound for other hand-overs recorded like a visit
+// (a meal delivered at the door): the phone's time placed within what
+// the server knows, and whether it moved by more than ClockTolerance.
+func BoundDeviceTime(device, from, receipt time.Time) (time.Time, bool) {
+	return bound(device, from, receipt)
+}
+
 func later(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
