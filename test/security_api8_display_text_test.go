@@ -230,6 +230,7 @@ func displayProbes() []displayProbe {
 			delete(b, "pickupPointId")
 			return toMapOf(b)
 		}},
+		{op: "confirmMealDelivery", fields: []string{"/reason"}},
 		{op: "cancelMealOrder", fields: []string{"/reason"}, at: func(t *testing.T, w *world) (string, actor) {
 			return "/v1/meal-orders/" + w.mealOrder(t) + "/cancel", famA
 		}},

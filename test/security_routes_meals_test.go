@@ -109,6 +109,17 @@ func mealRows(w *world) []row {
 			code := must[mealCodeView](t, w.who(famA).get(t, "/v1/meal-orders/"+w.meal.order+"/code"), http.StatusOK)
 			return fixture{path: "/v1/meal-redemptions", body: map[string]string{"code": code.Code}}
 		}, want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
+		// The canteen's day: the kitchen's list for its managers; the
+		// delivery list, with addresses, for anyone working for it, on
+		// its own day only (today's here; another day's 403 is in
+		// meals_day_test.go); delivery confirmed by any of them (days
+		// ahead: not served yet).
+		{op: "getMealProduction", fixture: fixture{path: "/v1/providers/" + w.provA + "/meal-days/" + w.meal.day + "/lunch/production"},
+			want: managers, others: nf},
+		{op: "getMealDeliveries", fixture: fixture{path: "/v1/providers/" + w.provA + "/meal-days/" + mealDay(0) + "/lunch/deliveries"},
+			want: who{provA: ok, officeA: ok, carerA: ok}, others: nf},
+		{op: "confirmMealDelivery", fixture: fixture{path: order + "/delivered", body: map[string]any{"lat": w.homeA.lat, "lng": w.homeA.lng}},
+			want: who{provA: http.StatusConflict, officeA: http.StatusConflict, carerA: http.StatusConflict}, others: nf},
 		{op: "subscribeToMeals", fixture: fixture{path: "/v1/meal-subscriptions", body: w.mealSubscriptionBody()},
 			want: who{famA: created, famA2: created}, others: nf},
 		{op: "getMealSubscription", fixture: fixture{path: "/v1/meal-subscriptions/" + w.meal.sub},

@@ -332,9 +332,26 @@ type mealOrderJSON struct {
 		Reason string    `json:"reason,omitempty"`
 		At     time.Time `json:"at"`
 	} `json:"cancellation,omitempty"`
-	ServedBy  string     `json:"servedBy,omitempty"`
-	ServedAt  *time.Time `json:"servedAt,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
+	ServedBy       string               `json:"servedBy,omitempty"`
+	ServedAt       *time.Time           `json:"servedAt,omitempty"`
+	Delivered      *deliveryCheckInJSON `json:"delivered,omitempty"`
+	SubscriptionID string               `json:"subscriptionId,omitempty"`
+	CreatedAt      time.Time            `json:"createdAt"`
+}
+
+// deliveryCheckInJSON is a meal's hand-over at the door or the pick-up
+// point, as a visit's check-in reads.
+type deliveryCheckInJSON struct {
+	By             string     `json:"by"`
+	Lat            float64    `json:"lat"`
+	Lng            float64    `json:"lng"`
+	DistanceMetres int        `json:"distanceMetres"`
+	InsideGeofence bool       `json:"insideGeofence"`
+	DeviceTime     *time.Time `json:"deviceTime,omitempty"`
+	ServerTime     time.Time  `json:"serverTime"`
+	Time           time.Time  `json:"time"`
+	ClockAdjusted  bool       `json:"clockAdjusted"`
+	Reason         string     `json:"reason,omitempty"`
 }
 
 func toMealOrder(o *meal.Order) mealOrderJSON {
@@ -357,6 +374,16 @@ func toMealOrder(o *meal.Order) mealOrderJSON {
 	}
 	if o.Subsidy != nil {
 		out.SubsidyCategory = string(o.Subsidy.Category)
+	}
+	out.SubscriptionID = o.SubscriptionID
+	if in := o.Delivered; in != nil {
+		out.Delivered = &deliveryCheckInJSON{By: in.By, Lat: in.Point.Lat, Lng: in.Point.Lng, DistanceMetres: in.DistanceMetres,
+			InsideGeofence: in.InsideGeofence, ServerTime: in.ServerTime, Time: in.Time, ClockAdjusted: in.ClockAdjusted,
+			Reason: in.Reason}
+		if !in.DeviceTime.IsZero() {
+			t := in.DeviceTime
+			out.Delivered.DeviceTime = &t
+		}
 	}
 	if cc := o.Cancellation; cc != nil {
 		by := "provider"

@@ -255,6 +255,9 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("endMealSubscription", meal.endSubscription)
 	api.handle("markMealNoShow", meal.noShow)
 	api.handle("searchCanteensNearElder", meal.canteensNear)
+	api.handle("getMealProduction", meal.production)
+	api.handle("getMealDeliveries", meal.deliveries)
+	api.handle("confirmMealDelivery", meal.confirmDelivery)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

@@ -37,14 +37,20 @@ func (s *Service) handOver(ctx context.Context, a actor.Actor, id string, change
 	if byFamily {
 		return nil, meal.ErrOrderNotFound
 	}
-	updated, err := s.d.Orders.Update(ctx, id, change)
+	return s.handOverOf(ctx, o, a.UserID, change)
+}
+
+// handOverOf changes an order its caller may hand over, then settles its
+// subsidy (see handOver).
+func (s *Service) handOverOf(ctx context.Context, o *meal.Order, by string, change func(*meal.Order) error) (*meal.Order, error) {
+	updated, err := s.d.Orders.Update(ctx, o.ID, change)
 	if fault.Is(err, meal.ErrAlreadyServed) {
-		return nil, errors.Join(err, s.settle(ctx, o, a.UserID))
+		return nil, errors.Join(err, s.settle(ctx, o, by))
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.settle(ctx, updated, a.UserID); err != nil {
+	if err := s.settle(ctx, updated, by); err != nil {
 		return nil, err
 	}
 	return updated, nil

@@ -53,6 +53,9 @@ type Orders interface {
 	Update(ctx context.Context, id string, fn func(*meal.Order) error) (*meal.Order, error)
 	// OfDay pages a canteen's orders of a day, any status, by id.
 	OfDay(ctx context.Context, providerID string, d calendar.Date, p page.Request) ([]*meal.Order, bool, error)
+	// OfSlot is every order of a window's day, any status: the
+	// canteen's day lists (a window cooks at most reservation.MaxCapacity).
+	OfSlot(ctx context.Context, slotID string) ([]*meal.Order, error)
 }
 
 // SubsidyRules keeps each region's meal subsidy rules.
