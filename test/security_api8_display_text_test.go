@@ -74,6 +74,9 @@ var notDisplayText = map[string]string{
 	"placeMealOrder /pickupPointId":        "an id of the canteen's pick-up points",
 	"subscribeToMeals /pickupPointId":      "an id of the canteen's pick-up points",
 	"redeemMeal /code":                     "a signed code, verified before anything is read",
+	"redeemMealCard /card":                 "a signed card code, verified before anything is read",
+	"redeemMealCard /pin":                  "a secret of digits, never shown",
+	"issueMealCard /pin":                   "a secret of digits, never shown",
 }
 
 func displayProbes() []displayProbe {

@@ -17,6 +17,7 @@ type mealSecWorld struct {
 	day              string
 	order, cancelled string
 	sub, subEnded    string   // famA's subscriptions of elder A, weeks ahead; the second ended
+	oldCard          string   // elder A's first meal card, replaced by a second
 	days             chan int // days ahead with nothing published yet
 }
 
@@ -35,6 +36,8 @@ func (w *world) buildMeals(t *testing.T) {
 	w.meal.cancelled = w.mealOrder(t)
 	wantStatus(t, w.who(famA).post(t, "/v1/meal-orders/"+w.meal.cancelled+"/cancel", nil), http.StatusOK)
 	w.meal.sub, w.meal.subEnded = w.mealSubscription(t), w.mealSubscription(t)
+	w.meal.oldCard = w.mealCard(t)
+	w.mealCard(t)
 	wantStatus(t, w.who(famA).post(t, "/v1/meal-subscriptions/"+w.meal.subEnded+"/end", nil), http.StatusOK)
 }
 
@@ -52,6 +55,13 @@ func (w *world) mealSubscription(t *testing.T) string {
 		ID string `json:"id"`
 	}](t, w.who(famA).post(t, "/v1/meal-subscriptions", w.mealSubscriptionBody(), "Idempotency-Key", randomID()),
 		http.StatusCreated).ID
+}
+
+// mealCard prints elder A a new meal card (PIN 2468) and answers its code.
+func (w *world) mealCard(t *testing.T) string {
+	t.Helper()
+	return must[mealCardView](t, w.who(famA).post(t, "/v1/elders/"+w.elderA+"/meal-card", map[string]string{"pin": "2468"},
+		"Idempotency-Key", randomID()), http.StatusCreated).Code
 }
 
 // mealSitting publishes provider A's lunch on a day of its own.
@@ -120,6 +130,18 @@ func mealRows(w *world) []row {
 			want: who{provA: ok, officeA: ok, carerA: ok}, others: nf},
 		{op: "confirmMealDelivery", fixture: fixture{path: order + "/delivered", body: map[string]any{"lat": w.homeA.lat, "lng": w.homeA.lng}},
 			want: who{provA: http.StatusConflict, officeA: http.StatusConflict, carerA: http.StatusConflict}, others: nf},
+		// The card is the family's to print; the counter scans it. The
+		// card scanned is the replaced one: the canteen's staff are told
+		// so, past every check of who may redeem (anyone else finds no
+		// canteen before a card is read).
+		{op: "issueMealCard", fixture: fixture{path: "/v1/elders/" + w.elderA + "/meal-card", body: map[string]string{"pin": "2468"}},
+			want: who{famA: created, famA2: created}, others: nf},
+		{op: "getMealCard", fixture: fixture{path: "/v1/elders/" + w.elderA + "/meal-card"}, want: who{famA: ok, famA2: ok}, others: nf},
+		{op: "getMealCardPNG", fixture: fixture{path: "/v1/elders/" + w.elderA + "/meal-card.png"}, want: who{famA: ok, famA2: ok},
+			others: nf},
+		{op: "redeemMealCard", fixture: fixture{path: "/v1/meal-card-redemptions",
+			body: map[string]string{"providerId": w.provA, "card": w.meal.oldCard, "pin": "2468"}},
+			want: who{provA: http.StatusConflict, officeA: http.StatusConflict}, others: nf},
 		{op: "subscribeToMeals", fixture: fixture{path: "/v1/meal-subscriptions", body: w.mealSubscriptionBody()},
 			want: who{famA: created, famA2: created}, others: nf},
 		{op: "getMealSubscription", fixture: fixture{path: "/v1/meal-subscriptions/" + w.meal.sub},

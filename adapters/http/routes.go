@@ -258,6 +258,10 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getMealProduction", meal.production)
 	api.handle("getMealDeliveries", meal.deliveries)
 	api.handle("confirmMealDelivery", meal.confirmDelivery)
+	api.handle("issueMealCard", meal.issueCard)
+	api.handle("getMealCard", meal.getCard)
+	api.handle("getMealCardPNG", meal.cardPNG)
+	api.handle("redeemMealCard", meal.redeemCard)
 
 	priv := privacyHandlers{svc: d.Privacy}
 	api.handle("listAuditLog", priv.auditLog)

@@ -220,9 +220,13 @@ var collections = map[string]collectionSpec{
 		// A canteen's day, page by page.
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}, {Key: "_id", Value: 1}},
 			Options: options.Index().SetName("provider_date_id")},
+		// An elder's days: the meal a card redeems at the counter.
+		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("elder_date")},
 		// Hand-overs and missed-meal reminders wait here for the relay.
 		outboxIndex,
 	}},
+	// One card per elder, read and replaced by _id.
+	mealCardsColl: {},
 	coursesColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("provider_id")},
 	}},

@@ -20,6 +20,7 @@ import (
 	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/reservations"
+	"github.com/kincare/kincare/app/throttle"
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
@@ -56,6 +57,9 @@ type Orders interface {
 	// OfSlot is every order of a window's day, any status: the
 	// canteen's day lists (a window cooks at most reservation.MaxCapacity).
 	OfSlot(ctx context.Context, slotID string) ([]*meal.Order, error)
+	// OfElder is an elder's orders of the given days (YYYY-MM-DD), any
+	// status: the meal a card redeems.
+	OfElder(ctx context.Context, elderID string, days []string) ([]*meal.Order, error)
 }
 
 // SubsidyRules keeps each region's meal subsidy rules.
@@ -102,8 +106,12 @@ type Deps struct {
 	// Finder is the nearby search canteens are found with.
 	Finder        Finder
 	Subscriptions Subscriptions
-	// CodeKey signs redemption codes; every replica shares it.
+	// CodeKey signs redemption codes and meal cards, and keys the cards'
+	// PIN digests; every replica shares it.
 	CodeKey []byte
+	// Cards keeps elders' meal cards; Limiter bounds guessing their PINs.
+	Cards   Cards
+	Limiter throttle.Limiter
 	// Officials logs what regulators do.
 	Officials *audittrail.Officials
 	Now       func() time.Time

@@ -97,3 +97,25 @@ func TestTheCanteenDayLists(t *testing.T) {
 		t.Fatalf("stops: %+v", stops)
 	}
 }
+
+// A card's code names the elder and serial under kincare's signature;
+// its PIN is kept as a keyed digest; a new card raises the serial.
+func TestAMealCardIsSignedAndItsPINDigested(t *testing.T) {
+	key := []byte("k")
+	now := time.Date(2026, 12, 3, 1, 0, 0, 0, time.UTC)
+	if _, err := meal.NewCard(key, "e1", "fam", nil, "12a4", "u", now); !fault.Is(err, meal.ErrCardInvalid) {
+		t.Fatalf("a PIN with a letter: %v", err)
+	}
+	c1, err := meal.NewCard(key, "e1", "fam", nil, "1357", "u", now)
+	if err != nil || c1.Serial != 1 || c1.PINDigest == "" || c1.PINDigest == "1357" {
+		t.Fatalf("the first card: %v %+v", err, c1)
+	}
+	c2, _ := meal.NewCard(key, "e1", "fam", &c1, "8642", "u", now)
+	elder, serial, err := meal.ReadCardCode(key, c2.Code(key))
+	if err != nil || elder != "e1" || serial != 2 || !c2.PINMatches(key, "8642") || c2.PINMatches(key, "1357") {
+		t.Fatalf("the second card: %v %s %d", err, elder, serial)
+	}
+	if _, _, err := meal.ReadCardCode([]byte("other"), c2.Code(key)); !fault.Is(err, meal.ErrCardInvalid) {
+		t.Fatalf("another key's card: %v", err)
+	}
+}
