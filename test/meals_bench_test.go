@@ -162,3 +162,114 @@ func each(conns, perConn int, call func(worker, j int) string) loadkit.Result {
 	res.P50, res.P99, res.Max = all[len(all)/2], all[len(all)*99/100], all[len(all)-1]
 	return res
 }
+
+// TestMealRedemptionLatency measures the counter's scan, POST
+// /v1/meal-redemptions, beside GET /healthz against the same server in
+// the same run: CONNS (32) canteen tablets (closed-loop connections,
+// the canteen admin's token), and CONNS × ELDERS_PER_CONN (4) dine-in
+// lunches ordered by as many families, each with its phone code of this
+// minute fetched just before. Three targets: every meal redeemed once,
+// each tablet scanning its own meals in turn (timed from the first scan
+// to the last answer: the meals bound the run); then duplicate scans of
+// meals already redeemed, SECONDS (10) after WARMUP (1) s, every answer
+// 409 meal_already_served naming who and when; then /healthz for as
+// long. A first scan is: auth, the code's HMAC, the order's read and
+// party check (family, provider), the order's conditional write with
+// its push in the outbox, the canteen's read and two ledger commits
+// (the elder's allowance and the month's cap). It asserts no speed
+// except that every meal was redeemed once.
+//
+//	MEAL_BENCH=1 go test ./test -run TestMealRedemptionLatency -v -count=1 -timeout 30m
+func TestMealRedemptionLatency(t *testing.T) {
+	if os.Getenv("MEAL_BENCH") == "" {
+		t.Skip("a benchmark: set MEAL_BENCH=1")
+	}
+	conns := benchInt("CONNS", 32)
+	seconds := time.Duration(benchInt("SECONDS", 10)) * time.Second
+	warmup := time.Duration(benchInt("WARMUP", 1)) * time.Second
+	perConn := benchInt("ELDERS_PER_CONN", 4)
+	var extra []string
+	redisMode := "embedded miniredis"
+	if url := os.Getenv("REDIS_URL"); url != "" {
+		extra, redisMode = []string{"REDIS_URL", url}, "redis-server at REDIS_URL"
+	}
+	w := newMealWorld(t, min(conns*perConn+10, 500), 2, extra...)
+	setup := time.Now()
+	daughters := crowd(t, w.srv, conns)
+	orders := make([][]string, conns)
+	var wg sync.WaitGroup
+	for i, d := range daughters {
+		wg.Go(func() {
+			f := d.createFamily(t, uniqueName("张家"))
+			for j := range perConn {
+				e := d.addElder(t, f.ID, elderBody("老人"+strconv.Itoa(j), map[string]any{"address": address(w.site.lat, w.site.lng)}))
+				wantStatus(t, w.platform.post(t, "/v1/elders/"+e.ID+"/allowances", allowanceBody()), http.StatusCreated)
+				o := must[mealOrderView](t, d.orderMeal(t, mealOrderBody(e.ID, w.canteen.ID, w.day, map[string]any{"mode": "dine_in"}),
+					randomID()), http.StatusCreated)
+				orders[i] = append(orders[i], o.ID)
+			}
+		})
+	}
+	wg.Wait()
+	// Lunch is being served; every family shows its code of this minute.
+	w.clk.moveTo(t, lunchCutoff(t, w.day).Add(95*time.Minute))
+	codes := make([][]string, conns)
+	for i, d := range daughters {
+		wg.Go(func() {
+			for _, id := range orders[i] {
+				codes[i] = append(codes[i], must[mealCodeView](t, d.get(t, "/v1/meal-orders/"+id+"/code"), http.StatusOK).Code)
+			}
+		})
+	}
+	wg.Wait()
+	t.Logf("set up %d families with %d lunches each in %s; machine: %d CPUs, %s; Redis: %s; load average before: %s",
+		conns, perConn, time.Since(setup).Round(time.Second), runtime.NumCPU(), loadkit.CPUModel(), redisMode,
+		loadkit.LoadAverage())
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+	do := func(r *http.Request) string {
+		res, err := client.Do(r)
+		if err != nil {
+			return "error"
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode < 300 {
+			return strconv.Itoa(res.StatusCode)
+		}
+		var p problem
+		_ = json.Unmarshal(body, &p)
+		return strconv.Itoa(res.StatusCode) + " " + p.Code
+	}
+	scan := func(code string) string {
+		body, _ := json.Marshal(map[string]string{"code": code})
+		r, _ := http.NewRequest(http.MethodPost, w.srv.base+"/v1/meal-redemptions", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Authorization", "Bearer "+w.owner.access)
+		return do(r)
+	}
+	first := each(conns, perConn, func(worker, j int) string { return scan(codes[worker][j]) })
+	again := loadkit.Drive(conns, warmup, seconds, func(worker int, _ int64, rng *rand.Rand) loadkit.Call {
+		code := codes[worker][rng.IntN(perConn)]
+		return func() (string, int) { return scan(code), 1 }
+	})
+	healthz := loadkit.Drive(conns, warmup, seconds, func(int, int64, *rand.Rand) loadkit.Call {
+		return func() (string, int) {
+			r, _ := http.NewRequest(http.MethodGet, w.srv.base+"/healthz", nil)
+			return do(r), 1
+		}
+	})
+	t.Logf("load average after: %s", loadkit.LoadAverage())
+	t.Logf("%-44s %8s %9s %9s %9s  %s", "target", "requests", "req/s", "p50 ms", "p99 ms", "vs /healthz, outcomes")
+	for _, r := range []struct {
+		name string
+		res  loadkit.Result
+	}{{"GET /healthz", healthz}, {"POST /v1/meal-redemptions (first scan)", first},
+		{"POST /v1/meal-redemptions (already redeemed)", again}} {
+		t.Logf("%-44s %8d %9.1f %9.2f %9.2f  %.2f %%, %s", r.name, r.res.N, r.res.RPS, ms(r.res.P50), ms(r.res.P99),
+			100*r.res.RPS/healthz.RPS, loadkit.Outcomes(r.res.Outcomes, ", "))
+	}
+	if first.Outcomes["200"] != conns*perConn {
+		t.Errorf("first scans: %v, want %d × 200", first.Outcomes, conns*perConn)
+	}
+}
