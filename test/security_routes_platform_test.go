@@ -1,8 +1,9 @@
 package e2e_test
 
-// Rows: probes, metrics and the documentation (public, but /metrics
-// wants METRICS_TOKEN), login and tokens (public), and the caller's own
-// account, devices and inbox (anyone signed in, each their own).
+// Rows: probes, metrics, the documentation and the console's files
+// (public, but /metrics wants METRICS_TOKEN), login and tokens (public),
+// and the caller's own account, devices and inbox (anyone signed in,
+// each their own).
 
 import (
 	"net/http"
@@ -23,6 +24,10 @@ func platformRows(w *world) []row {
 		{op: "getOpenAPI", fixture: fixture{path: "/openapi.yaml"}, others: ok, anon: ok},
 		{op: "getDocs", fixture: fixture{path: "/docs"}, others: ok, anon: ok},
 		{op: "getDocsAsset", fixture: fixture{path: "/docs/swagger-ui.css"}, others: ok, anon: ok},
+		// The console's page and assets are public; what it shows comes
+		// from the regulators' operations, each with its own row.
+		{op: "getConsole", fixture: fixture{path: "/console/"}, others: ok, anon: ok},
+		{op: "getConsoleAsset", fixture: fixture{path: "/console/app.js"}, others: ok, anon: ok},
 		// The ops views are the platform admins' alone; the cookie a
 		// browser uses is checked in test/ops_queues_test.go.
 		{op: "createOpsSession", fixture: fixture{path: "/v1/ops/session"}, want: who{platform: ok},

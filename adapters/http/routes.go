@@ -12,6 +12,9 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getOpenAPI", platform.openapiYAML)
 	api.handle("getDocs", platform.docs)
 	api.handle("getDocsAsset", platform.docsAsset)
+	con := newConsoleHandlers()
+	api.handle("getConsole", con.page)
+	api.handle("getConsoleAsset", con.asset)
 
 	a := authHandlers{svc: d.Auth}
 	api.handle("requestOTP", a.requestOTP)
