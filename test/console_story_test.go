@@ -14,19 +14,25 @@ import (
 // opens /console/ in a browser and signs in with an SMS code. Before the
 // platform grants them the regulator role the API refuses their calls
 // (403) and the console says it is not for their account; once granted,
-// they find their districts' providers, narrow them to Xuhui, open one,
-// red-list it with a reason, and decide a complaint a family escalated. The browser fetches nothing but the
-// server's own files and API, and its scripts raise no error.
+// they read Shanghai's indicators for the month (the orders and the
+// complaint seeded below, in figures and charts), narrow them to Xuhui
+// and to Changning, find their districts' providers, narrow them to
+// Xuhui, open one, red-list it with a reason, and decide a complaint a
+// family escalated. The browser fetches nothing but the server's own
+// files and API, and its scripts raise no error.
 func TestAnOfficialOpensTheConsole(t *testing.T) {
 	t.Parallel()
 	chrome := findBrowser(t)
-	st := startProviderServer(t, false)
-	srv, admin := st.srv, st.admin
+	adminPhone := newPhone()
+	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "OUTBOX_POLL_INTERVAL", "50ms",
+		"JOBS_POLL_INTERVAL", "50ms")})
+	admin := srv.loginExisting(t, adminPhone)
+	month := shanghaiToday().Format("2006-01")
 
 	// Three providers of Shanghai: two in Xuhui (310104), one in
 	// Changning (310105); the nursery's filing lapses in 20 days.
 	home := point{lat: 31.1883, lng: 121.4365}
-	var kangleOwner *person
+	owners := map[string]*person{}
 	register := func(name, region, kind, validTo string) providerView {
 		lic := map[string]string{"kind": kind, "number": "沪备字" + name[len(name)-6:] + "号"}
 		if validTo != "" {
@@ -35,28 +41,47 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 		addr := address(home.lat, home.lng)
 		addr["regionCode"] = region
 		owner := srv.signUp(t)
-		if kangleOwner == nil {
-			kangleOwner = owner
-		}
-		return owner.register(t, providerBody(name, home, 5, newPhone(),
-			map[string]any{"address": addr, "licences": []map[string]string{lic}}))
+		p := owner.register(t, providerBody(name, home, 5, newPhone(),
+			map[string]any{"address": addr, "licences": []map[string]string{lic}, "openingHours": allDay()}))
+		owners[p.ID] = owner
+		return p
 	}
 	kangle := register(uniqueName("徐汇康乐居家养老服务中心"), "310104", "home_care", "")
-	admin.verify(t, kangle.ID)
 	lapsing := shanghaiToday().AddDate(0, 0, 20).Format(time.DateOnly)
 	nursery := register(uniqueName("徐汇小橡树托育园"), "310104", "childcare_institution", lapsing)
-	register(uniqueName("长宁颐养助餐点"), "310105", "canteen", "")
+	yiyang := register(uniqueName("长宁颐养居家服务社"), "310105", "home_care", "")
+	admin.verify(t, kangle.ID)
+	admin.verify(t, yiyang.ID)
 
-	// A family complains about the home-care centre; its answer does not
-	// satisfy them and they take it to the regulator.
+	// A daughter orders two baths from the Xuhui centre and a cleaning
+	// from the Changning one for her mother this month.
 	daughter := srv.signUp(t)
 	fam := daughter.createFamily(t, uniqueName("王家"))
+	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))
+	start, end := soonWindow(45 * time.Minute)
+	order := func(prov providerView, item itemView, later time.Duration) {
+		window := map[string]string{"start": start.Add(later).Format(time.RFC3339), "end": end.Add(later).Format(time.RFC3339)}
+		q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+			"itemId": item.ID, "window": window}), http.StatusOK)
+		must[orderView](t, daughter.post(t, "/v1/orders", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
+			"itemId": item.ID, "priceVersion": q.PriceVersion, "window": window}, "Idempotency-Key", randomID()), http.StatusCreated)
+	}
+	bath := owners[kangle.ID].addItem(t, kangle.ID, itemBody("bathing", 15000, 12000))
+	cleaning := owners[yiyang.ID].addItem(t, yiyang.ID, itemBody("cleaning", 8000, 6000))
+	order(kangle, bath, 0)
+	order(kangle, bath, 3*time.Hour)
+	order(yiyang, cleaning, 6*time.Hour)
+
+	// She also complains about the Xuhui centre; its answer does not
+	// satisfy her and she takes it to the regulator.
 	filed := must[complaintView](t, daughter.post(t, "/v1/complaints", map[string]any{
 		"subject": map[string]string{"kind": "provider", "id": kangle.ID}, "familyId": fam.ID, "category": "staff_conduct",
 		"text": "护理员态度恶劣，多次催促老人。", "desiredResolution": "investigation"}, "Idempotency-Key", randomID()), http.StatusCreated)
 	complaintPath := "/v1/complaints/" + filed.ID
-	wantStatus(t, kangleOwner.post(t, complaintPath+"/response", map[string]string{"text": "已批评教育。"}), http.StatusOK)
+	wantStatus(t, owners[kangle.ID].post(t, complaintPath+"/response", map[string]string{"text": "已批评教育。"}), http.StatusOK)
 	wantStatus(t, daughter.post(t, complaintPath+"/escalate", map[string]string{"reason": "回复敷衍。"}), http.StatusOK)
+	// The indicators' read model follows the relay: let it catch up.
+	srv.settle(t)
 
 	tb := openTab(t, chrome, srv)
 	official := newPhone()
@@ -87,9 +112,66 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 
 	// The platform makes them Shanghai's regulator; the page checks again.
 	makeRegulator(t, admin, &person{srv: srv, id: srv.me(t, access).ID}, "310000")
-	tb.run(t, "check again once granted: the register of Shanghai's providers",
+	tb.run(t, "check again once granted: the dashboard",
 		chromedp.Click(chromedp.CSS("#retry")),
-		chromedp.WaitVisible(chromedp.CSS(`#content[data-page="providers"] #providers[data-count="3"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#content[data-page="dashboard"] #indicators`)))
+
+	// Shanghai's month (the month is named: the seeding and the page
+	// could straddle midnight at a month's end).
+	kpi := func(key string) string {
+		t.Helper()
+		return value(t, tb, "the figure "+key, chromedp.Evaluate[string](
+			`(document.querySelector('[data-kpi="`+key+`"]') || {dataset: {value: "absent"}}).dataset.value`))
+	}
+	series := func(id string) string {
+		t.Helper()
+		return value(t, tb, "the chart "+id, chromedp.Evaluate[string](
+			`(document.getElementById("`+id+`") || {dataset: {series: "absent"}}).dataset.series`))
+	}
+	tb.run(t, "Shanghai's indicators",
+		chromedp.Navigate(srv.base+"/console/#/dashboard?region=31&month="+month),
+		chromedp.WaitVisible(chromedp.CSS(`#indicator-scope[data-region="310000"][data-month="`+month+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#indicators[data-rendered]`)))
+	for key, want := range map[string]string{"orders.count": "3", "complaints.count": "1", "complaints.escalated": "1",
+		"orders.completionRate": "0", "orders.medianResponseSeconds": "absent"} {
+		if got := kpi(key); got != want {
+			t.Errorf("Shanghai's %s on the dashboard: %s, want %s", key, got, want)
+		}
+	}
+	if got := series("chart-orders-byServiceType"); got != "助浴: 2; 助洁: 1" {
+		t.Errorf("Shanghai's orders by service type, as charted: %q", got)
+	}
+	if got := series("chart-trend-counts"); !strings.Contains(got, month+"=3") {
+		t.Errorf("the trend of counts does not end with this month's 3 orders: %q", got)
+	}
+	if got := value(t, tb, "the chart's canvas", chromedp.Evaluate[int](
+		`document.querySelectorAll("#chart-orders-byServiceType canvas").length`)); got < 1 {
+		t.Errorf("the chart of orders by service type drew no canvas")
+	}
+	tb.screenshot(t, "console-dashboard.png")
+	tb.run(t, "narrowed to Xuhui",
+		chromedp.SetValue(chromedp.CSS("#region"), "310104"), chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS(`#indicator-scope[data-region="310104"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#indicators[data-rendered]`)))
+	if got, cmp := kpi("orders.count"), kpi("complaints.count"); got != "2" || cmp != "1" {
+		t.Errorf("Xuhui's orders and complaints on the dashboard: %s and %s, want 2 and 1", got, cmp)
+	}
+	if got := series("chart-orders-byServiceType"); got != "助浴: 2" {
+		t.Errorf("Xuhui's orders by service type, as charted: %q", got)
+	}
+	tb.run(t, "and to Changning",
+		chromedp.SetValue(chromedp.CSS("#region"), "310105"), chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS(`#indicator-scope[data-region="310105"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#indicators[data-rendered]`)))
+	if got, cmp := kpi("orders.count"), kpi("complaints.count"); got != "1" || cmp != "0" {
+		t.Errorf("Changning's orders and complaints on the dashboard: %s and %s, want 1 and 0", got, cmp)
+	}
+
+	tb.run(t, "the register of Shanghai's providers",
+		chromedp.Click(chromedp.CSS(`a[data-nav="providers"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#providers[data-loaded="true"]`)),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("region").value = ""`), chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS(`#providers[data-count="3"]`)))
 	tb.run(t, "narrowed to Xuhui",
 		chromedp.SetValue(chromedp.CSS("#region"), "310104"), chromedp.Click(chromedp.CSS("#apply")),
 		chromedp.WaitVisible(chromedp.CSS(`#providers[data-count="2"]`)))

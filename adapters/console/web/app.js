@@ -8,6 +8,7 @@ import * as api from './api.js';
 import { h, mount } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { pages } from './pages.js';
+import { dashboard } from './dashboard.js';
 
 const root = document.getElementById('app');
 setLang(lang());
@@ -21,6 +22,7 @@ document.addEventListener('securitypolicyviolation', () => {
 });
 
 const routes = [
+  { name: 'dashboard', nav: 'navDashboard', render: dashboard },
   { name: 'providers', nav: 'navProviders', render: pages.providers },
   { name: 'provider', render: pages.provider, parent: 'providers' },
   { name: 'complaints', nav: 'navComplaints', render: pages.complaints },
@@ -34,7 +36,7 @@ function parseHash() {
   const [path, q] = raw.split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const params = Object.fromEntries(new URLSearchParams(q || ''));
-  let name = parts[0] || 'providers';
+  let name = parts[0] || 'dashboard';
   if (name === 'providers' && parts[1]) name = 'provider';
   if (name === 'complaints' && parts[1]) name = 'complaint';
   return { name, id: parts[1], params };
@@ -157,7 +159,7 @@ async function enter() {
     if (e instanceof api.ApiError && e.status === 401) { api.forget(); return signInView(t('sessionEnded')); }
     return signInView(t('errorGeneric', { title: e.message }));
   }
-  if (!location.hash) location.hash = '#/providers';
+  if (!location.hash) location.hash = '#/dashboard';
   return render();
 }
 

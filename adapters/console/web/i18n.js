@@ -87,7 +87,9 @@ const words = {
     downloaded: '已下载 {name}',
     errorGeneric: '请求失败：{title}',
     sessionEnded: '登录已失效，请重新登录。',
-    noData: '该区域本月尚无此项数据',
+    noData: '该区域本月尚无可计算的指标',
+    trendCounts: '近 12 个月数量趋势',
+    trendRatios: '近 12 个月比率趋势',
   },
   en: {
     appTitle: 'kincare Regulator Console',
@@ -173,7 +175,9 @@ const words = {
     downloaded: 'Downloaded {name}',
     errorGeneric: 'Request failed: {title}',
     sessionEnded: 'Your session has ended; sign in again.',
-    noData: 'No data for this region and month yet',
+    noData: 'No indicator can be computed for this region and month yet',
+    trendCounts: 'Counts over 12 months',
+    trendRatios: 'Rates over 12 months',
   },
 };
 
