@@ -46,8 +46,9 @@ type Placed struct {
 	Replayed bool
 }
 
-// PlaceOrder orders one meal. Everything that can refuse without
-// taking a portion is checked first (the elder is the caller's family's,
+// PlaceOrder orders one meal. A window Redis knows to be sold out
+// refuses first, before any read (reservations.KnownFull). Everything
+// else that can refuse without taking a portion is checked next (the elder is the caller's family's,
 // the canteen serves that window that day, the cutoff has not passed in
 // the canteen's zone, the dishes are on the menu and suit the elder, the
 // address is in the delivery area); then the portion, through the
@@ -60,6 +61,19 @@ func (s *Service) PlaceOrder(ctx context.Context, a actor.Actor, cmd OrderComman
 	now := s.d.Now()
 	if a.UserID == "" {
 		return Placed{}, fault.ErrUnauthenticated
+	}
+	// A sold-out window answers from Redis before anything is read: the
+	// rush on a popular lunch is mostly refusals. What it tells is public
+	// (the menu shows the portions left), and a retry of an order placed
+	// before the window filled still goes on to find it.
+	if cmd.Window.Valid() {
+		full, err := s.d.Reservations.KnownFull(ctx, a, SlotID(cmd.ProviderID, cmd.Date, cmd.Window), reservation.Market, cmd.Key)
+		if err != nil {
+			return Placed{}, err
+		}
+		if full {
+			return Placed{}, meal.ErrWindowFull
+		}
 	}
 	// Family membership is the check: an elder of another family, to
 	// anyone, is not found.
