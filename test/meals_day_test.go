@@ -124,6 +124,16 @@ func TestCanteenDayDeliversASubscribedLunchAndAlertsAMissedOne(t *testing.T) {
 		t.Fatalf("the delivery list: %+v", l)
 	}
 	wantProblem(t, stranger.get(t, list), http.StatusNotFound, "canteen_not_found")
+	// The family's audit log shows who was given his address.
+	shown := false
+	for _, e := range must[listPage[auditView]](t, daughter.get(t, "/v1/families/"+fam.familyID+"/audit?limit=100"),
+		http.StatusOK).Items {
+		shown = shown || e.Action == "read" && e.Resource == "meal_delivery_address" && e.ResourceID == fam.elderID &&
+			e.ActorID == driver.id
+	}
+	if !shown {
+		t.Errorf("the family's audit log does not show the delivery list's read of the address")
+	}
 
 	// At the door: 3 km away needs a reason; at the door it is served.
 	far := w.site.offset(3000, 0)

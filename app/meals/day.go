@@ -75,6 +75,12 @@ func (s *Service) Deliveries(ctx context.Context, a actor.Actor, providerID stri
 		if _, ok := names[o.ElderID]; ok {
 			continue
 		}
+		// The family's audit log shows who was given the elder's address.
+		if o.Mode == meal.HomeDelivery && s.d.Audit != nil {
+			if err := s.d.Audit.RecordRead(ctx, a, o.FamilyID, "meal_delivery_address", o.ElderID); err != nil {
+				return DeliveryList{}, err
+			}
+		}
 		e, err := s.d.Elders.Get(ctx, o.ElderID)
 		if err != nil {
 			// An elder deleted since: the drop stays, nameless.

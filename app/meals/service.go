@@ -112,8 +112,10 @@ type Deps struct {
 	// Cards keeps elders' meal cards; Limiter bounds guessing their PINs.
 	Cards   Cards
 	Limiter throttle.Limiter
-	// Officials logs what regulators do.
+	// Officials logs what regulators do; Audit what families' records
+	// others read (elders' addresses on a delivery list).
 	Officials *audittrail.Officials
+	Audit     *audittrail.Recorder
 	Now       func() time.Time
 	NewID     func() string
 	Log       *slog.Logger

@@ -242,7 +242,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Rules: store.MealSubsidyRules(), Ledger: ledgerSvc, Elders: store.Elders(), Families: store.Families(),
 		Providers: providerStore, Slots: store.Slots(), Reservations: reservationSvc, Finder: searchSvc,
 		Subscriptions: store.MealSubscriptions(), CodeKey: deriveKey(key, "kincare meal code v1"), Officials: officials,
-		Cards: store.MealCards(), Limiter: limiter,
+		Cards: store.MealCards(), Limiter: limiter, Audit: trail,
 		Now: clk.Now, NewID: newID, Log: log})
 	// One generator makes the days of recurring orders and of meal
 	// subscriptions, once each.

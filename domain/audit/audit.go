@@ -21,7 +21,7 @@ type Entry struct {
 	FamilyID   string
 	ActorID    string
 	Action     Action
-	Resource   string // elder, elder_health, child, pickup_person, consent, family_member, allowance
+	Resource   string // elder, elder_health, child, pickup_person, consent, family_member, allowance, meal_delivery_address
 	ResourceID string
 	RequestID  string
 	At         time.Time
