@@ -118,7 +118,8 @@ func bound(device, from, receipt time.Time) (time.Time, bool) {
 }
 
 // BoundDeviceTime is bound for other hand-overs recorded like a visit
-// (a meal delivered at the door): the phone's time placed within what
+// (a meal delivered at the door, a monthly visit to a vulnerable elder in
+// domain/visit): the phone's time placed within what
 // the server knows, and whether it moved by more than ClockTolerance.
 func BoundDeviceTime(device, from, receipt time.Time) (time.Time, bool) {
 	return bound(device, from, receipt)
