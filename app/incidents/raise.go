@@ -139,3 +139,23 @@ func (s *Service) RaiseFromDevice(ctx context.Context, elderID string, kind inci
 	}
 	return i.ID(), nil
 }
+
+// RaiseFromVisit raises the incident a visitor found on a monthly visit
+// (app/visits: the visitor was assigned to the elder, which vouches for
+// them), as raised by staff, and returns its id.
+func (s *Service) RaiseFromVisit(ctx context.Context, elderID, visitorID, note string) (string, error) {
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
+		return "", err
+	}
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if err != nil {
+		return "", err
+	}
+	loc := e.Profile.Address.Location
+	i, _, err := s.raise(ctx, &e, f, incident.HealthAlert, incident.Source{Kind: incident.FromStaff, UserID: visitorID}, &loc, note)
+	if err != nil {
+		return "", err
+	}
+	return i.ID(), nil
+}

@@ -49,6 +49,7 @@ func Catalog() map[event.Type]Kind {
 	maps.Copy(kinds, classKinds())
 	maps.Copy(kinds, recurrenceKinds())
 	maps.Copy(kinds, mealKinds())
+	maps.Copy(kinds, visitKinds())
 	maps.Copy(kinds, map[event.Type]Kind{
 		family.EventInviteReceived: {
 			Category: notification.CategoryFamily, TTL: 7 * 24 * time.Hour,

@@ -1,0 +1,309 @@
+package visits
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/ledger"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/visit"
+)
+
+var (
+	// ErrAlreadyVolunteer is a second registration of one user.
+	ErrAlreadyVolunteer = fault.New(fault.Conflict, "volunteer_exists")
+	// ErrRedemptionNotFound is a redemption the caller cannot see, or
+	// settled already.
+	ErrRedemptionNotFound = fault.New(fault.NotFound, "redemption_not_found")
+	ErrTimeBankInvalid    = fault.New(fault.Unprocessable, "time_bank_invalid")
+)
+
+// EventCredited is a time credit of a volunteer's visit (data:
+// volunteerId, visitId, minutes, month, regionCode, stationId), carried
+// by the time-bank account's write. The volunteer hears.
+const EventCredited event.Type = "timebank.credited"
+
+// RegisterVolunteer registers the caller as a volunteer of a verified
+// station, to be verified by it.
+func (s *Service) RegisterVolunteer(ctx context.Context, a actor.Actor, name, stationID string) (*visit.Volunteer, error) {
+	if a.UserID == "" {
+		return nil, fault.ErrUnauthenticated
+	}
+	v, err := visit.NewVolunteer(a.UserID, name, stationID, s.d.Now())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.station(ctx, stationID); err != nil {
+		return nil, visit.ErrVolunteerInvalid.WithFields(fault.FieldError{Field: "/stationId", Code: "unknown_station"})
+	}
+	if err := s.d.Volunteers.Create(ctx, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func (s *Service) station(ctx context.Context, id string) (*provider.Provider, error) {
+	p, err := s.d.Providers.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Visible() {
+		return nil, provider.ErrNotFound
+	}
+	return p, nil
+}
+
+// stationOffice loads a station the caller works in the office of, or
+// answers provider_not_found.
+func (s *Service) stationOffice(ctx context.Context, a actor.Actor, id string) (*provider.Provider, error) {
+	if a.UserID == "" {
+		return nil, fault.ErrUnauthenticated
+	}
+	p, err := s.d.Providers.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.IsAdmin(a.UserID) && !office(p, a.UserID) {
+		return nil, provider.ErrNotFound
+	}
+	return p, nil
+}
+
+// VerifyVolunteer is a station's office vouching for a volunteer who
+// registered with it; a volunteer of another station is not found.
+func (s *Service) VerifyVolunteer(ctx context.Context, a actor.Actor, stationID, userID string) (*visit.Volunteer, error) {
+	if _, err := s.stationOffice(ctx, a, stationID); err != nil {
+		return nil, err
+	}
+	return s.d.Volunteers.Update(ctx, userID, func(v *visit.Volunteer) error {
+		if v.StationID != stationID {
+			return visit.ErrVolunteerNotFound
+		}
+		return v.Verify(a.UserID, s.d.NewID(), s.d.Now())
+	})
+}
+
+// StationVolunteers lists a station's volunteers, to its office.
+func (s *Service) StationVolunteers(ctx context.Context, a actor.Actor, stationID string) ([]*visit.Volunteer, error) {
+	if _, err := s.stationOffice(ctx, a, stationID); err != nil {
+		return nil, err
+	}
+	return s.d.Volunteers.ForStation(ctx, stationID)
+}
+
+// CreditVisit credits a verified volunteer visit's minutes to its
+// visitor, once whoever asks how often: the visitor, or the office of
+// the visit's station. An unverified visit is refused (visit_not_verified).
+func (s *Service) CreditVisit(ctx context.Context, a actor.Actor, visitID string) (ledger.Entry, error) {
+	v, err := s.d.Visits.Get(ctx, visitID)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	mine := a.UserID != "" && v.VisitorID == a.UserID
+	if !mine {
+		if v.StationID == "" {
+			return ledger.Entry{}, visit.ErrVisitNotFound
+		}
+		if _, err := s.stationOffice(ctx, a, v.StationID); err != nil {
+			return ledger.Entry{}, visit.ErrVisitNotFound
+		}
+	}
+	return s.credit(ctx, v)
+}
+
+// credit posts the visit's credit: an adjustment of the visitor's
+// account keyed by the visit, so one entry whatever runs concurrently;
+// then notes it on the visit for the repair pass.
+func (s *Service) credit(ctx context.Context, v *visit.Visit) (ledger.Entry, error) {
+	p, err := v.Credit()
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	if v.VisitorKind != visit.ByVolunteer {
+		return ledger.Entry{}, visit.ErrVolunteerNotVerified
+	}
+	vol, err := s.d.Volunteers.Get(ctx, v.VisitorID)
+	if errors.Is(err, visit.ErrVolunteerNotFound) || (err == nil && !vol.Verified()) {
+		return ledger.Entry{}, visit.ErrVolunteerNotVerified
+	}
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	posted, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(v.VisitorID), p, func(e ledger.Entry) (event.Event, error) {
+		return event.New(s.d.NewID(), EventCredited, event.Subject{Kind: "visit", ID: v.ID}, e.At, map[string]string{
+			"volunteerId": v.VisitorID, "visitId": v.ID, "minutes": strconv.FormatInt(e.Amount, 10),
+			"month": v.Month, "regionCode": v.RegionCode, "stationId": v.StationID, "elder": v.ElderName})
+	})
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	e := posted.Entries[0]
+	if v.Credited == 0 {
+		if _, err := s.d.Visits.Update(ctx, v.ID, func(v *visit.Visit) error {
+			v.Credited = e.Amount
+			return nil
+		}); err != nil {
+			s.d.Log.Warn("visit credit not noted on the visit; the repair pass will", "visit", v.ID, "err", err)
+		}
+	}
+	return e, nil
+}
+
+// Statement is a user's time-bank balance and a page of its entries.
+type Statement struct {
+	Account *ledger.Account
+	Entries []ledger.Entry
+	Next    int64
+}
+
+// TimeBank is the caller's own balance and history, newest first.
+func (s *Service) TimeBank(ctx context.Context, a actor.Actor, before int64, limit int) (Statement, error) {
+	if a.UserID == "" {
+		return Statement{}, fault.ErrUnauthenticated
+	}
+	acc, es, next, err := s.d.Ledger.History(ctx, visit.TimeBankOpening(a.UserID), before, limit)
+	if err != nil {
+		return Statement{}, err
+	}
+	return Statement{Account: acc, Entries: es, Next: next}, nil
+}
+
+// Redemption is minutes held for a service to one of the caller's
+// elders, until the station confirms it (committed) or declines it
+// (released).
+type Redemption struct {
+	ID, UserID, StationID, ElderID string
+	ServiceType                    string
+	Minutes                        int64
+	Status                         string // held, confirmed, declined
+}
+
+// RedeemCommand asks a station for a service paid in minutes.
+type RedeemCommand struct {
+	ElderID     string
+	StationID   string
+	ServiceType string
+	Minutes     int64
+}
+
+// Redeem holds minutes of the caller's account for a service to an elder
+// of the caller's family, from a verified station. The redemption's id
+// names the account it holds in, so the station settles it without a
+// search. Not enough minutes: balance_insufficient.
+func (s *Service) Redeem(ctx context.Context, a actor.Actor, cmd RedeemCommand) (Redemption, error) {
+	if a.UserID == "" {
+		return Redemption{}, fault.ErrUnauthenticated
+	}
+	e, err := s.d.Elders.Get(ctx, cmd.ElderID)
+	if err != nil {
+		return Redemption{}, err
+	}
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if err != nil || f.RequireMember(a.UserID) != nil {
+		return Redemption{}, elder.ErrNotFound
+	}
+	var fields []fault.FieldError
+	if cmd.Minutes < 1 || cmd.Minutes > 24*60 {
+		fields = append(fields, fault.FieldError{Field: "/minutes", Code: "range"})
+	}
+	if strings.TrimSpace(cmd.ServiceType) == "" {
+		fields = append(fields, fault.FieldError{Field: "/serviceType", Code: "required"})
+	}
+	if len(fields) > 0 {
+		return Redemption{}, ErrTimeBankInvalid.WithFields(fields...)
+	}
+	if _, err := s.station(ctx, cmd.StationID); err != nil {
+		return Redemption{}, ErrTimeBankInvalid.WithFields(fault.FieldError{Field: "/stationId", Code: "unknown_station"})
+	}
+	r := Redemption{ID: a.UserID + "." + s.d.NewID(), UserID: a.UserID, StationID: cmd.StationID, ElderID: e.ID,
+		ServiceType: cmd.ServiceType, Minutes: cmd.Minutes, Status: "held"}
+	_, err = s.d.Ledger.Reserve(ctx, visit.TimeBankOpening(a.UserID), ledger.Posting{Ref: redemptionRef(r.ID),
+		Amount: cmd.Minutes, Party: cmd.StationID, Month: visit.MonthOf(s.d.Now(), f.Location()),
+		By: a.UserID, Reason: cmd.ServiceType + " for " + e.ID})
+	if err != nil {
+		return Redemption{}, err
+	}
+	return r, nil
+}
+
+func redemptionRef(id string) string { return "redemption:" + id }
+
+// SettleRedemption is the station confirming (the service was given:
+// the minutes are spent) or declining (they return) a redemption it was
+// asked for. One settled already, or another station's, is not found.
+func (s *Service) SettleRedemption(ctx context.Context, a actor.Actor, stationID, id string, confirm bool) (Redemption, error) {
+	if _, err := s.stationOffice(ctx, a, stationID); err != nil {
+		return Redemption{}, err
+	}
+	userID, _, ok := strings.Cut(id, ".")
+	if !ok || userID == "" {
+		return Redemption{}, ErrRedemptionNotFound
+	}
+	open := visit.TimeBankOpening(userID)
+	acc, err := s.d.Ledger.Balance(ctx, open)
+	if err != nil {
+		return Redemption{}, err
+	}
+	h, held := acc.HoldOf(redemptionRef(id))
+	if !held || h.Party != stationID {
+		return Redemption{}, ErrRedemptionNotFound
+	}
+	r := Redemption{ID: id, UserID: userID, StationID: stationID, Minutes: h.Amount}
+	if confirm {
+		_, err = s.d.Ledger.Commit(ctx, open, redemptionRef(id), h.Amount, a.UserID)
+		r.Status = "confirmed"
+	} else {
+		_, err = s.d.Ledger.Release(ctx, open, redemptionRef(id), a.UserID)
+		r.Status = "declined"
+	}
+	if errors.Is(err, ledger.ErrNotHeld) {
+		return Redemption{}, ErrRedemptionNotFound
+	}
+	return r, err
+}
+
+// Donation is minutes given to another user's time bank.
+type Donation struct {
+	ID, From, To string
+	Minutes      int64
+}
+
+// Donate gives minutes of the caller's balance to another user: two
+// adjustments keyed by the donation, the giver's first (it may be
+// refused for want of minutes). The giver's entry names the receiver
+// (its party), so a crash between the two is found on the record.
+func (s *Service) Donate(ctx context.Context, a actor.Actor, to string, minutes int64) (Donation, error) {
+	if a.UserID == "" {
+		return Donation{}, fault.ErrUnauthenticated
+	}
+	if minutes < 1 || minutes > 100_000 {
+		return Donation{}, ErrTimeBankInvalid.WithFields(fault.FieldError{Field: "/minutes", Code: "range"})
+	}
+	if to == a.UserID {
+		return Donation{}, ErrTimeBankInvalid.WithFields(fault.FieldError{Field: "/toUserId", Code: "self"})
+	}
+	if _, err := s.d.Users.ByID(ctx, to); err != nil {
+		if errors.Is(err, identity.ErrUserNotFound) {
+			return Donation{}, ErrTimeBankInvalid.WithFields(fault.FieldError{Field: "/toUserId", Code: "unknown_user"})
+		}
+		return Donation{}, err
+	}
+	d := Donation{ID: s.d.NewID(), From: a.UserID, To: to, Minutes: minutes}
+	ref := "donation:" + d.ID
+	if _, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(a.UserID), ledger.Posting{Ref: ref, Amount: -minutes,
+		Party: to, By: a.UserID, Reason: "donated to " + to}, nil); err != nil {
+		return Donation{}, err
+	}
+	if _, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(to), ledger.Posting{Ref: ref, Amount: minutes,
+		Party: a.UserID, By: a.UserID, Reason: "donated by " + a.UserID}, nil); err != nil {
+		return Donation{}, err
+	}
+	return d, nil
+}
