@@ -203,6 +203,33 @@ var collections = map[string]collectionSpec{
 		{Keys: bson.D{{Key: "lastSeenAt", Value: 1}}, Options: options.Index().SetName("silent")},
 		outboxIndex,
 	}},
+	// Monthly visits: a station's, a region's and a visitor's elders; the
+	// watch's unalerted quiet spells.
+	careRecordsColl: {
+		indexes: []mongo.IndexModel{
+			{Keys: bson.D{{Key: "stationId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("station_id")},
+			{Keys: bson.D{{Key: "regions", Value: 1}}, Options: options.Index().SetName("regions")},
+			{Keys: bson.D{{Key: "visitorId", Value: 1}}, Options: options.Index().SetSparse(true).SetName("visitor")},
+			{Keys: bson.D{{Key: "watchFrom", Value: 1}}, Options: options.Index().SetSparse(true).SetName("watch_from")},
+			outboxIndex,
+		},
+		arrays: []string{"regions"},
+	},
+	// A station's or a region's visits of a month; volunteers' visits
+	// whose credit is not noted.
+	visitsColl: {
+		indexes: []mongo.IndexModel{
+			{Keys: bson.D{{Key: "stationId", Value: 1}, {Key: "month", Value: 1}}, Options: options.Index().SetName("station_month")},
+			{Keys: bson.D{{Key: "regions", Value: 1}, {Key: "month", Value: 1}}, Options: options.Index().SetName("region_month")},
+			{Keys: bson.D{{Key: "creditDue", Value: 1}}, Options: options.Index().SetSparse(true).SetName("credit_due")},
+			outboxIndex,
+		},
+		arrays: []string{"regions"},
+	},
+	volunteersColl: {indexes: []mongo.IndexModel{
+		{Keys: bson.D{{Key: "stationId", Value: 1}}, Options: options.Index().SetName("station")},
+		outboxIndex,
+	}},
 	deviceEventsColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "unraised", Value: 1}}, Options: options.Index().SetSparse(true).SetName("unraised")},
 	}},

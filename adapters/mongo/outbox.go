@@ -157,7 +157,8 @@ type Outbox struct {
 // pendingEvents; each has an index on outboxSince.
 var outboxCollections = []string{familiesColl, invitesColl, devicesColl, childrenColl, providersColl, ordersColl,
 	slotsColl, bookingsColl, complaintsColl, ledgerAccountsColl, roomDaysColl, dailyReportsColl, incidentsColl,
-	recurringOrdersColl, classStandingsColl, mealSubscriptionsColl, homeDevicesColl, mealOrdersColl}
+	recurringOrdersColl, classStandingsColl, mealSubscriptionsColl, homeDevicesColl, mealOrdersColl,
+	careRecordsColl, visitsColl, volunteersColl}
 
 func (s *Store) Outbox() *Outbox {
 	return &Outbox{store: s, guard: s.guard, bell: s.bell, collections: outboxCollections}
