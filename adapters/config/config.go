@@ -129,6 +129,9 @@ type Config struct {
 	DoorInactiveAfter   time.Duration
 	DeviceOfflineAfter  time.Duration
 	DeviceWatchInterval time.Duration
+	// VisitWatchInterval is how often elders unvisited for two months are
+	// alerted to their station and uncredited volunteer visits credited.
+	VisitWatchInterval time.Duration
 
 	// DeviceVendorKeys are the HMAC-SHA256 keys of the home-device
 	// vendors' integrations, by vendor name (DEVICE_VENDOR_KEYS).
@@ -228,6 +231,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		DoorInactiveAfter:      r.duration("DOOR_INACTIVE_AFTER", 24*time.Hour, time.Hour, 7*24*time.Hour),
 		DeviceOfflineAfter:     r.duration("DEVICE_OFFLINE_AFTER", 48*time.Hour, time.Hour, 30*24*time.Hour),
 		DeviceWatchInterval:    r.duration("DEVICE_WATCH_INTERVAL", time.Minute, 10*time.Millisecond, time.Hour),
+		VisitWatchInterval:     r.duration("VISIT_WATCH_INTERVAL", 10*time.Minute, 10*time.Millisecond, 24*time.Hour),
 		TestClockOffsetFile:    r.str("KINCARE_TEST_CLOCK_OFFSET_FILE", ""),
 	}
 	if c.FCMProjectID == "" {

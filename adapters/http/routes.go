@@ -175,6 +175,26 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("resolveIncident", inc.step(inc.resolve))
 	api.handle("closeIncident", inc.step(inc.close))
 
+	mv := monthlyVisitHandlers{svc: d.Visits}
+	api.handle("getElderCare", mv.getCare)
+	api.handle("markElderVulnerable", mv.mark)
+	api.handle("assignElderVisitor", mv.assign)
+	api.handle("recordElderVisit", mv.record)
+	api.handle("getMonthlyVisit", mv.get)
+	api.handle("checkOutMonthlyVisit", mv.checkOut)
+	api.handle("creditVisitMinutes", mv.credit)
+	api.handle("getStationVisitReport", mv.stationReport)
+	api.handle("getRegionVisitReport", mv.regionReport)
+	api.handle("getMyVisitPlan", mv.myPlan)
+	api.handle("registerVolunteer", mv.registerVolunteer)
+	api.handle("listStationVolunteers", mv.stationVolunteers)
+	api.handle("verifyVolunteer", mv.verifyVolunteer)
+	api.handle("getMyTimeBank", mv.timeBank)
+	api.handle("redeemMinutes", mv.redeem)
+	api.handle("confirmRedemption", mv.settle(true))
+	api.handle("declineRedemption", mv.settle(false))
+	api.handle("donateMinutes", mv.donate)
+
 	res := reservationHandlers{svc: d.Reservations}
 	api.handle("createOffering", res.createOffering)
 	api.handle("listProviderOfferings", res.listOfferings)

@@ -41,6 +41,7 @@ import (
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
 	"github.com/kincare/kincare/app/throttle"
+	"github.com/kincare/kincare/app/visits"
 )
 
 // Options are the HTTP settings from configuration.
@@ -102,7 +103,9 @@ type Deps struct {
 	Recurrence *recurrence.Service
 	// HomeDevices serves elders' home devices and their vendors' events.
 	HomeDevices *homedevices.Service
-	Tokens      AccessVerifier
+	// Visits serves monthly visits to vulnerable elders and the time bank.
+	Visits *visits.Service
+	Tokens AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).

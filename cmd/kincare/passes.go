@@ -16,6 +16,7 @@ const (
 	loopDeviceWatch     = "device_watch"
 	loopDueMover        = "due_mover" // only on a moved (test) clock
 	loopRecurringOrders = "recurring_orders"
+	loopVisitWatch      = "visit_watch"
 
 	loopReservationSweep     = "reservation_sweep"
 	loopReservationReconcile = "reservation_reconcile"
@@ -29,7 +30,7 @@ func newPassCounter(reg prometheus.Registerer) passCounter {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_background_passes_total",
 		Help: "Completed passes of background loops, by loop and result."}, []string{"loop", "result"})
 	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDeviceWatch, loopDueMover,
-		loopReservationSweep, loopReservationReconcile, loopRecurringOrders} {
+		loopReservationSweep, loopReservationReconcile, loopRecurringOrders, loopVisitWatch} {
 		for _, r := range []string{passIdle, passWorked, passFailed} {
 			c.WithLabelValues(l, r)
 		}

@@ -53,6 +53,7 @@ import (
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
 	"github.com/kincare/kincare/app/statements"
+	"github.com/kincare/kincare/app/visits"
 	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/reservation"
@@ -270,6 +271,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Watched: store.HomeDevices(), Stations: incidents.NearestStation{Search: searchSvc}, Providers: store.Providers(),
 		DoorQuiet: cfg.DoorInactiveAfter, Silence: cfg.DeviceOfflineAfter, NewID: newID})
 
+	visitSvc := visits.NewService(visits.Deps{Cares: store.Cares(), Visits: store.Visits(),
+		Volunteers: store.Volunteers(), Elders: store.Elders(), Families: store.Families(), Providers: providerStore,
+		Users: users, Stations: visits.ServingStations{Search: searchSvc}, Alarms: incidentSvc, Ledger: ledgerSvc,
+		Now: ladderClock, NewID: newID, Log: log})
+
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
 		return s, err
@@ -280,7 +286,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Audiences: merge(familySvc.Audiences(), deviceSvc.Audiences(), childSvc.Audiences(), providerSvc.Audiences(),
 			orderSvc.Audiences(), reservationSvc.Audiences(), authSvc.Audiences(), complaintSvc.Audiences(),
 			allowanceSvc.Audiences(), childDaySvc.Audiences(), incidentSvc.Audiences(), classSvc.Audiences(),
-			mealSvc.Audiences(), recurringSvc.Audiences(), homeDeviceSvc.Audiences()),
+			mealSvc.Audiences(), recurringSvc.Audiences(), homeDeviceSvc.Audiences(), visitSvc.Audiences()),
 		Now: clk.Now, NewID: newID, Log: log,
 	})
 	if err != nil {
@@ -311,6 +317,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Incidents:    incidentSvc,
 		Recurrence:   recurringSvc,
 		HomeDevices:  homeDeviceSvc,
+		Visits:       visitSvc,
 		Registry:     registry,
 		Ops:          opsOptions(cfg, rdb, key),
 		Ready: map[string]httpapi.Pinger{
@@ -336,6 +343,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startRecurrence(cfg.RecurrenceInterval, generator, passes)
 		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, cfg.DeviceWatchInterval,
 			incidentSvc, homeDeviceSvc, passes)
+		s.startVisitWatch(cfg.VisitWatchInterval, visitSvc, passes)
 	}
 
 	if !serveHTTP {

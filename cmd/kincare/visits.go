@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/kincare/kincare/app/visits"
+)
+
+// startVisitWatch runs the monthly visits' watch in this process: every
+// interval, on the ladder's (controllable) clock, elders unvisited for
+// two months are alerted to their station and volunteers' verified
+// visits left uncredited are credited. Replicas running it at once are
+// safe: an alert is a conditional write of the care record, a credit an
+// entry with a unique key.
+func (s *server) startVisitWatch(every time.Duration, svc *visits.Service, passes passCounter) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				r, err := svc.Watch(ctx)
+				if ctx.Err() != nil {
+					return
+				}
+				if err != nil {
+					s.log.Warn("visit watch", "err", err)
+				}
+				if r.Alerted+r.Credited > 0 {
+					s.log.Info("visit watch", "alerted", r.Alerted, "credited", r.Credited)
+				}
+				passes.done(loopVisitWatch, r.Alerted+r.Credited, err)
+			}
+		}
+	}()
+	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+}
