@@ -186,7 +186,7 @@ func (c *Care) Assign(userID string, kind VisitorKind, by, eventID string, now t
 	c.Visitor = &Assignment{UserID: userID, Kind: kind, AssignedBy: by, At: now}
 	e, err := event.New(eventID, EventVisitorAssigned, c.subject(), now, map[string]string{
 		"elderId": c.ElderID, "elder": c.ElderName, "regionCode": c.RegionCode, "stationId": c.StationID,
-		"visitorId": userID,
+		"visitorId":   userID,
 		"visitorKind": string(kind)})
 	if err != nil {
 		return err
