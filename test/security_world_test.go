@@ -105,6 +105,7 @@ type world struct {
 	incidentClosed   string // an SOS of elder A, resolved and closed by family A
 	cls              classWorld
 	meal             mealSecWorld
+	visit            visitSecWorld
 
 	windows chan [2]time.Time // order windows no two of which overlap
 	days    chan int          // days ahead on which famA has booked nothing
@@ -252,6 +253,7 @@ func buildWorld(t *testing.T) *world {
 	w.fullSlotA, w.waitingSlotA = w.fullSlot(t), w.waitingSlot(t)
 	w.buildClasses(t)
 	w.buildMeals(t)
+	w.buildVisits(t)
 
 	// The childcare day: a room of provider A, and a child of family A
 	// whose day there is over.

@@ -8,7 +8,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/visits"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/ledger"
 	"github.com/kincare/kincare/domain/visit"
@@ -402,7 +404,14 @@ func toTimeEntry(e ledger.Entry) timeEntryJSON {
 }
 
 func (h monthlyVisitHandlers) timeBank(c *fiber.Ctx) error {
-	before, _ := strconv.ParseInt(c.Query("cursor"), 10, 64)
+	var before int64
+	if cur := c.Query("cursor"); cur != "" {
+		n, err := strconv.ParseInt(cur, 10, 64)
+		if err != nil || n < 1 {
+			return page.ErrCursorInvalid.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
+		}
+		before = n
+	}
 	limit := c.QueryInt("limit", 20)
 	limit = max(1, min(limit, 100))
 	st, err := h.svc.TimeBank(c.UserContext(), mustActor(c), before, limit)

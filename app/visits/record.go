@@ -143,9 +143,12 @@ func (s *Service) afterCompleted(ctx context.Context, v *visit.Visit) {
 		s.d.Log.Warn("visit not noted on the care record", "visit", v.ID, "err", err)
 	}
 	if v.VisitorKind == visit.ByVolunteer && v.Verified() {
-		if _, err := s.credit(ctx, v); err != nil {
+		e, err := s.credit(ctx, v)
+		if err != nil {
 			s.d.Log.Warn("visit not credited; the repair pass will", "visit", v.ID, "err", err)
+			return
 		}
+		v.Credited = e.Amount
 	}
 }
 
