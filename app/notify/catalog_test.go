@@ -88,6 +88,7 @@ func sampleEvents(t *testing.T) []event.Event {
 	events = append(events, reservationEvents(t, now, newID)...)
 	events = append(events, complaintEvents(t, now, newID)...)
 	events = append(events, incidentEvents(t, now, newID)...)
+	events = append(events, visitEvents(t, now, newID)...)
 	events = append(events, classEvents(t, now, newID)...)
 	events = append(events, mealEvents(t, now, newID)...)
 	adjusted, err := event.New(newID(), elder.EventAllowanceAdjusted, event.Subject{Kind: "elder", ID: "e"}, now,
