@@ -58,6 +58,10 @@ var notDisplayText = map[string]string{
 	"checkInChild /dropIn/slotId":          "an id",
 	"checkOutChild /person/pickupPersonId": "an id",
 	"assignRoomStaff /userIds/*":           "ids of the provider's staff",
+	"assignElderVisitor /userId":           "an id",
+	"registerVolunteer /stationId":         "an id",
+	"redeemMinutes /stationId":             "an id",
+	"donateMinutes /toUserId":              "an id",
 	"fillDailyReport /photoRefs/*":         "object keys under the report's prefix (domain/upload)",
 	"setProviderDuty /userIds/*":           "ids of the provider's staff",
 	"postDeviceEvent /eventId":             "the vendor's id of its event, a key never shown",
@@ -190,6 +194,25 @@ func displayProbes() []displayProbe {
 		// everyone its ladder called; a closed incident reads them first.
 		{op: "raiseSOS", fields: []string{"/note"}},
 		{op: "addIncidentNote", fields: []string{"/text"}},
+		// Monthly visits: an official's reason, what a visitor found and
+		// suggests, read by the family and the station.
+		{op: "markElderVulnerable", fields: []string{"/reason"}},
+		{op: "registerVolunteer", fields: []string{"/name"}},
+		{op: "recordElderVisit", fields: []string{"/assessment/needs", "/assessment/hazards", "/followUps/0/note"},
+			body: func(*world) map[string]any {
+				return map[string]any{"mode": "phone", "durationMinutes": 5, "assessment": goodAssessment(),
+					"followUps": []any{map[string]any{"kind": "referral", "serviceType": "bathing", "note": "建议助浴"}}}
+			}},
+		{op: "recordElderVisit", fields: []string{"/reason"}, body: func(w *world) map[string]any {
+			return map[string]any{"mode": "in_person", "point": map[string]any{"lat": w.homeA.lat + 0.01,
+				"lng": w.homeA.lng}, "reason": "门禁进不去"}
+		}},
+		{op: "checkOutMonthlyVisit", fields: []string{"/assessment/needs", "/assessment/hazards", "/followUps/0/note"},
+			body: func(w *world) map[string]any {
+				return map[string]any{"point": map[string]any{"lat": w.homeA.lat, "lng": w.homeA.lng},
+					"assessment": goodAssessment(),
+					"followUps":  []any{map[string]any{"kind": "referral", "serviceType": "bathing", "note": "建议助浴"}}}
+			}},
 		{op: "resolveIncident", fields: []string{"/note"}, body: func(*world) map[string]any {
 			return map[string]any{"outcome": "false_alarm", "note": "误报"}
 		}},
