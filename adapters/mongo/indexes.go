@@ -186,6 +186,8 @@ var collections = map[string]collectionSpec{
 	},
 	recurringOrdersColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("elder_id")},
+		// A family's rules by id: its data export.
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
 		// The generator pages through the active rules by id.
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("status_id")},
 		outboxIndex,
@@ -236,6 +238,10 @@ var collections = map[string]collectionSpec{
 	mealSubscriptionsColl: {indexes: []mongo.IndexModel{
 		// The generator pages through the active subscriptions by id.
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("status_id")},
+		// An elder's subscriptions, ended when the elder is removed.
+		{Keys: bson.D{{Key: "elderId", Value: 1}}, Options: options.Index().SetName("elder")},
+		// A family's subscriptions by id: its data export.
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
 		outboxIndex,
 	}},
 	canteensColl:    {},
@@ -249,6 +255,8 @@ var collections = map[string]collectionSpec{
 			Options: options.Index().SetName("provider_date_id")},
 		// An elder's days: the meal a card redeems at the counter.
 		{Keys: bson.D{{Key: "elderId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("elder_date")},
+		// A family's orders by id: its data export.
+		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
 		// Hand-overs and missed-meal reminders wait here for the relay.
 		outboxIndex,
 	}},

@@ -105,3 +105,13 @@ func (r *MealOrders) OfElder(ctx context.Context, elderID string, days []string)
 	}
 	return out, nil
 }
+
+// Revoke withdraws the elder's card in force, when the elder is removed:
+// its signed code then names no card, and a scan answers as for a
+// replaced one. Revoking a card already gone does nothing.
+func (r *MealCards) Revoke(ctx context.Context, elderID string) error {
+	if _, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: elderID}}); err != nil {
+		return fmt.Errorf("mongo: revoke meal card: %w", err)
+	}
+	return nil
+}

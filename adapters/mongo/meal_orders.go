@@ -253,3 +253,39 @@ func (r *MealOrders) OfDay(ctx context.Context, providerID string, day calendar.
 	}
 	return out, false, nil
 }
+
+// Upcoming is an elder's meal orders dated from the given day on, any
+// status, oldest first: what removing the elder must withdraw. An elder
+// is ordered for within the generator's horizon, a few a day.
+func (r *MealOrders) Upcoming(ctx context.Context, elderID string, from calendar.Date) ([]*meal.Order, error) {
+	docs, err := findAll(ctx, r.coll, "upcoming meal orders of an elder",
+		bson.D{{Key: "elderId", Value: elderID}, {Key: "date", Value: bson.D{{Key: "$gte", Value: dateString(from)}}}},
+		options.Find().SetSort(bson.D{{Key: "date", Value: 1}, {Key: "_id", Value: 1}}), func(d mealOrderDoc) mealOrderDoc { return d })
+	if err != nil {
+		return nil, err
+	}
+	return mealOrdersOf(docs)
+}
+
+// ForFamily pages through a family's meal orders in id order, any
+// status, for the family's data export.
+func (r *MealOrders) ForFamily(ctx context.Context, familyID string, p page.Request) ([]*meal.Order, bool, error) {
+	docs, more, err := findPage[mealOrderDoc](ctx, r.coll, familyID, p, 1)
+	if err != nil {
+		return nil, false, fmt.Errorf("mongo: meal orders of a family: %w", err)
+	}
+	out, err := mealOrdersOf(docs)
+	return out, more, err
+}
+
+func mealOrdersOf(docs []mealOrderDoc) ([]*meal.Order, error) {
+	out := make([]*meal.Order, 0, len(docs))
+	for _, d := range docs {
+		o, err := d.order()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/meal"
 )
 
@@ -123,6 +124,40 @@ func (r *MealSubscriptions) Active(ctx context.Context, after string, limit int)
 	if err != nil {
 		return nil, err
 	}
+	out := make([]*meal.Subscription, 0, len(docs))
+	for _, d := range docs {
+		s, err := d.subscription()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// OfElder is every subscription of an elder, any status: an elder has a
+// handful (one per canteen window at most in practice).
+func (r *MealSubscriptions) OfElder(ctx context.Context, elderID string) ([]*meal.Subscription, error) {
+	docs, err := findAll(ctx, r.coll, "meal subscriptions of an elder", bson.D{{Key: "elderId", Value: elderID}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), func(d mealSubscriptionDoc) mealSubscriptionDoc { return d })
+	if err != nil {
+		return nil, err
+	}
+	return subscriptionsOf(docs)
+}
+
+// ForFamily pages through a family's subscriptions in id order, any
+// status, for the family's data export.
+func (r *MealSubscriptions) ForFamily(ctx context.Context, familyID string, p page.Request) ([]*meal.Subscription, bool, error) {
+	docs, more, err := findPage[mealSubscriptionDoc](ctx, r.coll, familyID, p, 1)
+	if err != nil {
+		return nil, false, fmt.Errorf("mongo: meal subscriptions of a family: %w", err)
+	}
+	out, err := subscriptionsOf(docs)
+	return out, more, err
+}
+
+func subscriptionsOf(docs []mealSubscriptionDoc) ([]*meal.Subscription, error) {
 	out := make([]*meal.Subscription, 0, len(docs))
 	for _, d := range docs {
 		s, err := d.subscription()

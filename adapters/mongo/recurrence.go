@@ -302,3 +302,21 @@ func (o *Occurrences) Forget(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// ForFamily pages through a family's rules in id order, any status, for
+// the family's data export.
+func (r *RecurringOrders) ForFamily(ctx context.Context, familyID string, p page.Request) ([]*recurrence.Rule, bool, error) {
+	docs, more, err := findPage[recurringOrderDoc](ctx, r.coll, familyID, p, 1)
+	if err != nil {
+		return nil, false, fmt.Errorf("mongo: recurring orders of a family: %w", err)
+	}
+	out := make([]*recurrence.Rule, 0, len(docs))
+	for _, d := range docs {
+		rule, err := d.rule()
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, rule)
+	}
+	return out, more, nil
+}

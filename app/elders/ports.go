@@ -5,6 +5,7 @@ package elders
 import (
 	"context"
 
+	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
@@ -37,4 +38,13 @@ type Providers interface {
 // the birth date has priced something (orders.History).
 type Orders interface {
 	Ordered(ctx context.Context, elderID string) (bool, error)
+}
+
+// Dependent is a capability that acts in an elder's name going forward
+// (meal subscriptions, the meal card and orders; recurring home-care
+// orders). ElderRemoved stops it for the elder, as the family owner a;
+// it must be idempotent: a removal that failed part-way is finished by
+// the owner's retry.
+type Dependent interface {
+	ElderRemoved(ctx context.Context, a actor.Actor, elderID string) error
 }

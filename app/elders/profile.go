@@ -148,7 +148,13 @@ func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID st
 	return cerr
 }
 
-// Delete removes an elder; owners only.
+// Delete removes an elder; owners only. First everything that acts in
+// the elder's name going forward is stopped (meal card, subscriptions
+// and orders not yet served, recurring home-care orders), each step
+// idempotent; the elder's record goes last. So a failure or a crash
+// part-way leaves the elder in place, and the owner's retry finishes
+// the steps and the removal: nothing is left acting for an elder the
+// family no longer sees.
 func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) error {
 	_, f, err := s.access(ctx, a, elderID)
 	if err != nil {
@@ -156,6 +162,11 @@ func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) err
 	}
 	if err := f.RequireOwner(a.UserID); err != nil {
 		return err
+	}
+	for _, d := range s.dependents {
+		if err := d.ElderRemoved(ctx, a, elderID); err != nil {
+			return fmt.Errorf("remove elder %s: %w", elderID, err)
+		}
 	}
 	if err := s.d.Elders.Delete(ctx, elderID); err != nil {
 		return err

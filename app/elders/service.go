@@ -13,7 +13,15 @@ import (
 )
 
 // Service gathers the elder use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+	// dependents are stopped before an elder is removed (Delete).
+	dependents []Dependent
+}
+
+// OnRemoval gives the service what Delete stops for a removed elder; they
+// are built after it (they read elders), hence not in Deps.
+func (s *Service) OnRemoval(d ...Dependent) { s.dependents = append(s.dependents, d...) }
 
 // Deps are the adapters the elder use cases need.
 type Deps struct {

@@ -19,6 +19,8 @@ type Cards interface {
 	Get(ctx context.Context, elderID string) (meal.Card, error)
 	// Issue stores the card next makes of the current one (nil: none).
 	Issue(ctx context.Context, elderID string, next func(prev *meal.Card) (meal.Card, error)) (meal.Card, error)
+	// Revoke withdraws the elder's card, if any.
+	Revoke(ctx context.Context, elderID string) error
 }
 
 // CardPINLimits bound PIN guessing per card, every attempt counted

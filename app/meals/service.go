@@ -60,6 +60,9 @@ type Orders interface {
 	// OfElder is an elder's orders of the given days (YYYY-MM-DD), any
 	// status: the meal a card redeems.
 	OfElder(ctx context.Context, elderID string, days []string) ([]*meal.Order, error)
+	// Upcoming is an elder's orders dated from the given day on, any
+	// status: what removing the elder withdraws.
+	Upcoming(ctx context.Context, elderID string, from calendar.Date) ([]*meal.Order, error)
 }
 
 // SubsidyRules keeps each region's meal subsidy rules.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/recurrence"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/meal"
@@ -91,10 +92,20 @@ func (t subscriptionTarget) Materialise(ctx context.Context, p recurrence.Plan, 
 }
 
 // Skipped records the refusal on the subscription, whose event tells
-// the family.
+// the family. An elder no longer there (removed before their removal
+// ended their subscriptions, or the subscriber left the family) ends
+// the subscription too, as app/recurrence's HomeCare ends a rule: no
+// later day could be ordered, and the family would be told so daily.
 func (t subscriptionTarget) Skipped(ctx context.Context, p recurrence.Plan, o recurrence.Occurrence, why *fault.Error) error {
 	_, err := t.s.d.Subscriptions.Update(ctx, p.PlanID(), func(sub *meal.Subscription) error {
-		return sub.OccurrenceSkipped(o.Occurrence, why.Code, t.s.d.NewID(), t.s.d.Now())
+		now := t.s.d.Now()
+		if err := sub.OccurrenceSkipped(o.Occurrence, why.Code, t.s.d.NewID(), now); err != nil {
+			return err
+		}
+		if fault.Is(why, elder.ErrNotFound) && sub.Status() == meal.SubscriptionActive {
+			return sub.End(now)
+		}
+		return nil
 	})
 	return err
 }

@@ -24,6 +24,8 @@ type Subscriptions interface {
 	Update(ctx context.Context, id string, fn func(*meal.Subscription) error) (*meal.Subscription, error)
 	// Active pages through the active subscriptions by id.
 	Active(ctx context.Context, after string, limit int) ([]*meal.Subscription, error)
+	// OfElder is every subscription of an elder, any status.
+	OfElder(ctx context.Context, elderID string) ([]*meal.Subscription, error)
 }
 
 // Generator makes a plan's occurrences a horizon ahead, once each

@@ -251,6 +251,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		newID, log, recurringSvc.Target(), mealSvc.Target())
 	recurringSvc.Use(generator)
 	mealSvc.Use(generator)
+	// Removing an elder stops what acts in their name first.
+	elderSvc.OnRemoval(mealSvc, recurringSvc)
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
