@@ -53,6 +53,12 @@ type familyExportJSON struct {
 	Elders       []elderJSON       `json:"elders"`
 	Children     []childJSON       `json:"children"`
 	DailyReports []dailyReportJSON `json:"dailyReports"`
+	// What the family booked and ordered, through the same views as the
+	// API's own reads.
+	Bookings          []bookingJSON          `json:"bookings"`
+	MealOrders        []mealOrderJSON        `json:"mealOrders"`
+	MealSubscriptions []mealSubscriptionJSON `json:"mealSubscriptions"`
+	RecurringOrders   []recurringOrderJSON   `json:"recurringOrders"`
 }
 
 type exportJSON struct {
@@ -82,7 +88,20 @@ func (h privacyHandlers) export(c *fiber.Ctx) error {
 	}
 	for _, f := range x.Families {
 		fe := familyExportJSON{Family: toFamily(f.Family), Elders: []elderJSON{}, Children: []childJSON{},
-			DailyReports: []dailyReportJSON{}}
+			DailyReports: []dailyReportJSON{}, Bookings: []bookingJSON{}, MealOrders: []mealOrderJSON{},
+			MealSubscriptions: []mealSubscriptionJSON{}, RecurringOrders: []recurringOrderJSON{}}
+		for _, b := range f.Bookings {
+			fe.Bookings = append(fe.Bookings, toBooking(b))
+		}
+		for _, o := range f.MealOrders {
+			fe.MealOrders = append(fe.MealOrders, toMealOrder(o))
+		}
+		for _, sub := range f.MealSubscriptions {
+			fe.MealSubscriptions = append(fe.MealSubscriptions, toMealSubscription(sub))
+		}
+		for _, r := range f.RecurringOrders {
+			fe.RecurringOrders = append(fe.RecurringOrders, toRecurringOrder(r))
+		}
 		for _, r := range f.DailyReports {
 			fe.DailyReports = append(fe.DailyReports, toReport(r))
 		}

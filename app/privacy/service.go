@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/page"
+	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/dailyreport"
@@ -16,7 +17,10 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/notification"
+	"github.com/kincare/kincare/domain/recurrence"
+	"github.com/kincare/kincare/domain/reservation"
 )
 
 // Users reads and erases accounts.
@@ -77,6 +81,26 @@ type FamilyReader interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
 }
 
+// Bookings pages through bookings (places, class seats, meal portions)
+// newest first; the export asks for one family's only.
+type Bookings interface {
+	List(ctx context.Context, f reservations.BookingFilter, p page.Request) ([]*reservation.Booking, bool, error)
+}
+
+// MealOrders, MealSubscriptions and RecurringOrders page through a
+// family's records by id, any status.
+type MealOrders interface {
+	ForFamily(ctx context.Context, familyID string, p page.Request) ([]*meal.Order, bool, error)
+}
+
+type MealSubscriptions interface {
+	ForFamily(ctx context.Context, familyID string, p page.Request) ([]*meal.Subscription, bool, error)
+}
+
+type RecurringOrders interface {
+	ForFamily(ctx context.Context, familyID string, p page.Request) ([]*recurrence.Rule, bool, error)
+}
+
 // Service gathers the privacy use cases.
 type Service struct{ d Deps }
 
@@ -93,6 +117,12 @@ type Deps struct {
 	Reports     DailyReports
 	Audit       AuditLog
 	Trail       *audittrail.Recorder
+	// What the family booked and ordered, for the export; each nil
+	// exports none.
+	Bookings          Bookings
+	MealOrders        MealOrders
+	MealSubscriptions MealSubscriptions
+	RecurringOrders   RecurringOrders
 	// Standings are people's class no-show records; nil keeps none.
 	Standings ClassStandings
 	Now       func() time.Time
@@ -137,6 +167,14 @@ type FamilyExport struct {
 	// DailyReports are the children's published reports, as the family
 	// reads them.
 	DailyReports []*dailyreport.Report
+	// Bookings are the family's childcare places, class seats and meal
+	// portions, newest first; MealOrders, MealSubscriptions and
+	// RecurringOrders the family's meal aid and recurring home care, any
+	// status.
+	Bookings          []*reservation.Booking
+	MealOrders        []*meal.Order
+	MealSubscriptions []*meal.Subscription
+	RecurringOrders   []*recurrence.Rule
 }
 
 // Export gathers the caller's data (个人信息可携带).
@@ -176,6 +214,9 @@ func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
 				fe.DailyReports = append(fe.DailyReports, r)
 			}
 		}
+		if err := s.exportActivity(ctx, f.ID(), &fe); err != nil {
+			return Export{}, err
+		}
 		out.Families = append(out.Families, fe)
 	}
 	if out.Invites, err = s.d.Families.MyInvites(ctx, a); err != nil {
@@ -199,6 +240,36 @@ func (s *Service) Export(ctx context.Context, a actor.Actor) (Export, error) {
 		p.After = items[len(items)-1].ID
 	}
 	return out, nil
+}
+
+// exportActivity adds what the family booked and ordered, every page of
+// it, read by the family's id only: never another family's.
+func (s *Service) exportActivity(ctx context.Context, familyID string, fe *FamilyExport) error {
+	var err error
+	if s.d.Bookings != nil {
+		list := func(ctx context.Context, familyID string, p page.Request) ([]*reservation.Booking, bool, error) {
+			return s.d.Bookings.List(ctx, reservations.BookingFilter{FamilyID: familyID}, p)
+		}
+		if fe.Bookings, err = all(ctx, familyID, list, (*reservation.Booking).ID); err != nil {
+			return err
+		}
+	}
+	if s.d.MealOrders != nil {
+		if fe.MealOrders, err = all(ctx, familyID, s.d.MealOrders.ForFamily, func(o *meal.Order) string { return o.ID }); err != nil {
+			return err
+		}
+	}
+	if s.d.MealSubscriptions != nil {
+		if fe.MealSubscriptions, err = all(ctx, familyID, s.d.MealSubscriptions.ForFamily, (*meal.Subscription).ID); err != nil {
+			return err
+		}
+	}
+	if s.d.RecurringOrders != nil {
+		if fe.RecurringOrders, err = all(ctx, familyID, s.d.RecurringOrders.ForFamily, (*recurrence.Rule).ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func all[T any](ctx context.Context, familyID string, list func(context.Context, string, page.Request) ([]T, bool, error), id func(T) string) ([]T, error) {

@@ -182,6 +182,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Users: users, Devices: store.Devices(), Sessions: store.Sessions(), Families: familySvc, Inbox: store.Inbox(), Preferences: store.NotificationPreferences(),
 		FamilyStore: store.Families(), Elders: store.Elders(), Children: store.Children(), Reports: store.Reports(), Audit: store.Audit(),
 		Trail: trail, Standings: store.ClassStandings(), Now: time.Now,
+		Bookings: store.Bookings(), MealOrders: store.MealOrders(), MealSubscriptions: store.MealSubscriptions(),
+		RecurringOrders: store.RecurringOrders(),
 	})
 
 	ledgerSvc := appledger.NewService(appledger.Deps{Accounts: store.LedgerAccounts(), Journal: store.LedgerJournal(),
