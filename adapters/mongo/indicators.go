@@ -11,6 +11,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
@@ -42,6 +44,9 @@ type factDoc struct {
 	Replied   bool       `bson:"replied,omitempty"`
 	RespondBy *time.Time `bson:"respondBy,omitempty"`
 	RepliedAt *time.Time `bson:"repliedAt,omitempty"`
+
+	AlarmKind    string `bson:"alarmKind,omitempty"`
+	Acknowledged bool   `bson:"acknowledged,omitempty"`
 }
 
 func optionalUTC(t time.Time) *time.Time {
@@ -58,7 +63,8 @@ func toFactDoc(f indicator.Fact) factDoc {
 	d := factDoc{ID: f.Key, Kind: string(f.Kind), RegionCode: f.RegionCode, Keys: []string{}, Version: f.Version,
 		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
 		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted,
-		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt)}
+		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
+		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged}
 	if !f.Month.IsZero() {
 		d.Month = f.Month.String()
 		for _, p := range regionsOf(f.RegionCode) {
@@ -72,7 +78,7 @@ func (d factDoc) fact() indicator.Fact {
 	f := indicator.Fact{Key: d.ID, Kind: indicator.Kind(d.Kind), RegionCode: d.RegionCode, Version: d.Version,
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted,
-		Escalated: d.Escalated, Replied: d.Replied}
+		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged}
 	if d.RespondBy != nil {
 		f.RespondBy = d.RespondBy.UTC()
 	}
@@ -153,12 +159,35 @@ func (r *IndicatorFacts) Reset(ctx context.Context) error {
 // IndicatorSources reads what indicator facts derive from
 // (indicators.Sources).
 type IndicatorSources struct {
-	orders, complaints, providers *collection
+	orders, complaints, incidents, providers, elders *collection
 }
 
 func (s *Store) IndicatorSources() *IndicatorSources {
 	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
-		providers: s.collection(providersColl)}
+		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl)}
+}
+
+func (r *IndicatorSources) Incident(ctx context.Context, id string) (*incident.Incident, int64, error) {
+	d, err := findByID[incidentDoc](ctx, r.incidents, id, "incident", incident.ErrNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.incident(), d.Version, nil
+}
+
+func (r *IndicatorSources) ElderRegion(ctx context.Context, id string) (string, error) {
+	d, err := findByID[elderDoc](ctx, r.elders, id, "elder", elder.ErrNotFound)
+	if errors.Is(err, elder.ErrNotFound) {
+		return "", nil // gone: their alarms count nowhere
+	}
+	if err != nil {
+		return "", err
+	}
+	return d.Profile.Address.RegionCode, nil
+}
+
+func (r *IndicatorSources) EachIncident(ctx context.Context, fn func(*incident.Incident, int64) error) error {
+	return eachDoc(ctx, r.incidents, "incidents", func(d incidentDoc) error { return fn(d.incident(), d.Version) })
 }
 
 func (r *IndicatorSources) Order(ctx context.Context, id string) (*order.Order, int64, error) {

@@ -12,6 +12,7 @@ import (
 	"context"
 
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/order"
 )
@@ -36,9 +37,14 @@ type Sources interface {
 	Order(ctx context.Context, id string) (*order.Order, int64, error)
 	// Complaint answers complaint.ErrNotFound for an unknown id.
 	Complaint(ctx context.Context, id string) (*complaint.Complaint, int64, error)
+	// Incident answers incident.ErrNotFound for an unknown id.
+	Incident(ctx context.Context, id string) (*incident.Incident, int64, error)
+	// ElderRegion is the region code of an elder's address ("" when gone).
+	ElderRegion(ctx context.Context, elderID string) (string, error)
 	// ProviderRegion is the region code of a provider's address ("" when
 	// it has none or is gone).
 	ProviderRegion(ctx context.Context, providerID string) (string, error)
 	EachOrder(ctx context.Context, fn func(*order.Order, int64) error) error
 	EachComplaint(ctx context.Context, fn func(*complaint.Complaint, int64) error) error
+	EachIncident(ctx context.Context, fn func(*incident.Incident, int64) error) error
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/order"
 )
@@ -61,6 +62,15 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.facts.Put(ctx, indicator.OfComplaint(c, v))
+	case "incident":
+		i, v, err := p.src.Incident(ctx, s.ID)
+		if fault.Is(err, incident.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.IncidentKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.putIncident(ctx, i, v, nil)
 	}
 	return nil // not about anything the indicators count
 }
@@ -79,6 +89,22 @@ func (p *Projector) putOrder(ctx context.Context, o *order.Order, v int64, regio
 		}
 	}
 	return p.facts.Put(ctx, indicator.OfOrder(o, v, code))
+}
+
+// putIncident writes an alarm's fact, where its elder lives; regions
+// as in putOrder, by elder.
+func (p *Projector) putIncident(ctx context.Context, i *incident.Incident, v int64, regions map[string]string) error {
+	code, ok := regions[i.ElderID()]
+	if !ok {
+		var err error
+		if code, err = p.src.ElderRegion(ctx, i.ElderID()); err != nil {
+			return err
+		}
+		if regions != nil {
+			regions[i.ElderID()] = code
+		}
+	}
+	return p.facts.Put(ctx, indicator.OfIncident(i, v, code))
 }
 
 // Rebuild forgets the read model and writes it again from the source
@@ -105,6 +131,14 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild complaints: %w", err)
+	}
+	elders := map[string]string{}
+	err = p.src.EachIncident(ctx, func(i *incident.Incident, v int64) error {
+		n++
+		return p.putIncident(ctx, i, v, elders)
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild incidents: %w", err)
 	}
 	return n, nil
 }

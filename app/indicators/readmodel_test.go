@@ -14,10 +14,12 @@ import (
 	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
@@ -190,6 +192,41 @@ func escalated(at time.Time) func(*complaint.Complaint) error {
 	}
 }
 
+// alarm raises an alarm for an elder at at, acknowledged ackAfter
+// later (0: nobody has).
+func (w *world) alarm(elderID string, kind incident.Kind, at time.Time, ackAfter time.Duration) {
+	w.t.Helper()
+	i, err := incident.New(incident.Raise{ID: newID(), ElderID: elderID, FamilyID: "fam", ElderName: "王秀英",
+		Kind: kind, Source: incident.Source{Kind: incident.FromFamily, UserID: "daughter"},
+		Family: []string{"daughter"}}, newID(), at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.Incidents().Create(w.ctx, i); err != nil {
+		w.t.Fatal(err)
+	}
+	if ackAfter == 0 {
+		return
+	}
+	_, err = w.store.Incidents().Update(w.ctx, i.ID(), func(i *incident.Incident) error {
+		return i.Acknowledge(incident.Responder{UserID: "daughter", Rung: incident.RungFamily, Role: incident.RoleFamily},
+			newID(), at.Add(ackAfter))
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) elder(id, regionCode string) {
+	w.t.Helper()
+	e := elder.Elder{ID: id, FamilyID: "fam", Profile: elder.Profile{Name: "王秀英",
+		Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: regionCode, Location: home}},
+		CreatedBy: "daughter", CreatedAt: w.clock.Now()}
+	if err := w.store.Elders().Create(w.ctx, e); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 var platform = actor.Actor{UserID: "admin", Roles: identity.NewRoles(identity.RolePlatformAdmin)}
 
 func (w *world) table(code string, m indicator.Month) indicator.Table {
@@ -225,6 +262,15 @@ func scriptMonth(w *world) indicator.Month {
 	w.complaint("xh", "310104", day(7, 10), answered(day(7, 14)), escalated(day(8, 9)))
 	w.complaint("xh", "310104", day(20, 10))
 	w.complaint("cn", "310105", day(20, 10), answered(day(20, 11)))
+
+	// Alarms of a Xuhui elder: an SOS answered in 90 s, a fall in 5 min,
+	// an SOS nobody has answered; a Changning elder's smoke alarm.
+	w.elder("mother", "310104")
+	w.elder("aunt", "310105")
+	w.alarm("mother", incident.SOS, day(4, 22), 90*time.Second)
+	w.alarm("mother", incident.Fall, day(15, 7), 5*time.Minute)
+	w.alarm("mother", incident.SOS, day(25, 3), 0)
+	w.alarm("aunt", incident.Smoke, day(9, 12), time.Minute)
 	w.relayAll()
 	return m
 }
@@ -249,16 +295,20 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		value float64
 		basis int
 	}{
-		"orders.count":                     {3, 0},
-		"orders.completionRate":            {1.0 / 3, 3},
-		"orders.cancellationRate":          {1.0 / 3, 3},
-		"orders.onTimeCheckInRate":         {1, 1},
-		"orders.medianResponseSeconds":     {(1800 + 600) / 2, 2},
-		"orders.clockAdjustedVisits":       {0, 0},
-		"complaints.count":                 {3, 0},
-		"complaints.medianResponseSeconds": {(7200 + 14400) / 2, 2},
-		"complaints.escalated":             {1, 0},
-		"complaints.overdue":               {1, 0},
+		"orders.count":                       {3, 0},
+		"orders.completionRate":              {1.0 / 3, 3},
+		"orders.cancellationRate":            {1.0 / 3, 3},
+		"orders.onTimeCheckInRate":           {1, 1},
+		"orders.medianResponseSeconds":       {(1800 + 600) / 2, 2},
+		"orders.clockAdjustedVisits":         {0, 0},
+		"complaints.count":                   {3, 0},
+		"complaints.medianResponseSeconds":   {(7200 + 14400) / 2, 2},
+		"complaints.escalated":               {1, 0},
+		"complaints.overdue":                 {1, 0},
+		"incidents.count":                    {3, 0},
+		"incidents.sos":                      {2, 0},
+		"incidents.medianAcknowledgeSeconds": {(90 + 300) / 2, 2},
+		"incidents.unacknowledged":           {1, 0},
 	}
 	for key, wv := range want {
 		got, basis, ok := value(t, xuhui, key)
@@ -288,6 +338,10 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	}
 	if n, _, _ := value(t, w.table("310000", m), "complaints.count"); n != 4 {
 		t.Errorf("Shanghai province complaints: %v", n)
+	}
+	alarms, _ := xuhui.Get("incidents.byKind")
+	if !reflect.DeepEqual(alarms.Parts, []indicator.Part{{Key: "fall", Value: 1}, {Key: "sos", Value: 2}}) {
+		t.Errorf("Xuhui alarms by kind: %+v", alarms.Parts)
 	}
 	// The next month holds the one order placed in it.
 	if n, _, _ := value(t, w.table("310104", m.Add(1)), "orders.count"); n != 1 {
@@ -328,8 +382,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 9 {
-		t.Errorf("rebuild wrote %d facts, want 9", n)
+	if n != 13 {
+		t.Errorf("rebuild wrote %d facts, want 13", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -13,6 +14,7 @@ type Kind string
 const (
 	KindOrder     Kind = "order"
 	KindComplaint Kind = "complaint"
+	KindIncident  Kind = "incident"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -56,11 +58,17 @@ type Fact struct {
 	Replied   bool
 	RespondBy time.Time
 	RepliedAt time.Time
+
+	// Incidents (alarms): AlarmKind is sos, fall, …; Acknowledged with
+	// ResponseSec from raising to the first acknowledgement.
+	AlarmKind    string
+	Acknowledged bool
 }
 
 // OrderKey and ComplaintKey name the fact of an aggregate.
 func OrderKey(id string) string     { return string(KindOrder) + ":" + id }
 func ComplaintKey(id string) string { return string(KindComplaint) + ":" + id }
+func IncidentKey(id string) string  { return string(KindIncident) + ":" + id }
 
 // OfOrder is an order's fact. An order counts where its provider is
 // (regionCode, the provider's address): supervision follows providers.
@@ -108,6 +116,18 @@ func OfComplaint(c *complaint.Complaint, version int64) Fact {
 		f.ResponseSec = seconds(d)
 	}
 	_, f.Escalated = c.Escalation()
+	return f
+}
+
+// OfIncident is an alarm's fact; it counts where the elder lives
+// (regionCode, the elder's address) in the month it was raised.
+func OfIncident(i *incident.Incident, version int64, regionCode string) Fact {
+	s := i.Snapshot()
+	f := Fact{Key: IncidentKey(s.ID), Kind: KindIncident, RegionCode: regionCode, Month: MonthOf(s.RaisedAt),
+		Version: version, AlarmKind: string(s.Kind)}
+	if !s.AcknowledgedAt.IsZero() {
+		f.Acknowledged, f.ResponseSec = true, seconds(s.AcknowledgedAt.Sub(s.RaisedAt))
+	}
 	return f
 }
 

@@ -42,6 +42,11 @@ var Definitions = []Definition{
 	{"complaints.medianResponseSeconds", "complaints", UnitSeconds, "机构答复时间中位数（秒）", "Median time to provider response (s)"},
 	{"complaints.escalated", "complaints", UnitCount, "提交监管的投诉数", "Complaints escalated"},
 	{"complaints.overdue", "complaints", UnitCount, "逾期未答复的投诉数", "Complaints overdue"},
+	{"incidents.count", "incidents", UnitCount, "紧急呼叫与设备告警数", "Alarms raised"},
+	{"incidents.byKind", "incidents", UnitCount, "按类型的告警数", "Alarms by kind"},
+	{"incidents.sos", "incidents", UnitCount, "一键呼叫（SOS）数", "SOS calls"},
+	{"incidents.medianAcknowledgeSeconds", "incidents", UnitSeconds, "告警响应时间中位数（秒）", "Median time to acknowledgement (s)"},
+	{"incidents.unacknowledged", "incidents", UnitCount, "无人响应的告警数", "Alarms nobody acknowledged"},
 }
 
 // DefinitionOf finds a key's definition.
@@ -87,13 +92,15 @@ func (t Table) Get(key string) (Value, bool) {
 // Compute turns a region-month's facts into its table at now (a
 // complaint unanswered past its deadline is overdue from then on).
 func Compute(facts []Fact, now time.Time) Table {
-	var orders, complaints []Fact
+	var orders, complaints, alarms []Fact
 	for _, f := range facts {
 		switch f.Kind {
 		case KindOrder:
 			orders = append(orders, f)
 		case KindComplaint:
 			complaints = append(complaints, f)
+		case KindIncident:
+			alarms = append(alarms, f)
 		}
 	}
 	var t Table
@@ -113,6 +120,11 @@ func Compute(facts []Fact, now time.Time) Table {
 	add(median("complaints.medianResponseSeconds", complaints, func(f Fact) (int64, bool) { return f.ResponseSec, f.Replied }))
 	add(count("complaints.escalated", complaints, func(f Fact) bool { return f.Escalated }), true)
 	add(count("complaints.overdue", complaints, func(f Fact) bool { return f.Overdue(now) }), true)
+	add(count("incidents.count", alarms, all), true)
+	add(breakdown("incidents.byKind", alarms, func(f Fact) string { return f.AlarmKind }), true)
+	add(count("incidents.sos", alarms, func(f Fact) bool { return f.AlarmKind == "sos" }), true)
+	add(median("incidents.medianAcknowledgeSeconds", alarms, func(f Fact) (int64, bool) { return f.ResponseSec, f.Acknowledged }))
+	add(count("incidents.unacknowledged", alarms, func(f Fact) bool { return !f.Acknowledged }), true)
 	return t
 }
 

@@ -16,6 +16,13 @@ var partWords = map[string]Words{
 	"home_visit":     {"上门探视", "Home visit"},
 	"respite_stay":   {"喘息服务", "Respite stay"},
 	"day_care":       {"日间照料", "Day care"},
+	// Alarm kinds.
+	"sos":           {"一键呼叫", "SOS"},
+	"fall":          {"跌倒", "Fall"},
+	"smoke":         {"烟雾", "Smoke"},
+	"door_inactive": {"门磁长时间无活动", "Door inactive"},
+	"health_alert":  {"健康告警", "Health alert"},
+	"missed_meal":   {"未取餐", "Missed meal"},
 }
 
 // PartWords names a breakdown's slice.
