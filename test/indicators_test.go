@@ -1,9 +1,13 @@
 package e2e_test
 
 import (
+	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 type indicatorRow struct {
@@ -151,6 +155,45 @@ func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
 		t.Errorf("after a rebuild:\n%+v\nbefore:\n%+v", again, table)
 	}
 
+	// Exports: the same table, twice the same bytes, Chinese headings
+	// (English with lang=en), scoped as the reads are.
+	for _, format := range []string{"csv", "xlsx"} {
+		for _, path := range []string{"/v1/regulator/indicators/export?region=310104&month=" + month,
+			"/v1/regulator/providers/export?region=310104", "/v1/regulator/complaints/export?month=" + month} {
+			url := path + "&format=" + format
+			first, second := xuhui.get(t, url), xuhui.get(t, url)
+			wantStatus(t, first, http.StatusOK)
+			if !bytes.Equal(first.body, second.body) || len(first.body) == 0 {
+				t.Errorf("%s: two exports differ (%d and %d bytes)", url, len(first.body), len(second.body))
+			}
+			if cd := first.header.Get("Content-Disposition"); !strings.Contains(cd, "attachment") || !strings.Contains(cd, "."+format) {
+				t.Errorf("%s: Content-Disposition %q", url, cd)
+			}
+		}
+	}
+	csvText := string(xuhui.get(t, "/v1/regulator/indicators/export?region=310104&month="+month).body)
+	if !strings.HasPrefix(csvText, "\uFEFF地区代码,月份,指标代码") || !strings.Contains(csvText, "310104,"+month+",orders.count,orders,服务订单数,,,1,数量,") ||
+		!strings.Contains(csvText, "orders.byServiceType,orders,按服务类型的订单数,bathing,助浴,1,数量,") {
+		t.Errorf("the indicator CSV:\n%s", csvText)
+	}
+	if en := string(xuhui.get(t, "/v1/regulator/indicators/export?region=310104&lang=en").body); !strings.Contains(en, "Region,Month,Key") {
+		t.Errorf("the English CSV:\n%s", en)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader(xuhui.get(t,
+		"/v1/regulator/providers/export?format=xlsx&region=310104").body))
+	if err != nil {
+		t.Fatalf("not a workbook: %v", err)
+	}
+	rows, err := book.GetRows("机构名录")
+	_ = book.Close()
+	if err != nil || len(rows) != 2 || rows[0][0] != "机构编号" || rows[1][0] != prov.ID {
+		t.Errorf("the providers workbook: %v %v", rows, err)
+	}
+	// Suzhou's regulator exports none of Xuhui's providers.
+	if list := string(suzhou.get(t, "/v1/regulator/providers/export").body); strings.Contains(list, prov.ID) {
+		t.Errorf("Suzhou's export lists Xuhui's provider:\n%s", list)
+	}
+
 	next := shanghaiToday().AddDate(0, 1, 0).Format("2006-01")
 	for _, c := range []struct {
 		who    *person
@@ -168,10 +211,14 @@ func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
 		{daughter, "region=310104", http.StatusForbidden, "forbidden"},
 		{owner, "region=310104", http.StatusForbidden, "forbidden"},
 	} {
-		for _, path := range []string{"/v1/regulator/indicators?", "/v1/regulator/indicators/trend?"} {
+		for _, path := range []string{"/v1/regulator/indicators?", "/v1/regulator/indicators/trend?",
+			"/v1/regulator/indicators/export?"} {
 			wantProblem(t, c.who.get(t, path+c.query), c.status, c.code)
 		}
 	}
+	wantProblem(t, xuhui.get(t, "/v1/regulator/complaints/export?month="+next), http.StatusUnprocessableEntity, "month_in_future")
+	wantProblem(t, daughter.get(t, "/v1/regulator/complaints/export"), http.StatusForbidden, "forbidden")
+	wantProblem(t, owner.get(t, "/v1/regulator/providers/export"), http.StatusForbidden, "forbidden")
 }
 
 func equalTables(a, b indicatorTable) bool {

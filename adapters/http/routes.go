@@ -90,6 +90,10 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getRegulatorIndicators", ind.table)
 	api.handle("getRegulatorIndicatorTrend", ind.trend)
 	api.handle("rebuildIndicators", ind.rebuild)
+	exp := exportHandlers{indicators: d.Indicators, providers: d.Providers, complaints: d.Complaints, log: d.Log}
+	api.handle("exportRegulatorIndicators", exp.indicatorTable)
+	api.handle("exportRegulatorProviders", exp.providerList)
+	api.handle("exportRegulatorComplaints", exp.complaintList)
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)

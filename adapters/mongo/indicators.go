@@ -142,10 +142,10 @@ func (r *IndicatorFacts) Delete(ctx context.Context, key string) error {
 }
 
 // InRegion reads one region-month's facts through the keys index, in
-// key order.
+// no particular order (a table does not depend on it).
 func (r *IndicatorFacts) InRegion(ctx context.Context, prefix string, m indicator.Month) ([]indicator.Fact, error) {
 	return findAll(ctx, r.coll, "indicator facts", bson.D{{Key: "keys", Value: factKey(prefix, m)}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}), factDoc.fact)
+		options.Find(), factDoc.fact)
 }
 
 // Reset forgets every fact.

@@ -114,3 +114,13 @@ func (s *Service) Rebuild(ctx context.Context, a actor.Actor) (int, error) {
 	}
 	return s.proj.Rebuild(ctx)
 }
+
+// PastMonth parses a month (YYYY-MM) that has begun by the service's
+// clock: what an export for a month accepts (422 otherwise).
+func (s *Service) PastMonth(m string) (indicator.Month, error) {
+	month, err := indicator.ParseMonth(m)
+	if err != nil {
+		return indicator.Month{}, err
+	}
+	return month, month.CheckPast(s.now())
+}

@@ -97,3 +97,9 @@ func Trend(to Month) []Month {
 	}
 	return out
 }
+
+// FileTime is the modification time every exported file's entries carry
+// (an XLSX is a zip of parts, each with a time): fixed, so that the same
+// data exports to the same bytes. The zip format's first representable
+// time.
+var FileTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
