@@ -148,6 +148,18 @@ func (r *IndicatorFacts) InRegion(ctx context.Context, prefix string, m indicato
 		options.Find(), factDoc.fact)
 }
 
+// Empty reports a read model with no fact at all: never built.
+func (r *IndicatorFacts) Empty(ctx context.Context) (bool, error) {
+	err := r.coll.FindOne(ctx, bson.D{}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("mongo: find an indicator fact: %w", err)
+	}
+	return false, nil
+}
+
 // Reset forgets every fact.
 func (r *IndicatorFacts) Reset(ctx context.Context) error {
 	if _, err := r.coll.DeleteMany(ctx, bson.D{}); err != nil {

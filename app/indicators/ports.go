@@ -29,6 +29,8 @@ type Facts interface {
 	InRegion(ctx context.Context, prefix string, month indicator.Month) ([]indicator.Fact, error)
 	// Reset forgets every fact (before a rebuild).
 	Reset(ctx context.Context) error
+	// Empty reports a read model never built.
+	Empty(ctx context.Context) (bool, error)
 }
 
 // Sources reads the aggregates facts derive from, with their versions.

@@ -142,3 +142,15 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// RebuildIfEmpty builds a read model that was never built: the first
+// start of a version with indicators, on collections full of history
+// whose events were handed on long ago. Events handed on meanwhile are
+// safe (see Rebuild). It reports the facts written (0: nothing to do).
+func (p *Projector) RebuildIfEmpty(ctx context.Context) (int, error) {
+	empty, err := p.facts.Empty(ctx)
+	if err != nil || !empty {
+		return 0, err
+	}
+	return p.Rebuild(ctx)
+}

@@ -388,6 +388,20 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
 	}
+
+	// A read model never built (a first start on a store with history)
+	// is built at start; a built one is left alone.
+	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{13, 0} {
+		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
+			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
+		}
+	}
+	if built := tables(); !reflect.DeepEqual(built, before) {
+		t.Fatalf("the first build differs:\n%+v\n%+v", built, before)
+	}
 }
 
 // A fact written from an older state after a newer one (two relays, out

@@ -18,6 +18,7 @@ import (
 	"github.com/kincare/kincare/adapters/embedded"
 	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/adapters/redis"
+	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/domain/fault"
 )
 
@@ -159,6 +160,13 @@ func demo(ctx context.Context, cfg config.Config, o demoOptions, log *slog.Logge
 	if err := w.build(ctx, out); err != nil {
 		return err
 	}
+	// The demo hands its events on itself, without the relay that feeds
+	// the indicators' read model: derive it from what the year left.
+	n, err := indicators.NewProjector(store.IndicatorSources(), store.IndicatorFacts()).Rebuild(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "kincare demo: %d indicator facts\n", n)
 	w.printAccounts(out, time.Since(started))
 	return w.saveAccounts(filepath.Join(cfg.DataDir, demoAccountsFile), out)
 }

@@ -29,6 +29,11 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "demo" {
 		os.Exit(runDemo(os.Args[2:], os.LookupEnv, os.Stdout, os.Stderr))
 	}
+	// "kincare indicators rebuild" derives the indicators' read model
+	// again from the collections.
+	if len(os.Args) > 1 && os.Args[1] == "indicators" {
+		os.Exit(runIndicators(os.Args[2:], os.LookupEnv, os.Stdout, os.Stderr))
+	}
 	// "kincare worker" runs the background jobs without the HTTP API, for
 	// deployments whose API replicas set JOBS_IN_PROCESS=false.
 	worker := len(os.Args) > 1 && os.Args[1] == "worker"

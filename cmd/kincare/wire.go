@@ -339,6 +339,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		if err := s.startNotifications(cfg, rdb, store, queue, notifySvc, registry, passes, projector); err != nil {
 			return s, err
 		}
+		s.startIndicators(projector)
 		s.startOrderTimers(orderSvc)
 		s.startLedgerReconciler(ledgerSvc, allowanceSvc, classSvc, mealSvc)
 		s.startReservationJobs(cfg, reservationSvc, passes)
