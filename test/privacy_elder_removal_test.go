@@ -23,12 +23,13 @@ type familyActivity struct {
 
 // TestDaughterRemovesHerFatherAndNothingActsInHisNameAfter: the Zhangs'
 // father eats at the canteen every day on a subscription, with a printed
-// meal card, and is bathed weekly on a recurring order. His son's data
+// meal card, is bathed weekly on a recurring order, and has one more
+// bath ordered by hand. His son's data
 // export holds the family's meal order, its booking, the subscription and
 // the recurring order — and nothing of the Lis next door, who order at
 // the same canteen. The daughter (owner) removes the father: the
-// subscription and the recurring order end, tomorrow's meal and the
-// bath are cancelled (portion and subsidy returned), the card answers as
+// subscription and the recurring order end, tomorrow's meal and both
+// baths are cancelled (portion and subsidy returned), the card answers as
 // a replaced one at the counter, and the generator's later runs order
 // nothing for him, even for a day whose menu is published only now.
 // The son's export still shows what the family had, ended and cancelled.
@@ -79,6 +80,14 @@ func TestDaughterRemovesHerFatherAndNothingActsInHisNameAfter(t *testing.T) {
 		t.Fatalf("tomorrow's bath was not ordered: %s", compactJSON(occurrencesOf(t, daughter, zhang.elderID)))
 	}
 
+	// And one bath ordered by hand, two days ahead.
+	second := first.AddDate(0, 0, 1)
+	window := map[string]string{"start": second.Format(time.RFC3339), "end": second.Add(time.Hour).Format(time.RFC3339)}
+	q2 := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": zhang.elderID, "providerId": prov.ID,
+		"itemId": bath.ID, "window": window}), http.StatusOK)
+	byHand := must[orderView](t, daughter.post(t, "/v1/orders", map[string]any{"elderId": zhang.elderID, "providerId": prov.ID,
+		"itemId": bath.ID, "priceVersion": q2.PriceVersion, "window": window}, "Idempotency-Key", randomID()), http.StatusCreated)
+
 	x := zhangExport(t, son, zhang.familyID, li, liOrder.ID)
 	if len(x.MealOrders) != 1 || x.MealOrders[0].ID != lunch[0].ID || x.MealOrders[0].Status != "placed" ||
 		len(x.Bookings) != 1 || x.Bookings[0].ID != lunch[0].ID || x.Bookings[0].FamilyID != zhang.familyID ||
@@ -93,8 +102,10 @@ func TestDaughterRemovesHerFatherAndNothingActsInHisNameAfter(t *testing.T) {
 
 	wantProblem(t, w.owner.post(t, "/v1/meal-card-redemptions", map[string]string{"providerId": w.canteen.ID,
 		"card": card.Code, "pin": "2468"}), http.StatusConflict, "meal_card_replaced")
-	if o := must[orderView](t, daughter.get(t, "/v1/orders/"+bathOrder), http.StatusOK); o.Status != "cancelled_by_family" {
-		t.Errorf("tomorrow's bath after the removal: %s", compactJSON(o))
+	for what, id := range map[string]string{"tomorrow's recurring bath": bathOrder, "the bath ordered by hand": byHand.ID} {
+		if o := must[orderView](t, daughter.get(t, "/v1/orders/"+id), http.StatusOK); o.Status != "cancelled_by_family" {
+			t.Errorf("%s after the removal: %s", what, compactJSON(o))
+		}
 	}
 	// A menu published now for a subscribed day, and the generator's
 	// passes after: nothing is ordered for him.

@@ -150,7 +150,8 @@ func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID st
 
 // Delete removes an elder; owners only. First everything that acts in
 // the elder's name going forward is stopped (meal card, subscriptions
-// and orders not yet served, recurring home-care orders), each step
+// and orders not yet served, recurring home-care orders, home-care
+// orders nobody has set out for), each step
 // idempotent; the elder's record goes last. So a failure or a crash
 // part-way leaves the elder in place, and the owner's retry finishes
 // the steps and the removal: nothing is left acting for an elder the

@@ -65,7 +65,7 @@ func (s *Service) ElderRemoved(ctx context.Context, a actor.Actor, elderID strin
 		}
 		// A cancelled order is cancelled again to finish the returns a
 		// crash may have left undone; it answers meal_order_cancelled.
-		if _, err := s.CancelOrder(ctx, a, o.ID, "elder_removed"); err != nil &&
+		if _, err := s.CancelOrder(ctx, a, o.ID, "老人档案已删除 (the elder was removed)"); err != nil &&
 			!fault.Is(err, meal.ErrOrderCancelled) && !fault.Is(err, meal.ErrCutoffPassed) {
 			return fmt.Errorf("cancel meal order %s: %w", o.ID, err)
 		}

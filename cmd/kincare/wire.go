@@ -254,7 +254,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	recurringSvc.Use(generator)
 	mealSvc.Use(generator)
 	// Removing an elder stops what acts in their name first.
-	elderSvc.OnRemoval(mealSvc, recurringSvc)
+	elderSvc.OnRemoval(mealSvc, recurringSvc, orderSvc)
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
