@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 )
@@ -47,6 +48,9 @@ type factDoc struct {
 
 	AlarmKind    string `bson:"alarmKind,omitempty"`
 	Acknowledged bool   `bson:"acknowledged,omitempty"`
+
+	Served     bool  `bson:"served,omitempty"`
+	SubsidyFen int64 `bson:"subsidyFen,omitempty"`
 }
 
 func optionalUTC(t time.Time) *time.Time {
@@ -64,7 +68,7 @@ func toFactDoc(f indicator.Fact) factDoc {
 		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
 		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted,
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
-		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged}
+		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen}
 	if !f.Month.IsZero() {
 		d.Month = f.Month.String()
 		for _, p := range regionsOf(f.RegionCode) {
@@ -78,7 +82,8 @@ func (d factDoc) fact() indicator.Fact {
 	f := indicator.Fact{Key: d.ID, Kind: indicator.Kind(d.Kind), RegionCode: d.RegionCode, Version: d.Version,
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted,
-		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged}
+		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,
+		Served: d.Served, SubsidyFen: d.SubsidyFen}
 	if d.RespondBy != nil {
 		f.RespondBy = d.RespondBy.UTC()
 	}
@@ -171,12 +176,33 @@ func (r *IndicatorFacts) Reset(ctx context.Context) error {
 // IndicatorSources reads what indicator facts derive from
 // (indicators.Sources).
 type IndicatorSources struct {
-	orders, complaints, incidents, providers, elders *collection
+	orders, complaints, incidents, providers, elders, meals *collection
 }
 
 func (s *Store) IndicatorSources() *IndicatorSources {
 	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
-		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl)}
+		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl),
+		meals: s.collection(mealOrdersColl)}
+}
+
+// MealOrder answers meal.ErrOrderNotFound for an unknown id.
+func (r *IndicatorSources) MealOrder(ctx context.Context, id string) (*meal.Order, int64, error) {
+	d, err := findByID[mealOrderDoc](ctx, r.meals, id, "meal order", meal.ErrOrderNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	o, err := d.order()
+	return o, d.Version, err
+}
+
+func (r *IndicatorSources) EachMealOrder(ctx context.Context, fn func(*meal.Order, int64) error) error {
+	return eachDoc(ctx, r.meals, "meal orders", func(d mealOrderDoc) error {
+		o, err := d.order()
+		if err != nil {
+			return err
+		}
+		return fn(o, d.Version)
+	})
 }
 
 func (r *IndicatorSources) Incident(ctx context.Context, id string) (*incident.Incident, int64, error) {

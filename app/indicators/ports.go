@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -41,6 +42,8 @@ type Sources interface {
 	Complaint(ctx context.Context, id string) (*complaint.Complaint, int64, error)
 	// Incident answers incident.ErrNotFound for an unknown id.
 	Incident(ctx context.Context, id string) (*incident.Incident, int64, error)
+	// MealOrder answers meal.ErrOrderNotFound for an unknown id.
+	MealOrder(ctx context.Context, id string) (*meal.Order, int64, error)
 	// ElderRegion is the region code of an elder's address ("" when gone).
 	ElderRegion(ctx context.Context, elderID string) (string, error)
 	// ProviderRegion is the region code of a provider's address ("" when
@@ -49,4 +52,5 @@ type Sources interface {
 	EachOrder(ctx context.Context, fn func(*order.Order, int64) error) error
 	EachComplaint(ctx context.Context, fn func(*complaint.Complaint, int64) error) error
 	EachIncident(ctx context.Context, fn func(*incident.Incident, int64) error) error
+	EachMealOrder(ctx context.Context, fn func(*meal.Order, int64) error) error
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -71,6 +72,15 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.putIncident(ctx, i, v, nil)
+	case "meal_order":
+		o, v, err := p.src.MealOrder(ctx, s.ID)
+		if fault.Is(err, meal.ErrOrderNotFound) {
+			return p.facts.Delete(ctx, indicator.MealKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.putMeal(ctx, o, v, nil)
 	}
 	return nil // not about anything the indicators count
 }
@@ -107,6 +117,22 @@ func (p *Projector) putIncident(ctx context.Context, i *incident.Incident, v int
 	return p.facts.Put(ctx, indicator.OfIncident(i, v, code))
 }
 
+// putMeal writes a meal order's fact, where its canteen's provider is
+// (as service orders count); regions as in putOrder.
+func (p *Projector) putMeal(ctx context.Context, o *meal.Order, v int64, regions map[string]string) error {
+	code, ok := regions[o.ProviderID]
+	if !ok {
+		var err error
+		if code, err = p.src.ProviderRegion(ctx, o.ProviderID); err != nil {
+			return err
+		}
+		if regions != nil {
+			regions[o.ProviderID] = code
+		}
+	}
+	return p.facts.Put(ctx, indicator.OfMeal(o, v, code))
+}
+
 // Rebuild forgets the read model and writes it again from the source
 // collections, through the same derivations the events use, so that it
 // equals what the events built (test/indicators_test.go). Events handed
@@ -139,6 +165,13 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild incidents: %w", err)
+	}
+	err = p.src.EachMealOrder(ctx, func(o *meal.Order, v int64) error {
+		n++
+		return p.putMeal(ctx, o, v, regions)
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild meal orders: %w", err)
 	}
 	return n, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
@@ -21,6 +22,7 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/region"
@@ -227,6 +229,39 @@ func (w *world) elder(id, regionCode string) {
 	}
 }
 
+// meal orders a lunch at the canteen of providerID on the day of at
+// (cutoff at at, window an hour later), with subsidyFen drawn, and runs
+// steps on it at the window's end, stored as the app would.
+func (w *world) meal(providerID string, mode meal.Mode, at time.Time, subsidyFen int64, steps ...func(*meal.Order, time.Time) error) {
+	w.t.Helper()
+	o := &meal.Order{ID: newID(), ProviderID: providerID, FamilyID: "fam", ElderID: "mother", OrderedBy: "daughter",
+		SlotID: newID(), Date: calendar.Today(at, indicator.Zone), Window: meal.WindowKind("lunch"),
+		Start: at.Add(time.Hour), End: at.Add(2 * time.Hour), CutoffAt: at, TimeZone: "Asia/Shanghai", Mode: mode,
+		MarketFen: 2000, PriceFen: 1500, Status: meal.Placed, CreatedAt: at.Add(-24 * time.Hour)}
+	if subsidyFen > 0 {
+		o.Subsidy = &meal.SubsidyDraw{Category: meal.Category("age80"), Account: "allowance", CapAccount: "cap", Fen: subsidyFen}
+	}
+	o.Settle()
+	if _, err := w.store.MealOrders().Create(w.ctx, o); err != nil {
+		w.t.Fatal(err)
+	}
+	for _, step := range steps {
+		if _, err := w.store.MealOrders().Update(w.ctx, o.ID, func(o *meal.Order) error { return step(o, o.End) }); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+func served(o *meal.Order, at time.Time) error { return o.Serve("cook", at) }
+
+func delivered(o *meal.Order, at time.Time) error {
+	return o.Deliver("rider", meal.DeliveryReport{Point: home, DeviceTime: at}, home, 100, at)
+}
+
+func mealCancelled(o *meal.Order, at time.Time) error { return o.Cancel("cook", false, "停电", at) }
+
+func missed(o *meal.Order, at time.Time) error { return o.MissedBy("cook", at) }
+
 var platform = actor.Actor{UserID: "admin", Roles: identity.NewRoles(identity.RolePlatformAdmin)}
 
 func (w *world) table(code string, m indicator.Month) indicator.Table {
@@ -271,6 +306,22 @@ func scriptMonth(w *world) indicator.Month {
 	w.alarm("mother", incident.Fall, day(15, 7), 5*time.Minute)
 	w.alarm("mother", incident.SOS, day(25, 3), 0)
 	w.alarm("aunt", incident.Smoke, day(9, 12), time.Minute)
+
+	// Meals at the Xuhui canteen: one eaten in with 500 fen of subsidy,
+	// one delivered with 300, one cancelled by the canteen (its 500
+	// released), one nobody collected (400, not drawn as served), one
+	// never handed over yet; at the Changning canteen one served without
+	// a subsidy. Meals count where the canteen is, in their day's month:
+	// the meal of the month's last day, ordered in it and served next
+	// month, is this month's; one of next month's first day is not.
+	w.meal("xh", meal.DineIn, day(5, 10), 500, served)
+	w.meal("xh", meal.HomeDelivery, day(6, 10), 300, delivered)
+	w.meal("xh", meal.DineIn, day(7, 10), 500, mealCancelled)
+	w.meal("xh", meal.Pickup, day(8, 10), 400, missed)
+	w.meal("xh", meal.DineIn, day(9, 10), 0)
+	w.meal("cn", meal.DineIn, day(9, 10), 0, served)
+	w.meal("xh", meal.DineIn, m.End().Add(-2*time.Hour), 200, served) // 22:00 on the last day, served at midnight
+	w.meal("xh", meal.DineIn, m.End().Add(10*time.Hour), 700, served)
 	w.relayAll()
 	return m
 }
@@ -309,6 +360,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"incidents.sos":                      {2, 0},
 		"incidents.medianAcknowledgeSeconds": {(90 + 300) / 2, 2},
 		"incidents.unacknowledged":           {1, 0},
+		"meals.served":                       {3, 0},
+		"meals.subsidyFen":                   {500 + 300 + 200, 0},
 	}
 	for key, wv := range want {
 		got, basis, ok := value(t, xuhui, key)
@@ -331,6 +384,18 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	}
 	if n, _, _ := value(t, changning, "orders.count"); n != 1 {
 		t.Errorf("Changning orders: %v", n)
+	}
+	if n, _, ok := value(t, changning, "meals.served"); n != 1 || !ok {
+		t.Errorf("Changning meals: %v", n)
+	}
+	if n, _, ok := value(t, changning, "meals.subsidyFen"); n != 0 || !ok {
+		t.Errorf("Changning meal subsidy: %v (present %v), want 0", n, ok)
+	}
+	if n, _, _ := value(t, w.table("310100", m), "meals.served"); n != 4 {
+		t.Errorf("Shanghai meals: %v", n)
+	}
+	if n, _, _ := value(t, w.table("310104", m.Add(1)), "meals.subsidyFen"); n != 700 {
+		t.Errorf("next month's meal subsidy: %v", n)
 	}
 	// Shanghai city is both districts together.
 	if n, _, _ := value(t, w.table("310100", m), "orders.count"); n != 4 {
@@ -382,8 +447,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 13 {
-		t.Errorf("rebuild wrote %d facts, want 13", n)
+	if n != 21 {
+		t.Errorf("rebuild wrote %d facts, want 21", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
@@ -394,7 +459,7 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{13, 0} {
+	for i, want := range []int{21, 0} {
 		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
 			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/incident"
+	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 )
 
@@ -15,6 +16,7 @@ const (
 	KindOrder     Kind = "order"
 	KindComplaint Kind = "complaint"
 	KindIncident  Kind = "incident"
+	KindMeal      Kind = "meal"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -63,12 +65,20 @@ type Fact struct {
 	// ResponseSec from raising to the first acknowledgement.
 	AlarmKind    string
 	Acknowledged bool
+
+	// Meals (meal aid, 助餐): Served when handed over — eaten in,
+	// collected or delivered — with the subsidy it drew (SubsidyFen, of
+	// served meals only: a placed meal's subsidy is only reserved, a
+	// cancelled one's released).
+	Served     bool
+	SubsidyFen int64
 }
 
 // OrderKey and ComplaintKey name the fact of an aggregate.
 func OrderKey(id string) string     { return string(KindOrder) + ":" + id }
 func ComplaintKey(id string) string { return string(KindComplaint) + ":" + id }
 func IncidentKey(id string) string  { return string(KindIncident) + ":" + id }
+func MealKey(id string) string      { return string(KindMeal) + ":" + id }
 
 // OfOrder is an order's fact. An order counts where its provider is
 // (regionCode, the provider's address): supervision follows providers.
@@ -127,6 +137,18 @@ func OfIncident(i *incident.Incident, version int64, regionCode string) Fact {
 		Version: version, AlarmKind: string(s.Kind)}
 	if !s.AcknowledgedAt.IsZero() {
 		f.Acknowledged, f.ResponseSec = true, seconds(s.AcknowledgedAt.Sub(s.RaisedAt))
+	}
+	return f
+}
+
+// OfMeal is a meal order's fact. Like a service order it counts where
+// its provider (the canteen) is (regionCode), in the month of the meal's
+// day (the canteen's calendar: a meal is a day's, not an instant's).
+func OfMeal(o *meal.Order, version int64, regionCode string) Fact {
+	f := Fact{Key: MealKey(o.ID), Kind: KindMeal, RegionCode: regionCode,
+		Month: Month{Year: o.Date.Year, Month: o.Date.Month}, Version: version}
+	if o.Status == meal.Served {
+		f.Served, f.SubsidyFen = true, o.SubsidyFen()
 	}
 	return f
 }

@@ -47,6 +47,8 @@ var Definitions = []Definition{
 	{"incidents.sos", "incidents", UnitCount, "一键呼叫（SOS）数", "SOS calls"},
 	{"incidents.medianAcknowledgeSeconds", "incidents", UnitSeconds, "告警响应时间中位数（秒）", "Median time to acknowledgement (s)"},
 	{"incidents.unacknowledged", "incidents", UnitCount, "无人响应的告警数", "Alarms nobody acknowledged"},
+	{"meals.served", "meals", UnitCount, "助餐服务餐次", "Meals served"},
+	{"meals.subsidyFen", "meals", UnitFen, "助餐补贴支出（分）", "Meal subsidy drawn (fen)"},
 }
 
 // DefinitionOf finds a key's definition.
@@ -92,7 +94,7 @@ func (t Table) Get(key string) (Value, bool) {
 // Compute turns a region-month's facts into its table at now (a
 // complaint unanswered past its deadline is overdue from then on).
 func Compute(facts []Fact, now time.Time) Table {
-	var orders, complaints, alarms []Fact
+	var orders, complaints, alarms, meals []Fact
 	for _, f := range facts {
 		switch f.Kind {
 		case KindOrder:
@@ -101,6 +103,8 @@ func Compute(facts []Fact, now time.Time) Table {
 			complaints = append(complaints, f)
 		case KindIncident:
 			alarms = append(alarms, f)
+		case KindMeal:
+			meals = append(meals, f)
 		}
 	}
 	var t Table
@@ -125,6 +129,8 @@ func Compute(facts []Fact, now time.Time) Table {
 	add(count("incidents.sos", alarms, func(f Fact) bool { return f.AlarmKind == "sos" }), true)
 	add(median("incidents.medianAcknowledgeSeconds", alarms, func(f Fact) (int64, bool) { return f.ResponseSec, f.Acknowledged }))
 	add(count("incidents.unacknowledged", alarms, func(f Fact) bool { return !f.Acknowledged }), true)
+	add(count("meals.served", meals, func(f Fact) bool { return f.Served }), true)
+	add(sum("meals.subsidyFen", meals, func(f Fact) int64 { return f.SubsidyFen }), true)
 	return t
 }
 
@@ -136,6 +142,15 @@ func count(key string, fs []Fact, keep func(Fact) bool) Value {
 		if keep(f) {
 			n++
 		}
+	}
+	return Value{Key: key, Value: float64(n)}
+}
+
+// sum adds up a property of the facts.
+func sum(key string, fs []Fact, of func(Fact) int64) Value {
+	var n int64
+	for _, f := range fs {
+		n += of(f)
 	}
 	return Value{Key: key, Value: float64(n)}
 }
