@@ -17,6 +17,7 @@ import (
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/visit"
 )
 
 const indicatorFactsColl = "indicator_facts"
@@ -51,6 +52,10 @@ type factDoc struct {
 
 	Served     bool  `bson:"served,omitempty"`
 	SubsidyFen int64 `bson:"subsidyFen,omitempty"`
+
+	ElderID   string `bson:"elderId,omitempty"`
+	Due       bool   `bson:"due,omitempty"`
+	Completed bool   `bson:"completed,omitempty"`
 }
 
 func optionalUTC(t time.Time) *time.Time {
@@ -63,16 +68,26 @@ func optionalUTC(t time.Time) *time.Time {
 
 func factKey(prefix string, m indicator.Month) string { return prefix + "|" + m.String() }
 
+// standingKey is the key of a standing fact (indicator.Fact.Standing) in
+// a region: it counts in every month from its own on, so its keys name
+// no month and a read compares the month field.
+func standingKey(prefix string) string { return prefix + "|standing" }
+
 func toFactDoc(f indicator.Fact) factDoc {
 	d := factDoc{ID: f.Key, Kind: string(f.Kind), RegionCode: f.RegionCode, Keys: []string{}, Version: f.Version,
 		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
 		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted,
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
-		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen}
+		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen,
+		ElderID: f.ElderID, Due: f.Due, Completed: f.Completed}
 	if !f.Month.IsZero() {
 		d.Month = f.Month.String()
 		for _, p := range regionsOf(f.RegionCode) {
-			d.Keys = append(d.Keys, factKey(p, f.Month))
+			if f.Standing() {
+				d.Keys = append(d.Keys, standingKey(p))
+			} else {
+				d.Keys = append(d.Keys, factKey(p, f.Month))
+			}
 		}
 	}
 	return d
@@ -83,7 +98,7 @@ func (d factDoc) fact() indicator.Fact {
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted,
 		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,
-		Served: d.Served, SubsidyFen: d.SubsidyFen}
+		Served: d.Served, SubsidyFen: d.SubsidyFen, ElderID: d.ElderID, Due: d.Due, Completed: d.Completed}
 	if d.RespondBy != nil {
 		f.RespondBy = d.RespondBy.UTC()
 	}
@@ -147,10 +162,14 @@ func (r *IndicatorFacts) Delete(ctx context.Context, key string) error {
 }
 
 // InRegion reads one region-month's facts through the keys index, in
-// no particular order (a table does not depend on it).
+// no particular order (a table does not depend on it): the month's own,
+// and the standing facts begun by it ("YYYY-MM" compares as months do).
 func (r *IndicatorFacts) InRegion(ctx context.Context, prefix string, m indicator.Month) ([]indicator.Fact, error) {
-	return findAll(ctx, r.coll, "indicator facts", bson.D{{Key: "keys", Value: factKey(prefix, m)}},
-		options.Find(), factDoc.fact)
+	filter := bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "keys", Value: factKey(prefix, m)}},
+		bson.D{{Key: "keys", Value: standingKey(prefix)}, {Key: "month", Value: bson.D{{Key: "$lte", Value: m.String()}}}},
+	}}}
+	return findAll(ctx, r.coll, "indicator facts", filter, options.Find(), factDoc.fact)
 }
 
 // Empty reports a read model with no fact at all: never built.
@@ -176,13 +195,39 @@ func (r *IndicatorFacts) Reset(ctx context.Context) error {
 // IndicatorSources reads what indicator facts derive from
 // (indicators.Sources).
 type IndicatorSources struct {
-	orders, complaints, incidents, providers, elders, meals *collection
+	orders, complaints, incidents, providers, elders, meals, cares, visits *collection
 }
 
 func (s *Store) IndicatorSources() *IndicatorSources {
 	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
 		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl),
-		meals: s.collection(mealOrdersColl)}
+		meals: s.collection(mealOrdersColl), cares: s.collection(careRecordsColl), visits: s.collection(visitsColl)}
+}
+
+// Care answers visit.ErrNotFound for an elder without a care record.
+func (r *IndicatorSources) Care(ctx context.Context, elderID string) (*visit.Care, int64, error) {
+	d, err := findByID[careDoc](ctx, r.cares, elderID, "care record", visit.ErrNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.care(), d.Version, nil
+}
+
+// Visit answers visit.ErrVisitNotFound for an unknown id.
+func (r *IndicatorSources) Visit(ctx context.Context, id string) (*visit.Visit, int64, error) {
+	d, err := findByID[visitDoc](ctx, r.visits, id, "visit", visit.ErrVisitNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.visit(), d.Version, nil
+}
+
+func (r *IndicatorSources) EachCare(ctx context.Context, fn func(*visit.Care, int64) error) error {
+	return eachDoc(ctx, r.cares, "care records", func(d careDoc) error { return fn(d.care(), d.Version) })
+}
+
+func (r *IndicatorSources) EachVisit(ctx context.Context, fn func(*visit.Visit, int64) error) error {
+	return eachDoc(ctx, r.visits, "visits", func(d visitDoc) error { return fn(d.visit(), d.Version) })
 }
 
 // MealOrder answers meal.ErrOrderNotFound for an unknown id.

@@ -16,6 +16,7 @@ import (
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/visit"
 )
 
 // Facts is the read model.
@@ -26,7 +27,8 @@ type Facts interface {
 	// Delete forgets a fact whose aggregate is gone.
 	Delete(ctx context.Context, key string) error
 	// InRegion returns the facts counted in month in the regions whose
-	// codes start with prefix (see region.Code.Prefix).
+	// codes start with prefix (see region.Code.Prefix): the month's own
+	// and the standing ones begun by then (indicator.Fact.Standing).
 	InRegion(ctx context.Context, prefix string, month indicator.Month) ([]indicator.Fact, error)
 	// Reset forgets every fact (before a rebuild).
 	Reset(ctx context.Context) error
@@ -44,6 +46,10 @@ type Sources interface {
 	Incident(ctx context.Context, id string) (*incident.Incident, int64, error)
 	// MealOrder answers meal.ErrOrderNotFound for an unknown id.
 	MealOrder(ctx context.Context, id string) (*meal.Order, int64, error)
+	// Care answers visit.ErrNotFound for an elder without a care record.
+	Care(ctx context.Context, elderID string) (*visit.Care, int64, error)
+	// Visit answers visit.ErrVisitNotFound for an unknown id.
+	Visit(ctx context.Context, id string) (*visit.Visit, int64, error)
 	// ElderRegion is the region code of an elder's address ("" when gone).
 	ElderRegion(ctx context.Context, elderID string) (string, error)
 	// ProviderRegion is the region code of a provider's address ("" when
@@ -53,4 +59,6 @@ type Sources interface {
 	EachComplaint(ctx context.Context, fn func(*complaint.Complaint, int64) error) error
 	EachIncident(ctx context.Context, fn func(*incident.Incident, int64) error) error
 	EachMealOrder(ctx context.Context, fn func(*meal.Order, int64) error) error
+	EachCare(ctx context.Context, fn func(*visit.Care, int64) error) error
+	EachVisit(ctx context.Context, fn func(*visit.Visit, int64) error) error
 }

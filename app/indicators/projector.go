@@ -11,6 +11,7 @@ import (
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/visit"
 )
 
 // Projector keeps the read model current. The relay shows it every batch
@@ -81,6 +82,24 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.putMeal(ctx, o, v, nil)
+	case "care":
+		c, v, err := p.src.Care(ctx, s.ID)
+		if fault.Is(err, visit.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.CareKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.facts.Put(ctx, indicator.OfCare(c, v))
+	case "visit":
+		vi, v, err := p.src.Visit(ctx, s.ID)
+		if fault.Is(err, visit.ErrVisitNotFound) {
+			return p.facts.Delete(ctx, indicator.VisitKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.facts.Put(ctx, indicator.OfVisit(vi, v))
 	}
 	return nil // not about anything the indicators count
 }
@@ -172,6 +191,20 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild meal orders: %w", err)
+	}
+	err = p.src.EachCare(ctx, func(c *visit.Care, v int64) error {
+		n++
+		return p.facts.Put(ctx, indicator.OfCare(c, v))
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild care records: %w", err)
+	}
+	err = p.src.EachVisit(ctx, func(vi *visit.Visit, v int64) error {
+		n++
+		return p.facts.Put(ctx, indicator.OfVisit(vi, v))
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild visits: %w", err)
 	}
 	return n, nil
 }

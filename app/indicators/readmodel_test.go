@@ -27,6 +27,7 @@ import (
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/region"
 	"github.com/kincare/kincare/domain/service"
+	"github.com/kincare/kincare/domain/visit"
 	"github.com/kincare/kincare/test/testenv"
 )
 
@@ -262,6 +263,44 @@ func mealCancelled(o *meal.Order, at time.Time) error { return o.Cancel("cook", 
 
 func missed(o *meal.Order, at time.Time) error { return o.MissedBy("cook", at) }
 
+// care marks an elder of regionCode vulnerable at at (no categories:
+// the spell ends) and returns the care record.
+func (w *world) care(elderID, regionCode string, at time.Time, cats ...visit.Category) *visit.Care {
+	w.t.Helper()
+	fresh := func() *visit.Care {
+		return &visit.Care{ElderID: elderID, FamilyID: "fam", ElderName: "王秀英", RegionCode: regionCode, TimeZone: "Asia/Shanghai"}
+	}
+	c, err := w.store.Cares().Upsert(w.ctx, elderID, fresh, func(c *visit.Care) error {
+		return c.Mark(cats, "reg", visit.ByRegulator, "station", "民政摸底", newID(), at)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+// phoneVisit calls the elder of c for 30 minutes ending at at, completed
+// unless done is false.
+func (w *world) phoneVisit(c *visit.Care, at time.Time, done bool) {
+	w.t.Helper()
+	v := visit.Start(newID(), c, visit.ByPhone, at)
+	if err := v.Phone(30, c.Location(), at); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.Visits().Create(w.ctx, v); err != nil {
+		w.t.Fatal(err)
+	}
+	if !done {
+		return
+	}
+	_, err := w.store.Visits().Update(w.ctx, v.ID, func(v *visit.Visit) error {
+		return v.Complete(visit.Assessment{Living: visit.LivingGood, Mood: visit.MoodGood}, nil, newID(), at)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 var platform = actor.Actor{UserID: "admin", Roles: identity.NewRoles(identity.RolePlatformAdmin)}
 
 func (w *world) table(code string, m indicator.Month) indicator.Table {
@@ -322,6 +361,22 @@ func scriptMonth(w *world) indicator.Month {
 	w.meal("cn", meal.DineIn, day(9, 10), 0, served)
 	w.meal("xh", meal.DineIn, m.End().Add(-2*time.Hour), 200, served) // 22:00 on the last day, served at midnight
 	w.meal("xh", meal.DineIn, m.End().Add(10*time.Hour), 700, served)
+
+	// Monthly visits in Xuhui: granny1, vulnerable from day 2, called
+	// twice (one elder visited); granny2, vulnerable since 40 days before
+	// the month, whose one visit was never completed (overdue); granny3,
+	// vulnerable only from next month; granny4 marked and unmarked (due
+	// nowhere). In Changning: uncle, called once.
+	g1 := w.care("granny1", "310104", day(2, 9), visit.LivingAlone)
+	w.phoneVisit(g1, day(10, 10), true)
+	w.phoneVisit(g1, day(20, 10), true)
+	g2 := w.care("granny2", "310104", m.Start().AddDate(0, 0, -40), visit.Aged80Plus)
+	w.phoneVisit(g2, day(15, 10), false)
+	w.care("granny3", "310104", m.End().Add(time.Hour), visit.EmptyNest)
+	w.care("granny4", "310104", day(3, 9), visit.Disabled)
+	w.care("granny4", "310104", day(4, 9))
+	uncle := w.care("uncle", "310105", day(1, 12), visit.Destitute)
+	w.phoneVisit(uncle, day(5, 10), true)
 	w.relayAll()
 	return m
 }
@@ -362,6 +417,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"incidents.unacknowledged":           {1, 0},
 		"meals.served":                       {3, 0},
 		"meals.subsidyFen":                   {500 + 300 + 200, 0},
+		"visits.monthlyRate":                 {1.0 / 2, 2},
+		"visits.overdue":                     {1, 0},
 	}
 	for key, wv := range want {
 		got, basis, ok := value(t, xuhui, key)
@@ -396,6 +453,25 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	}
 	if n, _, _ := value(t, w.table("310104", m.Add(1)), "meals.subsidyFen"); n != 700 {
 		t.Errorf("next month's meal subsidy: %v", n)
+	}
+	if r, basis, _ := value(t, changning, "visits.monthlyRate"); r != 1 || basis != 1 {
+		t.Errorf("Changning visit rate: %v of %d", r, basis)
+	}
+	if n, _, ok := value(t, changning, "visits.overdue"); n != 0 || !ok {
+		t.Errorf("Changning overdue visits: %v (present %v), want 0", n, ok)
+	}
+	shanghai := w.table("310100", m)
+	if r, basis, _ := value(t, shanghai, "visits.monthlyRate"); r != 2.0/3 || basis != 3 {
+		t.Errorf("Shanghai visit rate: %v of %d", r, basis)
+	}
+	// This month (the clock's): granny3 is due too, nobody visited yet,
+	// and nothing is overdue before the month is over.
+	current := w.table("310104", m.Add(1))
+	if r, basis, _ := value(t, current, "visits.monthlyRate"); r != 0 || basis != 3 {
+		t.Errorf("this month's visit rate: %v of %d", r, basis)
+	}
+	if _, _, ok := value(t, current, "visits.overdue"); ok {
+		t.Error("overdue visits counted before the month is over")
 	}
 	// Shanghai city is both districts together.
 	if n, _, _ := value(t, w.table("310100", m), "orders.count"); n != 4 {
@@ -447,8 +523,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 21 {
-		t.Errorf("rebuild wrote %d facts, want 21", n)
+	if n != 30 {
+		t.Errorf("rebuild wrote %d facts, want 30", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
@@ -459,7 +535,7 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{21, 0} {
+	for i, want := range []int{30, 0} {
 		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
 			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
 		}

@@ -77,7 +77,7 @@ func (s *Service) table(ctx context.Context, code region.Code, m indicator.Month
 	if err != nil {
 		return indicator.Table{}, err
 	}
-	return indicator.Compute(facts, s.now()), nil
+	return indicator.Compute(facts, m, s.now()), nil
 }
 
 // check authorizes the caller for the region and parses the month.

@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/visit"
 )
 
 // Kind is what a fact is about.
@@ -17,6 +18,10 @@ const (
 	KindComplaint Kind = "complaint"
 	KindIncident  Kind = "incident"
 	KindMeal      Kind = "meal"
+	// KindCare is an elder's care record (monthly visits): a standing
+	// fact, counted in every month from its Month on (Standing).
+	KindCare  Kind = "care"
+	KindVisit Kind = "visit"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -72,6 +77,14 @@ type Fact struct {
 	// cancelled one's released).
 	Served     bool
 	SubsidyFen int64
+
+	// Monthly visits (探访): a care record's elder is Due a visit every
+	// month from its Month (the month the elder became vulnerable) while
+	// vulnerable now, as visit.MonthReport counts; a visit is Completed
+	// in its Month. ElderID joins the two.
+	ElderID   string
+	Due       bool
+	Completed bool
 }
 
 // OrderKey and ComplaintKey name the fact of an aggregate.
@@ -79,6 +92,20 @@ func OrderKey(id string) string     { return string(KindOrder) + ":" + id }
 func ComplaintKey(id string) string { return string(KindComplaint) + ":" + id }
 func IncidentKey(id string) string  { return string(KindIncident) + ":" + id }
 func MealKey(id string) string      { return string(KindMeal) + ":" + id }
+func CareKey(elderID string) string { return string(KindCare) + ":" + elderID }
+func VisitKey(id string) string     { return string(KindVisit) + ":" + id }
+
+// Standing reports a fact counted in every month from its Month on (a
+// stock, as elders due a visit), not in its Month alone (a flow).
+func (f Fact) Standing() bool { return f.Kind == KindCare }
+
+// CountsIn reports whether the fact counts in month m.
+func (f Fact) CountsIn(m Month) bool {
+	if f.Standing() {
+		return !f.Month.IsZero() && !f.Month.After(m)
+	}
+	return f.Month == m
+}
 
 // OfOrder is an order's fact. An order counts where its provider is
 // (regionCode, the provider's address): supervision follows providers.
@@ -149,6 +176,31 @@ func OfMeal(o *meal.Order, version int64, regionCode string) Fact {
 		Month: Month{Year: o.Date.Year, Month: o.Date.Month}, Version: version}
 	if o.Status == meal.Served {
 		f.Served, f.SubsidyFen = true, o.SubsidyFen()
+	}
+	return f
+}
+
+// OfCare is a care record's fact: where the record says the elder lives,
+// due from the month (in the elder's zone) the current spell in a
+// vulnerable category began; an elder in no category is due nowhere (a
+// fact without a month counts in none).
+func OfCare(c *visit.Care, version int64) Fact {
+	f := Fact{Key: CareKey(c.ElderID), Kind: KindCare, RegionCode: c.RegionCode, Version: version, ElderID: c.ElderID}
+	if c.Vulnerable() && !c.VulnerableSince.IsZero() {
+		f.Due = true
+		f.Month, _ = ParseMonth(visit.MonthOf(c.VulnerableSince, c.Location()))
+	}
+	return f
+}
+
+// OfVisit is a visit's fact: where and in the month (the elder's zone)
+// it was made; it counts once completed (phone visits included, as the
+// visit rate counts them).
+func OfVisit(v *visit.Visit, version int64) Fact {
+	f := Fact{Key: VisitKey(v.ID), Kind: KindVisit, RegionCode: v.RegionCode, Version: version, ElderID: v.ElderID,
+		Completed: v.Status == visit.Completed}
+	if v.Month != "" {
+		f.Month, _ = ParseMonth(v.Month)
 	}
 	return f
 }

@@ -49,6 +49,8 @@ var Definitions = []Definition{
 	{"incidents.unacknowledged", "incidents", UnitCount, "无人响应的告警数", "Alarms nobody acknowledged"},
 	{"meals.served", "meals", UnitCount, "助餐服务餐次", "Meals served"},
 	{"meals.subsidyFen", "meals", UnitFen, "助餐补贴支出（分）", "Meal subsidy drawn (fen)"},
+	{"visits.monthlyRate", "visits", UnitRatio, "特殊困难老年人月度探访率", "Monthly visit rate"},
+	{"visits.overdue", "visits", UnitCount, "逾期未探访的老年人数", "Elders overdue a visit"},
 }
 
 // DefinitionOf finds a key's definition.
@@ -91,11 +93,17 @@ func (t Table) Get(key string) (Value, bool) {
 	return t.Values[i], true
 }
 
-// Compute turns a region-month's facts into its table at now (a
-// complaint unanswered past its deadline is overdue from then on).
-func Compute(facts []Fact, now time.Time) Table {
-	var orders, complaints, alarms, meals []Fact
+// Compute turns month m's facts of a region into its table at now (a
+// complaint unanswered past its deadline is overdue from then on; an
+// elder due a visit and not visited is overdue once the month is over).
+// Facts that do not count in m are left out.
+func Compute(facts []Fact, m Month, now time.Time) Table {
+	var orders, complaints, alarms, meals, cares []Fact
+	visited := map[string]bool{}
 	for _, f := range facts {
+		if !f.CountsIn(m) {
+			continue
+		}
 		switch f.Kind {
 		case KindOrder:
 			orders = append(orders, f)
@@ -105,6 +113,14 @@ func Compute(facts []Fact, now time.Time) Table {
 			alarms = append(alarms, f)
 		case KindMeal:
 			meals = append(meals, f)
+		case KindCare:
+			if f.Due {
+				cares = append(cares, f)
+			}
+		case KindVisit:
+			if f.Completed {
+				visited[f.ElderID] = true
+			}
 		}
 	}
 	var t Table
@@ -131,6 +147,12 @@ func Compute(facts []Fact, now time.Time) Table {
 	add(count("incidents.unacknowledged", alarms, func(f Fact) bool { return !f.Acknowledged }), true)
 	add(count("meals.served", meals, func(f Fact) bool { return f.Served }), true)
 	add(sum("meals.subsidyFen", meals, func(f Fact) int64 { return f.SubsidyFen }), true)
+	// The rate is of elders due (one care record each), visited when a
+	// completed visit of the month is theirs; no elder due: no rate.
+	add(ratio("visits.monthlyRate", cares, all, func(f Fact) bool { return visited[f.ElderID] }))
+	// Overdue only once the month is over: while it lasts, an unvisited
+	// elder is pending, not overdue, and the count is not known yet.
+	add(count("visits.overdue", cares, func(f Fact) bool { return !visited[f.ElderID] }), !now.Before(m.End()))
 	return t
 }
 
