@@ -25,6 +25,18 @@ type careRecordView struct {
 	} `json:"markings"`
 }
 
+// careWithElderView is getElderCare's answer: the record and the elder.
+type careWithElderView struct {
+	careRecordView
+	Elder struct {
+		Name    string `json:"name"`
+		Address struct {
+			Lat float64 `json:"lat"`
+			Lng float64 `json:"lng"`
+		} `json:"address"`
+	} `json:"elder"`
+}
+
 type visitDueView struct {
 	ElderID   string `json:"elderId"`
 	VisitorID string `json:"visitorId"`
@@ -108,6 +120,13 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 	wantProblem(t, w.boss.put(t, care+"/visitor", assign), http.StatusConflict, "volunteer_not_verified")
 	wantStatus(t, w.boss.post(t, "/v1/providers/"+w.station.ID+"/volunteers/"+vol.id+"/verify", nil), http.StatusOK)
 	wantStatus(t, w.boss.put(t, care+"/visitor", assign), http.StatusOK)
+	// The visitor finds the door from the record; a stranger finds nothing.
+	found := must[careWithElderView](t, vol.get(t, care), http.StatusOK)
+	if found.Elder.Name != "王秀英" || found.Elder.Address.Lat != w.home.lat || found.Visitor == nil ||
+		found.Visitor.UserID != vol.id {
+		t.Fatalf("the visitor's view of the record: %s", compactJSON(found))
+	}
+	wantProblem(t, stranger.get(t, care), http.StatusNotFound, "elder_not_found")
 
 	home := map[string]any{"lat": w.home.lat, "lng": w.home.lng}
 	visits := "/v1/elders/" + w.elder.ID + "/visits"

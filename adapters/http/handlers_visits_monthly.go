@@ -46,6 +46,15 @@ type careJSON struct {
 	LastVisitAt     *time.Time      `json:"lastVisitAt,omitempty"`
 	Visitor         *assignmentJSON `json:"visitor,omitempty"`
 	Markings        []markingJSON   `json:"markings"`
+	// Elder is who and where the visitor goes (getElderCare only).
+	Elder *careElderJSON `json:"elder,omitempty"`
+}
+
+type careElderJSON struct {
+	Name           string      `json:"name"`
+	Address        addressJSON `json:"address"`
+	Living         string      `json:"living,omitempty"`
+	CaregiverNotes string      `json:"caregiverNotes,omitempty"`
 }
 
 func categoryStrings(cs []visit.Category) []string {
@@ -73,11 +82,15 @@ func toCare(c *visit.Care) careJSON {
 }
 
 func (h monthlyVisitHandlers) getCare(c *fiber.Ctx) error {
-	cr, err := h.svc.Care(c.UserContext(), mustActor(c), c.Params("elderId"))
+	v, err := h.svc.Care(c.UserContext(), mustActor(c), c.Params("elderId"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(toCare(cr))
+	out := toCare(v.Care)
+	p := v.Elder.Profile
+	out.Elder = &careElderJSON{Name: p.Name, Address: toAddressJSON(p.Address), Living: string(p.Living),
+		CaregiverNotes: p.CaregiverNotes}
+	return c.JSON(out)
 }
 
 func (h monthlyVisitHandlers) mark(c *fiber.Ctx) error {

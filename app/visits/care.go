@@ -186,19 +186,26 @@ func (s *Service) eligible(ctx context.Context, stationID, userID string, kind v
 	return nil
 }
 
+// CareView is an elder's record and the elder it is about.
+type CareView struct {
+	Care  *visit.Care
+	Elder elder.Elder
+}
+
 // Care is an elder's record, for the family, the officials and the
-// assigned visitor.
-func (s *Service) Care(ctx context.Context, a actor.Actor, elderID string) (*visit.Care, error) {
+// assigned visitor, with the elder's name and address: the visitor must
+// find the door, and the officials answer for the visits.
+func (s *Service) Care(ctx context.Context, a actor.Actor, elderID string) (CareView, error) {
 	e, err := s.d.Elders.Get(ctx, elderID)
 	if err != nil {
-		return nil, err
+		return CareView{}, err
 	}
 	c, err := s.d.Cares.Get(ctx, e.ID)
 	if err != nil && !errors.Is(err, visit.ErrNotFound) {
-		return nil, err
+		return CareView{}, err
 	}
-	if c != nil && c.Visitor != nil && c.Visitor.UserID == a.UserID {
-		return c, nil
+	if c != nil && c.Visitor != nil && c.Visitor.UserID == a.UserID && c.Vulnerable() {
+		return CareView{Care: c, Elder: e}, nil
 	}
 	current := ""
 	if c != nil {
@@ -207,10 +214,10 @@ func (s *Service) Care(ctx context.Context, a actor.Actor, elderID string) (*vis
 	if _, err := s.officialFor(ctx, a, e, current); errors.Is(err, visit.ErrOfficialOnly) {
 		// the family reads what officials wrote
 	} else if err != nil {
-		return nil, err
+		return CareView{}, err
 	}
 	if c == nil {
-		return nil, visit.ErrNotFound
+		return CareView{}, visit.ErrNotFound
 	}
-	return c, nil
+	return CareView{Care: c, Elder: e}, nil
 }
