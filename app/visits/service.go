@@ -18,8 +18,9 @@
 // adjustment keyed by the visit ("visit:<id>"), so however many
 // check-out retries, repair passes or explicit requests post it, one
 // entry is written. Redemptions reserve minutes, the station commits or
-// releases them; donations move minutes to another user's account by two
-// adjustments keyed by the donation.
+// releases them; a donation reserves the giver's minutes, credits the
+// receiver and commits, each keyed by the donation, and the watch
+// finishes one a crash left reserved.
 //
 // It must not import other use-case packages but app/ledger's types; the
 // incident raised from a visit goes through a port (app/incidents).
@@ -113,6 +114,9 @@ type (
 			announce func(ledger.Entry) (event.Event, error)) (appledger.Posted, error)
 		Balance(ctx context.Context, open ledger.Opening) (*ledger.Account, error)
 		History(ctx context.Context, open ledger.Opening, before int64, limit int) (*ledger.Account, []ledger.Entry, int64, error)
+		// Holding pages through accounts with holds older than the
+		// ledger's grace period.
+		Holding(ctx context.Context, after string, limit int) ([]*ledger.Account, error)
 	}
 )
 

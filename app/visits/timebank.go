@@ -275,10 +275,14 @@ type Donation struct {
 	Minutes      int64
 }
 
-// Donate gives minutes of the caller's balance to another user: two
-// adjustments keyed by the donation, the giver's first (it may be
-// refused for want of minutes). The giver's entry names the receiver
-// (its party), so a crash between the two is found on the record.
+const donationPrefix = "donation:"
+
+// Donate gives minutes of the caller's balance to another user in three
+// entries keyed by the donation, so a crash between them is repaired,
+// never doubled: the giver's minutes are reserved for the receiver (its
+// party; refused for want of minutes), the receiver's account credited,
+// the reservation committed. A donation left reserved — the process died
+// between the entries — is finished by the watch (finishDonations).
 func (s *Service) Donate(ctx context.Context, a actor.Actor, to string, minutes int64) (Donation, error) {
 	if a.UserID == "" {
 		return Donation{}, fault.ErrUnauthenticated
@@ -296,14 +300,60 @@ func (s *Service) Donate(ctx context.Context, a actor.Actor, to string, minutes 
 		return Donation{}, err
 	}
 	d := Donation{ID: s.d.NewID(), From: a.UserID, To: to, Minutes: minutes}
-	ref := "donation:" + d.ID
-	if _, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(a.UserID), ledger.Posting{Ref: ref, Amount: -minutes,
-		Party: to, By: a.UserID, Reason: "donated to " + to}, nil); err != nil {
+	if _, err := s.d.Ledger.Reserve(ctx, visit.TimeBankOpening(a.UserID), ledger.Posting{Ref: donationPrefix + d.ID,
+		Amount: minutes, Party: to, By: a.UserID}); err != nil {
 		return Donation{}, err
 	}
-	if _, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(to), ledger.Posting{Ref: ref, Amount: minutes,
-		Party: a.UserID, By: a.UserID, Reason: "donated by " + a.UserID}, nil); err != nil {
+	if err := s.finishDonation(ctx, a.UserID, ledger.Hold{Ref: donationPrefix + d.ID, Amount: minutes, Party: to}); err != nil {
 		return Donation{}, err
 	}
 	return d, nil
+}
+
+// finishDonation credits the receiver and commits the giver's hold; both
+// are keyed by the donation, so finishing twice changes nothing.
+func (s *Service) finishDonation(ctx context.Context, from string, h ledger.Hold) error {
+	if _, err := s.d.Ledger.Adjust(ctx, visit.TimeBankOpening(h.Party), ledger.Posting{Ref: h.Ref, Amount: h.Amount,
+		Party: from, By: from, Reason: "donated by " + from}, nil); err != nil {
+		return err
+	}
+	_, err := s.d.Ledger.Commit(ctx, visit.TimeBankOpening(from), h.Ref, h.Amount, from)
+	if errors.Is(err, ledger.ErrNotHeld) {
+		return nil // finished meanwhile
+	}
+	return err
+}
+
+// finishDonations finishes the donations a crash left reserved: the
+// ledger's accounts holding minutes past its grace period, whose holds
+// are donations.
+func (s *Service) finishDonations(ctx context.Context) (int, error) {
+	n := 0
+	var errs []error
+	for after := ""; ; {
+		accs, err := s.d.Ledger.Holding(ctx, after, watchPage)
+		if err != nil {
+			return n, errors.Join(append(errs, err)...)
+		}
+		for _, acc := range accs {
+			from, ok := strings.CutPrefix(acc.ID(), visit.TimeBankAccount(""))
+			if !ok {
+				continue
+			}
+			for _, h := range acc.Holds() {
+				if !strings.HasPrefix(h.Ref, donationPrefix) {
+					continue
+				}
+				if err := s.finishDonation(ctx, from, h); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				n++
+			}
+		}
+		if len(accs) < watchPage {
+			return n, errors.Join(errs...)
+		}
+		after = accs[len(accs)-1].ID()
+	}
 }

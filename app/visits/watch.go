@@ -17,13 +17,15 @@ const watchPage = 200
 type WatchResult struct {
 	Alerted  int // elders unvisited for two months, told to their station
 	Credited int // volunteers' visits whose credit the pass posted
+	Donated  int // donations a crash left reserved, finished
 }
 
 // Watch alerts each station of its elders unvisited for
 // visit.QuietMonths (once per quiet spell: the alert is one conditional
 // write of the record), and credits volunteers' verified visits whose
 // credit a failure after check-out left unposted (the ledger's key makes
-// a credit posted twice one entry). It runs every VISIT_WATCH_INTERVAL,
+// a credit posted twice one entry), and finishes donations a crash left
+// reserved. It runs every VISIT_WATCH_INTERVAL,
 // on the controllable clock; replicas running it at once alert once.
 func (s *Service) Watch(ctx context.Context) (WatchResult, error) {
 	now := s.d.Now()
@@ -72,6 +74,11 @@ func (s *Service) Watch(ctx context.Context) (WatchResult, error) {
 			continue
 		}
 		res.Credited++
+	}
+	donated, err := s.finishDonations(ctx)
+	res.Donated = donated
+	if err != nil {
+		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)
 }

@@ -32,10 +32,10 @@ func (s *server) startVisitWatch(every time.Duration, svc *visits.Service, passe
 				if err != nil {
 					s.log.Warn("visit watch", "err", err)
 				}
-				if r.Alerted+r.Credited > 0 {
-					s.log.Info("visit watch", "alerted", r.Alerted, "credited", r.Credited)
+				if r.Alerted+r.Credited+r.Donated > 0 {
+					s.log.Info("visit watch", "alerted", r.Alerted, "credited", r.Credited, "donated", r.Donated)
 				}
-				passes.done(loopVisitWatch, r.Alerted+r.Credited, err)
+				passes.done(loopVisitWatch, r.Alerted+r.Credited+r.Donated, err)
 			}
 		}
 	}()
