@@ -203,9 +203,27 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 		t.Errorf("after the console's credit action the public page shows credit %q", page.Credit)
 	}
 
+	// An access token that no longer works (it lapses after 15 minutes)
+	// is refreshed once with the refresh token, which rotates: the page
+	// loads as before (and the spent refresh token is refused, below).
+	session := func() (access, refresh string) {
+		t.Helper()
+		pair := value(t, tb, "the console's tokens", chromedp.Evaluate[[]string](
+			`(s => [s.access, s.refresh])(JSON.parse(sessionStorage.getItem("kincare.console.session")))`))
+		return pair[0], pair[1]
+	}
+	_, spent := session()
+	tb.run(t, "a lapsed access token", chromedp.Evaluate[chromedp.Void](
+		`(s => { s.access = "lapsed"; sessionStorage.setItem("kincare.console.session", JSON.stringify(s)); })`+
+			`(JSON.parse(sessionStorage.getItem("kincare.console.session")))`))
 	tb.run(t, "the credit lists", chromedp.Click(chromedp.CSS(`a[data-nav="credit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#red[data-count="1"] tr[data-id="`+kangle.ID+`"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#black[data-loaded="true"]`)))
+	if access, refresh := session(); access == "lapsed" || refresh == spent {
+		t.Errorf("after a 401 the console did not refresh its tokens")
+	} else {
+		wantStatus(t, srv.get(t, "/v1/regulator/providers?limit=1", bearer(access)...), http.StatusOK)
+	}
 
 	tb.run(t, "the complaints that reached the regulator",
 		chromedp.Click(chromedp.CSS(`a[data-nav="complaints"]`)),
@@ -238,4 +256,7 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	if errs := tb.scriptErrors(); len(errs) > 0 {
 		t.Errorf("the console's scripts failed: %q", errs)
 	}
+	// Last, as it ends the console's session: the refresh token the
+	// console spent is spent.
+	wantProblem(t, srv.refresh(t, spent), http.StatusUnauthorized, "refresh_token_reused")
 }
