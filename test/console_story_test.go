@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,7 +20,8 @@ import (
 // and to Changning, find their districts' providers, narrow them to
 // Xuhui, open one, red-list it with a reason, and decide a complaint a
 // family escalated. The browser fetches nothing but the server's own
-// files and API, and its scripts raise no error.
+// files and API, and its scripts raise no error. The indicators and the
+// register download as files, with the filters on the screen.
 func TestAnOfficialOpensTheConsole(t *testing.T) {
 	t.Parallel()
 	chrome := findBrowser(t)
@@ -159,6 +161,10 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	if got := series("chart-orders-byServiceType"); got != "助浴: 2" {
 		t.Errorf("Xuhui's orders by service type, as charted: %q", got)
 	}
+	tb.run(t, "Xuhui's indicators as a spreadsheet", chromedp.Click(chromedp.CSS("#export-indicators-xlsx")))
+	if name, body := tb.waitDownload(t); !strings.HasSuffix(name, ".xlsx") || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Errorf("the indicators' export downloaded %q (%d bytes, starting %q), want an XLSX", name, len(body), body[:min(4, len(body))])
+	}
 	tb.run(t, "and to Changning",
 		chromedp.SetValue(chromedp.CSS("#region"), "310105"), chromedp.Click(chromedp.CSS("#apply")),
 		chromedp.WaitVisible(chromedp.CSS(`#indicator-scope[data-region="310105"]`)),
@@ -181,6 +187,12 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(shown, want) {
 		t.Errorf("Xuhui's providers in the console: %v, want %v", shown, want)
+	}
+	tb.run(t, "Xuhui's register as CSV", chromedp.Click(chromedp.CSS("#export-providers-csv")))
+	name, csv := tb.waitDownload(t)
+	if !strings.HasSuffix(name, ".csv") || !strings.Contains(string(csv), kangle.LegalName) ||
+		!strings.Contains(string(csv), nursery.LegalName) || strings.Contains(string(csv), yiyang.LegalName) {
+		t.Errorf("the register's export %q, want Xuhui's two providers and not Changning's:\n%s", name, csv)
 	}
 	tb.run(t, "licences lapsing within 30 days",
 		chromedp.Click(chromedp.CSS("#lapsing")), chromedp.Click(chromedp.CSS("#apply")),

@@ -28,6 +28,7 @@ const routes = [
   { name: 'complaints', nav: 'navComplaints', render: pages.complaints },
   { name: 'complaint', render: pages.complaint, parent: 'complaints' },
   { name: 'credit', nav: 'navCredit', render: pages.credit },
+  { name: 'exports', nav: 'navExports', render: pages.exports },
 ];
 
 // parseHash reads "#/providers/ID?kind=home_care" into its parts.

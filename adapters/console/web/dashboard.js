@@ -11,15 +11,7 @@
 import * as api from './api.js';
 import { h, mount } from './dom.js';
 import { t, lang, number } from './i18n.js';
-import { regionOf, regionField } from './pages.js';
-
-// The month now in Beijing, YYYY-MM: the API's default and its limit.
-export function currentMonth() {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
-    .formatToParts(new Date());
-  const get = (type) => parts.find((p) => p.type === type).value;
-  return `${get('year')}-${get('month')}`;
-}
+import { regionOf, regionField, currentMonth, exportButtons } from './pages.js';
 
 // sixDigits is the region code the indicators take: a filter prefix
 // ("3101") is its city's code (310100); none is the official's first region.
@@ -85,7 +77,9 @@ export async function dashboard(content, ctx, where) {
       const r = region.read();
       if (r === null || !month.value) return;
       ctx.go('dashboard', { region: r, month: month.value });
-    } }, region.field, h('label', {}, t('month'), month), h('button', { type: 'submit', id: 'apply' }, t('apply'))),
+    } }, region.field, h('label', {}, t('month'), month), h('button', { type: 'submit', id: 'apply' }, t('apply')),
+    exportButtons(ctx, 'export-indicators', '/v1/regulator/indicators/export',
+      { region: sixDigits(ctx, regionOf(ctx, p)), month: month.value })),
     body);
   const code = sixDigits(ctx, regionOf(ctx, p));
   const q = api.query({ region: code, month: month.value });

@@ -2,11 +2,13 @@
 // register (listRegulatorProviders) and a provider's record
 // (getProvider, setProviderCredit), complaint oversight
 // (listRegulatorComplaints, getComplaint, decideComplaint), the credit
-// lists and the audit log (listOfficialActions).
+// lists and the audit log (listOfficialActions), and exports
+// (exportRegulatorIndicators, exportRegulatorProviders,
+// exportRegulatorComplaints) as CSV or XLSX downloads.
 
 import * as api from './api.js';
 import { h, mount, select, table, num } from './dom.js';
-import { t, label, labelsOf, dateTime, number } from './i18n.js';
+import { t, lang, label, labelsOf, dateTime, number } from './i18n.js';
 
 // regionPrefix turns a GB/T 2260 code into the prefix the filters take:
 // a province (310000) covers "31", a city (310100) "3101".
@@ -108,14 +110,16 @@ async function providers(content, ctx, where) {
     if (r === null) return;
     ctx.go('providers', { region: r, kind: kind.value, credit: credit.value, status: status.value, lapsing: lapsing.checked ? '1' : '' });
   };
+  const filters = { region: regionOf(ctx, p), kind: p.kind, credit: p.credit, status: p.status,
+    licenceLapsesWithinDays: p.lapsing === '1' ? 30 : '' };
   mount(content, h('h2', {}, t('navProviders')),
     h('form', { class: 'filters', onsubmit: apply }, region.field,
       h('label', {}, t('kind'), kind), h('label', {}, t('credit'), credit), h('label', {}, t('status'), status),
-      h('label', {}, t('lapsingOnly'), lapsing), h('button', { type: 'submit', id: 'apply' }, t('apply'))),
+      h('label', {}, t('lapsingOnly'), lapsing), h('button', { type: 'submit', id: 'apply' }, t('apply')),
+      exportButtons(ctx, 'export-providers', '/v1/regulator/providers/export', filters)),
     list);
   try {
-    await pager(list, '/v1/regulator/providers',
-      { region: regionOf(ctx, p), kind: p.kind, credit: p.credit, status: p.status, licenceLapsesWithinDays: p.lapsing === '1' ? 30 : '' },
+    await pager(list, '/v1/regulator/providers', filters,
       (it) => [{ class: 'clickable', dataset: { id: it.id }, onclick: () => ctx.go('providers/' + encodeURIComponent(it.id)) },
         h('a', { href: '#/providers/' + encodeURIComponent(it.id) }, it.legalName),
         it.address?.regionCode || '',
@@ -280,4 +284,56 @@ async function credit(content, ctx, where) {
   ]);
 }
 
-export const pages = { providers, provider, complaints, complaint, credit };
+// exportButtons are a CSV and an XLSX download of one export operation
+// with the given query; the file comes with the caller's token (a plain
+// link cannot carry it) and is handed to the browser as a download.
+export function exportButtons(ctx, id, path, params) {
+  const out = h('span', { class: 'muted', role: 'status' });
+  const button = (format) => h('button', { type: 'button', class: 'secondary', id: `${id}-${format}`, dataset: { format },
+    onclick: async () => {
+      out.textContent = t('loading');
+      try {
+        const got = await api.download(path + api.query({ ...params, format, lang: lang() === 'en' ? 'en' : '' }),
+          `${id}.${format}`);
+        out.textContent = t('downloaded', { name: got.name });
+        out.dataset.downloaded = got.name;
+      } catch (e) {
+        ctx.fail(out, e);
+      }
+    } }, `${t('download')} ${format.toUpperCase()}`);
+  return h('span', { class: 'row exports', id }, button('csv'), button('xlsx'), out);
+}
+
+async function exports(content, ctx, where) {
+  const p = where.params;
+  const region = regionField(ctx, p);
+  const month = h('input', { type: 'month', id: 'month', value: p.month || currentMonth(), max: currentMonth(), required: true });
+  const list = h('div', { id: 'export-list' });
+  mount(content, h('h2', {}, t('navExports')), h('p', { class: 'muted' }, t('exportsIntro')),
+    h('form', { class: 'filters', onsubmit: (ev) => {
+      ev.preventDefault();
+      const r = region.read();
+      if (r === null || !month.value) return;
+      ctx.go('exports', { region: r, month: month.value });
+    } }, region.field, h('label', {}, t('month'), month), h('button', { type: 'submit', id: 'apply' }, t('apply'))),
+    list);
+  const r = regionOf(ctx, p);
+  const m = month.value;
+  mount(list,
+    h('div', { class: 'panel' }, h('h3', {}, t('exportIndicators')),
+      exportButtons(ctx, 'export-indicators', '/v1/regulator/indicators/export', { region: (r || (ctx.me?.regionCodes || [])[0] || '').padEnd(6, '0'), month: m })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportProviders')),
+      exportButtons(ctx, 'export-providers', '/v1/regulator/providers/export', { region: r })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportComplaints')),
+      exportButtons(ctx, 'export-complaints', '/v1/regulator/complaints/export', { region: r, month: m })));
+}
+
+// currentMonth is the month now in Beijing, YYYY-MM.
+export function currentMonth() {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date());
+  const get = (type) => parts.find((x) => x.type === type).value;
+  return `${get('year')}-${get('month')}`;
+}
+
+export const pages = { providers, provider, complaints, complaint, credit, exports };
