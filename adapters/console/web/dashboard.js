@@ -35,9 +35,9 @@ export function format(unit, v) {
 }
 
 const groupWords = {
-  'zh-CN': { orders: '居家服务订单', complaints: '投诉处理', alarms: '紧急呼叫与告警', providers: '服务机构',
+  'zh-CN': { orders: '居家服务订单', complaints: '投诉处理', alarms: '紧急呼叫与告警', incidents: '紧急呼叫与告警', providers: '服务机构',
     childcare: '托育服务', meals: '助餐服务', visits: '探访关爱', caregivers: '护理员' },
-  en: { orders: 'Home-care orders', complaints: 'Complaints', alarms: 'Alarms', providers: 'Providers',
+  en: { orders: 'Home-care orders', complaints: 'Complaints', alarms: 'Alarms', incidents: 'Alarms', providers: 'Providers',
     childcare: 'Childcare', meals: 'Meal aid', visits: 'Visits', caregivers: 'Caregivers' },
 };
 const groupLabel = (g) => groupWords[lang()][g] || g;
