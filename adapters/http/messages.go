@@ -194,7 +194,7 @@ var messages = map[string]message{
 	"meal_code_invalid":                {"取餐码无效", "该取餐码不是 kincare 签发的，或已损坏。", "Invalid meal code", "This meal code was not issued by kincare, or is damaged."},
 	"meal_code_expired":                {"取餐码已过期", "取餐码每 60 秒更新一次，请让家属刷新后重新出示。", "Meal code expired", "Meal codes change every 60 seconds; ask for the current one."},
 	"meal_subsidy_rules_invalid":       {"助餐补贴规则无效", "补贴规则中有字段不符合要求，详见 errors。", "Invalid meal subsidy rules", "Some subsidy rules are invalid; see errors."},
-	"meal_already_served":              {"餐食已交付", "该餐食已由 {by} 于 {at} 记录为 {status}，不能重复记录。", "Meal already handed over", "This meal was recorded as {status} by {by} at {at}; it cannot be recorded twice."},
+	"meal_already_served":              {"餐食已交付", "该餐食已由 {by} 于 {at} 记录为 {status}，不能再次记录或取消。", "Meal already handed over", "This meal was recorded as {status} by {by} at {at}; it cannot be recorded again or cancelled."},
 	"meal_not_yet_served":              {"尚未到供餐时间", "订餐截止（{cutoff}）之后才能记录交付。", "Not yet served", "A meal can be handed over only after its cutoff ({cutoff})."},
 	"meal_window_not_over":             {"供餐时段未结束", "供餐时段结束（{end}）后才能记录未取餐。", "Window not over", "A meal can be marked not collected only after its window ends ({end})."},
 	"meal_not_for_delivery":            {"堂食餐无需配送", "该餐食为堂食，不能记录配送送达。", "Not a delivered meal", "This meal is eaten in at the canteen; it cannot be recorded as delivered."},

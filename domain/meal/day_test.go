@@ -48,6 +48,11 @@ func TestADeliveryIsCheckedInLikeAVisit(t *testing.T) {
 	if err := o.Deliver("driver", meal.DeliveryReport{Point: doorAt}, doorAt, 200, now); !fault.Is(err, meal.ErrAlreadyServed) {
 		t.Fatalf("twice: %v", err)
 	}
+	// A meal handed over stays served: the canteen cannot cancel it after
+	// (its subsidy is committed, the regulator counts it served).
+	if err := o.Cancel("canteen-admin", false, "录错了", now); !fault.Is(err, meal.ErrAlreadyServed) || o.Status != meal.Served {
+		t.Fatalf("the canteen cancelling a delivered meal: %v, status %s", err, o.Status)
+	}
 	dine := deliveryOrder("o2", start)
 	dine.Mode = meal.DineIn
 	if err := dine.Deliver("driver", meal.DeliveryReport{Point: doorAt}, doorAt, 200, now); !fault.Is(err, meal.ErrNotForDelivery) {

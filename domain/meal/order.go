@@ -131,8 +131,13 @@ func CleanNote(s string) (string, error) {
 // Cancel ends a placed order: the family until the cutoff, the canteen
 // (with a reason) at any time before the meal is served.
 func (o *Order) Cancel(userID string, byFamily bool, reason string, now time.Time) error {
-	if o.Status == Cancelled {
+	switch o.Status {
+	case Cancelled:
 		return ErrOrderCancelled
+	case Served, NoShow:
+		// Handed over (or charged as not collected): its subsidy is
+		// committed and it counts as served; there is nothing to cancel.
+		return o.alreadyServed()
 	}
 	if byFamily && !now.Before(o.CutoffAt) {
 		return ErrCutoffPassed.With(map[string]any{"cutoff": o.CutoffAt.UTC().Format(time.RFC3339)})
@@ -168,13 +173,19 @@ func (o *Order) MissedBy(staffID string, now time.Time) error {
 	return nil
 }
 
+// alreadyServed says who handed the meal over (or marked it not
+// collected) and when.
+func (o *Order) alreadyServed() error {
+	return ErrAlreadyServed.With(map[string]any{"status": string(o.Status), "by": o.ServedBy,
+		"at": o.ServedAt.UTC().Format(time.RFC3339)})
+}
+
 func (o *Order) handOver(now time.Time) error {
 	switch o.Status {
 	case Cancelled:
 		return ErrOrderCancelled
 	case Served, NoShow:
-		return ErrAlreadyServed.With(map[string]any{"status": string(o.Status), "by": o.ServedBy,
-			"at": o.ServedAt.UTC().Format(time.RFC3339)})
+		return o.alreadyServed()
 	}
 	if now.Before(o.CutoffAt) {
 		return ErrNotYetServed.With(map[string]any{"cutoff": o.CutoffAt.UTC().Format(time.RFC3339)})
