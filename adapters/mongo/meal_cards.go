@@ -95,15 +95,7 @@ func (r *MealOrders) OfElder(ctx context.Context, elderID string, days []string)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*meal.Order, 0, len(docs))
-	for _, d := range docs {
-		o, err := d.order()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return mealOrdersOf(docs)
 }
 
 // Revoke withdraws the elder's card in force, when the elder is removed:

@@ -217,15 +217,7 @@ func (r *MealOrders) OfSlot(ctx context.Context, slotID string) ([]*meal.Order, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*meal.Order, 0, len(docs))
-	for _, d := range docs {
-		o, err := d.order()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+	return mealOrdersOf(docs)
 }
 
 // OfDay pages a canteen's orders of one day, any status, by id.
