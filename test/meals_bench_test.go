@@ -70,20 +70,7 @@ func TestMealOrderThroughput(t *testing.T) {
 		loadkit.LoadAverage())
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
-	do := func(r *http.Request) string {
-		res, err := client.Do(r)
-		if err != nil {
-			return "error"
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		if res.StatusCode < 300 {
-			return strconv.Itoa(res.StatusCode)
-		}
-		var p problem
-		_ = json.Unmarshal(body, &p)
-		return strconv.Itoa(res.StatusCode) + " " + p.Code
-	}
+	do := func(r *http.Request) string { return outcomeOf(client, r) }
 	healthz := loadkit.Drive(conns, warmup, seconds, func(int, int64, *rand.Rand) loadkit.Call {
 		return func() (string, int) {
 			r, _ := http.NewRequest(http.MethodGet, w.srv.base+"/healthz", nil)
@@ -227,20 +214,7 @@ func TestMealRedemptionLatency(t *testing.T) {
 		loadkit.LoadAverage())
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
-	do := func(r *http.Request) string {
-		res, err := client.Do(r)
-		if err != nil {
-			return "error"
-		}
-		defer res.Body.Close()
-		body, _ := io.ReadAll(res.Body)
-		if res.StatusCode < 300 {
-			return strconv.Itoa(res.StatusCode)
-		}
-		var p problem
-		_ = json.Unmarshal(body, &p)
-		return strconv.Itoa(res.StatusCode) + " " + p.Code
-	}
+	do := func(r *http.Request) string { return outcomeOf(client, r) }
 	scan := func(code string) string {
 		body, _ := json.Marshal(map[string]string{"code": code})
 		r, _ := http.NewRequest(http.MethodPost, w.srv.base+"/v1/meal-redemptions", bytes.NewReader(body))
@@ -272,4 +246,21 @@ func TestMealRedemptionLatency(t *testing.T) {
 	if first.Outcomes["200"] != conns*perConn {
 		t.Errorf("first scans: %v, want %d × 200", first.Outcomes, conns*perConn)
 	}
+}
+
+// outcomeOf sends r and names its outcome for a load run's tally: the
+// status, with the problem's code when refused, or "error".
+func outcomeOf(client *http.Client, r *http.Request) string {
+	res, err := client.Do(r)
+	if err != nil {
+		return "error"
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode < 300 {
+		return strconv.Itoa(res.StatusCode)
+	}
+	var p problem
+	_ = json.Unmarshal(body, &p)
+	return strconv.Itoa(res.StatusCode) + " " + p.Code
 }
