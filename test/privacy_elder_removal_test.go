@@ -162,3 +162,43 @@ func zhangExport(t *testing.T, p *person, familyID string, other mealFamily, oth
 	}
 	return x.Families[0]
 }
+
+// TestLastMemberLeavingStopsWhatActsForTheFamilysElders: a son alone in
+// his family has his mother subscribed to the canteen's lunch and a bath
+// ordered for tomorrow. He leaves, and the family dissolves: as when an
+// elder is removed, the subscription's lunch and the bath are cancelled
+// (the canteen and the bathing provider see it), not left to be cooked
+// and driven to an elder nobody answers for.
+func TestLastMemberLeavingStopsWhatActsForTheFamilysElders(t *testing.T) {
+	t.Parallel()
+	w := newMealWorld(t, 120, 1)
+	son := w.srv.signUp(t)
+	zhang := newMealFamily(t, son, w.platform, w.site)
+	wantStatus(t, son.post(t, "/v1/meal-subscriptions", map[string]any{"elderId": zhang.elderID, "providerId": w.canteen.ID,
+		"window": "lunch", "weekdays": []int{0, 1, 2, 3, 4, 5, 6}, "startsOn": mealDay(1), "endsOn": mealDay(14),
+		"mode": "dine_in"}, "Idempotency-Key", randomID()), http.StatusCreated)
+	if lunch := zhangLunches(t, w, mealDay(1), zhang.elderID); len(lunch) != 1 || lunch[0].Status != "placed" {
+		t.Fatalf("tomorrow's subscribed lunch: %s", compactJSON(lunch))
+	}
+	bathOwner := w.srv.signUp(t)
+	prov := bathOwner.register(t, providerBody(uniqueName("徐汇助浴服务中心"), w.site.offset(700, 700), 3, newPhone(),
+		map[string]any{"openingHours": allDay()}))
+	w.platform.verify(t, prov.ID)
+	bath := bathOwner.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
+	start := shanghaiToday().AddDate(0, 0, 1).Add(2 * time.Hour) // 10:00 tomorrow in Shanghai
+	window := map[string]string{"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}
+	q := must[quoteView](t, son.post(t, "/v1/quotes", map[string]any{"elderId": zhang.elderID, "providerId": prov.ID,
+		"itemId": bath.ID, "window": window}), http.StatusOK)
+	o := must[orderView](t, son.post(t, "/v1/orders", map[string]any{"elderId": zhang.elderID, "providerId": prov.ID,
+		"itemId": bath.ID, "priceVersion": q.PriceVersion, "window": window}, "Idempotency-Key", randomID()), http.StatusCreated)
+
+	wantStatus(t, son.post(t, "/v1/families/"+zhang.familyID+"/leave", nil), http.StatusNoContent)
+	wantProblem(t, son.get(t, "/v1/families/"+zhang.familyID), http.StatusNotFound, "family_not_found")
+
+	if got := must[orderView](t, bathOwner.get(t, "/v1/orders/"+o.ID), http.StatusOK); got.Status != "cancelled_by_family" {
+		t.Errorf("the bath after the family dissolved: %s", compactJSON(got))
+	}
+	if got := zhangLunches(t, w, mealDay(1), zhang.elderID); len(got) != 1 || got[0].Status != "cancelled" {
+		t.Errorf("tomorrow's lunch after the family dissolved: %s", compactJSON(got))
+	}
+}

@@ -164,15 +164,29 @@ func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) err
 	if err := f.RequireOwner(a.UserID); err != nil {
 		return err
 	}
-	for _, d := range s.dependents {
-		if err := d.ElderRemoved(ctx, a, elderID); err != nil {
-			return fmt.Errorf("remove elder %s: %w", elderID, err)
-		}
+	if err := s.Stop(ctx, a, elderID); err != nil {
+		return err
 	}
 	if err := s.d.Elders.Delete(ctx, elderID); err != nil {
 		return err
 	}
 	s.d.Audit.Record(ctx, a, f.ID(), audit.Delete, "elder", elderID)
+	return nil
+}
+
+// Stop ends everything that acts in an elder's name going forward (see
+// Delete), as a, a member of the elder's family whom the caller has
+// already judged may remove the elder: the owner deleting the elder, or
+// the last member leaving a family, whose dissolution erases its
+// elders (app/families). It is the one path both take, so a family
+// that dissolves leaves no meal, visit or recurring order behind either.
+// Idempotent, like each step.
+func (s *Service) Stop(ctx context.Context, a actor.Actor, elderID string) error {
+	for _, d := range s.dependents {
+		if err := d.ElderRemoved(ctx, a, elderID); err != nil {
+			return fmt.Errorf("stop for elder %s: %w", elderID, err)
+		}
+	}
 	return nil
 }
 

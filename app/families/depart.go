@@ -30,6 +30,11 @@ func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phon
 		if err := s.scrub(ctx, f.ID(), phone); err != nil {
 			return err
 		}
+		if lastMember(f, userID) {
+			if err := s.stopElders(ctx, actor.Actor{UserID: userID}, f.ID()); err != nil {
+				return err
+			}
+		}
 		left, err := s.d.Families.Update(ctx, f.ID(), func(f *family.Family) error {
 			f.HandOver(userID)
 			return f.Leave(userID)

@@ -8,6 +8,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/kincare/kincare/app/actor"
+
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/child"
 	"github.com/kincare/kincare/domain/elder"
@@ -64,6 +66,14 @@ type ChildRecords interface {
 	Update(ctx context.Context, id string, fn func(*child.Child) error) (child.Child, error)
 	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]child.Child, bool, error)
 	DeleteByFamily(ctx context.Context, familyID string) error
+}
+
+// ElderStopper ends what acts in an elder's name going forward (meal
+// card and subscriptions, recurring and cancellable orders): app/elders
+// Stop, the same path an elder's removal takes. It acts as a, who must
+// still be a member of the elder's family when it is called.
+type ElderStopper interface {
+	Stop(ctx context.Context, a actor.Actor, elderID string) error
 }
 
 // AuditEraser removes a dissolved family's audit log.

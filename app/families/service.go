@@ -15,7 +15,16 @@ import (
 )
 
 // Service gathers the family use cases, one file each.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+	// stopper ends what acts for a dissolving family's elders; it is
+	// built after the service (it reads families), hence not in Deps.
+	stopper ElderStopper
+}
+
+// OnDissolution gives the service what stops a dissolving family's
+// elders before they are erased.
+func (s *Service) OnDissolution(st ElderStopper) { s.stopper = st }
 
 // Deps are the adapters the family use cases need.
 type Deps struct {

@@ -255,6 +255,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	mealSvc.Use(generator)
 	// Removing an elder stops what acts in their name first.
 	elderSvc.OnRemoval(mealSvc, recurringSvc, orderSvc)
+	// A dissolving family stops its elders by the same path.
+	familySvc.OnDissolution(elderSvc)
 
 	childDaySvc := childday.NewService(childday.Deps{
 		Setups: store.Setups(), Days: store.Days(), Rosters: store.Rosters(), Reports: store.Reports(),
