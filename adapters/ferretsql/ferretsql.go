@@ -71,6 +71,8 @@ type DB struct {
 	// ensured are the tables Ensure, or a query finding a new one, made
 	// indexes for.
 	ensured map[string]bool
+	// schemas are the SJSON schemas documents were decoded with.
+	schemas schemaCache
 }
 
 // ErrNotFerretDB reports a file in the data directory that is not a

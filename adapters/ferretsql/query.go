@@ -71,10 +71,11 @@ type Query struct {
 
 // Rows are the documents a Find matched, decoded one at a time.
 type Rows struct {
-	rows *sql.Rows
-	proj bson.D
-	doc  bson.Raw
-	err  error
+	rows    *sql.Rows
+	schemas *schemaCache
+	proj    bson.D
+	doc     bson.Raw
+	err     error
 }
 
 // Next moves to the next document; false at the end or on an error.
@@ -86,7 +87,7 @@ func (r *Rows) Next() bool {
 	if r.err = r.rows.Scan(&s); r.err != nil {
 		return false
 	}
-	if r.doc, r.err = decode([]byte(s)); r.err == nil {
+	if r.doc, r.err = r.schemas.decode([]byte(s)); r.err == nil {
 		r.doc, r.err = project(r.doc, r.proj)
 	}
 	return r.err == nil
@@ -138,7 +139,7 @@ func (d *DB) Find(ctx context.Context, collection string, q Query) (*Rows, error
 	if err != nil {
 		return nil, err
 	}
-	return &Rows{rows: rows, proj: q.Projection}, nil
+	return &Rows{rows: rows, schemas: &d.schemas, proj: q.Projection}, nil
 }
 
 // Count counts the documents of collection matching filter.
