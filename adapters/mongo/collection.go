@@ -19,10 +19,11 @@ import (
 // collection is a collection as every repository uses it: the methods
 // of the driver's collection that kincare needs, with the same meaning.
 // Against MongoDB each is the driver's call, unchanged. On the embedded
-// store a read by anything but _id alone is answered from FerretDB's
-// SQLite file through the indexes the collection declares (ferretsql),
-// where FerretDB itself would read and decode every document; a
-// conditional write becomes a check by SQL and a write by _id alone.
+// store a read is answered from FerretDB's SQLite file through the
+// indexes the collection declares (ferretsql), where FerretDB itself
+// would read and decode every document (or, by _id alone, decode it
+// more slowly); a conditional write becomes a check by SQL and a write
+// by _id alone.
 // What ferretsql does not translate goes to FerretDB as before, and is
 // logged once per filter shape.
 //
@@ -93,9 +94,9 @@ func idOf(filter bson.D) (string, bool) {
 	return "", false
 }
 
-// sqlPath returns ferretsql's file when this filter should be answered
-// by SQL: on the embedded store, once it is open, unless FerretDB finds
-// the document by its _id anyway.
+// sqlPath returns ferretsql's file when this write's filter must be
+// checked by SQL first: on the embedded store, once it is open, unless
+// the filter is _id alone, which FerretDB writes by through its pushdown.
 func (c *collection) sqlPath(filter bson.D) *ferretsql.DB {
 	if byIDOnly(filter) {
 		return nil
@@ -216,7 +217,7 @@ func optionalD(v any) (bson.D, bool) {
 // Find is the driver's Find; the cursor reads SQL rows on the embedded
 // store.
 func (c *collection) Find(ctx context.Context, filter bson.D, opts ...options.Lister[options.FindOptions]) (*cursor, error) {
-	if f := c.sqlPath(filter); f != nil {
+	if f := c.emb.db(); f != nil {
 		q, ok := findQuery(filter, opts)
 		err := ferretsql.ErrUnsupported
 		if ok {
@@ -246,9 +247,14 @@ func (c *collection) Find(ctx context.Context, filter bson.D, opts ...options.Li
 	return &cursor{mc: mc}, nil
 }
 
-// FindOne is the driver's FindOne.
+// FindOne is the driver's FindOne. A read by _id alone is SQL too on
+// the embedded store: FerretDB finds the row through the same index, but
+// then converts the document twice (to its types, to BSON on the wire),
+// which measured 2.5 times the cost of ferretsql's one decoding (1.4 ms
+// against 0.56 ms for an order, 9.1 against 3.8 ms for a provider with
+// its staff), and every versioned update begins with such a read.
 func (c *collection) FindOne(ctx context.Context, filter bson.D, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
-	if f := c.sqlPath(filter); f != nil {
+	if f := c.emb.db(); f != nil {
 		q, ok := findOneQuery(filter, opts)
 		err := ferretsql.ErrUnsupported
 		if ok {
