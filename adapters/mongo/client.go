@@ -134,7 +134,15 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 		}
 		// One at a time: FerretDB 1.24 crashes the connection when one
 		// createIndexes command re-creates several existing indexes.
+		if s.emb != nil {
+			if err := s.dropUnreadIndexes(ctx, coll); err != nil {
+				return err
+			}
+		}
 		for _, m := range c.indexes {
+			if s.emb != nil && !isUnique(m) {
+				continue // see dropUnreadIndexes
+			}
 			// The driver appends the index's name to the options builder
 			// it is given: each call gets its own copy, so the declared
 			// models neither grow nor race between stores in one process.
@@ -171,6 +179,42 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 	s.emb.mu.Unlock()
 	s.emb.log.Debug("embedded store indexed", "file", s.sqlFile, "took", time.Since(start).String())
 	return nil
+}
+
+// dropUnreadIndexes drops from an embedded collection the indexes
+// FerretDB made for MongoDB's non-unique index declarations, and
+// EnsureIndexes no longer makes them there. FerretDB 1.24 reads none of
+// them (it finds by _id alone; ferretsql's own indexes answer the rest),
+// yet SQLite updated every one at every write: an order's write kept 18
+// JSON expression indexes, 8 of them these. Unique indexes stay: they
+// are the constraints.
+func (s *Store) dropUnreadIndexes(ctx context.Context, coll string) error {
+	specs, err := s.db.Collection(coll).Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return fmt.Errorf("mongo: list indexes of %s: %w", coll, err)
+	}
+	for _, spec := range specs {
+		if spec.Name == "_id_" || spec.Unique != nil && *spec.Unique {
+			continue
+		}
+		if err := s.db.Collection(coll).Indexes().DropOne(ctx, spec.Name); err != nil {
+			return fmt.Errorf("mongo: drop index %s of %s: %w", spec.Name, coll, err)
+		}
+	}
+	return nil
+}
+
+func isUnique(m mongo.IndexModel) bool {
+	if m.Options == nil {
+		return false
+	}
+	var o options.IndexOptions
+	for _, set := range m.Options.List() {
+		if err := set(&o); err != nil {
+			return false
+		}
+	}
+	return o.Unique != nil && *o.Unique
 }
 
 // Empty reports whether no collection kincare declares holds a

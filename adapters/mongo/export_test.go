@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ForgetRegions makes a provider look as one saved before providers
@@ -12,3 +14,25 @@ func (r *Providers) ForgetRegions(ctx context.Context, id string) error {
 	_, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "regions", Value: ""}}}})
 	return err
 }
+
+// IndexNames lists the indexes the server (MongoDB or FerretDB) holds
+// for a collection.
+func (s *Store) IndexNames(ctx context.Context, coll string) ([]string, error) {
+	specs, err := s.db.Collection(coll).Indexes().ListSpecifications(ctx)
+	names := make([]string, len(specs))
+	for i, sp := range specs {
+		names[i] = sp.Name
+	}
+	return names, err
+}
+
+// CreatePlainIndex makes a non-unique index as EnsureIndexes made them
+// on the embedded store before it stopped.
+func (s *Store) CreatePlainIndex(ctx context.Context, coll, name string, keys bson.D) error {
+	_, err := s.db.Collection(coll).Indexes().CreateOne(ctx, mongodriver.IndexModel{Keys: keys,
+		Options: options.Index().SetName(name)})
+	return err
+}
+
+// Embedded reports a store on the embedded FerretDB.
+func (s *Store) Embedded() bool { return s.emb != nil }
