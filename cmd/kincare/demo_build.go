@@ -268,8 +268,9 @@ type demoElder struct {
 }
 
 type demoChild struct {
-	id    string
-	birth time.Time
+	id string
+	// birth is the date recorded, whose age in months the engine checks.
+	birth calendar.Date
 }
 
 func (w *demoWorld) buildFamilies(ctx context.Context) error {
@@ -358,13 +359,13 @@ func (w *demoWorld) buildFamily(ctx context.Context, i int) error {
 			return fmt.Errorf("consent: %w", err)
 		}
 		born := w.clock.Now().AddDate(0, -r.IntN(26), -1-r.IntN(28))
-		name, birth := surname+r.pick(demoChildGiven), calendar.Today(born, time.UTC).String()
+		name, birth := surname+r.pick(demoChildGiven), calendar.Today(born, time.UTC)
 		gender := []string{"female", "male"}[r.IntN(2)]
-		cv, err := w.childSvc.Create(ctx, owner, f.id, childProfile(name, birth, gender))
+		cv, err := w.childSvc.Create(ctx, owner, f.id, childProfile(name, birth.String(), gender))
 		if err != nil {
 			return fmt.Errorf("child: %w", err)
 		}
-		f.children = append(f.children, demoChild{id: cv.Child.ID, birth: born})
+		f.children = append(f.children, demoChild{id: cv.Child.ID, birth: birth})
 		w.counts["children"]++
 	}
 	w.fams = append(w.fams, f)

@@ -426,7 +426,9 @@ func (w *demoWorld) planBookings(y *year) {
 				}
 				for m := 0; m < 5; m++ {
 					month := firstMonth.AddDate(0, m, 0)
-					age := monthsBetween(c.birth.In(sh), month)
+					// The age the engine checks: the recorded birth date to
+					// the slot's day, both calendar dates.
+					age := c.birth.MonthsOn(calendar.Today(month, sh))
 					if age < 12 || age > 35 {
 						continue
 					}
@@ -438,7 +440,7 @@ func (w *demoWorld) planBookings(y *year) {
 				sat := endLocal.AddDate(0, 0, -int(endLocal.Weekday()+1)%7)
 				for k := range 1 + w.rnd.IntN(4) {
 					day := sat.AddDate(0, 0, -7*(w.rnd.IntN(8)+k))
-					if age := monthsBetween(c.birth.In(sh), day); age < 6 || age > 35 {
+					if age := c.birth.MonthsOn(calendar.Today(day, sh)); age < 6 || age > 35 {
 						continue
 					}
 					y.at(day.AddDate(0, 0, -4).UTC(),
@@ -447,14 +449,6 @@ func (w *demoWorld) planBookings(y *year) {
 			}
 		}
 	}
-}
-
-func monthsBetween(birth, at time.Time) int {
-	m := (at.Year()-birth.Year())*12 + int(at.Month()-birth.Month())
-	if at.Day() < birth.Day() {
-		m--
-	}
-	return m
 }
 
 // book opens the day's or month's slot if its provider had not yet,
