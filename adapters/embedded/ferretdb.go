@@ -32,6 +32,20 @@ type Mongo struct {
 // that is not a FerretDB database, naming it: data is never rebuilt
 // around what it cannot read.
 func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
+	return StartMongoWith(dir, log, MongoOptions{})
+}
+
+// MongoOptions tune the embedded FerretDB for a use other than serving.
+type MongoOptions struct {
+	// Unsynced commits without waiting for the disk (SQLite
+	// synchronous=OFF). A crash of the machine may lose the last writes
+	// or the file: only for filling a store that is made again if that
+	// happens (kincare demo), never for the server's data.
+	Unsynced bool
+}
+
+// StartMongoWith is StartMongo with options.
+func StartMongoWith(dir string, log *slog.Logger, o MongoOptions) (*Mongo, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded mongo: data dir: %w", err)
@@ -42,12 +56,16 @@ func StartMongo(dir string, log *slog.Logger) (*Mongo, error) {
 	if err := checkDir(dir); err != nil {
 		return nil, err
 	}
+	pragmas := ""
+	if o.Unsynced {
+		pragmas = "&_pragma=synchronous(0)"
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:  "sqlite",
 		// secure_delete: SQLite otherwise leaves deleted rows readable in
 		// free pages, and an erased account's phone must not survive on disk.
-		SQLiteURL: "file:" + dir + "/?_pragma=secure_delete(1)",
+		SQLiteURL: "file:" + dir + "/?_pragma=secure_delete(1)" + pragmas,
 		// FerretDB logs every connection at info and every unsupported command
 		// (endSessions at each disconnect) as a warning; only its errors matter to us.
 		Logger: slog.New(levelFloor{Handler: log.Handler(), min: slog.LevelError}),

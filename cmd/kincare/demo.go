@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -29,6 +30,9 @@ type demoOptions struct {
 	providers int
 	inboxDays int
 	reset     bool
+	// cpuProfile, if set, is where a pprof CPU profile of the run goes:
+	// the demo's speed is what decides how large a district is practical.
+	cpuProfile string
 }
 
 // runDemo is "kincare demo": it fills the embedded store under DATA_DIR
@@ -44,8 +48,9 @@ func runDemo(args []string, lookup func(string) (string, bool), stdout, stderr i
 	fs.IntVar(&o.providers, "providers", 60, "providers in the district: each kind keeps its share, at least one of each")
 	fs.IntVar(&o.inboxDays, "inbox-days", 7, "days of notifications written to inboxes (older events count as delivered and purged)")
 	fs.BoolVar(&o.reset, "reset", false, "erase the store's data first (refused without it when there is any)")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: kincare demo [--seed N] [--orders N] [--providers N] [--inbox-days N] [--reset]")
+		fmt.Fprintln(stderr, "usage: kincare demo [--seed N] [--orders N] [--providers N] [--inbox-days N] [--reset] [--cpuprofile FILE]")
 		fmt.Fprintln(stderr, "Fills the embedded store under DATA_DIR with a demo district and prints accounts to log in as.")
 		fs.PrintDefaults()
 	}
@@ -76,6 +81,19 @@ func runDemo(args []string, lookup func(string) (string, bool), stdout, stderr i
 	log := newLogger(stdout, "warn")
 	ctx, stop := signalContext()
 	defer stop()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "kincare demo: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "kincare demo: cpu profile: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := demo(ctx, cfg, o, log, stdout); err != nil {
 		if errors.Is(err, errStoreNotEmpty) {
 			fmt.Fprintf(stderr, "kincare demo: %v\n", err)
@@ -102,7 +120,10 @@ var errStoreNotEmpty = errors.New("the store under DATA_DIR has data; run again 
 func demo(ctx context.Context, cfg config.Config, o demoOptions, log *slog.Logger, out io.Writer) (err error) {
 	started := time.Now()
 	dir := filepath.Join(cfg.DataDir, "mongo")
-	m, err := embedded.StartMongo(dir, log)
+	// Unsynced: the demo writes a year of a district one use case at a
+	// time, a commit each, and need not wait for the disk at every one;
+	// a demo the machine interrupted is made again with --reset.
+	m, err := embedded.StartMongoWith(dir, log, embedded.MongoOptions{Unsynced: true})
 	if err != nil {
 		return err
 	}
