@@ -20,31 +20,20 @@ func kincareClock(cfg config.Config) (*clock.Offset, error) {
 
 // startDueMover starts, on a moved clock only, the event deliveries due
 // on it that asynq, scheduling by the wall clock, would start later.
-func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, every time.Duration, passes passCounter) {
+func (s *server) startDueMover(clk *clock.Offset, queue *jobs.Client, interval time.Duration, passes passCounter) {
 	if !clk.Moved() {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
+	s.background(func(ctx context.Context) {
+		every(ctx, interval, func(ctx context.Context) {
+			n, err := queue.RunDue(ctx)
+			if ctx.Err() != nil {
 				return
-			case <-t.C:
-				n, err := queue.RunDue(ctx)
-				if ctx.Err() != nil {
-					return
-				}
-				if err != nil {
-					s.log.Warn("due deliveries on the moved clock", "err", err)
-				}
-				passes.done(loopDueMover, n, err)
 			}
-		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+			if err != nil {
+				s.log.Warn("due deliveries on the moved clock", "err", err)
+			}
+			passes.done(loopDueMover, n, err)
+		})
+	})
 }

@@ -20,10 +20,7 @@ const ratingRecountEvery = time.Hour
 // is safe: every change is a versioned write that the complaint or the
 // provider's counters refuse to make twice.
 func (s *server) startFeedbackJobs(interval time.Duration, orderSvc *orders.Service, complaintSvc *complaints.Service) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	s.background(func(ctx context.Context) {
 		recount := func() {
 			r, err := orderSvc.RecountRatings(ctx)
 			switch {
@@ -54,6 +51,5 @@ func (s *server) startFeedbackJobs(interval time.Duration, orderSvc *orders.Serv
 				}
 			}
 		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+	})
 }

@@ -37,10 +37,7 @@ func (d deviceEventCounter) Count(outcome string) { d.c.WithLabelValues(outcome)
 // incident refuses to make twice.
 func (s *server) startIncidentJobs(poll, resync, watch time.Duration, svc *incidents.Service,
 	devices *homedevices.Service, passes passCounter) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	s.background(func(ctx context.Context) {
 		sync := func() {
 			if err := svc.Resync(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("incident timers resync", "err", err)
@@ -92,8 +89,7 @@ func (s *server) startIncidentJobs(poll, resync, watch time.Duration, svc *incid
 				}
 			}
 		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+	})
 }
 
 // alertSender texts emergency contacts through the configured SMS port.

@@ -18,10 +18,7 @@ import (
 // when it was never built (the first start of a version that keeps it,
 // on a store full of history): the relay only feeds it from now on.
 func (s *server) startIndicators(p *indicators.Projector) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	s.background(func(ctx context.Context) {
 		started := time.Now()
 		n, err := p.RebuildIfEmpty(ctx)
 		switch {
@@ -31,8 +28,7 @@ func (s *server) startIndicators(p *indicators.Projector) {
 			s.log.Info("indicators: read model built from the collections", "facts", n,
 				"took", time.Since(started).String())
 		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+	})
 }
 
 // runIndicators is "kincare indicators rebuild": the read model derived

@@ -19,42 +19,33 @@ const ledgerReconcileEvery = 5 * time.Minute
 // startLedgerReconciler repairs the ledger at start and then every
 // ledgerReconcileEvery.
 func (s *server) startLedgerReconciler(l *appledger.Service, a *allowances.Service, c *classes.Service, m *meals.Service) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(ledgerReconcileEvery)
-		defer tick.Stop()
-		for {
-			if n, err := l.Reconcile(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("ledger journal reconcile", "err", err)
-			} else if n > 0 {
-				s.log.Info("ledger entries journaled by the reconciler", "entries", n)
-			}
-			if r, err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("allowance holds reconcile", "err", err)
-			} else if r.Orphans+r.Settled > 0 {
-				s.log.Info("allowance holds settled by the reconciler", "orphans_released", r.Orphans,
-					"settled", r.Settled)
-			}
-			if r, err := c.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("class seat holds reconcile", "err", err)
-			} else if r.Orphans+r.Settled > 0 {
-				s.log.Info("class seat holds settled by the reconciler", "orphans_released", r.Orphans,
-					"settled", r.Settled)
-			}
-			if r, err := m.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("meal subsidy holds reconcile", "err", err)
-			} else if r.Orphans+r.Settled > 0 {
-				s.log.Info("meal subsidy holds settled by the reconciler", "orphans_released", r.Orphans,
-					"settled", r.Settled)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+	pass := func(ctx context.Context) {
+		if n, err := l.Reconcile(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("ledger journal reconcile", "err", err)
+		} else if n > 0 {
+			s.log.Info("ledger entries journaled by the reconciler", "entries", n)
 		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+		if r, err := a.Reconcile(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("allowance holds reconcile", "err", err)
+		} else if r.Orphans+r.Settled > 0 {
+			s.log.Info("allowance holds settled by the reconciler", "orphans_released", r.Orphans,
+				"settled", r.Settled)
+		}
+		if r, err := c.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("class seat holds reconcile", "err", err)
+		} else if r.Orphans+r.Settled > 0 {
+			s.log.Info("class seat holds settled by the reconciler", "orphans_released", r.Orphans,
+				"settled", r.Settled)
+		}
+		if r, err := m.ReconcileLedger(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("meal subsidy holds reconcile", "err", err)
+		} else if r.Orphans+r.Settled > 0 {
+			s.log.Info("meal subsidy holds settled by the reconciler", "orphans_released", r.Orphans,
+				"settled", r.Settled)
+		}
+	}
+	s.background(func(ctx context.Context) {
+		pass(ctx)
+		every(ctx, ledgerReconcileEvery, pass)
+	})
 }

@@ -76,9 +76,7 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 }
 
 func (s *server) reconcile(ctx context.Context, svc *notify.Service) {
-	tick := time.NewTicker(reconcileEvery)
-	defer tick.Stop()
-	for {
+	pass := func(ctx context.Context) {
 		events, pushes, err := svc.Reconcile(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -91,12 +89,9 @@ func (s *server) reconcile(ctx context.Context, svc *notify.Service) {
 		} else if n > 0 {
 			s.log.Info("purged delivered events", "count", n)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
 	}
+	pass(ctx)
+	every(ctx, reconcileEvery, pass)
 }
 
 // merge gathers the audiences each capability declares.

@@ -11,30 +11,21 @@ import (
 // start and every interval. What it made is in MongoDB (one occurrence
 // record per plan and date), so a restart carries on and replicas running
 // it at once make each occurrence once.
-func (s *server) startRecurrence(every time.Duration, gen *recurrence.Generator, passes passCounter) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			res, err := gen.Run(ctx)
-			if ctx.Err() == nil {
-				passes.done(loopRecurringOrders, res.Made+res.Skipped, err)
-			}
-			switch {
-			case err != nil && ctx.Err() == nil:
-				s.log.Warn("recurring orders", "err", err)
-			case res != (recurrence.Result{}):
-				s.log.Info("recurring orders generated", "made", res.Made, "skipped", res.Skipped, "left", res.Left)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+func (s *server) startRecurrence(interval time.Duration, gen *recurrence.Generator, passes passCounter) {
+	pass := func(ctx context.Context) {
+		res, err := gen.Run(ctx)
+		if ctx.Err() == nil {
+			passes.done(loopRecurringOrders, res.Made+res.Skipped, err)
 		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("recurring orders", "err", err)
+		case res != (recurrence.Result{}):
+			s.log.Info("recurring orders generated", "made", res.Made, "skipped", res.Skipped, "left", res.Left)
+		}
+	}
+	s.background(func(ctx context.Context) {
+		pass(ctx)
+		every(ctx, interval, pass)
+	})
 }

@@ -13,10 +13,7 @@ import (
 // intervals. Several replicas doing it at once is safe: every repair is
 // a versioned write or an idempotent script.
 func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Service, passes passCounter) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	s.background(func(ctx context.Context) {
 		if r, err := svc.Reconcile(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("reservations reconcile", "err", err)
 		} else if r.BookingsWritten+r.SeatsFreed > 0 {
@@ -36,6 +33,5 @@ func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Servi
 				passes.done(loopReservationReconcile, r.BookingsWritten+r.SeatsFreed, err)
 			},
 		})
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+	})
 }

@@ -15,18 +15,8 @@ const orderSweepEvery = 30 * time.Second
 // lapsed offers, no-shows, auto-confirmation) in this process. Sweeps on
 // several replicas at once are safe: each change is a versioned write.
 func (s *server) startOrderTimers(svc *orders.Service) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(orderSweepEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+	s.background(func(ctx context.Context) {
+		every(ctx, orderSweepEvery, func(ctx context.Context) {
 			res, err := svc.Sweep(ctx)
 			switch {
 			case err != nil && ctx.Err() == nil:
@@ -35,7 +25,6 @@ func (s *server) startOrderTimers(svc *orders.Service) {
 				s.log.Info("order timers applied", "expired", res.Expired, "reoffered", res.Redispatched,
 					"no_shows", res.NoShows, "confirmed", res.Confirmed, "handed_back", res.HandedBack)
 			}
-		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+		})
+	})
 }

@@ -13,31 +13,20 @@ import (
 // visits left uncredited are credited. Replicas running it at once are
 // safe: an alert is a conditional write of the care record, a credit an
 // entry with a unique key.
-func (s *server) startVisitWatch(every time.Duration, svc *visits.Service, passes passCounter) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
+func (s *server) startVisitWatch(interval time.Duration, svc *visits.Service, passes passCounter) {
+	s.background(func(ctx context.Context) {
+		every(ctx, interval, func(ctx context.Context) {
+			r, err := svc.Watch(ctx)
+			if ctx.Err() != nil {
 				return
-			case <-tick.C:
-				r, err := svc.Watch(ctx)
-				if ctx.Err() != nil {
-					return
-				}
-				if err != nil {
-					s.log.Warn("visit watch", "err", err)
-				}
-				if r.Alerted+r.Credited+r.Donated > 0 {
-					s.log.Info("visit watch", "alerted", r.Alerted, "credited", r.Credited, "donated", r.Donated)
-				}
-				passes.done(loopVisitWatch, r.Alerted+r.Credited+r.Donated, err)
 			}
-		}
-	}()
-	s.closers = append(s.closers, func(context.Context) error { cancel(); <-done; return nil })
+			if err != nil {
+				s.log.Warn("visit watch", "err", err)
+			}
+			if r.Alerted+r.Credited+r.Donated > 0 {
+				s.log.Info("visit watch", "alerted", r.Alerted, "credited", r.Credited, "donated", r.Donated)
+			}
+			passes.done(loopVisitWatch, r.Alerted+r.Credited+r.Donated, err)
+		})
+	})
 }

@@ -417,9 +417,7 @@ func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLim
 	go func() {
 		defer close(s.jobsDone)
 		defer func() { <-limiterDone }()
-		tick := time.NewTicker(time.Hour)
-		defer tick.Stop()
-		for {
+		pass := func(ctx context.Context) {
 			n, err := sessions.PurgeExpired(ctx, time.Now())
 			if err != nil && ctx.Err() == nil {
 				s.log.Warn("purge expired sessions", "err", err)
@@ -432,12 +430,9 @@ func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLim
 			} else if n2 > 0 {
 				s.log.Info("finished interrupted account deletions", "count", n2)
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
 		}
+		pass(ctx)
+		every(ctx, time.Hour, pass)
 	}()
 }
 
