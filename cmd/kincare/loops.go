@@ -29,6 +29,9 @@ func every(ctx context.Context, interval time.Duration, pass func(context.Contex
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			if ctx.Err() != nil {
+				return // both were ready: select picked the tick
+			}
 			pass(ctx)
 		}
 	}
