@@ -43,8 +43,11 @@ import (
 // (b), and the CPU each process spent per request. It asserts no speed.
 // With PERF=dir (and perf installed) it samples the stacks of kincare
 // and of redis-server during the measured seconds of (c) and (d) into
-// dir/{kincare,redis-server}-{c,d}.data; a profiled run's numbers carry
-// perf's own cost, so take the table from a run without it.
+// dir/{kincare,redis-server}-{c,d}.data, and with PPROF=dir it saves
+// kincare's own pprof CPU profile and allocations over the same seconds
+// (through PPROF_ADDR) as dir/kincare-{c,d}.{profile,allocs}.pb.gz; a
+// profiled run's numbers carry the profiler's cost, so take the table
+// from a run without it.
 //
 // USERS is a trade-off on the embedded MongoDB: enough parents that the
 // cap of 100 live holds each (HOLDS_PER_USER_PER_KIND) does not refuse
@@ -76,7 +79,15 @@ func TestHoldThroughput(t *testing.T) {
 	if v := os.Getenv("USER_CACHE_TTL"); v != "" {
 		env["USER_CACHE_TTL"] = v // to see the route without most user-cache misses
 	}
+	pprofAddr := ""
+	if os.Getenv("PPROF") != "" {
+		pprofAddr = benchFreeAddr(t)
+		env["PPROF_ADDR"] = pprofAddr
+	}
 	srv := startServer(t, config{env: env})
+	// Opening 1,104 slots on the embedded store takes seconds, and many
+	// more when the shared machine is busy.
+	srv.client.Timeout = max(3*time.Minute, requestTimeout)
 	platform := srv.loginExisting(t, adminPhone)
 	owner := srv.signUp(t)
 	prov := owner.childcareProvider(t, platform)
@@ -138,9 +149,8 @@ func TestHoldThroughput(t *testing.T) {
 	}
 	var results []benchStats
 	for _, ph := range phases {
-		var profiled chan error
+		profiled := make(chan error, 4)
 		if dir := os.Getenv("PERF"); ph.profile && dir != "" {
-			profiled = make(chan error, 2)
 			for _, p := range []string{"kincare", "redis-server"} {
 				out := filepath.Join(dir, p+"-"+ph.name[1:2]+".data")
 				go func() {
@@ -149,12 +159,21 @@ func TestHoldThroughput(t *testing.T) {
 				}()
 			}
 		}
+		if dir := os.Getenv("PPROF"); ph.profile && dir != "" {
+			for _, kind := range []string{"profile", "allocs"} {
+				out := filepath.Join(dir, "kincare-"+ph.name[1:2]+"."+kind+".pb.gz")
+				go func() {
+					time.Sleep(warmup)
+					profiled <- benchPprof(out, pprofAddr, kind, seconds)
+				}()
+			}
+		}
 		before := loadkit.CPUTimes(procs)
 		r := benchDrive(client, conns, warmup, seconds, ph.next)
 		results = append(results, benchStats{name: ph.name, Result: r, cpu: loadkit.CPUTimes(procs).Minus(before)})
-		for range cap(profiled) {
+		for range benchProfilers(ph.profile) {
 			if err := <-profiled; err != nil {
-				t.Logf("perf record: %v", err)
+				t.Logf("profile: %v", err)
 			}
 		}
 	}
@@ -293,6 +312,53 @@ func benchOutcome(res *http.Response, err error, body []byte) string {
 		}
 	}
 	return status
+}
+
+// benchProfilers is how many profiles PERF and PPROF take of a phase.
+func benchProfilers(profiled bool) int {
+	n := 0
+	if profiled && os.Getenv("PERF") != "" {
+		n += 2
+	}
+	if profiled && os.Getenv("PPROF") != "" {
+		n += 2
+	}
+	return n
+}
+
+// benchFreeAddr is a loopback address nobody listens on now.
+func benchFreeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// benchPprof saves kincare's CPU profile ("profile") or the allocations
+// it made ("allocs", a delta) over d, from its PPROF_ADDR listener.
+func benchPprof(out, addr, kind string, d time.Duration) error {
+	secs := strconv.Itoa(int(d.Seconds()))
+	res, err := (&http.Client{Timeout: d + time.Minute}).Get("http://" + addr + "/debug/pprof/" + kind + "?seconds=" + secs)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("pprof %s: %s: %s", kind, res.Status, msg)
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // benchPerfRecord samples pid's stacks for d with perf, when it is installed.

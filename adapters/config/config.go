@@ -74,6 +74,10 @@ type Config struct {
 
 	UserCacheTTL time.Duration // 0 disables the in-memory user cache
 	MetricsToken string        // when set, /metrics wants it as a bearer token
+	// PprofAddr, when set, is a loopback host:port serving Go's profiler
+	// (net/http/pprof) apart from the API, for measuring a replica under
+	// load; empty serves none.
+	PprofAddr string
 
 	// Push: with none of these, pushes are logged instead of sent.
 	FCMProjectID       string
@@ -196,6 +200,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 
 		UserCacheTTL: r.duration("USER_CACHE_TTL", 5*time.Second, 0, time.Minute),
 		MetricsToken: r.str("METRICS_TOKEN", ""),
+		PprofAddr:    r.loopbackAddr("PPROF_ADDR"),
 
 		FCMProjectID:       r.str("FCM_PROJECT_ID", ""),
 		FCMCredentialsFile: r.str("FCM_CREDENTIALS_FILE", ""),
@@ -437,6 +442,22 @@ func (r *reader) addr(name, def string) string {
 	v := r.str(name, def)
 	if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
 		r.fail(name, "is %q; want host:port, such as :8080 or 127.0.0.1:0", v)
+	}
+	return v
+}
+
+// loopbackAddr is an optional host:port whose host is a loopback
+// address: what listens there answers anyone who can connect.
+func (r *reader) loopbackAddr(name string) string {
+	v, ok := r.raw(name)
+	if !ok || v == "" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(v)
+	ip := net.ParseIP(host)
+	if err != nil || port == "" || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		r.fail(name, "is %q; want a loopback host:port, such as 127.0.0.1:6060 (the profiler must not face the network)", v)
+		return ""
 	}
 	return v
 }

@@ -205,3 +205,21 @@ func TestAMovedClockIsForTestsNotProduction(t *testing.T) {
 		t.Errorf("production with a clock file: %v", err)
 	}
 }
+
+func TestTheProfilerListensOnlyOnLoopbackAndOnlyWhenAsked(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.PprofAddr != "" {
+		t.Fatalf("profiler on by default: %q, %v", c.PprofAddr, err)
+	}
+	for _, ok := range []string{"127.0.0.1:6060", "localhost:0", "[::1]:6060"} {
+		if c, err := config.Load(env(map[string]string{"PPROF_ADDR": ok})); err != nil || c.PprofAddr != ok {
+			t.Errorf("PPROF_ADDR=%s: %q, %v", ok, c.PprofAddr, err)
+		}
+	}
+	for _, bad := range []string{":6060", "0.0.0.0:6060", "10.0.0.5:6060", "127.0.0.1"} {
+		if _, err := config.Load(env(map[string]string{"PPROF_ADDR": bad})); err == nil ||
+			!strings.Contains(err.Error(), "PPROF_ADDR ") {
+			t.Errorf("PPROF_ADDR=%s accepted: %v", bad, err)
+		}
+	}
+}

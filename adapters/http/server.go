@@ -134,7 +134,21 @@ func build(o Options, d Deps) (*fiber.App, *contract, error) {
 		return nil, nil, err
 	}
 	onError := errorHandler(d.Log)
-	app := fiber.New(fiber.Config{
+	app := newApp(o, onError)
+	useMiddleware(app, o, d, ips, onError)
+
+	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.FloodLimiter, o.RateLimitUserWrites))
+	api.useIdempotency(d.Idempotency)
+	bindRoutes(api, o, d)
+	if missing := api.unbound(); len(missing) > 0 {
+		return nil, nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))
+	}
+	return app, api, nil
+}
+
+// newApp is the Fiber app with kincare's settings and no routes.
+func newApp(o Options, onError fiber.ErrorHandler) *fiber.App {
+	return fiber.New(fiber.Config{
 		AppName:               "kincare",
 		BodyLimit:             o.BodyLimit,
 		ReadTimeout:           o.ReadTimeout,
@@ -153,6 +167,12 @@ func build(o Options, d Deps) (*fiber.App, *contract, error) {
 		// a cache key once served one user another's identity.
 		Immutable: true,
 	})
+}
+
+// useMiddleware adds what runs in front of every route: request id,
+// headers, client address, access log and metrics, panic recovery, CORS
+// and the per-IP limit.
+func useMiddleware(app *fiber.App, o Options, d Deps, ips clientIPs, onError fiber.ErrorHandler) {
 	app.Use(requestIDMiddleware, hardenHeaders, ips.middleware)
 	app.Use(observe(d.Log, newHTTPMetrics(d.Registry), onError))
 	app.Use(recoverPanics(d.Log))
@@ -165,12 +185,4 @@ func build(o Options, d Deps) (*fiber.App, *contract, error) {
 		}))
 	}
 	app.Use(limitPerIP(d.Log, d.FloodLimiter, o.RateLimitIPPerMinute))
-
-	api := newContract(app, doc, authenticate(d.Tokens, d.Auth), limitUserWrites(d.FloodLimiter, o.RateLimitUserWrites))
-	api.useIdempotency(d.Idempotency)
-	bindRoutes(api, o, d)
-	if missing := api.unbound(); len(missing) > 0 {
-		return nil, nil, fmt.Errorf("http: spec operations without a handler: %s", strings.Join(missing, ", "))
-	}
-	return app, api, nil
 }

@@ -359,6 +359,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 			"embedded_redis", cfg.EmbeddedRedis(), "redis_mode", redisMode(cfg))
 		return s, nil
 	}
+	if cfg.PprofAddr != "" {
+		if err := s.startProfiler(cfg.PprofAddr, log); err != nil {
+			return s, err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return s, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
