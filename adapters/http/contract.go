@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -255,9 +256,25 @@ var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 }
 
-// validate checks parameters and body against the operation's schema.
+// validate checks parameters and body against the operation's schema
+// with kin-openapi's own checks, as openapi3filter.ValidateRequest would,
+// but without the work that request after request gives the same answer:
+//   - the operation's parameters are listed once, here, not per request;
+//   - the security requirements are not walked: with the no-op
+//     authentication function they always pass (authenticate checks the
+//     caller, in front of this step);
+//   - a small body that passed is remembered (passedBodies), so the same
+//     bytes under the same Content-Type skip the decoding and the schema
+//     walk: {"tier":"market"} on every hold of a flash crowd. Only bodies
+//     kin-openapi accepted are kept, and its verdict depends on nothing
+//     else, so the answer is the same.
 func validate(route *routers.Route) fiber.Handler {
 	names := specParam.FindAllStringSubmatch(route.Path, -1)
+	parameters := operationParameters(route)
+	var passed *passedBodies
+	if route.Operation.RequestBody != nil {
+		passed = newPassedBodies()
+	}
 	return func(c *fiber.Ctx) error {
 		params := make(map[string]string, len(names))
 		for _, n := range names {
@@ -270,35 +287,120 @@ func validate(route *routers.Route) fiber.Handler {
 		req := &http.Request{
 			Method: c.Method(),
 			URL:    &url.URL{Path: c.Path(), RawQuery: string(c.Request().URI().QueryString())},
-			Header: http.Header{},
+			Header: make(http.Header, 2),
 		}
-		if ct := c.Get(fiber.HeaderContentType); ct != "" {
+		ct := c.Get(fiber.HeaderContentType)
+		if ct != "" {
 			req.Header.Set(fiber.HeaderContentType, ct)
 		}
-		for _, p := range route.Operation.Parameters {
+		for _, p := range parameters {
 			// Header parameters the operation declares (Idempotency-Key).
-			if p.Value != nil && p.Value.In == openapi3.ParameterInHeader {
-				if v := c.Get(p.Value.Name); v != "" {
-					req.Header.Set(p.Value.Name, v)
+			if p.In == openapi3.ParameterInHeader {
+				if v := c.Get(p.Name); v != "" {
+					req.Header.Set(p.Name, v)
 				}
 			}
 		}
-		if body := body(c); len(body) > 0 {
+		body := body(c)
+		known := passed.has(ct, body)
+		if len(body) > 0 && !known {
 			// kin-openapi reads the first JSON value and ignores what
 			// follows it; a body is one value or it is not JSON.
-			if jsonMedia(c.Get(fiber.HeaderContentType)) && !json.Valid(body) {
+			if jsonMedia(ct) && !json.Valid(body) {
 				return errMalformedJSON
 			}
 			req.Body = io.NopCloser(bytes.NewReader(body))
 			req.ContentLength = int64(len(body))
 		}
-		err := openapi3filter.ValidateRequest(c.UserContext(), &openapi3filter.RequestValidationInput{
-			Request: req, PathParams: params, Route: route, Options: validationOptions,
-		})
-		if err != nil {
-			return contractViolation(err)
+		ctx := c.UserContext()
+		input := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: validationOptions}
+		var errs openapi3.MultiError
+		for _, p := range parameters {
+			if err := openapi3filter.ValidateParameter(ctx, input, p); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if rb := route.Operation.RequestBody; rb != nil && !known {
+			err := openapi3filter.ValidateRequestBody(ctx, input, rb.Value)
+			if err != nil {
+				errs = append(errs, err)
+			} else {
+				passed.add(ct, body)
+			}
+		}
+		if len(errs) > 0 {
+			return contractViolation(errs)
 		}
 		return c.Next()
+	}
+}
+
+// operationParameters are the parameters a request of the operation is
+// checked against: the path item's, unless the operation overrides one,
+// then the operation's own (as openapi3filter.ValidateRequest takes them).
+func operationParameters(route *routers.Route) []*openapi3.Parameter {
+	var out []*openapi3.Parameter
+	ops := route.Operation.Parameters
+	for _, ref := range route.PathItem.Parameters {
+		p := ref.Value
+		if ops != nil && ops.GetByInAndName(p.In, p.Name) != nil {
+			continue
+		}
+		out = append(out, p)
+	}
+	for _, ref := range ops {
+		out = append(out, ref.Value)
+	}
+	return out
+}
+
+// passedBodies remembers small request bodies an operation's schema
+// accepted, by Content-Type and bytes. It keeps the first
+// maxPassedBodies it sees and then stops adding, so a client sending
+// ever new bodies costs a bounded amount of memory and no eviction work;
+// the popular bodies of a hot operation are among the first.
+type passedBodies struct {
+	mu   sync.RWMutex
+	n    int
+	byCT map[string]map[string]struct{} // Content-Type → bodies
+}
+
+const (
+	maxPassedBodies   = 256
+	maxPassedBodySize = 256
+)
+
+func newPassedBodies() *passedBodies { return &passedBodies{byCT: map[string]map[string]struct{}{}} }
+
+// has reports whether this body passed before; an empty body is always
+// checked (a required body must be refused), and a nil set knows nothing.
+func (p *passedBodies) has(contentType string, body []byte) bool {
+	if p == nil || len(body) == 0 || len(body) > maxPassedBodySize {
+		return false
+	}
+	p.mu.RLock()
+	_, ok := p.byCT[contentType][string(body)]
+	p.mu.RUnlock()
+	return ok
+}
+
+func (p *passedBodies) add(contentType string, body []byte) {
+	if p == nil || len(body) == 0 || len(body) > maxPassedBodySize {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n >= maxPassedBodies {
+		return
+	}
+	bodies, ok := p.byCT[contentType]
+	if !ok {
+		bodies = map[string]struct{}{}
+		p.byCT[contentType] = bodies
+	}
+	if _, ok := bodies[string(body)]; !ok {
+		bodies[string(body)] = struct{}{}
+		p.n++
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,6 +234,40 @@ func TestTrailingDataMakesABodyMalformed(t *testing.T) {
 		_ = json.Unmarshal(got, &p)
 		if resp.StatusCode != http.StatusBadRequest || p.Code != "malformed_json" {
 			t.Errorf("body %s: %d %s, want 400 malformed_json", body, resp.StatusCode, got)
+		}
+	}
+}
+
+// The contract remembers bodies it accepted, per media type; that must
+// never let another body, or the same bytes in another media type, by.
+func TestARememberedBodyLetsNothingElseBy(t *testing.T) {
+	app, _ := holdsApp(t)
+	send := func(key, contentType, body string) (int, string) {
+		t.Helper()
+		req := holdRequest("mother", key, body)
+		req.Header.Set("Content-Type", contentType)
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p Problem
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		return resp.StatusCode, p.Code
+	}
+	for i, c := range []struct {
+		contentType, body string
+		status            int
+		code              string
+	}{
+		{"application/json", `{"tier":"inclusive"}`, 201, ""},
+		{"application/json", `{"tier":"inclusive"}`, 201, ""}, // remembered
+		{"application/json", `{"tier":"inclusive","x":1}`, 422, "validation_failed"},
+		{"application/json", `{"tier":"vip"}`, 422, "validation_failed"},
+		{"text/plain", `{"tier":"inclusive"}`, 415, "unsupported_media_type"},
+		{"application/json", `{"tier":"inclusive"} {}`, 400, "malformed_json"},
+	} {
+		if status, code := send("r"+strconv.Itoa(i), c.contentType, c.body); status != c.status || code != c.code {
+			t.Errorf("%s %s: %d %q; want %d %q", c.contentType, c.body, status, code, c.status, c.code)
 		}
 	}
 }
