@@ -31,8 +31,16 @@ type tierRequest struct {
 	Tier string `json:"tier"`
 }
 
+// tierBodies are the bodies apps send, read without decoding: a flash
+// crowd sends these bytes on every hold.
+var tierBodies = map[string]reservation.Tier{`{"tier":"market"}`: reservation.Market,
+	`{"tier":"inclusive"}`: reservation.Inclusive}
+
 // tierOf reads the optional body's tier; none is market.
 func tierOf(c *fiber.Ctx) (reservation.Tier, error) {
+	if t, ok := tierBodies[string(body(c))]; ok {
+		return t, nil
+	}
 	var req tierRequest
 	if len(body(c)) > 0 {
 		if err := decode(c, &req); err != nil {

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -67,6 +68,34 @@ func routeOf(c *fiber.Ctx) string {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series caches each (method, route, status)'s counter and
+	// histogram: the vectors would hash the three labels and look them
+	// up under a lock on every request. Routes are the spec's templates
+	// and statuses few, so it stays small.
+	series sync.Map // seriesKey → requestSeries
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+func (m *httpMetrics) observe(method, route string, status int, elapsed time.Duration) {
+	k := seriesKey{method, route, status}
+	s, ok := m.series.Load(k)
+	if !ok {
+		label := strconv.Itoa(status)
+		s, _ = m.series.LoadOrStore(k, requestSeries{count: m.requests.WithLabelValues(method, route, label),
+			latency: m.latency.WithLabelValues(method, route, label)})
+	}
+	rs := s.(requestSeries)
+	rs.count.Inc()
+	rs.latency.Observe(elapsed.Seconds())
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -97,14 +126,13 @@ func observe(log *slog.Logger, m *httpMetrics, onError fiber.ErrorHandler) fiber
 		elapsed := time.Since(start)
 		status := c.Response().StatusCode()
 		route, method := routeOf(c), c.Method()
-		statusLabel := strconv.Itoa(status)
-		m.requests.WithLabelValues(method, route, statusLabel).Inc()
-		m.latency.WithLabelValues(method, route, statusLabel).Observe(elapsed.Seconds())
+		m.observe(method, route, status, elapsed)
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		attrs := []slog.Attr{
+		attrs := make([]slog.Attr, 0, 8)
+		attrs = append(attrs,
 			slog.String("request_id", requestID(c)),
 			slog.String("method", method),
 			slog.String("route", route),
@@ -112,7 +140,7 @@ func observe(log *slog.Logger, m *httpMetrics, onError fiber.ErrorHandler) fiber
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),
 			slog.String("ip", clientIP(c)),
-		}
+		)
 		if a, ok := actorOf(c); ok {
 			attrs = append(attrs, slog.String("user_id", a.UserID))
 		}
