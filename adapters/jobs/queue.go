@@ -83,8 +83,8 @@ func (p eventPayload) event() event.Event {
 // test that moves a capability's own clock (the childcare day's); the
 // queue schedules by the system clock, so it reads only NotBefore.
 func (c *Client) EnqueueEvent(ctx context.Context, e event.Event) (bool, error) {
-	body, err := json.Marshal(eventPayload{ID: e.ID, Type: string(e.Type), SubjectKind: e.Subject.Kind,
-		SubjectID: e.Subject.ID, At: e.At, NotBefore: e.NotBefore, Data: e.Data})
+	body, err := eventPayload{ID: e.ID, Type: string(e.Type), SubjectKind: e.Subject.Kind,
+		SubjectID: e.Subject.ID, At: e.At, NotBefore: e.NotBefore, Data: e.Data}.marshal()
 	if err != nil {
 		return false, fmt.Errorf("jobs: encode event: %w", err)
 	}
