@@ -33,8 +33,9 @@ import (
 // waiting counts and promotions here, and a lost Redis answers
 // reservations.ErrStateMissing until it does.
 type Reservations struct {
-	rdb   goredis.UniversalClient
-	holds *prometheus.CounterVec
+	rdb     goredis.UniversalClient
+	holds   *prometheus.CounterVec
+	guesses slotGuesses // see reservations_kind.go
 }
 
 var _ reservations.Engine = (*Reservations)(nil)
@@ -79,16 +80,65 @@ func (r *Reservations) hold(ctx context.Context, req reservations.HoldRequest) (
 	if err != nil {
 		return reservations.HoldResult{}, "error", err
 	}
+	req.Tier = tier
 	fp := req.Fingerprint
 	if fp == "" {
 		fp = string(tier)
 	}
 	k := keysOf(req.SlotID)
-	now := req.Now.UnixMilli()
-	v, err := holdScript.Run(ctx, r.rdb, []string{k.m, k.h, k.hi, k.c, k.ci, k.user(req.UserID), k.hold(req.HoldID)},
-		req.HoldID, req.UserID, string(tier), fp, now, flag(req.Promoted), req.Kind).Slice()
+	keys := []string{k.m, k.h, k.hi, k.c, k.ci, k.user(req.UserID), k.hold(req.HoldID)}
+	args := []any{req.HoldID, req.UserID, string(tier), fp, req.Now.UnixMilli(), flag(req.Promoted), req.Kind}
+	guessed, ahead := r.guess(req)
+	var v []any
+	counted := int64(-1)
+	if ahead {
+		v, counted, err = r.holdWithCount(ctx, req, keys, args, guessed)
+	} else {
+		v, err = holdScript.Run(ctx, r.rdb, keys, args...).Slice()
+	}
 	if err != nil {
 		return reservations.HoldResult{}, "error", storeErr("hold", err)
+	}
+	res, outcome, err := r.answer(ctx, req, k, v, fp, ahead, counted, guessed)
+	r.learn(req, outcome, res.Hold)
+	return res, outcome, err
+}
+
+// answer reads the hold script's reply, and runs or settles the user's
+// kind cap for a live hold: counted ahead in the same round trip (see
+// reservations_kind.go), or after the grant.
+func (r *Reservations) answer(ctx context.Context, req reservations.HoldRequest, k slotKeys, v []any, fp string,
+	ahead bool, counted int64, guessed time.Time) (reservations.HoldResult, string, error) {
+	settle := func(h reservation.Hold, live bool) error {
+		if !ahead {
+			return nil
+		}
+		return r.settleCount(ctx, req, k, counted, guessed, h, live, fp)
+	}
+	switch outcome := str(v, 0); outcome {
+	case "granted", "replayed":
+		h, kind, err := holdOf(req.HoldID, req.SlotID, v)
+		if err != nil {
+			_ = settle(reservation.Hold{}, false)
+			return reservations.HoldResult{}, "error", err
+		}
+		res := reservations.HoldResult{Hold: h, Replayed: outcome == "replayed"}
+		// A replayed live hold runs the kind step too: its first run may
+		// have died before it, and a hold counted already passes.
+		live := req.KindLimit > 0 && !h.Promoted && h.Live(req.Now)
+		if ahead {
+			err = settle(h, live)
+		} else if live {
+			err = r.countKind(ctx, req, k, h, kind, fp)
+		}
+		if err != nil {
+			return reservations.HoldResult{}, kindOutcome(err), err
+		}
+		return res, outcome, nil
+	}
+	// Refused: nothing to count.
+	if err := settle(reservation.Hold{}, false); err != nil {
+		return reservations.HoldResult{}, "error", err
 	}
 	switch outcome := str(v, 0); outcome {
 	case "missing":
@@ -98,23 +148,9 @@ func (r *Reservations) hold(ctx context.Context, req reservations.HoldRequest) (
 	case "closed":
 		return reservations.HoldResult{}, outcome, reservation.ErrSlotClosed
 	case "full", "waitlist":
-		return reservations.HoldResult{}, "full", reservation.ErrSlotFull.With(map[string]any{"tier": string(tier)})
+		return reservations.HoldResult{}, "full", reservation.ErrSlotFull.With(map[string]any{"tier": string(req.Tier)})
 	case "limit":
 		return reservations.HoldResult{}, outcome, reservation.ErrHoldLimit
-	case "granted", "replayed":
-		h, kind, err := holdOf(req.HoldID, req.SlotID, v)
-		if err != nil {
-			return reservations.HoldResult{}, "error", err
-		}
-		res := reservations.HoldResult{Hold: h, Replayed: outcome == "replayed"}
-		// A replayed live hold runs the kind step too: its first run may
-		// have died before it, and a hold counted already passes.
-		if req.KindLimit > 0 && !h.Promoted && h.Live(req.Now) {
-			if err := r.countKind(ctx, req, k, h, kind, fp); err != nil {
-				return reservations.HoldResult{}, kindOutcome(err), err
-			}
-		}
-		return res, outcome, nil
 	default:
 		return reservations.HoldResult{}, "error", fmt.Errorf("redis: hold: unexpected reply %v", v)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/domain/reservation"
+	"github.com/kincare/kincare/test/rediscluster"
 	"github.com/kincare/kincare/test/testenv"
 )
 
@@ -753,5 +754,91 @@ func TestAnUnseatedHoldNeverCountsAsLiveAgain(t *testing.T) {
 	e.sync(st)
 	if r := e.remaining(st.SlotID); r.Market != 3 {
 		t.Fatalf("remaining %+v after an older sync gave a seat back; want all 3 places", r)
+	}
+}
+
+// After a grant on a slot the next hold there counts against the kind
+// cap in the same round trip as the slot's script (reservations_kind.go).
+// A wrong guess must leave the cap exactly as two round trips would: the
+// count taken back when the slot refuses, the grant taken back over the
+// cap, the count's expiry the hold's when the hold time changed.
+func TestAHoldCountedAheadLeavesTheKindCapExact(t *testing.T) { countedAhead(t, newEngine(t)) }
+
+// On a cluster the slot's script and the count go to two nodes at once,
+// each of which first has to be taught the scripts (NOSCRIPT).
+func TestAHoldCountedAheadOnAClusterLeavesTheKindCapExact(t *testing.T) {
+	e, _ := clusterEngine(t, rediscluster.StartCluster(t))
+	countedAhead(t, e)
+}
+
+func countedAhead(t *testing.T, e *engine) {
+	mother, father, aunt := unique("mother"), unique("father"), unique("aunt")
+	st := e.slot(5, 0)
+	st.Rules.MaxHoldsPerUser = 3
+	st.Version++
+	e.sync(st)
+	kinded := func(user string) reservations.HoldRequest {
+		r := e.request(st.SlotID, user, reservation.Market)
+		r.Kind, r.KindLimit = "childcare_offering", 2
+		return r
+	}
+	counted := func(user string) []goredis.Z {
+		t.Helper()
+		z, err := e.rdb.ZRangeWithScores(e.ctx, "kc:{user:"+user+"}:holds:childcare_offering", 0, -1).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	}
+	first := kinded(mother) // learns the slot grants, and its hold time
+	if _, err := e.eng.Hold(e.ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	second := kinded(mother) // counted ahead
+	res, err := e.eng.Hold(e.ctx, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := counted(mother); len(z) != 2 || int64(z[1].Score) != res.Hold.ExpiresAt.UnixMilli() {
+		t.Fatalf("counted after two grants: %+v; want both, the second until %s", z, res.Hold.ExpiresAt)
+	}
+	// Over the cap: counted ahead, refused, and the grant taken back.
+	third := kinded(mother)
+	e.refused(third, reservation.ErrHoldLimit)
+	if _, ok, _ := e.eng.Lookup(e.ctx, third.HoldID, e.now); ok || len(counted(mother)) != 2 {
+		t.Fatalf("the hold over the kind cap was kept, or counted: %+v", counted(mother))
+	}
+	if r := e.remaining(st.SlotID); r.Market != 3 {
+		t.Fatalf("the refused hold took a unit: %+v", r)
+	}
+	// The hold time changes: aunt's first hold is not counted ahead (the
+	// last answer was a refusal) and teaches the old time; her second is
+	// counted ahead with it, then set to the hold's own expiry.
+	if _, err := e.eng.Hold(e.ctx, kinded(aunt)); err != nil {
+		t.Fatal(err)
+	}
+	st.Rules.HoldTTL = 20 * time.Minute
+	st.Version++
+	e.sync(st)
+	res, err = e.eng.Hold(e.ctx, kinded(aunt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z := counted(aunt); len(z) != 2 || int64(z[1].Score) != res.Hold.ExpiresAt.UnixMilli() ||
+		!res.Hold.ExpiresAt.Equal(e.now.Add(20*time.Minute)) {
+		t.Fatalf("aunt's count after the hold time changed: %+v; want the second until %s", z, res.Hold.ExpiresAt)
+	}
+	// The slot fills: the last place is father's, and the next hold he
+	// asks for is counted ahead, refused by the slot, and uncounted.
+	if _, err := e.eng.Hold(e.ctx, kinded(father)); err != nil {
+		t.Fatal(err)
+	}
+	e.refused(kinded(father), reservation.ErrSlotFull)
+	if z := counted(father); len(z) != 1 {
+		t.Fatalf("father's count after a refusal: %+v; want his one hold", z)
+	}
+	// A replay of a live hold passes and keeps its count as it was.
+	if res, err := e.eng.Hold(e.ctx, second); err != nil || !res.Replayed || len(counted(mother)) != 2 {
+		t.Fatalf("a replay: %+v, %v, counted %+v", res, err, counted(mother))
 	}
 }

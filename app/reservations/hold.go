@@ -36,7 +36,7 @@ func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (Hol
 		return HoldResult{}, err
 	}
 	req := HoldRequest{HoldID: holdID(cmd.SlotID, a.UserID, cmd.Key), SlotID: cmd.SlotID, UserID: a.UserID,
-		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), KindLimit: s.d.KindLimit, Now: s.d.Now()}
+		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), Kind: res.Kind, KindLimit: s.d.KindLimit, Now: s.d.Now()}
 	r, err := s.hold(ctx, req)
 	if err != nil {
 		return HoldResult{}, err
