@@ -90,7 +90,9 @@ func (r *Reservations) guess(req reservations.HoldRequest) (time.Time, bool) {
 func (r *Reservations) learn(req reservations.HoldRequest, outcome string, h reservation.Hold) {
 	g := slotGuess{granted: outcome == "granted"}
 	if g.granted {
-		g.ttl = h.ExpiresAt.Sub(req.Now)
+		// In whole milliseconds, as the script computes expiries: the
+		// next request's now has another fraction of a millisecond.
+		g.ttl = time.Duration(h.ExpiresAt.UnixMilli()-req.Now.UnixMilli()) * time.Millisecond
 	} else if old, ok := r.guesses.get(req.SlotID); ok {
 		g.ttl = old.ttl
 	}
