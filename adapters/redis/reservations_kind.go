@@ -107,11 +107,20 @@ func (r *Reservations) holdWithCount(ctx context.Context, req reservations.HoldR
 	kindKeys := []string{kindKey(req.UserID, req.Kind)}
 	kindArgs := []any{req.HoldID, exp.UnixMilli(), req.Now.UnixMilli(), req.KindLimit}
 	var holdCmd, kindCmd *goredis.Cmd
-	_, _ = r.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, perr := r.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		holdCmd = holdScript.EvalSha(ctx, p, keys, args...)
 		kindCmd = countAheadScript.EvalSha(ctx, p, kindKeys, kindArgs...)
 		return nil
 	})
+	// go-redis leaves a command it never sent without an error when it
+	// gives up dialling (a dead master, before the failover): it did not
+	// run, and the pipeline's error says why (store_unavailable, not a
+	// malformed reply). A script's reply is never nil.
+	for _, cmd := range []*goredis.Cmd{holdCmd, kindCmd} {
+		if perr != nil && cmd.Err() == nil && cmd.Val() == nil {
+			cmd.SetErr(perr)
+		}
+	}
 	// EVALSHA in a pipeline cannot fall back to EVAL: a node that does
 	// not know a script (restarted, flushed, new) runs that one again on
 	// its own; the other ran already and is not repeated.

@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/adapters/embedded"
 	"github.com/kincare/kincare/adapters/redis"
 	"github.com/kincare/kincare/app/reservations"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/test/rediscluster"
 	"github.com/kincare/kincare/test/testenv"
@@ -869,4 +870,27 @@ func (c *commandCount) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook
 }
 func (c *commandCount) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []goredis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
+}
+
+// A hold counted ahead when Redis is gone is 503 store_unavailable, as
+// a hold alone is: go-redis gives up dialling without marking the
+// pipeline's commands, and that must not read as a malformed reply (500).
+func TestAHoldCountedAheadOnAGoneRedisIsUnavailable(t *testing.T) {
+	e := newEngine(t)
+	if e.mini == nil {
+		t.Skip("stops the server: the embedded one only")
+	}
+	st := e.slot(5, 0)
+	kinded := func() reservations.HoldRequest {
+		r := e.request(st.SlotID, unique("mother"), reservation.Market)
+		r.Kind, r.KindLimit = "childcare_offering", 2
+		return r
+	}
+	if _, err := e.eng.Hold(e.ctx, kinded()); err != nil {
+		t.Fatal(err)
+	}
+	e.mini.Close()
+	if _, err := e.eng.Hold(e.ctx, kinded()); !fault.Is(err, fault.ErrStoreUnavailable) {
+		t.Fatalf("a hold counted ahead on a gone Redis: %v; want store_unavailable", err)
+	}
 }
