@@ -73,12 +73,22 @@ type orderJSON struct {
 	Cancellation *cancellationJSON    `json:"cancellation,omitempty"`
 	Departure    *departureJSON       `json:"caregiverLeft,omitempty"`
 	Rating       *ratingJSON          `json:"rating,omitempty"`
-	CreatedAt    time.Time            `json:"createdAt"`
-	Version      int64                `json:"version"`
+	// VisitCode is shown to the caregiver who served, for the elder to
+	// confirm the visit with on their own account.
+	VisitCode string `json:"visitCode,omitempty"`
+	// ElderConfirmation says the elder confirmed the visit themselves.
+	ElderConfirmation *elderConfirmationJSON `json:"elderConfirmation,omitempty"`
+	CreatedAt         time.Time              `json:"createdAt"`
+	Version           int64                  `json:"version"`
 
 	// PhotoKeyPrefix is where the visit's photos go; the record accepts
 	// keys under it only.
 	PhotoKeyPrefix string `json:"photoKeyPrefix"`
+}
+
+// elderConfirmationJSON is the elder's own confirmation of a visit.
+type elderConfirmationJSON struct {
+	ConfirmedAt time.Time `json:"confirmedAt"`
 }
 
 // departureJSON is a visit under way whose caregiver left the staff.
@@ -114,6 +124,10 @@ func toOrder(v orders.View) orderJSON {
 		out.Notes = "" // may hold door codes: the caregiver reads them once the visit is theirs
 	}
 	visitOf(&out, o)
+	out.VisitCode = v.VisitCode
+	if c := o.ElderConfirmation(); c.Confirmed() {
+		out.ElderConfirmation = &elderConfirmationJSON{ConfirmedAt: c.ConfirmedAt.UTC()}
+	}
 	if r, ok := o.Rating(); ok {
 		out.Rating = toRating(r)
 	}

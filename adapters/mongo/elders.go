@@ -25,11 +25,34 @@ type elderDoc struct {
 	Health     healthDoc       `bson:"health"`
 	Allowances []allowanceDoc  `bson:"allowances"`
 	// BirthDateOfRecord: YYYY-MM-DD, empty until the birth date counted.
-	BirthDateOfRecord string    `bson:"birthDateOfRecord,omitempty"`
-	BirthDateOfficial bool      `bson:"birthDateOfficial,omitempty"`
-	CreatedBy         string    `bson:"createdBy"`
-	CreatedAt         time.Time `bson:"createdAt"`
-	Version           int64     `bson:"version"`
+	BirthDateOfRecord string `bson:"birthDateOfRecord,omitempty"`
+	BirthDateOfficial bool   `bson:"birthDateOfficial,omitempty"`
+	// Account is the elder's own account, when linked.
+	Account   *elderAccountDoc `bson:"account,omitempty"`
+	CreatedBy string           `bson:"createdBy"`
+	CreatedAt time.Time        `bson:"createdAt"`
+	Version   int64            `bson:"version"`
+}
+
+type elderAccountDoc struct {
+	UserID    string    `bson:"userId"`
+	ConsentID string    `bson:"consentId"`
+	LinkedAt  time.Time `bson:"linkedAt"`
+	InvitedBy string    `bson:"invitedBy"`
+}
+
+func toElderAccountDoc(a *elder.Account) *elderAccountDoc {
+	if a == nil {
+		return nil
+	}
+	return &elderAccountDoc{UserID: a.UserID, ConsentID: a.ConsentID, LinkedAt: a.LinkedAt, InvitedBy: a.InvitedBy}
+}
+
+func (d *elderAccountDoc) account() *elder.Account {
+	if d == nil {
+		return nil
+	}
+	return &elder.Account{UserID: d.UserID, ConsentID: d.ConsentID, LinkedAt: d.LinkedAt.UTC(), InvitedBy: d.InvitedBy}
 }
 
 type elderProfileDoc struct {
@@ -132,10 +155,10 @@ func toElderDoc(e elder.Elder, version int64) elderDoc {
 		Health:            healthDoc{Conditions: stringList(e.Health.Conditions), Assessment: current, AssessmentHistory: history},
 		Allowances:        allowances,
 		BirthDateOfRecord: dateString(e.BirthDateOfRecord),
-		BirthDateOfficial: e.BirthDateOfficial,
-		CreatedBy:         e.CreatedBy,
-		CreatedAt:         e.CreatedAt,
-		Version:           version,
+		BirthDateOfficial: e.BirthDateOfficial, Account: toElderAccountDoc(e.Account),
+		CreatedBy: e.CreatedBy,
+		CreatedAt: e.CreatedAt,
+		Version:   version,
 	}
 }
 
@@ -184,9 +207,9 @@ func (d elderDoc) elder() (elder.Elder, error) {
 			AssessmentHistory: history},
 		Allowances:        allowances,
 		BirthDateOfRecord: dates.parse(d.BirthDateOfRecord),
-		BirthDateOfficial: d.BirthDateOfficial,
-		CreatedBy:         d.CreatedBy,
-		CreatedAt:         d.CreatedAt.UTC(),
+		BirthDateOfficial: d.BirthDateOfficial, Account: d.Account.account(),
+		CreatedBy: d.CreatedBy,
+		CreatedAt: d.CreatedAt.UTC(),
 	}
 	if dates.err != nil {
 		return elder.Elder{}, fmt.Errorf("mongo: elder %s: %w", d.ID, dates.err)

@@ -21,11 +21,13 @@ const maxInvitesListed = 100
 
 // inviteDoc omits zero times, so "not used" is {usedAt: {$exists: false}}.
 type inviteDoc struct {
-	Digest    string    `bson:"_id"`
-	Code      string    `bson:"code,omitempty"`
-	FamilyID  string    `bson:"familyId"`
-	Phone     string    `bson:"phone,omitempty"`
-	Role      string    `bson:"role"`
+	Digest   string `bson:"_id"`
+	Code     string `bson:"code,omitempty"`
+	FamilyID string `bson:"familyId"`
+	Phone    string `bson:"phone,omitempty"`
+	Role     string `bson:"role"`
+	// ElderID is the elder an elder-account invite links its addressee to.
+	ElderID   string    `bson:"elderId,omitempty"`
 	CreatedBy string    `bson:"createdBy"`
 	CreatedAt time.Time `bson:"createdAt"`
 	ExpiresAt time.Time `bson:"expiresAt"`
@@ -39,14 +41,14 @@ type inviteDoc struct {
 
 func toInviteDoc(i family.Invite) inviteDoc {
 	return inviteDoc{Digest: i.Digest, Code: i.Code, FamilyID: i.FamilyID, Phone: i.Phone.String(),
-		Role: string(i.Role), CreatedBy: i.CreatedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
+		Role: string(i.Role), ElderID: i.ElderID, CreatedBy: i.CreatedBy, CreatedAt: i.CreatedAt, ExpiresAt: i.ExpiresAt,
 		UsedAt: i.UsedAt, UsedBy: i.UsedBy, RevokedAt: i.RevokedAt,
 		PendingEvents: toEventDocs(i.Events), OutboxSince: outboxSince(i.Events)}
 }
 
 func (d inviteDoc) invite() family.Invite {
 	return family.Invite{Digest: d.Digest, Code: d.Code, FamilyID: d.FamilyID, Phone: identity.Phone(d.Phone),
-		Role: family.Role(d.Role), CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(),
+		Role: family.Role(d.Role), ElderID: d.ElderID, CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt.UTC(),
 		ExpiresAt: d.ExpiresAt.UTC(), UsedAt: d.UsedAt.UTC(), UsedBy: d.UsedBy, RevokedAt: d.RevokedAt.UTC()}
 }
 

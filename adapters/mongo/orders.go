@@ -20,35 +20,36 @@ const ordersColl = "orders"
 // so acceptance, check-in and their events are single-document writes.
 // The visit's parts are the domain's plain value types.
 type orderDoc struct {
-	ID           string               `bson:"_id"`
-	OrderedBy    string               `bson:"orderedBy"`
-	ElderID      string               `bson:"elderId"`
-	FamilyID     string               `bson:"familyId"`
-	ProviderID   string               `bson:"providerId"`
-	ItemID       string               `bson:"itemId"`
-	PriceVersion int                  `bson:"priceVersion"`
-	ServiceType  string               `bson:"serviceType"`
-	Pricing      order.Pricing        `bson:"pricing"`
-	Window       order.Window         `bson:"window"`
-	Address      addressDoc           `bson:"address"`
-	Notes        string               `bson:"notes,omitempty"`
-	Status       string               `bson:"status"`
-	Entered      map[string]time.Time `bson:"entered"`
-	CaregiverID  string               `bson:"caregiverId,omitempty"`
-	OfferedTo    []string             `bson:"offeredTo"` // for the caregiver's list of offers
-	Offers       []order.Offer        `bson:"offers"`
-	Redispatches []order.Redispatch   `bson:"redispatches,omitempty"`
-	CheckIn      *order.CheckIn       `bson:"checkIn,omitempty"`
-	Record       *order.ServiceRecord `bson:"record,omitempty"`
-	CheckOut     *order.CheckOut      `bson:"checkOut,omitempty"`
-	Cancellation *order.Cancellation  `bson:"cancellation,omitempty"`
-	Position     *order.Position      `bson:"position,omitempty"`
-	Departure    *order.Departure     `bson:"departure,omitempty"`
-	Rating       *ratingDoc           `bson:"rating,omitempty"`
-	CreatedAt    time.Time            `bson:"createdAt"`
-	Version      int64                `bson:"version"`
-	Pending      []eventDoc           `bson:"pendingEvents,omitempty"`
-	OutboxSince  *time.Time           `bson:"outboxSince,omitempty"`
+	ID           string                `bson:"_id"`
+	OrderedBy    string                `bson:"orderedBy"`
+	ElderID      string                `bson:"elderId"`
+	FamilyID     string                `bson:"familyId"`
+	ProviderID   string                `bson:"providerId"`
+	ItemID       string                `bson:"itemId"`
+	PriceVersion int                   `bson:"priceVersion"`
+	ServiceType  string                `bson:"serviceType"`
+	Pricing      order.Pricing         `bson:"pricing"`
+	Window       order.Window          `bson:"window"`
+	Address      addressDoc            `bson:"address"`
+	Notes        string                `bson:"notes,omitempty"`
+	Status       string                `bson:"status"`
+	Entered      map[string]time.Time  `bson:"entered"`
+	CaregiverID  string                `bson:"caregiverId,omitempty"`
+	OfferedTo    []string              `bson:"offeredTo"` // for the caregiver's list of offers
+	Offers       []order.Offer         `bson:"offers"`
+	Redispatches []order.Redispatch    `bson:"redispatches,omitempty"`
+	CheckIn      *order.CheckIn        `bson:"checkIn,omitempty"`
+	Record       *order.ServiceRecord  `bson:"record,omitempty"`
+	CheckOut     *order.CheckOut       `bson:"checkOut,omitempty"`
+	Cancellation *order.Cancellation   `bson:"cancellation,omitempty"`
+	Position     *order.Position       `bson:"position,omitempty"`
+	Departure    *order.Departure      `bson:"departure,omitempty"`
+	Rating       *ratingDoc            `bson:"rating,omitempty"`
+	ByElder      *elderConfirmationDoc `bson:"elderConfirmation,omitempty"`
+	CreatedAt    time.Time             `bson:"createdAt"`
+	Version      int64                 `bson:"version"`
+	Pending      []eventDoc            `bson:"pendingEvents,omitempty"`
+	OutboxSince  *time.Time            `bson:"outboxSince,omitempty"`
 }
 
 func toOrderDoc(o *order.Order, version int64) orderDoc {
@@ -67,7 +68,33 @@ func toOrderDoc(o *order.Order, version int64) orderDoc {
 		Status: string(s.Status), Entered: entered, CaregiverID: s.CaregiverID, OfferedTo: offeredTo,
 		Offers: s.Offers, Redispatches: s.Redispatches, CheckIn: s.CheckIn, Record: s.Record, CheckOut: s.CheckOut,
 		Cancellation: s.Cancellation, Position: s.Position, Departure: s.Departure, Rating: toRatingDoc(s.Rating),
-		CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
+		ByElder: toElderConfirmationDoc(s.ElderConfirmation), CreatedAt: s.CreatedAt, Version: version, Pending: toEventDocs(s.Pending), OutboxSince: outboxSince(s.Pending)}
+}
+
+// elderConfirmationDoc is the elder's own confirmation of the visit
+// with its code, and the wrong codes entered before it.
+type elderConfirmationDoc struct {
+	FailedAttempts int       `bson:"failedAttempts"`
+	ConfirmedBy    string    `bson:"confirmedBy,omitempty"`
+	ConfirmedAt    time.Time `bson:"confirmedAt,omitempty"`
+}
+
+func toElderConfirmationDoc(c *order.ElderConfirmation) *elderConfirmationDoc {
+	if c == nil {
+		return nil
+	}
+	return &elderConfirmationDoc{FailedAttempts: c.FailedAttempts, ConfirmedBy: c.ConfirmedBy, ConfirmedAt: c.ConfirmedAt}
+}
+
+func (d *elderConfirmationDoc) confirmation() *order.ElderConfirmation {
+	if d == nil {
+		return nil
+	}
+	c := &order.ElderConfirmation{FailedAttempts: d.FailedAttempts, ConfirmedBy: d.ConfirmedBy}
+	if !d.ConfirmedAt.IsZero() {
+		c.ConfirmedAt = d.ConfirmedAt.UTC()
+	}
+	return c
 }
 
 // ratingDoc is the family's rating of the visit; its at is what the
@@ -110,7 +137,7 @@ func (d orderDoc) order() *order.Order {
 		Notes: d.Notes, Status: order.Status(d.Status), Entered: entered, CaregiverID: d.CaregiverID,
 		Offers: d.Offers, Redispatches: d.Redispatches, CheckIn: d.CheckIn, Record: d.Record, CheckOut: d.CheckOut,
 		Cancellation: d.Cancellation, Position: d.Position, Departure: d.Departure, Rating: d.Rating.rating(),
-		CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
+		ElderConfirmation: d.ByElder.confirmation(), CreatedAt: d.CreatedAt.UTC(), Pending: fromEventDocs(d.Pending)})
 }
 
 // Orders implements the order store.

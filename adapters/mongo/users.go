@@ -23,7 +23,9 @@ type userDoc struct {
 	Password string   `bson:"passwordHash,omitempty"`
 	Locale   string   `bson:"locale"`
 	// Regions are a regulator's jurisdiction (GB/T 2260 codes).
-	Regions   []string  `bson:"regions,omitempty"`
+	Regions []string `bson:"regions,omitempty"`
+	// ElderID is the elder whose own account this is.
+	ElderID   string    `bson:"elderId,omitempty"`
 	CreatedAt time.Time `bson:"createdAt"`
 	DeletedAt time.Time `bson:"deletedAt,omitempty"`
 	// PendingDeletion marks a deletion begun but not finished, for the
@@ -35,7 +37,7 @@ type userDoc struct {
 func toUserDoc(u *identity.User, version int64) userDoc {
 	s := u.Snapshot()
 	return userDoc{ID: s.ID, Phone: s.Phone.String(), Roles: s.Roles.Strings(), Password: string(s.Password),
-		Locale: string(s.Locale), Regions: s.Regions.Strings(), CreatedAt: s.CreatedAt, DeletedAt: s.DeletedAt, Version: version,
+		Locale: string(s.Locale), Regions: s.Regions.Strings(), ElderID: s.ElderID, CreatedAt: s.CreatedAt, DeletedAt: s.DeletedAt, Version: version,
 		PendingDeletion: u.Deleted() && !u.Erased()}
 }
 
@@ -46,7 +48,7 @@ func (d userDoc) user() *identity.User {
 	}
 	return identity.UnmarshalUser(identity.UserSnapshot{ID: d.ID, Phone: identity.Phone(d.Phone),
 		Roles: roles, Password: identity.PasswordHash(d.Password), Locale: identity.Locale(d.Locale),
-		Regions: region.UnmarshalScope(d.Regions), CreatedAt: d.CreatedAt.UTC(), DeletedAt: d.DeletedAt})
+		Regions: region.UnmarshalScope(d.Regions), ElderID: d.ElderID, CreatedAt: d.CreatedAt.UTC(), DeletedAt: d.DeletedAt})
 }
 
 // Users implements auth.Users.

@@ -16,6 +16,9 @@ type Actor struct {
 	// Regions are what a regulator oversees (their account's, read with
 	// their roles on every request).
 	Regions region.Scope
+	// ElderID is the elder whose own account the actor is (role elder),
+	// read with their roles on every request; empty for everyone else.
+	ElderID string
 	// RequestID ties what the actor did to the request, for the audit log.
 	RequestID string
 }
@@ -29,6 +32,13 @@ func (a Actor) Require(roles ...identity.Role) error {
 		return fault.ErrForbidden
 	}
 	return nil
+}
+
+// IsElder reports whether the actor is elderID's own account, as the
+// account says. The elder's record must say so too (elder.OwnAccount)
+// before anything is shown or done as the elder.
+func (a Actor) IsElder(elderID string) bool {
+	return elderID != "" && a.ElderID == elderID && a.Roles.Has(identity.RoleElder)
 }
 
 // Regulates reports whether the actor is a regulator whose regions

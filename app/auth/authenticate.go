@@ -27,5 +27,5 @@ func (s *Service) Authenticate(ctx context.Context, userID, sessionID string, _ 
 		return actor.Actor{}, err
 	}
 	return actor.Actor{UserID: userID, SessionID: sessionID, Roles: u.Roles(), Regions: u.Regions(),
-		RequestID: requestID}, nil
+		ElderID: u.ElderID(), RequestID: requestID}, nil
 }

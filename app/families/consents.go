@@ -24,6 +24,10 @@ func (s *Service) GrantConsent(ctx context.Context, a actor.Actor, familyID stri
 	if _, err := s.member(ctx, a, familyID); err != nil {
 		return consent.Consent{}, err
 	}
+	if consent.Scope(cmd.Scope) == consent.ElderAccount {
+		// The elder gives it, on accepting their invite.
+		return consent.Consent{}, consent.ErrScopeInvalid.WithFields(fault.FieldError{Field: "/scope", Code: "enum"})
+	}
 	if cmd.ElderID != "" {
 		if err := s.elderOf(ctx, familyID, cmd.ElderID); err != nil {
 			return consent.Consent{}, err
@@ -88,6 +92,9 @@ func (s *Service) WithdrawConsent(ctx context.Context, a actor.Actor, familyID, 
 	if !target.InForce() {
 		return consent.Consent{}, consent.ErrAlreadyWithdrawn
 	}
+	if target.Scope == consent.ElderAccount {
+		return s.withdrawElderConsent(ctx, a, familyID, target)
+	}
 	if err := s.erase(ctx, familyID, target); err != nil {
 		return consent.Consent{}, err
 	}
@@ -124,4 +131,26 @@ func (s *Service) erase(ctx context.Context, familyID string, c consent.Consent)
 		}
 	}
 	return nil
+}
+
+// withdrawElderConsent ends an elder's account consent by unlinking the
+// account, as UnlinkElderAccount does (owners only): the consent and
+// the link it allowed end together.
+func (s *Service) withdrawElderConsent(ctx context.Context, a actor.Actor, familyID string, c consent.Consent) (consent.Consent, error) {
+	if err := s.UnlinkElderAccount(ctx, a, c.SubjectID); err != nil && !fault.Is(err, ErrNoElderAccount) {
+		return consent.Consent{}, err
+	}
+	f, err := s.d.Families.Update(ctx, familyID, func(f *family.Family) error {
+		f.EndElderConsent(c.SubjectID, a.UserID, s.d.Now())
+		return nil
+	})
+	if err != nil {
+		return consent.Consent{}, err
+	}
+	for _, w := range f.Consents() {
+		if w.ID == c.ID {
+			return w, nil
+		}
+	}
+	return consent.Consent{}, consent.ErrNotFound
 }

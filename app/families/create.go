@@ -7,13 +7,15 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/family"
-	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/identity"
 )
 
 // Create starts a family; the caller becomes its first owner.
 func (s *Service) Create(ctx context.Context, a actor.Actor, name, timeZone string) (View, error) {
-	if a.UserID == "" {
-		return View{}, fault.ErrUnauthenticated
+	// Every user may, but an elder's own account (which acts only as the
+	// elder) holds no family role.
+	if err := a.Require(identity.RoleFamily); err != nil {
+		return View{}, err
 	}
 	f, err := family.New(s.d.NewID(), name, timeZone, a.UserID, s.d.Now())
 	if err != nil {

@@ -155,6 +155,11 @@ func (s *Service) Accept(ctx context.Context, a actor.Actor, code string) (View,
 	if err != nil {
 		return View{}, err
 	}
+	if inv.ForElder() {
+		// Accepted as the elder's own account (app/elderaccount), which
+		// never makes the addressee a member.
+		return View{}, family.ErrInviteNotFound
+	}
 	now := s.d.Now()
 	if err := inv.CheckAccept(u.Phone(), now); err != nil {
 		return View{}, err

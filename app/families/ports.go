@@ -45,10 +45,12 @@ type Invites interface {
 	DeleteForPhone(ctx context.Context, phone identity.Phone) error
 }
 
-// Users looks up the people behind member ids and invite phones.
+// Users looks up the people behind member ids and invite phones, and
+// links an elder's own account (elder_account.go).
 type Users interface {
 	ByID(ctx context.Context, id string) (*identity.User, error)
 	ByPhone(ctx context.Context, phone identity.Phone) (*identity.User, error)
+	Update(ctx context.Context, id string, fn func(*identity.User) error) (*identity.User, error)
 }
 
 // ElderRecords is what family use cases need of elders: to check one

@@ -28,11 +28,16 @@ type Raised struct {
 	Merged bool
 }
 
-// RaiseSOS raises an SOS for an elder of the caller's family. An elder
-// of another family, or none, is not found.
+// RaiseSOS raises an SOS for an elder of the caller's family, or from
+// the elder's own account for the elder themselves. An elder of another
+// family, or none, is not found; so is any elder but their own to an
+// elder's account.
 func (s *Service) RaiseSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (Raised, error) {
 	if a.UserID == "" {
 		return Raised{}, fault.ErrUnauthenticated
+	}
+	if a.IsElder(cmd.ElderID) {
+		return s.raiseOwnSOS(ctx, a, cmd)
 	}
 	e, f, err := s.familyElder(ctx, a.UserID, cmd.ElderID)
 	if err != nil {
@@ -45,6 +50,34 @@ func (s *Service) RaiseSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (
 	}
 	return Raised{View: s.view(r, incident.Responder{UserID: a.UserID, Rung: incident.RungFamily,
 		Role: incident.RoleFamily}, e), Merged: merged}, nil
+}
+
+// raiseOwnSOS is the elder pressing SOS on their own account: the same
+// ladder, raised from the elder's phone. The answer shows the incident
+// and its state, not the elder's record (they need not read it back, and
+// the view is the family's).
+func (s *Service) raiseOwnSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (Raised, error) {
+	e, err := s.d.Elders.Get(ctx, cmd.ElderID)
+	if err != nil {
+		return Raised{}, err
+	}
+	if !e.OwnAccount(a.UserID) {
+		return Raised{}, elder.ErrNotFound
+	}
+	f, err := s.d.Families.Get(ctx, e.FamilyID)
+	if fault.Is(err, family.ErrNotFound) {
+		return Raised{}, elder.ErrNotFound
+	}
+	if err != nil {
+		return Raised{}, err
+	}
+	r, merged, err := s.raise(ctx, &e, f, incident.SOS, incident.Source{Kind: incident.FromElder, UserID: a.UserID},
+		cmd.Location, cmd.Note)
+	if err != nil {
+		return Raised{}, err
+	}
+	return Raised{View: View{Incident: r, As: incident.Responder{UserID: a.UserID, Rung: incident.RungFamily,
+		Role: incident.RoleFamily}}, Merged: merged}, nil
 }
 
 // familyElder loads an elder the user's family holds, or answers

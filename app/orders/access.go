@@ -91,6 +91,10 @@ type View struct {
 	Version     int64
 	As          order.Party
 	ShowAddress bool
+	// VisitCode is the code the caregiver who served shows the elder to
+	// confirm the visit with, from check-out while the elder still may;
+	// empty for everyone else.
+	VisitCode string
 }
 
 // Get returns an order to someone allowed to see it.
@@ -101,5 +105,9 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, erro
 	}
 	show := by.Party != order.PartyCaregiver ||
 		(o.CaregiverID() == a.UserID && o.CaregiverMaySeeAddress(s.d.Now()))
-	return View{Order: o, Version: version, As: by.Party, ShowAddress: show}, nil
+	v := View{Order: o, Version: version, As: by.Party, ShowAddress: show}
+	if by.Party == order.PartyCaregiver && o.CaregiverID() == a.UserID {
+		v.VisitCode, _ = o.VisitCode(s.d.VisitCodes)
+	}
+	return v, nil
 }

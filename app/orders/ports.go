@@ -68,6 +68,10 @@ type Deps struct {
 	Allowances Allowances
 	Families   Families
 	Providers  Providers
+	// Elders, with VisitCodes, let an elder's own account confirm a
+	// visit with its code (elder_confirm.go).
+	Elders     Elders
+	VisitCodes order.VisitCodeKey
 	Now        func() time.Time
 	NewID      func() string
 	// OfferTTL is how long a caregiver has to answer an offer.

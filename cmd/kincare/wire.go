@@ -56,6 +56,7 @@ import (
 	"github.com/kincare/kincare/app/visits"
 	"github.com/kincare/kincare/domain/course"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/openapi"
 )
@@ -193,6 +194,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore, allowanceSvc, time.Now)
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc, Allowances: allowanceSvc,
 		Log: log, Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
+		Elders: store.Elders(), VisitCodes: order.VisitCodeKey(deriveKey(key, "kincare visit code v1")),
 		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 	// Recurring orders go through orderSvc's create path; the generator
 	// makes them on the orders' clock.

@@ -18,6 +18,12 @@ const (
 	ElderHealth Scope = "elder_health"
 	// ChildData covers every record of the family's children.
 	ChildData Scope = "child_data"
+	// ElderAccount is the elder's own consent, given on accepting their
+	// family's invite, to an account of their own linked to their
+	// profile: the account sees their day, the family sees what the
+	// elder confirms with it. Its subject is the elder; it is withdrawn
+	// by unlinking the account, not by a family member.
+	ElderAccount Scope = "elder_account"
 )
 
 // PolicyVersion is the privacy policy a consent is given under. Apps
@@ -47,11 +53,11 @@ type Consent struct {
 // New validates a consent being given now.
 func New(id string, scope Scope, subjectID, grantedBy, policyVersion string, now time.Time) (Consent, error) {
 	switch {
-	case scope == ElderHealth && subjectID == "":
+	case (scope == ElderHealth || scope == ElderAccount) && subjectID == "":
 		return Consent{}, ErrScopeInvalid.WithFields(fault.FieldError{Field: "/elderId", Code: "required"})
 	case scope == ChildData && subjectID != "":
 		return Consent{}, ErrScopeInvalid.WithFields(fault.FieldError{Field: "/elderId", Code: "not_allowed"})
-	case scope != ElderHealth && scope != ChildData:
+	case scope != ElderHealth && scope != ChildData && scope != ElderAccount:
 		return Consent{}, ErrScopeInvalid.WithFields(fault.FieldError{Field: "/scope", Code: "enum"})
 	case policyVersion != PolicyVersion:
 		return Consent{}, ErrPolicyOutdated.With(map[string]any{"current": PolicyVersion}).

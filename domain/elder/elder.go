@@ -33,8 +33,11 @@ type Elder struct {
 	// BirthDateOfficial says an official record confirmed it.
 	BirthDateOfRecord calendar.Date
 	BirthDateOfficial bool
-	CreatedBy         string
-	CreatedAt         time.Time
+	// Account is the elder's own account, when their family linked one
+	// (Link); nil otherwise.
+	Account   *Account
+	CreatedBy string
+	CreatedAt time.Time
 }
 
 // Profile is what any family member may write.

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/domain/consent"
+	"github.com/kincare/kincare/domain/fault"
 )
 
 // GrantConsent records a member's consent. Granting what is already in
@@ -55,4 +56,33 @@ func (f *Family) WithdrawConsent(actorID, consentID string, now time.Time) (cons
 		return f.consents[i], nil
 	}
 	return consent.Consent{}, consent.ErrNotFound
+}
+
+// RecordElderConsent records an elder's own consent to an account linked
+// to their profile (consent.ElderAccount). The elder is no member of the
+// family: the caller has checked the invite they accepted and that the
+// elder is the family's. Recording it again while one is in force keeps
+// the first.
+func (f *Family) RecordElderConsent(c consent.Consent) (consent.Consent, error) {
+	if c.Scope != consent.ElderAccount {
+		return consent.Consent{}, consent.ErrScopeInvalid.WithFields(fault.FieldError{Field: "/scope", Code: "enum"})
+	}
+	if existing, ok := f.ConsentFor(c.Scope, c.SubjectID); ok {
+		return existing, nil
+	}
+	f.consents = append(f.consents, c)
+	return c, nil
+}
+
+// EndElderConsent withdraws the elder's account consent in force for
+// elderID, as by (the elder or a member unlinking the account); false if
+// none was in force.
+func (f *Family) EndElderConsent(elderID, by string, now time.Time) bool {
+	for i, c := range f.consents {
+		if c.Covers(consent.ElderAccount, elderID) {
+			f.consents[i].WithdrawnAt, f.consents[i].WithdrawnBy = now.UTC(), by
+			return true
+		}
+	}
+	return false
 }

@@ -30,10 +30,13 @@ type Invite struct {
 	// Code is kept only for phone invites, to show their addressee: only
 	// the user with that phone can accept one, so the code alone is of no
 	// use to anyone who reads it from the store.
-	Code      string
-	FamilyID  string
-	Phone     identity.Phone // empty for a code invite anyone may use
-	Role      Role
+	Code     string
+	FamilyID string
+	Phone    identity.Phone // empty for a code invite anyone may use
+	Role     Role
+	// ElderID, on an invite of RoleElderAccount, is the elder whose own
+	// account the addressee becomes.
+	ElderID   string
 	CreatedBy string
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -71,6 +74,32 @@ func (f *Family) NewInvite(key InviteKey, actorID, code string, phone identity.P
 	}
 	return inv, nil
 }
+
+// RoleElderAccount is the role of an invite that links its addressee to
+// one of the family's elders as the elder's own account (NewElderInvite).
+// It is no member's role: ParseRole refuses it, and accepting such an
+// invite never makes anyone a member.
+const RoleElderAccount Role = "elder"
+
+// ErrElderInvitePhone is an elder-account invite without a phone: the
+// elder's own phone is what proves, at login, that the elder accepts.
+var ErrElderInvitePhone = fault.New(fault.Unprocessable, "elder_invite_invalid")
+
+// NewElderInvite is issued by an owner of f for the phone of elderID, one
+// of f's elders (the caller checks that).
+func (f *Family) NewElderInvite(key InviteKey, actorID, code string, phone identity.Phone, elderID string, now time.Time) (Invite, error) {
+	if err := f.RequireOwner(actorID); err != nil {
+		return Invite{}, err
+	}
+	if phone == "" || elderID == "" {
+		return Invite{}, ErrElderInvitePhone.WithFields(fault.FieldError{Field: "/phone", Code: "required"})
+	}
+	return Invite{Digest: key.Digest(code), Code: code, FamilyID: f.id, Phone: phone, Role: RoleElderAccount,
+		ElderID: elderID, CreatedBy: actorID, CreatedAt: now.UTC(), ExpiresAt: now.UTC().Add(InviteTTL)}, nil
+}
+
+// ForElder reports whether the invite is for an elder's own account.
+func (i Invite) ForElder() bool { return i.Role == RoleElderAccount }
 
 // Live reports whether the invite can still be accepted.
 func (i Invite) Live(now time.Time) bool {

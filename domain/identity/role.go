@@ -20,12 +20,16 @@ const (
 	// RoleOperator is the platform's operator on duty (平台值班): the last
 	// rung of every alarm's escalation ladder.
 	RoleOperator Role = "operator"
+	// RoleElder is an elder's own account, linked to their profile by
+	// their family (LinkElder): it sees the elder's own day, raises their
+	// SOS and confirms their visits, and holds no other role.
+	RoleElder Role = "elder"
 )
 
 var ErrRoleUnknown = fault.New(fault.Unprocessable, "role_unknown")
 
 var allRoles = []Role{RoleFamily, RoleProviderAdmin, RoleProviderStaff, RoleCaregiver, RoleRegulator, RolePlatformAdmin,
-	RoleOperator}
+	RoleOperator, RoleElder}
 
 // ParseRole refuses names that are not roles.
 func ParseRole(s string) (Role, error) {

@@ -43,7 +43,9 @@ type User struct {
 	// regions are what the user oversees as a regulator; they mean
 	// nothing without the role, and the role oversees nothing without
 	// them.
-	regions   region.Scope
+	regions region.Scope
+	// elderID is the elder whose own account this is (RoleElder).
+	elderID   string
 	createdAt time.Time
 	deletedAt time.Time
 }
@@ -65,18 +67,19 @@ type UserSnapshot struct {
 	Password  PasswordHash
 	Locale    Locale
 	Regions   region.Scope
+	ElderID   string
 	CreatedAt time.Time
 	DeletedAt time.Time
 }
 
 func UnmarshalUser(s UserSnapshot) *User {
 	return &User{id: s.ID, phone: s.Phone, roles: NewRoles(s.Roles...), password: s.Password,
-		locale: s.Locale, regions: slices.Clone(s.Regions), createdAt: s.CreatedAt, deletedAt: s.DeletedAt}
+		locale: s.Locale, regions: slices.Clone(s.Regions), elderID: s.ElderID, createdAt: s.CreatedAt, deletedAt: s.DeletedAt}
 }
 
 func (u *User) Snapshot() UserSnapshot {
 	return UserSnapshot{ID: u.id, Phone: u.phone, Roles: u.roles, Password: u.password,
-		Locale: u.locale, Regions: slices.Clone(u.regions), CreatedAt: u.createdAt, DeletedAt: u.deletedAt}
+		Locale: u.locale, Regions: slices.Clone(u.regions), ElderID: u.elderID, CreatedAt: u.createdAt, DeletedAt: u.deletedAt}
 }
 
 func (u *User) ID() string            { return u.id }
@@ -87,6 +90,40 @@ func (u *User) Regions() region.Scope { return slices.Clone(u.regions) }
 func (u *User) CreatedAt() time.Time  { return u.createdAt }
 func (u *User) HasPassword() bool     { return u.password != "" }
 func (u *User) Deleted() bool         { return !u.deletedAt.IsZero() }
+
+// ElderID is the elder whose own account this is; empty for everyone
+// else.
+func (u *User) ElderID() string { return u.elderID }
+
+// ErrElderAccountUnavailable is a phone whose account cannot become an
+// elder's own: it already is another elder's, or it works for a
+// provider, a regulator or the platform. An elder's account sees only
+// the elder's day; mixing it with another role would widen what either
+// sees.
+var ErrElderAccountUnavailable = fault.New(fault.Conflict, "elder_account_unavailable")
+
+// LinkElder makes the account the elder's own: from now on it acts only
+// as the elder (RoleElder) and no longer as a family member. Linking the
+// same elder again changes nothing.
+func (u *User) LinkElder(elderID string) error {
+	if u.elderID == elderID && elderID != "" {
+		return nil
+	}
+	if u.elderID != "" || slices.ContainsFunc(u.roles, func(r Role) bool { return r != RoleFamily }) {
+		return ErrElderAccountUnavailable
+	}
+	u.elderID, u.roles = elderID, NewRoles(RoleElder)
+	return nil
+}
+
+// UnlinkElder ends the account's link to elderID, if it has it: the
+// account is an ordinary family user again.
+func (u *User) UnlinkElder(elderID string) {
+	if u.elderID == "" || u.elderID != elderID {
+		return
+	}
+	u.elderID, u.roles = "", NewRoles(RoleFamily)
+}
 
 // CanLogIn refuses deleted accounts.
 func (u *User) CanLogIn() error {
@@ -125,7 +162,13 @@ func (u *User) GrantRoles(rs ...Role) { u.roles = NewRoles(append(u.roles, rs...
 
 // ReplaceRoles sets exactly rs. Every user keeps family: it is what lets
 // them order care at all.
-func (u *User) ReplaceRoles(rs Roles) { u.roles = NewRoles(append(rs, RoleFamily)...) }
+// An elder's own account keeps exactly its one role until unlinked.
+func (u *User) ReplaceRoles(rs Roles) {
+	if u.elderID != "" {
+		return
+	}
+	u.roles = NewRoles(append(rs, RoleFamily)...)
+}
 
 // BeginDeletion marks the account deleted at once, so it can no longer
 // log in or act, while the phone stays until every record that mentions
@@ -150,6 +193,7 @@ func (u *User) Erase(now time.Time) {
 	u.password = ""
 	u.roles = nil
 	u.regions = nil
+	u.elderID = ""
 	u.BeginDeletion(now)
 }
 

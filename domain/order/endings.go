@@ -57,6 +57,10 @@ func (o *Order) NoShowRecipient(by Actor, reason, eventID string, now time.Time)
 // for them once AutoConfirmAfter has passed since check-out. Rating and
 // complaints come after and change no status.
 func (o *Order) Confirm(by Actor, eventID string, now time.Time) error {
+	if by.Party == PartyElder {
+		// The elder confirms only with the visit's code (ConfirmByElder).
+		return ErrForbidden.With(map[string]any{"action": string(ActionConfirm)})
+	}
 	next, err := o.move(by, ActionConfirm, eventID, now)
 	if err != nil {
 		return err

@@ -27,6 +27,9 @@ var (
 	cg1        = order.ByCaregiver("cg1")
 	cg2        = order.ByCaregiver("cg2")
 	cg3        = order.ByCaregiver("cg3")
+	grandma    = order.ByElder("grandma")
+
+	testCodeKey = order.VisitCodeKey("test visit code key, 32 bytes!!")
 )
 
 // north is a point metres due north of p: a degree of latitude is the

@@ -57,7 +57,10 @@ type Order struct {
 	position     *Position
 	departure    *Departure
 	rating       *Rating
-	createdAt    time.Time
+	// elderConfirmation is the elder's own confirmation with the visit
+	// code, and the wrong codes before it.
+	elderConfirmation *ElderConfirmation
+	createdAt         time.Time
 
 	// The events this order's next write announces.
 	event.Outbox

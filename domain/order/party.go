@@ -11,13 +11,16 @@ const (
 	// PartyCaregiver is a caregiver; the order itself checks it is the
 	// one offered or assigned.
 	PartyCaregiver Party = "caregiver"
+	// PartyElder is the elder, on their own account linked to their
+	// profile: they may confirm their visit with its code, nothing else.
+	PartyElder Party = "elder"
 	// PartySystem is kincare's own timers: expiry, auto-confirmation,
 	// no-show detection, automatic offers.
 	PartySystem Party = "system"
 )
 
 // Parties lists every party.
-var Parties = []Party{PartyFamily, PartyProvider, PartyCaregiver, PartySystem}
+var Parties = []Party{PartyFamily, PartyProvider, PartyCaregiver, PartyElder, PartySystem}
 
 // Actor is who asks the order to change. The app sets Party only after
 // checking the user's relation to the order (family membership, provider
@@ -36,6 +39,9 @@ func ByProvider(userID string) Actor { return Actor{UserID: userID, Party: Party
 // ByCaregiver is a caregiver acting.
 func ByCaregiver(userID string) Actor { return Actor{UserID: userID, Party: PartyCaregiver} }
 
+// ByElder is the elder acting on their own account.
+func ByElder(userID string) Actor { return Actor{UserID: userID, Party: PartyElder} }
+
 // BySystem is a timer acting.
 var BySystem = Actor{Party: PartySystem}
 
@@ -45,7 +51,7 @@ func (a Actor) valid() bool {
 	switch a.Party {
 	case PartySystem:
 		return true
-	case PartyFamily, PartyProvider, PartyCaregiver:
+	case PartyFamily, PartyProvider, PartyCaregiver, PartyElder:
 		return a.UserID != ""
 	}
 	return false

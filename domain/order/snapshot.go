@@ -13,32 +13,33 @@ import (
 // Snapshot is an order's stored form. The repository maps it to its
 // document and adds the version.
 type Snapshot struct {
-	ID           string
-	OrderedBy    string
-	ElderID      string
-	FamilyID     string
-	ProviderID   string
-	ItemID       string
-	PriceVersion int
-	ServiceType  service.Type
-	Pricing      Pricing
-	Window       Window
-	Address      geo.Address
-	Notes        string
-	Status       Status
-	Entered      map[Status]time.Time
-	CaregiverID  string
-	Offers       []Offer
-	Redispatches []Redispatch
-	CheckIn      *CheckIn
-	Record       *ServiceRecord
-	CheckOut     *CheckOut
-	Cancellation *Cancellation
-	Position     *Position
-	Departure    *Departure
-	Rating       *Rating
-	CreatedAt    time.Time
-	Pending      []event.Event
+	ID                string
+	OrderedBy         string
+	ElderID           string
+	FamilyID          string
+	ProviderID        string
+	ItemID            string
+	PriceVersion      int
+	ServiceType       service.Type
+	Pricing           Pricing
+	Window            Window
+	Address           geo.Address
+	Notes             string
+	Status            Status
+	Entered           map[Status]time.Time
+	CaregiverID       string
+	Offers            []Offer
+	Redispatches      []Redispatch
+	CheckIn           *CheckIn
+	Record            *ServiceRecord
+	CheckOut          *CheckOut
+	Cancellation      *Cancellation
+	Position          *Position
+	Departure         *Departure
+	Rating            *Rating
+	ElderConfirmation *ElderConfirmation
+	CreatedAt         time.Time
+	Pending           []event.Event
 }
 
 // Unmarshal rebuilds a stored order. It is not a constructor: what was
@@ -53,7 +54,7 @@ func Unmarshal(s Snapshot) *Order {
 		pricing: s.Pricing, window: s.Window, address: s.Address, notes: s.Notes, status: s.Status,
 		entered: entered, caregiverID: s.CaregiverID, offers: slices.Clone(s.Offers),
 		redispatches: slices.Clone(s.Redispatches), checkIn: clonePtr(s.CheckIn), checkOut: clonePtr(s.CheckOut),
-		cancellation: clonePtr(s.Cancellation), position: clonePtr(s.Position), departure: clonePtr(s.Departure), createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
+		cancellation: clonePtr(s.Cancellation), position: clonePtr(s.Position), departure: clonePtr(s.Departure), elderConfirmation: clonePtr(s.ElderConfirmation), createdAt: s.CreatedAt, Outbox: event.RestoreOutbox(s.Pending)}
 	if s.Record != nil {
 		r := s.Record.clone()
 		o.record = &r
@@ -72,7 +73,7 @@ func (o *Order) Snapshot() Snapshot {
 		Pricing: o.pricing, Window: o.window, Address: o.address, Notes: o.notes, Status: o.status,
 		Entered: maps.Clone(o.entered), CaregiverID: o.caregiverID, Offers: slices.Clone(o.offers),
 		Redispatches: slices.Clone(o.redispatches), CheckIn: clonePtr(o.checkIn), CheckOut: clonePtr(o.checkOut),
-		Cancellation: clonePtr(o.cancellation), Position: clonePtr(o.position), Departure: clonePtr(o.departure), CreatedAt: o.createdAt, Pending: o.Pending()}
+		Cancellation: clonePtr(o.cancellation), Position: clonePtr(o.position), Departure: clonePtr(o.departure), ElderConfirmation: clonePtr(o.elderConfirmation), CreatedAt: o.createdAt, Pending: o.Pending()}
 	if o.record != nil {
 		r := o.record.clone()
 		s.Record = &r

@@ -15,7 +15,7 @@ const (
 	ActionCheckIn         Action = "check_in"          // at the elder's door
 	ActionBeginService    Action = "begin_service"     // the elder let them in; service begins
 	ActionCheckOut        Action = "check_out"         // service done
-	ActionConfirm         Action = "confirm"           // the family (or, 48 h after check-out, the system) accepts the service
+	ActionConfirm         Action = "confirm"           // the family (or, 48 h after check-out, the system; or the elder with the visit code) accepts the service
 	ActionCancel          Action = "cancel"            // family: the order ends; provider: the caregiver is taken off and it is dispatched again
 	ActionWithdraw        Action = "withdraw"          // the provider cannot serve it at all; the order ends
 	ActionNoShowCaregiver Action = "no_show_caregiver" // nobody came
@@ -50,6 +50,9 @@ var (
 	provOrSys = []Party{PartyProvider, PartySystem}
 	famOrSys  = []Party{PartyFamily, PartySystem}
 	cgOrProv  = []Party{PartyCaregiver, PartyProvider}
+	// the family, the system after 48 h, or the elder with the visit
+	// code (ConfirmByElder)
+	confirmers = []Party{PartyFamily, PartySystem, PartyElder}
 )
 
 // table is the whole state machine. Terminal states have no rows: they
@@ -107,7 +110,7 @@ var table = []Transition{
 	{StatusInService, ActionCheckOut, cg, StatusCompleted},
 	{StatusInService, ActionWithdraw, prov, StatusCancelledByProvider},
 
-	{StatusCompleted, ActionConfirm, famOrSys, StatusConfirmed},
+	{StatusCompleted, ActionConfirm, confirmers, StatusConfirmed},
 }
 
 // Transitions is the state machine, one row per (from, action, parties).

@@ -51,7 +51,7 @@ arrived      no_show_recipient  caregiver,provider no_show_recipient
 arrived      withdraw           provider          cancelled_by_provider
 in_service   check_out          caregiver         completed
 in_service   withdraw           provider          cancelled_by_provider
-completed    confirm            family,system     confirmed
+completed    confirm            family,system,elder confirmed
 `
 
 type key struct {
@@ -157,6 +157,8 @@ func actorOf(p order.Party) order.Actor {
 		return dispatcher
 	case order.PartyCaregiver:
 		return cg1
+	case order.PartyElder:
+		return grandma
 	}
 	return order.BySystem
 }
@@ -185,6 +187,15 @@ func do(o *order.Order, a order.Action, by order.Actor, now time.Time) error {
 	case order.ActionCheckOut:
 		return o.CheckOut(by, here, id, now)
 	case order.ActionConfirm:
+		if by.Party == order.PartyElder {
+			// The elder confirms with the code the caregiver shows.
+			code, _ := o.VisitCode(testCodeKey)
+			check, err := o.ConfirmByElder(by, testCodeKey, code, id, now)
+			if err != nil {
+				return err
+			}
+			return check.Err()
+		}
 		return o.Confirm(by, id, now)
 	case order.ActionCancel:
 		return o.Cancel(by, "临时有事", id, now)
@@ -275,7 +286,7 @@ func TestEveryStateActionAndParty(t *testing.T) {
 			}
 		}
 	}
-	if n != 14*16*4 {
+	if n != 14*16*5 {
 		t.Fatalf("tried %d combinations", n)
 	}
 }
