@@ -144,6 +144,7 @@ type inviteJSON struct {
 	ID        string    `json:"id"`
 	FamilyID  string    `json:"familyId"`
 	Role      string    `json:"role"`
+	ElderID   string    `json:"elderId,omitempty"`
 	Phone     string    `json:"phone,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
 	ExpiresAt time.Time `json:"expiresAt"`
@@ -152,7 +153,7 @@ type inviteJSON struct {
 }
 
 func toInvite(inv family.Invite) inviteJSON {
-	out := inviteJSON{ID: inv.Digest, FamilyID: inv.FamilyID, Role: string(inv.Role),
+	out := inviteJSON{ID: inv.Digest, FamilyID: inv.FamilyID, Role: string(inv.Role), ElderID: inv.ElderID,
 		CreatedAt: inv.CreatedAt.UTC(), ExpiresAt: inv.ExpiresAt.UTC()}
 	if inv.Phone != "" {
 		out.Phone = inv.Phone.Masked()
@@ -204,12 +205,13 @@ type pendingInviteJSON struct {
 	FamilyID   string    `json:"familyId"`
 	FamilyName string    `json:"familyName"`
 	Role       string    `json:"role"`
+	ElderID    string    `json:"elderId,omitempty"`
 	ExpiresAt  time.Time `json:"expiresAt"`
 }
 
 func toPending(p families.PendingInvite) pendingInviteJSON {
 	return pendingInviteJSON{Code: p.Invite.Code, FamilyID: p.Invite.FamilyID, FamilyName: p.FamilyName,
-		Role: string(p.Invite.Role), ExpiresAt: p.Invite.ExpiresAt.UTC()}
+		Role: string(p.Invite.Role), ElderID: p.Invite.ElderID, ExpiresAt: p.Invite.ExpiresAt.UTC()}
 }
 
 func (h familyHandlers) myInvites(c *fiber.Ctx) error {

@@ -171,6 +171,14 @@ func bindRoutes(api *contract, o Options, d Deps) {
 
 	inc := incidentHandlers{svc: d.Incidents}
 	api.handle("raiseSOS", inc.raiseSOS)
+
+	ea := elderAccountHandlers{families: d.Families, day: d.ElderDay}
+	api.handle("inviteElderAccount", ea.invite)
+	api.handle("acceptElderInvite", ea.accept)
+	api.handle("getElderAccount", ea.get)
+	api.handle("unlinkElderAccount", ea.unlink)
+	api.handle("getMyDay", ea.myDay)
+	api.handle("confirmVisitAsElder", ea.confirmVisit)
 	api.handle("listElderIncidents", inc.forElder)
 	api.handle("listMyIncidents", inc.mine)
 	api.handle("getIncident", inc.get)

@@ -7,6 +7,7 @@ package http
 
 import (
 	"fmt"
+	"github.com/kincare/kincare/app/elderday"
 	"log/slog"
 	"strings"
 	"time"
@@ -105,7 +106,9 @@ type Deps struct {
 	HomeDevices *homedevices.Service
 	// Visits serves monthly visits to vulnerable elders and the time bank.
 	Visits *visits.Service
-	Tokens AccessVerifier
+	// ElderDay serves what an elder sees and does on their own account.
+	ElderDay *elderday.Service
+	Tokens   AccessVerifier
 	// FloodLimiter counts what runs on every request, the per-IP limit
 	// and each user's writes, so it may trade precision for speed (see
 	// redis.BatchedLimiter).

@@ -34,13 +34,14 @@ type factDoc struct {
 	Keys       []string `bson:"keys"`
 	Version    int64    `bson:"version"`
 
-	ServiceType   string `bson:"serviceType,omitempty"`
-	Outcome       string `bson:"outcome,omitempty"`
-	Accepted      bool   `bson:"accepted,omitempty"`
-	ResponseSec   int64  `bson:"responseSec,omitempty"`
-	CheckedIn     bool   `bson:"checkedIn,omitempty"`
-	OnTime        bool   `bson:"onTime,omitempty"`
-	ClockAdjusted bool   `bson:"clockAdjusted,omitempty"`
+	ServiceType    string `bson:"serviceType,omitempty"`
+	Outcome        string `bson:"outcome,omitempty"`
+	Accepted       bool   `bson:"accepted,omitempty"`
+	ResponseSec    int64  `bson:"responseSec,omitempty"`
+	CheckedIn      bool   `bson:"checkedIn,omitempty"`
+	OnTime         bool   `bson:"onTime,omitempty"`
+	ClockAdjusted  bool   `bson:"clockAdjusted,omitempty"`
+	ElderConfirmed bool   `bson:"elderConfirmed,omitempty"`
 
 	Escalated bool       `bson:"escalated,omitempty"`
 	Replied   bool       `bson:"replied,omitempty"`
@@ -76,7 +77,7 @@ func standingKey(prefix string) string { return prefix + "|standing" }
 func toFactDoc(f indicator.Fact) factDoc {
 	d := factDoc{ID: f.Key, Kind: string(f.Kind), RegionCode: f.RegionCode, Keys: []string{}, Version: f.Version,
 		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
-		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted,
+		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted, ElderConfirmed: f.ElderConfirmed,
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
 		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen,
 		ElderID: f.ElderID, Due: f.Due, Completed: f.Completed}
@@ -96,7 +97,7 @@ func toFactDoc(f indicator.Fact) factDoc {
 func (d factDoc) fact() indicator.Fact {
 	f := indicator.Fact{Key: d.ID, Kind: indicator.Kind(d.Kind), RegionCode: d.RegionCode, Version: d.Version,
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
-		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted,
+		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted, ElderConfirmed: d.ElderConfirmed,
 		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,
 		Served: d.Served, SubsidyFen: d.SubsidyFen, ElderID: d.ElderID, Due: d.Due, Completed: d.Completed}
 	if d.RespondBy != nil {

@@ -407,6 +407,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"orders.onTimeCheckInRate":           {1, 1},
 		"orders.medianResponseSeconds":       {(1800 + 600) / 2, 2},
 		"orders.clockAdjustedVisits":         {0, 0},
+		"orders.elderConfirmedVisits":        {0, 0},
+		"orders.elderConfirmedShare":         {0, 1},
 		"complaints.count":                   {3, 0},
 		"complaints.medianResponseSeconds":   {(7200 + 14400) / 2, 2},
 		"complaints.escalated":               {1, 0},

@@ -35,6 +35,7 @@ import (
 	"github.com/kincare/kincare/app/classes"
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/devices"
+	"github.com/kincare/kincare/app/elderday"
 	"github.com/kincare/kincare/app/elders"
 	"github.com/kincare/kincare/app/families"
 	"github.com/kincare/kincare/app/homedevices"
@@ -256,7 +257,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	recurringSvc.Use(generator)
 	mealSvc.Use(generator)
 	// Removing an elder stops what acts in their name first.
-	elderSvc.OnRemoval(mealSvc, recurringSvc, orderSvc)
+	// The elder's own account is unlinked with them (app/families).
+	elderSvc.OnRemoval(mealSvc, recurringSvc, orderSvc, familySvc)
 	// A dissolving family stops its elders by the same path.
 	familySvc.OnDissolution(elderSvc)
 
@@ -326,8 +328,11 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Recurrence:   recurringSvc,
 		HomeDevices:  homeDeviceSvc,
 		Visits:       visitSvc,
-		Registry:     registry,
-		Ops:          opsOptions(cfg, rdb, key),
+		ElderDay: elderday.NewService(elderday.Deps{Elders: store.Elders(), Families: store.Families(),
+			Orders: store.Orders(), MealOrders: store.MealOrders(), Providers: providerStore, Confirmer: orderSvc,
+			Now: clk.Now}),
+		Registry: registry,
+		Ops:      opsOptions(cfg, rdb, key),
 		Ready: map[string]httpapi.Pinger{
 			"mongo": store,
 			"redis": redis.NewHealth(rdb, redisMode(cfg)),

@@ -59,6 +59,9 @@ type Fact struct {
 	CheckedIn     bool
 	OnTime        bool
 	ClockAdjusted bool
+	// ElderConfirmed: the elder confirmed the visit on their own account
+	// with the caregiver's code, the strongest proof the visit happened.
+	ElderConfirmed bool
 
 	// Complaints.
 	Escalated bool
@@ -124,6 +127,7 @@ func OfOrder(o *order.Order, version int64, regionCode string) Fact {
 	if c := v.CheckOut; c != nil && c.ClockAdjusted {
 		f.ClockAdjusted = true
 	}
+	f.ElderConfirmed = o.ConfirmedByElder()
 	return f
 }
 

@@ -38,6 +38,8 @@ var Definitions = []Definition{
 	{"orders.onTimeCheckInRate", "orders", UnitRatio, "准时签到率", "On-time check-in rate"},
 	{"orders.medianResponseSeconds", "orders", UnitSeconds, "接单响应时间中位数（秒）", "Median time to acceptance (s)"},
 	{"orders.clockAdjustedVisits", "orders", UnitCount, "时间经校正的上门服务数", "Visits with clock adjustments"},
+	{"orders.elderConfirmedVisits", "orders", UnitCount, "老人本人确认的上门服务数", "Visits confirmed by the elder"},
+	{"orders.elderConfirmedShare", "orders", UnitRatio, "老人本人确认率（占已完成服务）", "Share of completed visits confirmed by the elder"},
 	{"complaints.count", "complaints", UnitCount, "投诉数", "Complaints filed"},
 	{"complaints.medianResponseSeconds", "complaints", UnitSeconds, "机构答复时间中位数（秒）", "Median time to provider response (s)"},
 	{"complaints.escalated", "complaints", UnitCount, "提交监管的投诉数", "Complaints escalated"},
@@ -136,6 +138,9 @@ func Compute(facts []Fact, m Month, now time.Time) Table {
 	add(ratio("orders.onTimeCheckInRate", orders, func(f Fact) bool { return f.CheckedIn }, func(f Fact) bool { return f.OnTime }))
 	add(median("orders.medianResponseSeconds", orders, func(f Fact) (int64, bool) { return f.ResponseSec, f.Accepted }))
 	add(count("orders.clockAdjustedVisits", orders, func(f Fact) bool { return f.ClockAdjusted }), true)
+	add(count("orders.elderConfirmedVisits", orders, func(f Fact) bool { return f.ElderConfirmed }), true)
+	add(ratio("orders.elderConfirmedShare", orders, func(f Fact) bool { return f.Outcome == OutcomeCompleted },
+		func(f Fact) bool { return f.ElderConfirmed }))
 	add(count("complaints.count", complaints, all), true)
 	add(median("complaints.medianResponseSeconds", complaints, func(f Fact) (int64, bool) { return f.ResponseSec, f.Replied }))
 	add(count("complaints.escalated", complaints, func(f Fact) bool { return f.Escalated }), true)
