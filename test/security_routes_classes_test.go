@@ -86,13 +86,14 @@ func classRows(w *world) []row {
 		{op: "cancelSession", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/sessions/" + w.classSession(t) + "/cancel", body: map[string]string{"reason": "讲师生病"}}
 		}, want: managers, others: nf},
-		// Every account may book a seat for itself, one per session.
+		// Every account may book a seat for itself, one per session, but
+		// an elder's own account, which acts only as the elder.
 		{op: "bookSession", each: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/sessions/" + w.classSession(t) + "/bookings"}
-		}, others: created},
+		}, want: who{elderAcct: http.StatusForbidden}, others: created},
 		{op: "waitForSession", each: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/sessions/" + w.fullClassSession(t) + "/waitlist"}
-		}, want: who{famB: http.StatusConflict}, others: created},
+		}, want: who{famB: http.StatusConflict, elderAcct: http.StatusForbidden}, others: created},
 		{op: "joinSession", fixture: fixture{path: live + "/join"}, want: who{famA: ok}, others: nf},
 		{op: "checkInToSession", fixture: fixture{path: live + "/check-in", body: map[string]string{"code": w.cls.checkInCode}},
 			want: who{famA: ok}, others: nf},

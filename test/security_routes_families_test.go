@@ -16,7 +16,9 @@ func familyRows(w *world) []row {
 	nf, forbidden := http.StatusNotFound, http.StatusForbidden
 	fam := "/v1/families/" + w.famA
 	return []row{
-		{op: "createFamily", fixture: fixture{path: "/v1/families", body: map[string]string{"name": "张家"}}, others: created},
+		// Anyone may start a family but an elder's own account.
+		{op: "createFamily", fixture: fixture{path: "/v1/families", body: map[string]string{"name": "张家"}},
+			want: who{elderAcct: forbidden}, others: created},
 		{op: "getFamily", fixture: fixture{path: fam}, want: who{famA: ok, famA2: ok}, others: nf},
 		{op: "updateFamily", fixture: fixture{path: fam, body: map[string]string{"timeZone": "Asia/Shanghai"}},
 			want: who{famA: ok, famA2: forbidden}, others: nf},

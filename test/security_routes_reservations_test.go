@@ -33,9 +33,9 @@ func reservationRows(w *world) []row {
 		{op: "updateSlotCapacity", fixture: fixture{path: slot, body: map[string]int{"capacity": 20, "inclusiveQuota": 5}},
 			want: managers, others: nf},
 		// Every account may hold a childcare place for a child of theirs,
-		// whatever else it does.
+		// whatever else it does, but an elder's own account.
 		{op: "createHold", fixture: fixture{path: "/v1/slots/" + w.slotB + "/holds", body: map[string]string{"tier": "market"}},
-			others: created},
+			want: who{elderAcct: http.StatusForbidden}, others: created},
 		{op: "getHold", fixture: fixture{path: "/v1/holds/" + w.holdA}, want: who{famA: ok}, others: nf},
 		{op: "releaseHold", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/holds/" + w.hold(t, famA, w.who(provA).openDay(t, w.offeringA, <-w.days).SlotID)}
@@ -43,7 +43,7 @@ func reservationRows(w *world) []row {
 		{op: "confirmHold", fresh: func(t *testing.T, w *world) fixture {
 			h := w.hold(t, famA, w.who(provA).openDay(t, w.offeringA, <-w.days).SlotID)
 			return fixture{path: "/v1/holds/" + h + "/confirm", body: map[string]string{"childId": w.childA}}
-		}, want: who{famA: created}, others: nf},
+		}, want: who{famA: created, elderAcct: http.StatusForbidden}, others: nf},
 		{op: "getBooking", fixture: fixture{path: "/v1/bookings/" + w.bookingA},
 			want: who{famA: ok, famA2: ok, provA: ok, officeA: ok}, others: nf},
 		// Cancelled already: the parties get 409, past every check of who
@@ -58,7 +58,7 @@ func reservationRows(w *world) []row {
 		// Anyone may wait for a full slot; one's place is one's own (none:
 		// position 0), and leaving a list one is not on changes nothing.
 		{op: "joinWaitlist", fixture: fixture{path: "/v1/slots/" + w.fullSlotA + "/waitlist", body: map[string]string{"tier": "market"}},
-			others: created},
+			want: who{elderAcct: http.StatusForbidden}, others: created},
 		{op: "getWaitlistPlace", fixture: fixture{path: "/v1/slots/" + w.waitingSlotA + "/waitlist"}, others: ok},
 		{op: "leaveWaitlist", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: "/v1/slots/" + w.waitingSlot(t) + "/waitlist"}

@@ -109,7 +109,7 @@ func securityRows(w *world) []row {
 	for _, family := range []func(*world) []row{
 		platformRows, authRows, meRows, familyRows, elderRows, childRows, providerRows, staffRows,
 		orderRows, feedbackRows, reservationRows, childDayRows, communityRows, classRows, recurrenceRows, mealRows,
-		visitRows,
+		visitRows, elderAccountRows,
 	} {
 		out = append(out, family(w)...)
 	}

@@ -37,10 +37,12 @@ const (
 	regul    actor = "regul"    // a regulator of Shanghai city (310100), where the world's records are
 	regulX   actor = "regulX"   // a regulator of Suzhou (320500): the world's records are not theirs
 	platform actor = "platform" // a platform admin
+	// elder A's own account: the elder's phone, invited by famA and linked
+	elderAcct actor = "elderAcct"
 )
 
 // actors is every signed-in actor, in the order probes run.
-var actors = []actor{stranger, famA, famA2, famB, provA, officeA, carerA, provB, carerB, regul, regulX, platform}
+var actors = []actor{stranger, famA, famA2, famB, provA, officeA, carerA, provB, carerB, regul, regulX, platform, elderAcct}
 
 // kindOf groups actors by the app they use: an actor denied an object
 // that others of its kind may reach meets object-level authorization
@@ -55,6 +57,8 @@ func kindOf(a actor) string {
 		return "caregiver"
 	case regul, regulX:
 		return "regulator"
+	case elderAcct:
+		return "elder"
 	}
 	return "platform"
 }
@@ -194,6 +198,8 @@ func buildWorld(t *testing.T) *world {
 	w.consentA = w.who(famA).consent(t, w.famA, "child_data", "").ID
 	w.elderA = w.who(famA).addElder(t, w.famA, elderBody("王秀兰", map[string]any{"address": address(w.homeA.lat, w.homeA.lng)})).ID
 	w.who(famA).consent(t, w.famA, "elder_health", w.elderA)
+	w.people[elderAcct] = w.signUp(t)
+	linkElderAccount(t, w.who(famA), w.who(elderAcct), w.elderA)
 	w.allowanceA = must[allowanceView](t, w.who(platform).post(t, "/v1/elders/"+w.elderA+"/allowances", allowanceBody()),
 		http.StatusCreated).ID
 	w.childA = w.who(famA).addChild(t, w.famA, childBody("王乐乐", dateAgo(1, 6, 0))).ID

@@ -14,18 +14,20 @@ type meHandlers struct{ svc *auth.Service }
 // meResponse is the caller's own account: the one place a phone number is
 // shown unmasked, because it is the caller's own.
 type meResponse struct {
-	ID          string    `json:"id"`
-	Phone       string    `json:"phone"`
-	Roles       []string  `json:"roles"`
-	Locale      string    `json:"locale"`
-	HasPassword bool      `json:"hasPassword"`
-	RegionCodes []string  `json:"regionCodes,omitempty"`
-	CreatedAt   time.Time `json:"createdAt"`
+	ID          string   `json:"id"`
+	Phone       string   `json:"phone"`
+	Roles       []string `json:"roles"`
+	Locale      string   `json:"locale"`
+	HasPassword bool     `json:"hasPassword"`
+	RegionCodes []string `json:"regionCodes,omitempty"`
+	// ElderID is the elder whose own account this is.
+	ElderID   string    `json:"elderId,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 func toMe(u *identity.User) meResponse {
 	return meResponse{ID: u.ID(), Phone: u.Phone().String(), Roles: u.Roles().Strings(), Locale: string(u.Locale()),
-		HasPassword: u.HasPassword(), RegionCodes: u.Regions().Strings(), CreatedAt: u.CreatedAt().UTC()}
+		HasPassword: u.HasPassword(), RegionCodes: u.Regions().Strings(), ElderID: u.ElderID(), CreatedAt: u.CreatedAt().UTC()}
 }
 
 func (h meHandlers) get(c *fiber.Ctx) error {

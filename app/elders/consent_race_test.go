@@ -44,7 +44,7 @@ func TestNoHealthDataOutlivesAWithdrawnConsent(t *testing.T) {
 	if _, _, err := store.Users().FirstOrCreate(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	me := actor.Actor{UserID: u.ID()}
+	me := actor.Actor{UserID: u.ID(), Roles: u.Roles()}
 	fv, err := fams.Create(ctx, me, "王家", "")
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ func TestInterruptedDeletionsAreFinished(t *testing.T) {
 	if _, _, err := store.Users().FirstOrCreate(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	me := actor.Actor{UserID: u.ID()}
+	me := actor.Actor{UserID: u.ID(), Roles: u.Roles()}
 	solo, err := fams.Create(ctx, me, "我一个人的家", "")
 	if err != nil {
 		t.Fatal(err)

@@ -28,8 +28,10 @@ const (
 
 var ErrRoleUnknown = fault.New(fault.Unprocessable, "role_unknown")
 
+// allRoles are those a platform admin may grant. RoleElder is not among
+// them: only linking an elder's account gives it (User.LinkElder).
 var allRoles = []Role{RoleFamily, RoleProviderAdmin, RoleProviderStaff, RoleCaregiver, RoleRegulator, RolePlatformAdmin,
-	RoleOperator, RoleElder}
+	RoleOperator}
 
 // ParseRole refuses names that are not roles.
 func ParseRole(s string) (Role, error) {
