@@ -60,7 +60,12 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	daughter := srv.signUp(t)
 	fam := daughter.createFamily(t, uniqueName("王家"))
 	mother := daughter.addElder(t, fam.ID, elderBody("王秀兰", map[string]any{"address": address(home.lat, home.lng)}))
-	start, end := soonWindow(45 * time.Minute)
+	// The three visits start 0, 3 and 6 hours apart and last 45 minutes:
+	// the whole span must fit in one Shanghai day, or the last one would
+	// run past the centres' 23:59 close (soonWindow moves a span that
+	// would cross midnight to the next day).
+	start, _ := soonWindow(6*time.Hour + 45*time.Minute)
+	end := start.Add(45 * time.Minute)
 	order := func(prov providerView, item itemView, later time.Duration) {
 		window := map[string]string{"start": start.Add(later).Format(time.RFC3339), "end": end.Add(later).Format(time.RFC3339)}
 		q := must[quoteView](t, daughter.post(t, "/v1/quotes", map[string]any{"elderId": mother.ID, "providerId": prov.ID,
