@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/test/fakefcm"
+	"github.com/kincare/kincare/test/loadkit"
 )
 
 // TestDeviceEventThroughput is Done-when bullet 2: 20 vendors' platforms
@@ -27,6 +29,19 @@ import (
 // server counts 10,000 accepted and 10,000 duplicates), that every bad
 // signature was refused, and that each elder has exactly one incident;
 // it prints the rate achieved, latencies and the load averages.
+//
+// Before the events, the same server answers GET /healthz closed loop
+// over 64 connections for 3 s: the machine is shared, so the events'
+// rate is also given as a ratio to that, measured minutes apart in the
+// same run. The kincare process's CPU per event request is printed too.
+//
+// The server is the binary as shipped, built here without the
+// kincare_verify tag (which checks every SQL answer of the embedded store
+// against FerretDB's own and would be measured instead); BENCH_BIN names
+// another. With PERF=dir (and perf installed) the server's stacks are
+// sampled for the first SECONDS of the events into dir/kincare-events.data
+// (`perf report -i … --no-children`); take the numbers from a run
+// without it.
 //
 //	DEVICE_BENCH=1 go test ./test -run TestDeviceEventThroughput -v -count=1 -timeout 30m
 func TestDeviceEventThroughput(t *testing.T) {
@@ -41,8 +56,9 @@ func TestDeviceEventThroughput(t *testing.T) {
 	}
 	fcm := fakefcm.Start(t)
 	clock := newLadderClock(t, time.Now())
-	w := newCareWorld(t, fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(vs...),
+	w := newCareWorldOf(t, shippedBinary(t), fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(vs...),
 		"RATE_LIMIT_IP_PER_MINUTE", "0", "RATE_LIMIT_USER_WRITES_PER_MINUTE", "0")
+	pid := w.srv.cmd.Process.Pid
 
 	// 100 elders with 10 devices each: a fall detector and nine others,
 	// spread over the 20 vendors.
@@ -71,6 +87,19 @@ func TestDeviceEventThroughput(t *testing.T) {
 		}
 	}
 	t.Logf("set up %d elders and %d devices in %s", elders, len(devices), time.Since(setup).Round(time.Millisecond))
+
+	idleBefore := loadkit.CPUTimes(map[string]int{"kincare": pid})
+	time.Sleep(3 * time.Second)
+	idle := loadkit.CPUTimes(map[string]int{"kincare": pid}).Minus(idleBefore)["kincare"]
+	t.Logf("kincare's CPU idle (its background loops), 3 s: %s", idle.Round(time.Millisecond))
+
+	healthClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 30 * time.Second}
+	health := benchDrive(healthClient, 64, time.Second, 3*time.Second, func() *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, w.srv.base+"/healthz", nil)
+		return r
+	})
+	t.Logf("GET /healthz, 64 connections, 3 s: %.0f requests/s, p50 %s, p99 %s (load %s)", health.RPS,
+		health.P50.Round(time.Microsecond), health.P99.Round(time.Microsecond), loadkit.LoadAverage())
 
 	type job struct {
 		v    vendor
@@ -117,6 +146,14 @@ func TestDeviceEventThroughput(t *testing.T) {
 	// Open loop: every 10 ms a hundredth of the second's events, each
 	// sent again a second later (a vendor's retry), and every hundredth
 	// event a badly signed one besides.
+	var profiled chan error
+	if dir := os.Getenv("PERF"); dir != "" {
+		profiled = make(chan error, 1)
+		go func() {
+			profiled <- benchPerfRecord(filepath.Join(dir, "kincare-events.data"), pid, time.Duration(seconds)*time.Second)
+		}()
+	}
+	cpuBefore := loadkit.CPUTimes(map[string]int{"kincare": pid})
 	start := time.Now()
 	tick := time.NewTicker(10 * time.Millisecond)
 	perTick := rate / 100
@@ -169,7 +206,13 @@ func TestDeviceEventThroughput(t *testing.T) {
 	close(jobs)
 	wg.Wait()
 	total := time.Since(start)
+	cpu := loadkit.CPUTimes(map[string]int{"kincare": pid}).Minus(cpuBefore)
 	load := uptime()
+	if profiled != nil {
+		if err := <-profiled; err != nil {
+			t.Logf("perf record: %v", err)
+		}
+	}
 
 	for kind, ls := range lat {
 		slices.Sort(ls)
@@ -180,6 +223,9 @@ func TestDeviceEventThroughput(t *testing.T) {
 	t.Logf("offered %d events (×2) and %d bad ones in %s; all answered after %s: %.0f events/s stored, %.0f requests/s",
 		sent, badSent, offeredIn.Round(time.Millisecond), total.Round(time.Millisecond), float64(sent)/total.Seconds(),
 		float64(2*sent+badSent)/total.Seconds())
+	t.Logf("kincare's CPU: %s in all, %.0f µs per request; events stored/s are %.1f%% of /healthz's requests/s",
+		cpu["kincare"].Round(time.Millisecond), cpu.MicrosPer("kincare", 2*sent+badSent),
+		100*float64(sent)/total.Seconds()/health.RPS)
 	t.Logf("load averages at the end: %s", load)
 
 	if got["event"][http.StatusOK] != 2*sent {
@@ -204,6 +250,22 @@ func TestDeviceEventThroughput(t *testing.T) {
 			t.Errorf("elder %s has incidents %s, want one fall", id, compactJSON(list))
 		}
 	}
+}
+
+// shippedBinary is BENCH_BIN, or kincare built as shipped (without the
+// kincare_verify tag) into the test's directory.
+func shippedBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("BENCH_BIN"); bin != "" {
+		return bin
+	}
+	bin := filepath.Join(t.TempDir(), "kincare")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/kincare")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/kincare: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func uptime() string {

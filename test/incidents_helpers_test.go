@@ -86,8 +86,17 @@ func careEnv(fcm *fakefcm.Server, clockFile, adminPhone, dataDir string, extra .
 // worker on duty, and an operator, each with a phone.
 func newCareWorld(t *testing.T, fcm *fakefcm.Server, clock *ladderClock, dataDir string, extra ...string) *careWorld {
 	t.Helper()
+	return newCareWorldOf(t, "", fcm, clock, dataDir, extra...)
+}
+
+// newCareWorldOf is newCareWorld on the kincare binary bin (empty: the
+// one the tests built).
+func newCareWorldOf(t *testing.T, bin string, fcm *fakefcm.Server, clock *ladderClock, dataDir string,
+	extra ...string) *careWorld {
+	t.Helper()
 	adminPhone := newPhone()
-	srv := startServer(t, config{dataDir: dataDir, env: careEnv(fcm, clock.path, adminPhone.national, dataDir, extra...)})
+	srv := startServer(t, config{dataDir: dataDir, bin: bin,
+		env: careEnv(fcm, clock.path, adminPhone.national, dataDir, extra...)})
 	w := &careWorld{srv: srv, admin: srv.loginExisting(t, adminPhone), home: randomPlace(), contact: newPhone()}
 
 	w.operator = srv.signUp(t)
