@@ -147,10 +147,20 @@ func (d deviceEventDoc) stored() homedevices.StoredEvent {
 // are written together (one insertMany, unordered): vendors post
 // thousands of events a second, and one round trip per event would bound
 // them by the store's latency.
+//
+// A second copy of an event whose first is still being written (a
+// vendor's retry that overtook it) waits for the first and is answered
+// as a duplicate, rather than sent to the store beside it: FerretDB
+// writes a batch in one transaction, and a batch with a duplicate key in
+// it is written again one document (one transaction, one fsync) at a
+// time.
 type DeviceEvents struct {
 	coll *collection
 	mu   sync.Mutex
 	open *eventBatch
+	// writing holds the keys of the open batch and of batches being
+	// written, with their batch.
+	writing map[string]*eventBatch
 }
 
 type eventBatch struct {
@@ -168,7 +178,7 @@ const (
 )
 
 func (s *Store) DeviceEvents() *DeviceEvents {
-	return &DeviceEvents{coll: s.collection(deviceEventsColl)}
+	return &DeviceEvents{coll: s.collection(deviceEventsColl), writing: map[string]*eventBatch{}}
 }
 
 // Insert stores e, or reports false for a key stored before.
@@ -180,6 +190,18 @@ func (r *DeviceEvents) Insert(ctx context.Context, e homedevices.StoredEvent) (b
 		doc.Unraised = &t
 	}
 	r.mu.Lock()
+	if first, ok := r.writing[doc.ID]; ok {
+		r.mu.Unlock()
+		// Stored by the first copy, or found stored before it: either
+		// way this one is a duplicate. A failed write fails both; the
+		// vendor sends again.
+		select {
+		case <-first.done:
+			return false, first.err
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
 	b := r.open
 	if b == nil {
 		b = &eventBatch{done: make(chan struct{})}
@@ -187,6 +209,7 @@ func (r *DeviceEvents) Insert(ctx context.Context, e homedevices.StoredEvent) (b
 	}
 	idx := len(b.docs)
 	b.docs = append(b.docs, doc)
+	r.writing[doc.ID] = b
 	if len(b.docs) >= maxEventBatch {
 		r.open = nil // sealed: later inserts start the next batch
 	}
@@ -211,7 +234,14 @@ func (r *DeviceEvents) Insert(ctx context.Context, e homedevices.StoredEvent) (b
 }
 
 func (r *DeviceEvents) flush(ctx context.Context, b *eventBatch) {
-	defer close(b.done)
+	defer func() {
+		close(b.done)
+		r.mu.Lock()
+		for _, d := range b.docs {
+			delete(r.writing, d.(deviceEventDoc).ID)
+		}
+		r.mu.Unlock()
+	}()
 	b.stored = make([]bool, len(b.docs))
 	for i := range b.stored {
 		b.stored[i] = true
