@@ -90,6 +90,10 @@ const (
 	RoleContact  Role = "contact"  // rung 2: an emergency contact with the app
 	RoleStation  Role = "station"  // rung 2: on duty at the serving station
 	RoleOperator Role = "operator" // rung 3: the platform's operator on duty
+	// RoleReporter is staff who raised the alarm at the elder's: on the
+	// incident (they read it, add notes, hear how it ends) but on no
+	// rung — the ladder calls others, and the reporter cannot stop it.
+	RoleReporter Role = "reporter"
 )
 
 // Rungs of the ladder.
@@ -269,6 +273,9 @@ type Raise struct {
 	// Family is rung 1: every member of the elder's family.
 	Family []string
 	Note   string
+	// Reporter is the staff member who raised it, if staff did (their
+	// UserID and ProviderID; the role is the domain's).
+	Reporter *Responder
 }
 
 // New raises an incident and calls its first rung, the family, in the
@@ -297,8 +304,23 @@ func New(r Raise, eventID string, now time.Time) (*Incident, error) {
 		RaisedAt: now, LastRaisedAt: now}}
 	i.s.Timeline = append(i.s.Timeline, Entry{At: now, Type: EntryRaised, By: r.Source.UserID, Source: r.Source.Kind,
 		Note: note})
+	if r.Reporter != nil {
+		i.Report(*r.Reporter)
+	}
 	i.call(Call{Rung: RungFamily, Responders: family(r.Family)}, eventID, now)
 	return i, nil
+}
+
+// Report puts the staff member who raised (or raised again) the alarm on
+// the incident as its reporter, unless they are on it already.
+func (i *Incident) Report(r Responder) {
+	if r.UserID == "" {
+		return
+	}
+	if _, on := i.Responder(r.UserID); on {
+		return
+	}
+	i.s.Responders = append(i.s.Responders, Responder{UserID: r.UserID, Role: RoleReporter, ProviderID: r.ProviderID})
 }
 
 func family(ids []string) []Responder {
@@ -363,10 +385,15 @@ func (i *Incident) call(c Call, eventID string, now time.Time) {
 		if r.UserID == "" {
 			continue
 		}
-		if _, on := i.Responder(r.UserID); on {
-			continue // someone already called stays on their first rung
-		}
 		r.Rung = c.Rung
+		if k := slices.IndexFunc(i.s.Responders, func(o Responder) bool { return o.UserID == r.UserID }); k >= 0 {
+			if i.s.Responders[k].Role != RoleReporter {
+				continue // someone already called stays on their first rung
+			}
+			i.s.Responders[k] = r // the reporter is now called, as anyone on the rung
+			called = append(called, r)
+			continue
+		}
 		called = append(called, r)
 		i.s.Responders = append(i.s.Responders, r)
 	}

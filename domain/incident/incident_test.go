@@ -104,3 +104,35 @@ func TestBadInputIsRefused(t *testing.T) {
 		t.Fatalf("closing an open incident: %v", err)
 	}
 }
+
+// Staff who raise an alarm are on the incident as its reporter, on no
+// rung: rung 1 still calls the whole family; a reporter whom a later rung
+// calls (the station's worker on duty) is called as anyone on it.
+func TestAReporterIsOnTheIncidentButOnNoRung(t *testing.T) {
+	i, err := New(Raise{ID: "i", ElderID: "e", FamilyID: "f", Kind: Fall,
+		Source: Source{Kind: FromStaff, UserID: "worker"}, Family: []string{"son"},
+		Reporter: &Responder{UserID: "worker", ProviderID: "station"}}, "ev1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := i.Responder("worker"); !ok || r.Role != RoleReporter || r.Rung != 0 || r.ProviderID != "station" {
+		t.Fatalf("the reporter is %+v (%v)", r, ok)
+	}
+	if got := i.RespondersOn(RungFamily); len(got) != 1 || got[0] != "son" {
+		t.Fatalf("rung 1 called %v", got)
+	}
+	i.Report(Responder{UserID: "son"}) // already on it: stays family
+	if r, _ := i.Responder("son"); r.Role != RoleFamily {
+		t.Fatalf("a family member reporting again became %s", r.Role)
+	}
+	nearby := Call{Rung: RungNearby, Responders: []Responder{{UserID: "worker", Role: RoleStation, ProviderID: "station"}}}
+	if err := i.Escalate(nearby, "ev2", t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := i.Responder("worker"); r.Role != RoleStation || r.Rung != RungNearby {
+		t.Fatalf("the reporter called on rung 2 is %+v", r)
+	}
+	if got := i.RespondersOn(RungNearby); len(got) != 1 || len(i.Called()) != 2 {
+		t.Fatalf("rung 2 called %v; on the incident %v", got, i.Called())
+	}
+}
