@@ -160,14 +160,9 @@ type incidentView struct {
 		Role string `json:"role"`
 		Rung int    `json:"rung"`
 	} `json:"you"`
-	Responders []struct {
-		UserID     string `json:"userId"`
-		Rung       int    `json:"rung"`
-		Role       string `json:"role"`
-		ProviderID string `json:"providerId"`
-	} `json:"responders"`
-	Timeline []timelineEntry `json:"timeline"`
-	Elder    struct {
+	Responders []responderView `json:"responders"`
+	Timeline   []timelineEntry `json:"timeline"`
+	Elder      struct {
 		ID      string `json:"id"`
 		Name    string `json:"name"`
 		Address *struct {
@@ -179,6 +174,13 @@ type incidentView struct {
 			Phone string `json:"phone"`
 		} `json:"emergencyContacts"`
 	} `json:"elder"`
+}
+
+type responderView struct {
+	UserID     string `json:"userId"`
+	Rung       int    `json:"rung"`
+	Role       string `json:"role"`
+	ProviderID string `json:"providerId"`
 }
 
 type timelineEntry struct {

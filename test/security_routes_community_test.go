@@ -32,6 +32,13 @@ func communityRows(w *world) []row {
 			return fixture{path: "/v1/elders/" + e.ID + "/sos", body: map[string]string{"note": "按下了紧急按钮"}}
 		}, want: who{famA: http.StatusCreated, famA2: http.StatusCreated}, others: nf},
 		{op: "listElderIncidents", fixture: fixture{path: elder + "/incidents"}, want: who{famA: ok, famA2: ok}, others: nf},
+		// Staff serving the elder: provider A is a station covering
+		// family A's home. Each alarm is for an elder of its own, with no
+		// order, so no caregiver is on one for her.
+		{op: "raiseStaffIncident", each: func(t *testing.T, w *world) fixture {
+			e := w.who(famA).addElder(t, w.famA, elderBody("王秀珍", map[string]any{"address": address(w.homeA.lat, w.homeA.lng)}))
+			return fixture{path: "/v1/elders/" + e.ID + "/incidents", body: map[string]string{"kind": "fall", "note": "上门时发现老人摔倒"}}
+		}, want: who{provA: http.StatusCreated, officeA: http.StatusCreated}, others: nf},
 		{op: "listMyIncidents", fixture: fixture{path: "/v1/me/incidents?live=true"}, others: ok},
 		{op: "getIncident", fixture: fixture{path: inc}, want: who{famA: ok, famA2: ok}, others: nf},
 		{op: "acknowledgeIncident", fixture: fixture{path: inc + "/acknowledge"},

@@ -143,6 +143,29 @@ func (h incidentHandlers) raiseSOS(c *fiber.Ctx) error {
 		cmd.Location = &geo.Point{Lat: req.Location.Lat, Lng: req.Location.Lng}
 	}
 	r, err := h.svc.RaiseSOS(c.UserContext(), mustActor(c), cmd)
+	return h.raised(c, r, err)
+}
+
+func (h incidentHandlers) raiseByStaff(c *fiber.Ctx) error {
+	var req struct {
+		Kind     string      `json:"kind"`
+		Location *latLngJSON `json:"location"`
+		Note     string      `json:"note"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	cmd := incidents.StaffCommand{ElderID: c.Params("elderId"), Kind: incident.Kind(req.Kind), Note: req.Note}
+	if req.Location != nil {
+		cmd.Location = &geo.Point{Lat: req.Location.Lat, Lng: req.Location.Lng}
+	}
+	r, err := h.svc.RaiseByStaff(c.UserContext(), mustActor(c), cmd)
+	return h.raised(c, r, err)
+}
+
+// raised answers a raised alarm: 201 with its Location when new, 200
+// when it joined the elder's incident of the last minute.
+func (h incidentHandlers) raised(c *fiber.Ctx, r incidents.Raised, err error) error {
 	if err != nil {
 		return err
 	}

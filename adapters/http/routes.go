@@ -171,6 +171,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 
 	inc := incidentHandlers{svc: d.Incidents}
 	api.handle("raiseSOS", inc.raiseSOS)
+	api.handle("raiseStaffIncident", inc.raiseByStaff)
 
 	ea := elderAccountHandlers{families: d.Families, day: d.ElderDay}
 	api.handle("inviteElderAccount", ea.invite)

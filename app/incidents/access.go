@@ -101,9 +101,14 @@ func (s *Service) act(ctx context.Context, a actor.Actor, id string,
 // allow.
 var ErrActionForbidden = fault.New(fault.Forbidden, "incident_action_forbidden")
 
-// Acknowledge stops the ladder for everyone: the caller is on it.
+// Acknowledge stops the ladder for everyone: the caller is on it, called
+// by a rung. The staff who raised the alarm are not: the ladder exists to
+// reach somebody else.
 func (s *Service) Acknowledge(ctx context.Context, a actor.Actor, id string) (View, error) {
 	return s.act(ctx, a, id, func(i *incident.Incident, by incident.Responder) error {
+		if by.Role == incident.RoleReporter {
+			return ErrActionForbidden
+		}
 		return i.Acknowledge(by, s.d.NewID(), s.d.Now())
 	})
 }
@@ -115,9 +120,13 @@ func (s *Service) Note(ctx context.Context, a actor.Actor, id, text string) (Vie
 	})
 }
 
-// Resolve ends the alarm with an outcome.
+// Resolve ends the alarm with an outcome; as acknowledging, it stops the
+// ladder, so not for the staff who raised it.
 func (s *Service) Resolve(ctx context.Context, a actor.Actor, id string, outcome incident.Outcome, note string) (View, error) {
 	return s.act(ctx, a, id, func(i *incident.Incident, by incident.Responder) error {
+		if by.Role == incident.RoleReporter {
+			return ErrActionForbidden
+		}
 		return i.Resolve(by, outcome, note, s.d.NewID(), s.d.Now())
 	})
 }

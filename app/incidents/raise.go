@@ -106,6 +106,13 @@ func (s *Service) familyElder(ctx context.Context, userID, elderID string) (*eld
 // once race on the window's unique key; the loser merges.
 func (s *Service) raise(ctx context.Context, e *elder.Elder, f *family.Family, kind incident.Kind,
 	src incident.Source, loc *geo.Point, note string) (*incident.Incident, bool, error) {
+	return s.raiseReported(ctx, e, f, kind, src, loc, note, nil)
+}
+
+// raiseReported is raise with the staff member who raised the alarm put
+// on the incident as its reporter, whether it is new or merged.
+func (s *Service) raiseReported(ctx context.Context, e *elder.Elder, f *family.Family, kind incident.Kind,
+	src incident.Source, loc *geo.Point, note string, reporter *incident.Responder) (*incident.Incident, bool, error) {
 	for range 3 {
 		now := s.d.Now()
 		last, err := s.d.Incidents.Latest(ctx, e.ID)
@@ -114,7 +121,13 @@ func (s *Service) raise(ctx context.Context, e *elder.Elder, f *family.Family, k
 		}
 		if last != nil && last.Mergeable(now) {
 			merged, err := s.d.Incidents.Update(ctx, last.ID(), func(i *incident.Incident) error {
-				return i.RaiseAgain(src, note, s.d.Now())
+				if err := i.RaiseAgain(src, note, s.d.Now()); err != nil {
+					return err
+				}
+				if reporter != nil {
+					i.Report(*reporter)
+				}
+				return nil
 			})
 			if errors.Is(err, incident.ErrTransition) {
 				continue // resolved or out of the window meanwhile: raise anew
@@ -123,7 +136,7 @@ func (s *Service) raise(ctx context.Context, e *elder.Elder, f *family.Family, k
 		}
 		i, err := incident.New(incident.Raise{ID: s.d.NewID(), ElderID: e.ID, FamilyID: f.ID(),
 			ElderName: e.Profile.Name, Kind: kind, Source: src, Location: loc, Ladder: incident.DefaultLadder,
-			Family: f.MemberIDs(), Note: note}, s.d.NewID(), now)
+			Family: f.MemberIDs(), Note: note, Reporter: reporter}, s.d.NewID(), now)
 		if err != nil {
 			return nil, false, err
 		}

@@ -93,6 +93,12 @@ type (
 	Stations interface {
 		OnDutyFor(ctx context.Context, a geo.Address) (providerID string, userIDs []string, err error)
 	}
+	// Serving says whether a provider's people serve an elder
+	// (serving.Checker): they may raise incidents at the elder's.
+	Serving interface {
+		Office(ctx context.Context, userID string, e elder.Elder) (providerID string, ok bool, err error)
+		Caregiver(ctx context.Context, userID string, e elder.Elder) (providerID string, ok bool, err error)
+	}
 	// SMS texts an emergency contact who has not got the app.
 	SMS interface {
 		SendAlert(ctx context.Context, phone identity.Phone, template string, params map[string]any, locale identity.Locale) error
@@ -108,6 +114,7 @@ type Deps struct {
 	Users     Users
 	Operators Operators
 	Stations  Stations
+	Serving   Serving
 	SMS       SMS
 	// Now is the ladder's clock: the system's, or a test's.
 	Now   func() time.Time

@@ -53,6 +53,7 @@ import (
 	"github.com/kincare/kincare/app/recurrence"
 	"github.com/kincare/kincare/app/reservations"
 	"github.com/kincare/kincare/app/search"
+	"github.com/kincare/kincare/app/serving"
 	"github.com/kincare/kincare/app/statements"
 	"github.com/kincare/kincare/app/visits"
 	"github.com/kincare/kincare/domain/course"
@@ -268,10 +269,14 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Bookings: store.Bookings(), Door: reservationSvc, Pickups: childSvc, Audit: trail, Officials: officials,
 		Now: dayClock(cfg, log), NewID: newID, Log: log})
 	ladderClock := dayClock(cfg, log)
+	// Who serves an elder who is not their family's: stations covering
+	// the address, providers with an open order, caregivers under way.
+	servingCheck := serving.Checker{Stations: visits.ServingStations{Search: searchSvc}, Orders: store.Orders(),
+		Providers: providerStore}
 	incidentSvc := incidents.NewService(incidents.Deps{Incidents: store.Incidents(),
 		Timers: redis.NewIncidentTimers(rdb, cfg.JobsQueue), Elders: store.Elders(), Families: store.Families(),
 		Users: users, Operators: store.Users(), Stations: incidents.NearestStation{Search: searchSvc},
-		SMS: alertSender(cfg, log), Now: ladderClock, NewID: newID, Log: log})
+		Serving: servingCheck, SMS: alertSender(cfg, log), Now: ladderClock, NewID: newID, Log: log})
 
 	deviceEvents := newDeviceEventCounter(registry)
 	homeDeviceSvc := homedevices.NewService(homedevices.Deps{Devices: store.HomeDevices(), Events: store.DeviceEvents(),
