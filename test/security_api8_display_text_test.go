@@ -193,6 +193,7 @@ func displayProbes() []displayProbe {
 		// Community care: notes on an alarm's timeline are read by
 		// everyone its ladder called; a closed incident reads them first.
 		{op: "raiseSOS", fields: []string{"/note"}},
+		{op: "raiseStaffIncident", fields: []string{"/note"}},
 		{op: "addIncidentNote", fields: []string{"/text"}},
 		// Monthly visits: an official's reason, what a visitor found and
 		// suggests, read by the family and the station.

@@ -39,6 +39,11 @@ func communityRows(w *world) []row {
 			e := w.who(famA).addElder(t, w.famA, elderBody("王秀珍", map[string]any{"address": address(w.homeA.lat, w.homeA.lng)}))
 			return fixture{path: "/v1/elders/" + e.ID + "/incidents", body: map[string]string{"kind": "fall", "note": "上门时发现老人摔倒"}}
 		}, want: who{provA: http.StatusCreated, officeA: http.StatusCreated}, others: nf},
+		{op: "getElderLadder", fixture: fixture{path: elder + "/ladder"}, want: who{famA: ok, famA2: ok}, others: nf},
+		// The default's waits, so nothing other rows see changes.
+		{op: "setElderLadder", fixture: fixture{path: elder + "/ladder",
+			body: map[string]int{"familyWaitMinutes": 2, "nearbyWaitMinutes": 5}},
+			want: who{famA: ok, famA2: http.StatusForbidden}, others: nf},
 		{op: "listMyIncidents", fixture: fixture{path: "/v1/me/incidents?live=true"}, others: ok},
 		{op: "getIncident", fixture: fixture{path: inc}, want: who{famA: ok, famA2: ok}, others: nf},
 		{op: "acknowledgeIncident", fixture: fixture{path: inc + "/acknowledge"},

@@ -180,6 +180,44 @@ func (h incidentHandlers) raised(c *fiber.Ctx, r incidents.Raised, err error) er
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
+type ladderJSON struct {
+	FamilyWaitMinutes int        `json:"familyWaitMinutes"`
+	NearbyWaitMinutes int        `json:"nearbyWaitMinutes"`
+	Default           bool       `json:"default"`
+	SetBy             string     `json:"setBy,omitempty"`
+	SetAt             *time.Time `json:"setAt,omitempty"`
+}
+
+func toLadder(l incidents.LadderSetting) ladderJSON {
+	return ladderJSON{FamilyWaitMinutes: int(l.Ladder.FamilyWait / time.Minute),
+		NearbyWaitMinutes: int(l.Ladder.NearbyWait / time.Minute), Default: l.SetBy == "", SetBy: l.SetBy,
+		SetAt: optionalTime(l.SetAt)}
+}
+
+func (h incidentHandlers) ladder(c *fiber.Ctx) error {
+	l, err := h.svc.Ladder(c.UserContext(), mustActor(c), c.Params("elderId"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toLadder(l))
+}
+
+func (h incidentHandlers) setLadder(c *fiber.Ctx) error {
+	var req struct {
+		FamilyWaitMinutes int `json:"familyWaitMinutes"`
+		NearbyWaitMinutes int `json:"nearbyWaitMinutes"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	l, err := h.svc.SetLadder(c.UserContext(), mustActor(c), c.Params("elderId"),
+		time.Duration(req.FamilyWaitMinutes)*time.Minute, time.Duration(req.NearbyWaitMinutes)*time.Minute)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toLadder(l))
+}
+
 func (h incidentHandlers) get(c *fiber.Ctx) error {
 	v, err := h.svc.Get(c.UserContext(), mustActor(c), c.Params("incidentId"))
 	if err != nil {

@@ -263,6 +263,7 @@ var messages = map[string]message{
 	"recurrence_end_before_start":      {"结束日期早于开始日期", "结束日期不能早于开始日期。", "End before start", "The last day cannot be before the first."},
 	"recurrence_invalid":               {"定期规则有误", "请检查标注的字段。", "Invalid recurrence", "Check the fields listed."},
 	"incident_invalid":                 {"报警信息有误", "请检查标注的字段。", "Invalid incident", "Check the fields listed."},
+	"ladder_invalid":                   {"通知等待时间有误", "家人确认时间须为 1–10 分钟，紧急联系人与服务站确认时间须为 2–15 分钟，均为整分钟。", "Invalid escalation ladder", "The family's wait must be 1–10 minutes and the contacts' and station's 2–15, in whole minutes."},
 	"incident_status_conflict":         {"报警状态不允许该操作", "报警当前状态为 {status}，不能执行 {action}。", "Not possible in this status", "The incident is {status}; {action} is not possible now."},
 	"incident_action_forbidden":        {"无权执行该操作", "您在此报警中的身份不能执行该操作。", "Not allowed", "Your place on this incident's ladder does not allow this action."},
 	"duty_invalid":                     {"值班名单有误", "值班人员须为本机构员工。", "Invalid duty roster", "Everyone on duty must work for the provider."},

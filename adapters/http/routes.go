@@ -172,6 +172,8 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	inc := incidentHandlers{svc: d.Incidents}
 	api.handle("raiseSOS", inc.raiseSOS)
 	api.handle("raiseStaffIncident", inc.raiseByStaff)
+	api.handle("getElderLadder", inc.ladder)
+	api.handle("setElderLadder", inc.setLadder)
 
 	ea := elderAccountHandlers{families: d.Families, day: d.ElderDay}
 	api.handle("inviteElderAccount", ea.invite)

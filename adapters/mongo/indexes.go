@@ -93,6 +93,7 @@ var collections = map[string]collectionSpec{
 		{Keys: bson.D{{Key: "push.state", Value: 1}}, Options: options.Index().SetName("push_state")},
 	}},
 	notificationPrefsColl: {},
+	laddersColl:           {},
 	eldersColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
 	}},

@@ -113,6 +113,7 @@ func (s *Service) raise(ctx context.Context, e *elder.Elder, f *family.Family, k
 // on the incident as its reporter, whether it is new or merged.
 func (s *Service) raiseReported(ctx context.Context, e *elder.Elder, f *family.Family, kind incident.Kind,
 	src incident.Source, loc *geo.Point, note string, reporter *incident.Responder) (*incident.Incident, bool, error) {
+	ladder := s.ladderForAlarm(ctx, e)
 	for range 3 {
 		now := s.d.Now()
 		last, err := s.d.Incidents.Latest(ctx, e.ID)
@@ -135,7 +136,7 @@ func (s *Service) raiseReported(ctx context.Context, e *elder.Elder, f *family.F
 			return merged, err == nil, err
 		}
 		i, err := incident.New(incident.Raise{ID: s.d.NewID(), ElderID: e.ID, FamilyID: f.ID(),
-			ElderName: e.Profile.Name, Kind: kind, Source: src, Location: loc, Ladder: incident.DefaultLadder,
+			ElderName: e.Profile.Name, Kind: kind, Source: src, Location: loc, Ladder: ladder,
 			Family: f.MemberIDs(), Note: note, Reporter: reporter}, s.d.NewID(), now)
 		if err != nil {
 			return nil, false, err

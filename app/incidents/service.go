@@ -73,6 +73,14 @@ type Timers interface {
 	Load(ctx context.Context, deadlines map[string]time.Time) error
 }
 
+// Ladders keeps the ladders elders' families set; an elder without one
+// climbs incident.DefaultLadder.
+type Ladders interface {
+	// Get reports false for an elder without a ladder of their own.
+	Get(ctx context.Context, elderID string) (LadderSetting, bool, error)
+	Put(ctx context.Context, elderID string, l LadderSetting) error
+}
+
 // Elders, Families and Users read who is on the ladder.
 type (
 	Elders interface {
@@ -109,6 +117,7 @@ type (
 type Deps struct {
 	Incidents Store
 	Timers    Timers
+	Ladders   Ladders
 	Elders    Elders
 	Families  Families
 	Users     Users

@@ -274,9 +274,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	servingCheck := serving.Checker{Stations: visits.ServingStations{Search: searchSvc}, Orders: store.Orders(),
 		Providers: providerStore}
 	incidentSvc := incidents.NewService(incidents.Deps{Incidents: store.Incidents(),
-		Timers: redis.NewIncidentTimers(rdb, cfg.JobsQueue), Elders: store.Elders(), Families: store.Families(),
-		Users: users, Operators: store.Users(), Stations: incidents.NearestStation{Search: searchSvc},
-		Serving: servingCheck, SMS: alertSender(cfg, log), Now: ladderClock, NewID: newID, Log: log})
+		Timers: redis.NewIncidentTimers(rdb, cfg.JobsQueue), Ladders: store.Ladders(), Elders: store.Elders(),
+		Families: store.Families(), Users: users, Operators: store.Users(),
+		Stations: incidents.NearestStation{Search: searchSvc}, Serving: servingCheck,
+		SMS: alertSender(cfg, log), Now: ladderClock, NewID: newID, Log: log})
 
 	deviceEvents := newDeviceEventCounter(registry)
 	homeDeviceSvc := homedevices.NewService(homedevices.Deps{Devices: store.HomeDevices(), Events: store.DeviceEvents(),

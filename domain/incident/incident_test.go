@@ -136,3 +136,37 @@ func TestAReporterIsOnTheIncidentButOnNoRung(t *testing.T) {
 		t.Fatalf("rung 2 called %v; on the incident %v", got, i.Called())
 	}
 }
+
+// An elder's ladder is bounded: the family 1–10 minutes, the contacts and
+// the station 2–15, in whole minutes; a raised incident keeps the ladder
+// it was raised with and calls its rungs by it.
+func TestAnEldersLadderIsBoundedAndKeptByItsIncidents(t *testing.T) {
+	for _, bad := range [][2]time.Duration{{0, 5 * time.Minute}, {11 * time.Minute, 5 * time.Minute},
+		{2 * time.Minute, time.Minute}, {2 * time.Minute, 16 * time.Minute}, {90 * time.Second, 5 * time.Minute}} {
+		if _, err := NewLadder(bad[0], bad[1]); !errors.Is(err, ErrLadderInvalid) {
+			t.Errorf("ladder %v accepted (%v)", bad, err)
+		}
+	}
+	l, err := NewLadder(5*time.Minute, 10*time.Minute)
+	if err != nil || l.Default() {
+		t.Fatalf("a ladder of 5 and 10 minutes: %v %v", l, err)
+	}
+	i, err := New(Raise{ID: "i", ElderID: "e", FamilyID: "f", Kind: SOS, Source: Source{Kind: FromFamily, UserID: "son"},
+		Family: []string{"son"}, Ladder: l}, "ev1", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !i.DueAt().Equal(t0.Add(5 * time.Minute)) {
+		t.Fatalf("rung 2 due %s, want 5 minutes after the alarm", i.DueAt())
+	}
+	nearby := Call{Rung: RungNearby, Responders: []Responder{{UserID: "duty", Role: RoleStation}}}
+	if err := i.Escalate(nearby, "ev2", t0.Add(5*time.Minute-time.Second)); !errors.Is(err, ErrNotDue) {
+		t.Fatalf("rung 2 before the elder's wait: %v", err)
+	}
+	if err := i.Escalate(nearby, "ev2", t0.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if !i.DueAt().Equal(t0.Add(15 * time.Minute)) {
+		t.Fatalf("rung 3 due %s, want 10 minutes after rung 2", i.DueAt())
+	}
+}
