@@ -56,17 +56,21 @@ func communityRows(w *world) []row {
 		// An empty roster: setting it changes nothing the other rows see.
 		{op: "setProviderDuty", fixture: fixture{path: "/v1/providers/" + w.provA + "/duty",
 			body: map[string][]string{"userIds": {}}}, want: who{provA: ok}, others: http.StatusForbidden},
-		// A serial registered already: 409, past the check of the family.
+		// A serial registered already: 409, past the check of who may.
+		// Provider A serves elder A (a station covering her home, with
+		// open orders for her): its admin and office manage her devices.
 		{op: "registerHomeDevice", fixture: fixture{path: elder + "/home-devices",
 			body: map[string]string{"kind": "door_sensor", "vendor": worldVendor, "serial": "WORLD-1"}},
-			want: who{famA: conflict, famA2: conflict}, others: nf},
-		{op: "listHomeDevices", fixture: fixture{path: elder + "/home-devices"}, want: who{famA: ok, famA2: ok}, others: nf},
+			want: who{famA: conflict, famA2: conflict, provA: conflict, officeA: conflict}, others: nf},
+		{op: "listHomeDevices", fixture: fixture{path: elder + "/home-devices"},
+			want: who{famA: ok, famA2: ok, provA: ok, officeA: ok}, others: nf},
 		{op: "removeHomeDevice", fresh: func(t *testing.T, w *world) fixture {
 			serial := "WORLD-" + strconv.FormatInt(randInt(1_000_000_000), 10)
 			wantStatus(t, w.who(famA).post(t, "/v1/elders/"+w.elderA+"/home-devices",
 				map[string]string{"kind": "door_sensor", "vendor": worldVendor, "serial": serial}), http.StatusCreated)
 			return fixture{path: "/v1/home-devices/" + worldVendor + ":" + serial}
-		}, want: who{famA: http.StatusNoContent, famA2: http.StatusNoContent}, others: nf},
+		}, want: who{famA: http.StatusNoContent, famA2: http.StatusNoContent, provA: http.StatusNoContent,
+			officeA: http.StatusNoContent}, others: nf},
 		// Signed by the vendor, whoever sends it: the token is ignored.
 		// The same event each time, so all but the first are duplicates.
 		{op: "postDeviceEvent", each: func(t *testing.T, w *world) fixture {

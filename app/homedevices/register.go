@@ -19,12 +19,15 @@ type RegisterCommand struct {
 	Serial  string
 }
 
-// Register records a device for an elder of the caller's family. An
-// elder of another family is not found; a vendor kincare has no
-// integration with cannot send events, so it is refused; a serial
-// registered already (for this elder or any other) is a conflict.
+// Register records a device for an elder of the caller's family, or for
+// an elder the caller's provider serves (its admins and office staff: a
+// station covering the address, a provider with an open order for the
+// elder — app/serving). Any other elder is not found; a vendor kincare
+// has no integration with cannot send events, so it is refused; a
+// serial registered already (for this elder or any other) is a
+// conflict.
 func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterCommand) (homedevice.Device, error) {
-	e, err := s.familyElder(ctx, a, cmd.ElderID)
+	e, err := s.elderFor(ctx, a, cmd.ElderID)
 	if err != nil {
 		return homedevice.Device{}, err
 	}
@@ -42,22 +45,24 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterComma
 	return d, nil
 }
 
-// ForElder lists an elder's devices to the elder's family.
+// ForElder lists an elder's devices to the elder's family and to the
+// office of a provider serving the elder.
 func (s *Service) ForElder(ctx context.Context, a actor.Actor, elderID string) ([]homedevice.Device, error) {
-	if _, err := s.familyElder(ctx, a, elderID); err != nil {
+	if _, err := s.elderFor(ctx, a, elderID); err != nil {
 		return nil, err
 	}
 	return s.d.Devices.ForElder(ctx, elderID)
 }
 
-// Remove unregisters a device of an elder of the caller's family; its
-// events are kept with the elder's incidents.
+// Remove unregisters a device of an elder of the caller's family, or of
+// an elder the caller's provider serves; its events are kept with the
+// elder's incidents.
 func (s *Service) Remove(ctx context.Context, a actor.Actor, id string) error {
 	d, err := s.d.Devices.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	if _, err := s.familyElder(ctx, a, d.ElderID); err != nil {
+	if _, err := s.elderFor(ctx, a, d.ElderID); err != nil {
 		return homedevice.ErrNotFound
 	}
 	if err := s.d.Devices.Delete(ctx, id); err != nil {
@@ -67,7 +72,10 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, id string) error {
 	return nil
 }
 
-func (s *Service) familyElder(ctx context.Context, a actor.Actor, elderID string) (elder.Elder, error) {
+// elderFor loads an elder whose devices the caller manages: a member of
+// the elder's family, or the office of a provider serving the elder.
+// Anyone else meets no such elder.
+func (s *Service) elderFor(ctx context.Context, a actor.Actor, elderID string) (elder.Elder, error) {
 	if a.UserID == "" {
 		return elder.Elder{}, fault.ErrUnauthenticated
 	}
@@ -76,16 +84,18 @@ func (s *Service) familyElder(ctx context.Context, a actor.Actor, elderID string
 		return elder.Elder{}, err
 	}
 	f, err := s.d.Families.Get(ctx, e.FamilyID)
-	if fault.Is(err, family.ErrNotFound) {
-		return elder.Elder{}, elder.ErrNotFound
-	}
-	if err != nil {
+	if err != nil && !fault.Is(err, family.ErrNotFound) {
 		return elder.Elder{}, err
 	}
-	if f.RequireMember(a.UserID) != nil {
-		return elder.Elder{}, elder.ErrNotFound
+	if f != nil && f.RequireMember(a.UserID) == nil {
+		return e, nil
 	}
-	return e, nil
+	if s.d.Serving != nil {
+		if _, ok, err := s.d.Serving.Office(ctx, a.UserID, e); err != nil || ok {
+			return e, err
+		}
+	}
+	return elder.Elder{}, elder.ErrNotFound
 }
 
 // Online reports whether a device was seen within span of now.

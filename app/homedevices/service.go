@@ -1,5 +1,6 @@
 // Package homedevices holds the use cases of smart home terminals: a
-// family registers a device for its elder; vendors' platforms post the
+// family, or a provider serving the elder, registers a device for an
+// elder; vendors' platforms post the
 // devices' events, signed per vendor integration (HMAC-SHA256 with a
 // timestamp, 5-minute window), stored once by the vendor's event id; an
 // SOS, fall or smoke event raises an incident at once (app/incidents).
@@ -68,6 +69,11 @@ type (
 	Alarms interface {
 		RaiseFromDevice(ctx context.Context, elderID string, kind incident.Kind, deviceID, note string) (string, error)
 	}
+	// Serving says whether a provider's office serves an elder
+	// (serving.Checker): it may register the elder's devices.
+	Serving interface {
+		Office(ctx context.Context, userID string, e elder.Elder) (providerID string, ok bool, err error)
+	}
 	// Counter counts events by outcome, for the metrics.
 	Counter interface{ Count(outcome string) }
 	// Seen remembers the keys of stored events for a while, so a retry is
@@ -89,6 +95,7 @@ type Deps struct {
 	Elders    Elders
 	Families  Families
 	Alarms    Alarms
+	Serving   Serving
 	Counter   Counter
 	Seen      Seen
 	// Vendors are the integrations' signing keys, by vendor name.

@@ -281,7 +281,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 
 	deviceEvents := newDeviceEventCounter(registry)
 	homeDeviceSvc := homedevices.NewService(homedevices.Deps{Devices: store.HomeDevices(), Events: store.DeviceEvents(),
-		Elders: store.Elders(), Families: store.Families(), Alarms: incidentSvc, Counter: deviceEvents,
+		Elders: store.Elders(), Families: store.Families(), Alarms: incidentSvc, Serving: servingCheck,
+		Counter: deviceEvents,
 		Seen:    redis.NewSeenEvents(rdb, cfg.JobsQueue),
 		Vendors: cfg.DeviceVendorKeys, Now: ladderClock, Log: log,
 		Watched: store.HomeDevices(), Stations: incidents.NearestStation{Search: searchSvc}, Providers: store.Providers(),
