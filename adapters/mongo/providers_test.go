@@ -161,7 +161,7 @@ func TestProviders(t *testing.T) {
 	t.Run("an update returns fn's error, keeps the id and writes", func(t *testing.T) {
 		boom := errors.New("boom")
 		_, err := provs.Update(ctx, "p-race", func(p *provider.Provider) error {
-			_ = p.Verify()
+			_ = p.Verify("ev-verify", time.Now())
 			return boom
 		})
 		if err != boom {
@@ -178,10 +178,10 @@ func TestProviders(t *testing.T) {
 		}
 		credited := now.Add(2 * time.Hour)
 		updated, err := provs.Update(ctx, "p-race", func(p *provider.Provider) error {
-			if err := p.Verify(); err != nil {
+			if err := p.Verify("ev-verify", time.Now()); err != nil {
 				return err
 			}
-			return p.SetCredit(provider.BlackListed, "虚假宣传", credited)
+			return p.SetCredit(provider.BlackListed, "虚假宣传", "ev-credit", credited)
 		})
 		if err != nil || updated.Status != provider.Verified {
 			t.Fatalf("verify: %+v %v", updated, err)

@@ -24,7 +24,7 @@ func TestProviderStaffRoundTrip(t *testing.T) {
 		LegalName: "康乐居家养老", Licences: []provider.Licence{{Kind: provider.HomeCare, Number: "沪001"}},
 		Address: geo.Address{City: "上海市", Street: "漕溪北路88号", RegionCode: "310104", Location: geo.Point{Lat: 31.18, Lng: 121.43}},
 		Area:    provider.Area{RadiusKM: 5}, TimeZone: "Asia/Shanghai", ContactPhone: "+8613900000000",
-	}, now)
+	}, "ev-new", now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func newProvider(t *testing.T, id string) *provider.Provider {
 		LegalName: "康乐居家养老", Licences: []provider.Licence{{Kind: provider.HomeCare, Number: "沪001"}},
 		Address: geo.Address{City: "上海市", Street: "漕溪北路88号", RegionCode: "310104", Location: geo.Point{Lat: 31.18, Lng: 121.43}},
 		Area:    provider.Area{RadiusKM: 5}, TimeZone: "Asia/Shanghai", ContactPhone: "+8613900000000",
-	}, time.Now())
+	}, "ev-new", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestWritesThroughTheCacheAreSeenAtOnce(t *testing.T) {
 	if err := cache.Create(ctx, newProvider(t, "p1")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cache.Update(ctx, "p1", func(p *provider.Provider) error { return p.Verify() }); err != nil {
+	if _, err := cache.Update(ctx, "p1", func(p *provider.Provider) error { return p.Verify("ev-verify", time.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := cache.GetMany(ctx, []string{"p1"})
@@ -42,7 +42,7 @@ func TestWritesThroughTheCacheAreSeenAtOnce(t *testing.T) {
 		t.Fatalf("after verifying: %+v", got)
 	}
 	if _, err := cache.Update(ctx, "p1", func(p *provider.Provider) error {
-		return p.SetCredit(provider.BlackListed, "抽查发现问题", time.Now())
+		return p.SetCredit(provider.BlackListed, "抽查发现问题", "ev-credit", time.Now())
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestWritesThroughTheCacheAreSeenAtOnce(t *testing.T) {
 	}
 	// A write that bypasses the cache is not seen: which is why the cache
 	// is only for the embedded store, whose one process writes through it.
-	if _, err := store.Providers().Update(ctx, "p2", func(p *provider.Provider) error { return p.Verify() }); err != nil {
+	if _, err := store.Providers().Update(ctx, "p2", func(p *provider.Provider) error { return p.Verify("ev-verify", time.Now()) }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := cache.GetMany(ctx, []string{"p2"}); got[0].Visible() {

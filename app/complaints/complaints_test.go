@@ -432,7 +432,7 @@ func TestACreditChangeLeftPendingIsAppliedBySweep(t *testing.T) {
 	}
 	w.now = w.now.Add(time.Minute)
 	if _, err := w.db.store.Providers().Update(ctx, "rival", func(p *provider.Provider) error {
-		return p.SetCredit(provider.CreditNormal, "已退款，复核后恢复", w.now)
+		return p.SetCredit(provider.CreditNormal, "已退款，复核后恢复", "ev-credit", w.now)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,34 @@ func Catalog() map[event.Type]Kind {
 				identity.LocaleEn:   {"Certificate expiring", "{provider}: certificate {number} expires on {expiresOn}; after that it no longer qualifies for its services. Please renew it."},
 			},
 		},
+		provider.EventRegistered: {
+			Category: notification.CategoryAccount, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"机构登记已提交", "「{provider}」的登记已提交，平台审核通过后家庭即可找到并预约。"},
+				identity.LocaleEn:   {"Registration received", "“{provider}” is registered; families can find it once the platform has verified it."},
+			},
+		},
+		provider.EventVerificationChanged: {
+			Category: notification.CategoryAccount, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"机构审核结果已更新", "平台更新了「{provider}」的审核结果，详情见 kincare。"},
+				identity.LocaleEn:   {"Verification updated", "The platform updated the verification of “{provider}”; details are in kincare."},
+			},
+		},
+		provider.EventCreditChanged: {
+			Category: notification.CategoryAccount, TTL: 7 * 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"信用状态已变更", "监管部门变更了「{provider}」的信用状态，详情见 kincare。"},
+				identity.LocaleEn:   {"Credit standing changed", "The regulator changed the credit standing of “{provider}”; details are in kincare."},
+			},
+		},
+		provider.EventUpdated: {
+			Category: notification.CategoryAccount, TTL: 24 * time.Hour,
+			Text: map[identity.Locale]Text{
+				identity.LocaleZhCN: {"机构信息已更新", "「{provider}」的资料或护理员名单已更新。"},
+				identity.LocaleEn:   {"Provider updated", "The profile or caregivers of “{provider}” were updated."},
+			},
+		},
 		identity.EventPasswordGuessed: {
 			Category: notification.CategoryAccount, Collapse: true, TTL: 24 * time.Hour,
 			Text: map[identity.Locale]Text{

@@ -12,6 +12,7 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
@@ -61,6 +62,23 @@ func sampleEvents(t *testing.T) []event.Event {
 	if err := prov.AnnounceCertificates("cg", now); err != nil {
 		t.Fatal(err)
 	}
+	if err := prov.Verify("pv", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := prov.SetCredit(provider.RedListed, "助餐服务获评优秀", "pc", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := prov.Suspend("营业执照过期", "ps", now); err != nil {
+		t.Fatal(err)
+	}
+	prov.AnnounceUpdated("pu", now)
+	registered, err := provider.New("prov2", "admin", provider.Profile{LegalName: "幸福里托育园", TimeZone: "Asia/Shanghai",
+		Licences: []provider.Licence{{Kind: provider.ChildcareInstitution, Number: "T-1"}},
+		Address:  geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: "310104", Location: geo.Point{Lat: 31.18, Lng: 121.43}},
+		Area:     provider.Area{RadiusKM: 3}, ContactPhone: "+8613900000000"}, "pr", now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pw, err := identity.HashPassword("correct horse 1")
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +88,7 @@ func sampleEvents(t *testing.T) []event.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := append(append(append(inv.Events, f.Pending()...), reg, guessed), kid.Events...)
+	events := append(append(append(append(inv.Events, f.Pending()...), reg, guessed), kid.Events...), registered.Pending()...)
 	events = append(events, prov.Pending()...)
 	// Order events carry what order.announce puts in every one, and the
 	// extras of their own.

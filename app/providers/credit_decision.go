@@ -24,7 +24,7 @@ func (s *Service) CreditFromDecision(ctx context.Context, providerID string, c p
 		if p.CreditAt.After(decidedAt) {
 			return errLaterStanding
 		}
-		return p.SetCredit(c, reason, s.d.Now())
+		return p.SetCredit(c, reason, s.d.NewID(), s.d.Now())
 	})
 	if errors.Is(err, errLaterStanding) {
 		return nil

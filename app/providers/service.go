@@ -46,7 +46,7 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, p provider.Profil
 	if a.UserID == "" {
 		return nil, fault.ErrUnauthenticated
 	}
-	prov, err := provider.New(s.d.NewID(), a.UserID, p, s.d.Now())
+	prov, err := provider.New(s.d.NewID(), a.UserID, p, s.d.NewID(), s.d.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +102,11 @@ func (s *Service) Decide(ctx context.Context, a actor.Actor, id string, d Decisi
 	p, err := s.d.Providers.Update(ctx, id, func(p *provider.Provider) error {
 		switch d {
 		case DecideVerify:
-			return p.Verify()
+			return p.Verify(s.d.NewID(), s.d.Now())
 		case DecideReject:
-			return p.Reject(reason)
+			return p.Reject(reason, s.d.NewID(), s.d.Now())
 		case DecideSuspend:
-			return p.Suspend(reason)
+			return p.Suspend(reason, s.d.NewID(), s.d.Now())
 		}
 		return ErrDecisionInvalid.WithFields(fault.FieldError{Field: "/decision", Code: "enum"})
 	})
@@ -128,7 +128,7 @@ func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c pro
 		if !a.Regulates(p.Profile.Address.RegionCode) {
 			return provider.ErrNotFound
 		}
-		return p.SetCredit(c, reason, s.d.Now())
+		return p.SetCredit(c, reason, s.d.NewID(), s.d.Now())
 	})
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func (s *Service) UpdateProfile(ctx context.Context, a actor.Actor, id string, n
 		if err := hidden(a, p); err != nil {
 			return err
 		}
-		return p.UpdateProfile(a.UserID, next)
+		return p.UpdateProfile(a.UserID, next, s.d.NewID(), s.d.Now())
 	})
 	if err != nil {
 		return nil, err

@@ -156,7 +156,13 @@ func (s *Service) RemoveStaff(ctx context.Context, a actor.Actor, providerID, us
 		if m := p.StaffMember(userID); m != nil {
 			role = m.Role
 		}
-		return p.RemoveStaff(a.UserID, userID)
+		if err := p.RemoveStaff(a.UserID, userID); err != nil {
+			return err
+		}
+		if role == provider.StaffCaregiver {
+			p.AnnounceUpdated(s.d.NewID(), s.d.Now()) // one certified caregiver fewer
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -200,6 +206,7 @@ func (s *Service) SetCaregiver(ctx context.Context, a actor.Actor, providerID, u
 			return err
 		}
 		out = *p.StaffMember(userID)
+		p.AnnounceUpdated(s.d.NewID(), s.d.Now()) // the certified caregivers the indicators count
 		return p.AnnounceCertificates(userID, s.d.Now())
 	})
 	return out, err

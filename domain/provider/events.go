@@ -73,3 +73,47 @@ func (p *Provider) StillExpiring(e event.Event) bool {
 	}
 	return false
 }
+
+// The provider's own changes, recorded in the write that makes them.
+// They tell its admins what the platform and the regulator decided, and
+// they feed the regulator's indicators (app/indicators), which count
+// providers by kind, verification and credit, and their certified
+// caregivers.
+const (
+	EventRegistered          event.Type = "provider.registered"
+	EventVerificationChanged event.Type = "provider.verification_changed"
+	EventCreditChanged       event.Type = "provider.credit_changed"
+	// EventUpdated is a profile edited or a caregiver entered, changed or
+	// gone: it tells nobody (an admin made the change), it keeps the
+	// indicators current (a provider's region and kinds, the count of
+	// certified caregivers).
+	EventUpdated event.Type = "provider.updated"
+)
+
+// EventTypes are the types the provider records.
+var EventTypes = []event.Type{EventCertificateExpiring, EventRegistered, EventVerificationChanged,
+	EventCreditChanged, EventUpdated}
+
+func (p *Provider) announce(id string, t event.Type, now time.Time, extra map[string]string) {
+	data := map[string]string{"provider": p.Profile.LegalName}
+	for k, v := range extra {
+		if v != "" {
+			data[k] = v
+		}
+	}
+	e, err := event.New(id, t, event.Subject{Kind: "provider", ID: p.ID}, now, data)
+	if err != nil {
+		return // unreachable: id, type, subject and time are all set by the callers
+	}
+	p.Record(e)
+}
+
+// AnnounceUpdated records that the caregivers changed (one was entered,
+// edited or removed), in the same write.
+func (p *Provider) AnnounceUpdated(eventID string, now time.Time) {
+	p.announce(eventID, EventUpdated, now, nil)
+}
+
+func (p *Provider) announceVerification(eventID string, now time.Time) {
+	p.announce(eventID, EventVerificationChanged, now, map[string]string{"status": string(p.Status), "reason": p.Reason})
+}

@@ -198,13 +198,15 @@ type Stats struct {
 
 // New registers a provider; the registering user is its first admin and
 // it waits for the platform's verification.
-func New(id, creatorID string, p Profile, now time.Time) (*Provider, error) {
+func New(id, creatorID string, p Profile, eventID string, now time.Time) (*Provider, error) {
 	p, err := p.Validate()
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{ID: id, Profile: p, Admins: []string{creatorID}, Status: Pending, Credit: CreditNormal,
-		CreatedBy: creatorID, CreatedAt: now.UTC()}, nil
+	prov := &Provider{ID: id, Profile: p, Admins: []string{creatorID}, Status: Pending, Credit: CreditNormal,
+		CreatedBy: creatorID, CreatedAt: now.UTC()}
+	prov.announce(eventID, EventRegistered, now, map[string]string{"status": string(Pending)})
+	return prov, nil
 }
 
 // Validate checks a profile and reports every bad field.
@@ -331,42 +333,44 @@ func (p *Provider) Covers(distanceMetres float64, region string) bool {
 
 // Verify admits a pending or rejected provider, or reinstates a
 // suspended one.
-func (p *Provider) Verify() error {
+func (p *Provider) Verify(eventID string, now time.Time) error {
 	if p.Status == Verified {
 		return ErrTransition.With(map[string]any{"status": string(p.Status)})
 	}
 	p.Status, p.Reason = Verified, ""
+	p.announceVerification(eventID, now)
 	return nil
 }
 
 // Reject refuses a pending provider, with the reason it is shown.
-func (p *Provider) Reject(reason string) error {
+func (p *Provider) Reject(reason, eventID string, now time.Time) error {
 	if p.Status != Pending {
 		return ErrTransition.With(map[string]any{"status": string(p.Status)})
 	}
-	return p.withReason(Rejected, reason)
+	return p.withReason(Rejected, reason, eventID, now)
 }
 
 // Suspend hides a verified provider until it is verified again.
-func (p *Provider) Suspend(reason string) error {
+func (p *Provider) Suspend(reason, eventID string, now time.Time) error {
 	if p.Status != Verified {
 		return ErrTransition.With(map[string]any{"status": string(p.Status)})
 	}
-	return p.withReason(Suspended, reason)
+	return p.withReason(Suspended, reason, eventID, now)
 }
 
-func (p *Provider) withReason(s Verification, reason string) error {
+func (p *Provider) withReason(s Verification, reason, eventID string, now time.Time) error {
 	reason, bad := text.Rule{Max: maxReason, Required: true}.Clean("/reason", reason)
 	if bad != nil {
 		return ErrReasonRequired.WithFields(*bad)
 	}
 	p.Status, p.Reason = s, reason
+	p.announceVerification(eventID, now)
 	return nil
 }
 
 // SetCredit records the regulator's standing; anything but normal needs a
 // reason, which is published.
-func (p *Provider) SetCredit(c Credit, reason string, now time.Time) error {
+func (p *Provider) SetCredit(c Credit, reason, eventID string, now time.Time) error {
 	switch c {
 	case CreditNormal, RedListed, BlackListed:
 	default:
@@ -377,13 +381,16 @@ func (p *Provider) SetCredit(c Credit, reason string, now time.Time) error {
 		return ErrReasonRequired.WithFields(*bad)
 	}
 	p.Credit, p.CreditWhy, p.CreditAt = c, reason, now.UTC()
+	p.announce(eventID, EventCreditChanged, now, map[string]string{"credit": string(c), "reason": reason})
 	return nil
 }
 
 // UpdateProfile replaces the profile; admins only. A new legal name or
 // new licences are what verification checked, so a verified provider
-// changing them waits for verification again.
-func (p *Provider) UpdateProfile(actorID string, next Profile) error {
+// changing them waits for verification again. Every change is announced
+// (the indicators count providers by kind and region, both of which a
+// profile carries).
+func (p *Provider) UpdateProfile(actorID string, next Profile, eventID string, now time.Time) error {
 	if err := p.RequireAdmin(actorID); err != nil {
 		return err
 	}
@@ -395,6 +402,9 @@ func (p *Provider) UpdateProfile(actorID string, next Profile) error {
 	p.Profile = next
 	if reverify && p.Status == Verified {
 		p.Status, p.Reason = Pending, ""
+		p.announceVerification(eventID, now)
+		return nil
 	}
+	p.AnnounceUpdated(eventID, now)
 	return nil
 }

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -23,36 +24,47 @@ func profile() provider.Profile {
 }
 
 func TestLifecycleAndVisibility(t *testing.T) {
-	p, err := provider.New("p1", "admin", profile(), time.Now())
+	p, err := provider.New("p1", "admin", profile(), "ev-new", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Visible() {
 		t.Fatal("a pending provider is visible")
 	}
-	if err := p.Suspend("x"); !fault.Is(err, provider.ErrTransition) {
+	if err := p.Suspend("x", "ev-suspend", time.Now()); !fault.Is(err, provider.ErrTransition) {
 		t.Fatalf("suspending a pending provider: %v", err)
 	}
-	if err := p.Verify(); err != nil || !p.Visible() {
+	if err := p.Verify("ev-verify", time.Now()); err != nil || !p.Visible() {
 		t.Fatalf("verify: %v, visible %v", err, p.Visible())
 	}
-	if err := p.SetCredit(provider.BlackListed, "", time.Now()); !fault.Is(err, provider.ErrReasonRequired) {
+	if err := p.SetCredit(provider.BlackListed, "", "ev-credit", time.Now()); !fault.Is(err, provider.ErrReasonRequired) {
 		t.Fatalf("black-listing without a reason: %v", err)
 	}
-	if err := p.SetCredit(provider.BlackListed, "虐待老人，经查属实", time.Now()); err != nil || p.Visible() {
+	if err := p.SetCredit(provider.BlackListed, "虐待老人，经查属实", "ev-credit", time.Now()); err != nil || p.Visible() {
 		t.Fatalf("black-listed: %v, visible %v", err, p.Visible())
 	}
-	_ = p.SetCredit(provider.CreditNormal, "", time.Now())
-	if err := p.Suspend("资质过期"); err != nil || p.Visible() {
+	_ = p.SetCredit(provider.CreditNormal, "", "ev-credit", time.Now())
+	if err := p.Suspend("资质过期", "ev-suspend", time.Now()); err != nil || p.Visible() {
 		t.Fatalf("suspended: %v, visible %v", err, p.Visible())
 	}
 	if err := p.RequireAdmin("someone"); !fault.Is(err, provider.ErrAdminRequired) {
 		t.Fatal(err)
 	}
+	// Every change that happened is announced, in order; refused ones
+	// announce nothing.
+	var got []string
+	for _, e := range p.Pending() {
+		got = append(got, string(e.Type)+" "+e.Data["status"]+e.Data["credit"])
+	}
+	want := []string{"provider.registered pending", "provider.verification_changed verified",
+		"provider.credit_changed black_listed", "provider.credit_changed normal", "provider.verification_changed suspended"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events %q, want %q", got, want)
+	}
 }
 
 func TestServiceAreaAndValidation(t *testing.T) {
-	p, _ := provider.New("p1", "admin", profile(), time.Now())
+	p, _ := provider.New("p1", "admin", profile(), "ev-new", time.Now())
 	if !p.Covers(5000, "") || p.Covers(5001, "") {
 		t.Fatal("radius area")
 	}
@@ -61,34 +73,34 @@ func TestServiceAreaAndValidation(t *testing.T) {
 	bad.Licences = append(bad.Licences, provider.Licence{Kind: "spa", Number: "1"})
 	bad.Hours = []provider.Hours{{Weekday: 8, Open: "18:00", Close: "08:00"}}
 	bad.Address.Location.Lat = 95
-	_, err := provider.New("p2", "admin", bad, time.Now())
+	_, err := provider.New("p2", "admin", bad, "ev-new", time.Now())
 	fe, ok := fault.As(err)
 	if !ok || len(fe.Fields) < 4 {
 		t.Fatalf("bad profile: %v", err)
 	}
 	regions := profile()
 	regions.Area = provider.Area{RegionCodes: []string{"310104", "310105"}}
-	r, err := provider.New("p3", "admin", regions, time.Now())
+	r, err := provider.New("p3", "admin", regions, "ev-new", time.Now())
 	if err != nil || !r.Covers(1e9, "310105") || r.Covers(0, "310106") || r.Covers(0, "") {
 		t.Fatalf("region area: %v", err)
 	}
 }
 
 func TestChangingWhatWasVerifiedNeedsVerificationAgain(t *testing.T) {
-	p, _ := provider.New("p1", "admin", profile(), time.Now())
-	_ = p.Verify()
+	p, _ := provider.New("p1", "admin", profile(), "ev-new", time.Now())
+	_ = p.Verify("ev-verify", time.Now())
 	moved := profile()
 	moved.Hours = nil
 	moved.Area = provider.Area{RadiusKM: 8}
-	if err := p.UpdateProfile("admin", moved); err != nil || p.Status != provider.Verified {
+	if err := p.UpdateProfile("admin", moved, "ev-update", time.Now()); err != nil || p.Status != provider.Verified {
 		t.Fatalf("hours and area change: %v, %s", err, p.Status)
 	}
 	renamed := moved
 	renamed.LegalName = "另一家公司"
-	if err := p.UpdateProfile("admin", renamed); err != nil || p.Status != provider.Pending || p.Visible() {
+	if err := p.UpdateProfile("admin", renamed, "ev-update", time.Now()); err != nil || p.Status != provider.Pending || p.Visible() {
 		t.Fatalf("rename: %v, %s", err, p.Status)
 	}
-	if err := p.UpdateProfile("someone", moved); !fault.Is(err, provider.ErrAdminRequired) {
+	if err := p.UpdateProfile("someone", moved, "ev-update", time.Now()); !fault.Is(err, provider.ErrAdminRequired) {
 		t.Fatalf("a non-admin edited: %v", err)
 	}
 }

@@ -114,6 +114,19 @@ func (c Caregiver) CanServe(t service.Type, day calendar.Date) bool {
 	return false
 }
 
+// CertifiedUntil is the last day the caregiver holds a certificate that
+// qualifies for elderly care (持证养老护理员: a childcare certificate
+// alone does not count); zero when none ever did.
+func (c Caregiver) CertifiedUntil() calendar.Date {
+	var last calendar.Date
+	for _, cert := range c.Certificates {
+		if len(qualifies[cert.Kind]) > 0 && last.Before(cert.ExpiresOn) {
+			last = cert.ExpiresOn
+		}
+	}
+	return last
+}
+
 // Expiring lists certificates that lapse within CertificateWarningDays
 // of today (in the provider's zone), or have lapsed, for renewal.
 func (c Caregiver) Expiring(today calendar.Date) []Certificate {

@@ -53,7 +53,7 @@ func TestOnlyCertifiedSkillsAreServed(t *testing.T) {
 }
 
 func TestStaffInvitesAndRemoval(t *testing.T) {
-	p, _ := provider.New("p1", "admin", profile(), time.Now())
+	p, _ := provider.New("p1", "admin", profile(), "ev-new", time.Now())
 	now := time.Now()
 	if _, err := p.InviteStaff("stranger", "+8613900000001", provider.StaffCaregiver, now); !fault.Is(err, provider.ErrAdminRequired) {
 		t.Fatalf("a non-admin invited: %v", err)
