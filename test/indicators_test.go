@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,82 @@ func equalTables(a, b indicatorTable) bool {
 		}
 	}
 	return true
+}
+
+// TestARegulatorCountsCertifiedCaregiversPerElderlyResident: a Xuhui
+// provider registers, is verified and hires a certified caregiver; its
+// district's table counts the provider by kind, verification and
+// credit, and the caregiver — per 10,000 residents aged 60+ only once
+// Xuhui's regulator has entered the district's figure (absent before,
+// not 0). Bad figures, other regions and other people are refused.
+func TestARegulatorCountsCertifiedCaregiversPerElderlyResident(t *testing.T) {
+	t.Parallel()
+	st := startProviderServer(t, false)
+	srv, admin := st.srv, st.admin
+	xuhui, suzhou := srv.signUp(t), srv.signUp(t)
+	makeRegulator(t, admin, xuhui, "310104")
+	makeRegulator(t, admin, suzhou, "320500")
+	home := point{lat: 31.1883, lng: 121.4365}
+	owner := srv.signUp(t)
+	prov := owner.register(t, providerBody(uniqueName("徐汇居家养老服务中心"), home.offset(500, 500), 3, newPhone(), nil))
+	admin.verify(t, prov.ID)
+	owner.hireCaregiver(t, prov.ID, []string{"bathing"}, home, allDay())
+	srv.settle(t)
+
+	month := shanghaiToday().Format("2006-01")
+	read := func() indicatorTable {
+		t.Helper()
+		return must[indicatorTable](t, xuhui.get(t, "/v1/regulator/indicators?region=310104&month="+month), http.StatusOK)
+	}
+	table := read()
+	if r, ok := table.row("providers.count"); !ok || r.Value != 1 || r.Group != "providers" {
+		t.Fatalf("providers.count: %+v (present %v)", r, ok)
+	}
+	if r, _ := table.row("providers.byVerification"); len(r.Breakdown) != 1 || r.Breakdown[0].Key != "verified" ||
+		r.Breakdown[0].Label != "已认证" {
+		t.Errorf("providers by verification: %+v", r.Breakdown)
+	}
+	if r, ok := table.row("caregivers.certified"); !ok || r.Value != 1 {
+		t.Errorf("certified caregivers: %+v (present %v)", r, ok)
+	}
+	if r, ok := table.row("caregivers.per10kAged60"); ok {
+		t.Errorf("a rate per resident before any figure: %+v", r)
+	}
+
+	lastYear := strconv.Itoa(shanghaiToday().Year() - 1)
+	path := "/v1/regulator/regions/310104/residents/"
+	got := must[struct {
+		RegionCode string `json:"regionCode"`
+		Figures    []struct {
+			Year       int   `json:"year"`
+			Aged60Plus int64 `json:"aged60Plus"`
+		} `json:"figures"`
+	}](t, xuhui.do(t, http.MethodPut, path+lastYear, map[string]int{"aged60Plus": 2000}), http.StatusOK)
+	if got.RegionCode != "310104" || len(got.Figures) != 1 || got.Figures[0].Aged60Plus != 2000 {
+		t.Fatalf("entered %+v", got)
+	}
+	r, ok := read().row("caregivers.per10kAged60")
+	if !ok || r.Value != 5 || r.Basis == nil || *r.Basis != 2000 || r.Unit != "per_10000" {
+		t.Errorf("per 10,000 residents aged 60+: %+v (present %v), want 5 of 2000", r, ok)
+	}
+
+	nextYear := strconv.Itoa(shanghaiToday().Year() + 1)
+	for _, c := range []struct {
+		who    *person
+		path   string
+		body   any
+		status int
+		code   string
+	}{
+		{xuhui, "/v1/regulator/regions/3101/residents/" + lastYear, map[string]int{"aged60Plus": 1}, http.StatusUnprocessableEntity, "region_code_invalid"},
+		{xuhui, path + nextYear, map[string]int{"aged60Plus": 1}, http.StatusUnprocessableEntity, "year_in_future"},
+		{xuhui, path + "20x5", map[string]int{"aged60Plus": 1}, http.StatusUnprocessableEntity, "residents_invalid"},
+		{xuhui, path + lastYear, map[string]int{"aged60Plus": 0}, http.StatusUnprocessableEntity, "validation_failed"},
+		{xuhui, "/v1/regulator/regions/310100/residents/" + lastYear, map[string]int{"aged60Plus": 1}, http.StatusForbidden, "region_not_supervised"},
+		{suzhou, path + lastYear, map[string]int{"aged60Plus": 1}, http.StatusForbidden, "region_not_supervised"},
+		{owner, path + lastYear, map[string]int{"aged60Plus": 1}, http.StatusForbidden, "forbidden"},
+	} {
+		wantProblem(t, c.who.do(t, http.MethodPut, c.path, c.body), c.status, c.code)
+	}
+	wantProblem(t, owner.get(t, "/v1/regulator/regions/310104/residents"), http.StatusForbidden, "forbidden")
 }

@@ -9,6 +9,7 @@ package e2e_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -46,6 +47,13 @@ func providerRows(w *world) []row {
 			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "rebuildIndicators", fixture: fixture{path: "/v1/regulator/indicators/rebuild"},
 			want: who{platform: ok}, others: forbidden},
+		// A district's resident figures are its regulators' (Suzhou's:
+		// 403 region_not_supervised) and the platform's to read and enter.
+		{op: "getRegionResidents", fixture: fixture{path: "/v1/regulator/regions/310104/residents"},
+			want: who{regul: ok, platform: ok}, others: forbidden},
+		{op: "putRegionResidents", fixture: fixture{path: "/v1/regulator/regions/310104/residents/" +
+			strconv.Itoa(shanghaiToday().Year()-1), body: map[string]int{"aged60Plus": 312000}},
+			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "exportRegulatorIndicators", fixture: fixture{path: "/v1/regulator/indicators/export?region=310100&format=xlsx"},
 			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "exportRegulatorProviders", fixture: fixture{path: "/v1/regulator/providers/export?kind=home_care"},

@@ -79,8 +79,8 @@ func (h exportHandlers) indicatorTable(c *fiber.Ctx) error {
 			d, _ := indicator.DefinitionOf(v.Key)
 			label, unit := d.Words().Label(l), unitWords[d.Unit].Label(l)
 			var b any
-			if d.Unit == indicator.UnitRatio || d.Unit == indicator.UnitSeconds {
-				b = float64(v.Basis)
+			if n := basis(v, d); n != nil {
+				b = float64(*n)
 			}
 			if err := t.Row(region, month, v.Key, d.Group, label, "", "", v.Value, unit, b); err != nil {
 				return err

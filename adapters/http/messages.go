@@ -317,6 +317,8 @@ var messages = map[string]message{
 	"daily_report_day_not_begun":     {"这一天还没到", "不能填写或发布还没开始的一天的日报。", "Day not begun", "A report cannot be written before its day begins."},
 	"daily_report_corrections_full":  {"更正次数已达上限", "每份日报最多更正 {max} 次。", "Too many corrections", "A report can be corrected at most {max} times."},
 	"month_invalid":                  {"月份有误", "月份格式为 YYYY-MM。", "Invalid month", "A month is YYYY-MM."},
+	"residents_invalid":              {"老年人口数有误", "请检查标注的字段：年份为 2000 年起的四位数字，60岁及以上人口数为正整数。", "Invalid resident figure", "Check the fields listed: the year is four digits from 2000 on, the residents aged 60+ a positive whole number."},
+	"year_in_future":                 {"年份尚未开始", "{year} 年还没有开始，不能录入该年的人口数。", "Year not begun", "{year} has not begun: its figure cannot be entered yet."},
 	"month_in_future":                {"月份尚未开始", "{month} 还没有开始，没有可统计或导出的数据。", "Month not begun", "{month} has not begun: there is nothing to count or export yet."},
 	"subsidy_rate_invalid":           {"补贴标准有误", "请检查标注的字段。", "Invalid subsidy rate", "Check the fields listed."},
 	"subsidy_rate_retroactive":       {"不能追溯设置补贴标准", "{from} 已结束，已按当时的标准结算；请从 {current} 或之后的月份开始。", "Not retroactively", "{from} is over and was settled at its rate; start from {current} or later."},

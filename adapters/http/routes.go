@@ -90,6 +90,8 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("getRegulatorIndicators", ind.table)
 	api.handle("getRegulatorIndicatorTrend", ind.trend)
 	api.handle("rebuildIndicators", ind.rebuild)
+	api.handle("getRegionResidents", ind.residents)
+	api.handle("putRegionResidents", ind.setResidents)
 	exp := exportHandlers{indicators: d.Indicators, providers: d.Providers, complaints: d.Complaints, log: d.Log}
 	api.handle("exportRegulatorIndicators", exp.indicatorTable)
 	api.handle("exportRegulatorProviders", exp.providerList)

@@ -302,6 +302,8 @@ var collections = map[string]collectionSpec{
 	setupsColl:  {},
 	rostersColl: {},
 	ratesColl:   {},
+	// A region's resident figures are read by id (the region code).
+	residentsColl: {},
 	roomDaysColl: {
 		indexes: []mongo.IndexModel{
 			{Keys: bson.D{{Key: "providerId", Value: 1}, {Key: "date", Value: 1}}, Options: options.Index().SetName("provider_date")},

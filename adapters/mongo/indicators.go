@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/incident"
@@ -57,6 +58,16 @@ type factDoc struct {
 	ElderID   string `bson:"elderId,omitempty"`
 	Due       bool   `bson:"due,omitempty"`
 	Completed bool   `bson:"completed,omitempty"`
+
+	ProviderKinds []string       `bson:"providerKinds,omitempty"`
+	Verification  string         `bson:"verification,omitempty"`
+	Credit        string         `bson:"credit,omitempty"`
+	Caregivers    []certifiedDoc `bson:"caregivers,omitempty"`
+}
+
+type certifiedDoc struct {
+	UserID  string `bson:"userId"`
+	ValidTo string `bson:"validTo"`
 }
 
 func optionalUTC(t time.Time) *time.Time {
@@ -80,7 +91,11 @@ func toFactDoc(f indicator.Fact) factDoc {
 		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted, ElderConfirmed: f.ElderConfirmed,
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
 		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen,
-		ElderID: f.ElderID, Due: f.Due, Completed: f.Completed}
+		ElderID: f.ElderID, Due: f.Due, Completed: f.Completed,
+		ProviderKinds: f.ProviderKinds, Verification: f.Verification, Credit: f.Credit}
+	for _, c := range f.Caregivers {
+		d.Caregivers = append(d.Caregivers, certifiedDoc{UserID: c.UserID, ValidTo: c.ValidTo.String()})
+	}
 	if !f.Month.IsZero() {
 		d.Month = f.Month.String()
 		for _, p := range regionsOf(f.RegionCode) {
@@ -99,7 +114,17 @@ func (d factDoc) fact() indicator.Fact {
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted, ElderConfirmed: d.ElderConfirmed,
 		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,
-		Served: d.Served, SubsidyFen: d.SubsidyFen, ElderID: d.ElderID, Due: d.Due, Completed: d.Completed}
+		Served: d.Served, SubsidyFen: d.SubsidyFen, ElderID: d.ElderID, Due: d.Due, Completed: d.Completed,
+		Verification: d.Verification, Credit: d.Credit}
+	if d.Kind == string(indicator.KindProvider) {
+		// Empty lists are stored as none (omitempty): read back as empty,
+		// so a rebuilt fact equals the incremental one.
+		f.ProviderKinds, f.Caregivers = append([]string{}, d.ProviderKinds...), []indicator.Certified{}
+		for _, c := range d.Caregivers {
+			day, _ := calendar.ParseDate(c.ValidTo)
+			f.Caregivers = append(f.Caregivers, indicator.Certified{UserID: c.UserID, ValidTo: day})
+		}
+	}
 	if d.RespondBy != nil {
 		f.RespondBy = d.RespondBy.UTC()
 	}
@@ -299,6 +324,19 @@ func (r *IndicatorSources) ProviderRegion(ctx context.Context, id string) (strin
 		return "", err
 	}
 	return d.Profile.Address.RegionCode, nil
+}
+
+// Provider answers provider.ErrNotFound for an unknown id.
+func (r *IndicatorSources) Provider(ctx context.Context, id string) (*provider.Provider, int64, error) {
+	d, err := findByID[providerDoc](ctx, r.providers, id, "provider", provider.ErrNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.provider(), d.Version, nil
+}
+
+func (r *IndicatorSources) EachProvider(ctx context.Context, fn func(*provider.Provider, int64) error) error {
+	return eachDoc(ctx, r.providers, "providers", func(d providerDoc) error { return fn(d.provider(), d.Version) })
 }
 
 func (r *IndicatorSources) EachOrder(ctx context.Context, fn func(*order.Order, int64) error) error {

@@ -27,7 +27,7 @@ func BenchmarkIndicatorTable(b *testing.B) {
 	store := benchStore(b)
 	facts := store.IndicatorFacts()
 	clock := testenv.NewClock(time.Now())
-	svc := indicators.NewService(facts, nil, clock.Now)
+	svc := indicators.NewService(indicators.Deps{Facts: facts, Now: clock.Now})
 	month := indicator.MonthOf(clock.Now())
 	put := func(f indicator.Fact) {
 		if err := facts.Put(b.Context(), f); err != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/region"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -36,6 +38,16 @@ type Facts interface {
 	Empty(ctx context.Context) (bool, error)
 }
 
+// ResidentFigures keeps the regions' resident figures, one document per
+// region code.
+type ResidentFigures interface {
+	// Get answers a region without figures as one with none.
+	Get(ctx context.Context, code region.Code) (*region.Residents, error)
+	// Update loads the region's figures (none yet: empty), applies fn and
+	// writes them back, retrying on a concurrent write.
+	Update(ctx context.Context, code region.Code, fn func(*region.Residents) error) (*region.Residents, error)
+}
+
 // Sources reads the aggregates facts derive from, with their versions.
 type Sources interface {
 	// Order answers order.ErrNotFound for an unknown id.
@@ -50,6 +62,8 @@ type Sources interface {
 	Care(ctx context.Context, elderID string) (*visit.Care, int64, error)
 	// Visit answers visit.ErrVisitNotFound for an unknown id.
 	Visit(ctx context.Context, id string) (*visit.Visit, int64, error)
+	// Provider answers provider.ErrNotFound for an unknown id.
+	Provider(ctx context.Context, id string) (*provider.Provider, int64, error)
 	// ElderRegion is the region code of an elder's address ("" when gone).
 	ElderRegion(ctx context.Context, elderID string) (string, error)
 	// ProviderRegion is the region code of a provider's address ("" when
@@ -61,4 +75,5 @@ type Sources interface {
 	EachMealOrder(ctx context.Context, fn func(*meal.Order, int64) error) error
 	EachCare(ctx context.Context, fn func(*visit.Care, int64) error) error
 	EachVisit(ctx context.Context, fn func(*visit.Visit, int64) error) error
+	EachProvider(ctx context.Context, fn func(*provider.Provider, int64) error) error
 }

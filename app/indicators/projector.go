@@ -11,6 +11,7 @@ import (
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -100,6 +101,15 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.facts.Put(ctx, indicator.OfVisit(vi, v))
+	case "provider":
+		pr, v, err := p.src.Provider(ctx, s.ID)
+		if fault.Is(err, provider.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.ProviderKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.facts.Put(ctx, indicator.OfProvider(pr, v))
 	}
 	return nil // not about anything the indicators count
 }
@@ -205,6 +215,13 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild visits: %w", err)
+	}
+	err = p.src.EachProvider(ctx, func(pr *provider.Provider, v int64) error {
+		n++
+		return p.facts.Put(ctx, indicator.OfProvider(pr, v))
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild providers: %w", err)
 	}
 	return n, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -61,7 +62,8 @@ func newWorld(t *testing.T, now time.Time) *world {
 	store := testenv.Mongo(t)
 	w := &world{t: t, ctx: context.Background(), store: store, clock: testenv.NewClock(now)}
 	w.proj = indicators.NewProjector(store.IndicatorSources(), store.IndicatorFacts())
-	w.svc = indicators.NewService(store.IndicatorFacts(), w.proj, w.clock.Now)
+	w.svc = indicators.NewService(indicators.Deps{Facts: store.IndicatorFacts(), Projector: w.proj,
+		Residents: store.Residents(), Now: w.clock.Now})
 	w.relay = notify.NewRelay(store.Outbox(), store.Journal(), &queue{})
 	w.relay.Observe(w.proj)
 	return w
@@ -82,14 +84,55 @@ func (w *world) relayAll() {
 	w.t.Fatal("the relay never ran dry")
 }
 
-func (w *world) provider(id, regionCode string) {
+// provider registers a provider of kinds in regionCode at at, as the
+// app does (its registration is an event), and runs steps on it, each
+// stored as the app would.
+func (w *world) provider(id, regionCode string, at time.Time, kinds []provider.Kind, steps ...func(*provider.Provider) error) {
 	w.t.Helper()
-	p := &provider.Provider{ID: id, Admins: []string{"boss-" + id}, Status: provider.Verified, Credit: provider.CreditNormal,
-		Profile: provider.Profile{LegalName: "幸福里" + id, TimeZone: "Asia/Shanghai",
-			Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: regionCode}}}
+	profile := provider.Profile{LegalName: "幸福里" + id, TimeZone: "Asia/Shanghai", ContactPhone: "+8613900000000",
+		Address: geo.Address{City: "上海市", Street: "漕溪北路 88 号", RegionCode: regionCode, Location: home},
+		Area:    provider.Area{RadiusKM: 3}}
+	for i, k := range kinds {
+		profile.Licences = append(profile.Licences, provider.Licence{Kind: k, Number: fmt.Sprintf("L-%s-%d", id, i)})
+	}
+	p, err := provider.New(id, "boss-"+id, profile, newID(), at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
 	if err := w.store.Providers().Create(w.ctx, p); err != nil {
 		w.t.Fatal(err)
 	}
+	for _, step := range steps {
+		if _, err := w.store.Providers().Update(w.ctx, id, step); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+func verified(at time.Time) func(*provider.Provider) error {
+	return func(p *provider.Provider) error { return p.Verify(newID(), at) }
+}
+
+func credit(c provider.Credit, at time.Time) func(*provider.Provider) error {
+	return func(p *provider.Provider) error { return p.SetCredit(c, "抽查结果", newID(), at) }
+}
+
+// caregiver puts a caregiver on the staff holding the certificates, as
+// an admin entering them does.
+func caregiver(userID string, at time.Time, certs ...provider.Certificate) func(*provider.Provider) error {
+	return func(p *provider.Provider) error {
+		p.Staff = append(p.Staff, provider.Staff{UserID: userID, Role: provider.StaffCaregiver, JoinedAt: at})
+		if err := p.SetCaregiver(p.Admins[0], userID, provider.Caregiver{Certificates: certs,
+			Skills: []service.Type{service.Bathing}, Gender: "female", HomeBase: home, Active: true}); err != nil {
+			return err
+		}
+		p.AnnounceUpdated(newID(), at)
+		return nil
+	}
+}
+
+func certificate(kind provider.CertificateKind, until calendar.Date) provider.Certificate {
+	return provider.Certificate{Kind: kind, Number: newID(), Issuer: "上海市人社局", ExpiresOn: until}
 }
 
 // order places an order at at and runs steps on it, each at its own
@@ -317,8 +360,27 @@ func (w *world) table(code string, m indicator.Month) indicator.Table {
 func scriptMonth(w *world) indicator.Month {
 	m := indicator.MonthOf(w.clock.Now()).Add(-1)
 	day := func(d, hour int) time.Time { return m.Start().AddDate(0, 0, d-1).Add(time.Duration(hour) * time.Hour) }
-	w.provider("xh", "310104")
-	w.provider("cn", "310105")
+	// Providers: Xuhui's home-care provider and canteen, verified,
+	// red-listed, with three caregivers — one certified past the month,
+	// one whose certificate lapses mid-month, one with a childcare
+	// certificate only — and one certified caregiver who also works for
+	// the Changning provider (counted once in the city); Changning's is
+	// verified, a day-care centre there pending (its caregiver does not
+	// count until it is verified). A Xuhui provider registered next month is not this month's.
+	last := calendar.Today(m.End().Add(-time.Second), indicator.Zone)
+	w.provider("xh", "310104", m.Start().AddDate(0, -2, 0), []provider.Kind{provider.HomeCare, provider.Canteen},
+		verified(m.Start().AddDate(0, -1, 0)), credit(provider.RedListed, day(2, 10)),
+		caregiver("cg-li", day(2, 9), certificate(provider.ElderlyCareWorker, last.AddDays(200))),
+		caregiver("cg-wu", day(2, 9), certificate(provider.Nurse, last.AddDays(-10))),
+		caregiver("cg-ma", day(2, 9), certificate(provider.ChildcareWorker, last.AddDays(300))),
+		caregiver("cg-he", day(2, 9), certificate(provider.ElderlyCareWorker, last.AddDays(30))))
+	w.provider("cn", "310105", day(3, 9), []provider.Kind{provider.HomeCare}, verified(day(3, 12)),
+		caregiver("cg-he", day(4, 9), certificate(provider.ElderlyCareWorker, last.AddDays(30))),
+		caregiver("cg-zh", day(4, 9), certificate(provider.ElderlyCareWorker, last.AddDays(30))))
+	w.provider("cn2", "310105", day(20, 9), []provider.Kind{provider.DayCareCentre},
+		caregiver("cg-qi", day(20, 10), certificate(provider.ElderlyCareWorker, last.AddDays(30))))
+	w.provider("xh2", "310104", m.End().Add(time.Hour), []provider.Kind{provider.ChildcareInstitution},
+		verified(m.End().Add(2*time.Hour)))
 
 	// Xuhui: a bath accepted in 30 min, checked in on time and given; a
 	// cleaning accepted in 10 min and cancelled; a bath nobody took yet.
@@ -421,6 +483,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"meals.subsidyFen":                   {500 + 300 + 200, 0},
 		"visits.monthlyRate":                 {1.0 / 2, 2},
 		"visits.overdue":                     {1, 0},
+		"providers.count":                    {1, 0},
+		"caregivers.certified":               {2, 0},
 	}
 	for key, wv := range want {
 		got, basis, ok := value(t, xuhui, key)
@@ -431,6 +495,19 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	by, _ := xuhui.Get("orders.byServiceType")
 	if !reflect.DeepEqual(by.Parts, []indicator.Part{{Key: "bathing", Value: 2}, {Key: "cleaning", Value: 1}}) {
 		t.Errorf("Xuhui by service type: %+v", by.Parts)
+	}
+
+	for key, want := range map[string][]indicator.Part{
+		"providers.byKind":         {{Key: "canteen", Value: 1}, {Key: "home_care", Value: 1}},
+		"providers.byVerification": {{Key: "verified", Value: 1}},
+		"providers.byCredit":       {{Key: "red_listed", Value: 1}},
+	} {
+		if v, _ := xuhui.Get(key); !reflect.DeepEqual(v.Parts, want) {
+			t.Errorf("Xuhui %s: %+v, want %+v", key, v.Parts, want)
+		}
+	}
+	if _, _, ok := value(t, xuhui, "caregivers.per10kAged60"); ok {
+		t.Error("caregivers per 10,000 residents without a resident figure")
 	}
 
 	// Changning's one order was never accepted nor visited: no median,
@@ -475,7 +552,21 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if _, _, ok := value(t, current, "visits.overdue"); ok {
 		t.Error("overdue visits counted before the month is over")
 	}
-	// Shanghai city is both districts together.
+	if v, _ := changning.Get("providers.byVerification"); !reflect.DeepEqual(v.Parts,
+		[]indicator.Part{{Key: "pending", Value: 1}, {Key: "verified", Value: 1}}) {
+		t.Errorf("Changning providers by verification: %+v", v.Parts)
+	}
+	if n, _, _ := value(t, changning, "caregivers.certified"); n != 2 {
+		t.Errorf("Changning certified caregivers: %v", n)
+	}
+	// Shanghai city is both districts together: a caregiver of two
+	// providers counts once.
+	if n, _, _ := value(t, shanghai, "caregivers.certified"); n != 3 {
+		t.Errorf("Shanghai certified caregivers: %v", n)
+	}
+	if n, _, _ := value(t, w.table("310104", m.Add(1)), "providers.count"); n != 2 {
+		t.Errorf("next month's Xuhui providers: %v", n)
+	}
 	if n, _, _ := value(t, w.table("310100", m), "orders.count"); n != 4 {
 		t.Errorf("Shanghai orders: %v", n)
 	}
@@ -525,8 +616,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 30 {
-		t.Errorf("rebuild wrote %d facts, want 30", n)
+	if n != 34 {
+		t.Errorf("rebuild wrote %d facts, want 34", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
@@ -537,13 +628,68 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{30, 0} {
+	for i, want := range []int{34, 0} {
 		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
 			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
 		}
 	}
 	if built := tables(); !reflect.DeepEqual(built, before) {
 		t.Fatalf("the first build differs:\n%+v\n%+v", built, before)
+	}
+}
+
+// TestCertifiedCaregiversPerResidentNeedTheRegionsFigure: the rate per
+// 10,000 residents aged 60+ appears once a regulator has entered the
+// district's figure, holds in later years until another is entered, and
+// never for the city, whose own figure nobody entered; bad entries are
+// refused.
+func TestCertifiedCaregiversPerResidentNeedTheRegionsFigure(t *testing.T) {
+	w := newWorld(t, time.Now())
+	m := indicator.MonthOf(w.clock.Now())
+	last := calendar.Today(m.End().Add(-time.Second), indicator.Zone)
+	w.provider("xh", "310104", m.Start().AddDate(-1, 0, 0), []provider.Kind{provider.HomeCare},
+		verified(m.Start().AddDate(-1, 0, 1)),
+		caregiver("cg-1", m.Start().AddDate(-1, 0, 1), certificate(provider.ElderlyCareWorker, last.AddDays(400))),
+		caregiver("cg-2", m.Start().AddDate(-1, 0, 1), certificate(provider.Nurse, last.AddDays(400))))
+	w.relayAll()
+	if _, _, ok := value(t, w.table("310104", m), "caregivers.per10kAged60"); ok {
+		t.Fatal("a rate per resident before any figure")
+	}
+	scope, _ := region.NewScope([]string{"310100"})
+	official := actor.Actor{UserID: "reg", Roles: identity.NewRoles(identity.RoleRegulator), Regions: scope}
+	lastYear := strconv.Itoa(m.Year - 1)
+	r, err := w.svc.SetResidents(w.ctx, official, indicators.ResidentsCommand{Region: "310104", Year: lastYear, Aged60Plus: 4000})
+	if err != nil || len(r.Figures) != 1 || r.Figures[0].EnteredBy != "reg" {
+		t.Fatalf("entered %+v, %v", r, err)
+	}
+	if v, basis, ok := value(t, w.table("310104", m), "caregivers.per10kAged60"); !ok || v != 5 || basis != 4000 {
+		t.Errorf("per 10,000 with last year's figure: %v of %d (present %v), want 5 of 4000", v, basis, ok)
+	}
+	if _, _, ok := value(t, w.table("310100", m), "caregivers.per10kAged60"); ok {
+		t.Error("the city's rate from its districts' figures")
+	}
+	for _, c := range []struct {
+		who             actor.Actor
+		region, year    string
+		aged60, wantErr string
+	}{
+		{official, "3101", lastYear, "1", "region_code_invalid"},
+		{official, "320500", lastYear, "1", "region_not_supervised"},
+		{official, "310000", lastYear, "1", "region_not_supervised"},
+		{official, "310104", strconv.Itoa(m.Year + 1), "1", "year_in_future"},
+		{official, "310104", "20x6", "1", "residents_invalid"},
+		{official, "310104", lastYear, "0", "residents_invalid"},
+		{actor.Actor{UserID: "fam", Roles: identity.NewRoles(identity.RoleFamily)}, "310104", lastYear, "1", "forbidden"},
+		{actor.Actor{UserID: "boss", Roles: identity.NewRoles(identity.RoleProviderAdmin)}, "310104", lastYear, "1", "forbidden"},
+	} {
+		n, _ := strconv.ParseInt(c.aged60, 10, 64)
+		_, err := w.svc.SetResidents(w.ctx, c.who, indicators.ResidentsCommand{Region: c.region, Year: c.year, Aged60Plus: n})
+		if code(err) != c.wantErr {
+			t.Errorf("%s entering %s %s: %v, want %s", c.who.UserID, c.region, c.year, err, c.wantErr)
+		}
+	}
+	if got, err := w.svc.Residents(w.ctx, official, "310104"); err != nil || len(got.Figures) != 1 {
+		t.Errorf("read back %+v, %v", got, err)
 	}
 }
 

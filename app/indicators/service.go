@@ -5,20 +5,34 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/audittrail"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/region"
 )
 
-// Service serves the indicator tables.
+// Service serves the indicator tables and the resident figures they are
+// computed per.
 type Service struct {
-	facts Facts
-	proj  *Projector
-	now   func() time.Time
+	facts     Facts
+	proj      *Projector
+	residents ResidentFigures
+	officials *audittrail.Officials
+	now       func() time.Time
 }
 
-func NewService(facts Facts, proj *Projector, now func() time.Time) *Service {
-	return &Service{facts: facts, proj: proj, now: now}
+// Deps are what the service needs; Residents may be nil (no indicator
+// per resident then), as may Officials (nothing logged).
+type Deps struct {
+	Facts     Facts
+	Projector *Projector
+	Residents ResidentFigures
+	Officials *audittrail.Officials
+	Now       func() time.Time
+}
+
+func NewService(d Deps) *Service {
+	return &Service{facts: d.Facts, proj: d.Projector, residents: d.Residents, officials: d.Officials, now: d.Now}
 }
 
 // Query names a region (a six-digit code: a province, city or district)
@@ -51,7 +65,11 @@ func (s *Service) Table(ctx context.Context, a actor.Actor, q Query) (Report, er
 	if err != nil {
 		return Report{}, err
 	}
-	t, err := s.table(ctx, code, month)
+	res, err := s.residentsOf(ctx, code)
+	if err != nil {
+		return Report{}, err
+	}
+	t, err := s.table(ctx, code, month, res)
 	return Report{Region: code, Month: month, Table: t}, err
 }
 
@@ -61,9 +79,13 @@ func (s *Service) Trend(ctx context.Context, a actor.Actor, q Query) (TrendRepor
 	if err != nil {
 		return TrendReport{}, err
 	}
+	res, err := s.residentsOf(ctx, code)
+	if err != nil {
+		return TrendReport{}, err
+	}
 	out := TrendReport{Region: code, Months: indicator.Trend(month)}
 	for _, m := range out.Months {
-		t, err := s.table(ctx, code, m)
+		t, err := s.table(ctx, code, m, res)
 		if err != nil {
 			return TrendReport{}, err
 		}
@@ -72,25 +94,37 @@ func (s *Service) Trend(ctx context.Context, a actor.Actor, q Query) (TrendRepor
 	return out, nil
 }
 
-func (s *Service) table(ctx context.Context, code region.Code, m indicator.Month) (indicator.Table, error) {
+func (s *Service) table(ctx context.Context, code region.Code, m indicator.Month, res region.Residents) (indicator.Table, error) {
 	facts, err := s.facts.InRegion(ctx, code.Prefix(), m)
 	if err != nil {
 		return indicator.Table{}, err
 	}
-	return indicator.Compute(facts, m, s.now()), nil
+	var r indicator.Residents
+	if f, ok := res.For(m.Year); ok {
+		r.Aged60Plus = f.Aged60Plus
+	}
+	return indicator.Compute(facts, m, s.now(), r), nil
+}
+
+// residentsOf reads the figures entered for the region itself: a
+// city's figure is the city's, never the sum of its districts' (they may
+// be of other years, or some missing).
+func (s *Service) residentsOf(ctx context.Context, code region.Code) (region.Residents, error) {
+	if s.residents == nil {
+		return region.Residents{Code: code}, nil
+	}
+	r, err := s.residents.Get(ctx, code)
+	if err != nil {
+		return region.Residents{}, err
+	}
+	return *r, nil
 }
 
 // check authorizes the caller for the region and parses the month.
 func (s *Service) check(a actor.Actor, q Query) (region.Code, indicator.Month, error) {
-	if err := a.Require(identity.RoleRegulator, identity.RolePlatformAdmin); err != nil {
-		return "", indicator.Month{}, err
-	}
-	code, err := region.ParseCode(q.Region)
+	code, err := s.checkRegion(a, q.Region)
 	if err != nil {
 		return "", indicator.Month{}, err
-	}
-	if !a.Roles.Has(identity.RolePlatformAdmin) && !a.Regions.Contains(region.Scope{code}) {
-		return "", indicator.Month{}, region.ErrNotSupervised.With(map[string]any{"regionCode": string(code)})
 	}
 	now := s.now()
 	month := indicator.MonthOf(now)

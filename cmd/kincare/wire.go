@@ -229,7 +229,8 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	// (startNotifications) and a rebuild from the source collections.
 	indicatorFacts := store.IndicatorFacts()
 	projector := indicators.NewProjector(store.IndicatorSources(), indicatorFacts)
-	indicatorSvc := indicators.NewService(indicatorFacts, projector, clk.Now)
+	indicatorSvc := indicators.NewService(indicators.Deps{Facts: indicatorFacts, Projector: projector,
+		Residents: store.Residents(), Officials: officials, Now: clk.Now})
 
 	engine := redis.NewReservations(rdb)
 	registry.MustRegister(engine.Collector())

@@ -37,4 +37,5 @@ const (
 	RecordAssessment OfficialVerb = "elder.record_assessment"
 	SetSubsidyRate   OfficialVerb = "region.set_subsidy_rate"
 	SetMealSubsidy   OfficialVerb = "region.set_meal_subsidy_rules"
+	SetResidents     OfficialVerb = "region.set_residents"
 )

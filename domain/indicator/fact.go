@@ -3,10 +3,12 @@ package indicator
 import (
 	"time"
 
+	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
+	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -22,6 +24,9 @@ const (
 	// fact, counted in every month from its Month on (Standing).
 	KindCare  Kind = "care"
 	KindVisit Kind = "visit"
+	// KindProvider is a provider as it stands now: a standing fact,
+	// counted in every month from the one it registered in.
+	KindProvider Kind = "provider"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -88,6 +93,22 @@ type Fact struct {
 	ElderID   string
 	Due       bool
 	Completed bool
+
+	// Providers (a standing fact: as the provider stands now): the kinds
+	// of business its licences are for, the platform's check, the
+	// regulator's credit standing, and its caregivers certified for
+	// elderly care with the last day each certificate is valid.
+	ProviderKinds []string
+	Verification  string
+	Credit        string
+	Caregivers    []Certified
+}
+
+// Certified is one caregiver holding an elderly-care certificate until
+// ValidTo (its last valid day).
+type Certified struct {
+	UserID  string
+	ValidTo calendar.Date
 }
 
 // OrderKey and ComplaintKey name the fact of an aggregate.
@@ -97,10 +118,11 @@ func IncidentKey(id string) string  { return string(KindIncident) + ":" + id }
 func MealKey(id string) string      { return string(KindMeal) + ":" + id }
 func CareKey(elderID string) string { return string(KindCare) + ":" + elderID }
 func VisitKey(id string) string     { return string(KindVisit) + ":" + id }
+func ProviderKey(id string) string  { return string(KindProvider) + ":" + id }
 
 // Standing reports a fact counted in every month from its Month on (a
 // stock, as elders due a visit), not in its Month alone (a flow).
-func (f Fact) Standing() bool { return f.Kind == KindCare }
+func (f Fact) Standing() bool { return f.Kind == KindCare || f.Kind == KindProvider }
 
 // CountsIn reports whether the fact counts in month m.
 func (f Fact) CountsIn(m Month) bool {
@@ -205,6 +227,29 @@ func OfVisit(v *visit.Visit, version int64) Fact {
 		Completed: v.Status == visit.Completed}
 	if v.Month != "" {
 		f.Month, _ = ParseMonth(v.Month)
+	}
+	return f
+}
+
+// OfProvider is a provider's fact: where its address is, standing from
+// the month (in Zone) it registered. A provider is counted as it stands
+// now in every month since: the read model keeps states, not their
+// history, so a trend shows today's verification and credit standing of
+// the providers registered by each month.
+func OfProvider(p *provider.Provider, version int64) Fact {
+	f := Fact{Key: ProviderKey(p.ID), Kind: KindProvider, RegionCode: p.Profile.Address.RegionCode,
+		Month: MonthOf(p.CreatedAt), Version: version, Verification: string(p.Status), Credit: string(p.Credit),
+		ProviderKinds: []string{}, Caregivers: []Certified{}}
+	for _, l := range p.Profile.Licences {
+		f.ProviderKinds = append(f.ProviderKinds, string(l.Kind))
+	}
+	for _, s := range p.Staff {
+		if s.Role != provider.StaffCaregiver || s.Caregiver == nil {
+			continue
+		}
+		if until := s.Caregiver.CertifiedUntil(); !until.IsZero() {
+			f.Caregivers = append(f.Caregivers, Certified{UserID: s.UserID, ValidTo: until})
+		}
 	}
 	return f
 }

@@ -41,14 +41,14 @@ func TestMediansAreExactAndRatesNeedABasis(t *testing.T) {
 			ServiceType: "bathing"}
 	}
 	tb := indicator.Compute([]indicator.Fact{order(60, true, indicator.OutcomeCompleted), order(600, true, indicator.OutcomeOpen),
-		order(0, false, indicator.OutcomeExpired)}, m, m.End())
+		order(0, false, indicator.OutcomeExpired)}, m, m.End(), indicator.Residents{})
 	if v, ok := tb.Get("orders.medianResponseSeconds"); !ok || v.Value != 330 || v.Basis != 2 {
 		t.Fatalf("median %+v", v)
 	}
 	if _, ok := tb.Get("orders.onTimeCheckInRate"); ok {
 		t.Fatal("an on-time rate of no check-ins")
 	}
-	empty := indicator.Compute(nil, m, m.End())
+	empty := indicator.Compute(nil, m, m.End(), indicator.Residents{})
 	for _, key := range []string{"orders.count", "complaints.count", "complaints.overdue"} {
 		if v, ok := empty.Get(key); !ok || v.Value != 0 {
 			t.Errorf("%s of nothing: %+v %v", key, v, ok)
@@ -73,14 +73,14 @@ func TestMonthlyVisits(t *testing.T) {
 	}
 	facts := []indicator.Fact{care("a", m.Add(-3)), care("b", m), care("c", m.Add(1)), care("d", m.Add(-1)),
 		visit("a", m, true), visit("a", m, true), visit("b", m, false), visit("d", m.Add(-1), true), visit("x", m, true)}
-	tb := indicator.Compute(facts, m, m.End())
+	tb := indicator.Compute(facts, m, m.End(), indicator.Residents{})
 	if v, ok := tb.Get("visits.monthlyRate"); !ok || v.Value != 1.0/3 || v.Basis != 3 {
 		t.Errorf("rate %+v %v, want 1 of 3 (a visited twice; c not due yet; x not due)", v, ok)
 	}
 	if v, ok := tb.Get("visits.overdue"); !ok || v.Value != 2 {
 		t.Errorf("overdue %+v %v, want b and d", v, ok)
 	}
-	if _, ok := indicator.Compute(facts, m, m.End().Add(-time.Second)).Get("visits.overdue"); ok {
+	if _, ok := indicator.Compute(facts, m, m.End().Add(-time.Second), indicator.Residents{}).Get("visits.overdue"); ok {
 		t.Error("overdue counted before the month is over")
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/provider"
 )
 
 // Unit says how to read an indicator's value.
@@ -53,6 +56,20 @@ var Definitions = []Definition{
 	{"meals.subsidyFen", "meals", UnitFen, "助餐补贴支出（分）", "Meal subsidy drawn (fen)"},
 	{"visits.monthlyRate", "visits", UnitRatio, "特殊困难老年人月度探访率", "Monthly visit rate"},
 	{"visits.overdue", "visits", UnitCount, "逾期未探访的老年人数", "Elders overdue a visit"},
+	{"providers.count", "providers", UnitCount, "服务机构数", "Providers"},
+	{"providers.byKind", "providers", UnitCount, "按业务类型的机构数", "Providers by kind"},
+	{"providers.byVerification", "providers", UnitCount, "按审核状态的机构数", "Providers by verification"},
+	{"providers.byCredit", "providers", UnitCount, "按信用状态的机构数", "Providers by credit standing"},
+	{"caregivers.certified", "caregivers", UnitCount, "持证养老护理员数", "Certified caregivers"},
+	{"caregivers.per10kAged60", "caregivers", UnitPer10k, "每万名60岁及以上老年人拥有持证养老护理员数",
+		"Certified caregivers per 10,000 residents aged 60+"},
+}
+
+// Residents are the region's own figures a regulator entered (they are
+// not business data kincare holds): its residents aged 60 and over. Zero
+// is unknown: an indicator per resident is then absent, not 0.
+type Residents struct {
+	Aged60Plus int64
 }
 
 // DefinitionOf finds a key's definition.
@@ -97,10 +114,11 @@ func (t Table) Get(key string) (Value, bool) {
 
 // Compute turns month m's facts of a region into its table at now (a
 // complaint unanswered past its deadline is overdue from then on; an
-// elder due a visit and not visited is overdue once the month is over).
-// Facts that do not count in m are left out.
-func Compute(facts []Fact, m Month, now time.Time) Table {
-	var orders, complaints, alarms, meals, cares []Fact
+// elder due a visit and not visited is overdue once the month is over),
+// with the region's resident figures r. Facts that do not count in m are
+// left out.
+func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
+	var orders, complaints, alarms, meals, cares, providers []Fact
 	visited := map[string]bool{}
 	for _, f := range facts {
 		if !f.CountsIn(m) {
@@ -123,6 +141,8 @@ func Compute(facts []Fact, m Month, now time.Time) Table {
 			if f.Completed {
 				visited[f.ElderID] = true
 			}
+		case KindProvider:
+			providers = append(providers, f)
 		}
 	}
 	var t Table
@@ -158,7 +178,44 @@ func Compute(facts []Fact, m Month, now time.Time) Table {
 	// Overdue only once the month is over: while it lasts, an unvisited
 	// elder is pending, not overdue, and the count is not known yet.
 	add(count("visits.overdue", cares, func(f Fact) bool { return !visited[f.ElderID] }), !now.Before(m.End()))
+	add(count("providers.count", providers, all), true)
+	add(breakdownMany("providers.byKind", providers, func(f Fact) []string { return f.ProviderKinds }), true)
+	add(breakdown("providers.byVerification", providers, func(f Fact) string { return f.Verification }), true)
+	add(breakdown("providers.byCredit", providers, func(f Fact) string { return f.Credit }), true)
+	n := certified(providers, certifiedOn(m, now))
+	add(Value{Key: "caregivers.certified", Value: float64(n)}, true)
+	// Per resident only where the regulator entered the residents: a
+	// region without its figure has no rate (absent, not 0).
+	add(Value{Key: "caregivers.per10kAged60", Value: float64(n) * 10000 / float64(max(r.Aged60Plus, 1)),
+		Basis: int(r.Aged60Plus)}, r.Aged60Plus > 0)
 	return t
+}
+
+// certifiedOn is the day a month's certified caregivers are counted on:
+// its last day, or today while it lasts.
+func certifiedOn(m Month, now time.Time) calendar.Date {
+	if now.Before(m.End()) {
+		return calendar.Today(now, Zone)
+	}
+	return calendar.Today(m.End().Add(-time.Second), Zone)
+}
+
+// certified counts the caregivers of verified providers holding a valid
+// elderly-care certificate on day, each once however many providers
+// they work for.
+func certified(providers []Fact, day calendar.Date) int {
+	seen := map[string]bool{}
+	for _, f := range providers {
+		if f.Verification != string(provider.Verified) {
+			continue
+		}
+		for _, c := range f.Caregivers {
+			if !c.ValidTo.Before(day) {
+				seen[c.UserID] = true
+			}
+		}
+	}
+	return len(seen)
 }
 
 func all(Fact) bool { return true }
@@ -188,6 +245,24 @@ func breakdown(key string, fs []Fact, by func(Fact) string) Value {
 	counts := map[string]int{}
 	for _, f := range fs {
 		counts[by(f)]++
+	}
+	v := Value{Key: key, Value: float64(len(fs)), Parts: []Part{}}
+	for k, n := range counts {
+		v.Parts = append(v.Parts, Part{Key: k, Value: float64(n)})
+	}
+	sort.Slice(v.Parts, func(i, j int) bool { return v.Parts[i].Key < v.Parts[j].Key })
+	return v
+}
+
+// breakdownMany counts facts by a property with several values (a
+// provider of two kinds is in both parts); the value is the number of
+// facts, parts sorted by key.
+func breakdownMany(key string, fs []Fact, by func(Fact) []string) Value {
+	counts := map[string]int{}
+	for _, f := range fs {
+		for _, k := range by(f) {
+			counts[k]++
+		}
 	}
 	v := Value{Key: key, Value: float64(len(fs)), Parts: []Part{}}
 	for k, n := range counts {
