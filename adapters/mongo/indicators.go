@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/incident"
@@ -18,6 +19,7 @@ import (
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -63,6 +65,12 @@ type factDoc struct {
 	Verification  string         `bson:"verification,omitempty"`
 	Credit        string         `bson:"credit,omitempty"`
 	Caregivers    []certifiedDoc `bson:"caregivers,omitempty"`
+
+	CareType        string `bson:"careType,omitempty"`
+	Capacity        int    `bson:"capacity,omitempty"`
+	InclusiveQuota  int    `bson:"inclusiveQuota,omitempty"`
+	Booked          int    `bson:"booked,omitempty"`
+	BookedInclusive int    `bson:"bookedInclusive,omitempty"`
 }
 
 type certifiedDoc struct {
@@ -92,7 +100,9 @@ func toFactDoc(f indicator.Fact) factDoc {
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
 		AlarmKind: f.AlarmKind, Acknowledged: f.Acknowledged, Served: f.Served, SubsidyFen: f.SubsidyFen,
 		ElderID: f.ElderID, Due: f.Due, Completed: f.Completed,
-		ProviderKinds: f.ProviderKinds, Verification: f.Verification, Credit: f.Credit}
+		ProviderKinds: f.ProviderKinds, Verification: f.Verification, Credit: f.Credit,
+		CareType: f.CareType, Capacity: f.Capacity, InclusiveQuota: f.InclusiveQuota, Booked: f.Booked,
+		BookedInclusive: f.BookedInclusive}
 	for _, c := range f.Caregivers {
 		d.Caregivers = append(d.Caregivers, certifiedDoc{UserID: c.UserID, ValidTo: c.ValidTo.String()})
 	}
@@ -115,7 +125,8 @@ func (d factDoc) fact() indicator.Fact {
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted, ElderConfirmed: d.ElderConfirmed,
 		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,
 		Served: d.Served, SubsidyFen: d.SubsidyFen, ElderID: d.ElderID, Due: d.Due, Completed: d.Completed,
-		Verification: d.Verification, Credit: d.Credit}
+		Verification: d.Verification, Credit: d.Credit, CareType: d.CareType, Capacity: d.Capacity,
+		InclusiveQuota: d.InclusiveQuota, Booked: d.Booked, BookedInclusive: d.BookedInclusive}
 	if d.Kind == string(indicator.KindProvider) {
 		// Empty lists are stored as none (omitempty): read back as empty,
 		// so a rebuilt fact equals the incremental one.
@@ -221,13 +232,14 @@ func (r *IndicatorFacts) Reset(ctx context.Context) error {
 // IndicatorSources reads what indicator facts derive from
 // (indicators.Sources).
 type IndicatorSources struct {
-	orders, complaints, incidents, providers, elders, meals, cares, visits *collection
+	orders, complaints, incidents, providers, elders, meals, cares, visits, slots, offerings *collection
 }
 
 func (s *Store) IndicatorSources() *IndicatorSources {
 	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
 		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl),
-		meals: s.collection(mealOrdersColl), cares: s.collection(careRecordsColl), visits: s.collection(visitsColl)}
+		meals: s.collection(mealOrdersColl), cares: s.collection(careRecordsColl), visits: s.collection(visitsColl),
+		slots: s.collection(slotsColl), offerings: s.collection(offeringsColl)}
 }
 
 // Care answers visit.ErrNotFound for an elder without a care record.
@@ -324,6 +336,52 @@ func (r *IndicatorSources) ProviderRegion(ctx context.Context, id string) (strin
 		return "", err
 	}
 	return d.Profile.Address.RegionCode, nil
+}
+
+// Slot answers reservation.ErrSlotNotFound for an unknown id.
+func (r *IndicatorSources) Slot(ctx context.Context, id string) (*reservation.Slot, int64, error) {
+	d, err := findByID[slotDoc](ctx, r.slots, id, "slot", reservation.ErrSlotNotFound)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.slot(), d.Version, nil
+}
+
+// CareType is "" for an offering that is gone.
+func (r *IndicatorSources) CareType(ctx context.Context, offeringID string) (string, error) {
+	d, err := findByID[offeringDoc](ctx, r.offerings, offeringID, "offering", childcare.ErrNotFound)
+	if errors.Is(err, childcare.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return string(d.offering().CareType), nil
+}
+
+// EachChildcareSlot streams the slots of childcare offerings (a filter
+// on the resource kind: the embedded store reads them all to find them,
+// as a rebuild would anyway).
+func (r *IndicatorSources) EachChildcareSlot(ctx context.Context, fn func(*reservation.Slot, int64) error) error {
+	cur, err := r.slots.Find(ctx, bson.D{{Key: "resourceKind", Value: reservation.ChildcarePlace}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return fmt.Errorf("mongo: find childcare slots: %w", err)
+	}
+	defer func() { _ = cur.Close(context.WithoutCancel(ctx)) }()
+	for cur.Next(ctx) {
+		var d slotDoc
+		if err := cur.Decode(&d); err != nil {
+			return fmt.Errorf("mongo: read childcare slots: %w", err)
+		}
+		if err := fn(d.slot(), d.Version); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("mongo: read childcare slots: %w", err)
+	}
+	return nil
 }
 
 // Provider answers provider.ErrNotFound for an unknown id.

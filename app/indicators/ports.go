@@ -18,6 +18,7 @@ import (
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/region"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -64,6 +65,10 @@ type Sources interface {
 	Visit(ctx context.Context, id string) (*visit.Visit, int64, error)
 	// Provider answers provider.ErrNotFound for an unknown id.
 	Provider(ctx context.Context, id string) (*provider.Provider, int64, error)
+	// Slot answers reservation.ErrSlotNotFound for an unknown id.
+	Slot(ctx context.Context, id string) (*reservation.Slot, int64, error)
+	// CareType is a childcare offering's care type ("" when it is gone).
+	CareType(ctx context.Context, offeringID string) (string, error)
 	// ElderRegion is the region code of an elder's address ("" when gone).
 	ElderRegion(ctx context.Context, elderID string) (string, error)
 	// ProviderRegion is the region code of a provider's address ("" when
@@ -76,4 +81,6 @@ type Sources interface {
 	EachCare(ctx context.Context, fn func(*visit.Care, int64) error) error
 	EachVisit(ctx context.Context, fn func(*visit.Visit, int64) error) error
 	EachProvider(ctx context.Context, fn func(*provider.Provider, int64) error) error
+	// EachChildcareSlot calls fn for the slots of childcare offerings.
+	EachChildcareSlot(ctx context.Context, fn func(*reservation.Slot, int64) error) error
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -101,6 +102,15 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.facts.Put(ctx, indicator.OfVisit(vi, v))
+	case "slot":
+		sl, v, err := p.src.Slot(ctx, s.ID)
+		if fault.Is(err, reservation.ErrSlotNotFound) {
+			return p.facts.Delete(ctx, indicator.PlaceKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.putPlace(ctx, sl, v, nil, nil)
 	case "provider":
 		pr, v, err := p.src.Provider(ctx, s.ID)
 		if fault.Is(err, provider.ErrNotFound) {
@@ -160,6 +170,37 @@ func (p *Projector) putMeal(ctx context.Context, o *meal.Order, v int64, regions
 		}
 	}
 	return p.facts.Put(ctx, indicator.OfMeal(o, v, code))
+}
+
+// putPlace writes a childcare slot's fact, where its provider is, with
+// its offering's care type; regions and careTypes as in putOrder, by
+// provider and by offering.
+func (p *Projector) putPlace(ctx context.Context, sl *reservation.Slot, v int64, regions, careTypes map[string]string) error {
+	if sl.Resource().Kind != reservation.ChildcarePlace {
+		return nil // a meal window's or a class's: not places
+	}
+	code, ok := regions[sl.ProviderID()]
+	if !ok {
+		var err error
+		if code, err = p.src.ProviderRegion(ctx, sl.ProviderID()); err != nil {
+			return err
+		}
+		if regions != nil {
+			regions[sl.ProviderID()] = code
+		}
+	}
+	offering := sl.Resource().ID
+	care, ok := careTypes[offering]
+	if !ok {
+		var err error
+		if care, err = p.src.CareType(ctx, offering); err != nil {
+			return err
+		}
+		if careTypes != nil {
+			careTypes[offering] = care
+		}
+	}
+	return p.facts.Put(ctx, indicator.OfPlace(sl, v, code, care))
 }
 
 // Rebuild forgets the read model and writes it again from the source
@@ -222,6 +263,14 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild providers: %w", err)
+	}
+	careTypes := map[string]string{}
+	err = p.src.EachChildcareSlot(ctx, func(sl *reservation.Slot, v int64) error {
+		n++
+		return p.putPlace(ctx, sl, v, regions, careTypes)
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild childcare slots: %w", err)
 	}
 	return n, nil
 }

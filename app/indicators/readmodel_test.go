@@ -15,6 +15,8 @@ import (
 	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/calendar"
+	"github.com/kincare/kincare/domain/catalog"
+	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
@@ -27,6 +29,7 @@ import (
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/region"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/service"
 	"github.com/kincare/kincare/domain/visit"
 	"github.com/kincare/kincare/test/testenv"
@@ -104,6 +107,51 @@ func (w *world) provider(id, regionCode string, at time.Time, kinds []provider.K
 	}
 	for _, step := range steps {
 		if _, err := w.store.Providers().Update(w.ctx, id, step); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+// offering stores a childcare offering of care type at the provider.
+func (w *world) offering(id, providerID string, care childcare.CareType) {
+	w.t.Helper()
+	err := w.store.Offerings().Create(w.ctx, childcare.Offering{ID: id, ProviderID: providerID,
+		Names: catalog.Names{ZhCN: "托位" + id}, CareType: care, Ages: childcare.AgeRange{MinMonths: 12, MaxMonths: 36},
+		Capacity: reservation.Capacity{Total: 10, InclusiveQuota: 6}, Active: true, CreatedAt: w.clock.Now()})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// places opens a slot of the offering starting at start with capacity,
+// announced as the app opens it, and books seats on it (inclusive of
+// them at the 普惠 price), each write announced as the app's are.
+func (w *world) places(offeringID, providerID string, start time.Time, capacity reservation.Capacity, seats, inclusive int) {
+	w.t.Helper()
+	sl, err := reservation.New(reservation.Draft{ID: newID(), Resource: reservation.Resource{Kind: reservation.ChildcarePlace,
+		ID: offeringID}, ProviderID: providerID, Window: reservation.Window{Start: start, End: start.Add(time.Hour),
+		TimeZone: "Asia/Shanghai"}, Capacity: capacity}, start.AddDate(0, 0, -20))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	sl.AnnouncePlaces(newID(), start.AddDate(0, 0, -20))
+	if _, err := w.store.Slots().CreateMany(w.ctx, []*reservation.Slot{sl}); err != nil {
+		w.t.Fatal(err)
+	}
+	for i := range seats {
+		tier := reservation.Market
+		if i < inclusive {
+			tier = reservation.Inclusive
+		}
+		_, _, err := w.store.Slots().Update(w.ctx, sl.ID(), func(sl *reservation.Slot) error {
+			if _, _, err := sl.Confirm(reservation.Seat{HoldID: newID(), Tier: tier, BookedBy: newID(), FamilyID: "fam"},
+				start.AddDate(0, 0, -10)); err != nil {
+				return err
+			}
+			sl.AnnouncePlaces(newID(), start.AddDate(0, 0, -10))
+			return nil
+		})
+		if err != nil {
 			w.t.Fatal(err)
 		}
 	}
@@ -392,6 +440,22 @@ func scriptMonth(w *world) indicator.Month {
 	w.order("cn", service.Bathing, day(12, 9))
 	w.order("xh", service.Cleaning, m.End().Add(time.Hour))
 
+	// Childcare at the Xuhui provider: a full-day month of 10 places (6
+	// 普惠), 8 booked (5 at the 普惠 price); a second full-day offering's
+	// month of 10 (4 普惠), 2 booked; two half-day sessions of 5, 3 and 0
+	// booked (bookable, not places); next month's full-day month. In
+	// Changning a full-day month of 5 places (5 普惠), all booked.
+	w.offering("xh-full", "xh", childcare.FullDay)
+	w.offering("xh-full2", "xh", childcare.FullDay)
+	w.offering("xh-half", "xh", childcare.HalfDay)
+	w.offering("cn-full", "cn", childcare.FullDay)
+	w.places("xh-full", "xh", m.Start(), reservation.Capacity{Total: 10, InclusiveQuota: 6}, 8, 5)
+	w.places("xh-full2", "xh", m.Start(), reservation.Capacity{Total: 10, InclusiveQuota: 4}, 2, 0)
+	w.places("xh-half", "xh", day(4, 8), reservation.Capacity{Total: 5}, 3, 0)
+	w.places("xh-half", "xh", day(5, 8), reservation.Capacity{Total: 5}, 0, 0)
+	w.places("xh-full", "xh", m.End(), reservation.Capacity{Total: 10, InclusiveQuota: 6}, 1, 1)
+	w.places("cn-full", "cn", m.Start(), reservation.Capacity{Total: 5, InclusiveQuota: 5}, 5, 5)
+
 	// Complaints in Xuhui: answered in 2 h; answered in 4 h and escalated;
 	// never answered (overdue at the end of its 48 h).
 	w.complaint("xh", "310104", day(6, 10), answered(day(6, 12)))
@@ -484,6 +548,10 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"visits.monthlyRate":                 {1.0 / 2, 2},
 		"visits.overdue":                     {1, 0},
 		"providers.count":                    {1, 0},
+		"childcare.places":                   {20, 0},
+		"childcare.inclusiveShare":           {10.0 / 20, 20},
+		"childcare.occupancy":                {10.0 / 20, 20},
+		"childcare.sessionsByCareType":       {30, 0},
 		"caregivers.certified":               {2, 0},
 	}
 	for key, wv := range want {
@@ -505,6 +573,19 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		if v, _ := xuhui.Get(key); !reflect.DeepEqual(v.Parts, want) {
 			t.Errorf("Xuhui %s: %+v, want %+v", key, v.Parts, want)
 		}
+	}
+	if v, _ := xuhui.Get("childcare.sessionsByCareType"); !reflect.DeepEqual(v.Parts,
+		[]indicator.Part{{Key: "full_day", Value: 20}, {Key: "half_day", Value: 10}}) {
+		t.Errorf("Xuhui places by care type: %+v", v.Parts)
+	}
+	if r, basis, _ := value(t, w.table("310100", m), "childcare.occupancy"); r != 15.0/25 || basis != 25 {
+		t.Errorf("Shanghai occupancy: %v of %d", r, basis)
+	}
+	if n, _, _ := value(t, w.table("310104", m.Add(1)), "childcare.places"); n != 10 {
+		t.Errorf("next month's Xuhui places: %v", n)
+	}
+	if _, _, ok := value(t, w.table("310104", m.Add(-1)), "childcare.occupancy"); ok {
+		t.Error("an occupancy of no places")
 	}
 	if _, _, ok := value(t, xuhui, "caregivers.per10kAged60"); ok {
 		t.Error("caregivers per 10,000 residents without a resident figure")
@@ -616,8 +697,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 34 {
-		t.Errorf("rebuild wrote %d facts, want 34", n)
+	if n != 40 {
+		t.Errorf("rebuild wrote %d facts, want 40", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
@@ -628,7 +709,7 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{34, 0} {
+	for i, want := range []int{40, 0} {
 		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
 			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
 		}

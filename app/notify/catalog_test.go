@@ -191,6 +191,7 @@ func reservationEvents(t *testing.T, now time.Time, newID func() string) []event
 	if err != nil {
 		t.Fatal(err)
 	}
+	sl.AnnouncePlaces(newID(), now)
 	events := sl.Pending()
 	byFamily := reservation.NewBooking(sl, seat, newID())
 	if err := byFamily.Cancel(reservation.ByFamily, "owner", "", now, newID()); err != nil {

@@ -33,7 +33,13 @@ var audienceOf = map[event.Type]hearers{
 
 // Audiences says who hears of each reservation event.
 func (s *Service) Audiences() map[event.Type]notify.Audience {
-	return notify.OneAudience(audienceOf, s.hearersOf)
+	out := notify.OneAudience(audienceOf, s.hearersOf)
+	// A childcare slot's places changing is the bookings' news, told by
+	// their own events: this one only feeds the indicators.
+	out[reservation.EventPlacesChanged] = notify.AudienceFunc(func(context.Context, event.Event) ([]notify.Recipient, error) {
+		return nil, nil
+	})
+	return out
 }
 
 func (s *Service) hearersOf(ctx context.Context, e event.Event) ([]notify.Recipient, error) {

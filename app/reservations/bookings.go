@@ -103,7 +103,7 @@ func (s *Service) CancelBooking(ctx context.Context, a actor.Actor, id, reason s
 
 // freeSeat gives a cancelled booking's seat back in MongoDB, then Redis.
 func (s *Service) freeSeat(ctx context.Context, slotID, holdID string) error {
-	sl, version, err := s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
+	sl, version, err := s.updatePlaces(ctx, slotID, func(sl *reservation.Slot) error {
 		if _, ok := sl.Release(holdID); !ok {
 			return errNoSeat
 		}

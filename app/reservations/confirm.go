@@ -91,7 +91,7 @@ func (s *Service) ConfirmSeat(ctx context.Context, a actor.Actor, holdID string,
 	if err != nil {
 		return Confirmed{}, err
 	}
-	sl, version, err := s.d.Slots.Update(ctx, slotID, func(sl *reservation.Slot) error {
+	sl, version, err := s.updatePlaces(ctx, slotID, func(sl *reservation.Slot) error {
 		_, _, err := sl.Confirm(seat, now)
 		return err
 	})

@@ -124,7 +124,7 @@ func (s *Service) AdmitAtDoor(ctx context.Context, a actor.Actor, cmd DoorComman
 	}
 	seat := reservation.Seat{HoldID: reservation.HoldID(sl.ID(), doorMark+digest(c.ID, sl.ID(), s.d.NewID())[:19]),
 		Tier: tier, BookedBy: a.UserID, FamilyID: c.FamilyID, RecipientID: c.ID, PriceFen: o.PriceFen(tier)}
-	sl, version, err := s.d.Slots.Update(ctx, sl.ID(), func(sl *reservation.Slot) error {
+	sl, version, err := s.updatePlaces(ctx, sl.ID(), func(sl *reservation.Slot) error {
 		_, _, err := sl.Confirm(seat, s.d.Now())
 		return err
 	})

@@ -55,6 +55,7 @@ func (s *Service) OpenSlots(ctx context.Context, a actor.Actor, cmd OpenCommand)
 		if err != nil {
 			return Opened{}, err
 		}
+		sl.AnnouncePlaces(s.d.NewID(), now) // the places the indicators count
 		slots = append(slots, sl)
 	}
 	n, err := s.d.Slots.CreateMany(ctx, slots)
@@ -69,6 +70,19 @@ func (s *Service) OpenSlots(ctx context.Context, a actor.Actor, cmd OpenCommand)
 		return Opened{}, err
 	}
 	return Opened{Slots: stored, Created: n}, nil
+}
+
+// updatePlaces is Slots.Update for a change of a slot's seats or
+// capacity: a childcare slot announces it in the same write, for the
+// regulator's childcare indicators (reservation.EventPlacesChanged).
+func (s *Service) updatePlaces(ctx context.Context, id string, fn func(*reservation.Slot) error) (*reservation.Slot, int64, error) {
+	return s.d.Slots.Update(ctx, id, func(sl *reservation.Slot) error {
+		if err := fn(sl); err != nil {
+			return err
+		}
+		sl.AnnouncePlaces(s.d.NewID(), s.d.Now())
+		return nil
+	})
 }
 
 // slotsBetween is every slot of a resource starting in [from, to).
@@ -105,7 +119,7 @@ func (s *Service) SetCapacity(ctx context.Context, a actor.Actor, id string, c r
 			return SlotAvailability{}, err
 		}
 	}
-	sl, version, err := s.d.Slots.Update(ctx, id, func(sl *reservation.Slot) error { return sl.SetCapacity(c) })
+	sl, version, err := s.updatePlaces(ctx, id, func(sl *reservation.Slot) error { return sl.SetCapacity(c) })
 	if err != nil {
 		return SlotAvailability{}, err
 	}

@@ -35,7 +35,7 @@ const MaxAgeMonths = 36
 const HomePointMaxPlaces = 5
 
 // ResourceKind names offerings as the reservation engine's resources.
-const ResourceKind = "childcare_offering"
+const ResourceKind = reservation.ChildcarePlace
 
 var (
 	ErrNotFound     = fault.New(fault.NotFound, "offering_not_found")

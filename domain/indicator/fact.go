@@ -9,6 +9,7 @@ import (
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
+	"github.com/kincare/kincare/domain/reservation"
 	"github.com/kincare/kincare/domain/visit"
 )
 
@@ -27,6 +28,9 @@ const (
 	// KindProvider is a provider as it stands now: a standing fact,
 	// counted in every month from the one it registered in.
 	KindProvider Kind = "provider"
+	// KindPlace is a childcare slot (托位): its places and those booked,
+	// in the month its window starts.
+	KindPlace Kind = "place"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -102,6 +106,15 @@ type Fact struct {
 	Verification  string
 	Credit        string
 	Caregivers    []Certified
+
+	// Childcare slots: the offering's care type, the slot's capacity and
+	// 普惠 quota, and the places booked on it (BookedInclusive at the
+	// 普惠 price).
+	CareType        string
+	Capacity        int
+	InclusiveQuota  int
+	Booked          int
+	BookedInclusive int
 }
 
 // Certified is one caregiver holding an elderly-care certificate until
@@ -119,6 +132,7 @@ func MealKey(id string) string      { return string(KindMeal) + ":" + id }
 func CareKey(elderID string) string { return string(KindCare) + ":" + elderID }
 func VisitKey(id string) string     { return string(KindVisit) + ":" + id }
 func ProviderKey(id string) string  { return string(KindProvider) + ":" + id }
+func PlaceKey(slotID string) string { return string(KindPlace) + ":" + slotID }
 
 // Standing reports a fact counted in every month from its Month on (a
 // stock, as elders due a visit), not in its Month alone (a flow).
@@ -252,6 +266,16 @@ func OfProvider(p *provider.Provider, version int64) Fact {
 		}
 	}
 	return f
+}
+
+// OfPlace is a childcare slot's fact: where its provider is
+// (regionCode), in the month (Zone) its window starts, of careType (its
+// offering's, "" when the offering is gone).
+func OfPlace(s *reservation.Slot, version int64, regionCode, careType string) Fact {
+	c := s.Capacity()
+	return Fact{Key: PlaceKey(s.ID()), Kind: KindPlace, RegionCode: regionCode, Month: MonthOf(s.Window().Start),
+		Version: version, CareType: careType, Capacity: c.Total, InclusiveQuota: c.InclusiveQuota,
+		Booked: len(s.Seats()), BookedInclusive: s.Confirmed(reservation.Inclusive)}
 }
 
 // Overdue reports a complaint not answered by its deadline: answered

@@ -60,6 +60,10 @@ var Definitions = []Definition{
 	{"providers.byKind", "providers", UnitCount, "按业务类型的机构数", "Providers by kind"},
 	{"providers.byVerification", "providers", UnitCount, "按审核状态的机构数", "Providers by verification"},
 	{"providers.byCredit", "providers", UnitCount, "按信用状态的机构数", "Providers by credit standing"},
+	{"childcare.places", "childcare", UnitCount, "全日托托位数", "Full-day childcare places"},
+	{"childcare.inclusiveShare", "childcare", UnitRatio, "普惠托位占比", "Share of 普惠 (inclusive) places"},
+	{"childcare.occupancy", "childcare", UnitRatio, "全日托托位使用率", "Occupancy of full-day places"},
+	{"childcare.sessionsByCareType", "childcare", UnitCount, "按托育类型的可预订名额", "Bookable places by care type"},
 	{"caregivers.certified", "caregivers", UnitCount, "持证养老护理员数", "Certified caregivers"},
 	{"caregivers.per10kAged60", "caregivers", UnitPer10k, "每万名60岁及以上老年人拥有持证养老护理员数",
 		"Certified caregivers per 10,000 residents aged 60+"},
@@ -118,7 +122,7 @@ func (t Table) Get(key string) (Value, bool) {
 // with the region's resident figures r. Facts that do not count in m are
 // left out.
 func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
-	var orders, complaints, alarms, meals, cares, providers []Fact
+	var orders, complaints, alarms, meals, cares, providers, places, fullDay []Fact
 	visited := map[string]bool{}
 	for _, f := range facts {
 		if !f.CountsIn(m) {
@@ -143,6 +147,11 @@ func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
 			}
 		case KindProvider:
 			providers = append(providers, f)
+		case KindPlace:
+			places = append(places, f)
+			if f.CareType == FullDayCare {
+				fullDay = append(fullDay, f)
+			}
 		}
 	}
 	var t Table
@@ -182,6 +191,14 @@ func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
 	add(breakdownMany("providers.byKind", providers, func(f Fact) []string { return f.ProviderKinds }), true)
 	add(breakdown("providers.byVerification", providers, func(f Fact) string { return f.Verification }), true)
 	add(breakdown("providers.byCredit", providers, func(f Fact) string { return f.Credit }), true)
+	// Places are full-day enrolments (全日托, a slot per month): a half-day
+	// session or an hour of drop-in care is bookable, but not a place; those
+	// are counted by care type, in places per session.
+	capacity := func(f Fact) int64 { return int64(f.Capacity) }
+	add(sum("childcare.places", fullDay, capacity), true)
+	add(shareOf("childcare.inclusiveShare", fullDay, capacity, func(f Fact) int64 { return int64(f.InclusiveQuota) }))
+	add(shareOf("childcare.occupancy", fullDay, capacity, func(f Fact) int64 { return int64(f.Booked) }))
+	add(sumBy("childcare.sessionsByCareType", places, func(f Fact) string { return f.CareType }, capacity), true)
 	n := certified(providers, certifiedOn(m, now))
 	add(Value{Key: "caregivers.certified", Value: float64(n)}, true)
 	// Per resident only where the regulator entered the residents: a
@@ -248,6 +265,39 @@ func breakdown(key string, fs []Fact, by func(Fact) string) Value {
 	}
 	v := Value{Key: key, Value: float64(len(fs)), Parts: []Part{}}
 	for k, n := range counts {
+		v.Parts = append(v.Parts, Part{Key: k, Value: float64(n)})
+	}
+	sort.Slice(v.Parts, func(i, j int) bool { return v.Parts[i].Key < v.Parts[j].Key })
+	return v
+}
+
+// FullDayCare is the care type whose slots are places (childcare.FullDay).
+const FullDayCare = "full_day"
+
+// shareOf is the sum of part over the sum of whole; absent when the
+// whole is 0 (no places: no share of them).
+func shareOf(key string, fs []Fact, whole, part func(Fact) int64) (Value, bool) {
+	var w, p int64
+	for _, f := range fs {
+		w, p = w+whole(f), p+part(f)
+	}
+	if w == 0 {
+		return Value{}, false
+	}
+	return Value{Key: key, Value: float64(p) / float64(w), Basis: int(w)}, true
+}
+
+// sumBy adds up a property of the facts by another; the value is the
+// total, parts sorted by key.
+func sumBy(key string, fs []Fact, by func(Fact) string, of func(Fact) int64) Value {
+	sums := map[string]int64{}
+	var total int64
+	for _, f := range fs {
+		sums[by(f)] += of(f)
+		total += of(f)
+	}
+	v := Value{Key: key, Value: float64(total), Parts: []Part{}}
+	for k, n := range sums {
 		v.Parts = append(v.Parts, Part{Key: k, Value: float64(n)})
 	}
 	sort.Slice(v.Parts, func(i, j int) bool { return v.Parts[i].Key < v.Parts[j].Key })

@@ -23,6 +23,11 @@ var partWords = map[string]Words{
 	"door_inactive": {"门磁长时间无活动", "Door inactive"},
 	"health_alert":  {"健康告警", "Health alert"},
 	"missed_meal":   {"未取餐", "Missed meal"},
+	// Childcare care types.
+	"full_day": {"全日托", "Full day"},
+	"half_day": {"半日托", "Half day"},
+	"hourly":   {"计时托", "Hourly"},
+	"drop_in":  {"临时托", "Drop-in"},
 	// Provider kinds, verification and credit standings.
 	"home_care":             {"居家养老服务", "Home care"},
 	"canteen":               {"老年食堂", "Canteen"},

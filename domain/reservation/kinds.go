@@ -8,6 +8,28 @@ import (
 	"github.com/kincare/kincare/domain/fault"
 )
 
+// ChildcarePlace is the kind of a childcare offering's slot (托位): a
+// slot whose units are places, each booked for a child.
+const ChildcarePlace = "childcare_offering"
+
+// EventPlacesChanged is a childcare slot opened, resized, or a place on
+// it taken or given back. It tells nobody (the bookings' own events do):
+// it keeps the regulator's childcare indicators current.
+const EventPlacesChanged event.Type = "slot.places_changed"
+
+// AnnouncePlaces records, on a childcare slot, that its places changed;
+// other slots (meal windows, class sessions) announce nothing.
+func (s *Slot) AnnouncePlaces(eventID string, now time.Time) {
+	if s.resource.Kind != ChildcarePlace {
+		return
+	}
+	e, err := event.New(eventID, EventPlacesChanged, event.Subject{Kind: "slot", ID: s.id}, now, s.eventData(nil))
+	if err != nil {
+		return // unreachable: the caller gives an id, the slot has one
+	}
+	s.Record(e)
+}
+
 // ClassSession is the kind of a parenting class's session (父母课堂): a
 // slot whose units are seats, each booked by the parent (or family
 // caregiver) who attends, not for a child.
