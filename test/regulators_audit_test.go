@@ -3,11 +3,13 @@ package e2e_test
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"testing"
 )
 
 // TestWhatARegulatorDoesIsReadAboveThem: Xuhui's regulator sets a
-// provider's credit and grants an allowance; the log of it is read by
+// provider's credit, grants an allowance, enters the district's
+// residents and exports its providers; the log of it is read by
 // Shanghai's city regulator and a platform admin, not by Xuhui's other
 // regulator (a peer), not by Xuhui's regulator of what the city did, and
 // not by Suzhou's. Entries name records by id, nothing personal.
@@ -29,6 +31,10 @@ func TestWhatARegulatorDoesIsReadAboveThem(t *testing.T) {
 
 	wantStatus(t, xuhui.setCredit(t, prov.ID, "red_listed", "服务示范单位"), http.StatusOK)
 	wantStatus(t, xuhui.post(t, "/v1/elders/"+el.ID+"/allowances", allowanceBody()), http.StatusCreated)
+	wantStatus(t, xuhui.do(t, http.MethodPut, "/v1/regulator/regions/310104/residents/"+
+		strconv.Itoa(shanghaiToday().Year()-1), map[string]int{"aged60Plus": 312000}), http.StatusOK)
+	// A file taken out is a read the log keeps too.
+	wantStatus(t, xuhui.get(t, "/v1/regulator/providers/export?region=310104"), http.StatusOK)
 	wantStatus(t, city.setCredit(t, prov.ID, "normal", "复核"), http.StatusOK)
 
 	type entry struct {
@@ -66,7 +72,8 @@ func TestWhatARegulatorDoesIsReadAboveThem(t *testing.T) {
 		}
 		return out
 	}
-	xuhuis := []string{"allowance.grant elder " + el.ID, "provider.set_credit provider " + prov.ID} // newest first
+	xuhuis := []string{"export export providers", "region.set_residents region 310104", "allowance.grant elder " + el.ID,
+		"provider.set_credit provider " + prov.ID} // newest first
 	byCity := read(city, "")
 	if got := actions(byCity, xuhui.id); !slices.Equal(got, xuhuis) {
 		t.Errorf("the city reads of Xuhui's regulator %v, want %v", got, xuhuis)

@@ -65,6 +65,7 @@ func (h exportHandlers) indicatorTable(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.indicators.Exported(c.UserContext(), mustActor(c), "indicators", string(r.Region), r.Month.String())
 	l := exportLang(c)
 	region, month := string(r.Region), r.Month.String()
 	file, sheet := "监管指标-"+region+"-"+month, "监管指标"
@@ -122,6 +123,7 @@ func (h exportHandlers) providerList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.indicators.Exported(c.UserContext(), a, "providers", regionFilter(q.Region), string(c.Request().URI().QueryString()))
 	l := exportLang(c)
 	file, sheet := "监管机构名录", "机构名录"
 	if l == "en" {
@@ -194,6 +196,7 @@ func (h exportHandlers) complaintList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.indicators.Exported(c.UserContext(), a, "complaints", "", string(c.Request().URI().QueryString()))
 	l := exportLang(c)
 	file, sheet := "监管投诉", "投诉"
 	if l == "en" {
@@ -256,4 +259,13 @@ func shanghai(t time.Time) string {
 		return ""
 	}
 	return t.In(indicator.Zone).Format("2006-01-02 15:04")
+}
+
+// regionFilter is a list's region filter as a six-digit code (the log
+// names regions by code): "3101" is the city 310100.
+func regionFilter(prefix string) string {
+	if prefix == "" || len(prefix) > 6 {
+		return prefix
+	}
+	return prefix + "000000"[len(prefix):]
 }

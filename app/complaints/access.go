@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
@@ -46,8 +47,18 @@ type View struct {
 	As        complaint.Party
 }
 
-// Get returns a complaint to someone allowed to see it.
+// Get returns a complaint to someone allowed to see it. A regulator's
+// read is an official act (it shows a family's words): it goes in the
+// officials' log.
 func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, error) {
+	v, err := s.view(ctx, a, id)
+	if err == nil && v.As == complaint.PartyRegulator {
+		s.d.Officials.Record(ctx, a, audit.ReadComplaint, "complaint", id, v.Complaint.RegionCode(), "")
+	}
+	return v, err
+}
+
+func (s *Service) view(ctx context.Context, a actor.Actor, id string) (View, error) {
 	c, err := s.d.Complaints.Get(ctx, id)
 	if err != nil {
 		return View{}, err
@@ -64,7 +75,7 @@ func (s *Service) Get(ctx context.Context, a actor.Actor, id string) (View, erro
 // complaint decides whether that party may take the step now.
 func (s *Service) act(ctx context.Context, a actor.Actor, id string,
 	step func(c *complaint.Complaint, by complaint.Actor) error) (View, error) {
-	v, err := s.Get(ctx, a, id)
+	v, err := s.view(ctx, a, id)
 	if err != nil {
 		return View{}, err
 	}

@@ -75,3 +75,15 @@ func (s *Service) checkRegion(a actor.Actor, code string) (region.Code, error) {
 	}
 	return c, nil
 }
+
+// Exported writes in the officials' log that a regulator took a file
+// out of the platform (what: indicators, providers, complaints), for a
+// region (none given: their first) with what narrowed it (detail). The
+// export was already allowed by the read it repeats; a platform admin's
+// is not an official's act (audittrail.Officials).
+func (s *Service) Exported(ctx context.Context, a actor.Actor, what, regionCode, detail string) {
+	if regionCode == "" && len(a.Regions) > 0 {
+		regionCode = string(a.Regions[0])
+	}
+	s.officials.Record(ctx, a, audit.Export, "export", what, regionCode, detail)
+}

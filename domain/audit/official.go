@@ -2,7 +2,7 @@ package audit
 
 import "time"
 
-// OfficialAction is one thing a regulator did (监管留痕): kept in an
+// OfficialAction is one thing a regulator did or read (监管留痕): kept in an
 // append-only log that the accounts above them read — a regulator whose
 // regions contain theirs, or a platform admin. Like Entry it names
 // records by id, never personal data.
@@ -38,4 +38,9 @@ const (
 	SetSubsidyRate   OfficialVerb = "region.set_subsidy_rate"
 	SetMealSubsidy   OfficialVerb = "region.set_meal_subsidy_rules"
 	SetResidents     OfficialVerb = "region.set_residents"
+
+	// Reads: what an official saw of a family's words, and what left the
+	// platform in a file.
+	ReadComplaint OfficialVerb = "complaint.read"
+	Export        OfficialVerb = "export"
 )
