@@ -57,6 +57,7 @@ type courseView struct {
 type offsetClock struct {
 	path   string
 	offset time.Duration
+	at     time.Time // where the clock stands; zero while it runs
 }
 
 func newOffsetClock(t *testing.T) *offsetClock {
@@ -68,27 +69,49 @@ func newOffsetClock(t *testing.T) *offsetClock {
 
 func (c *offsetClock) set(t *testing.T, offset time.Duration) {
 	t.Helper()
+	c.write(t, offset.String())
+	c.offset, c.at = offset, time.Time{}
+}
+
+func (c *offsetClock) write(t *testing.T, content string) {
+	t.Helper()
 	tmp := c.path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(offset.String()), 0o600); err != nil {
+	if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(tmp, c.path); err != nil {
 		t.Fatal(err)
 	}
-	c.offset = offset
 }
 
 // now is the server's time.
-func (c *offsetClock) now() time.Time { return time.Now().Add(c.offset) }
+func (c *offsetClock) now() time.Time {
+	if !c.at.IsZero() {
+		return c.at
+	}
+	return time.Now().Add(c.offset)
+}
 
-// moveTo sets the server's time to at (never backwards).
+// moveTo sets the server's time to at (never backwards), and lets it run
+// from there.
 func (c *offsetClock) moveTo(t *testing.T, at time.Time) {
 	t.Helper()
-	off := time.Until(at)
-	if off < c.offset {
-		t.Fatalf("the clock would go back by %s", c.offset-off)
+	if now := c.now(); at.Before(now) {
+		t.Fatalf("the clock would go back by %s", now.Sub(at))
 	}
-	c.set(t, off)
+	c.set(t, time.Until(at))
+}
+
+// standAt stops the server's clock at at (never backwards) until the next
+// move: "a second before the cutoff" stays a second before however slowly
+// a loaded machine answers.
+func (c *offsetClock) standAt(t *testing.T, at time.Time) {
+	t.Helper()
+	if now := c.now(); at.Before(now) {
+		t.Fatalf("the clock would go back by %s", now.Sub(at))
+	}
+	c.write(t, at.UTC().Format(time.RFC3339Nano))
+	c.offset, c.at = time.Until(at), at
 }
 
 // ---------------------------------------------------------------------------

@@ -12,8 +12,13 @@ import (
 	"github.com/kincare/kincare/app/throttle"
 )
 
-// BatchedLimiter counts events per key in fixed windows shared by every
-// replica, without a Redis round trip per event. The per-IP limit runs on
+// BatchedLimiter counts events per key in windows shared by every
+// replica, without a Redis round trip per event. It decides on a sliding
+// estimate: the current window's count plus the previous window's,
+// weighted by how much of the previous window the last period still
+// covers. Fixed windows alone would let a client spend its whole budget
+// at the end of one window and again at the start of the next, twice the
+// limit within a second. The per-IP limit runs on
 // every request, and a round trip there cost /v1/me about half its
 // throughput (docs/benchmarks.md), so each replica counts locally and
 // every interval adds its counts to Redis in one pipeline, reading back
@@ -36,11 +41,49 @@ type BatchedLimiter struct {
 }
 
 type windowCount struct {
-	window  int64 // index of the window, in units of the limit's period
-	per     time.Duration
-	limit   int64
-	pending int64 // admitted here, not yet added to Redis
-	total   int64 // last known total of all replicas, plus what we flushed since
+	window   int64 // index of the window, in units of the limit's period
+	per      time.Duration
+	limit    int64
+	pending  int64 // admitted here, not yet added to Redis
+	total    int64 // last known total of all replicas, plus what we flushed since
+	previous int64 // what the window before this one ended with, as known here
+}
+
+// rollTo moves the count to window, keeping what the window just before
+// it ended with.
+func (c *windowCount) rollTo(window int64) {
+	if c.window == window {
+		return
+	}
+	previous := int64(0)
+	if c.window == window-1 {
+		previous = c.total + c.pending
+	}
+	*c = windowCount{window: window, per: c.per, limit: c.limit, previous: previous}
+}
+
+// wait is how long a request at now must wait for the estimate to leave
+// room for it; zero when there is room now.
+func (c *windowCount) wait(now time.Time) time.Duration {
+	start := c.window * int64(c.per)
+	elapsed := now.UnixNano() - start
+	current := c.total + c.pending
+	if current >= c.limit {
+		return max(time.Duration(start+int64(c.per)-now.UnixNano()), time.Millisecond)
+	}
+	// The previous window's events, spread evenly over it, still count
+	// for the part of it the last period covers (in floating point: a
+	// limit times a period in nanoseconds can overflow an int64).
+	// One more request fits while that share is at most the room left
+	// after it.
+	room := float64(c.limit - current - 1)
+	per := float64(c.per)
+	if float64(c.previous)*(per-float64(elapsed))/per <= room {
+		return 0
+	}
+	// The instant that share falls to the room left.
+	free := per - room*per/float64(c.previous)
+	return max(time.Duration(free-float64(elapsed))+1, time.Millisecond)
 }
 
 // NewBatchedLimiter flushes every interval once Run is called.
@@ -56,13 +99,13 @@ func (b *BatchedLimiter) Allow(_ context.Context, key string, l throttle.Limit) 
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c := b.counts[id]
-	if c == nil || c.window != window {
+	if c == nil {
 		c = &windowCount{window: window, per: l.Per, limit: int64(l.Count)}
 		b.counts[id] = c
 	}
-	if c.total+c.pending >= int64(l.Count) {
-		next := time.Unix(0, (window+1)*int64(l.Per))
-		return max(next.Sub(now), time.Millisecond), nil
+	c.rollTo(window)
+	if wait := c.wait(now); wait > 0 {
+		return wait, nil
 	}
 	c.pending++
 	return 0, nil
@@ -100,9 +143,12 @@ func (b *BatchedLimiter) Flush(ctx context.Context) error {
 	b.mu.Lock()
 	var batch []*flushItem
 	for id, c := range b.counts {
-		if c.window < current/int64(c.per) {
-			delete(b.counts, id) // a past window: nothing left to decide
-			continue
+		if window := current / int64(c.per); c.window < window {
+			c.rollTo(window) // the window just past still weighs on this one
+			if c.previous == 0 {
+				delete(b.counts, id) // long past: nothing left to decide
+				continue
+			}
 		}
 		// Keys with news to share, and keys past half their limit, whose
 		// totals from other replicas may soon refuse them; quiet keys far
