@@ -114,12 +114,19 @@ func testRateLimits(t *testing.T, w *world) {
 	}
 	wantStatus(t, user.get(t, "/v1/me", from...), http.StatusOK)
 
-	// This client (no X-Forwarded-For) spends its budget.
-	for i := 0; srv.get(t, "/v1/me").status != http.StatusTooManyRequests; i++ {
-		if i > 20 {
-			t.Fatal("21 requests a minute from one client are all answered, with RATE_LIMIT_IP_PER_MINUTE=20")
+	// This client (no X-Forwarded-For) spends its budget, and spends it
+	// again whenever the sliding minute gave a request back while the
+	// rows below were prepared: a route is unlimited only if it answers
+	// right after the budget was spent.
+	spend := func() {
+		t.Helper()
+		for i := 0; srv.get(t, "/v1/me").status != http.StatusTooManyRequests; i++ {
+			if i > 20 {
+				t.Fatal("21 requests a minute from one client are all answered, with RATE_LIMIT_IP_PER_MINUTE=20")
+			}
 		}
 	}
+	spend()
 	for _, r := range securityRows(w) {
 		p := w.prepare(t, r)
 		path := r.path
@@ -127,6 +134,10 @@ func testRateLimits(t *testing.T, w *world) {
 			path = p.spec.path // the path as the spec writes it: the limit comes before routing
 		}
 		got := srv.do(t, p.spec.method, path, nil)
+		if got.status != http.StatusTooManyRequests && !unlimitedPath(p.spec.path) {
+			spend()
+			got = srv.do(t, p.spec.method, path, nil)
+		}
 		if unlimitedPath(p.spec.path) {
 			if got.status == http.StatusTooManyRequests {
 				t.Errorf("%s: %d for a client over its limit; probes and metrics are exempt", r.op, got.status)
