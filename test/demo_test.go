@@ -21,6 +21,7 @@ func runDemo(t *testing.T, dataDir string, env map[string]string, args ...string
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binary, append([]string{"demo"}, args...)...)
+	dieWithTest(cmd)
 	vars := map[string]string{"PATH": os.Getenv("PATH"), "HOME": os.Getenv("HOME"), "TMPDIR": os.TempDir(),
 		"DATA_DIR": dataDir}
 	for k, v := range env {

@@ -29,6 +29,7 @@ func runToFailure(t *testing.T, dataDir string, asNobody bool, bin string) strin
 	if asNobody {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	}
+	dieWithTest(cmd)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

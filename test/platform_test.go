@@ -176,6 +176,7 @@ func TestBadConfigurationStopsTheServerBeforeItStarts(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, binary)
+			dieWithTest(cmd)
 			cmd.Env, cmd.Dir = envList(env), dir
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr

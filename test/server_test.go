@@ -211,6 +211,7 @@ func startServer(t *testing.T, c config) *server {
 		c.bin = binary
 	}
 	cmd := exec.Command(c.bin)
+	dieWithTest(cmd)
 	cmd.Env = envList(env)
 	cmd.Dir = c.dataDir
 	s := &server{dataDir: c.dataDir, sms: c.sms, env: env, cmd: cmd, exited: make(chan struct{}),
