@@ -32,6 +32,11 @@ type Spec struct {
 type Index struct {
 	Name string
 	Keys []Key
+	// Sparse marks the mirror of a MongoDB sparse index, which holds only
+	// the documents that have one of its keys. Besides the index on its
+	// keys, such a set gets a partial index of those documents alone in
+	// _id order (see sparseIDIndexSQL).
+	Sparse bool
 }
 
 // Key is one path of an index, descending or not.
@@ -145,6 +150,10 @@ func (d *DB) ensureTable(ctx context.Context, coll, table string, s *spec) error
 		for _, ix := range s.Indexes {
 			name, stmt := expressionIndexSQL(table, ix)
 			want[name] = stmt
+			if ix.Sparse {
+				name, stmt := sparseIDIndexSQL(table, ix)
+				want[name] = stmt
+			}
 		}
 	}
 	have, err := d.kincareObjects(ctx, "index", table)
@@ -216,6 +225,29 @@ func expressionIndexSQL(table string, ix Index) (string, string) {
 	def := strings.Join(cols, ", ")
 	name := fmt.Sprintf("%s%s_%s_%s", prefix, table, ix.Name, shortHash(def))
 	return name, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (%s)`, quote(name), quote(table), def)
+}
+
+// sparseIDIndexSQL indexes, in _id order, only the documents a sparse
+// index holds: those with one of its keys. A pager walking such a set by
+// _id (the ratings' recount over rated orders, the ledger's reconciler
+// over unjournaled accounts: a filter on the key, _id after the last
+// seen, sorted by _id) is served on MongoDB by its _id index, stopping
+// after a page; SQLite's file has no index in _id order, so it read and
+// sorted the whole set for every page (every order, as "exists" reads
+// the document), quadratic in the collection: at 19,388 orders the
+// recount kept a core busy for minutes. SQLite uses a partial index when
+// the query's WHERE has its condition as a term, which the translated
+// $exists is exactly, and which a comparison on the key implies.
+func sparseIDIndexSQL(table string, ix Index) (string, string) {
+	present := make([]string, len(ix.Keys))
+	for i, k := range ix.Keys {
+		present[i] = valueExpr(docColumn, k.Path) + " IS NOT NULL"
+	}
+	where := strings.Join(present, " OR ")
+	def := valueExpr(docColumn, "_id") + " WHERE " + where
+	name := fmt.Sprintf("%s%s_%s_by_id_%s", prefix, table, ix.Name, shortHash(def))
+	return name, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s (%s) WHERE %s`, quote(name), quote(table),
+		valueExpr(docColumn, "_id"), where)
 }
 
 func shortHash(s string) string {

@@ -260,6 +260,54 @@ func TestQueriesUseTheDeclaredIndexes(t *testing.T) {
 	}
 }
 
+// A sparse index's set paged through by _id (the ratings' recount, the
+// ledger's reconciler) is read from its partial index in _id order: one
+// page reads one page of rows, not the whole set, and sorts nothing.
+func TestPagesOfASparseSetByIDUseItsPartialIndex(t *testing.T) {
+	ctx := context.Background()
+	f := startFerret(t, t.TempDir())
+	for i := range 200 {
+		d := bson.D{{Key: "_id", Value: fmt.Sprintf("o-%03d", i)}, {Key: "providerId", Value: fmt.Sprintf("p-%d", i%5)}}
+		if i%2 == 0 {
+			d = append(d, bson.E{Key: "rating", Value: bson.D{{Key: "stars", Value: i % 5}, {Key: "at", Value: int64(1000 + i)}}})
+		}
+		f.insert(t, "orders", d)
+	}
+	d := f.open(t)
+	if err := d.Ensure(ctx, map[string]ferretsql.Spec{"orders": {Indexes: []ferretsql.Index{
+		{Name: "rated", Keys: []ferretsql.Key{{Path: "rating.at"}}, Sparse: true},
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, present := range []bson.D{
+		{{Key: "$exists", Value: true}},
+		{{Key: "$lt", Value: int64(1150)}},
+	} {
+		q := ferretsql.Query{Filter: bson.D{{Key: "rating.at", Value: present}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: "o-050"}}}},
+			Sort: bson.D{{Key: "_id", Value: 1}}, Limit: 10}
+		plan, err := d.Explain(ctx, "orders", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, "SEARCH") || !strings.Contains(p, "rated_by_id") ||
+			strings.Contains(p, "TEMP B-TREE") {
+			t.Fatalf("rated orders after o-050, %v:\n%s", present, p)
+		}
+		rows, err := d.Find(ctx, "orders", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for rows.Next() {
+			ids = append(ids, rows.Doc().Lookup("_id").StringValue())
+		}
+		_ = rows.Close()
+		if got := strings.Join(ids, " "); got != "o-052 o-054 o-056 o-058 o-060 o-062 o-064 o-066 o-068 o-070" {
+			t.Fatalf("rated orders after o-050, %v: %s (%v)", present, got, rows.Err())
+		}
+	}
+}
+
 // Projections come back as FerretDB's, byte for byte.
 func TestProjectionsMatchFerretDB(t *testing.T) {
 	ctx := context.Background()

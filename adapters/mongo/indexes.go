@@ -326,7 +326,8 @@ var outboxIndex = mongo.IndexModel{Keys: bson.D{{Key: "outboxSince", Value: 1}},
 
 // embeddedSpecs derives the embedded store's indexes from collections:
 // each MongoDB index on scalar fields becomes an expression index on the
-// same keys in the same directions; each key inside a declared array
+// same keys in the same directions (a sparse one also an index of its
+// documents alone in _id order); each key inside a declared array
 // becomes a multikey path.
 func embeddedSpecs() (map[string]ferretsql.Spec, error) {
 	out := make(map[string]ferretsql.Spec, len(collections))
@@ -346,7 +347,7 @@ func embeddedSpecs() (map[string]ferretsql.Spec, error) {
 			if o.Name == nil {
 				return nil, fmt.Errorf("mongo: %s: every index needs a name", coll)
 			}
-			ix := ferretsql.Index{Name: *o.Name}
+			ix := ferretsql.Index{Name: *o.Name, Sparse: o.Sparse != nil && *o.Sparse}
 			var multikey []string
 			for _, k := range keys {
 				if inArrays(k.Key, c.arrays) {
