@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -47,7 +48,9 @@ import (
 //
 // GROWTH_N (100) requests per operation over GROWTH_CONNS (4)
 // connections; GROWTH_IDLE (60) seconds of idle CPU, after GROWTH_SETTLE
-// (10) seconds.
+// (10) seconds. GROWTH_PPROF names a directory for a CPU profile of
+// each server over GROWTH_PPROF_SECONDS (60) from its first timed
+// write, through its profiler (PPROF_ADDR): <orders>-<label>.prof.
 func TestGrowth(t *testing.T) {
 	if os.Getenv("GROWTH_BENCH") == "" {
 		t.Skip("a benchmark: set GROWTH_BENCH=1")
@@ -163,6 +166,11 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	adminPhone := newPhone()
 	env := familyEnv("ADMIN_PHONES", adminPhone.national, "RATE_LIMIT_IP_PER_MINUTE", "100000000",
 		"RATE_LIMIT_USER_WRITES_PER_MINUTE", "100000000", "HOLDS_PER_USER_PER_KIND", "100")
+	profDir, pprofAddr := os.Getenv("GROWTH_PPROF"), ""
+	if profDir != "" {
+		pprofAddr = freeLoopbackAddr(t)
+		env["PPROF_ADDR"] = pprofAddr
+	}
 	started := time.Now()
 	srv := startServer(t, config{dataDir: copyDir, bin: bin, env: env})
 	for {
@@ -238,6 +246,11 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 			"priceVersion": q.PriceVersion, "window": window})
 	}
 	ids := make([]string, n)
+	if profDir != "" {
+		profiled := profileServer(t, pprofAddr, benchInt("GROWTH_PPROF_SECONDS", 60),
+			filepath.Join(profDir, fmt.Sprintf("%d-%s.prof", demo.Orders, label)))
+		defer func() { <-profiled }()
+	}
 	createStart := time.Now()
 	row.ops["create order"] = growthPhase(client, conns, n, func(i int) *http.Request {
 		r := growthReq(http.MethodPost, srv.base+"/v1/orders", daughter.access, bodies[i])
@@ -315,6 +328,46 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 		return r
 	})
 	return row
+}
+
+// freeLoopbackAddr is a loopback address nothing listens on now.
+func freeLoopbackAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// profileServer fetches a CPU profile of seconds from a server's
+// profiler into file; the channel closes when it is written (or failed,
+// logged).
+func profileServer(t *testing.T, addr string, seconds int, file string) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c := http.Client{Timeout: time.Duration(seconds+60) * time.Second}
+		r, err := c.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds))
+		if err != nil {
+			t.Logf("profile: %v", err)
+			return
+		}
+		defer r.Body.Close()
+		b, err := io.ReadAll(r.Body)
+		if err == nil && r.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d: %s", r.StatusCode, b)
+		}
+		if err == nil {
+			err = os.WriteFile(file, b, 0o644)
+		}
+		if err != nil {
+			t.Logf("profile: %v", err)
+			return
+		}
+		t.Logf("CPU profile of %d s from the first timed write: %s", seconds, file)
+	}()
+	return done
 }
 
 // stripKincareSQLite removes from the SQLite files in dir every object
