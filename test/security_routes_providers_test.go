@@ -58,6 +58,13 @@ func providerRows(w *world) []row {
 			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "exportRegulatorProviders", fixture: fixture{path: "/v1/regulator/providers/export?kind=home_care"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		// The expiry list and its file follow the register: each
+		// regulator's regions (Suzhou's: an empty list), everyone's for a
+		// platform admin.
+		{op: "listRegulatorExpiries", fixture: fixture{path: "/v1/regulator/expiries?withinDays=366"},
+			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		{op: "exportRegulatorExpiries", fixture: fixture{path: "/v1/regulator/expiries/export?format=xlsx"},
+			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		{op: "exportRegulatorComplaints", fixture: fixture{path: "/v1/regulator/complaints/export"},
 			want: who{regul: ok, regulX: ok}, others: forbidden},
 		{op: "listServiceItems", fixture: fixture{path: prov + "/items"}, others: ok, anon: ok},

@@ -269,3 +269,87 @@ func regionFilter(prefix string) string {
 	}
 	return prefix + "000000"[len(prefix):]
 }
+
+var expiryColumns = exportWords{
+	zh: []string{"机构编号", "机构名称", "地区代码", "类别", "类型", "证号", "护理员编号", "有效期至", "已过期"},
+	en: []string{"Provider", "Name", "Region", "What", "Type", "Number", "Caregiver", "Valid to", "Lapsed"},
+}
+
+var expiryWhatWords = map[string]indicator.Words{
+	"licence": {ZH: "机构证照", EN: "licence"}, "certificate": {ZH: "护理员证书", EN: "certificate"},
+}
+
+// expiryList exports the expiry list with its filters, page by page,
+// provider by provider.
+func (h exportHandlers) expiryList(c *fiber.Ctx) error {
+	format, err := parseFormat(c)
+	if err != nil {
+		return err
+	}
+	a := mustActor(c)
+	q, err := expiryQuery(c)
+	if err != nil {
+		return err
+	}
+	q.Limit, q.Cursor = 100, ""
+	first, err := h.providers.Expiring(c.UserContext(), a, q) // rights and filters answer here, before any byte
+	if err != nil {
+		return err
+	}
+	h.indicators.Exported(c.UserContext(), a, "expiries", regionFilter(q.Region), string(c.Request().URI().QueryString()))
+	l := exportLang(c)
+	file, sheet := "证照到期清单-"+first.Until.String(), "证照到期"
+	if l == "en" {
+		file, sheet = "expiries-"+first.Until.String(), "Expiries"
+	}
+	if q.Region != "" {
+		file += "-" + q.Region
+	}
+	yes := indicator.Words{ZH: "是", EN: "yes"}.Label(l)
+	return stream(c, h.log, format, file, sheet, func(ctx context.Context, t tableWriter) error {
+		if err := t.Row(expiryColumns.in(l)...); err != nil {
+			return err
+		}
+		pg := first
+		for {
+			for _, e := range toExpiries(pg, pg.Today) {
+				lapsed := ""
+				if e.Lapsed {
+					lapsed = yes
+				}
+				typ := e.Type
+				if w, ok := expiryTypeWords(e.Type); ok {
+					typ = w.Label(l)
+				}
+				if err := t.Row(e.ProviderID, e.ProviderName, e.RegionCode, expiryWhatWords[e.What].Label(l), typ,
+					e.Number, e.CaregiverID, e.ValidTo, lapsed); err != nil {
+					return err
+				}
+			}
+			if pg.NextCursor == "" {
+				return nil
+			}
+			q.Cursor = pg.NextCursor
+			if pg, err = h.providers.Expiring(ctx, a, q); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// expiryTypeWords names a licence's kind of business or a certificate's
+// kind.
+func expiryTypeWords(key string) (indicator.Words, bool) {
+	if w, ok := certificateWords[key]; ok {
+		return w, true
+	}
+	w := indicator.PartWords(key)
+	return w, w.ZH != key
+}
+
+var certificateWords = map[string]indicator.Words{
+	"elderly_care_worker": {ZH: "养老护理员证", EN: "Elderly care worker"},
+	"nurse":               {ZH: "护士执业证书", EN: "Nurse"},
+	"health_manager":      {ZH: "健康管理师", EN: "Health manager"},
+	"childcare_worker":    {ZH: "保育员/育婴员证", EN: "Childcare worker"},
+}

@@ -514,3 +514,69 @@ func parseNear(s string) (geo.Point, error) {
 	}
 	return p, nil
 }
+
+// expiryJSON is one licence or caregiver certificate on the expiry list.
+type expiryJSON struct {
+	ProviderID   string `json:"providerId"`
+	ProviderName string `json:"providerName"`
+	RegionCode   string `json:"regionCode"`
+	What         string `json:"what"`
+	Type         string `json:"type"`
+	Number       string `json:"number"`
+	CaregiverID  string `json:"caregiverId,omitempty"`
+	ValidTo      string `json:"validTo"`
+	Lapsed       bool   `json:"lapsed"`
+}
+
+type expiryPageJSON struct {
+	Until      string       `json:"until"`
+	Items      []expiryJSON `json:"items"`
+	NextCursor string       `json:"nextCursor,omitempty"`
+}
+
+func expiryQuery(c *fiber.Ctx) (providers.ExpiryQuery, error) {
+	q := providers.ExpiryQuery{Region: c.Query("region"), Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
+	if v := c.Query("withinDays"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil {
+			return q, errInvalidParameter.WithFields(fault.FieldError{Field: "query.withinDays", Code: "type"})
+		}
+		q.WithinDays = &d
+	}
+	if v := c.Query("lapsed"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return q, errInvalidParameter.WithFields(fault.FieldError{Field: "query.lapsed", Code: "type"})
+		}
+		q.Lapsed = &b
+	}
+	return q, nil
+}
+
+// toExpiries flattens a page: each provider's expiries, soonest first.
+func toExpiries(pg providers.ExpiryPage, today calendar.Date) []expiryJSON {
+	out := []expiryJSON{}
+	for _, it := range pg.Items {
+		p := it.Provider
+		for _, e := range it.Expiries {
+			out = append(out, expiryJSON{ProviderID: p.ID, ProviderName: p.Profile.LegalName,
+				RegionCode: p.Profile.Address.RegionCode, What: e.What, Type: e.Type, Number: e.Number,
+				CaregiverID: e.CaregiverID, ValidTo: e.ValidTo.String(), Lapsed: e.LapsedOn(today)})
+		}
+	}
+	return out
+}
+
+// expiries is the regulator's list of licences and certificates about to
+// lapse, or lapsed, in their regions.
+func (h providerHandlers) expiries(c *fiber.Ctx) error {
+	q, err := expiryQuery(c)
+	if err != nil {
+		return err
+	}
+	pg, err := h.svc.Expiring(c.UserContext(), mustActor(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(expiryPageJSON{Until: pg.Until.String(), Items: toExpiries(pg, pg.Today), NextCursor: pg.NextCursor})
+}

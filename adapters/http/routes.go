@@ -86,6 +86,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listRegulatorComplaints", cmp.list(cmp.regulatorComplaints))
 	api.handle("listOfficialActions", oversightHandlers{svc: d.Oversight}.list)
 	api.handle("listRegulatorProviders", providerHandlers{svc: d.Providers, complaints: d.Complaints}.supervised)
+	api.handle("listRegulatorExpiries", providerHandlers{svc: d.Providers}.expiries)
 	ind := indicatorHandlers{svc: d.Indicators}
 	api.handle("getRegulatorIndicators", ind.table)
 	api.handle("getRegulatorIndicatorTrend", ind.trend)
@@ -96,6 +97,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("exportRegulatorIndicators", exp.indicatorTable)
 	api.handle("exportRegulatorProviders", exp.providerList)
 	api.handle("exportRegulatorComplaints", exp.complaintList)
+	api.handle("exportRegulatorExpiries", exp.expiryList)
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)
