@@ -158,7 +158,7 @@ func engineFullSlot(t *testing.T, opts redis.Options, procs map[string]int, conn
 		t.Fatal(err)
 	}
 	defer rdb.Close()
-	eng := redis.NewReservations(rdb)
+	eng := redis.NewReservations(rdb, "bench")
 	now := time.Now()
 	slotID := "benchslot" + strconv.FormatInt(now.UnixNano(), 36)
 	seated := map[reservation.Tier][]string{}

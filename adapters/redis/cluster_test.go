@@ -26,7 +26,7 @@ func clusterEngine(t *testing.T, c *rediscluster.Cluster) (*engine, *goredis.Clu
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rdb.Close() })
-	return &engine{t: t, ctx: context.Background(), eng: redis.NewReservations(rdb), rdb: rdb,
+	return &engine{t: t, ctx: context.Background(), eng: redis.NewReservations(rdb, t.Name()), rdb: rdb,
 		now: time.Now().UTC().Truncate(time.Millisecond)}, rdb.(*goredis.ClusterClient)
 }
 

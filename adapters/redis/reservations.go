@@ -26,22 +26,27 @@ import (
 //	kc:{slot:S}:d:H     hash: hold H's details, kept an hour past its expiry
 //
 // A hold id names its slot (reservation.SlotOf), so an id alone finds its
-// keys. The per-user cap across slots of a kind is the one thing that
-// spans slots: kc:{user:U}:holds:KIND, a zset checked by a second script
-// after a grant. Expiry is a score compared with the caller's now, never
+// keys. The per-user cap across slots of a kind spans slots:
+// kc:{user:U}:holds:KIND, a zset checked by a second script after a
+// grant; so do the reminders kept with holds until due,
+// kc:{reminders:NAME}:holds (reservations_reminders.go). Expiry is a score compared with the caller's now, never
 // a keyspace notification. MongoDB stays the truth: Sync writes its seats,
 // waiting counts and promotions here, and a lost Redis answers
 // reservations.ErrStateMissing until it does.
 type Reservations struct {
-	rdb     goredis.UniversalClient
-	holds   *prometheus.CounterVec
-	guesses slotGuesses // see reservations_kind.go
+	rdb       goredis.UniversalClient
+	holds     *prometheus.CounterVec
+	guesses   slotGuesses // see reservations_kind.go
+	reminders string      // see reservations_reminders.go
 }
 
 var _ reservations.Engine = (*Reservations)(nil)
 
-func NewReservations(rdb goredis.UniversalClient) *Reservations {
-	return &Reservations{rdb: rdb, holds: prometheus.NewCounterVec(prometheus.CounterOpts{
+// NewReservations admits the holds of deployment name (its job queue):
+// slots are its own by their ids, and the reminders it keeps carry the
+// name, so deployments sharing a Redis keep apart.
+func NewReservations(rdb goredis.UniversalClient, name string) *Reservations {
+	return &Reservations{rdb: rdb, reminders: remindersKey(name), holds: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "kincare_holds_total", Help: "Hold attempts by outcome.",
 	}, []string{"outcome"})}
 }
@@ -88,11 +93,13 @@ func (r *Reservations) hold(ctx context.Context, req reservations.HoldRequest) (
 	k := keysOf(req.SlotID)
 	keys := []string{k.m, k.h, k.hi, k.c, k.ci, k.user(req.UserID), k.hold(req.HoldID)}
 	args := []any{req.HoldID, req.UserID, string(tier), fp, req.Now.UnixMilli(), flag(req.Promoted), req.Kind}
-	guessed, ahead := r.guess(req)
+	guessed, granting := r.guess(req)
+	ahead := granting && countsAhead(req)
+	remindAhead := granting && remindsAt(req, guessed) != time.Time{}
 	var v []any
 	counted := int64(-1)
-	if ahead {
-		v, counted, err = r.holdWithCount(ctx, req, keys, args, guessed)
+	if ahead || remindAhead {
+		v, counted, err = r.holdWithCount(ctx, req, keys, args, guessed, ahead, remindAhead)
 	} else {
 		v, err = holdScript.Run(ctx, r.rdb, keys, args...).Slice()
 	}
@@ -101,6 +108,7 @@ func (r *Reservations) hold(ctx context.Context, req reservations.HoldRequest) (
 	}
 	res, outcome, err := r.answer(ctx, req, k, v, fp, ahead, counted, guessed)
 	r.learn(req, outcome, res.Hold)
+	r.settleReminder(ctx, req, outcome, res.Hold, remindAhead, guessed)
 	return res, outcome, err
 }
 

@@ -73,10 +73,10 @@ touch(KEYS[1])
 return 1
 `)
 
-// guess reports whether this hold should be counted ahead, and the
-// expiry to count it with.
+// guess reports whether this hold is likely granted (the slot's last
+// answer here was a grant), and the expiry it would have.
 func (r *Reservations) guess(req reservations.HoldRequest) (time.Time, bool) {
-	if req.KindLimit <= 0 || req.Promoted || req.Kind == "" {
+	if req.Promoted {
 		return time.Time{}, false
 	}
 	g, ok := r.guesses.get(req.SlotID)
@@ -84,6 +84,12 @@ func (r *Reservations) guess(req reservations.HoldRequest) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return req.Now.Add(g.ttl), true
+}
+
+// countsAhead is whether a likely grant is counted against its user's
+// kind cap before the slot answers.
+func countsAhead(req reservations.HoldRequest) bool {
+	return req.KindLimit > 0 && !req.Promoted && req.Kind != ""
 }
 
 // learn remembers how the slot answered, for the next hold's guess.
@@ -99,17 +105,26 @@ func (r *Reservations) learn(req reservations.HoldRequest, outcome string, h res
 	r.guesses.set(req.SlotID, g)
 }
 
-// holdWithCount runs the slot's script and the ahead count in one
-// pipeline. It answers the slot's reply, and the count's: 1, 2 or 0 as
-// countAheadScript, -1 when the count failed.
+// holdWithCount runs the slot's script in one pipeline with the ahead
+// count (when count) and the ahead reminder (when remind, see
+// reservations_reminders.go). It answers the slot's reply, and the
+// count's: 1, 2 or 0 as countAheadScript, -1 when the count failed or
+// was not asked for.
 func (r *Reservations) holdWithCount(ctx context.Context, req reservations.HoldRequest, keys []string, args []any,
-	exp time.Time) ([]any, int64, error) {
+	exp time.Time, count, remind bool) ([]any, int64, error) {
 	kindKeys := []string{kindKey(req.UserID, req.Kind)}
 	kindArgs := []any{req.HoldID, exp.UnixMilli(), req.Now.UnixMilli(), req.KindLimit}
 	var holdCmd, kindCmd *goredis.Cmd
 	_, perr := r.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		holdCmd = holdScript.EvalSha(ctx, p, keys, args...)
-		kindCmd = countAheadScript.EvalSha(ctx, p, kindKeys, kindArgs...)
+		if count {
+			kindCmd = countAheadScript.EvalSha(ctx, p, kindKeys, kindArgs...)
+		}
+		if remind {
+			// A reminder kept already (a replay) keeps its time. Its
+			// failure is the reconciler's to mend, as a queue's was.
+			p.ZAddNX(ctx, r.reminders, goredis.Z{Score: float64(remindsAt(req, exp).UnixMilli()), Member: req.HoldID})
+		}
 		return nil
 	})
 	// go-redis leaves a command it never sent without an error when it
@@ -117,7 +132,7 @@ func (r *Reservations) holdWithCount(ctx context.Context, req reservations.HoldR
 	// run, and the pipeline's error says why (store_unavailable, not a
 	// malformed reply). A script's reply is never nil.
 	for _, cmd := range []*goredis.Cmd{holdCmd, kindCmd} {
-		if perr != nil && cmd.Err() == nil && cmd.Val() == nil {
+		if cmd != nil && perr != nil && cmd.Err() == nil && cmd.Val() == nil {
 			cmd.SetErr(perr)
 		}
 	}
@@ -127,12 +142,14 @@ func (r *Reservations) holdWithCount(ctx context.Context, req reservations.HoldR
 	if noScript(holdCmd.Err()) {
 		holdCmd = holdScript.Run(ctx, r.rdb, keys, args...)
 	}
-	if noScript(kindCmd.Err()) {
+	if kindCmd != nil && noScript(kindCmd.Err()) {
 		kindCmd = countAheadScript.Run(ctx, r.rdb, kindKeys, kindArgs...)
 	}
-	counted, kerr := kindCmd.Int64()
-	if kerr != nil {
-		counted = -1
+	counted := int64(-1)
+	if kindCmd != nil {
+		if n, kerr := kindCmd.Int64(); kerr == nil {
+			counted = n
+		}
 	}
 	v, err := holdCmd.Slice()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,7 +38,7 @@ type engine struct {
 
 func newEngine(t *testing.T) *engine {
 	rdb, mini := testenv.Redis(t)
-	return &engine{t: t, ctx: context.Background(), eng: redis.NewReservations(rdb), rdb: rdb, mini: mini,
+	return &engine{t: t, ctx: context.Background(), eng: redis.NewReservations(rdb, t.Name()), rdb: rdb, mini: mini,
 		now: time.Now().UTC().Truncate(time.Millisecond)}
 }
 
@@ -892,5 +894,138 @@ func TestAHoldCountedAheadOnAGoneRedisIsUnavailable(t *testing.T) {
 	e.mini.Close()
 	if _, err := e.eng.Hold(e.ctx, kinded()); !fault.Is(err, fault.ErrStoreUnavailable) {
 		t.Fatalf("a hold counted ahead on a gone Redis: %v; want store_unavailable", err)
+	}
+}
+
+func TestAHoldKeepsItsReminderInItsOwnRoundTrip(t *testing.T) { keptReminders(t, newEngine(t), false) }
+
+// On a cluster the reminders' key is on a node of its own: the slot's
+// script, the kind count and the reminder go to their nodes at once.
+func TestAHoldKeepsItsReminderOnACluster(t *testing.T) {
+	e, _ := clusterEngine(t, rediscluster.StartCluster(t))
+	keptReminders(t, e, true)
+}
+
+// keptReminders: a granted hold keeps its reminder, due five minutes
+// before it lapses, in the round trip that grants it once the slot has
+// granted here before; a refused hold keeps none, a hold too short for a
+// reminder keeps none, a replay keeps the first time, and a hold booked
+// or let go is listed as no longer live.
+func keptReminders(t *testing.T, e *engine, cluster bool) {
+	before := 5 * time.Minute
+	st := e.slot(3, 0)
+	st.Rules.MaxHoldsPerUser = 3
+	st.Version++
+	e.sync(st)
+	reminded := func(user string, kinded bool) reservations.HoldRequest {
+		r := e.request(st.SlotID, user, reservation.Market)
+		r.RemindBefore = before
+		if kinded {
+			r.Kind, r.KindLimit = "childcare_offering", 2
+		}
+		return r
+	}
+	kept := func() map[string]reservations.HoldReminder {
+		t.Helper()
+		due, err := e.eng.DueReminders(e.ctx, e.now.Add(time.Hour), e.now, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]reservations.HoldReminder{}
+		for _, r := range due {
+			out[r.Hold.ID] = r
+		}
+		return out
+	}
+	// Two holds on another slot teach the server the scripts.
+	warm := e.slot(5, 0).SlotID
+	for range 2 {
+		r := e.request(warm, unique("warm"), reservation.Market)
+		r.Kind, r.KindLimit, r.RemindBefore = "childcare_offering", 2, before
+		if _, err := e.eng.Hold(e.ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.eng.ForgetReminders(e.ctx, slices.Collect(maps.Keys(kept()))); err != nil || len(kept()) != 0 {
+		t.Fatalf("forgetting the warm-up's reminders: %v, %+v", err, kept())
+	}
+	mother, father, aunt, late := unique("mother"), unique("father"), unique("aunt"), unique("late")
+	first := reminded(mother, true) // after the script: the slot has not granted here yet
+	if _, err := e.eng.Hold(e.ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	trips := &commandCount{}
+	e.rdb.AddHook(trips)
+	second := reminded(father, true) // counted and reminded ahead
+	if _, err := e.eng.Hold(e.ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	third := reminded(aunt, false) // reminded ahead, no kind cap to count
+	if _, err := e.eng.Hold(e.ctx, third); err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.n.Load(); n != 2 && !cluster {
+		t.Errorf("two holds granted and reminded ahead took %d round trips; want 2", n)
+	}
+	got := kept()
+	for _, r := range []reservations.HoldRequest{first, second, third} {
+		k, ok := got[r.HoldID]
+		exp := e.now.Add(10 * time.Minute)
+		if !ok || !k.Live || !k.Due.Equal(exp.Add(-before)) || k.Hold.UserID != r.UserID || !k.Hold.ExpiresAt.Equal(exp) ||
+			k.Hold.Tier != reservation.Market || k.Kind != r.Kind && r.Kind != "" {
+			t.Fatalf("kept for %s: %+v (%v); want it live, due %s", r.UserID, k, ok, exp.Add(-before))
+		}
+	}
+	// The slot is full: the next hold is reminded ahead, refused, and its
+	// reminder taken back.
+	e.refused(reminded(late, true), reservation.ErrSlotFull)
+	if got := kept(); len(got) != 3 {
+		t.Fatalf("kept after a refusal: %+v; want the three granted holds' only", got)
+	}
+	// A replay later on keeps the first time.
+	e.now = e.now.Add(time.Minute)
+	if res, err := e.eng.Hold(e.ctx, second); err != nil || !res.Replayed {
+		t.Fatalf("a replay: %+v, %v", res, err)
+	}
+	if k := kept()[second.HoldID]; !k.Due.Equal(e.now.Add(-time.Minute).Add(10 * time.Minute).Add(-before)) {
+		t.Fatalf("a replay moved the reminder to %s", k.Due)
+	}
+	// Released and seated holds are listed as no longer live.
+	if _, err := e.eng.Release(e.ctx, first.HoldID, mother, e.now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.eng.Claim(e.ctx, second.HoldID, father, e.now, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	st.Version, st.Seated = st.Version+1, map[reservation.Tier][]string{reservation.Market: {second.HoldID}}
+	e.sync(st)
+	got = kept()
+	if got[first.HoldID].Live || got[second.HoldID].Live || !got[third.HoldID].Live {
+		t.Fatalf("kept after a release and a seat: %+v; want only aunt's live", got)
+	}
+	// Due by: only those due by then are listed.
+	if due, err := e.eng.DueReminders(e.ctx, e.now.Add(3*time.Minute), e.now, 100); err != nil || len(due) != 0 {
+		t.Fatalf("due within 3 minutes of a minute in: %+v, %v; want none", due, err)
+	}
+	if err := e.eng.ForgetReminders(e.ctx, []string{first.HoldID, second.HoldID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := kept(); len(got) != 1 {
+		t.Fatalf("kept after forgetting two: %+v", got)
+	}
+	// A hold too short to be reminded of keeps none, ahead or not.
+	short := e.slot(3, 0)
+	short.Rules.HoldTTL = 5*time.Minute + 30*time.Second
+	short.Version++
+	e.sync(short)
+	for range 2 {
+		r := e.request(short.SlotID, unique("brief"), reservation.Market)
+		r.RemindBefore = before
+		if _, err := e.eng.Hold(e.ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := kept(); len(got) != 1 {
+		t.Fatalf("kept after two holds of five and a half minutes: %+v; want none more", got)
 	}
 }

@@ -2,6 +2,7 @@ package reservations_test
 
 import (
 	"context"
+	"fmt"
 	"github.com/kincare/kincare/app/reservations"
 	"sync"
 	"sync/atomic"
@@ -212,8 +213,8 @@ func TestHoldsAreIdempotentCappedAndFinite(t *testing.T) {
 	if _, err := h.hold(p, sl.ID(), reservation.Market, "third"); !fault.Is(err, reservation.ErrHoldLimit) {
 		t.Fatalf("third hold on one slot: %v, want hold_limit_reached", err)
 	}
-	if n := len(h.reminders.all()); n != 2 {
-		t.Fatalf("%d reminders scheduled, want one per new hold", n)
+	if n := len(h.dueReminders()); n != 2 {
+		t.Fatalf("%d reminders queued when due, want one per new hold", n)
 	}
 	h.clock.Advance(reservation.DefaultHoldTTL + time.Second)
 	if _, err := h.confirm(p, first.Hold.ID); !fault.Is(err, reservation.ErrHoldExpired) {
@@ -292,8 +293,8 @@ func (h *harness) promotionOf(slotID, userID string) reservation.Promotion {
 	return reservation.Promotion{}
 }
 
-// The reminder a hold schedules tells its holder while the hold is live,
-// and nobody once it is booked.
+// The reminder a hold keeps is queued when due, and tells its holder
+// while the hold is live, and nobody once it is booked.
 func TestAHoldReminderTellsNobodyOnceTheHoldIsBooked(t *testing.T) {
 	h := newHarness(t)
 	h.offer(3, 0)
@@ -303,7 +304,10 @@ func TestAHoldReminderTellsNobodyOnceTheHoldIsBooked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reminders := h.reminders.all()
+	if got := h.reminders.all(); len(got) != 0 {
+		t.Fatalf("queued at once: %+v; want the reminder kept until due", got)
+	}
+	reminders := h.dueReminders()
 	if len(reminders) != 1 || reminders[0].Type != reservation.EventHoldExpiring ||
 		!reminders[0].Due().Equal(r.Hold.ExpiresAt.Add(-reservations.RemindBefore)) {
 		t.Fatalf("reminders %+v; want one due 5 minutes before %s", reminders, r.Hold.ExpiresAt)
@@ -319,6 +323,43 @@ func TestAHoldReminderTellsNobodyOnceTheHoldIsBooked(t *testing.T) {
 	who, err = audience.Recipients(context.Background(), reminders[0])
 	if err != nil || len(who) != 0 {
 		t.Fatalf("recipients after booking: %+v %v; want nobody", who, err)
+	}
+}
+
+// A hold's reminder waits with the hold until due: one booked or let go
+// before then never reaches the job queue, a refused hold keeps none,
+// and a reminder queued once is not queued again by the next pass.
+func TestOnlyHoldsLiveWhenTheirReminderIsDueAreReminded(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.offer(3, 0)
+	sl := h.slot()
+	waiting, booked, leaving, late := h.parent(20), h.parent(20), h.parent(20), h.parent(20)
+	var holds []reservations.HoldResult
+	for i, p := range []parent{waiting, booked, leaving} {
+		r, err := h.hold(p, sl.ID(), reservation.Market, fmt.Sprint("k", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		holds = append(holds, r)
+	}
+	if _, err := h.hold(late, sl.ID(), reservation.Market, "k3"); !fault.Is(err, reservation.ErrSlotFull) {
+		t.Fatalf("a fourth hold on three places: %v, want slot_full", err)
+	}
+	if _, err := h.confirm(booked, holds[1].Hold.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.svc.ReleaseHold(ctx, leaving.actor, holds[2].Hold.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := h.dueReminders()
+	if len(got) != 1 || got[0].ID != "hold-expiring-"+holds[0].Hold.ID || got[0].Data["userId"] != waiting.actor.UserID ||
+		!got[0].Due().Equal(holds[0].Hold.ExpiresAt.Add(-reservations.RemindBefore)) {
+		t.Fatalf("queued %+v; want only the live hold's, for its time", got)
+	}
+	h.reminders.reset()
+	if n, err := h.svc.ForwardReminders(ctx); err != nil || n != 0 || len(h.reminders.all()) != 0 {
+		t.Fatalf("the next pass queued %d (%v): %+v; want none", n, err, h.reminders.all())
 	}
 }
 
@@ -344,20 +385,18 @@ func TestTheReconcilerRemindsAgainOfHoldsWhoseReminderWasLost(t *testing.T) {
 	if _, err := h.confirm(booked, b.Hold.ID); err != nil {
 		t.Fatal(err)
 	}
-	first := h.reminders.all()
-	if len(first) != 2 {
-		t.Fatalf("%d reminders scheduled for two holds", len(first))
-	}
-	h.reminders.reset() // the queue loses them
-
+	// Whatever the engine kept or the queue had, the reconciler queues
+	// the live hold's reminder, for its time.
 	if _, err := h.svc.Reconcile(ctx); err != nil {
 		t.Fatal(err)
 	}
 	again := h.reminders.all()
-	if len(again) != 1 || again[0].ID != first[0].ID || !again[0].Due().Equal(first[0].Due()) ||
+	if len(again) != 1 || again[0].ID != "hold-expiring-"+r.Hold.ID ||
+		!again[0].Due().Equal(r.Hold.ExpiresAt.Add(-reservations.RemindBefore)) ||
 		again[0].Data["userId"] != waiting.actor.UserID {
-		t.Fatalf("reminders after reconciling: %+v; want the live hold's %+v again, for the same time", again, first[0])
+		t.Fatalf("reminders after reconciling: %+v; want the live hold's, due 5 minutes before %s", again, r.Hold.ExpiresAt)
 	}
+	first := again
 
 	// Past its time, the hold live for three more minutes: at once.
 	h.clock.Advance(7 * time.Minute)

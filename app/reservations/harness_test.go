@@ -63,6 +63,18 @@ func (r *reminders) all() []event.Event {
 	return append([]event.Event(nil), r.events...)
 }
 
+// dueReminders moves the clock to a few seconds before the time of the
+// reminders kept with holds taken now, lets the service queue those due
+// soon, and answers what it queued.
+func (h *harness) dueReminders() []event.Event {
+	h.t.Helper()
+	h.clock.Advance(reservation.DefaultHoldTTL - reservations.RemindBefore - 10*time.Second)
+	if _, err := h.svc.ForwardReminders(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.reminders.all()
+}
+
 // harness is the service on real stores: embedded FerretDB, and
 // miniredis or the redis-server of REDIS_URL.
 type harness struct {
@@ -84,7 +96,7 @@ func newHarness(t *testing.T) *harness {
 	rdb, mini := testenv.Redis(t)
 	h := &harness{t: t, store: store, rdb: rdb, mini: mini != nil, clock: &clock{}, reminders: &reminders{}}
 	h.clock.at.Store(time.Now().UnixNano())
-	h.svc = reservations.NewService(reservations.Deps{Engine: redis.NewReservations(rdb), Slots: store.Slots(),
+	h.svc = reservations.NewService(reservations.Deps{Engine: redis.NewReservations(rdb, "test-"+newID()), Slots: store.Slots(),
 		Bookings: store.Bookings(), Offerings: store.Offerings(), Families: store.Families(),
 		Children: store.Children(), Providers: store.Providers(), Reminders: h.reminders,
 		Now: h.clock.Now, NewID: newID})

@@ -23,7 +23,10 @@ type HoldCommand struct {
 // Redis does not know the slot, which is then rebuilt from MongoDB, or
 // this replica has never asked whether the slot is open to the public
 // (older answers are refreshed in the background): the hot path of a
-// popular slot does not wait for MongoDB.
+// popular slot does not wait for MongoDB. The holder's reminder is kept
+// by the engine with the hold, in the same round trip, and handed to the
+// job queue when due (ForwardReminders): most holds are booked or let go
+// before then, and their reminders never reach the queue.
 func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (HoldResult, error) {
 	if err := a.Require(identity.RoleFamily); err != nil {
 		return HoldResult{}, err
@@ -36,15 +39,9 @@ func (s *Service) Hold(ctx context.Context, a actor.Actor, cmd HoldCommand) (Hol
 		return HoldResult{}, err
 	}
 	req := HoldRequest{HoldID: holdID(cmd.SlotID, a.UserID, cmd.Key), SlotID: cmd.SlotID, UserID: a.UserID,
-		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), Kind: res.Kind, KindLimit: s.d.KindLimit, Now: s.d.Now()}
-	r, err := s.hold(ctx, req)
-	if err != nil {
-		return HoldResult{}, err
-	}
-	if !r.Replayed {
-		s.remind(ctx, res.Kind, r.Hold)
-	}
-	return r, nil
+		Tier: cmd.Tier, Fingerprint: string(cmd.Tier), Kind: res.Kind, KindLimit: s.d.KindLimit,
+		RemindBefore: RemindBefore, Now: s.d.Now()}
+	return s.hold(ctx, req)
 }
 
 // hold asks the engine, rebuilding the slot's state once if Redis lost it.
@@ -59,14 +56,16 @@ func (s *Service) hold(ctx context.Context, req HoldRequest) (HoldResult, error)
 	return s.d.Engine.Hold(ctx, req)
 }
 
-// remind schedules the holder's reminder a few minutes before the hold
-// lapses. It lives in Redis with the hold and tells nobody if the hold is
-// booked or gone by then. A reminder the queue failed to take, or lost
-// without the hold, the reconciler schedules again (remindAgain). Its
-// type is the slot kind's (a class seat's words are not a place's).
+// remind schedules the holder's reminder of a hold given from the
+// waitlist a few minutes before it lapses (a parent's own hold keeps its
+// reminder in the engine, see Hold). It lives in Redis with the hold and
+// tells nobody if the hold is booked or gone by then. A reminder the
+// queue failed to take, or lost without the hold, the reconciler
+// schedules again (remindAgain). Its type is the slot kind's (a class
+// seat's words are not a place's).
 func (s *Service) remind(ctx context.Context, kind string, h reservation.Hold) {
 	now := s.d.Now()
-	if h.ExpiresAt.Add(-RemindBefore).Sub(now) < time.Minute {
+	if h.ExpiresAt.Add(-RemindBefore).Sub(now) < MinReminderNotice {
 		return // a hold too short to need reminding of
 	}
 	if err := s.scheduleReminder(ctx, kind, h, now); err != nil {

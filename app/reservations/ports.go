@@ -59,6 +59,22 @@ type Engine interface {
 	// LiveHolds lists a slot's holds live at now, for the reconciler to
 	// schedule their reminders again.
 	LiveHolds(ctx context.Context, slotID string, now time.Time) ([]reservation.Hold, error)
+	// DueReminders lists, soonest first and at most limit, the reminders
+	// Hold kept (HoldRequest.RemindBefore) that are due by until, each
+	// with its hold as it is at now: Live false for a hold booked,
+	// released, lapsed or gone since, whose reminder would tell nobody.
+	DueReminders(ctx context.Context, until, now time.Time, limit int) ([]HoldReminder, error)
+	// ForgetReminders drops kept reminders once handed to the job queue,
+	// or found not to be needed.
+	ForgetReminders(ctx context.Context, holdIDs []string) error
+}
+
+// HoldReminder is a hold's reminder kept by the engine until it is due.
+type HoldReminder struct {
+	Hold reservation.Hold
+	Kind string // the slot's resource kind: a class seat's words are not a place's
+	Due  time.Time
+	Live bool
 }
 
 // ErrStateMissing is Redis not knowing a slot: it restarted, was
@@ -83,8 +99,18 @@ type HoldRequest struct {
 	// holds on slots of that kind together (0: no bound).
 	Kind      string
 	KindLimit int
-	Now       time.Time
+	// RemindBefore, when positive, has a granted hold's reminder kept
+	// with it, due RemindBefore its expiry, unless that is less than
+	// MinReminderNotice after Now (the hold is too short to need one).
+	// It is written in the same round trip as the hold, so the answer
+	// waits for no job queue; DueReminders hands it on when due.
+	RemindBefore time.Duration
+	Now          time.Time
 }
+
+// MinReminderNotice is how far ahead a hold's reminder must be due for
+// it to be worth sending.
+const MinReminderNotice = time.Minute
 
 // HoldResult is a hold taken or found again.
 type HoldResult struct {

@@ -140,19 +140,32 @@ func (s *Service) Sweep(ctx context.Context) error {
 type Passes struct {
 	Swept      func(err error)
 	Reconciled func(r Repairs, err error)
+	// Reminded hears how many kept reminders a pass queued.
+	Reminded func(queued int, err error)
 }
 
-// Run sweeps every interval and reconciles every reconcileEvery until
-// ctx ends, reporting each pass to passes.
+// Run sweeps every interval, reconciles every reconcileEvery and hands
+// kept reminders to the job queue every reminderPass until ctx ends,
+// reporting each pass to passes.
 func (s *Service) Run(ctx context.Context, interval, reconcileEvery time.Duration, passes Passes) {
 	sweep := time.NewTicker(interval)
 	defer sweep.Stop()
 	rec := time.NewTicker(reconcileEvery)
 	defer rec.Stop()
+	remind := time.NewTicker(reminderPass)
+	defer remind.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-remind.C:
+			n, err := s.ForwardReminders(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+			if passes.Reminded != nil {
+				passes.Reminded(n, err)
+			}
 		case <-sweep.C:
 			err := s.Sweep(ctx)
 			if ctx.Err() != nil {

@@ -118,7 +118,7 @@ func newDemoWorld(ctx context.Context, store *mongo.Store, rdb goredis.Universal
 		Bookings: store.Bookings(), Families: store.Families(), Providers: providerStore, Credit: w.providerSvc,
 		Now: now, NewID: newID, Log: log})
 	queue := &demoQueue{}
-	w.reserveSvc = reservations.NewService(reservations.Deps{Engine: redis.NewReservations(rdb), Slots: store.Slots(),
+	w.reserveSvc = reservations.NewService(reservations.Deps{Engine: redis.NewReservations(rdb, "demo"), Slots: store.Slots(),
 		Bookings: store.Bookings(), Offerings: store.Offerings(), Families: store.Families(), Children: store.Children(),
 		Providers: providerStore, Reminders: queue, Now: now, NewID: newID, Log: log, KindLimit: 5})
 	audiences := merge(w.familySvc.Audiences(), w.childSvc.Audiences(), w.providerSvc.Audiences(),

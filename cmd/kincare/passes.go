@@ -20,6 +20,7 @@ const (
 
 	loopReservationSweep     = "reservation_sweep"
 	loopReservationReconcile = "reservation_reconcile"
+	loopReservationReminders = "reservation_reminders"
 
 	passIdle   = "idle"   // nothing was due
 	passWorked = "worked" // something was done
@@ -30,7 +31,7 @@ func newPassCounter(reg prometheus.Registerer) passCounter {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_background_passes_total",
 		Help: "Completed passes of background loops, by loop and result."}, []string{"loop", "result"})
 	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDeviceWatch, loopDueMover,
-		loopReservationSweep, loopReservationReconcile, loopRecurringOrders, loopVisitWatch} {
+		loopReservationSweep, loopReservationReconcile, loopReservationReminders, loopRecurringOrders, loopVisitWatch} {
 		for _, r := range []string{passIdle, passWorked, passFailed} {
 			c.WithLabelValues(l, r)
 		}

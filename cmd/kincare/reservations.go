@@ -7,7 +7,8 @@ import (
 	"github.com/kincare/kincare/app/reservations"
 )
 
-// startReservationJobs serves waitlists and reconciles MongoDB and Redis
+// startReservationJobs serves waitlists, queues the holds' reminders
+// kept with them as they come due, and reconciles MongoDB and Redis
 // in this process: once at start (a crash may have split a confirmation
 // or a cancellation; the embedded Redis starts empty), then on their
 // intervals. Several replicas doing it at once is safe: every repair is
@@ -31,6 +32,12 @@ func (s *server) startReservationJobs(cfg config.Config, svc *reservations.Servi
 					s.log.Warn("reservations reconcile", "err", err)
 				}
 				passes.done(loopReservationReconcile, r.BookingsWritten+r.SeatsFreed, err)
+			},
+			Reminded: func(n int, err error) {
+				if err != nil {
+					s.log.Warn("hold reminders not queued", "err", err)
+				}
+				passes.done(loopReservationReminders, n, err)
 			},
 		})
 	})

@@ -232,7 +232,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	indicatorSvc := indicators.NewService(indicators.Deps{Facts: indicatorFacts, Projector: projector,
 		Residents: store.Residents(), Officials: officials, Now: clk.Now})
 
-	engine := redis.NewReservations(rdb)
+	engine := redis.NewReservations(rdb, cfg.JobsQueue)
 	registry.MustRegister(engine.Collector())
 	classResources := classes.Resources{Slots: store.Slots(), Sessions: store.ClassSessions(), Courses: store.Courses(),
 		Providers: providerStore}

@@ -181,7 +181,7 @@ type holdEngine struct {
 // Redis: the engine kincare runs.
 
 func redisEngine(rdb goredis.UniversalClient, kindLimit int) holdEngine {
-	eng := redis.NewReservations(rdb)
+	eng := redis.NewReservations(rdb, "bench")
 	name := "Redis: Reservations.Hold (one Lua script)"
 	if kindLimit > 0 {
 		name = fmt.Sprintf("Redis: Hold + per-parent cap across slots (%d)", kindLimit)
