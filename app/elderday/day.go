@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/calendar"
@@ -198,21 +199,10 @@ func (s *Service) visit(ctx context.Context, names *providerNames, o *order.Orde
 // the elder's record no longer holds (unlinked, or the elder removed)
 // finds nothing (404).
 func (s *Service) own(ctx context.Context, a actor.Actor) (elder.Elder, *family.Family, error) {
-	if !a.Roles.Has(identity.RoleElder) || a.ElderID == "" {
+	if !a.IsElder(a.ElderID) {
 		return elder.Elder{}, nil, ErrElderOnly
 	}
-	e, err := s.d.Elders.Get(ctx, a.ElderID)
-	if err != nil {
-		return elder.Elder{}, nil, err
-	}
-	if !e.OwnAccount(a.UserID) {
-		return elder.Elder{}, nil, elder.ErrNotFound
-	}
-	f, err := s.d.Families.Get(ctx, e.FamilyID)
-	if fault.Is(err, family.ErrNotFound) {
-		return elder.Elder{}, nil, elder.ErrNotFound
-	}
-	return e, f, err
+	return familyaccess.OwnElder(ctx, s.d.Elders, s.d.Families, a, a.ElderID)
 }
 
 // providerNames reads each provider's name once per request.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/consent"
 	"github.com/kincare/kincare/domain/elder"
@@ -310,16 +311,5 @@ func (s *Service) elderOrSelf(ctx context.Context, a actor.Actor, elderID string
 	if !a.IsElder(elderID) {
 		return s.familyElder(ctx, a, elderID)
 	}
-	e, err := s.d.Elders.Get(ctx, elderID)
-	if err != nil {
-		return elder.Elder{}, nil, err
-	}
-	if !e.OwnAccount(a.UserID) {
-		return elder.Elder{}, nil, elder.ErrNotFound
-	}
-	f, err := s.d.Families.Get(ctx, e.FamilyID)
-	if fault.Is(err, family.ErrNotFound) {
-		return elder.Elder{}, nil, elder.ErrNotFound
-	}
-	return e, f, err
+	return familyaccess.OwnElder(ctx, s.d.Elders, s.d.Families, a, elderID)
 }

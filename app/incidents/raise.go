@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/familyaccess"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
@@ -57,17 +58,7 @@ func (s *Service) RaiseSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (
 // and its state, not the elder's record (they need not read it back, and
 // the view is the family's).
 func (s *Service) raiseOwnSOS(ctx context.Context, a actor.Actor, cmd SOSCommand) (Raised, error) {
-	e, err := s.d.Elders.Get(ctx, cmd.ElderID)
-	if err != nil {
-		return Raised{}, err
-	}
-	if !e.OwnAccount(a.UserID) {
-		return Raised{}, elder.ErrNotFound
-	}
-	f, err := s.d.Families.Get(ctx, e.FamilyID)
-	if fault.Is(err, family.ErrNotFound) {
-		return Raised{}, elder.ErrNotFound
-	}
+	e, f, err := familyaccess.OwnElder(ctx, s.d.Elders, s.d.Families, a, cmd.ElderID)
 	if err != nil {
 		return Raised{}, err
 	}
