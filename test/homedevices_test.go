@@ -155,3 +155,33 @@ type homeDeviceView struct {
 	Kind       string    `json:"kind"`
 	LastSeenAt time.Time `json:"lastSeenAt"`
 }
+
+// TestARemovedElderTakesHerDevicesAlong: the daughter removes her
+// mother, who had a door sensor and a ladder of her own; the vendor's
+// next event for the sensor finds no device (nothing raised for an
+// elder nobody sees), and the serial can be registered again, for
+// another elder.
+func TestARemovedElderTakesHerDevicesAlong(t *testing.T) {
+	t.Parallel()
+	fcm := fakefcm.Start(t)
+	clock := newLadderClock(t, time.Now())
+	anxin := newVendor("anxin")
+	w := newCareWorld(t, fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(anxin))
+	mother := w.owner.addElder(t, w.family.ID, elderBody("刘桂芳", nil))
+	wantStatus(t, w.owner.put(t, "/v1/elders/"+mother.ID+"/ladder",
+		map[string]any{"familyWaitMinutes": 3, "nearbyWaitMinutes": 4}), http.StatusOK)
+	serial := "DS-" + strconv.FormatInt(randInt(1_000_000_000), 10)
+	wantStatus(t, w.owner.post(t, "/v1/elders/"+mother.ID+"/home-devices",
+		map[string]string{"kind": "door_sensor", "vendor": "anxin", "serial": serial}), http.StatusCreated)
+	event := func(id string) map[string]any {
+		return map[string]any{"eventId": id, "serial": serial, "type": "door_open",
+			"occurredAt": time.Now().UTC().Format(time.RFC3339)}
+	}
+	wantStatus(t, anxin.post(t, w.srv, event("ev-1-"+serial), time.Now(), nil), http.StatusOK)
+
+	wantStatus(t, w.owner.del(t, "/v1/elders/"+mother.ID), http.StatusNoContent)
+	wantProblem(t, anxin.post(t, w.srv, event("ev-2-"+serial), time.Now(), nil), http.StatusNotFound,
+		"home_device_not_found")
+	wantStatus(t, w.owner.post(t, "/v1/elders/"+w.elder.ID+"/home-devices",
+		map[string]string{"kind": "door_sensor", "vendor": "anxin", "serial": serial}), http.StatusCreated)
+}

@@ -52,3 +52,10 @@ func (r *Ladders) Put(ctx context.Context, elderID string, l incidents.LadderSet
 	}
 	return nil
 }
+
+func (r *Ladders) Delete(ctx context.Context, elderID string) error {
+	if _, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: elderID}}); err != nil {
+		return fmt.Errorf("mongo: delete elder's ladder: %w", err)
+	}
+	return nil
+}

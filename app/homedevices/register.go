@@ -102,3 +102,22 @@ func (s *Service) elderFor(ctx context.Context, a actor.Actor, elderID string) (
 func Online(d homedevice.Device, now time.Time, span time.Duration) bool {
 	return now.Sub(d.LastSeenAt) < span+homedevice.SeenEvery
 }
+
+// ElderRemoved removes the elder's devices when the elder is removed or
+// their family dissolves (app/elders Stop): a device left registered
+// would keep raising alarms for an elder nobody sees any more. This
+// replica forgets them at once; another finds them gone within its
+// cache's 30 s. Idempotent.
+func (s *Service) ElderRemoved(ctx context.Context, _ actor.Actor, elderID string) error {
+	ds, err := s.d.Devices.ForElder(ctx, elderID)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if err := s.d.Devices.Delete(ctx, d.ID); err != nil && !fault.Is(err, homedevice.ErrNotFound) {
+			return err
+		}
+		s.cache.forget(d.ID)
+	}
+	return nil
+}

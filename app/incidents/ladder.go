@@ -82,3 +82,14 @@ func (s *Service) ladderForAlarm(ctx context.Context, e *elder.Elder) incident.L
 	}
 	return set.Ladder
 }
+
+// ElderRemoved forgets the ladder the elder's family set, when the elder
+// is removed or their family dissolves (app/elders Stop): the setting is
+// the family's, and must not outlive the elder. Incidents raised before
+// keep the ladder they were raised with. Idempotent.
+func (s *Service) ElderRemoved(ctx context.Context, _ actor.Actor, elderID string) error {
+	if s.d.Ladders == nil {
+		return nil
+	}
+	return s.d.Ladders.Delete(ctx, elderID)
+}

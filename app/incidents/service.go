@@ -79,6 +79,8 @@ type Ladders interface {
 	// Get reports false for an elder without a ladder of their own.
 	Get(ctx context.Context, elderID string) (LadderSetting, bool, error)
 	Put(ctx context.Context, elderID string, l LadderSetting) error
+	// Delete removes the elder's ladder; none is no error.
+	Delete(ctx context.Context, elderID string) error
 }
 
 // Elders, Families and Users read who is on the ladder.
