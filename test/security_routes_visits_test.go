@@ -148,6 +148,8 @@ func visitRows(w *world) []row {
 		{op: "redeemMinutes", fixture: fixture{path: "/v1/me/time-bank/redemptions", body: map[string]any{
 			"elderId": w.elderA, "stationId": w.provA, "serviceType": "cleaning", "minutes": 10}},
 			want: who{famA: http.StatusConflict, famA2: http.StatusConflict}, others: nf},
+		{op: "listStationRedemptions", fixture: fixture{path: station + "/redemptions"},
+			want: who{provA: ok, officeA: ok}, others: nf},
 		{op: "confirmRedemption", fresh: func(t *testing.T, w *world) fixture {
 			return fixture{path: station + "/redemptions/" + w.redemption(t) + "/confirm"}
 		}, want: who{provA: ok, officeA: ok}, others: nf},

@@ -127,6 +127,16 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 		t.Fatalf("the visitor's view of the record: %s", compactJSON(found))
 	}
 	wantProblem(t, stranger.get(t, care), http.StatusNotFound, "elder_not_found")
+	// The family's audit log shows who was given her address.
+	shown := false
+	for _, e := range must[listPage[auditView]](t, w.owner.get(t, "/v1/families/"+w.family.ID+"/audit?limit=100"),
+		http.StatusOK).Items {
+		shown = shown || e.Action == "read" && e.Resource == "elder_address" && e.ResourceID == w.elder.ID &&
+			e.ActorID == vol.id
+	}
+	if !shown {
+		t.Errorf("the family's audit log does not show the visitor's read of the address")
+	}
 
 	home := map[string]any{"lat": w.home.lat, "lng": w.home.lng}
 	visits := "/v1/elders/" + w.elder.ID + "/visits"
@@ -166,6 +176,14 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 	if inc.Kind != "health_alert" {
 		t.Fatalf("the incident raised from the visit: %s", compactJSON(inc))
 	}
+	// The volunteer who raised it is its reporter: they read it and add
+	// notes, and acknowledging is for the ladder.
+	reported := must[incidentView](t, vol.get(t, "/v1/incidents/"+inc.ID), http.StatusOK)
+	if reported.You.Role != "reporter" {
+		t.Fatalf("the volunteer's view of the incident they raised: %s", compactJSON(reported))
+	}
+	wantProblem(t, vol.post(t, "/v1/incidents/"+inc.ID+"/acknowledge", nil), http.StatusForbidden,
+		"incident_action_forbidden")
 	wantProblem(t, vol.post(t, "/v1/visits/"+in.ID+"/check-out", map[string]any{"point": home,
 		"assessment": goodAssessment()}), http.StatusConflict, "visit_completed")
 
@@ -217,13 +235,44 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 	wantProblem(t, redeem(100), http.StatusConflict, "balance_insufficient")
 	wantProblem(t, vol.post(t, "/v1/me/time-bank/redemptions", map[string]any{"elderId": w.elder.ID,
 		"stationId": w.station.ID, "serviceType": "cleaning", "minutes": 5}, key()...), http.StatusNotFound, "elder_not_found")
-	red := must[struct {
-		ID string `json:"id"`
-	}](t, redeem(30), http.StatusCreated)
+	type redemption struct {
+		ID          string    `json:"id"`
+		UserID      string    `json:"userId"`
+		ElderID     string    `json:"elderId"`
+		ServiceType string    `json:"serviceType"`
+		Minutes     int64     `json:"minutes"`
+		Status      string    `json:"status"`
+		RequestedAt time.Time `json:"requestedAt"`
+	}
+	red := must[redemption](t, redeem(30), http.StatusCreated)
+	small := must[redemption](t, redeem(5), http.StatusCreated)
+	// The station's office sees both to settle, a page at a time; the
+	// volunteer does not see the station's list.
+	asked := "/v1/providers/" + w.station.ID + "/redemptions"
+	wantProblem(t, vol.get(t, asked), http.StatusNotFound, "provider_not_found")
+	first := must[listPage[redemption]](t, w.boss.get(t, asked+"?limit=1"), http.StatusOK)
+	if len(first.Items) != 1 || first.NextCursor == "" {
+		t.Fatalf("the station's first page of redemptions: %s", compactJSON(first))
+	}
+	second := must[listPage[redemption]](t, w.boss.get(t, asked+"?limit=1&cursor="+first.NextCursor), http.StatusOK)
+	if len(second.Items) != 1 || second.NextCursor != "" {
+		t.Fatalf("the station's second page of redemptions: %s", compactJSON(second))
+	}
+	for _, r := range append(first.Items, second.Items...) {
+		want := map[string]int64{red.ID: 30, small.ID: 5}[r.ID]
+		if r.Minutes != want || want == 0 || r.UserID != vol.id || r.ElderID != father.ID || r.ServiceType != "cleaning" ||
+			r.Status != "held" || r.RequestedAt.IsZero() {
+			t.Errorf("a redemption to settle: %s", compactJSON(r))
+		}
+	}
 	settle := "/v1/providers/" + w.station.ID + "/redemptions/" + red.ID
 	wantProblem(t, vol.post(t, settle+"/confirm", nil), http.StatusNotFound, "provider_not_found")
 	wantStatus(t, w.boss.post(t, settle+"/confirm", nil), http.StatusOK)
 	wantProblem(t, w.boss.post(t, settle+"/confirm", nil), http.StatusNotFound, "redemption_not_found")
+	wantStatus(t, w.boss.post(t, "/v1/providers/"+w.station.ID+"/redemptions/"+small.ID+"/decline", nil), http.StatusOK)
+	if left := must[listPage[redemption]](t, w.boss.get(t, asked), http.StatusOK); len(left.Items) != 0 {
+		t.Fatalf("settled redemptions are still listed: %s", compactJSON(left))
+	}
 	wantStatus(t, vol.post(t, "/v1/me/time-bank/donations", map[string]any{"toUserId": w.owner.id, "minutes": 5}, key()...),
 		http.StatusCreated)
 	bank = must[timeBankView](t, vol.get(t, "/v1/me/time-bank"), http.StatusOK)

@@ -480,6 +480,37 @@ func (h monthlyVisitHandlers) settle(confirm bool) fiber.Handler {
 	}
 }
 
+type stationRedemptionJSON struct {
+	ID          string    `json:"id"`
+	UserID      string    `json:"userId"`
+	StationID   string    `json:"stationId"`
+	ElderID     string    `json:"elderId,omitempty"`
+	ServiceType string    `json:"serviceType,omitempty"`
+	Minutes     int64     `json:"minutes"`
+	Status      string    `json:"status"`
+	RequestedAt time.Time `json:"requestedAt"`
+}
+
+func (h monthlyVisitHandlers) stationRedemptions(c *fiber.Ctx) error {
+	req, err := pageOf(c)
+	if err != nil {
+		return err
+	}
+	rs, more, err := h.svc.StationRedemptions(c.UserContext(), mustActor(c), c.Params("providerId"), req)
+	if err != nil {
+		return err
+	}
+	out := items[stationRedemptionJSON]{Items: make([]stationRedemptionJSON, len(rs))}
+	for i, r := range rs {
+		out.Items[i] = stationRedemptionJSON{ID: r.ID, UserID: r.UserID, StationID: r.StationID, ElderID: r.ElderID,
+			ServiceType: r.ServiceType, Minutes: r.Minutes, Status: r.Status, RequestedAt: r.RequestedAt.UTC()}
+	}
+	if len(rs) > 0 {
+		out.NextCursor = page.Cursor(rs[len(rs)-1].ID, more)
+	}
+	return c.JSON(out)
+}
+
 func (h monthlyVisitHandlers) donate(c *fiber.Ctx) error {
 	var req struct {
 		ToUserID string `json:"toUserId"`

@@ -210,6 +210,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("verifyVolunteer", mv.verifyVolunteer)
 	api.handle("getMyTimeBank", mv.timeBank)
 	api.handle("redeemMinutes", mv.redeem)
+	api.handle("listStationRedemptions", mv.stationRedemptions)
 	api.handle("confirmRedemption", mv.settle(true))
 	api.handle("declineRedemption", mv.settle(false))
 	api.handle("donateMinutes", mv.donate)

@@ -286,6 +286,8 @@ var collections = map[string]collectionSpec{
 		indexes: []mongo.IndexModel{
 			{Keys: bson.D{{Key: "journalSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("journal_since")},
 			{Keys: bson.D{{Key: "holdsSince", Value: 1}}, Options: options.Index().SetSparse(true).SetName("holds_since")},
+			// A station's redemptions to confirm (time bank).
+			{Keys: bson.D{{Key: "holds.party", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("hold_party")},
 			outboxIndex,
 		},
 		arrays: []string{"holds", "recent"},

@@ -229,6 +229,15 @@ func (r *LedgerAccounts) Holding(ctx context.Context, before time.Time, after st
 	return r.marked(ctx, "holdsSince", before, after, limit)
 }
 
+func (r *LedgerAccounts) HeldFor(ctx context.Context, party, after string, limit int) ([]*ledger.Account, error) {
+	filter := bson.D{{Key: "holds.party", Value: party}}
+	if after != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	return findAll(ctx, r.coll, "ledger accounts holding for a party", filter,
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)), accountDoc.account)
+}
+
 // marked pages through accounts whose marker field is older than before,
 // by id.
 func (r *LedgerAccounts) marked(ctx context.Context, field string, before time.Time, after string, limit int) ([]*ledger.Account, error) {

@@ -180,8 +180,11 @@ func (s *Service) RaiseFromDevice(ctx context.Context, elderID string, kind inci
 
 // RaiseFromVisit raises the incident a visitor found on a monthly visit
 // (app/visits: the visitor was assigned to the elder, which vouches for
-// them), as raised by staff, and returns its id.
-func (s *Service) RaiseFromVisit(ctx context.Context, elderID, visitorID, note string) (string, error) {
+// them), as raised by staff, and returns its id. The visitor is on the
+// incident as its reporter, for the station whose visit it was (none
+// for a visit of no station): they read it and add notes, as staff who
+// raise an alarm do.
+func (s *Service) RaiseFromVisit(ctx context.Context, elderID, visitorID, stationID, note string) (string, error) {
 	e, err := s.d.Elders.Get(ctx, elderID)
 	if err != nil {
 		return "", err
@@ -191,7 +194,9 @@ func (s *Service) RaiseFromVisit(ctx context.Context, elderID, visitorID, note s
 		return "", err
 	}
 	loc := e.Profile.Address.Location
-	i, _, err := s.raise(ctx, &e, f, incident.HealthAlert, incident.Source{Kind: incident.FromStaff, UserID: visitorID}, &loc, note)
+	reporter := incident.Responder{UserID: visitorID, ProviderID: stationID}
+	i, _, err := s.raiseReported(ctx, &e, f, incident.HealthAlert, incident.Source{Kind: incident.FromStaff, UserID: visitorID},
+		&loc, note, &reporter)
 	if err != nil {
 		return "", err
 	}

@@ -36,6 +36,9 @@ type Accounts interface {
 	MarkJournaled(ctx context.Context, id string, seq int64) error
 	// Holding pages through accounts with a hold taken before before.
 	Holding(ctx context.Context, before time.Time, after string, limit int) ([]*ledger.Account, error)
+	// HeldFor pages through accounts, by id after after, with a hold for
+	// party.
+	HeldFor(ctx context.Context, party, after string, limit int) ([]*ledger.Account, error)
 }
 
 // Journal is the append-only record of entries, one document each,

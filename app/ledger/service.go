@@ -203,3 +203,23 @@ func (s *Service) History(ctx context.Context, open ledger.Opening, before int64
 func (s *Service) Commits(ctx context.Context, party, month string) ([]ledger.Entry, error) {
 	return s.d.Journal.Commits(ctx, party, month)
 }
+
+// HeldFor pages through the accounts, by id after after, holding
+// something for party (a station asked to give a service for minutes
+// held): the open holds are on each account (Holds), the entry that
+// took each one from Reservation.
+func (s *Service) HeldFor(ctx context.Context, party, after string, limit int) ([]*ledger.Account, error) {
+	return s.d.Accounts.HeldFor(ctx, party, after, limit)
+}
+
+// Reservation is the reserve entry that took the account's hold ref,
+// from the account's recent entries or, spilled out of them, the
+// journal; ok is false when neither has it.
+func (s *Service) Reservation(ctx context.Context, a *ledger.Account, ref string) (ledger.Entry, bool, error) {
+	for _, e := range a.Recent() {
+		if e.Kind == ledger.Reserve && e.Ref == ref {
+			return e, true, nil
+		}
+	}
+	return s.d.Journal.Get(ctx, ledger.KeyOf(a.ID(), ledger.Reserve, ref))
+}

@@ -194,7 +194,10 @@ type CareView struct {
 
 // Care is an elder's record, for the family, the officials and the
 // assigned visitor, with the elder's name and address: the visitor must
-// find the door, and the officials answer for the visits.
+// find the door, and the officials answer for the visits. A read by
+// anyone outside the family is in the family's audit log before the
+// address is returned (a read that cannot be logged fails): the family
+// sees who was given the elder's address.
 func (s *Service) Care(ctx context.Context, a actor.Actor, elderID string) (CareView, error) {
 	e, err := s.d.Elders.Get(ctx, elderID)
 	if err != nil {
@@ -205,19 +208,35 @@ func (s *Service) Care(ctx context.Context, a actor.Actor, elderID string) (Care
 		return CareView{}, err
 	}
 	if c != nil && c.Visitor != nil && c.Visitor.UserID == a.UserID && c.Vulnerable() {
-		return CareView{Care: c, Elder: e}, nil
+		return s.careView(ctx, a, c, e)
 	}
 	current := ""
 	if c != nil {
 		current = c.StationID
 	}
-	if _, err := s.officialFor(ctx, a, e, current); errors.Is(err, visit.ErrOfficialOnly) {
-		// the family reads what officials wrote
-	} else if err != nil {
+	_, err = s.officialFor(ctx, a, e, current)
+	familyReads := errors.Is(err, visit.ErrOfficialOnly) // the family reads what officials wrote
+	if err != nil && !familyReads {
 		return CareView{}, err
 	}
 	if c == nil {
 		return CareView{}, visit.ErrNotFound
 	}
+	if familyReads {
+		return CareView{Care: c, Elder: e}, nil
+	}
+	return s.careView(ctx, a, c, e)
+}
+
+// careView is the record with the elder's address for someone outside
+// the family, once the read is in the family's audit log.
+func (s *Service) careView(ctx context.Context, a actor.Actor, c *visit.Care, e elder.Elder) (CareView, error) {
+	if err := s.d.Audit.RecordRead(ctx, a, e.FamilyID, AuditElderAddress, e.ID); err != nil {
+		return CareView{}, err
+	}
 	return CareView{Care: c, Elder: e}, nil
 }
+
+// AuditElderAddress is the audit log's resource for a read of an elder's
+// address and care notes by a visitor or an official.
+const AuditElderAddress = "elder_address"

@@ -80,7 +80,7 @@ func (s *Service) complete(ctx context.Context, v *visit.Visit, a visit.Assessme
 	}
 	for i := range fs {
 		if fs[i].Kind == visit.RaiseIncident && fs[i].IncidentID == "" {
-			id, err := s.d.Alarms.RaiseFromVisit(ctx, v.ElderID, v.VisitorID, fs[i].Note)
+			id, err := s.d.Alarms.RaiseFromVisit(ctx, v.ElderID, v.VisitorID, v.StationID, fs[i].Note)
 			if err != nil {
 				return err
 			}

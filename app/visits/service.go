@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/kincare/kincare/app/actor"
 	appledger "github.com/kincare/kincare/app/ledger"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
@@ -101,9 +102,15 @@ type (
 	Stations interface {
 		Serving(ctx context.Context, a geo.Address) ([]*provider.Provider, error)
 	}
-	// Alarms raises an incident on the elder's ladder from a visit.
+	// Alarms raises an incident on the elder's ladder from a visit, with
+	// the visitor as its reporter.
 	Alarms interface {
-		RaiseFromVisit(ctx context.Context, elderID, visitorID, note string) (string, error)
+		RaiseFromVisit(ctx context.Context, elderID, visitorID, stationID, note string) (string, error)
+	}
+	// Audit records reads of sensitive records in the family's audit
+	// log (audittrail.Recorder).
+	Audit interface {
+		RecordRead(ctx context.Context, a actor.Actor, familyID, resource, resourceID string) error
 	}
 	// Ledger is the exactly-once ledger (app/ledger.Service).
 	Ledger interface {
@@ -117,6 +124,8 @@ type (
 		// Holding pages through accounts with holds older than the
 		// ledger's grace period.
 		Holding(ctx context.Context, after string, limit int) ([]*ledger.Account, error)
+		HeldFor(ctx context.Context, party, after string, limit int) ([]*ledger.Account, error)
+		Reservation(ctx context.Context, a *ledger.Account, ref string) (ledger.Entry, bool, error)
 	}
 )
 
@@ -132,6 +141,7 @@ type Deps struct {
 	Stations   Stations
 	Alarms     Alarms
 	Ledger     Ledger
+	Audit      Audit
 	Now        func() time.Time
 	NewID      func() string
 	Log        *slog.Logger

@@ -3,10 +3,13 @@ package visits
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kincare/kincare/app/actor"
+	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
@@ -226,7 +229,7 @@ func (s *Service) Redeem(ctx context.Context, a actor.Actor, cmd RedeemCommand) 
 		ServiceType: cmd.ServiceType, Minutes: cmd.Minutes, Status: "held"}
 	_, err = s.d.Ledger.Reserve(ctx, visit.TimeBankOpening(a.UserID), ledger.Posting{Ref: redemptionRef(r.ID),
 		Amount: cmd.Minutes, Party: cmd.StationID, Month: visit.MonthOf(s.d.Now(), f.Location()),
-		By: a.UserID, Reason: cmd.ServiceType + " for " + e.ID})
+		By: a.UserID, Reason: redemptionReason(cmd.ServiceType, e.ID)})
 	if err != nil {
 		return Redemption{}, err
 	}
@@ -356,4 +359,117 @@ func (s *Service) finishDonations(ctx context.Context) (int, error) {
 		}
 		after = accs[len(accs)-1].ID()
 	}
+}
+
+// redemptionReason is what a redemption's reserve entry says it is for;
+// parseRedemptionReason reads it back for the station's list. An elder
+// id holds no space, so the last " for " is the separator whatever the
+// service's words say.
+func redemptionReason(serviceType, elderID string) string { return serviceType + " for " + elderID }
+
+func parseRedemptionReason(reason string) (serviceType, elderID string) {
+	i := strings.LastIndex(reason, " for ")
+	if i < 0 {
+		return reason, ""
+	}
+	return reason[:i], reason[i+len(" for "):]
+}
+
+// StationRedemption is a redemption waiting for a station's confirmation,
+// with when it was asked.
+type StationRedemption struct {
+	Redemption
+	RequestedAt time.Time
+}
+
+// StationRedemptions is a page of the redemptions a station was asked
+// for and has not settled, to its office (anyone else: provider not
+// found), ordered by id, after req.After (the id the previous page ended
+// with); more says whether a next page has any.
+// A redemption is a hold in the redeemer's time-bank account with the
+// station as its party (Redeem), so the list reads the accounts holding
+// for the station: nothing is written twice.
+func (s *Service) StationRedemptions(ctx context.Context, a actor.Actor, stationID string, req page.Request) ([]StationRedemption, bool, error) {
+	if _, err := s.stationOffice(ctx, a, stationID); err != nil {
+		return nil, false, err
+	}
+	p := redemptionPage{svc: s, stationID: stationID, limit: max(1, req.Limit)}
+	from := ""
+	if after := req.After; after != "" {
+		userID, _, ok := strings.Cut(after, ".")
+		if !ok || userID == "" {
+			return nil, false, page.ErrCursorInvalid.WithFields(fault.FieldError{Field: "query.cursor", Code: "cursor_invalid"})
+		}
+		// The rest of the cursor's own account, then the accounts after it.
+		acc, err := s.d.Ledger.Balance(ctx, visit.TimeBankOpening(userID))
+		if err != nil {
+			return nil, false, err
+		}
+		if err := p.add(ctx, acc, redemptionRef(after)); err != nil {
+			return nil, false, err
+		}
+		from = acc.ID()
+	}
+	for !p.full() {
+		accs, err := s.d.Ledger.HeldFor(ctx, stationID, from, watchPage)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, acc := range accs {
+			if err := p.add(ctx, acc, ""); err != nil {
+				return nil, false, err
+			}
+		}
+		if len(accs) < watchPage {
+			break
+		}
+		from = accs[len(accs)-1].ID()
+	}
+	return p.page()
+}
+
+// redemptionPage gathers a page of a station's redemptions, and one more
+// to know there is a next page.
+type redemptionPage struct {
+	svc       *Service
+	stationID string
+	limit     int
+	out       []StationRedemption
+}
+
+func (p *redemptionPage) full() bool { return len(p.out) > p.limit }
+
+// add adds the account's redemptions for the station with refs after
+// afterRef, in ref order, until the page is full.
+func (p *redemptionPage) add(ctx context.Context, acc *ledger.Account, afterRef string) error {
+	userID, ok := strings.CutPrefix(acc.ID(), visit.TimeBankAccount(""))
+	if !ok {
+		return nil // another ledger's hold for the same party
+	}
+	holds := acc.Holds()
+	slices.SortFunc(holds, func(x, y ledger.Hold) int { return strings.Compare(x.Ref, y.Ref) })
+	for _, h := range holds {
+		id, ok := strings.CutPrefix(h.Ref, redemptionRef(""))
+		if !ok || h.Party != p.stationID || h.Ref <= afterRef || p.full() {
+			continue
+		}
+		r := StationRedemption{Redemption: Redemption{ID: id, UserID: userID, StationID: h.Party, Minutes: h.Amount,
+			Status: "held"}, RequestedAt: h.At}
+		e, found, err := p.svc.d.Ledger.Reservation(ctx, acc, h.Ref)
+		if err != nil {
+			return err
+		}
+		if found {
+			r.ServiceType, r.ElderID = parseRedemptionReason(e.Reason)
+		}
+		p.out = append(p.out, r)
+	}
+	return nil
+}
+
+func (p *redemptionPage) page() ([]StationRedemption, bool, error) {
+	if !p.full() {
+		return p.out, false, nil
+	}
+	return p.out[:p.limit], true, nil
 }

@@ -294,7 +294,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	visitSvc := visits.NewService(visits.Deps{Cares: store.Cares(), Visits: store.Visits(),
 		Volunteers: store.Volunteers(), Elders: store.Elders(), Families: store.Families(), Providers: providerStore,
 		Users: users, Stations: visits.ServingStations{Search: searchSvc}, Alarms: incidentSvc, Ledger: ledgerSvc,
-		Now: ladderClock, NewID: newID, Log: log})
+		Audit: trail, Now: ladderClock, NewID: newID, Log: log})
 
 	pusher, err := newPusher(ctx, cfg, log)
 	if err != nil {
