@@ -171,8 +171,15 @@ func TestGrandmaConfirmsHerBathOnHerOwnPhone(t *testing.T) {
 		}
 	}
 
-	// The caregiver sets off: grandma sees her coming.
+	// The caregiver sets off: grandma sees her coming, and her phone is
+	// told — of that alone, not of the orders' other business.
 	wantStatus(t, carer.post(t, path+"/start", nil), http.StatusOK)
+	grandma.waitNotification(t, "order.en_route")
+	for _, n := range grandma.inbox(t, "?limit=100").Items {
+		if strings.HasPrefix(n.Type, "order.") && n.Type != "order.en_route" {
+			t.Errorf("grandma's inbox holds %s", compactJSON(n))
+		}
+	}
 	if d := must[elderDayView](t, grandma.get(t, "/v1/me/day"), http.StatusOK); !d.Visits[0].Coming {
 		t.Errorf("on the way, grandma's day: %s", compactJSON(d))
 	}

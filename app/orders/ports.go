@@ -15,6 +15,7 @@ import (
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/app/quotes"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/provider"
 )
@@ -55,6 +56,11 @@ type Families interface {
 	Get(ctx context.Context, id string) (*family.Family, error)
 }
 
+// Users reads accounts.
+type Users interface {
+	ByID(ctx context.Context, id string) (*identity.User, error)
+}
+
 // Providers reads providers, and updates one to count a rating on it.
 type Providers interface {
 	Get(ctx context.Context, id string) (*provider.Provider, error)
@@ -72,8 +78,11 @@ type Deps struct {
 	// visit with its code (elder_confirm.go).
 	Elders     Elders
 	VisitCodes order.VisitCodeKey
-	Now        func() time.Time
-	NewID      func() string
+	// Users, with Elders, find the elder's own account to tell it the
+	// caregiver is on the way (audience.go).
+	Users Users
+	Now   func() time.Time
+	NewID func() string
 	// OfferTTL is how long a caregiver has to answer an offer.
 	OfferTTL time.Duration
 	// OffersPerRound is how many caregivers one dispatch asks at once.

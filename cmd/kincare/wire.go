@@ -196,7 +196,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	quoteSvc := quotes.NewService(store.Elders(), store.Families(), providerStore, allowanceSvc, time.Now)
 	orderSvc := orders.NewService(orders.Deps{Orders: store.Orders(), Pricer: quoteSvc, Allowances: allowanceSvc,
 		Log: log, Families: store.Families(), Providers: providerStore, Now: time.Now, NewID: newID,
-		Elders: store.Elders(), VisitCodes: order.VisitCodeKey(deriveKey(key, "kincare visit code v1")),
+		Elders: store.Elders(), Users: users, VisitCodes: order.VisitCodeKey(deriveKey(key, "kincare visit code v1")),
 		OfferTTL: cfg.OrderOfferTTL, OffersPerRound: cfg.OrderOffersPerRound})
 	// Recurring orders go through orderSvc's create path; the generator
 	// makes them on the orders' clock.
