@@ -40,8 +40,10 @@ import (
 // against FerretDB's own and would be measured instead); BENCH_BIN names
 // another. With PERF=dir (and perf installed) the server's stacks are
 // sampled for the first SECONDS of the events into dir/kincare-events.data
-// (`perf report -i … --no-children`); take the numbers from a run
-// without it.
+// (`perf report -i … --no-children`), and with PPROF=dir the server's own
+// CPU profile of those seconds is saved, through PPROF_ADDR, as
+// dir/kincare-events.profile.pb.gz (`go tool pprof -top …`); take the
+// numbers from a run without either.
 //
 //	DEVICE_BENCH=1 go test ./test -run TestDeviceEventThroughput -v -count=1 -timeout 30m
 func TestDeviceEventThroughput(t *testing.T) {
@@ -56,8 +58,14 @@ func TestDeviceEventThroughput(t *testing.T) {
 	}
 	fcm := fakefcm.Start(t)
 	clock := newLadderClock(t, time.Now())
-	w := newCareWorldOf(t, shippedBinary(t), fcm, clock, t.TempDir(), "DEVICE_VENDOR_KEYS", vendorKeys(vs...),
-		"RATE_LIMIT_IP_PER_MINUTE", "0", "RATE_LIMIT_USER_WRITES_PER_MINUTE", "0")
+	env := []string{"DEVICE_VENDOR_KEYS", vendorKeys(vs...), "RATE_LIMIT_IP_PER_MINUTE", "0",
+		"RATE_LIMIT_USER_WRITES_PER_MINUTE", "0"}
+	pprofAddr := ""
+	if os.Getenv("PPROF") != "" {
+		pprofAddr = benchFreeAddr(t)
+		env = append(env, "PPROF_ADDR", pprofAddr)
+	}
+	w := newCareWorldOf(t, shippedBinary(t), fcm, clock, t.TempDir(), env...)
 	pid := w.srv.cmd.Process.Pid
 
 	// 100 elders with 10 devices each: a fall detector and nine others,
@@ -146,11 +154,19 @@ func TestDeviceEventThroughput(t *testing.T) {
 	// Open loop: every 10 ms a hundredth of the second's events, each
 	// sent again a second later (a vendor's retry), and every hundredth
 	// event a badly signed one besides.
-	var profiled chan error
+	profiled := make(chan error, 2)
+	profilers := 0
 	if dir := os.Getenv("PERF"); dir != "" {
-		profiled = make(chan error, 1)
+		profilers++
 		go func() {
 			profiled <- benchPerfRecord(filepath.Join(dir, "kincare-events.data"), pid, time.Duration(seconds)*time.Second)
+		}()
+	}
+	if dir := os.Getenv("PPROF"); dir != "" {
+		profilers++
+		go func() {
+			profiled <- benchPprof(filepath.Join(dir, "kincare-events.profile.pb.gz"), pprofAddr, "profile",
+				time.Duration(seconds)*time.Second)
 		}()
 	}
 	cpuBefore := loadkit.CPUTimes(map[string]int{"kincare": pid})
@@ -208,9 +224,9 @@ func TestDeviceEventThroughput(t *testing.T) {
 	total := time.Since(start)
 	cpu := loadkit.CPUTimes(map[string]int{"kincare": pid}).Minus(cpuBefore)
 	load := uptime()
-	if profiled != nil {
+	for range profilers {
 		if err := <-profiled; err != nil {
-			t.Logf("perf record: %v", err)
+			t.Logf("profile: %v", err)
 		}
 	}
 
