@@ -61,9 +61,21 @@ const afterExpiry = time.Hour
 
 type slotKeys struct{ prefix, m, h, hi, c, ci string }
 
+// keysOf names a slot's keys, all slices of one string: one allocation
+// where there were six, on every hold.
 func keysOf(slotID string) slotKeys {
-	p := "kc:{slot:" + slotID + "}:"
-	return slotKeys{prefix: p, m: p + "m", h: p + "h", hi: p + "hi", c: p + "c", ci: p + "ci"}
+	const pre, post = "kc:{slot:", "}:"
+	all := pre + slotID + post + "m" + pre + slotID + post + "h" + pre + slotID + post + "hi" +
+		pre + slotID + post + "c" + pre + slotID + post + "ci"
+	n := len(pre) + len(slotID) + len(post)
+	k := slotKeys{prefix: all[:n]}
+	next := func(suffix int) string {
+		s := all[:n+suffix]
+		all = all[n+suffix:]
+		return s
+	}
+	k.m, k.h, k.hi, k.c, k.ci = next(1), next(1), next(2), next(1), next(2)
+	return k
 }
 
 func (k slotKeys) user(userID string) string { return k.prefix + "u:" + userID }
