@@ -396,6 +396,11 @@ func newClient() *http.Client {
 			DialContext:         dialer.DialContext,
 			DisableCompression:  true,
 			MaxIdleConnsPerHost: 4,
+			// Well inside the server's HTTP_IDLE_TIMEOUT (60 s): a
+			// connection reused just as the server closes it fails a
+			// POST with EOF (the transport retries only idempotent
+			// requests), as after the OTP test's minute of waiting.
+			IdleConnTimeout: 30 * time.Second,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
