@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/kincare/kincare/app/indicators"
 	"github.com/kincare/kincare/app/providers"
 	"github.com/kincare/kincare/domain/complaint"
-	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/provider"
 )
@@ -110,15 +108,11 @@ func (h exportHandlers) providerList(c *fiber.Ctx) error {
 		return err
 	}
 	a := mustActor(c)
-	q := providers.SupervisedQuery{Region: c.Query("region"), Kind: c.Query("kind"), Credit: c.Query("credit"),
-		Status: c.Query("status"), Limit: 100}
-	if v := c.Query("licenceLapsesWithinDays"); v != "" {
-		d, err := strconv.Atoi(v)
-		if err != nil {
-			return errInvalidParameter.WithFields(fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "type"})
-		}
-		q.LapsesWithinDays = &d
+	q, err := supervisedQuery(c)
+	if err != nil {
+		return err
 	}
+	q.Limit = 100
 	first, err := h.providers.Supervised(c.UserContext(), a, q) // rights and filters answer here, before any byte
 	if err != nil {
 		return err

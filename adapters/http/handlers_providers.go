@@ -21,6 +21,7 @@ import (
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/provider"
 	"github.com/kincare/kincare/domain/service"
 )
@@ -147,25 +148,57 @@ func toItem(it catalog.Item) itemJSON {
 }
 
 type providerJSON struct {
-	ID             string          `json:"id"`
-	LegalName      string          `json:"legalName"`
-	Licences       []licenceJSON   `json:"licences"`
-	Address        addressJSON     `json:"address"`
-	ServiceArea    areaJSON        `json:"serviceArea"`
-	TimeZone       string          `json:"timeZone"`
-	ContactPhone   string          `json:"contactPhone"`
-	OpeningHours   []hoursJSON     `json:"openingHours"`
-	VisitPolicy    visitPolicyJSON `json:"visitPolicy"`
-	Status         string          `json:"status"`
-	StatusReason   string          `json:"statusReason,omitempty"`
-	Credit         string          `json:"credit"`
-	CreditReason   string          `json:"creditReason,omitempty"`
-	CreditSetAt    *time.Time      `json:"creditSetAt,omitempty"`
-	RatingAverage  float64         `json:"ratingAverage"`
-	RatingCount    int64           `json:"ratingCount"`
-	ComplaintCount int64           `json:"complaintCount"`
-	Complaints     *figuresJSON    `json:"complaints,omitempty"`
-	Items          []itemJSON      `json:"items,omitempty"`
+	ID             string             `json:"id"`
+	LegalName      string             `json:"legalName"`
+	Licences       []licenceJSON      `json:"licences"`
+	Address        addressJSON        `json:"address"`
+	ServiceArea    areaJSON           `json:"serviceArea"`
+	TimeZone       string             `json:"timeZone"`
+	ContactPhone   string             `json:"contactPhone"`
+	OpeningHours   []hoursJSON        `json:"openingHours"`
+	VisitPolicy    visitPolicyJSON    `json:"visitPolicy"`
+	Status         string             `json:"status"`
+	StatusReason   string             `json:"statusReason,omitempty"`
+	Credit         string             `json:"credit"`
+	CreditReason   string             `json:"creditReason,omitempty"`
+	CreditSetAt    *time.Time         `json:"creditSetAt,omitempty"`
+	RatingAverage  float64            `json:"ratingAverage"`
+	RatingCount    int64              `json:"ratingCount"`
+	ComplaintCount int64              `json:"complaintCount"`
+	Complaints     *figuresJSON       `json:"complaints,omitempty"`
+	ComplaintRate  *complaintRateJSON `json:"complaintRate,omitempty"`
+	Items          []itemJSON         `json:"items,omitempty"`
+}
+
+// complaintRateJSON is a provider's complaint rate on the regulator's
+// register, when the list was filtered by it.
+type complaintRateJSON struct {
+	Months     int     `json:"months"`
+	Complaints int     `json:"complaints"`
+	Orders     int     `json:"orders"`
+	PerHundred float64 `json:"perHundred"`
+}
+
+// supervisedQuery reads the register's filters (the list's and its
+// export's); the contract has checked their shapes.
+func supervisedQuery(c *fiber.Ctx) (providers.SupervisedQuery, error) {
+	q := providers.SupervisedQuery{Region: c.Query("region"), Kind: c.Query("kind"), Credit: c.Query("credit"),
+		Status: c.Query("status")}
+	if v := c.Query("licenceLapsesWithinDays"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil {
+			return q, errInvalidParameter.WithFields(fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "type"})
+		}
+		q.LapsesWithinDays = &d
+	}
+	if v := c.Query("complaintRateAtLeast"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(r) {
+			return q, errInvalidParameter.WithFields(fault.FieldError{Field: "query.complaintRateAtLeast", Code: "type"})
+		}
+		q.ComplaintRateAtLeast = &r
+	}
+	return q, nil
 }
 
 // figuresJSON are the provider's complaint figures of the last 90 days.
@@ -278,15 +311,11 @@ func (h providerHandlers) update(c *fiber.Ctx) error {
 // regions.
 func (h providerHandlers) supervised(c *fiber.Ctx) error {
 	a := mustActor(c)
-	q := providers.SupervisedQuery{Region: c.Query("region"), Kind: c.Query("kind"), Credit: c.Query("credit"),
-		Status: c.Query("status"), Cursor: c.Query("cursor"), Limit: c.QueryInt("limit", 0)}
-	if v := c.Query("licenceLapsesWithinDays"); v != "" {
-		d, err := strconv.Atoi(v)
-		if err != nil {
-			return errInvalidParameter.WithFields(fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "type"})
-		}
-		q.LapsesWithinDays = &d
+	q, err := supervisedQuery(c)
+	if err != nil {
+		return err
 	}
+	q.Cursor, q.Limit = c.Query("cursor"), c.QueryInt("limit", 0)
 	pg, err := h.svc.Supervised(c.UserContext(), a, q)
 	if err != nil {
 		return err
@@ -295,6 +324,10 @@ func (h providerHandlers) supervised(c *fiber.Ctx) error {
 	each := make([]*providerJSON, len(pg.Providers))
 	for i, p := range pg.Providers {
 		out.Items[i] = toProvider(p, a, nil)
+		if r, ok := pg.Rates[p.ID]; ok {
+			out.Items[i].ComplaintRate = &complaintRateJSON{Months: indicator.ComplaintRateMonths,
+				Complaints: r.Complaints, Orders: r.Orders, PerHundred: math.Round(r.PerHundred()*10) / 10}
+		}
 		each[i] = &out.Items[i]
 	}
 	if err := h.withFigures(c.UserContext(), each...); err != nil {

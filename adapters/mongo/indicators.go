@@ -36,6 +36,7 @@ type factDoc struct {
 	Month      string   `bson:"month,omitempty"`
 	Keys       []string `bson:"keys"`
 	Version    int64    `bson:"version"`
+	ProviderID string   `bson:"providerId,omitempty"`
 
 	ServiceType    string `bson:"serviceType,omitempty"`
 	Outcome        string `bson:"outcome,omitempty"`
@@ -95,6 +96,7 @@ func standingKey(prefix string) string { return prefix + "|standing" }
 
 func toFactDoc(f indicator.Fact) factDoc {
 	d := factDoc{ID: f.Key, Kind: string(f.Kind), RegionCode: f.RegionCode, Keys: []string{}, Version: f.Version,
+		ProviderID:  f.ProviderID,
 		ServiceType: f.ServiceType, Outcome: string(f.Outcome), Accepted: f.Accepted, ResponseSec: f.ResponseSec,
 		CheckedIn: f.CheckedIn, OnTime: f.OnTime, ClockAdjusted: f.ClockAdjusted, ElderConfirmed: f.ElderConfirmed,
 		Escalated: f.Escalated, Replied: f.Replied, RespondBy: optionalUTC(f.RespondBy), RepliedAt: optionalUTC(f.RepliedAt),
@@ -121,6 +123,7 @@ func toFactDoc(f indicator.Fact) factDoc {
 
 func (d factDoc) fact() indicator.Fact {
 	f := indicator.Fact{Key: d.ID, Kind: indicator.Kind(d.Kind), RegionCode: d.RegionCode, Version: d.Version,
+		ProviderID:  d.ProviderID,
 		ServiceType: d.ServiceType, Outcome: indicator.Outcome(d.Outcome), Accepted: d.Accepted, ResponseSec: d.ResponseSec,
 		CheckedIn: d.CheckedIn, OnTime: d.OnTime, ClockAdjusted: d.ClockAdjusted, ElderConfirmed: d.ElderConfirmed,
 		Escalated: d.Escalated, Replied: d.Replied, AlarmKind: d.AlarmKind, Acknowledged: d.Acknowledged,

@@ -673,6 +673,28 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		return out
 	}
 	before := tables()
+	// Complaint rates over the last three months, per provider: Xuhui's
+	// three complaints of four service orders and four meals served (the
+	// cancelled, missed and pending ones are not), Changning's one of an
+	// order and a meal; the district reads only its own.
+	rates := func() map[string]indicator.ComplaintRate {
+		t.Helper()
+		r, err := w.svc.ComplaintRates(w.ctx, []string{"3101"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	wantRates := map[string]indicator.ComplaintRate{"xh": {Complaints: 3, Orders: 8}, "cn": {Complaints: 1, Orders: 2}}
+	if got := rates(); !reflect.DeepEqual(got, wantRates) {
+		t.Errorf("complaint rates: %+v, want %+v", got, wantRates)
+	}
+	if r, err := w.svc.ComplaintRates(w.ctx, []string{"310104", "3101"}); err != nil || !reflect.DeepEqual(r, wantRates) {
+		t.Errorf("overlapping regions count a fact twice: %+v (%v)", r, err)
+	}
+	if r, _ := w.svc.ComplaintRates(w.ctx, []string{"310104"}); len(r) != 1 || r["xh"].PerHundred() != 37.5 {
+		t.Errorf("Xuhui's complaint rates: %+v", r)
+	}
 
 	// At least once: every event handed on again, and one batch twice
 	// in a row, counts once.
@@ -702,6 +724,9 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
+	}
+	if got := rates(); !reflect.DeepEqual(got, wantRates) {
+		t.Errorf("complaint rates after the rebuild: %+v, want %+v", got, wantRates)
 	}
 
 	// A read model never built (a first start on a store with history)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/provider"
 )
 
@@ -68,4 +69,11 @@ type Users interface {
 // its failure is logged, not answered.
 type Handover interface {
 	StaffLeft(ctx context.Context, providerID, userID string) (int, error)
+}
+
+// ComplaintRates reads providers' complaint rates from the indicators'
+// read model (indicators.Service), for the regions whose codes start
+// with one of prefixes.
+type ComplaintRates interface {
+	ComplaintRates(ctx context.Context, prefixes []string) (map[string]indicator.ComplaintRate, error)
 }

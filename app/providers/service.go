@@ -36,6 +36,9 @@ type Deps struct {
 	Log       *slog.Logger
 	// Officials logs what regulators do.
 	Officials *audittrail.Officials
+	// Rates serve the register's complaint-rate filter; nil: the filter
+	// is refused.
+	Rates ComplaintRates
 }
 
 func NewService(d Deps) *Service { return &Service{d: d} }

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/provider"
 )
 
@@ -23,15 +25,25 @@ type SupervisedQuery struct {
 	// LapsesWithinDays, when set, keeps providers with a licence whose
 	// last valid day is at most this many days after today (or past).
 	LapsesWithinDays *int
-	Cursor           string
-	Limit            int
+	// ComplaintRateAtLeast, when set, keeps providers with at least this
+	// many complaints per 100 orders over the complaint-rate window
+	// (indicator.ComplaintRate). A platform admin names a region with it.
+	ComplaintRateAtLeast *float64
+	Cursor               string
+	Limit                int
 }
 
-// SupervisedPage is one page of providers and the cursor to the next.
+// SupervisedPage is one page of providers and the cursor to the next;
+// with the complaint-rate filter, the rates of the providers on it.
 type SupervisedPage struct {
 	Providers  []*provider.Provider
+	Rates      map[string]indicator.ComplaintRate
 	NextCursor string
 }
+
+// MaxComplaintRate bounds the complaint-rate filter (complaints per 100
+// orders; a provider complained about without orders can pass 100).
+const MaxComplaintRate = 10000
 
 var (
 	regionPrefix = regexp.MustCompile(`^[1-9][0-9](?:[0-9]{2}){0,2}$`)
@@ -75,6 +87,10 @@ func (s *Service) Supervised(ctx context.Context, a actor.Actor, q SupervisedQue
 	if err != nil {
 		return SupervisedPage{}, err
 	}
+	rates, err := s.complaintRates(ctx, q, f.Regions)
+	if err != nil {
+		return SupervisedPage{}, err
+	}
 	var lapsesBy calendar.Date
 	if q.LapsesWithinDays != nil {
 		lapsesBy = calendar.Today(s.d.Now(), supervisorZone).AddDays(*q.LapsesWithinDays)
@@ -83,7 +99,8 @@ func (s *Service) Supervised(ctx context.Context, a actor.Actor, q SupervisedQue
 	out := SupervisedPage{Providers: []*provider.Provider{}}
 	more := false
 	err = s.d.Providers.EachSupervised(ctx, f, p.After, func(pr *provider.Provider) (bool, error) {
-		if kind != "" && !pr.HasKind(kind) || !lapsesBy.IsZero() && !pr.LicenceLapsesBy(lapsesBy) {
+		if kind != "" && !pr.HasKind(kind) || !lapsesBy.IsZero() && !pr.LicenceLapsesBy(lapsesBy) ||
+			rates != nil && rates[pr.ID].PerHundred() < *q.ComplaintRateAtLeast {
 			return true, nil
 		}
 		if len(out.Providers) == p.Limit {
@@ -99,7 +116,34 @@ func (s *Service) Supervised(ctx context.Context, a actor.Actor, q SupervisedQue
 	if n := len(out.Providers); n > 0 {
 		out.NextCursor = page.Cursor(out.Providers[n-1].ID, more)
 	}
+	if rates != nil {
+		out.Rates = map[string]indicator.ComplaintRate{}
+		for _, pr := range out.Providers {
+			out.Rates[pr.ID] = rates[pr.ID]
+		}
+	}
 	return out, nil
+}
+
+// complaintRates reads the rates the filter needs, once per page, from
+// the indicators' read model for the regions the list reads (nil
+// without the filter). Everywhere is not a region the read model is
+// kept by: a platform admin names one.
+func (s *Service) complaintRates(ctx context.Context, q SupervisedQuery, regions []string) (map[string]indicator.ComplaintRate, error) {
+	if q.ComplaintRateAtLeast == nil {
+		return nil, nil
+	}
+	if len(regions) == 0 {
+		return nil, ErrFilterInvalid.WithFields(fault.FieldError{Field: "query.region", Code: "required"})
+	}
+	if s.d.Rates == nil {
+		return nil, ErrFilterInvalid.WithFields(fault.FieldError{Field: "query.complaintRateAtLeast", Code: "unsupported"})
+	}
+	rates, err := s.d.Rates.ComplaintRates(ctx, regions)
+	if err != nil {
+		return nil, fmt.Errorf("complaint rates: %w", err)
+	}
+	return rates, nil
 }
 
 func supervisedFilter(q SupervisedQuery) (SupervisedFilter, error) {
@@ -121,6 +165,9 @@ func supervisedFilter(q SupervisedQuery) (SupervisedFilter, error) {
 	}
 	if d := q.LapsesWithinDays; d != nil && (*d < 0 || *d > 366) {
 		fields = append(fields, fault.FieldError{Field: "query.licenceLapsesWithinDays", Code: "range"})
+	}
+	if r := q.ComplaintRateAtLeast; r != nil && (*r < 0 || *r > MaxComplaintRate) {
+		fields = append(fields, fault.FieldError{Field: "query.complaintRateAtLeast", Code: "range"})
 	}
 	if len(fields) > 0 {
 		return SupervisedFilter{}, ErrFilterInvalid.WithFields(fields...)

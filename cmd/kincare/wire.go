@@ -206,10 +206,18 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Pricer: quoteSvc, Now: time.Now, NewID: newID, Log: log})
 	statementSvc := statements.NewService(statements.Deps{Orders: store.Orders(), Providers: providerStore,
 		Commits: ledgerSvc})
+	// The regulators' indicators: a read model the relay keeps current
+	// (startNotifications) and a rebuild from the source collections; the
+	// providers' register reads complaint rates from it.
+	indicatorFacts := store.IndicatorFacts()
+	projector := indicators.NewProjector(store.IndicatorSources(), indicatorFacts)
+	indicatorSvc := indicators.NewService(indicators.Deps{Facts: indicatorFacts, Projector: projector,
+		Residents: store.Residents(), Officials: officials, Now: clk.Now})
+
 	geoIndex := redis.NewGeoIndex(rdb, "{geo:providers}")
 	providerSvc := providers.NewService(providers.Deps{
 		Providers: providerStore, Index: geoIndex, Users: users, Handover: orderSvc, Now: time.Now, NewID: newID, Log: log,
-		Officials: officials,
+		Officials: officials, Rates: indicatorSvc,
 	})
 	catalogSvc := appcatalog.NewService(providerStore, time.Now, newID)
 	searchSvc := search.NewService(geoIndex, providerStore, providerSvc)
@@ -224,13 +232,6 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	complaintSvc := complaints.NewService(complaints.Deps{Complaints: store.Complaints(), Orders: store.Orders(),
 		Bookings: store.Bookings(), Families: store.Families(), Providers: providerStore, Credit: providerSvc,
 		Now: time.Now, NewID: newID, RespondWithin: cfg.ComplaintResponseTime, Log: log, Officials: officials})
-
-	// The regulators' indicators: a read model the relay keeps current
-	// (startNotifications) and a rebuild from the source collections.
-	indicatorFacts := store.IndicatorFacts()
-	projector := indicators.NewProjector(store.IndicatorSources(), indicatorFacts)
-	indicatorSvc := indicators.NewService(indicators.Deps{Facts: indicatorFacts, Projector: projector,
-		Residents: store.Residents(), Officials: officials, Now: clk.Now})
 
 	engine := redis.NewReservations(rdb, cfg.JobsQueue)
 	registry.MustRegister(engine.Collector())

@@ -59,6 +59,9 @@ type Fact struct {
 	RegionCode string
 	Month      Month
 	Version    int64
+	// ProviderID is the provider an order, a meal or a complaint is
+	// with (a provider's complaint rate); empty for other kinds.
+	ProviderID string
 
 	// Orders.
 	ServiceType   string
@@ -150,7 +153,7 @@ func (f Fact) CountsIn(m Month) bool {
 // (regionCode, the provider's address): supervision follows providers.
 func OfOrder(o *order.Order, version int64, regionCode string) Fact {
 	f := Fact{Key: OrderKey(o.ID()), Kind: KindOrder, RegionCode: regionCode, Month: MonthOf(o.CreatedAt()),
-		Version: version, ServiceType: string(o.ServiceType()), Outcome: outcomeOf(o.Status())}
+		Version: version, ProviderID: o.ProviderID(), ServiceType: string(o.ServiceType()), Outcome: outcomeOf(o.Status())}
 	if at, ok := o.EnteredAt(order.StatusAccepted); ok {
 		f.Accepted = true
 		f.ResponseSec = seconds(at.Sub(o.CreatedAt()))
@@ -185,7 +188,7 @@ func outcomeOf(s order.Status) Outcome {
 // (its provider's region when filed).
 func OfComplaint(c *complaint.Complaint, version int64) Fact {
 	f := Fact{Key: ComplaintKey(c.ID()), Kind: KindComplaint, RegionCode: c.RegionCode(), Month: MonthOf(c.FiledAt()),
-		Version: version, RespondBy: c.RespondBy().UTC()}
+		Version: version, ProviderID: c.ProviderID(), RespondBy: c.RespondBy().UTC()}
 	if r, ok := c.Reply(); ok {
 		f.Replied, f.RepliedAt = true, r.At.UTC()
 	}
@@ -213,7 +216,7 @@ func OfIncident(i *incident.Incident, version int64, regionCode string) Fact {
 // day (the canteen's calendar: a meal is a day's, not an instant's).
 func OfMeal(o *meal.Order, version int64, regionCode string) Fact {
 	f := Fact{Key: MealKey(o.ID), Kind: KindMeal, RegionCode: regionCode,
-		Month: Month{Year: o.Date.Year, Month: o.Date.Month}, Version: version}
+		Month: Month{Year: o.Date.Year, Month: o.Date.Month}, Version: version, ProviderID: o.ProviderID}
 	if o.Status == meal.Served {
 		f.Served, f.SubsidyFen = true, o.SubsidyFen()
 	}

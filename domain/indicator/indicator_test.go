@@ -84,3 +84,35 @@ func TestMonthlyVisits(t *testing.T) {
 		t.Error("overdue counted before the month is over")
 	}
 }
+
+// A provider's complaint rate: complaints per 100 orders and meals
+// served, each fact once, the orders counted as at least one.
+func TestComplaintRates(t *testing.T) {
+	f := func(key string, k indicator.Kind, prov string) indicator.Fact {
+		return indicator.Fact{Key: key, Kind: k, ProviderID: prov}
+	}
+	served := func(x indicator.Fact) indicator.Fact { x.Served = true; return x }
+	facts := []indicator.Fact{
+		f("order:1", indicator.KindOrder, "a"), served(f("meal:1", indicator.KindMeal, "a")),
+		served(f("meal:2", indicator.KindMeal, "a")), f("meal:3", indicator.KindMeal, "a"), // placed, not served
+		f("order:2", indicator.KindOrder, "a"), f("complaint:1", indicator.KindComplaint, "a"),
+		f("complaint:1", indicator.KindComplaint, "a"), // read twice (two regions)
+		f("complaint:2", indicator.KindComplaint, "b"), f("complaint:3", indicator.KindComplaint, "b"),
+		f("incident:1", indicator.KindIncident, ""), f("provider:a", indicator.KindProvider, ""),
+	}
+	got := indicator.ComplaintRates(facts)
+	if len(got) != 2 || got["a"] != (indicator.ComplaintRate{Complaints: 1, Orders: 4}) ||
+		got["b"] != (indicator.ComplaintRate{Complaints: 2}) {
+		t.Fatalf("rates %+v", got)
+	}
+	if a, b := got["a"].PerHundred(), got["b"].PerHundred(); a != 25 || b != 200 {
+		t.Errorf("per hundred: a %v, b %v", a, b)
+	}
+	if n := (indicator.ComplaintRate{}).PerHundred(); n != 0 {
+		t.Errorf("none: %v", n)
+	}
+	m := indicator.Month{Year: 2027, Month: 1}
+	if got := indicator.RateMonths(m); len(got) != 3 || got[0] != (indicator.Month{Year: 2026, Month: 11}) || got[2] != m {
+		t.Errorf("rate months %v", got)
+	}
+}
