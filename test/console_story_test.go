@@ -87,6 +87,10 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	complaintPath := "/v1/complaints/" + filed.ID
 	wantStatus(t, owners[kangle.ID].post(t, complaintPath+"/response", map[string]string{"text": "已批评教育。"}), http.StatusOK)
 	wantStatus(t, daughter.post(t, complaintPath+"/escalate", map[string]string{"reason": "回复敷衍。"}), http.StatusOK)
+	// The Xuhui centre's nurse holds a certificate that lapses in 10 days.
+	nurseCert := certificateView{Kind: "nurse", Number: uniqueName("沪护"), Issuer: "上海市卫健委",
+		ExpiresOn: shanghaiToday().AddDate(0, 0, 10).Format(time.DateOnly)}
+	nurse := owners[kangle.ID].hireCertified(t, kangle.ID, nurseCert)
 	// The indicators' read model follows the relay: let it catch up.
 	srv.settle(t)
 
@@ -170,6 +174,18 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	if name, body := tb.waitDownload(t); !strings.HasSuffix(name, ".xlsx") || !bytes.HasPrefix(body, []byte("PK")) {
 		t.Errorf("the indicators' export downloaded %q (%d bytes, starting %q), want an XLSX", name, len(body), body[:min(4, len(body))])
 	}
+	// Xuhui's residents aged 60+ are not entered yet: no rate per 10,000.
+	// The official enters them on the dashboard and the rate appears.
+	tb.run(t, "Xuhui's residents, none yet", chromedp.WaitVisible(chromedp.CSS("#residents-none")))
+	if got, n := kpi("caregivers.per10kAged60"), kpi("caregivers.certified"); got != "absent" || n != "1" {
+		t.Errorf("Xuhui's certified caregivers before the figure: %s per 10,000 of %s, want absent of 1", got, n)
+	}
+	tb.run(t, "enter Xuhui's residents aged 60+",
+		chromedp.SetValue(chromedp.CSS("#residents-count"), "20000"), chromedp.Click(chromedp.CSS("#residents-save")),
+		chromedp.WaitVisible(chromedp.CSS(`#residents-figures li[data-aged60-plus="20000"]`)))
+	if got := kpi("caregivers.per10kAged60"); got != "0.5" {
+		t.Errorf("Xuhui's certified caregivers per 10,000 residents aged 60+ after the figure: %s, want 0.5", got)
+	}
 	tb.run(t, "and to Changning",
 		chromedp.SetValue(chromedp.CSS("#region"), "310105"), chromedp.Click(chromedp.CSS("#apply")),
 		chromedp.WaitVisible(chromedp.CSS(`#indicator-scope[data-region="310105"]`)),
@@ -202,6 +218,39 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	tb.run(t, "licences lapsing within 30 days",
 		chromedp.Click(chromedp.CSS("#lapsing")), chromedp.Click(chromedp.CSS("#apply")),
 		chromedp.WaitVisible(chromedp.CSS(`#providers[data-count="1"] tr[data-id="`+nursery.ID+`"]`)))
+	// Two baths and one complaint: the Xuhui centre's rate is 50 per 100.
+	tb.run(t, "the providers complained about most",
+		chromedp.Click(chromedp.CSS("#lapsing")), chromedp.SetValue(chromedp.CSS("#complaint-rate"), "50"),
+		chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS(`#providers[data-count="1"] tr[data-id="`+kangle.ID+`"] td[data-rate="50"]`)))
+
+	// The expiry list: the nursery's filing (20 days) and the nurse's
+	// certificate (10 days), soonest first within each provider; nothing
+	// within 5 days; the list as a file.
+	tb.run(t, "the licences and certificates about to lapse",
+		chromedp.Click(chromedp.CSS(`a[data-nav="expiries"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#expiries[data-count="2"]`)))
+	rows := value(t, tb, "the expiry rows", chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll("#expiries tbody tr")].map(r => r.dataset.provider + " " + r.dataset.what + " " + r.dataset.lapsed)`))
+	slices.Sort(rows)
+	wantRows := []string{kangle.ID + " certificate false", nursery.ID + " licence false"}
+	slices.Sort(wantRows)
+	if !slices.Equal(rows, wantRows) {
+		t.Errorf("the expiry list in the console: %v, want %v", rows, wantRows)
+	}
+	if got := tb.text(t, "#expiries tbody"); !strings.Contains(got, "护士执业证书") || !strings.Contains(got, nurse.id) ||
+		!strings.Contains(got, "托育机构") {
+		t.Errorf("the expiry list reads %q, want the nurse's certificate and the nursery's filing in Chinese", got)
+	}
+	tb.screenshot(t, "console-expiries.png")
+	tb.run(t, "the expiry list as CSV", chromedp.Click(chromedp.CSS("#export-expiries-csv")))
+	if name, body := tb.waitDownload(t); !strings.HasSuffix(name, ".csv") || !strings.Contains(string(body), "机构编号,机构名称") ||
+		!strings.Contains(string(body), nurseCert.Number) || !strings.Contains(string(body), nursery.LegalName) {
+		t.Errorf("the expiry list's export %q:\n%s", name, body)
+	}
+	tb.run(t, "nothing lapses within 5 days",
+		chromedp.SetValue(chromedp.CSS("#within-days"), "5"), chromedp.Click(chromedp.CSS("#apply")),
+		chromedp.WaitVisible(chromedp.CSS(`#expiries[data-count="0"]`)))
 
 	tb.run(t, "a provider's record",
 		chromedp.Navigate(srv.base+"/console/#/providers/"+kangle.ID),

@@ -9,6 +9,7 @@ import { h, mount } from './dom.js';
 import { t, lang, setLang } from './i18n.js';
 import { pages } from './pages.js';
 import { dashboard } from './dashboard.js';
+import { expiries } from './expiries.js';
 
 const root = document.getElementById('app');
 setLang(lang());
@@ -27,6 +28,7 @@ const routes = [
   { name: 'provider', render: pages.provider, parent: 'providers' },
   { name: 'complaints', nav: 'navComplaints', render: pages.complaints },
   { name: 'complaint', render: pages.complaint, parent: 'complaints' },
+  { name: 'expiries', nav: 'navExpiries', render: expiries },
   { name: 'credit', nav: 'navCredit', render: pages.credit },
   { name: 'exports', nav: 'navExports', render: pages.exports },
 ];

@@ -80,7 +80,7 @@ export async function dashboard(content, ctx, where) {
     } }, region.field, h('label', {}, t('month'), month), h('button', { type: 'submit', id: 'apply' }, t('apply')),
     exportButtons(ctx, 'export-indicators', '/v1/regulator/indicators/export',
       { region: sixDigits(ctx, regionOf(ctx, p)), month: month.value })),
-    body);
+    body, h('div', { id: 'residents' }));
   const code = sixDigits(ctx, regionOf(ctx, p));
   const q = api.query({ region: code, month: month.value });
   let table, trend;
@@ -93,6 +93,44 @@ export async function dashboard(content, ctx, where) {
     return ctx.fail(body, e);
   }
   render(body, table, trend);
+  await residents(content.querySelector('#residents'), ctx, table.region,
+    () => ctx.go('dashboard', { region: regionOf(ctx, p), month: month.value }));
+}
+
+// residents shows the region's residents aged 60+ the officials entered
+// (getRegionResidents), the basis of certified caregivers per 10,000,
+// and the form to enter a year's figure (putRegionResidents); saved, the
+// dashboard is drawn again with it.
+async function residents(where, ctx, code, redraw) {
+  const path = '/v1/regulator/regions/' + encodeURIComponent(code) + '/residents';
+  let figures;
+  try {
+    figures = (await api.get(path)).figures || [];
+  } catch (e) {
+    return ctx.fail(where, e);
+  }
+  const thisYear = Number(currentMonth().slice(0, 4));
+  const year = h('input', { type: 'number', id: 'residents-year', min: 2000, max: thisYear, step: 1, value: thisYear - 1, required: true });
+  const count = h('input', { type: 'number', id: 'residents-count', min: 1, max: 100000000, step: 1, required: true, size: 10 });
+  const out = h('div', { role: 'status' });
+  const list = figures.length
+    ? h('ul', { id: 'residents-figures' }, figures.map((f) => h('li', { dataset: { year: String(f.year), aged60Plus: String(f.aged60Plus) } },
+      t('residentsFigure', { year: f.year, count: number(f.aged60Plus) }))))
+    : h('p', { class: 'muted', id: 'residents-none' }, t('residentsNone'));
+  mount(where, h('form', { class: 'panel', id: 'residents-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    if (!year.reportValidity() || !count.reportValidity()) return;
+    try {
+      await api.call('PUT', path + '/' + encodeURIComponent(year.value), { aged60Plus: Number(count.value) });
+      redraw();
+    } catch (e) {
+      ctx.fail(out, e);
+    }
+  } },
+  h('h3', {}, t('residentsTitle', { region: code })),
+  h('p', { class: 'muted' }, t('residentsIntro')), list,
+  h('div', { class: 'row' }, h('label', {}, t('year'), year), h('label', {}, t('aged60Plus'), count),
+    h('button', { type: 'submit', id: 'residents-save' }, t('save'))), out));
 }
 
 function render(body, table, trend) {

@@ -4,7 +4,8 @@
 // (listRegulatorComplaints, getComplaint, decideComplaint), the credit
 // lists and the audit log (listOfficialActions), and exports
 // (exportRegulatorIndicators, exportRegulatorProviders,
-// exportRegulatorComplaints) as CSV or XLSX downloads.
+// exportRegulatorComplaints, exportRegulatorExpiries) as CSV or XLSX
+// downloads. The expiry list is expiries.js.
 
 import * as api from './api.js';
 import { h, mount, select, table, num } from './dom.js';
@@ -103,19 +104,25 @@ async function providers(content, ctx, where) {
   const credit = select({ id: 'credit' }, enumOptions('credit'), p.credit);
   const status = select({ id: 'status' }, enumOptions('status'), p.status);
   const lapsing = h('input', { type: 'checkbox', id: 'lapsing', checked: p.lapsing === '1' });
+  const rate = /^\d+(\.\d+)?$/.test(p.rate || '') ? p.rate : '';
+  const rateInput = h('input', { type: 'number', id: 'complaint-rate', min: 0, max: 10000, step: 'any', value: rate, size: 5,
+    placeholder: t('any'), title: t('complaintRateHint') });
   const list = h('div', { id: 'provider-list' }, t('loading'));
   const apply = (ev) => {
     ev.preventDefault();
     const r = region.read();
     if (r === null) return;
-    ctx.go('providers', { region: r, kind: kind.value, credit: credit.value, status: status.value, lapsing: lapsing.checked ? '1' : '' });
+    if (!rateInput.reportValidity()) return;
+    ctx.go('providers', { region: r, kind: kind.value, credit: credit.value, status: status.value, lapsing: lapsing.checked ? '1' : '',
+      rate: rateInput.value });
   };
   const filters = { region: regionOf(ctx, p), kind: p.kind, credit: p.credit, status: p.status,
-    licenceLapsesWithinDays: p.lapsing === '1' ? 30 : '' };
+    licenceLapsesWithinDays: p.lapsing === '1' ? 30 : '', complaintRateAtLeast: rate };
   mount(content, h('h2', {}, t('navProviders')),
     h('form', { class: 'filters', onsubmit: apply }, region.field,
       h('label', {}, t('kind'), kind), h('label', {}, t('credit'), credit), h('label', {}, t('status'), status),
-      h('label', {}, t('lapsingOnly'), lapsing), h('button', { type: 'submit', id: 'apply' }, t('apply')),
+      h('label', {}, t('lapsingOnly'), lapsing), h('label', {}, t('complaintRateAtLeast'), rateInput),
+      h('button', { type: 'submit', id: 'apply' }, t('apply')),
       exportButtons(ctx, 'export-providers', '/v1/regulator/providers/export', filters)),
     list);
   try {
@@ -127,8 +134,11 @@ async function providers(content, ctx, where) {
         badge(it.credit, label('credit', it.credit)),
         num(it.ratingCount ? number(it.ratingAverage, 1) : '—'),
         num(number(it.complaintCount)),
-        licenceCell(it)],
-      [t('name'), t('regionCode'), t('status'), t('credit'), [t('rating'), 'num'], [t('complaints90'), 'num'], t('licences')],
+        rate ? { td: { class: 'num', dataset: { rate: String(it.complaintRate?.perHundred ?? '') } },
+          v: it.complaintRate ? `${number(it.complaintRate.perHundred, 1)} (${it.complaintRate.complaints}/${it.complaintRate.orders})` : '' } : null,
+        licenceCell(it)].filter((c) => c !== null),
+      [t('name'), t('regionCode'), t('status'), t('credit'), [t('rating'), 'num'], [t('complaints90'), 'num'],
+        rate ? [t('complaintRate'), 'num'] : null, t('licences')].filter((c) => c !== null),
       { id: 'providers' });
   } catch (e) {
     ctx.fail(list, e);
@@ -325,7 +335,9 @@ async function exports(content, ctx, where) {
     h('div', { class: 'panel' }, h('h3', {}, t('exportProviders')),
       exportButtons(ctx, 'export-providers', '/v1/regulator/providers/export', { region: r })),
     h('div', { class: 'panel' }, h('h3', {}, t('exportComplaints')),
-      exportButtons(ctx, 'export-complaints', '/v1/regulator/complaints/export', { region: r, month: m })));
+      exportButtons(ctx, 'export-complaints', '/v1/regulator/complaints/export', { region: r, month: m })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportExpiries')),
+      exportButtons(ctx, 'export-expiries', '/v1/regulator/expiries/export', { region: r })));
 }
 
 // currentMonth is the month now in Beijing, YYYY-MM.
