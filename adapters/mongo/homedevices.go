@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/kincare/kincare/adapters/groupcommit"
 	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/domain/homedevice"
 )
@@ -62,15 +63,29 @@ func (d homeDeviceDoc) device() homedevice.Device {
 	return out
 }
 
-// HomeDevices implements homedevices.Devices.
+// HomeDevices implements homedevices.Devices. Lookups by id arriving
+// together are read together (groupcommit): vendors' events look their
+// devices up all day, each again when the ingest's cache forgets it.
 type HomeDevices struct {
-	coll  *collection
-	guard *writeGuard
-	bell  *outboxBell
+	coll    *collection
+	guard   *writeGuard
+	bell    *outboxBell
+	lookups *groupcommit.Batcher[string, lookedUp]
 }
 
+// lookedUp is one id's answer in a batch of lookups.
+type lookedUp struct {
+	d     homedevice.Device
+	found bool
+}
+
+// maxLookupBatch bounds the ids of one read.
+const maxLookupBatch = 200
+
 func (s *Store) HomeDevices() *HomeDevices {
-	return &HomeDevices{coll: s.collection(homeDevicesColl), guard: s.guard, bell: s.bell}
+	r := &HomeDevices{coll: s.collection(homeDevicesColl), guard: s.guard, bell: s.bell}
+	r.lookups = groupcommit.New(maxLookupBatch, r.getAll)
+	return r
 }
 
 func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device) error {
@@ -84,11 +99,45 @@ func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device) error {
 }
 
 func (r *HomeDevices) Get(ctx context.Context, id string) (homedevice.Device, error) {
-	d, err := findByID[homeDeviceDoc](ctx, r.coll, id, "home device", homedevice.ErrNotFound)
+	l, err := r.lookups.Do(ctx, id)
 	if err != nil {
 		return homedevice.Device{}, err
 	}
-	return d.device(), nil
+	if !l.found {
+		return homedevice.Device{}, homedevice.ErrNotFound
+	}
+	return l.d, nil
+}
+
+// getAll reads a batch of lookups: one id by _id alone (the store's
+// fastest read), more with $in.
+func (r *HomeDevices) getAll(ctx context.Context, ids []string) ([]lookedUp, error) {
+	out := make([]lookedUp, len(ids))
+	if len(ids) == 1 {
+		d, err := findByID[homeDeviceDoc](ctx, r.coll, ids[0], "home device", homedevice.ErrNotFound)
+		if errors.Is(err, homedevice.ErrNotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[0] = lookedUp{d: d.device(), found: true}
+		return out, nil
+	}
+	ds, err := findAll(ctx, r.coll, "home devices by id", bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find(), homeDeviceDoc.device)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]homedevice.Device, len(ds))
+	for _, d := range ds {
+		byID[d.ID] = d
+	}
+	for i, id := range ids {
+		d, ok := byID[id]
+		out[i] = lookedUp{d: d, found: ok}
+	}
+	return out, nil
 }
 
 func (r *HomeDevices) ForElder(ctx context.Context, elderID string) ([]homedevice.Device, error) {
@@ -143,10 +192,14 @@ func (d deviceEventDoc) stored() homedevices.StoredEvent {
 		DeviceID: d.DeviceID, ElderID: d.ElderID, Unraised: d.Unraised != nil}
 }
 
-// DeviceEvents implements homedevices.Events. Inserts arriving together
-// are written together (one insertMany, unordered): vendors post
-// thousands of events a second, and one round trip per event would bound
-// them by the store's latency.
+// DeviceEvents implements homedevices.Events. Inserts are written in
+// batches (one insertMany, unordered), one batch at a time: the first
+// insert to find no write going is written at once, and those arriving
+// while a write goes gather into the next (groupcommit). Vendors post
+// thousands of events a second; one write per event would bound them by
+// the store's latency — on FerretDB, one SQLite transaction and fsync
+// each — while the batches grow with the load and a lone event waits for
+// nothing.
 //
 // A second copy of an event whose first is still being written (a
 // vendor's retry that overtook it) waits for the first and is answered
@@ -155,30 +208,25 @@ func (d deviceEventDoc) stored() homedevices.StoredEvent {
 // it is written again one document (one transaction, one fsync) at a
 // time.
 type DeviceEvents struct {
-	coll *collection
-	mu   sync.Mutex
-	open *eventBatch
-	// writing holds the keys of the open batch and of batches being
-	// written, with their batch.
-	writing map[string]*eventBatch
+	coll   *collection
+	writes *groupcommit.Batcher[deviceEventDoc, bool]
+	mu     sync.Mutex
+	// inflight holds the keys being written, until their write returned.
+	inflight map[string]*inflightEvent
 }
 
-type eventBatch struct {
-	docs   []any
-	stored []bool
-	err    error
-	done   chan struct{}
+type inflightEvent struct {
+	done chan struct{}
+	err  error
 }
 
-const (
-	maxEventBatch = 500
-	// eventGather is how long the first insert of a batch waits for
-	// others to join it.
-	eventGather = 2 * time.Millisecond
-)
+// maxEventBatch bounds a batch (one insertMany).
+const maxEventBatch = 500
 
 func (s *Store) DeviceEvents() *DeviceEvents {
-	return &DeviceEvents{coll: s.collection(deviceEventsColl), writing: map[string]*eventBatch{}}
+	r := &DeviceEvents{coll: s.collection(deviceEventsColl), inflight: map[string]*inflightEvent{}}
+	r.writes = groupcommit.New(maxEventBatch, r.insertAll)
+	return r
 }
 
 // Insert stores e, or reports false for a key stored before.
@@ -190,7 +238,7 @@ func (r *DeviceEvents) Insert(ctx context.Context, e homedevices.StoredEvent) (b
 		doc.Unraised = &t
 	}
 	r.mu.Lock()
-	if first, ok := r.writing[doc.ID]; ok {
+	if first, ok := r.inflight[doc.ID]; ok {
 		r.mu.Unlock()
 		// Stored by the first copy, or found stored before it: either
 		// way this one is a duplicate. A failed write fails both; the
@@ -202,66 +250,41 @@ func (r *DeviceEvents) Insert(ctx context.Context, e homedevices.StoredEvent) (b
 			return false, ctx.Err()
 		}
 	}
-	b := r.open
-	if b == nil {
-		b = &eventBatch{done: make(chan struct{})}
-		r.open = b
-	}
-	idx := len(b.docs)
-	b.docs = append(b.docs, doc)
-	r.writing[doc.ID] = b
-	if len(b.docs) >= maxEventBatch {
-		r.open = nil // sealed: later inserts start the next batch
-	}
+	w := &inflightEvent{done: make(chan struct{})}
+	r.inflight[doc.ID] = w
 	r.mu.Unlock()
-	if idx == 0 {
-		// The first insert of a batch writes it, after others had a moment
-		// to join; its caller's cancellation must not fail theirs.
-		time.Sleep(eventGather)
-		r.mu.Lock()
-		if r.open == b {
-			r.open = nil
-		}
-		r.mu.Unlock()
-		r.flush(context.WithoutCancel(ctx), b)
-	}
-	select {
-	case <-b.done:
-		return b.stored[idx], b.err
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
+	stored, err := r.writes.Do(ctx, doc)
+	w.err = err
+	r.mu.Lock()
+	delete(r.inflight, doc.ID)
+	r.mu.Unlock()
+	close(w.done)
+	return stored, err
 }
 
-func (r *DeviceEvents) flush(ctx context.Context, b *eventBatch) {
-	defer func() {
-		close(b.done)
-		r.mu.Lock()
-		for _, d := range b.docs {
-			delete(r.writing, d.(deviceEventDoc).ID)
-		}
-		r.mu.Unlock()
-	}()
-	b.stored = make([]bool, len(b.docs))
-	for i := range b.stored {
-		b.stored[i] = true
+// insertAll writes a batch and says which documents it stored: a
+// duplicate key is an event stored before, any other error fails all.
+func (r *DeviceEvents) insertAll(ctx context.Context, docs []deviceEventDoc) ([]bool, error) {
+	stored := make([]bool, len(docs))
+	all := make([]any, len(docs))
+	for i, d := range docs {
+		stored[i], all[i] = true, d
 	}
-	_, err := r.coll.InsertMany(ctx, b.docs, options.InsertMany().SetOrdered(false))
+	_, err := r.coll.InsertMany(ctx, all, options.InsertMany().SetOrdered(false))
 	if err == nil {
-		return
+		return stored, nil
 	}
 	var bwe mongo.BulkWriteException
 	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil {
-		b.err = fmt.Errorf("mongo: insert device events: %w", err)
-		return
+		return nil, fmt.Errorf("mongo: insert device events: %w", err)
 	}
 	for _, we := range bwe.WriteErrors {
 		if we.Code != 11000 {
-			b.err = fmt.Errorf("mongo: insert device events: %w", err)
-			return
+			return nil, fmt.Errorf("mongo: insert device events: %w", err)
 		}
-		b.stored[we.Index] = false
+		stored[we.Index] = false
 	}
+	return stored, nil
 }
 
 func (r *DeviceEvents) MarkRaised(ctx context.Context, key string) error {

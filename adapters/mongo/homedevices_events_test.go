@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -52,4 +53,38 @@ func TestDeviceEventsAreStoredOnceWhateverCopiesRace(t *testing.T) {
 	if err != nil || again {
 		t.Errorf("a later copy: stored %v, err %v; want a duplicate", again, err)
 	}
+}
+
+// Devices looked up together are read together, and each caller gets its
+// own device — or not found for an id nobody registered.
+func TestDevicesLookedUpAtOnceEachGetTheirOwn(t *testing.T) {
+	store := testenv.Mongo(t)
+	devices := store.HomeDevices()
+	ctx := context.Background()
+	run := fmt.Sprint(time.Now().UnixNano())
+	const n = 60
+	for i := range n {
+		d, err := homedevice.New("elder-"+run, "family-"+run, homedevice.DoorSensor, "acme", fmt.Sprintf("%s-%d", run, i),
+			"owner", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := devices.Create(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		wg.Go(func() {
+			id := homedevice.IDOf("acme", fmt.Sprintf("%s-%d", run, i))
+			d, err := devices.Get(ctx, id)
+			switch {
+			case i < n && (err != nil || d.ID != id || d.ElderID != "elder-"+run):
+				t.Errorf("Get(%s) = %+v, %v", id, d, err)
+			case i >= n && !errors.Is(err, homedevice.ErrNotFound):
+				t.Errorf("Get(%s) of an unregistered device = %+v, %v; want not found", id, d, err)
+			}
+		})
+	}
+	wg.Wait()
 }

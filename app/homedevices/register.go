@@ -41,7 +41,9 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterComma
 	if err := s.d.Devices.Create(ctx, d); err != nil {
 		return homedevice.Device{}, err
 	}
-	s.cache.forget(d.ID)
+	// This replica knows the device as stored: its first events need not
+	// read it back.
+	s.cache.put(d, time.Now())
 	return d, nil
 }
 
