@@ -28,7 +28,10 @@ import (
 // the fourth second. It checks that every event was stored once (the
 // server counts 10,000 accepted and 10,000 duplicates), that every bad
 // signature was refused, and that each elder has exactly one incident;
-// it prints the rate achieved, latencies and the load averages.
+// it prints the rate achieved, latencies and the load averages. The rate
+// of events stored is the events over the time until the last first copy
+// was answered stored: the retries of the last second are offered for a
+// second more and are not events stored.
 //
 // Before the events, the same server answers GET /healthz closed loop
 // over 64 connections for 3 s: the machine is shared, so the events'
@@ -115,11 +118,14 @@ func TestDeviceEventThroughput(t *testing.T) {
 		key  []byte
 		want int
 		kind string
+		// first is an event's first copy, whose answer says it is stored.
+		first bool
 	}
 	jobs := make(chan job, 8*rate)
 	var mu sync.Mutex
 	lat := map[string][]time.Duration{}
 	got := map[string]map[int]int{}
+	var storedBy time.Time // when the last first copy was answered
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256},
 		Timeout: 90 * time.Second}
 	var wg sync.WaitGroup
@@ -141,6 +147,9 @@ func TestDeviceEventThroughput(t *testing.T) {
 					res.Body.Close()
 				}
 				mu.Lock()
+				if j.first && status == http.StatusOK && t0.Add(d).After(storedBy) {
+					storedBy = t0.Add(d)
+				}
 				lat[j.kind] = append(lat[j.kind], d)
 				if got[j.kind] == nil {
 					got[j.kind] = map[int]int{}
@@ -203,8 +212,9 @@ func TestDeviceEventThroughput(t *testing.T) {
 				body, _ := json.Marshal(map[string]any{"eventId": fmt.Sprintf("%d-%d-%d", s, slot, k), "serial": d.serial,
 					"type": typ, "occurredAt": time.Now().UTC().Format(time.RFC3339Nano)})
 				j := job{v: d.vendor, body: body, key: d.vendor.key, want: http.StatusOK, kind: "event"}
-				jobs <- j
 				again = append(again, j)
+				j.first = true
+				jobs <- j
 				sent++
 				if (sent % 100) == 0 {
 					badBody, _ := json.Marshal(map[string]any{"eventId": fmt.Sprintf("bad-%d", sent), "serial": d.serial,
@@ -236,12 +246,15 @@ func TestDeviceEventThroughput(t *testing.T) {
 			ls[len(ls)/2].Round(time.Millisecond), ls[len(ls)*99/100].Round(time.Millisecond),
 			ls[len(ls)-1].Round(time.Millisecond))
 	}
-	t.Logf("offered %d events (×2) and %d bad ones in %s; all answered after %s: %.0f events/s stored, %.0f requests/s",
-		sent, badSent, offeredIn.Round(time.Millisecond), total.Round(time.Millisecond), float64(sent)/total.Seconds(),
-		float64(2*sent+badSent)/total.Seconds())
+	storing := storedBy.Sub(start)
+	t.Logf("offered %d events (×2) and %d bad ones in %s; all answered after %s (%s after the last was offered): "+
+		"%.0f requests/s; every event's first copy answered stored after %s: %.0f events/s stored",
+		sent, badSent, offeredIn.Round(time.Millisecond), total.Round(time.Millisecond),
+		(total - offeredIn).Round(time.Millisecond), float64(2*sent+badSent)/total.Seconds(),
+		storing.Round(time.Millisecond), float64(sent)/storing.Seconds())
 	t.Logf("kincare's CPU: %s in all, %.0f µs per request; events stored/s are %.1f%% of /healthz's requests/s",
 		cpu["kincare"].Round(time.Millisecond), cpu.MicrosPer("kincare", 2*sent+badSent),
-		100*float64(sent)/total.Seconds()/health.RPS)
+		100*float64(sent)/storing.Seconds()/health.RPS)
 	t.Logf("load averages at the end: %s", load)
 
 	if got["event"][http.StatusOK] != 2*sent {
