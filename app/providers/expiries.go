@@ -63,15 +63,9 @@ func (s *Service) Expiring(ctx context.Context, a actor.Actor, q ExpiryQuery) (E
 	if err != nil {
 		return ExpiryPage{}, err
 	}
-	switch {
-	case a.Roles.Has(identity.RolePlatformAdmin):
-		if q.Region != "" {
-			f.Regions = []string{q.Region}
-		}
-	default:
-		if f.Regions = a.Regions.Narrow(q.Region); len(f.Regions) == 0 {
-			return ExpiryPage{Items: []ExpiringProvider{}}, nil
-		}
+	var anywhere bool
+	if f.Regions, anywhere = supervisedRegions(a, q.Region); len(f.Regions) == 0 && !anywhere {
+		return ExpiryPage{Items: []ExpiringProvider{}}, nil
 	}
 	p, err := page.Parse(q.Cursor, q.Limit)
 	if err != nil {

@@ -73,15 +73,9 @@ func (s *Service) Supervised(ctx context.Context, a actor.Actor, q SupervisedQue
 	if err != nil {
 		return SupervisedPage{}, err
 	}
-	switch {
-	case a.Roles.Has(identity.RolePlatformAdmin):
-		if q.Region != "" {
-			f.Regions = []string{q.Region}
-		}
-	default:
-		if f.Regions = a.Regions.Narrow(q.Region); len(f.Regions) == 0 {
-			return SupervisedPage{Providers: []*provider.Provider{}}, nil
-		}
+	var anywhere bool
+	if f.Regions, anywhere = supervisedRegions(a, q.Region); len(f.Regions) == 0 && !anywhere {
+		return SupervisedPage{Providers: []*provider.Provider{}}, nil
 	}
 	p, err := page.Parse(q.Cursor, q.Limit)
 	if err != nil {
@@ -144,6 +138,20 @@ func (s *Service) complaintRates(ctx context.Context, q SupervisedQuery, regions
 		return nil, fmt.Errorf("complaint rates: %w", err)
 	}
 	return rates, nil
+}
+
+// supervisedRegions are the regions a list for a may cover, narrowed to
+// region when one is asked for: a regulator's own (none when region lies
+// outside them), a platform admin's anywhere (then anywhere is true and
+// the regions are empty unless region names one).
+func supervisedRegions(a actor.Actor, region string) (regions []string, anywhere bool) {
+	if a.Roles.Has(identity.RolePlatformAdmin) {
+		if region != "" {
+			return []string{region}, false
+		}
+		return nil, true
+	}
+	return a.Regions.Narrow(region), false
 }
 
 func supervisedFilter(q SupervisedQuery) (SupervisedFilter, error) {
