@@ -11,13 +11,9 @@ import (
 // elder living alone that nobody opened for a day, a device that fell
 // silent. Both are judged from the times events left on the device
 // (LastOpenedAt, LastSeenAt), each stored only when it moved by
-// SeenEvery or more: the stored time is the first of its ten minutes, and
-// later events within them are not written. So the silence rule may fire
-// up to SeenEvery late (a heartbeat after the stored one went unwritten
-// only if it came within SeenEvery of it, and such a device is reported
-// from the stored one), and the door rule up to SeenEvery early (an
-// opening within SeenEvery of the stored one is not written): at most ten
-// minutes of a day's watch, a trade against a write per door opening.
+// SeenEvery or more: the stored time may be up to SeenEvery older than
+// the real last event, so a rule may fire up to SeenEvery early. Ten
+// minutes of a day's or two days' watch, traded against a write per event.
 const (
 	// DefaultDoorQuiet is how long a door may stay shut before the elder
 	// living alone behind it is checked on (DOOR_INACTIVE_AFTER).
