@@ -149,6 +149,9 @@ var securityCategories = []struct {
 	{"API9_inventory", testInventory},
 }
 
+// worldAccessTTL is how long the world's access tokens live.
+const worldAccessTTL = 2 * time.Hour
+
 // buildWorld starts the server and makes the people and records the
 // table's rows name.
 func buildWorld(t *testing.T) *world {
@@ -158,8 +161,10 @@ func buildWorld(t *testing.T) *world {
 		jwtSecret: randomSecret(), vendorKey: randomSecret()}
 	w.srv = startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "JWT_SIGNING_KEY", hex.EncodeToString(w.jwtSecret),
 		"METRICS_TOKEN", w.metricsToken, "HTTP_BODY_LIMIT_BYTES", strconv.Itoa(worldBodyLimit), "HOLDS_PER_USER_PER_KIND", "100",
-		// Offers stay open while the suite runs.
-		"ORDER_OFFER_TTL", "2h",
+		// Offers stay open while the suite runs, and so do the people's
+		// sessions: the world is built once and its rows may run
+		// more than the default 15 minutes later on a busy CI machine.
+		"ORDER_OFFER_TTL", "2h", "ACCESS_TOKEN_TTL", worldAccessTTL.String(),
 		// The suite signs many people up from one client; each sign-up
 		// comes from an address of its own (X-Forwarded-For, which the
 		// test client, as the load balancer, sets), as real people do.
