@@ -49,6 +49,8 @@ type embeddedReads struct {
 	// verify compares every SQL answer with FerretDB's own, and fails a
 	// query FerretDB would have to answer (tests turn it on).
 	verify bool
+	// verifying is held by the one query being verified; see verified.
+	verifying sync.Mutex
 
 	mu    sync.RWMutex
 	files *ferretsql.DB // nil until EnsureIndexes opened the file
