@@ -67,12 +67,13 @@ func reservationRows(w *world) []row {
 }
 
 // fullSlot is a fresh slot of provider A with one market place, which
-// famB holds.
+// famB has booked: booked, not held, because a hold lapses within the
+// hour and the rows may run later than that.
 func (w *world) fullSlot(t *testing.T) string {
 	t.Helper()
 	id := w.who(provA).openDay(t, w.offeringA, <-w.days).SlotID
 	wantStatus(t, w.who(provA).patch(t, "/v1/slots/"+id, map[string]int{"capacity": 1, "inclusiveQuota": 0}), http.StatusOK)
-	w.hold(t, famB, id)
+	wantStatus(t, w.who(famB).confirm(t, w.hold(t, famB, id), w.childB), http.StatusCreated)
 	return id
 }
 

@@ -88,7 +88,7 @@ type world struct {
 	itemA, itemB     string         // a bathing item of each
 	offeringA        string
 	slotA, slotB     string  // a half-day slot of each, two days ahead
-	fullSlotA        string  // a slot of provider A whose one market place famB holds
+	fullSlotA        string  // a slot of provider A whose one market place famB has booked
 	waitingSlotA     string  // another, on whose waitlist famA is
 	holdA            string  // famA's hold on slotA
 	bookingA         string  // famA's booking of another slot of provider A
@@ -333,7 +333,11 @@ func (w *world) provider(t *testing.T, owner actor, home point) (id, item, offer
 	prov := o.register(t, body)
 	w.who(platform).verify(t, prov.ID)
 	it := o.addItem(t, prov.ID, itemBody("bathing", 15000, 12000))
-	off := o.offering(t, prov.ID, halfDayBody(20, 5))
+	// Holds last the hour the rules allow, not the default 10 minutes:
+	// the world is built once and its rows may run much later.
+	offBody := halfDayBody(20, 5)
+	offBody["holdTtlMinutes"] = 60
+	off := o.offering(t, prov.ID, offBody)
 	sl := o.openDay(t, off.ID, 2)
 	return prov.ID, it.ID, off.ID, sl.SlotID
 }
