@@ -268,14 +268,25 @@ var validationOptions = &openapi3filter.Options{
 //     walk: {"tier":"market"} on every hold of a flash crowd. Only bodies
 //     kin-openapi accepted are kept, and its verdict depends on nothing
 //     else, so the answer is the same.
+//   - when every parameter is a plain string (plainParameters), each is
+//     checked by kin-openapi's own string check alone, and a request
+//     whose parameters pass and whose body was remembered goes on with no
+//     request built for kin-openapi: the hold of a flash crowd. Anything
+//     else, and anything that fails there, takes the whole way below, so
+//     a refusal is worded as before.
 func validate(route *routers.Route) fiber.Handler {
 	names := specParam.FindAllStringSubmatch(route.Path, -1)
 	parameters := operationParameters(route)
+	plain := plainParameters(parameters)
 	var passed *passedBodies
 	if route.Operation.RequestBody != nil {
 		passed = newPassedBodies()
 	}
 	return func(c *fiber.Ctx) error {
+		if plain != nil && plain.pass(c) && (route.Operation.RequestBody == nil ||
+			passed.has(c.Get(fiber.HeaderContentType), body(c))) {
+			return c.Next()
+		}
 		params := make(map[string]string, len(names))
 		for _, n := range names {
 			v, err := url.PathUnescape(c.Params(n[1]))
@@ -333,6 +344,65 @@ func validate(route *routers.Route) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// plainParams are an operation's parameters when each is a string in
+// the path or a header, described by a schema of type string that
+// kin-openapi checks with its string check alone (length, pattern,
+// format): nothing to decode, no default to fill in, no enum or
+// combination to walk first.
+type plainParams []*openapi3.Parameter
+
+// plainParameters is nil when any parameter is not plain, or there are
+// none to check.
+func plainParameters(parameters []*openapi3.Parameter) plainParams {
+	for _, p := range parameters {
+		if !plainParameter(p) {
+			return nil
+		}
+	}
+	if len(parameters) == 0 {
+		return nil
+	}
+	return plainParams(parameters)
+}
+
+func plainParameter(p *openapi3.Parameter) bool {
+	if p.Content != nil || p.Schema == nil || p.Schema.Value == nil || p.AllowEmptyValue {
+		return false
+	}
+	if p.In != openapi3.ParameterInPath && p.In != openapi3.ParameterInHeader {
+		return false
+	}
+	if sm, err := p.SerializationMethod(); err != nil || sm.Style != openapi3.SerializationSimple {
+		return false
+	}
+	s := p.Schema.Value
+	return s.Type.Is(openapi3.TypeString) && s.Default == nil && s.Const == nil && len(s.Enum) == 0 &&
+		s.Not == nil && len(s.AllOf) == 0 && len(s.AnyOf) == 0 && len(s.OneOf) == 0 && s.Always == nil &&
+		!s.Nullable
+}
+
+// pass reports whether every parameter is present and passes its
+// schema's string check, as ValidateParameter would find it: a path
+// value unescaped, a header's first value. false says only "not here":
+// the caller then validates the request the whole way.
+func (ps plainParams) pass(c *fiber.Ctx) bool {
+	for _, p := range ps {
+		var v string
+		if p.In == openapi3.ParameterInPath {
+			var err error
+			if v, err = url.PathUnescape(c.Params(p.Name)); err != nil {
+				return false
+			}
+		} else {
+			v = c.Get(p.Name)
+		}
+		if v == "" || p.Schema.Value.VisitJSONString(v) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // operationParameters are the parameters a request of the operation is

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kincare/kincare/app/idempotency"
@@ -269,5 +272,49 @@ func TestARememberedBodyLetsNothingElseBy(t *testing.T) {
 		if status, code := send("r"+strconv.Itoa(i), c.contentType, c.body); status != c.status || code != c.code {
 			t.Errorf("%s %s: %d %q; want %d %q", c.contentType, c.body, status, code, c.status, c.code)
 		}
+	}
+}
+
+// The fast path of validate passes a parameter only where kin-openapi's
+// whole check (ValidateParameter) passes it too, for every operation it
+// serves and values at and beyond each schema's edges.
+func TestPlainParametersPassOnlyWhatKinOpenAPIPasses(t *testing.T) {
+	doc, err := LoadSpec(openapi.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []string{"a", "s1", "0123456789abcdef", strings.Repeat("a", 64), strings.Repeat("a", 65),
+		strings.Repeat("!", 255), strings.Repeat("~", 256), "a b", "é", "托位", "\x7f", "a\tb", "😀", "%41"}
+	served := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			route := &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: op}
+			plain := plainParameters(operationParameters(route))
+			if plain == nil {
+				continue
+			}
+			served++
+			for _, p := range plain {
+				for _, v := range values {
+					if p.Schema.Value.VisitJSONString(v) != nil {
+						continue
+					}
+					req, _ := http.NewRequest(method, "/", nil)
+					input := &openapi3filter.RequestValidationInput{Request: req, PathParams: map[string]string{},
+						Route: route, Options: validationOptions}
+					if p.In == openapi3.ParameterInPath {
+						input.PathParams[p.Name] = v
+					} else {
+						req.Header.Set(p.Name, v)
+					}
+					if err := openapi3filter.ValidateParameter(t.Context(), input, p); err != nil {
+						t.Errorf("%s %s: %s %q passes the fast path but not kin-openapi: %v", method, path, p.Name, v, err)
+					}
+				}
+			}
+		}
+	}
+	if served == 0 {
+		t.Fatal("no operation takes the fast path")
 	}
 }
