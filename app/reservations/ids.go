@@ -8,15 +8,23 @@ import (
 	"github.com/kincare/kincare/domain/reservation"
 )
 
-var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+// b32 is base32 without padding in lower case, the alphabet of the ids
+// derived here (the standard one, lowered).
+var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-func digest(parts ...string) string {
-	h := sha256.New()
+func digest(parts ...string) string { return string(appendDigest(nil, parts...)) }
+
+// appendDigest appends the digest of parts, as b32 text, to dst. The
+// parts are hashed from a buffer on the stack: a hold's id is derived
+// on every hold request.
+func appendDigest(dst []byte, parts ...string) []byte {
+	var in [256]byte
+	b := in[:0]
 	for _, p := range parts {
-		h.Write([]byte(p))
-		h.Write([]byte{0})
+		b = append(append(b, p...), 0)
 	}
-	return strings.ToLower(b32.EncodeToString(h.Sum(nil)))
+	sum := sha256.Sum256(b)
+	return b32.AppendEncode(dst, sum[:])
 }
 
 // slotID is derived from the resource and the slot's key, so opening the
@@ -36,7 +44,8 @@ func slotID(resourceID, key string) string {
 // request names the same hold, and the engine answers it again instead
 // of taking a second unit.
 func holdID(slotID, userID, key string) string {
-	return reservation.HoldID(slotID, digest(userID, slotID, key)[:20])
+	var buf [64]byte
+	return reservation.HoldID(slotID, string(appendDigest(buf[:0], userID, slotID, key)[:20]))
 }
 
 // promotionHoldID names the hold a waiter is given, the same however
