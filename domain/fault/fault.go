@@ -97,8 +97,13 @@ func (e *Error) Retry(after time.Duration) *Error {
 	return &c
 }
 
-// As extracts the *Error from err's chain, if any.
+// As extracts the *Error from err's chain, if any. A nil err returns
+// before the target errors.As needs is made on the heap: every request
+// asks it of its rate limits.
 func As(err error) (*Error, bool) {
+	if err == nil {
+		return nil, false
+	}
 	var fe *Error
 	ok := errors.As(err, &fe)
 	return fe, ok
