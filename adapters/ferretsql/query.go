@@ -74,6 +74,7 @@ type Rows struct {
 	rows    *sql.Rows
 	schemas *schemaCache
 	proj    bson.D
+	raw     sql.RawBytes
 	doc     bson.Raw
 	err     error
 }
@@ -83,17 +84,19 @@ func (r *Rows) Next() bool {
 	if r.rows == nil || r.err != nil || !r.rows.Next() {
 		return false
 	}
-	var s string
-	if r.err = r.rows.Scan(&s); r.err != nil {
+	// Scanned into a buffer kept across rows: decoding copies out what
+	// it keeps, so a row's text needs no string and no copy of its own.
+	if r.err = r.rows.Scan(&r.raw); r.err != nil {
 		return false
 	}
-	if r.doc, r.err = r.schemas.decode([]byte(s)); r.err == nil {
+	if r.doc, r.err = r.schemas.decode(r.raw); r.err == nil {
 		r.doc, r.err = project(r.doc, r.proj)
 	}
 	return r.err == nil
 }
 
-// Doc is the current document, valid until the next call to Next.
+// Doc is the current document. Its bytes are its own: a later Next
+// does not reuse them.
 func (r *Rows) Doc() bson.Raw { return r.doc }
 
 // Err is the error that stopped Next, if any.

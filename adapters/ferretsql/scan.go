@@ -1,6 +1,7 @@
 package ferretsql
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,10 +37,16 @@ func skipSpace(data []byte, i int) int {
 // skipString returns the index after the string starting at data[i].
 func skipString(data []byte, i int) (int, error) {
 	for j := i + 1; j < len(data); j++ {
-		switch data[j] {
-		case '\\':
-			j++
-		case '"':
+		k := bytes.IndexByte(data[j:], '"')
+		if k < 0 {
+			break
+		}
+		j += k
+		escaped := false // by an odd run of backslashes before it
+		for b := j - 1; b > i && data[b] == '\\'; b-- {
+			escaped = !escaped
+		}
+		if !escaped {
 			return j + 1, nil
 		}
 	}
@@ -298,3 +305,158 @@ func parseElem(data []byte) (*sjsonElem, error) {
 }
 
 func isNull(v []byte) bool { return string(v) == "null" }
+
+// objectIter walks an object's members one at a time. Decoding walks
+// every object of every document it reads, and the slice members
+// builds (with a string per key) was a third of a decode's allocations.
+type objectIter struct {
+	data []byte
+	i    int
+	done bool
+}
+
+func newObjectIter(data []byte) (objectIter, error) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return objectIter{}, fmt.Errorf("%w: not an object", errJSON)
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return objectIter{done: true}, nil
+	}
+	return objectIter{data: data, i: i}, nil
+}
+
+// next returns the next member's key, quoted as it is written, and its
+// value; ok is false after the last.
+func (it *objectIter) next() (key, val []byte, ok bool, err error) {
+	if it.done {
+		return nil, nil, false, nil
+	}
+	data, i := it.data, it.i
+	if i >= len(data) || data[i] != '"' {
+		return nil, nil, false, errJSON
+	}
+	end, err := skipString(data, i)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	key = data[i:end]
+	i = skipSpace(data, end)
+	if i >= len(data) || data[i] != ':' {
+		return nil, nil, false, errJSON
+	}
+	i = skipSpace(data, i+1)
+	if end, err = skipValue(data, i); err != nil {
+		return nil, nil, false, err
+	}
+	val = data[i:end]
+	i = skipSpace(data, end)
+	if i >= len(data) {
+		return nil, nil, false, errJSON
+	}
+	switch data[i] {
+	case ',':
+		it.i = skipSpace(data, i+1)
+	case '}':
+		it.done = true
+	default:
+		return nil, nil, false, errJSON
+	}
+	return key, val, true, nil
+}
+
+// arrayIter walks an array's elements one at a time; see objectIter.
+type arrayIter struct {
+	data []byte
+	i    int
+	done bool
+}
+
+func newArrayIter(data []byte) (arrayIter, error) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '[' {
+		return arrayIter{}, fmt.Errorf("%w: not an array", errJSON)
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return arrayIter{done: true}, nil
+	}
+	return arrayIter{data: data, i: i}, nil
+}
+
+func (it *arrayIter) next() (val []byte, ok bool, err error) {
+	if it.done {
+		return nil, false, nil
+	}
+	data, i := it.data, it.i
+	end, err := skipValue(data, i)
+	if err != nil {
+		return nil, false, err
+	}
+	val = data[i:end]
+	i = skipSpace(data, end)
+	if i >= len(data) {
+		return nil, false, errJSON
+	}
+	switch data[i] {
+	case ',':
+		it.i = skipSpace(data, i+1)
+	case ']':
+		it.done = true
+	default:
+		return nil, false, errJSON
+	}
+	return val, true, nil
+}
+
+// plainBody returns a JSON string's bytes between its quotes when they
+// need no unescaping and are valid UTF-8 (then they are the string).
+func plainBody(v []byte) ([]byte, bool) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return nil, false
+	}
+	body := v[1 : len(v)-1]
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return nil, false
+		}
+	}
+	return body, utf8.Valid(body)
+}
+
+// keyIs reports whether a quoted key reads as want.
+func keyIs(quoted []byte, want string) bool {
+	if body, ok := plainBody(quoted); ok {
+		return string(body) == want
+	}
+	s, err := unquote(quoted)
+	return err == nil && s == want
+}
+
+// parseInt reads a JSON integer of bitSize bits as strconv.ParseInt
+// does, without the string strconv needs for the common short case.
+func parseInt(v []byte, bitSize int) (int64, error) {
+	digits := v
+	neg := len(v) > 0 && v[0] == '-'
+	if neg {
+		digits = v[1:]
+	}
+	if len(digits) == 0 || len(digits) > 18 {
+		return strconv.ParseInt(string(v), 10, bitSize)
+	}
+	var n int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return strconv.ParseInt(string(v), 10, bitSize)
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	if bitSize == 32 && (n < -1<<31 || n > 1<<31-1) {
+		return strconv.ParseInt(string(v), 10, bitSize) // its range error
+	}
+	return n, nil
+}

@@ -3,6 +3,7 @@ package ferretsql
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -79,31 +80,100 @@ func (c *schemaCache) schema(text []byte) (*sjsonSchema, error) {
 }
 
 func (c *schemaCache) decode(data []byte) (bson.Raw, error) {
-	fields, err := members(data)
+	it, err := newObjectIter(data)
 	if err != nil {
 		return nil, fmt.Errorf("sjson: %w", err)
 	}
-	var s *sjsonSchema
-	for i, f := range fields {
-		if f.key == "$s" {
-			if s, err = c.schema(f.val); err != nil {
-				return nil, fmt.Errorf("sjson: schema: %w", err)
-			}
-			fields = append(fields[:i], fields[i+1:]...)
+	var text []byte
+	for {
+		key, val, ok, err := it.next()
+		if err != nil {
+			return nil, fmt.Errorf("sjson: %w", err)
+		}
+		if !ok {
 			break
 		}
+		if keyIs(key, "$s") {
+			text = val
+			break
+		}
+	}
+	if text == nil {
+		return nil, fmt.Errorf("sjson: no schema")
+	}
+	s, err := c.schema(text)
+	if err != nil {
+		return nil, fmt.Errorf("sjson: schema: %w", err)
 	}
 	if s == nil {
 		return nil, fmt.Errorf("sjson: no schema")
 	}
-	doc, err := appendDocument(nil, fields, s)
+	// The BSON is about the document without its schema, and is built
+	// in one buffer: every embedded document and array is written in
+	// place, not built apart and copied in.
+	doc, err := appendDocument(make([]byte, 0, len(data)-len(text)+64), data, s, true)
 	if err != nil {
 		return nil, err
 	}
 	return bson.Raw(doc), nil
 }
 
-func appendDocument(dst []byte, fields []member, s *sjsonSchema) ([]byte, error) {
+// appendDocument appends the BSON of a JSON object with its schema; top
+// is the stored document, whose "$s" member is the schema. FerretDB
+// writes the members in the schema's order, which is read in one walk;
+// anything else goes the way that looks each key up.
+func appendDocument(dst, obj []byte, s *sjsonSchema, top bool) ([]byte, error) {
+	start := len(dst)
+	var keys []string
+	if s != nil {
+		keys = s.Keys
+	}
+	it, err := newObjectIter(obj)
+	if err != nil {
+		return nil, err
+	}
+	idx, dst := bsoncore.AppendDocumentStart(dst)
+	i := 0
+	for {
+		key, val, ok, err := it.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if top && keyIs(key, "$s") {
+			continue
+		}
+		if i >= len(keys) || !keyIs(key, keys[i]) {
+			return appendDocumentByKey(dst[:start], obj, s, top)
+		}
+		if dst, err = appendValue(dst, keys[i], val, s.Properties[keys[i]]); err != nil {
+			return nil, fmt.Errorf("%s: %w", keys[i], err)
+		}
+		i++
+	}
+	if i != len(keys) {
+		return appendDocumentByKey(dst[:start], obj, s, top)
+	}
+	return bsoncore.AppendDocumentEnd(dst, idx)
+}
+
+// appendDocumentByKey is appendDocument for members in another order
+// than the schema's, or duplicated: each key is looked up.
+func appendDocumentByKey(dst, obj []byte, s *sjsonSchema, top bool) ([]byte, error) {
+	fields, err := members(obj)
+	if err != nil {
+		return nil, err
+	}
+	if top {
+		for i, f := range fields {
+			if f.key == "$s" {
+				fields = append(fields[:i], fields[i+1:]...)
+				break
+			}
+		}
+	}
 	idx, dst := bsoncore.AppendDocumentStart(dst)
 	n := 0
 	if s != nil {
@@ -149,35 +219,15 @@ func appendValue(dst []byte, key string, v []byte, e *sjsonElem) ([]byte, error)
 	}
 	switch e.Type {
 	case "object":
-		fields, err := members(v)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := appendDocument(nil, fields, e.Schema)
-		if err != nil {
-			return nil, err
-		}
-		return bsoncore.AppendDocumentElement(dst, key, doc), nil
+		return appendDocument(bsoncore.AppendHeader(dst, bsoncore.TypeEmbeddedDocument, key), v, e.Schema, false)
 	case "array":
-		items, err := elements(v)
-		if err != nil {
-			return nil, err
-		}
-		if len(items) != len(e.Items) {
-			return nil, fmt.Errorf("sjson: %d items, %d in the schema", len(items), len(e.Items))
-		}
-		idx, arr := bsoncore.AppendArrayStart(nil)
-		for i, it := range items {
-			if arr, err = appendValue(arr, strconv.Itoa(i), it, e.Items[i]); err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-		}
-		arr, err = bsoncore.AppendArrayEnd(arr, idx)
-		if err != nil {
-			return nil, err
-		}
-		return bsoncore.AppendArrayElement(dst, key, arr), nil
+		return appendArray(bsoncore.AppendHeader(dst, bsoncore.TypeArray, key), v, e.Items)
 	case "string":
+		if body, ok := plainBody(v); ok { // most strings: copied as they are
+			dst = bsoncore.AppendHeader(dst, bsoncore.TypeString, key)
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(len(body)+1))
+			return append(append(dst, body...), 0), nil
+		}
 		s, err := unquote(v)
 		if err != nil {
 			return nil, err
@@ -190,19 +240,19 @@ func appendValue(dst []byte, key string, v []byte, e *sjsonElem) ([]byte, error)
 		}
 		return bsoncore.AppendDoubleElement(dst, key, f), nil
 	case "int":
-		i, err := strconv.ParseInt(string(v), 10, 32)
+		i, err := parseInt(v, 32)
 		if err != nil {
 			return nil, err
 		}
 		return bsoncore.AppendInt32Element(dst, key, int32(i)), nil
 	case "long":
-		i, err := strconv.ParseInt(string(v), 10, 64)
+		i, err := parseInt(v, 64)
 		if err != nil {
 			return nil, err
 		}
 		return bsoncore.AppendInt64Element(dst, key, i), nil
 	case "date":
-		ms, err := strconv.ParseInt(string(v), 10, 64)
+		ms, err := parseInt(v, 64)
 		if err != nil {
 			return nil, err
 		}
@@ -258,4 +308,34 @@ func appendValue(dst []byte, key string, v []byte, e *sjsonElem) ([]byte, error)
 		return nil, fmt.Errorf("sjson: null type with value %s", v)
 	}
 	return nil, fmt.Errorf("sjson: unknown type %q", e.Type)
+}
+
+// appendArray appends an array's elements, in place, to dst, which
+// ends with the array's element header.
+func appendArray(dst, arr []byte, items []*sjsonElem) ([]byte, error) {
+	it, err := newArrayIter(arr)
+	if err != nil {
+		return nil, err
+	}
+	idx, dst := bsoncore.AppendArrayStart(dst)
+	n := 0
+	for {
+		v, ok, err := it.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		if n < len(items) {
+			if dst, err = appendValue(dst, strconv.Itoa(n), v, items[n]); err != nil {
+				return nil, fmt.Errorf("[%d]: %w", n, err)
+			}
+		}
+		n++
+	}
+	if n != len(items) {
+		return nil, fmt.Errorf("sjson: %d items, %d in the schema", n, len(items))
+	}
+	return bsoncore.AppendArrayEnd(dst, idx)
 }
