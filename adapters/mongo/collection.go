@@ -514,7 +514,7 @@ func collect(rows *ferretsql.Rows) ([]bson.Raw, error) {
 	defer rows.Close()
 	var docs []bson.Raw
 	for rows.Next() {
-		docs = append(docs, append(bson.Raw(nil), rows.Doc()...))
+		docs = append(docs, rows.Doc()) // its own bytes, not reused
 	}
 	return docs, rows.Err()
 }

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -82,25 +83,34 @@ func (c *cursor) Close(ctx context.Context) error {
 }
 
 // All decodes every remaining document into results, a pointer to a
-// slice, as the driver's All does, and closes the cursor.
+// slice, as the driver's All does (reusing the slice's elements, and
+// setting its length to the documents read), and closes the cursor. On
+// the embedded store each row is decoded as it is read: collecting the
+// rows and handing them to the driver's cursor copied and re-encoded
+// every document of a page first.
 func (c *cursor) All(ctx context.Context, results any) error {
 	if c.mc != nil {
 		return c.mc.All(ctx, results)
 	}
-	docs := c.docs
-	if c.rows != nil {
-		var err error
-		if docs, err = collect(c.rows); err != nil {
-			return fmt.Errorf("mongo: read: %w", err)
+	defer func() { _ = c.Close(ctx) }()
+	rv := reflect.ValueOf(results)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Slice {
+		return fmt.Errorf("mongo: All needs a pointer to a slice, not %T", results)
+	}
+	list := rv.Elem()
+	n := 0
+	for c.Next(ctx) {
+		if n == list.Len() {
+			list = reflect.Append(list, reflect.Zero(list.Type().Elem()))
 		}
+		if err := c.Decode(list.Index(n).Addr().Interface()); err != nil {
+			return err
+		}
+		n++
 	}
-	all := make([]any, len(docs))
-	for i, d := range docs {
-		all[i] = d
+	if err := c.Err(); err != nil {
+		return fmt.Errorf("mongo: read: %w", err)
 	}
-	mc, err := mongo.NewCursorFromDocuments(all, nil, nil)
-	if err != nil {
-		return err
-	}
-	return mc.All(ctx, results)
+	rv.Elem().Set(list.Slice(0, n))
+	return nil
 }
