@@ -32,13 +32,26 @@ import (
 // and the write are two statements. UpdateMany and DeleteMany take the
 // guard per document themselves, so their callers must hold none.
 type collection struct {
-	c    *mongo.Collection
-	name string
-	emb  *embeddedReads // nil against MongoDB
+	c     *mongo.Collection
+	name  string
+	emb   *embeddedReads // nil against MongoDB
+	guard *writeGuard
 }
 
 func (s *Store) collection(name string) *collection {
-	return &collection{c: s.db.Collection(name), name: name, emb: s.emb}
+	return &collection{c: s.db.Collection(name), name: name, emb: s.emb, guard: s.guard}
+}
+
+// written runs one write to the store as the only one in it (see
+// writeGuard.write; against MongoDB it just runs).
+func written[R any](ctx context.Context, c *collection, write func() (R, error)) (R, error) {
+	unlock, err := c.guard.write(ctx)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	defer unlock()
+	return write()
 }
 
 // embeddedReads is the embedded store's SQL read path, shared by every
@@ -316,13 +329,13 @@ func (c *collection) sqlCount(ctx context.Context, f *ferretsql.DB, filter bson.
 }
 
 func (c *collection) InsertOne(ctx context.Context, doc any) (*mongo.InsertOneResult, error) {
-	res, err := c.c.InsertOne(ctx, doc)
+	res, err := written(ctx, c, func() (*mongo.InsertOneResult, error) { return c.c.InsertOne(ctx, doc) })
 	c.created(ctx)
 	return res, err
 }
 
 func (c *collection) InsertMany(ctx context.Context, docs []any, opts ...options.Lister[options.InsertManyOptions]) (*mongo.InsertManyResult, error) {
-	res, err := c.c.InsertMany(ctx, docs, opts...)
+	res, err := written(ctx, c, func() (*mongo.InsertManyResult, error) { return c.c.InsertMany(ctx, docs, opts...) })
 	c.created(ctx)
 	return res, err
 }
@@ -331,7 +344,7 @@ func (c *collection) ReplaceOne(ctx context.Context, filter bson.D, doc any, opt
 	if f := c.sqlPath(filter); f != nil {
 		return nil, fmt.Errorf("mongo: replace in %s: the embedded store replaces by _id alone", c.name)
 	}
-	res, err := c.c.ReplaceOne(ctx, filter, doc, opts...)
+	res, err := written(ctx, c, func() (*mongo.UpdateResult, error) { return c.c.ReplaceOne(ctx, filter, doc, opts...) })
 	c.created(ctx)
 	return res, err
 }
@@ -349,7 +362,9 @@ func (c *collection) UpdateOne(ctx context.Context, filter bson.D, update any, o
 				if n == 0 {
 					return &mongo.UpdateResult{}, nil
 				}
-				return c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+				return written(ctx, c, func() (*mongo.UpdateResult, error) {
+					return c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+				})
 			}
 		}
 		if !errors.Is(err, ferretsql.ErrUnsupported) {
@@ -359,7 +374,7 @@ func (c *collection) UpdateOne(ctx context.Context, filter bson.D, update any, o
 			return nil, err
 		}
 	}
-	res, err := c.c.UpdateOne(ctx, filter, update, opts...)
+	res, err := written(ctx, c, func() (*mongo.UpdateResult, error) { return c.c.UpdateOne(ctx, filter, update, opts...) })
 	if err == nil && res.UpsertedCount > 0 {
 		c.created(ctx)
 	}
@@ -373,7 +388,9 @@ func (c *collection) UpdateOne(ctx context.Context, filter bson.D, update any, o
 func (c *collection) UpdateMany(ctx context.Context, filter bson.D, update any) (*mongo.UpdateResult, error) {
 	var total mongo.UpdateResult
 	handled, err := c.eachMatching(ctx, "updateMany", filter, func(id string) error {
-		res, err := c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+		res, err := written(ctx, c, func() (*mongo.UpdateResult, error) {
+			return c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+		})
 		if err == nil {
 			total.MatchedCount += res.MatchedCount
 			total.ModifiedCount += res.ModifiedCount
@@ -383,7 +400,7 @@ func (c *collection) UpdateMany(ctx context.Context, filter bson.D, update any) 
 	if handled {
 		return &total, err
 	}
-	return c.c.UpdateMany(ctx, filter, update)
+	return written(ctx, c, func() (*mongo.UpdateResult, error) { return c.c.UpdateMany(ctx, filter, update) })
 }
 
 // DeleteOne is the driver's DeleteOne; see UpdateOne.
@@ -397,7 +414,9 @@ func (c *collection) DeleteOne(ctx context.Context, filter bson.D) (*mongo.Delet
 				if n == 0 {
 					return &mongo.DeleteResult{}, nil
 				}
-				return c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+				return written(ctx, c, func() (*mongo.DeleteResult, error) {
+					return c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+				})
 			}
 		}
 		if !errors.Is(err, ferretsql.ErrUnsupported) {
@@ -407,14 +426,16 @@ func (c *collection) DeleteOne(ctx context.Context, filter bson.D) (*mongo.Delet
 			return nil, err
 		}
 	}
-	return c.c.DeleteOne(ctx, filter)
+	return written(ctx, c, func() (*mongo.DeleteResult, error) { return c.c.DeleteOne(ctx, filter) })
 }
 
 // DeleteMany is the driver's DeleteMany; see UpdateMany.
 func (c *collection) DeleteMany(ctx context.Context, filter bson.D) (*mongo.DeleteResult, error) {
 	var total mongo.DeleteResult
 	handled, err := c.eachMatching(ctx, "deleteMany", filter, func(id string) error {
-		res, err := c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+		res, err := written(ctx, c, func() (*mongo.DeleteResult, error) {
+			return c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+		})
 		if err == nil {
 			total.DeletedCount += res.DeletedCount
 		}
@@ -423,7 +444,7 @@ func (c *collection) DeleteMany(ctx context.Context, filter bson.D) (*mongo.Dele
 	if handled {
 		return &total, err
 	}
-	return c.c.DeleteMany(ctx, filter)
+	return written(ctx, c, func() (*mongo.DeleteResult, error) { return c.c.DeleteMany(ctx, filter) })
 }
 
 // eachMatching runs write for each document matching filter, by _id,
