@@ -18,8 +18,8 @@ import (
 // they read Shanghai's indicators for the month (the orders and the
 // complaint seeded below, in figures and charts), narrow them to Xuhui
 // and to Changning, find their districts' providers, narrow them to
-// Xuhui, open one, red-list it with a reason, and decide a complaint a
-// family escalated. The browser fetches nothing but the server's own
+// Xuhui, open one, red-list it with a reason (which its credit history
+// then shows), and decide a complaint a family escalated. The browser fetches nothing but the server's own
 // files and API, and its scripts raise no error. The indicators and the
 // register download as files, with the filters on the screen.
 func TestAnOfficialOpensTheConsole(t *testing.T) {
@@ -262,7 +262,11 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#credit-status"), "red_listed"),
 		chromedp.SendKeys(chromedp.CSS("#credit-reason"), "养老服务示范单位"),
 		chromedp.Click(chromedp.CSS("#credit-save")),
-		chromedp.WaitVisible(chromedp.CSS(`#provider-credit[data-credit="red_listed"]`)))
+		chromedp.WaitVisible(chromedp.CSS(`#provider-credit[data-credit="red_listed"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#credit-changes[data-count="1"] tr[data-from="normal"][data-to="red_listed"]`)))
+	if got := tb.text(t, "#credit-changes tbody"); !strings.Contains(got, "养老服务示范单位") || !strings.Contains(got, "红名单") {
+		t.Errorf("the provider's credit history reads %q, want the red listing and its reason", got)
+	}
 	tb.screenshot(t, "console-provider.png")
 	page := must[providerView](t, anonymous(srv).page(t, kangle.ID), http.StatusOK)
 	if page.Credit != "red_listed" {

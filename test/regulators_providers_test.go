@@ -95,6 +95,41 @@ func TestARegulatorKeepsARegisterOfTheirProviders(t *testing.T) {
 	if got := list(admin, "&region=310104"); !sameIDs(intersect(got, all), all) {
 		t.Errorf("the platform's list lacks ours: %v", got)
 	}
+	// The red-listed provider's credit history, after a black listing:
+	// newest first, a page at a time, with the standings, the reasons and
+	// the official; another region's regulator finds no such provider.
+	wantStatus(t, xuhui.setCredit(t, lasting, "black_listed", "虚假宣传"), http.StatusOK)
+	type creditPage struct {
+		Items []struct {
+			At      time.Time `json:"at"`
+			From    string    `json:"from"`
+			To      string    `json:"to"`
+			Reason  string    `json:"reason"`
+			ActorID string    `json:"actorId"`
+		} `json:"items"`
+		NextCursor string `json:"nextCursor"`
+	}
+	history := "/v1/regulator/providers/" + lasting + "/credit-history"
+	first := must[creditPage](t, xuhui.get(t, history+"?limit=1"), http.StatusOK)
+	if len(first.Items) != 1 || first.NextCursor == "" {
+		t.Fatalf("the history's first page: %+v", first)
+	}
+	second := must[creditPage](t, xuhui.get(t, history+"?limit=1&cursor="+first.NextCursor), http.StatusOK)
+	if len(second.Items) != 1 || second.NextCursor != "" {
+		t.Fatalf("the history's second page: %+v", second)
+	}
+	got := []string{}
+	for _, it := range append(first.Items, second.Items...) {
+		got = append(got, fmt.Sprintf("%s>%s %s, by Xuhui's regulator: %v", it.From, it.To, it.Reason, it.ActorID == xuhui.id))
+	}
+	if want := []string{"red_listed>black_listed 虚假宣传, by Xuhui's regulator: true",
+		"normal>red_listed 服务示范单位, by Xuhui's regulator: true"}; !slices.Equal(got, want) ||
+		first.Items[0].At.Before(second.Items[0].At) {
+		t.Errorf("the credit history: %q, want %q, newest first", got, want)
+	}
+	wantProblem(t, suzhou.get(t, history), http.StatusNotFound, "provider_not_found")
+	wantProblem(t, srv.signUp(t).get(t, history), http.StatusForbidden, "forbidden")
+
 	// Family and provider users: 403; a bad filter: 400.
 	wantProblem(t, srv.signUp(t).get(t, "/v1/regulator/providers"), http.StatusForbidden, "forbidden")
 	for _, q := range []string{"?kind=bank", "?licenceLapsesWithinDays=-1", "?region=3", "?credit=grey"} {

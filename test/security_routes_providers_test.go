@@ -37,6 +37,10 @@ func providerRows(w *world) []row {
 		// none of the world's); platform admins everyone's.
 		{op: "listRegulatorProviders", fixture: fixture{path: "/v1/regulator/providers?kind=home_care"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		// A provider's credit history is its region's regulators' (Suzhou's:
+		// 404, as setting its credit answers) and the platform's.
+		{op: "listProviderCreditHistory", fixture: fixture{path: "/v1/regulator/providers/" + w.provA + "/credit-history"},
+			want: who{regul: ok, regulX: http.StatusNotFound, platform: ok}, others: forbidden},
 		{op: "listOfficialActions", fixture: fixture{path: "/v1/regulator/audit-log"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		// Shanghai's indicators are Shanghai's regulator's (Suzhou's: 403

@@ -613,3 +613,28 @@ func (h providerHandlers) expiries(c *fiber.Ctx) error {
 	}
 	return c.JSON(expiryPageJSON{Until: pg.Until.String(), Items: toExpiries(pg, pg.Today), NextCursor: pg.NextCursor})
 }
+
+type creditChangeJSON struct {
+	At          time.Time `json:"at"`
+	From        string    `json:"from,omitempty"`
+	To          string    `json:"to"`
+	Reason      string    `json:"reason,omitempty"`
+	ActorID     string    `json:"actorId,omitempty"`
+	ComplaintID string    `json:"complaintId,omitempty"`
+}
+
+// creditHistory is a provider's credit file for the regulator: every
+// change of its standing, newest first.
+func (h providerHandlers) creditHistory(c *fiber.Ctx) error {
+	pg, err := h.svc.CreditHistory(c.UserContext(), mustActor(c), c.Params("providerId"), c.Query("cursor"),
+		c.QueryInt("limit", 0))
+	if err != nil {
+		return err
+	}
+	out := items[creditChangeJSON]{Items: make([]creditChangeJSON, len(pg.Changes)), NextCursor: pg.NextCursor}
+	for i, ch := range pg.Changes {
+		out.Items[i] = creditChangeJSON{At: ch.At.UTC(), From: string(ch.From), To: string(ch.To), Reason: ch.Reason,
+			ActorID: ch.By, ComplaintID: ch.ComplaintID}
+	}
+	return c.JSON(out)
+}

@@ -87,6 +87,7 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("listOfficialActions", oversightHandlers{svc: d.Oversight}.list)
 	api.handle("listRegulatorProviders", providerHandlers{svc: d.Providers, complaints: d.Complaints}.supervised)
 	api.handle("listRegulatorExpiries", providerHandlers{svc: d.Providers}.expiries)
+	api.handle("listProviderCreditHistory", providerHandlers{svc: d.Providers}.creditHistory)
 	ind := indicatorHandlers{svc: d.Indicators}
 	api.handle("getRegulatorIndicators", ind.table)
 	api.handle("getRegulatorIndicatorTrend", ind.trend)

@@ -26,24 +26,61 @@ type providerDoc struct {
 	// Regions are the province, city and district codes the address
 	// lies in (regionsOf), for the regulators' list; written with every
 	// save, and by BackfillRegions for providers saved before.
-	Regions      []string         `bson:"regions"`
-	Admins       []string         `bson:"admins"`
-	Status       string           `bson:"status"`
-	Reason       string           `bson:"reason"`
-	Credit       string           `bson:"credit"`
-	CreditReason string           `bson:"creditReason"`
-	CreditAt     time.Time        `bson:"creditAt,omitempty"` // absent until the regulator rates it
-	Stats        providerStatsDoc `bson:"stats"`
-	Items        []itemDoc        `bson:"items"` // the menu: see itemDoc
-	Staff        []staffDoc       `bson:"staff"`
-	StaffInvites []staffInviteDoc `bson:"staffInvites"`
-	Duty         []string         `bson:"duty,omitempty"`
-	CreatedBy    string           `bson:"createdBy"`
-	CreatedAt    time.Time        `bson:"createdAt"`
-	Version      int64            `bson:"version"`
+	Regions      []string  `bson:"regions"`
+	Admins       []string  `bson:"admins"`
+	Status       string    `bson:"status"`
+	Reason       string    `bson:"reason"`
+	Credit       string    `bson:"credit"`
+	CreditReason string    `bson:"creditReason"`
+	CreditAt     time.Time `bson:"creditAt,omitempty"` // absent until the regulator rates it
+	// CreditHistory is every credit change, oldest first, written with
+	// the change itself (absent before the first one).
+	CreditHistory []creditChangeDoc `bson:"creditHistory,omitempty"`
+	Stats         providerStatsDoc  `bson:"stats"`
+	Items         []itemDoc         `bson:"items"` // the menu: see itemDoc
+	Staff         []staffDoc        `bson:"staff"`
+	StaffInvites  []staffInviteDoc  `bson:"staffInvites"`
+	Duty          []string          `bson:"duty,omitempty"`
+	CreatedBy     string            `bson:"createdBy"`
+	CreatedAt     time.Time         `bson:"createdAt"`
+	Version       int64             `bson:"version"`
 	// The provider's outbox.
 	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
 	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
+}
+
+type creditChangeDoc struct {
+	ID          string    `bson:"id"`
+	At          time.Time `bson:"at"`
+	From        string    `bson:"from"`
+	To          string    `bson:"to"`
+	Reason      string    `bson:"reason,omitempty"`
+	By          string    `bson:"by,omitempty"`
+	ComplaintID string    `bson:"complaintId,omitempty"`
+}
+
+func toCreditChangeDocs(cs []provider.CreditChange) []creditChangeDoc {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]creditChangeDoc, len(cs))
+	for i, c := range cs {
+		out[i] = creditChangeDoc{ID: c.ID, At: c.At, From: string(c.From), To: string(c.To), Reason: c.Reason, By: c.By,
+			ComplaintID: c.ComplaintID}
+	}
+	return out
+}
+
+func creditChangesFromDocs(ds []creditChangeDoc) []provider.CreditChange {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]provider.CreditChange, len(ds))
+	for i, d := range ds {
+		out[i] = provider.CreditChange{ID: d.ID, At: d.At.UTC(), From: provider.Credit(d.From), To: provider.Credit(d.To),
+			Reason: d.Reason, CreditSource: provider.CreditSource{By: d.By, ComplaintID: d.ComplaintID}}
+	}
+	return out
 }
 
 type providerProfileDoc struct {
@@ -106,13 +143,14 @@ func toProviderDoc(p *provider.Provider, version int64) providerDoc {
 			ServiceArea: serviceAreaDoc{RadiusKM: pr.Area.RadiusKM, RegionCodes: stringList(pr.Area.RegionCodes)},
 			TimeZone:    pr.TimeZone, ContactPhone: pr.ContactPhone.String(), OpeningHours: hours,
 			Policy: visitPolicyDoc{GeofenceMetres: pr.Policy.GeofenceMetres, CancellationFeeFen: pr.Policy.CancellationFeeFen}},
-		Regions:      regionsOf(pr.Address.RegionCode),
-		Admins:       stringList(p.Admins),
-		Status:       string(p.Status),
-		Reason:       p.Reason,
-		Credit:       string(p.Credit),
-		CreditReason: p.CreditWhy,
-		CreditAt:     p.CreditAt,
+		Regions:       regionsOf(pr.Address.RegionCode),
+		Admins:        stringList(p.Admins),
+		Status:        string(p.Status),
+		Reason:        p.Reason,
+		Credit:        string(p.Credit),
+		CreditReason:  p.CreditWhy,
+		CreditAt:      p.CreditAt,
+		CreditHistory: toCreditChangeDocs(p.CreditHistory),
 		Stats: providerStatsDoc{RatingSum: p.Stats.RatingSum, RatingCount: p.Stats.RatingCount,
 			RecentRatings: p.Stats.RecentRatings},
 		Items:        toItemDocs(p.Items),
@@ -147,12 +185,13 @@ func (d providerDoc) provider() *provider.Provider {
 			Area:     provider.Area{RadiusKM: pr.ServiceArea.RadiusKM, RegionCodes: typedList[string](pr.ServiceArea.RegionCodes)},
 			TimeZone: pr.TimeZone, ContactPhone: identity.Phone(pr.ContactPhone), Hours: hours,
 			Policy: provider.VisitPolicy{GeofenceMetres: pr.Policy.GeofenceMetres, CancellationFeeFen: pr.Policy.CancellationFeeFen}},
-		Admins:    typedList[string](d.Admins),
-		Status:    provider.Verification(d.Status),
-		Reason:    d.Reason,
-		Credit:    provider.Credit(d.Credit),
-		CreditWhy: d.CreditReason,
-		CreditAt:  d.CreditAt.UTC(),
+		Admins:        typedList[string](d.Admins),
+		Status:        provider.Verification(d.Status),
+		Reason:        d.Reason,
+		Credit:        provider.Credit(d.Credit),
+		CreditWhy:     d.CreditReason,
+		CreditAt:      d.CreditAt.UTC(),
+		CreditHistory: creditChangesFromDocs(d.CreditHistory),
 		Stats: provider.Stats{RatingSum: d.Stats.RatingSum, RatingCount: d.Stats.RatingCount,
 			RecentRatings: d.Stats.RecentRatings},
 		Items:        menu(d.Items, d.ID),

@@ -181,7 +181,8 @@ func TestProviders(t *testing.T) {
 			if err := p.Verify("ev-verify", time.Now()); err != nil {
 				return err
 			}
-			return p.SetCredit(provider.BlackListed, "虚假宣传", "ev-credit", credited)
+			return p.SetCredit(provider.BlackListed, "虚假宣传", provider.CreditSource{By: "official", ComplaintID: "c1"},
+				"ev-credit", credited)
 		})
 		if err != nil || updated.Status != provider.Verified {
 			t.Fatalf("verify: %+v %v", updated, err)
@@ -190,6 +191,11 @@ func TestProviders(t *testing.T) {
 		if got.Status != provider.Verified || got.Credit != provider.BlackListed || got.CreditWhy != "虚假宣传" ||
 			!got.CreditAt.Equal(ms(credited)) || got.Visible() {
 			t.Fatalf("read back %+v", got)
+		}
+		if h := got.CreditChanges(); len(h) != 1 || h[0].ID != "ev-credit" || h[0].From != provider.CreditNormal ||
+			h[0].To != provider.BlackListed || h[0].Reason != "虚假宣传" || !h[0].At.Equal(ms(credited)) ||
+			h[0].By != "official" || h[0].ComplaintID != "c1" {
+			t.Fatalf("the credit history read back: %+v", h)
 		}
 	})
 

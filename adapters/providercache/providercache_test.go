@@ -42,7 +42,7 @@ func TestWritesThroughTheCacheAreSeenAtOnce(t *testing.T) {
 		t.Fatalf("after verifying: %+v", got)
 	}
 	if _, err := cache.Update(ctx, "p1", func(p *provider.Provider) error {
-		return p.SetCredit(provider.BlackListed, "抽查发现问题", "ev-credit", time.Now())
+		return p.SetCredit(provider.BlackListed, "抽查发现问题", provider.CreditSource{}, "ev-credit", time.Now())
 	}); err != nil {
 		t.Fatal(err)
 	}

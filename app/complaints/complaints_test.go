@@ -278,6 +278,31 @@ func TestAnUnansweredComplaintEscalatesAtFortyEightHoursAcrossARestart(t *testin
 	if p.Credit != provider.CreditNormal || !p.CreditAt.Equal(w.now) || !strings.Contains(p.CreditWhy, c.ID()) {
 		t.Fatalf("provider credit %s (%s at %s)", p.Credit, p.CreditWhy, p.CreditAt)
 	}
+
+	// The provider's credit history reads the decision's change, with
+	// the official, the complaint and the reason, above the standing it
+	// had before; to the regulators of its region and the platform only.
+	provs := providers.NewService(providers.Deps{Providers: w.db.store.Providers(), Now: func() time.Time { return w.now },
+		NewID: newID, Log: quiet})
+	h, err := provs.CreditHistory(ctx, regulator("xuhui-official", "310104"), "xinfu", "", 1)
+	if err != nil || len(h.Changes) != 1 || h.NextCursor == "" {
+		t.Fatalf("the first page of the history: %+v %v", h, err)
+	}
+	if ch := h.Changes[0]; ch.From != provider.RedListed || ch.To != provider.CreditNormal || ch.By != official ||
+		ch.ComplaintID != c.ID() || ch.Reason != p.CreditWhy || !ch.At.Equal(w.now) {
+		t.Fatalf("the decision's change: %+v", ch)
+	}
+	h, err = provs.CreditHistory(ctx, regulator("xuhui-official", "310104"), "xinfu", h.NextCursor, 1)
+	if err != nil || len(h.Changes) != 1 || h.NextCursor != "" || h.Changes[0].To != provider.RedListed ||
+		h.Changes[0].Reason != "2026 年度优秀" {
+		t.Fatalf("the second page of the history: %+v %v", h, err)
+	}
+	if _, err := provs.CreditHistory(ctx, regulator("suzhou-official", "320500"), "xinfu", "", 0); !fault.Is(err, provider.ErrNotFound) {
+		t.Fatalf("another region's regulator reading the history: %v", err)
+	}
+	if _, err := provs.CreditHistory(ctx, person(boss, identity.RoleProviderAdmin), "xinfu", "", 0); !fault.Is(err, fault.ErrForbidden) {
+		t.Fatalf("the provider's admin reading the history: %v", err)
+	}
 }
 
 // Bad input: another family's order, another provider's complaint, a
@@ -432,7 +457,7 @@ func TestACreditChangeLeftPendingIsAppliedBySweep(t *testing.T) {
 	}
 	w.now = w.now.Add(time.Minute)
 	if _, err := w.db.store.Providers().Update(ctx, "rival", func(p *provider.Provider) error {
-		return p.SetCredit(provider.CreditNormal, "已退款，复核后恢复", "ev-credit", w.now)
+		return p.SetCredit(provider.CreditNormal, "已退款，复核后恢复", provider.CreditSource{}, "ev-credit", w.now)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -448,7 +473,8 @@ func TestACreditChangeLeftPendingIsAppliedBySweep(t *testing.T) {
 
 type failingCredit struct{}
 
-func (failingCredit) CreditFromDecision(context.Context, string, provider.Credit, string, time.Time) error {
+func (failingCredit) CreditFromDecision(context.Context, string, provider.Credit, string, provider.CreditSource,
+	time.Time) error {
 	return errors.New("provider store unreachable")
 }
 

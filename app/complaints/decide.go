@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/provider"
 )
 
 // Decide is a regulator's finding on an escalated complaint, and the
@@ -56,7 +57,8 @@ func (s *Service) applyCredit(ctx context.Context, id string) (*complaint.Compla
 	if !ok || !d.CreditPending {
 		return c, nil
 	}
-	if err := s.d.Credit.CreditFromDecision(ctx, c.ProviderID(), d.Credit, c.CreditReason(), d.At); err != nil {
+	src := provider.CreditSource{By: d.By, ComplaintID: c.ID()}
+	if err := s.d.Credit.CreditFromDecision(ctx, c.ProviderID(), d.Credit, c.CreditReason(), src, d.At); err != nil {
 		return nil, err
 	}
 	c, err = s.d.Complaints.Update(ctx, id, func(c *complaint.Complaint) error {

@@ -85,7 +85,8 @@ type (
 // Its write is skipped when the provider's standing was set after
 // decidedAt: a later decision wins, and repeating this one is harmless.
 type Credit interface {
-	CreditFromDecision(ctx context.Context, providerID string, c provider.Credit, reason string, decidedAt time.Time) error
+	CreditFromDecision(ctx context.Context, providerID string, c provider.Credit, reason string,
+		src provider.CreditSource, decidedAt time.Time) error
 }
 
 // Deps are the stores and settings the use cases need.

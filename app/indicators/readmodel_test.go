@@ -162,7 +162,9 @@ func verified(at time.Time) func(*provider.Provider) error {
 }
 
 func credit(c provider.Credit, at time.Time) func(*provider.Provider) error {
-	return func(p *provider.Provider) error { return p.SetCredit(c, "抽查结果", newID(), at) }
+	return func(p *provider.Provider) error {
+		return p.SetCredit(c, "抽查结果", provider.CreditSource{}, newID(), at)
+	}
 }
 
 // caregiver puts a caregiver on the staff holding the certificates, as

@@ -65,7 +65,7 @@ func sampleEvents(t *testing.T) []event.Event {
 	if err := prov.Verify("pv", now); err != nil {
 		t.Fatal(err)
 	}
-	if err := prov.SetCredit(provider.RedListed, "助餐服务获评优秀", "pc", now); err != nil {
+	if err := prov.SetCredit(provider.RedListed, "助餐服务获评优秀", provider.CreditSource{}, "pc", now); err != nil {
 		t.Fatal(err)
 	}
 	if err := prov.Suspend("营业执照过期", "ps", now); err != nil {

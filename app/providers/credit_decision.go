@@ -17,14 +17,15 @@ var errLaterStanding = errors.New("providers: the credit standing was set after 
 // at once), but without a caller: the regulator's authority was checked
 // when the decision was taken, and the complaints' sweep repeats this
 // after a crash. A standing set after decidedAt wins, so repeating it is
-// harmless.
+// harmless. src names the deciding official and the complaint, for the
+// credit history.
 func (s *Service) CreditFromDecision(ctx context.Context, providerID string, c provider.Credit, reason string,
-	decidedAt time.Time) error {
+	src provider.CreditSource, decidedAt time.Time) error {
 	p, err := s.d.Providers.Update(ctx, providerID, func(p *provider.Provider) error {
 		if p.CreditAt.After(decidedAt) {
 			return errLaterStanding
 		}
-		return p.SetCredit(c, reason, s.d.NewID(), s.d.Now())
+		return p.SetCredit(c, reason, src, s.d.NewID(), s.d.Now())
 	})
 	if errors.Is(err, errLaterStanding) {
 		return nil

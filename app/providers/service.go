@@ -131,7 +131,7 @@ func (s *Service) SetCredit(ctx context.Context, a actor.Actor, id string, c pro
 		if !a.Regulates(p.Profile.Address.RegionCode) {
 			return provider.ErrNotFound
 		}
-		return p.SetCredit(c, reason, s.d.NewID(), s.d.Now())
+		return p.SetCredit(c, reason, provider.CreditSource{By: a.UserID}, s.d.NewID(), s.d.Now())
 	})
 	if err != nil {
 		return nil, err

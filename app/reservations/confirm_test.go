@@ -122,7 +122,7 @@ func TestABlackListedProviderBooksNobody(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := h.store.Providers().Update(context.Background(), h.provider.ID, func(pr *provider.Provider) error {
-		return pr.SetCredit(provider.BlackListed, "虐童事件", "ev-credit", h.clock.Now())
+		return pr.SetCredit(provider.BlackListed, "虐童事件", provider.CreditSource{}, "ev-credit", h.clock.Now())
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -143,7 +143,9 @@ type Provider struct {
 	Credit    Credit
 	CreditWhy string
 	CreditAt  time.Time
-	Stats     Stats
+	// CreditHistory is every credit change, oldest first (SetCredit).
+	CreditHistory []CreditChange
+	Stats         Stats
 	// Items is the provider's menu. It lives in the provider's document:
 	// a menu is small, is always shown with its provider, and search reads
 	// both at once (the embedded store answers only lookups by id from an
@@ -368,9 +370,31 @@ func (p *Provider) withReason(s Verification, reason, eventID string, now time.T
 	return nil
 }
 
+// CreditSource is who set a standing: the official's user id and, when
+// the standing follows a complaint's decision, that complaint.
+type CreditSource struct {
+	By          string
+	ComplaintID string
+}
+
+// CreditChange is one entry of a provider's credit history (诚信档案):
+// what the standing was and became, why, who set it and when. ID is the
+// change's event id (UUIDv7 in the service: time order).
+type CreditChange struct {
+	ID       string
+	At       time.Time
+	From, To Credit
+	Reason   string
+	CreditSource
+}
+
 // SetCredit records the regulator's standing; anything but normal needs a
-// reason, which is published.
-func (p *Provider) SetCredit(c Credit, reason, eventID string, now time.Time) error {
+// reason, which is published. The change joins the credit history in the
+// same write as the standing itself, so the history can neither miss a
+// change nor hold one that did not happen. A history grows by officials'
+// decisions only (a few a year for a provider), so it lives in the
+// provider's document.
+func (p *Provider) SetCredit(c Credit, reason string, src CreditSource, eventID string, now time.Time) error {
 	switch c {
 	case CreditNormal, RedListed, BlackListed:
 	default:
@@ -380,9 +404,30 @@ func (p *Provider) SetCredit(c Credit, reason, eventID string, now time.Time) er
 	if bad != nil {
 		return ErrReasonRequired.WithFields(*bad)
 	}
+	if len(p.CreditHistory) == 0 && !p.CreditAt.IsZero() {
+		// A standing set before the history was kept stays its first entry.
+		p.CreditHistory = []CreditChange{{At: p.CreditAt, To: p.Credit, Reason: p.CreditWhy}}
+	}
+	from := p.Credit
 	p.Credit, p.CreditWhy, p.CreditAt = c, reason, now.UTC()
+	p.CreditHistory = append(p.CreditHistory, CreditChange{ID: eventID, At: now.UTC(), From: from, To: c, Reason: reason,
+		CreditSource: src})
 	p.announce(eventID, EventCreditChanged, now, map[string]string{"credit": string(c), "reason": reason})
 	return nil
+}
+
+// CreditChanges is the credit history, newest first. A standing set
+// before the history was kept shows as one entry with what is known of
+// it: no id, no former standing, no official.
+func (p *Provider) CreditChanges() []CreditChange {
+	out := make([]CreditChange, 0, len(p.CreditHistory)+1)
+	for i := len(p.CreditHistory) - 1; i >= 0; i-- {
+		out = append(out, p.CreditHistory[i])
+	}
+	if len(out) == 0 && !p.CreditAt.IsZero() {
+		out = append(out, CreditChange{At: p.CreditAt, To: p.Credit, Reason: p.CreditWhy})
+	}
+	return out
 }
 
 // UpdateProfile replaces the profile; admins only. A new legal name or

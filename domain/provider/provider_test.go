@@ -37,13 +37,13 @@ func TestLifecycleAndVisibility(t *testing.T) {
 	if err := p.Verify("ev-verify", time.Now()); err != nil || !p.Visible() {
 		t.Fatalf("verify: %v, visible %v", err, p.Visible())
 	}
-	if err := p.SetCredit(provider.BlackListed, "", "ev-credit", time.Now()); !fault.Is(err, provider.ErrReasonRequired) {
+	if err := p.SetCredit(provider.BlackListed, "", provider.CreditSource{}, "ev-credit", time.Now()); !fault.Is(err, provider.ErrReasonRequired) {
 		t.Fatalf("black-listing without a reason: %v", err)
 	}
-	if err := p.SetCredit(provider.BlackListed, "虐待老人，经查属实", "ev-credit", time.Now()); err != nil || p.Visible() {
+	if err := p.SetCredit(provider.BlackListed, "虐待老人，经查属实", provider.CreditSource{}, "ev-credit", time.Now()); err != nil || p.Visible() {
 		t.Fatalf("black-listed: %v, visible %v", err, p.Visible())
 	}
-	_ = p.SetCredit(provider.CreditNormal, "", "ev-credit", time.Now())
+	_ = p.SetCredit(provider.CreditNormal, "", provider.CreditSource{}, "ev-credit", time.Now())
 	if err := p.Suspend("资质过期", "ev-suspend", time.Now()); err != nil || p.Visible() {
 		t.Fatalf("suspended: %v, visible %v", err, p.Visible())
 	}
@@ -102,5 +102,48 @@ func TestChangingWhatWasVerifiedNeedsVerificationAgain(t *testing.T) {
 	}
 	if err := p.UpdateProfile("someone", moved, "ev-update", time.Now()); !fault.Is(err, provider.ErrAdminRequired) {
 		t.Fatalf("a non-admin edited: %v", err)
+	}
+}
+
+// Every credit change joins the history with the standing before, the
+// reason and the official; a refused one leaves no entry; a standing set
+// before the history was kept stays its first entry.
+func TestCreditHistoryKeepsEveryChange(t *testing.T) {
+	now := time.Now()
+	p, err := provider.New("p1", "admin", profile(), "ev-new", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Credit, p.CreditWhy, p.CreditAt = provider.RedListed, "示范单位", now.Add(-time.Hour)
+	if got := p.CreditChanges(); len(got) != 1 || got[0].To != provider.RedListed || got[0].From != "" || got[0].ID != "" {
+		t.Fatalf("the standing before the history: %+v", got)
+	}
+	official := provider.CreditSource{By: "official"}
+	if err := p.SetCredit(provider.BlackListed, "", official, "ev-1", now); !fault.Is(err, provider.ErrReasonRequired) {
+		t.Fatalf("black-listing without a reason: %v", err)
+	}
+	if err := p.SetCredit(provider.BlackListed, "虐待老人，经查属实", official, "ev-2", now); err != nil {
+		t.Fatal(err)
+	}
+	decision := provider.CreditSource{By: "official", ComplaintID: "c1"}
+	if err := p.SetCredit(provider.CreditNormal, "整改完成", decision, "ev-3", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got := p.CreditChanges()
+	want := []provider.CreditChange{
+		{ID: "ev-3", At: now.Add(time.Minute).UTC(), From: provider.BlackListed, To: provider.CreditNormal, Reason: "整改完成",
+			CreditSource: decision},
+		{ID: "ev-2", At: now.UTC(), From: provider.RedListed, To: provider.BlackListed, Reason: "虐待老人，经查属实",
+			CreditSource: official},
+		{At: now.Add(-time.Hour), To: provider.RedListed, Reason: "示范单位"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("history %+v", got)
+	}
+	for i := range want {
+		if !got[i].At.Equal(want[i].At) || got[i].ID != want[i].ID || got[i].From != want[i].From || got[i].To != want[i].To ||
+			got[i].Reason != want[i].Reason || got[i].CreditSource != want[i].CreditSource {
+			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

@@ -1,6 +1,6 @@
 // The console's pages over the regulators' operations: the provider
 // register (listRegulatorProviders) and a provider's record
-// (getProvider, setProviderCredit), complaint oversight
+// (getProvider, setProviderCredit, listProviderCreditHistory), complaint oversight
 // (listRegulatorComplaints, getComplaint, decideComplaint), the credit
 // lists and the audit log (listOfficialActions), and exports
 // (exportRegulatorIndicators, exportRegulatorProviders,
@@ -184,12 +184,23 @@ async function provider(content, ctx, where) {
     h('div', { class: 'kpis' }, [['filed', fig.filed], ['answered', fig.answered], ['answeredInTime', fig.answeredInTime],
       ['escalated', fig.escalated], ['open', fig.open]].map(([k, v]) =>
       h('div', { class: 'kpi', dataset: { kpi: k } }, h('div', { class: 'label' }, t(k)), h('div', { class: 'value' }, number(v ?? 0)))))) : null;
+  const history = h('div', { id: 'credit-history' }, t('loading'));
   mount(content,
     h('p', {}, h('a', { href: '#/providers' }, '← ' + t('back'))),
     h('h2', { id: 'provider-name' }, p.legalName),
     h('div', { class: 'panel' }, facts),
     figures,
+    h('div', { class: 'panel' }, h('h3', {}, t('creditHistory')), history),
     creditForm(ctx, p.id, () => render(content, ctx, where)));
+  // The credit file (listProviderCreditHistory): every change, newest
+  // first, with its reason and the official who made it.
+  await pager(history, '/v1/regulator/providers/' + encodeURIComponent(p.id) + '/credit-history', {},
+    (c) => [{ dataset: { from: c.from || '', to: c.to } }, dateTime(c.at),
+      [c.from ? badge(c.from, label('credit', c.from)) : t('creditUnknown'), ' → ', badge(c.to, label('credit', c.to))],
+      c.reason || '', c.actorId || '',
+      c.complaintId ? h('a', { href: '#/complaints/' + encodeURIComponent(c.complaintId) }, c.complaintId) : ''],
+    [t('auditAt'), t('creditChange'), t('creditReason'), t('creditBy'), t('creditComplaint')], { id: 'credit-changes' })
+    .catch((e) => ctx.fail(history, e));
 }
 
 // render re-draws a page after a change it made.
