@@ -21,7 +21,8 @@ import (
 // Xuhui, open one, red-list it with a reason (which its credit history
 // then shows), and decide a complaint a family escalated. The browser fetches nothing but the server's own
 // files and API, and its scripts raise no error. The indicators and the
-// register download as files, with the filters on the screen.
+// register download as files, with the filters on the screen, and the
+// trend and the officials' log from the exports page.
 func TestAnOfficialOpensTheConsole(t *testing.T) {
 	t.Parallel()
 	chrome := findBrowser(t)
@@ -308,6 +309,20 @@ func TestAnOfficialOpensTheConsole(t *testing.T) {
 	tb.screenshot(t, "console-complaint.png")
 	if got := must[complaintView](t, daughter.get(t, complaintPath), http.StatusOK); got.Status != "decided" {
 		t.Errorf("after the console's finding the family sees the complaint %s", got.Status)
+	}
+
+	// The exports page: Xuhui's 12-month trend and the officials' log
+	// download as files too.
+	tb.run(t, "Xuhui's trend as CSV",
+		chromedp.Navigate(srv.base+"/console/#/exports?region=310104&month="+month),
+		chromedp.WaitVisible(chromedp.CSS("#export-trend-csv")), chromedp.Click(chromedp.CSS("#export-trend-csv")))
+	if name, body := tb.waitDownload(t); !strings.HasSuffix(name, ".csv") || !strings.Contains(string(body), "310104,orders.count,") ||
+		!strings.HasSuffix(strings.SplitN(string(body), "\n", 2)[0], ","+month) {
+		t.Errorf("the trend's export %q:\n%s", name, body)
+	}
+	tb.run(t, "the officials' log as XLSX", chromedp.Click(chromedp.CSS("#export-audit-log-xlsx")))
+	if name, body := tb.waitDownload(t); !strings.HasSuffix(name, ".xlsx") || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Errorf("the log's export downloaded %q (%d bytes), want an XLSX", name, len(body))
 	}
 
 	tb.run(t, "switch to English", chromedp.Click(chromedp.CSS("#lang")),

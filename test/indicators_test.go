@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -160,6 +161,7 @@ func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
 	// (English with lang=en), scoped as the reads are.
 	for _, format := range []string{"csv", "xlsx"} {
 		for _, path := range []string{"/v1/regulator/indicators/export?region=310104&month=" + month,
+			"/v1/regulator/indicators/trend/export?region=310104&month=" + month,
 			"/v1/regulator/providers/export?region=310104", "/v1/regulator/complaints/export?month=" + month} {
 			url := path + "&format=" + format
 			first, second := xuhui.get(t, url), xuhui.get(t, url)
@@ -179,6 +181,19 @@ func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
 	}
 	if en := string(xuhui.get(t, "/v1/regulator/indicators/export?region=310104&lang=en").body); !strings.Contains(en, "Region,Month,Key") {
 		t.Errorf("the English CSV:\n%s", en)
+	}
+	// The trend: a column per month, this month last. Counts are 0 in
+	// the months before; a rate without orders is an empty cell, never
+	// 0; an indicator without any value has no row.
+	trendCSV := string(xuhui.get(t, "/v1/regulator/indicators/trend/export?region=310104&month="+month).body)
+	lines := strings.Split(strings.TrimSpace(trendCSV), "\n")
+	completion := func(l string) bool {
+		return strings.HasPrefix(l, "310104,orders.completionRate,orders,") && strings.HasSuffix(l, ",比例"+strings.Repeat(",", 12)+"0")
+	}
+	if !strings.HasPrefix(lines[0], "\uFEFF地区代码,指标代码,分组,指标,单位,") || !strings.HasSuffix(lines[0], ","+month) ||
+		!slices.Contains(lines, "310104,orders.count,orders,服务订单数,数量,"+strings.Repeat("0,", 11)+"1") ||
+		!slices.ContainsFunc(lines, completion) || strings.Contains(trendCSV, "orders.medianResponseSeconds") {
+		t.Errorf("the trend CSV:\n%s", trendCSV)
 	}
 	book, err := excelize.OpenReader(bytes.NewReader(xuhui.get(t,
 		"/v1/regulator/providers/export?format=xlsx&region=310104").body))
@@ -213,7 +228,7 @@ func TestARegulatorReadsTheIndicatorsOfTheirDistrict(t *testing.T) {
 		{owner, "region=310104", http.StatusForbidden, "forbidden"},
 	} {
 		for _, path := range []string{"/v1/regulator/indicators?", "/v1/regulator/indicators/trend?",
-			"/v1/regulator/indicators/export?"} {
+			"/v1/regulator/indicators/export?", "/v1/regulator/indicators/trend/export?"} {
 			wantProblem(t, c.who.get(t, path+c.query), c.status, c.code)
 		}
 	}

@@ -1,10 +1,13 @@
 package e2e_test
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestWhatARegulatorDoesIsReadAboveThem: Xuhui's regulator sets a
@@ -38,12 +41,13 @@ func TestWhatARegulatorDoesIsReadAboveThem(t *testing.T) {
 	wantStatus(t, city.setCredit(t, prov.ID, "normal", "复核"), http.StatusOK)
 
 	type entry struct {
-		ActorID     string `json:"actorId"`
-		Action      string `json:"action"`
-		SubjectKind string `json:"subjectKind"`
-		SubjectID   string `json:"subjectId"`
-		RegionCode  string `json:"regionCode"`
-		Detail      string `json:"detail"`
+		ActorID     string    `json:"actorId"`
+		Action      string    `json:"action"`
+		SubjectKind string    `json:"subjectKind"`
+		SubjectID   string    `json:"subjectId"`
+		RegionCode  string    `json:"regionCode"`
+		Detail      string    `json:"detail"`
+		At          time.Time `json:"at"`
 	}
 	read := func(p *person, query string) []entry {
 		t.Helper()
@@ -97,4 +101,29 @@ func TestWhatARegulatorDoesIsReadAboveThem(t *testing.T) {
 		t.Errorf("the platform reads of the city %v", got)
 	}
 	wantProblem(t, daughter.get(t, "/v1/regulator/audit-log"), http.StatusForbidden, "forbidden")
+
+	// The city takes the log out as a file: what it reads, for Xuhui,
+	// twice the same bytes (its own export is not in what it reads), and
+	// for the month the credit was set in; nothing of Suzhou; a month not
+	// begun or a region code that is not six digits is refused.
+	export := "/v1/regulator/audit-log/export?region=310104"
+	first, second := city.get(t, export), city.get(t, export)
+	wantStatus(t, first, http.StatusOK)
+	file := string(first.body)
+	credit := xuhui.id + ",310104,调整机构信用,provider," + prov.ID + ",310104,red_listed,"
+	if !bytes.Equal(first.body, second.body) || !strings.HasPrefix(file, "\uFEFF时间,操作人,操作人辖区,操作,对象类型,对象编号") ||
+		!strings.Contains(file, credit) || !strings.Contains(file, "导出数据,export,providers") || strings.Contains(file, city.id) {
+		t.Errorf("the city's export of the log:\n%s", file)
+	}
+	month := byCity[len(byCity)-1].At.In(shanghaiToday().Location()).Format("2006-01")
+	if got := string(city.get(t, export+"&month="+month).body); !strings.Contains(got, credit) {
+		t.Errorf("the log's export for %s lacks the credit entry:\n%s", month, got)
+	}
+	if other := string(city.get(t, "/v1/regulator/audit-log/export?region=320500").body); strings.Contains(other, xuhui.id) {
+		t.Errorf("the log's export for Suzhou holds Xuhui's actions:\n%s", other)
+	}
+	wantProblem(t, city.get(t, "/v1/regulator/audit-log/export?month="+shanghaiToday().AddDate(0, 1, 0).Format("2006-01")),
+		http.StatusUnprocessableEntity, "month_in_future")
+	wantProblem(t, city.get(t, "/v1/regulator/audit-log/export?region=3101"), http.StatusUnprocessableEntity, "region_code_invalid")
+	wantProblem(t, daughter.get(t, "/v1/regulator/audit-log/export"), http.StatusForbidden, "forbidden")
 }

@@ -43,11 +43,15 @@ func providerRows(w *world) []row {
 			want: who{regul: ok, regulX: http.StatusNotFound, platform: ok}, others: forbidden},
 		{op: "listOfficialActions", fixture: fixture{path: "/v1/regulator/audit-log"},
 			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
+		{op: "exportOfficialActions", fixture: fixture{path: "/v1/regulator/audit-log/export?format=xlsx"},
+			want: who{regul: ok, regulX: ok, platform: ok}, others: forbidden},
 		// Shanghai's indicators are Shanghai's regulator's (Suzhou's: 403
 		// region_not_supervised; regions are public) and the platform's.
 		{op: "getRegulatorIndicators", fixture: fixture{path: "/v1/regulator/indicators?region=310100"},
 			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "getRegulatorIndicatorTrend", fixture: fixture{path: "/v1/regulator/indicators/trend?region=310104"},
+			want: who{regul: ok, platform: ok}, others: forbidden},
+		{op: "exportRegulatorIndicatorTrend", fixture: fixture{path: "/v1/regulator/indicators/trend/export?region=310104&format=xlsx"},
 			want: who{regul: ok, platform: ok}, others: forbidden},
 		{op: "rebuildIndicators", fixture: fixture{path: "/v1/regulator/indicators/rebuild"},
 			want: who{platform: ok}, others: forbidden},

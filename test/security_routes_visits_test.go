@@ -135,6 +135,8 @@ func visitRows(w *world) []row {
 		// nothing (regulX's page is empty).
 		{op: "getRegionVisitReport", fixture: fixture{path: "/v1/regulator/visit-report" + month},
 			want: who{regul: ok, regulX: ok}, others: forbidden},
+		{op: "exportRegionVisitReport", fixture: fixture{path: "/v1/regulator/visit-report/export" + month + "&format=xlsx"},
+			want: who{regul: ok, regulX: ok}, others: forbidden},
 		{op: "getMyVisitPlan", fixture: fixture{path: "/v1/me/visit-plan" + month}, others: ok},
 		// No such station: refused past every check, for everyone alike.
 		{op: "registerVolunteer", fixture: fixture{path: "/v1/me/volunteer",

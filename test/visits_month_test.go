@@ -1,9 +1,11 @@
 package e2e_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -212,6 +214,28 @@ func TestAMonthOfVisitsAddsUpExactly(t *testing.T) {
 		http.StatusOK))
 	check("the regulator", must[visitReportView](t, regulator.get(t, "/v1/regulator/visit-report?month="+month),
 		http.StatusOK))
+	// The regulator's file of the month: a row per elder due, in id
+	// order, the unvisited ones overdue; twice the same bytes.
+	export := "/v1/regulator/visit-report/export?region=310100&month=" + month
+	file, twice := regulator.get(t, export), regulator.get(t, export)
+	wantStatus(t, file, http.StatusOK)
+	rows := strings.Split(strings.TrimSpace(string(file.body)), "\n")
+	var exportedOverdue []string
+	for _, r := range rows[1:] {
+		if f := strings.Split(r, ","); len(f) == 7 && f[4] == "逾期未探访" {
+			exportedOverdue = append(exportedOverdue, f[1])
+		}
+	}
+	if !bytes.Equal(file.body, twice.body) || rows[0] != "\uFEFF月份,老人编号,服务站编号,探访人编号,探访状态,探访记录编号,探访时间" ||
+		len(rows) != elders+1 || !slices.Equal(exportedOverdue, wantOverdue) {
+		t.Errorf("the visit report's export: %d rows, overdue %v, want %d and %v; heading %q", len(rows)-1,
+			exportedOverdue, elders, wantOverdue, rows[0])
+	}
+	wantProblem(t, regulator.get(t, "/v1/regulator/visit-report/export?region=3101&month="+month),
+		http.StatusUnprocessableEntity, "region_code_invalid")
+	wantProblem(t, regulator.get(t, "/v1/regulator/visit-report/export?month="+monthStart.AddDate(0, 2, 0).Format("2006-01")),
+		http.StatusUnprocessableEntity, "month_in_future")
+	wantProblem(t, w.boss.get(t, export), http.StatusForbidden, "forbidden")
 	for i, p := range staff {
 		bank := must[timeBankView](t, p.get(t, "/v1/me/time-bank?limit=100"), http.StatusOK)
 		if bank.Balance != wantMinutes[i] || bank.Earned != wantMinutes[i] || len(bank.Entries) != wantEntries[i] {

@@ -162,12 +162,13 @@ func exportLang(c *fiber.Ctx) string {
 	return "zh-CN"
 }
 
-// stream answers a file written by write after the handler returns, in
-// chunks as write produces them. What can fail for the caller (rights,
-// input) must be checked before; a failure while streaming can no longer
-// become a problem answer, so it is logged and the file is cut short
-// (the client sees a broken download, never a wrong complete one).
-func stream(c *fiber.Ctx, log *slog.Logger, format exportFormat, file, sheet string,
+// stream answers a file, its heading row columns then the rows write
+// gives, after the handler returns, in chunks as write produces them.
+// What can fail for the caller (rights, input) must be checked before; a
+// failure while streaming can no longer become a problem answer, so it
+// is logged and the file is cut short (the client sees a broken
+// download, never a wrong complete one).
+func stream(c *fiber.Ctx, log *slog.Logger, format exportFormat, file, sheet string, columns []any,
 	write func(ctx context.Context, t tableWriter) error) error {
 	ctx := context.WithoutCancel(c.UserContext())
 	attachment(c, file+"."+string(format))
@@ -175,6 +176,9 @@ func stream(c *fiber.Ctx, log *slog.Logger, format exportFormat, file, sheet str
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		t, err := newTableWriter(format, w, sheet)
+		if err == nil {
+			err = t.Row(columns...)
+		}
 		if err == nil {
 			if err = write(ctx, t); err == nil {
 				err = t.Close()
@@ -186,6 +190,40 @@ func stream(c *fiber.Ctx, log *slog.Logger, format exportFormat, file, sheet str
 		_ = w.Flush()
 	})
 	return nil
+}
+
+// eachPage writes a list the use case reads page by page: rows writes
+// one page and gives the cursor to the next ("" after the last), next
+// reads the page at a cursor. The first page is read by the handler
+// before the file begins, so that a refusal or a bad filter is still a
+// problem answer; the rest as the file is written, never all at once.
+func eachPage[P any](ctx context.Context, first P, next func(ctx context.Context, cursor string) (P, error),
+	rows func(P) (string, error)) error {
+	pg := first
+	for {
+		cursor, err := rows(pg)
+		if err != nil || cursor == "" {
+			return err
+		}
+		if pg, err = next(ctx, cursor); err != nil {
+			return err
+		}
+	}
+}
+
+// exportWords are a file's headings in both languages.
+type exportWords struct{ zh, en []string }
+
+func (w exportWords) in(lang string) []any {
+	src := w.zh
+	if lang == "en" {
+		src = w.en
+	}
+	out := make([]any, len(src))
+	for i, s := range src {
+		out[i] = s
+	}
+	return out
 }
 
 // parseFormat checks ?format= (the contract has validated it; default csv).

@@ -10,7 +10,9 @@ import (
 
 	"github.com/kincare/kincare/app/complaints"
 	"github.com/kincare/kincare/app/indicators"
+	"github.com/kincare/kincare/app/oversight"
 	"github.com/kincare/kincare/app/providers"
+	"github.com/kincare/kincare/app/visits"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/provider"
@@ -24,21 +26,9 @@ type exportHandlers struct {
 	indicators *indicators.Service
 	providers  *providers.Service
 	complaints *complaints.Service
+	oversight  *oversight.Service
+	visits     *visits.Service
 	log        *slog.Logger
-}
-
-type exportWords struct{ zh, en []string }
-
-func (w exportWords) in(lang string) []any {
-	src := w.zh
-	if lang == "en" {
-		src = w.en
-	}
-	out := make([]any, len(src))
-	for i, s := range src {
-		out[i] = s
-	}
-	return out
 }
 
 var indicatorColumns = exportWords{
@@ -70,10 +60,7 @@ func (h exportHandlers) indicatorTable(c *fiber.Ctx) error {
 	if l == "en" {
 		file, sheet = "indicators-"+region+"-"+month, "Indicators"
 	}
-	return stream(c, h.log, format, file, sheet, func(_ context.Context, t tableWriter) error {
-		if err := t.Row(indicatorColumns.in(l)...); err != nil {
-			return err
-		}
+	return stream(c, h.log, format, file, sheet, indicatorColumns.in(l), func(_ context.Context, t tableWriter) error {
 		for _, v := range r.Table.Values {
 			d, _ := indicator.DefinitionOf(v.Key)
 			label, unit := d.Words().Label(l), unitWords[d.Unit].Label(l)
@@ -126,25 +113,18 @@ func (h exportHandlers) providerList(c *fiber.Ctx) error {
 	if q.Region != "" {
 		file += "-" + q.Region
 	}
-	return stream(c, h.log, format, file, sheet, func(ctx context.Context, t tableWriter) error {
-		if err := t.Row(providerColumns.in(l)...); err != nil {
-			return err
-		}
-		pg := first
-		for {
+	return stream(c, h.log, format, file, sheet, providerColumns.in(l), func(ctx context.Context, t tableWriter) error {
+		return eachPage(ctx, first, func(ctx context.Context, cursor string) (providers.SupervisedPage, error) {
+			q.Cursor = cursor
+			return h.providers.Supervised(ctx, a, q)
+		}, func(pg providers.SupervisedPage) (string, error) {
 			for _, p := range pg.Providers {
 				if err := t.Row(providerRow(p)...); err != nil {
-					return err
+					return "", err
 				}
 			}
-			if pg.NextCursor == "" {
-				return nil
-			}
-			q.Cursor = pg.NextCursor
-			if pg, err = h.providers.Supervised(ctx, a, q); err != nil {
-				return err
-			}
-		}
+			return pg.NextCursor, nil
+		})
 	})
 }
 
@@ -202,28 +182,21 @@ func (h exportHandlers) complaintList(c *fiber.Ctx) error {
 	if !month.IsZero() {
 		file += "-" + month.String()
 	}
-	return stream(c, h.log, format, file, sheet, func(ctx context.Context, t tableWriter) error {
-		if err := t.Row(complaintColumns.in(l)...); err != nil {
-			return err
-		}
-		pg := first
-		for {
+	return stream(c, h.log, format, file, sheet, complaintColumns.in(l), func(ctx context.Context, t tableWriter) error {
+		return eachPage(ctx, first, func(ctx context.Context, cursor string) (complaints.Page, error) {
+			q.Cursor = cursor
+			return h.complaints.ForRegulator(ctx, a, q)
+		}, func(pg complaints.Page) (string, error) {
 			for _, v := range pg.Views {
 				if !month.IsZero() && indicator.MonthOf(v.Complaint.FiledAt()) != month {
 					continue
 				}
 				if err := t.Row(complaintRow(v.Complaint)...); err != nil {
-					return err
+					return "", err
 				}
 			}
-			if pg.NextCursor == "" {
-				return nil
-			}
-			q.Cursor = pg.NextCursor
-			if pg, err = h.complaints.ForRegulator(ctx, a, q); err != nil {
-				return err
-			}
-		}
+			return pg.NextCursor, nil
+		})
 	})
 }
 
@@ -300,12 +273,11 @@ func (h exportHandlers) expiryList(c *fiber.Ctx) error {
 		file += "-" + q.Region
 	}
 	yes := indicator.Words{ZH: "是", EN: "yes"}.Label(l)
-	return stream(c, h.log, format, file, sheet, func(ctx context.Context, t tableWriter) error {
-		if err := t.Row(expiryColumns.in(l)...); err != nil {
-			return err
-		}
-		pg := first
-		for {
+	return stream(c, h.log, format, file, sheet, expiryColumns.in(l), func(ctx context.Context, t tableWriter) error {
+		return eachPage(ctx, first, func(ctx context.Context, cursor string) (providers.ExpiryPage, error) {
+			q.Cursor = cursor
+			return h.providers.Expiring(ctx, a, q)
+		}, func(pg providers.ExpiryPage) (string, error) {
 			for _, e := range toExpiries(pg, pg.Today) {
 				lapsed := ""
 				if e.Lapsed {
@@ -317,17 +289,11 @@ func (h exportHandlers) expiryList(c *fiber.Ctx) error {
 				}
 				if err := t.Row(e.ProviderID, e.ProviderName, e.RegionCode, expiryWhatWords[e.What].Label(l), typ,
 					e.Number, e.CaregiverID, e.ValidTo, lapsed); err != nil {
-					return err
+					return "", err
 				}
 			}
-			if pg.NextCursor == "" {
-				return nil
-			}
-			q.Cursor = pg.NextCursor
-			if pg, err = h.providers.Expiring(ctx, a, q); err != nil {
-				return err
-			}
-		}
+			return pg.NextCursor, nil
+		})
 	})
 }
 

@@ -94,11 +94,15 @@ func bindRoutes(api *contract, o Options, d Deps) {
 	api.handle("rebuildIndicators", ind.rebuild)
 	api.handle("getRegionResidents", ind.residents)
 	api.handle("putRegionResidents", ind.setResidents)
-	exp := exportHandlers{indicators: d.Indicators, providers: d.Providers, complaints: d.Complaints, log: d.Log}
+	exp := exportHandlers{indicators: d.Indicators, providers: d.Providers, complaints: d.Complaints,
+		oversight: d.Oversight, visits: d.Visits, log: d.Log}
 	api.handle("exportRegulatorIndicators", exp.indicatorTable)
 	api.handle("exportRegulatorProviders", exp.providerList)
 	api.handle("exportRegulatorComplaints", exp.complaintList)
 	api.handle("exportRegulatorExpiries", exp.expiryList)
+	api.handle("exportRegulatorIndicatorTrend", exp.indicatorTrend)
+	api.handle("exportOfficialActions", exp.officialActions)
+	api.handle("exportRegionVisitReport", exp.visitReport)
 
 	inbox := notificationHandlers{svc: d.Notifications}
 	api.handle("listNotifications", inbox.list)

@@ -8,11 +8,13 @@ package oversight
 
 import (
 	"context"
+	"time"
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/audit"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/region"
 )
 
@@ -29,12 +31,22 @@ type Service struct{ log Log }
 
 func NewService(log Log) *Service { return &Service{log: log} }
 
-// Query is one page, optionally of one regulator's actions.
+// Query is one page, optionally of one regulator's actions, about
+// subjects in one region (a six-digit code: a province, city or
+// district; 422 region_code_invalid otherwise), taken in one month.
 type Query struct {
 	ActorID string
+	Region  string
+	Month   indicator.Month
 	Cursor  string
 	Limit   int
 }
+
+// clockSlack is how far apart two replicas' clocks may be: an action's
+// id (time ordered, from one replica's clock) and its time (from
+// another's, perhaps) agree to within it, so a month's actions are read
+// until this much before it began.
+const clockSlack = time.Minute
 
 // Page is one page of actions, newest first, and the cursor to the next.
 type Page struct {
@@ -54,15 +66,34 @@ func (s *Service) List(ctx context.Context, a actor.Actor, q Query) (Page, error
 		return Page{}, err
 	}
 	admin := a.Roles.Has(identity.RolePlatformAdmin)
+	var filter string
+	if q.Region != "" {
+		c, err := region.ParseCode(q.Region)
+		if err != nil {
+			return Page{}, err
+		}
+		filter = c.Prefix()
+	}
 	var regions []string
-	if !admin {
-		if regions = a.Regions.Prefixes(); len(regions) == 0 {
+	switch {
+	case !admin:
+		if regions = a.Regions.Narrow(filter); len(regions) == 0 {
 			return Page{Actions: []audit.OfficialAction{}}, nil
 		}
+	case filter != "":
+		regions = []string{filter}
 	}
 	out := Page{Actions: []audit.OfficialAction{}}
 	more := false
 	err = s.log.Each(ctx, regions, p.After, func(e audit.OfficialAction) (bool, error) {
+		if !q.Month.IsZero() {
+			if e.At.Before(q.Month.Start().Add(-clockSlack)) {
+				return false, nil // newest first: the rest is older
+			}
+			if indicator.MonthOf(e.At) != q.Month {
+				return true, nil
+			}
+		}
 		if q.ActorID != "" && e.ActorID != q.ActorID {
 			return true, nil
 		}

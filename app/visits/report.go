@@ -8,6 +8,7 @@ import (
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
+	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/ledger"
 	"github.com/kincare/kincare/domain/visit"
 )
@@ -76,6 +77,17 @@ func (s *Service) RegionReport(ctx context.Context, a actor.Actor, region, month
 		cs, vs = append(cs, c...), append(vs, v...)
 	}
 	return visit.MonthReport(month, cs, vs, s.d.Now())
+}
+
+// PastMonth parses a month (YYYY-MM) that has begun by the service's
+// clock: what a file of a month accepts (422 month_invalid,
+// month_in_future otherwise, as the indicators' exports answer).
+func (s *Service) PastMonth(m string) (indicator.Month, error) {
+	month, err := indicator.ParseMonth(m)
+	if err != nil {
+		return indicator.Month{}, err
+	}
+	return month, month.CheckPast(s.d.Now())
 }
 
 // VisitorPlan is the caller's own month: the elders assigned to them,

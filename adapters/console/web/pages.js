@@ -4,7 +4,9 @@
 // (listRegulatorComplaints, getComplaint, decideComplaint), the credit
 // lists and the audit log (listOfficialActions), and exports
 // (exportRegulatorIndicators, exportRegulatorProviders,
-// exportRegulatorComplaints, exportRegulatorExpiries) as CSV or XLSX
+// exportRegulatorComplaints, exportRegulatorExpiries,
+// exportRegulatorIndicatorTrend, exportRegionVisitReport,
+// exportOfficialActions) as CSV or XLSX
 // downloads. The expiry list is expiries.js.
 
 import * as api from './api.js';
@@ -340,9 +342,19 @@ async function exports(content, ctx, where) {
     list);
   const r = regionOf(ctx, p);
   const m = month.value;
+  // The indicator files name one region (six digits): the one chosen, or
+  // the official's first; the others take a six-digit code or none.
+  const code = (r || (ctx.me?.regionCodes || [])[0] || '').padEnd(6, '0');
+  const optional = r ? r.padEnd(6, '0') : '';
   mount(list,
     h('div', { class: 'panel' }, h('h3', {}, t('exportIndicators')),
-      exportButtons(ctx, 'export-indicators', '/v1/regulator/indicators/export', { region: (r || (ctx.me?.regionCodes || [])[0] || '').padEnd(6, '0'), month: m })),
+      exportButtons(ctx, 'export-indicators', '/v1/regulator/indicators/export', { region: code, month: m })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportTrend')),
+      exportButtons(ctx, 'export-trend', '/v1/regulator/indicators/trend/export', { region: code, month: m })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportVisits')),
+      exportButtons(ctx, 'export-visits', '/v1/regulator/visit-report/export', { region: optional, month: m })),
+    h('div', { class: 'panel' }, h('h3', {}, t('exportAuditLog')),
+      exportButtons(ctx, 'export-audit-log', '/v1/regulator/audit-log/export', { region: optional, month: m })),
     h('div', { class: 'panel' }, h('h3', {}, t('exportProviders')),
       exportButtons(ctx, 'export-providers', '/v1/regulator/providers/export', { region: r })),
     h('div', { class: 'panel' }, h('h3', {}, t('exportComplaints')),
