@@ -80,11 +80,6 @@ func TestHoldThroughput(t *testing.T) {
 	if v := os.Getenv("USER_CACHE_TTL"); v != "" {
 		env["USER_CACHE_TTL"] = v // to see the route without most user-cache misses
 	}
-	if v := os.Getenv("LOG_LEVEL"); v != "" {
-		// warn: no access log, to see what writing it (kincare) and
-		// reading it (this process, see startServer) cost per request
-		env["LOG_LEVEL"] = v
-	}
 	pprofAddr := ""
 	if os.Getenv("PPROF") != "" {
 		pprofAddr = benchFreeAddr(t)
