@@ -70,6 +70,9 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if errors.As(err, &wm) && status < 500 {
 			return writeProblem(c, status, code, fe, wm.members)
 		}
+		if fe != nil && status < 500 {
+			return writeProblem(c, status, code, fe, fe.Members)
+		}
 		return writeProblem(c, status, code, fe, nil)
 	}
 }

@@ -32,10 +32,13 @@ const (
 // Error is a failure with a stable code. Code is what clients switch on;
 // Fields carries per-field problems; Params fills localized templates.
 type Error struct {
-	Kind       Kind
-	Code       string
-	Fields     []FieldError
-	Params     map[string]any
+	Kind   Kind
+	Code   string
+	Fields []FieldError
+	Params map[string]any
+	// Members are extension members of the problem (RFC 9457 §3.2):
+	// data a client acts on, such as the ids of what stands in the way.
+	Members    map[string]any
 	RetryAfter time.Duration
 	cause      error
 }
@@ -73,6 +76,13 @@ func (e *Error) Is(target error) bool {
 func (e *Error) With(params map[string]any) *Error {
 	c := *e
 	c.Params = params
+	return &c
+}
+
+// WithMembers returns a copy carrying problem extension members.
+func (e *Error) WithMembers(members map[string]any) *Error {
+	c := *e
+	c.Members = members
 	return &c
 }
 
