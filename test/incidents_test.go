@@ -151,4 +151,23 @@ func ladderStory(t *testing.T, restart bool) {
 	if tl[4].By != w.worker.id || tl[4].Role != "station" || !tl[4].At.Equal(sos.Add(4*time.Minute)) {
 		t.Errorf("acknowledged: %s", compactJSON(tl[4]))
 	}
+	if restart {
+		return
+	}
+
+	// Acknowledged is not resolved: the mother's record stays while
+	// whoever answers needs it. Once the family resolves the alarm she
+	// may be removed, and an SOS for her after is refused as for any
+	// elder unknown (app/incidents/removal_test.go has the races).
+	r := w.owner.del(t, "/v1/elders/"+w.elder.ID)
+	wantProblem(t, r, http.StatusConflict, "elder_has_open_incident")
+	if p := decode[struct {
+		IncidentIDs []string `json:"incidentIds"`
+	}](t, r); !slices.Equal(p.IncidentIDs, []string{raised.ID}) {
+		t.Fatalf("the refused removal names %q, want the open alarm", p.IncidentIDs)
+	}
+	wantStatus(t, w.owner.post(t, "/v1/incidents/"+raised.ID+"/resolve", map[string]string{"outcome": "handled_by_family"}),
+		http.StatusOK)
+	wantStatus(t, w.owner.del(t, "/v1/elders/"+w.elder.ID), http.StatusNoContent)
+	wantProblem(t, w.son.sos(t, w.elder.ID, nil), http.StatusNotFound, "elder_not_found")
 }

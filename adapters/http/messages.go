@@ -266,6 +266,7 @@ var messages = map[string]message{
 	"ladder_invalid":                   {"通知等待时间有误", "家人确认时间须为 1–10 分钟，紧急联系人与服务站确认时间须为 2–15 分钟，均为整分钟。", "Invalid escalation ladder", "The family's wait must be 1–10 minutes and the contacts' and station's 2–15, in whole minutes."},
 	"incident_status_conflict":         {"报警状态不允许该操作", "报警当前状态为 {status}，不能执行 {action}。", "Not possible in this status", "The incident is {status}; {action} is not possible now."},
 	"incident_action_forbidden":        {"无权执行该操作", "您在此报警中的身份不能执行该操作。", "Not allowed", "Your place on this incident's ladder does not allow this action."},
+	"elder_has_open_incident":          {"老人有未处理完的报警", "关于这位老人的报警尚未处理完毕（见 incidentIds）：请先处理并标记为已解决，再删除老人档案或解散家庭。", "An alarm is still open", "An alarm about this elder is still open (see incidentIds): resolve it before removing the elder or dissolving the family."},
 	"duty_invalid":                     {"值班名单有误", "值班人员须为本机构员工。", "Invalid duty roster", "Everyone on duty must work for the provider."},
 	"complaint_not_found":              {"投诉不存在", "找不到该投诉。", "Complaint not found", "There is no such complaint."},
 	"complaint_invalid":                {"投诉信息有误", "请检查标注的字段。", "Invalid complaint", "Check the fields listed."},

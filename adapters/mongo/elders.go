@@ -28,10 +28,14 @@ type elderDoc struct {
 	BirthDateOfRecord string `bson:"birthDateOfRecord,omitempty"`
 	BirthDateOfficial bool   `bson:"birthDateOfficial,omitempty"`
 	// Account is the elder's own account, when linked.
-	Account   *elderAccountDoc `bson:"account,omitempty"`
-	CreatedBy string           `bson:"createdBy"`
-	CreatedAt time.Time        `bson:"createdAt"`
-	Version   int64            `bson:"version"`
+	Account *elderAccountDoc `bson:"account,omitempty"`
+	// Alarms are incidents being raised, Removal the elder's removal
+	// under way (elder.BeginAlarm, BeginRemoval).
+	Alarms    []elderAlarmDoc `bson:"alarms,omitempty"`
+	Removal   *elderRemoveDoc `bson:"removal,omitempty"`
+	CreatedBy string          `bson:"createdBy"`
+	CreatedAt time.Time       `bson:"createdAt"`
+	Version   int64           `bson:"version"`
 }
 
 type elderAccountDoc struct {
@@ -53,6 +57,47 @@ func (d *elderAccountDoc) account() *elder.Account {
 		return nil
 	}
 	return &elder.Account{UserID: d.UserID, ConsentID: d.ConsentID, LinkedAt: d.LinkedAt.UTC(), InvitedBy: d.InvitedBy}
+}
+
+type elderAlarmDoc struct {
+	IncidentID string    `bson:"incidentId"`
+	At         time.Time `bson:"at"`
+}
+
+type elderRemoveDoc struct {
+	ID    string    `bson:"id"`
+	Since time.Time `bson:"since"`
+	By    string    `bson:"by"`
+}
+
+func toElderAlarmDocs(as []elder.Alarm) []elderAlarmDoc {
+	var out []elderAlarmDoc
+	for _, a := range as {
+		out = append(out, elderAlarmDoc{IncidentID: a.IncidentID, At: a.At})
+	}
+	return out
+}
+
+func (d elderDoc) alarms() []elder.Alarm {
+	var out []elder.Alarm
+	for _, a := range d.Alarms {
+		out = append(out, elder.Alarm{IncidentID: a.IncidentID, At: a.At.UTC()})
+	}
+	return out
+}
+
+func toElderRemoveDoc(r *elder.Removal) *elderRemoveDoc {
+	if r == nil {
+		return nil
+	}
+	return &elderRemoveDoc{ID: r.ID, Since: r.Since, By: r.By}
+}
+
+func (d *elderRemoveDoc) removal() *elder.Removal {
+	if d == nil {
+		return nil
+	}
+	return &elder.Removal{ID: d.ID, Since: d.Since.UTC(), By: d.By}
 }
 
 type elderProfileDoc struct {
@@ -156,6 +201,7 @@ func toElderDoc(e elder.Elder, version int64) elderDoc {
 		Allowances:        allowances,
 		BirthDateOfRecord: dateString(e.BirthDateOfRecord),
 		BirthDateOfficial: e.BirthDateOfficial, Account: toElderAccountDoc(e.Account),
+		Alarms: toElderAlarmDocs(e.Alarms), Removal: toElderRemoveDoc(e.Removal),
 		CreatedBy: e.CreatedBy,
 		CreatedAt: e.CreatedAt,
 		Version:   version,
@@ -208,6 +254,7 @@ func (d elderDoc) elder() (elder.Elder, error) {
 		Allowances:        allowances,
 		BirthDateOfRecord: dates.parse(d.BirthDateOfRecord),
 		BirthDateOfficial: d.BirthDateOfficial, Account: d.Account.account(),
+		Alarms: d.alarms(), Removal: d.Removal.removal(),
 		CreatedBy: d.CreatedBy,
 		CreatedAt: d.CreatedAt.UTC(),
 	}

@@ -213,6 +213,17 @@ func (r *Incidents) Latest(ctx context.Context, elderID string) (*incident.Incid
 	return out[0], nil
 }
 
+// Live lists the ids of the elder's open and acknowledged incidents.
+func (r *Incidents) Live(ctx context.Context, elderID string) ([]string, error) {
+	type idDoc struct {
+		ID string `bson:"_id"`
+	}
+	return findAll(ctx, r.coll, "live incidents", bson.D{{Key: "elderId", Value: elderID},
+		{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(incident.Open), string(incident.Acknowledged)}}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetProjection(bson.D{{Key: "_id", Value: 1}}),
+		func(d idDoc) string { return d.ID })
+}
+
 func (r *Incidents) list(ctx context.Context, filter bson.D, p page.Request) ([]*incident.Incident, bool, error) {
 	if p.After != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: p.After}}})

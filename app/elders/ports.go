@@ -48,3 +48,11 @@ type Orders interface {
 type Dependent interface {
 	ElderRemoved(ctx context.Context, a actor.Actor, elderID string) error
 }
+
+// Alarms says which incidents stand in the way of removing an elder
+// (app/incidents RemovalBlockers): open ones, acknowledged ones, and
+// those being raised; checked are the alarms noted on the elder that it
+// judged, for elder.BeginRemoval.
+type Alarms interface {
+	RemovalBlockers(ctx context.Context, e elder.Elder) (open, checked []string, err error)
+}

@@ -148,20 +148,26 @@ func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID st
 	return cerr
 }
 
-// Delete removes an elder; owners only. First everything that acts in
-// the elder's name going forward is stopped (meal card, subscriptions
-// and orders not yet served, recurring home-care orders, home-care
-// orders nobody has set out for), each step
-// idempotent; the elder's record goes last. So a failure or a crash
-// part-way leaves the elder in place, and the owner's retry finishes
-// the steps and the removal: nothing is left acting for an elder the
-// family no longer sees.
+// Delete removes an elder; owners only. An elder with an alarm not yet
+// resolved is not removed (elder_has_open_incident, naming it), and
+// nothing is changed then. Otherwise the removal begins (no alarm is
+// raised for the elder from then on; BeginRemoval), then everything that
+// acts in the elder's name going forward is stopped (meal card,
+// subscriptions and orders not yet served, recurring home-care orders,
+// home-care orders nobody has set out for, home devices, the ladder),
+// each step idempotent; the elder's record goes last. So a failure or a
+// crash part-way leaves the elder in place, and the owner's retry
+// finishes the steps and the removal: nothing is left acting for an
+// elder the family no longer sees.
 func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) error {
 	_, f, err := s.access(ctx, a, elderID)
 	if err != nil {
 		return err
 	}
 	if err := f.RequireOwner(a.UserID); err != nil {
+		return err
+	}
+	if _, err := s.BeginRemoval(ctx, a, elderID); err != nil {
 		return err
 	}
 	if err := s.Stop(ctx, a, elderID); err != nil {

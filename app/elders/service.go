@@ -17,11 +17,17 @@ type Service struct {
 	d Deps
 	// dependents are stopped before an elder is removed (Delete).
 	dependents []Dependent
+	// alarms stand in the way of a removal (BeginRemoval).
+	alarms Alarms
 }
 
 // OnRemoval gives the service what Delete stops for a removed elder; they
 // are built after it (they read elders), hence not in Deps.
 func (s *Service) OnRemoval(d ...Dependent) { s.dependents = append(s.dependents, d...) }
+
+// GuardRemoval gives the service what says whether an alarm stands in
+// the way of removing an elder; built after it, as the dependents are.
+func (s *Service) GuardRemoval(a Alarms) { s.alarms = a }
 
 // Deps are the adapters the elder use cases need.
 type Deps struct {

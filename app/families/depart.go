@@ -2,6 +2,7 @@ package families
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
@@ -20,7 +21,11 @@ import (
 // last owner hands over to the longest-standing member, a last member
 // dissolves the family, and invites addressed to the phone are deleted.
 // Every step is idempotent, so a deletion that failed part-way is
-// finished by running it again.
+// finished by running it again. A family whose elder has an alarm not
+// yet resolved is not dissolved (elder_has_open_incident): the account's
+// deletion asked CheckDeparture before it began, so only an alarm raised
+// since meets this, and the periodic job departs again once it is
+// resolved.
 func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phone) error {
 	fams, err := s.d.Families.ListByMember(ctx, userID)
 	if err != nil {
@@ -30,8 +35,9 @@ func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phon
 		if err := s.scrub(ctx, f.ID(), phone); err != nil {
 			return err
 		}
+		livesOn := noCancel
 		if lastMember(f, userID) {
-			if err := s.stopElders(ctx, actor.Actor{UserID: userID}, f.ID()); err != nil {
+			if livesOn, err = s.stopElders(ctx, actor.Actor{UserID: userID}, f.ID()); err != nil {
 				return err
 			}
 		}
@@ -40,16 +46,47 @@ func (s *Service) Depart(ctx context.Context, userID string, phone identity.Phon
 			return f.Leave(userID)
 		})
 		if err != nil {
-			return fmt.Errorf("leave family %s: %w", f.ID(), err)
+			return errors.Join(fmt.Errorf("leave family %s: %w", f.ID(), err), livesOn(ctx))
 		}
 		s.d.Audit.Record(ctx, actor.Actor{UserID: userID}, f.ID(), audit.Delete, "family_member", userID)
-		if left.Empty() {
-			if err := s.dissolve(ctx, f.ID()); err != nil {
+		if !left.Empty() {
+			if err := livesOn(ctx); err != nil {
 				return err
 			}
+			continue
+		}
+		if err := s.dissolve(ctx, f.ID()); err != nil {
+			return err
 		}
 	}
 	return s.d.Invites.DeleteForPhone(ctx, phone)
+}
+
+// CheckDeparture refuses, with elder_has_open_incident, the departure of
+// a user who is the last member of a family whose elder has an alarm not
+// yet resolved: their leaving would dissolve the family (Depart). It
+// changes nothing; the account's deletion asks before it begins.
+func (s *Service) CheckDeparture(ctx context.Context, userID string) error {
+	if s.stopper == nil {
+		return nil
+	}
+	fams, err := s.d.Families.ListByMember(ctx, userID)
+	if err != nil {
+		return fmt.Errorf("list families: %w", err)
+	}
+	for _, f := range fams {
+		if !lastMember(f, userID) {
+			continue
+		}
+		ids, err := s.elderIDs(ctx, f.ID())
+		if err != nil {
+			return err
+		}
+		if err := s.stopper.CheckRemoval(ctx, ids...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FinishDissolutions erases families left without members whose

@@ -2,6 +2,7 @@ package families
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
@@ -13,26 +14,29 @@ import (
 
 // Leave takes the caller out of a family. The last member leaving ends
 // the family and erases everything it held, having first stopped what
-// acts in its elders' names (stopElders).
+// acts in its elders' names (stopElders); a family whose elder has an
+// alarm not yet resolved does not end (elder_has_open_incident), and the
+// last member stays in it.
 func (s *Service) Leave(ctx context.Context, a actor.Actor, familyID string) error {
 	f, err := s.member(ctx, a, familyID)
 	if err != nil {
 		return err
 	}
+	livesOn := noCancel
 	if lastMember(f, a.UserID) {
-		if err := s.stopElders(ctx, a, familyID); err != nil {
+		if livesOn, err = s.stopElders(ctx, a, familyID); err != nil {
 			return err
 		}
 	}
 	f, err = s.d.Families.Update(ctx, familyID, func(f *family.Family) error { return f.Leave(a.UserID) })
 	if err != nil {
-		return err
+		return errors.Join(err, livesOn(ctx))
 	}
 	if f.Empty() {
 		return s.dissolve(ctx, familyID)
 	}
 	s.d.Audit.Record(ctx, a, familyID, audit.Delete, "family_member", a.UserID)
-	return nil
+	return livesOn(ctx)
 }
 
 // RemoveMember takes someone else out; owners only.
@@ -67,29 +71,53 @@ func lastMember(f *family.Family, userID string) bool {
 
 // stopElders stops, as a (the last member, still one), everything that
 // acts in the names of the family's elders, by the path an elder's
-// removal takes (app/elders Stop): meal card, subscriptions, recurring
-// plans, cancellable meal and home-care orders. It runs before the last
-// member leaves, because those steps act as a member of the family; so
-// a crash after it leaves a family that FinishDissolutions may erase
-// without a member to act as, with nothing left acting for its elders.
-// Should someone join in between, the family lives on with its elders'
-// plans stopped, as if its members had ended them.
-func (s *Service) stopElders(ctx context.Context, a actor.Actor, familyID string) error {
+// removal takes (app/elders BeginRemoval, then Stop): alarms, meal card,
+// subscriptions, recurring plans, cancellable meal and home-care orders.
+// An elder with an alarm not yet resolved stops it all before anything
+// changed (elder_has_open_incident). It runs before the last member
+// leaves, because those steps act as a member of the family; so a crash
+// after it leaves a family that FinishDissolutions may erase without a
+// member to act as, with nothing left acting for its elders.
+//
+// livesOn is for a family that does not end after all (someone joined
+// in between, or the leave failed): its elders raise alarms again, with
+// their plans stopped as if its members had ended them. A failure here
+// calls it too.
+func (s *Service) stopElders(ctx context.Context, a actor.Actor, familyID string) (livesOn func(context.Context) error, err error) {
 	if s.stopper == nil {
-		return nil
+		return noCancel, nil
 	}
+	ids, err := s.elderIDs(ctx, familyID)
+	if err != nil {
+		return nil, err
+	}
+	livesOn, err = s.stopper.BeginRemoval(ctx, a, ids...)
+	if err != nil {
+		return nil, fmt.Errorf("dissolve family: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.stopper.Stop(ctx, a, id); err != nil {
+			return nil, errors.Join(fmt.Errorf("dissolve family: %w", err), livesOn(ctx))
+		}
+	}
+	return livesOn, nil
+}
+
+func noCancel(context.Context) error { return nil }
+
+// elderIDs are the ids of every elder of a family.
+func (s *Service) elderIDs(ctx context.Context, familyID string) ([]string, error) {
+	var ids []string
 	for p := (page.Request{Limit: page.MaxLimit}); ; {
 		es, more, err := s.d.Elders.ListByFamily(ctx, familyID, p)
 		if err != nil {
-			return fmt.Errorf("elders of dissolving family: %w", err)
+			return nil, fmt.Errorf("elders of family %s: %w", familyID, err)
 		}
 		for _, e := range es {
-			if err := s.stopper.Stop(ctx, a, e.ID); err != nil {
-				return fmt.Errorf("dissolve family: %w", err)
-			}
+			ids = append(ids, e.ID)
 		}
 		if !more || len(es) == 0 {
-			return nil
+			return ids, nil
 		}
 		p.After = es[len(es)-1].ID
 	}

@@ -74,7 +74,13 @@ type ChildRecords interface {
 // card and subscriptions, recurring and cancellable orders): app/elders
 // Stop, the same path an elder's removal takes. It acts as a, who must
 // still be a member of the elder's family when it is called.
+// BeginRemoval comes first (app/elders): it refuses elders with an alarm
+// not yet resolved (elder_has_open_incident) before anything changes,
+// and stops alarms being raised for the others; its cancel takes that
+// back for a family that lives on.
 type ElderStopper interface {
+	CheckRemoval(ctx context.Context, elderIDs ...string) error
+	BeginRemoval(ctx context.Context, a actor.Actor, elderIDs ...string) (cancel func(context.Context) error, err error)
 	Stop(ctx context.Context, a actor.Actor, elderID string) error
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/homedevice"
 )
@@ -105,9 +106,16 @@ func (s *Service) ingest(ctx context.Context, req Signed) (Ingested, string, err
 	return out, OutcomeAccepted, nil
 }
 
+// raise raises the incident of an alarm event and records it raised. An
+// elder removed, or whose removal has begun, raises nothing (the device
+// goes with them, app/elders Delete): the event is recorded as dealt
+// with, so the repair does not try it for ever.
 func (s *Service) raise(ctx context.Context, e StoredEvent) (string, error) {
 	k, _ := e.Type.Alarm()
 	id, err := s.d.Alarms.RaiseFromDevice(ctx, e.ElderID, k, e.DeviceID, "")
+	if fault.Is(err, elder.ErrNotFound) {
+		return "", s.d.Events.MarkRaised(ctx, e.Key())
+	}
 	if err != nil {
 		return "", err
 	}

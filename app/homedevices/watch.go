@@ -96,10 +96,15 @@ func (s *Service) doorQuiet(ctx context.Context, d homedevice.Device) (bool, err
 	}
 	raised := false
 	if err == nil && e.Profile.Living == elder.LivesAlone {
-		if _, err := s.d.Alarms.RaiseFromDevice(ctx, d.ElderID, incident.DoorInactive, d.ID, ""); err != nil {
+		_, err := s.d.Alarms.RaiseFromDevice(ctx, d.ElderID, incident.DoorInactive, d.ID, "")
+		switch {
+		case fault.Is(err, elder.ErrNotFound):
+			// The elder's removal has begun: the device goes with them.
+		case err != nil:
 			return false, err
+		default:
+			raised = true
 		}
-		raised = true
 	}
 	if _, err := s.d.Watched.MarkDoorHandled(ctx, d.ID, d.DoorQuietSince()); err != nil {
 		return raised, err

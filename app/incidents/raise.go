@@ -132,8 +132,12 @@ func (s *Service) raiseReported(ctx context.Context, e *elder.Elder, f *family.F
 		if err != nil {
 			return nil, false, err
 		}
+		if err := s.noteAlarm(ctx, e.ID, i.ID(), now); err != nil {
+			return nil, false, err
+		}
 		err = s.d.Incidents.Create(ctx, i)
 		if errors.Is(err, ErrRaceLost) {
+			s.forgetAlarm(ctx, e.ID, i.ID())
 			continue
 		}
 		if err != nil {

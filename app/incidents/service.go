@@ -43,6 +43,8 @@ type Store interface {
 	Update(ctx context.Context, id string, fn func(*incident.Incident) error) (*incident.Incident, error)
 	// Latest is the elder's most recently raised incident, nil if none.
 	Latest(ctx context.Context, elderID string) (*incident.Incident, error)
+	// Live lists the ids of the elder's open and acknowledged incidents.
+	Live(ctx context.Context, elderID string) ([]string, error)
 	// ForElder pages through an elder's incidents, newest first.
 	ForElder(ctx context.Context, elderID string, p page.Request) ([]*incident.Incident, bool, error)
 	// ForResponder pages through incidents that called userID, newest
@@ -83,10 +85,12 @@ type Ladders interface {
 	Delete(ctx context.Context, elderID string) error
 }
 
-// Elders, Families and Users read who is on the ladder.
+// Elders, Families and Users read who is on the ladder; an alarm is
+// noted on the elder before its incident is stored (removal.go).
 type (
 	Elders interface {
 		Get(ctx context.Context, id string) (elder.Elder, error)
+		Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
 	}
 	Families interface {
 		Get(ctx context.Context, id string) (*family.Family, error)

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/kincare/kincare/domain/device"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
+	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/notification"
@@ -58,6 +60,9 @@ type Families interface {
 	Mine(ctx context.Context, a actor.Actor) ([]*family.Family, error)
 	Get(ctx context.Context, a actor.Actor, familyID string) (families.View, error)
 	MyInvites(ctx context.Context, a actor.Actor) ([]families.PendingInvite, error)
+	// CheckDeparture refuses a user whose leaving would dissolve a
+	// family whose elder has an alarm not yet resolved.
+	CheckDeparture(ctx context.Context, userID string) error
 	Depart(ctx context.Context, userID string, phone identity.Phone) error
 	FinishDissolutions(ctx context.Context) (int, error)
 }
@@ -303,11 +308,24 @@ func (s *Service) DeleteAccount(ctx context.Context, a actor.Actor) error {
 	if u.Deleted() {
 		return identity.ErrUserDeleted
 	}
+	// A family the caller alone holds is dissolved with the account; not
+	// while an alarm about one of its elders is not yet resolved
+	// (elder_has_open_incident), asked before anything changes.
+	if err := s.d.Families.CheckDeparture(ctx, u.ID()); err != nil {
+		return err
+	}
 	now := s.d.Now()
 	if u, err = s.d.Users.Update(ctx, u.ID(), func(u *identity.User) error { u.BeginDeletion(now); return nil }); err != nil {
 		return fmt.Errorf("begin deletion: %w", err)
 	}
-	return s.finishDeletion(ctx, u)
+	err = s.finishDeletion(ctx, u)
+	if fault.Is(err, elder.ErrHasOpenIncident) {
+		// An alarm raised since the check: the deletion has begun (the
+		// account acts no more) and FinishDeletions ends it once the
+		// alarm is resolved.
+		return nil
+	}
+	return err
 }
 
 func (s *Service) finishDeletion(ctx context.Context, u *identity.User) error {
@@ -345,13 +363,19 @@ func (s *Service) FinishDeletions(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// One deletion that cannot finish yet (its family's elder has an
+	// alarm not yet resolved) does not hold up the others.
+	done := 0
+	var errs []error
 	for _, u := range pending {
 		if err := s.finishDeletion(ctx, u); err != nil {
-			return 0, fmt.Errorf("finish deletion of %s: %w", u.ID(), err)
+			errs = append(errs, fmt.Errorf("finish deletion of %s: %w", u.ID(), err))
+			continue
 		}
+		done++
 	}
 	if _, err := s.d.Families.FinishDissolutions(ctx); err != nil {
-		return 0, err
+		errs = append(errs, err)
 	}
-	return len(pending), nil
+	return done, errors.Join(errs...)
 }

@@ -289,8 +289,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		Vendors: cfg.DeviceVendorKeys, Now: ladderClock, Log: log,
 		Watched: store.HomeDevices(), Stations: incidents.NearestStation{Search: searchSvc}, Providers: store.Providers(),
 		DoorQuiet: cfg.DoorInactiveAfter, Silence: cfg.DeviceOfflineAfter, NewID: newID})
-	// A removed elder's ladder and devices go with the elder.
+	// A removed elder's ladder and devices go with the elder; an elder
+	// with an alarm not yet resolved is not removed.
 	elderSvc.OnRemoval(incidentSvc, homeDeviceSvc)
+	elderSvc.GuardRemoval(incidentSvc)
 
 	visitSvc := visits.NewService(visits.Deps{Cares: store.Cares(), Visits: store.Visits(),
 		Volunteers: store.Volunteers(), Elders: store.Elders(), Families: store.Families(), Providers: providerStore,

@@ -35,7 +35,12 @@ type Elder struct {
 	BirthDateOfficial bool
 	// Account is the elder's own account, when their family linked one
 	// (Link); nil otherwise.
-	Account   *Account
+	Account *Account
+	// Alarms are incidents being raised for the elder, noted before
+	// they are stored; Removal is set once the elder's removal began
+	// (removal.go).
+	Alarms    []Alarm
+	Removal   *Removal
 	CreatedBy string
 	CreatedAt time.Time
 }

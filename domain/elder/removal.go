@@ -1,0 +1,104 @@
+package elder
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/kincare/kincare/domain/fault"
+)
+
+// An elder is removed (by the owner, or with their dissolving family)
+// only while no alarm about them is live, and no alarm is raised for an
+// elder whose removal has begun. MongoDB here has no transactions, so the
+// elder's own document is where the two meet: an alarm notes its
+// incident on the elder before storing it (BeginAlarm), and a removal
+// begins (BeginRemoval) only after checking the incidents of every alarm
+// noted, in one versioned write that fails if another alarm was noted
+// meanwhile. Whichever write comes second sees the first.
+
+// ErrHasOpenIncident refuses to remove an elder, or dissolve their
+// family, while an alarm about them is open or acknowledged but not
+// resolved: whoever answers it needs the elder's record and their family.
+// The incidents' ids go to the client with it (OpenIncidents).
+var ErrHasOpenIncident = fault.New(fault.Conflict, "elder_has_open_incident")
+
+// OpenIncidents is ErrHasOpenIncident naming the incidents, for the app
+// to open them.
+func OpenIncidents(ids []string) *fault.Error {
+	return ErrHasOpenIncident.WithMembers(map[string]any{"incidentIds": ids})
+}
+
+// AlarmGrace is how long an alarm noted on the elder may take to store
+// its incident. A removal counts a noted alarm whose incident is not
+// stored yet as open for this long; after it, the raise has failed, and
+// BeginAlarm forgets the note.
+const AlarmGrace = time.Minute
+
+// Alarm is an incident being raised for the elder, noted before it is
+// stored.
+type Alarm struct {
+	IncidentID string
+	At         time.Time
+}
+
+// Removal is the elder's removal under way: from Since the elder raises
+// no alarm, and the family's owner (or its last member) finishes it.
+type Removal struct {
+	ID    string // of the request that began it, to take it back by
+	Since time.Time
+	By    string
+}
+
+// Removing reports whether the elder's removal has begun.
+func (e Elder) Removing() bool { return e.Removal != nil }
+
+// BeginAlarm notes an incident about to be raised for the elder; an
+// elder whose removal has begun is not found, as one removed.
+func (e *Elder) BeginAlarm(incidentID string, now time.Time) error {
+	if e.Removal != nil {
+		return ErrNotFound
+	}
+	e.Alarms = slices.DeleteFunc(e.Alarms, func(a Alarm) bool { return now.Sub(a.At) >= AlarmGrace })
+	e.Alarms = append(e.Alarms, Alarm{IncidentID: incidentID, At: now.UTC()})
+	return nil
+}
+
+// ForgetAlarm takes back the note of an incident that will not be
+// stored (it lost the race to another alarm of the elder).
+func (e *Elder) ForgetAlarm(incidentID string) {
+	e.Alarms = slices.DeleteFunc(e.Alarms, func(a Alarm) bool { return a.IncidentID == incidentID })
+}
+
+// ErrAlarmsChanged is BeginRemoval finding an alarm noted since the
+// caller checked: the caller checks again. It never reaches a client.
+var ErrAlarmsChanged = errors.New("elder: an alarm was noted since the removal checked")
+
+// BeginRemoval begins the elder's removal r, the alarms checked being
+// the incident ids whose state the caller judged. An alarm noted since
+// is ErrAlarmsChanged; a removal begun already stays as it was.
+func (e *Elder) BeginRemoval(r Removal, checked []string) error {
+	if e.Removal != nil {
+		return nil
+	}
+	for _, a := range e.Alarms {
+		if !slices.Contains(checked, a.IncidentID) {
+			return ErrAlarmsChanged
+		}
+	}
+	r.Since = r.Since.UTC()
+	e.Removal = &r
+	return nil
+}
+
+// CancelRemoval takes back the removal with id removalID, when the
+// caller goes no further (a family's dissolution that stopped, another
+// elder of it having an open alarm, or someone having joined): the
+// elder raises alarms again. Another's removal stays.
+func (e *Elder) CancelRemoval(removalID string) bool {
+	if e.Removal == nil || e.Removal.ID != removalID {
+		return false
+	}
+	e.Removal = nil
+	return true
+}

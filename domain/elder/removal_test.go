@@ -1,0 +1,52 @@
+package elder
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kincare/kincare/domain/fault"
+)
+
+// An alarm noted before the removal's check is judged by it; one noted
+// after is ErrAlarmsChanged; once the removal began, no alarm is noted.
+func TestAnAlarmAndARemovalMeetOnTheElder(t *testing.T) {
+	now := time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)
+	var e Elder
+	if err := e.BeginAlarm("i1", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.BeginAlarm("i2", now.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	r := Removal{ID: "r1", Since: now.Add(2 * time.Second), By: "owner"}
+	if err := e.BeginRemoval(r, []string{"i1"}); !errors.Is(err, ErrAlarmsChanged) || e.Removing() {
+		t.Fatalf("removal with an alarm unjudged: %v, removing %v", err, e.Removing())
+	}
+	if err := e.BeginRemoval(r, []string{"i1", "i2"}); err != nil || !e.Removing() {
+		t.Fatalf("removal with every alarm judged: %v", err)
+	}
+	if err := e.BeginAlarm("i3", now.Add(3*time.Second)); !fault.Is(err, ErrNotFound) {
+		t.Fatalf("an alarm after the removal began: %v", err)
+	}
+	if e.CancelRemoval("another") || !e.Removing() {
+		t.Fatal("another request's cancel took the removal back")
+	}
+	if !e.CancelRemoval("r1") || e.Removing() {
+		t.Fatal("the removal's own cancel did not take it back")
+	}
+}
+
+// Notes older than AlarmGrace are forgotten at the next alarm, so the
+// list stays short; a lost race's note is taken back at once.
+func TestOldAlarmNotesLapse(t *testing.T) {
+	now := time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)
+	var e Elder
+	_ = e.BeginAlarm("old", now)
+	_ = e.BeginAlarm("lost", now.Add(AlarmGrace))
+	_ = e.BeginAlarm("new", now.Add(AlarmGrace+time.Second))
+	e.ForgetAlarm("lost")
+	if len(e.Alarms) != 1 || e.Alarms[0].IncidentID != "new" {
+		t.Fatalf("notes: %+v", e.Alarms)
+	}
+}
