@@ -33,7 +33,7 @@ type orderDoc struct {
 	Address      addressDoc            `bson:"address"`
 	Notes        string                `bson:"notes,omitempty"`
 	Status       string                `bson:"status"`
-	Entered      map[string]time.Time  `bson:"entered"`
+	Entered      sortedMap[time.Time]  `bson:"entered"`
 	CaregiverID  string                `bson:"caregiverId,omitempty"`
 	OfferedTo    []string              `bson:"offeredTo"` // for the caregiver's list of offers
 	Offers       []order.Offer         `bson:"offers"`

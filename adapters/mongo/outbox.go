@@ -25,7 +25,7 @@ type eventDoc struct {
 	SubjectID   string            `bson:"subjectId"`
 	At          time.Time         `bson:"at"`
 	NotBefore   time.Time         `bson:"notBefore,omitempty"`
-	Data        map[string]string `bson:"data,omitempty"`
+	Data        sortedMap[string] `bson:"data,omitempty"`
 }
 
 func toEventDocs(es []event.Event) []eventDoc {
