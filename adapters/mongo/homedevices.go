@@ -13,6 +13,7 @@ import (
 
 	"github.com/kincare/kincare/adapters/groupcommit"
 	"github.com/kincare/kincare/app/homedevices"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/homedevice"
 )
 
@@ -35,11 +36,22 @@ type homeDeviceDoc struct {
 	LastSeenAt   time.Time `bson:"lastSeenAt"`
 	LastOpenedAt time.Time `bson:"lastOpenedAt,omitempty"`
 	// Written by the watch (MarkDoorHandled, MarkOffline) only.
-	DoorHandledFor time.Time  `bson:"doorHandledFor,omitempty"`
-	OfflineFor     time.Time  `bson:"offlineFor,omitempty"`
-	PendingEvents  []eventDoc `bson:"pendingEvents,omitempty"`
-	OutboxSince    *time.Time `bson:"outboxSince,omitempty"`
+	DoorHandledFor time.Time `bson:"doorHandledFor,omitempty"`
+	OfflineFor     time.Time `bson:"offlineFor,omitempty"`
+	// RemovedAt marks a device removed: its document stays, so that the
+	// write removing it can carry its announcement (an outbox cannot be
+	// in a document that is gone); a removed device is found by nothing
+	// but the indicators, and registering its serial again revives it.
+	RemovedAt *time.Time `bson:"removedAt,omitempty"`
+	// Version counts registrations and removals: the indicators keep the
+	// newest state of a device.
+	Version       int64      `bson:"version"`
+	PendingEvents []eventDoc `bson:"pendingEvents,omitempty"`
+	OutboxSince   *time.Time `bson:"outboxSince,omitempty"`
 }
+
+// deviceRegistered excludes removed devices from a filter.
+var deviceRegistered = bson.E{Key: "removedAt", Value: bson.D{{Key: "$exists", Value: false}}}
 
 func toHomeDeviceDoc(d homedevice.Device) homeDeviceDoc {
 	return homeDeviceDoc{ID: d.ID, ElderID: d.ElderID, FamilyID: d.FamilyID, Kind: string(d.Kind), Vendor: d.Vendor,
@@ -88,12 +100,50 @@ func (s *Store) HomeDevices() *HomeDevices {
 	return r
 }
 
-func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device) error {
-	if _, err := r.coll.InsertOne(ctx, toHomeDeviceDoc(d)); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
-			return homedevice.ErrExists
+// Create stores d and its announcement in one write; a serial removed
+// before is registered again over its removed document, keeping any of
+// its announcements not handed on yet.
+func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device, e event.Event) error {
+	doc := toHomeDeviceDoc(d)
+	doc.Version = 1
+	doc.PendingEvents, doc.OutboxSince = toEventDocs([]event.Event{e}), outboxSince([]event.Event{e})
+	_, err := r.coll.InsertOne(ctx, doc)
+	switch {
+	case err == nil:
+	case mongo.IsDuplicateKeyError(err):
+		if err := r.revive(ctx, doc, e); err != nil {
+			return err
 		}
+	default:
 		return fmt.Errorf("mongo: insert home device: %w", err)
+	}
+	r.bell.ring(homeDevicesColl, d.ID)
+	return nil
+}
+
+// revive registers a removed device's serial again (homedevice.ErrExists
+// while it is registered).
+func (r *HomeDevices) revive(ctx context.Context, doc homeDeviceDoc, e event.Event) error {
+	unlock := r.guard.lock(homeDevicesColl, doc.ID)
+	defer unlock()
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.ID},
+		{Key: "removedAt", Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "elderId", Value: doc.ElderID}, {Key: "familyId", Value: doc.FamilyID},
+				{Key: "kind", Value: doc.Kind}, {Key: "vendor", Value: doc.Vendor}, {Key: "serial", Value: doc.Serial},
+				{Key: "registeredBy", Value: doc.RegisteredBy}, {Key: "registeredAt", Value: doc.RegisteredAt},
+				{Key: "lastSeenAt", Value: doc.LastSeenAt}}},
+			{Key: "$unset", Value: bson.D{{Key: "removedAt", Value: ""}, {Key: "lastOpenedAt", Value: ""},
+				{Key: "doorHandledFor", Value: ""}, {Key: "offlineFor", Value: ""}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+			{Key: "$min", Value: bson.D{{Key: "outboxSince", Value: e.At}}},
+			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{e})[0]}}},
+		})
+	if err != nil {
+		return fmt.Errorf("mongo: register home device again: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return homedevice.ErrExists
 	}
 	return nil
 }
@@ -121,17 +171,19 @@ func (r *HomeDevices) getAll(ctx context.Context, ids []string) ([]lookedUp, err
 		if err != nil {
 			return nil, err
 		}
-		out[0] = lookedUp{d: d.device(), found: true}
+		out[0] = lookedUp{d: d.device(), found: d.RemovedAt == nil}
 		return out, nil
 	}
 	ds, err := findAll(ctx, r.coll, "home devices by id", bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		options.Find(), homeDeviceDoc.device)
+		options.Find(), func(d homeDeviceDoc) homeDeviceDoc { return d })
 	if err != nil {
 		return nil, err
 	}
 	byID := make(map[string]homedevice.Device, len(ds))
 	for _, d := range ds {
-		byID[d.ID] = d
+		if d.RemovedAt == nil {
+			byID[d.ID] = d.device()
+		}
 	}
 	for i, id := range ids {
 		d, ok := byID[id]
@@ -141,18 +193,29 @@ func (r *HomeDevices) getAll(ctx context.Context, ids []string) ([]lookedUp, err
 }
 
 func (r *HomeDevices) ForElder(ctx context.Context, elderID string) ([]homedevice.Device, error) {
-	return findAll(ctx, r.coll, "home devices", bson.D{{Key: "elderId", Value: elderID}},
+	return findAll(ctx, r.coll, "home devices", bson.D{{Key: "elderId", Value: elderID}, deviceRegistered},
 		options.Find().SetSort(bson.D{{Key: "registeredAt", Value: 1}}).SetLimit(100), homeDeviceDoc.device)
 }
 
-func (r *HomeDevices) Delete(ctx context.Context, id string) error {
-	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+// Delete marks a registered device removed and announces it with e, in
+// one write.
+func (r *HomeDevices) Delete(ctx context.Context, id string, e event.Event) error {
+	unlock := r.guard.lock(homeDevicesColl, id)
+	defer unlock()
+	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, deviceRegistered},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "removedAt", Value: e.At.UTC()}}},
+			{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}},
+			{Key: "$min", Value: bson.D{{Key: "outboxSince", Value: e.At}}},
+			{Key: "$push", Value: bson.D{{Key: "pendingEvents", Value: toEventDocs([]event.Event{e})[0]}}},
+		})
 	if err != nil {
-		return fmt.Errorf("mongo: delete home device: %w", err)
+		return fmt.Errorf("mongo: remove home device: %w", err)
 	}
-	if res.DeletedCount == 0 {
+	if res.MatchedCount == 0 {
 		return homedevice.ErrNotFound
 	}
+	r.bell.ring(homeDevicesColl, id)
 	return nil
 }
 

@@ -21,12 +21,12 @@ func (r *HomeDevices) QuietDoors(ctx context.Context, cutoff time.Time, after st
 	page := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit))
 	kind := bson.E{Key: "kind", Value: string(homedevice.DoorSensor)}
 	next := bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}
-	opened, err := findAll(ctx, r.coll, "quiet doors", bson.D{kind,
+	opened, err := findAll(ctx, r.coll, "quiet doors", bson.D{kind, deviceRegistered,
 		{Key: "lastOpenedAt", Value: bson.D{{Key: "$lte", Value: cutoff}}}, next}, page, homeDeviceDoc.device)
 	if err != nil {
 		return nil, err
 	}
-	never, err := findAll(ctx, r.coll, "never-opened doors", bson.D{kind,
+	never, err := findAll(ctx, r.coll, "never-opened doors", bson.D{kind, deviceRegistered,
 		{Key: "lastOpenedAt", Value: bson.D{{Key: "$exists", Value: false}}},
 		{Key: "registeredAt", Value: bson.D{{Key: "$lte", Value: cutoff}}}, next}, page, homeDeviceDoc.device)
 	if err != nil {
@@ -38,7 +38,7 @@ func (r *HomeDevices) QuietDoors(ctx context.Context, cutoff time.Time, after st
 // Silent lists devices, after the id after in id order, last seen at or
 // before cutoff.
 func (r *HomeDevices) Silent(ctx context.Context, cutoff time.Time, after string, limit int) ([]homedevice.Device, error) {
-	return findAll(ctx, r.coll, "silent devices", bson.D{
+	return findAll(ctx, r.coll, "silent devices", bson.D{deviceRegistered,
 		{Key: "lastSeenAt", Value: bson.D{{Key: "$lte", Value: cutoff}}},
 		{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)), homeDeviceDoc.device)

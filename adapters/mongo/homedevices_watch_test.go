@@ -26,7 +26,11 @@ func TestASilentDeviceIsReportedOnceByRacingWatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := devices.Create(ctx, d); err != nil {
+	registered, err := d.Announce(homedevice.EventRegistered, fmt.Sprintf("ev-%d-reg", reg.UnixNano()), reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := devices.Create(ctx, d, registered); err != nil {
 		t.Fatal(err)
 	}
 	now := reg.Add(homedevice.DefaultSilence)
@@ -90,8 +94,10 @@ func TestASilentDeviceIsReportedOnceByRacingWatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range batches {
-		if b.DocID == d.ID {
-			events += len(b.Events)
+		for _, e := range b.Events {
+			if b.DocID == d.ID && e.Type == homedevice.EventOffline {
+				events++
+			}
 		}
 	}
 	if events != 1 {

@@ -14,6 +14,7 @@ import (
 	"github.com/kincare/kincare/domain/childcare"
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
@@ -235,14 +236,30 @@ func (r *IndicatorFacts) Reset(ctx context.Context) error {
 // IndicatorSources reads what indicator facts derive from
 // (indicators.Sources).
 type IndicatorSources struct {
-	orders, complaints, incidents, providers, elders, meals, cares, visits, slots, offerings *collection
+	orders, complaints, incidents, providers, elders, meals, cares, visits, slots, offerings, devices *collection
 }
 
 func (s *Store) IndicatorSources() *IndicatorSources {
 	return &IndicatorSources{orders: s.collection(ordersColl), complaints: s.collection(complaintsColl),
 		incidents: s.collection(incidentsColl), providers: s.collection(providersColl), elders: s.collection(eldersColl),
 		meals: s.collection(mealOrdersColl), cares: s.collection(careRecordsColl), visits: s.collection(visitsColl),
-		slots: s.collection(slotsColl), offerings: s.collection(offeringsColl)}
+		slots: s.collection(slotsColl), offerings: s.collection(offeringsColl), devices: s.collection(homeDevicesColl)}
+}
+
+// HomeDevice answers homedevice.ErrNotFound for a device never
+// registered; a removed one is found, not registered.
+func (r *IndicatorSources) HomeDevice(ctx context.Context, id string) (homedevice.Device, bool, int64, error) {
+	d, err := findByID[homeDeviceDoc](ctx, r.devices, id, "home device", homedevice.ErrNotFound)
+	if err != nil {
+		return homedevice.Device{}, false, 0, err
+	}
+	return d.device(), d.RemovedAt == nil, d.Version, nil
+}
+
+func (r *IndicatorSources) EachHomeDevice(ctx context.Context, fn func(homedevice.Device, bool, int64) error) error {
+	return eachDoc(ctx, r.devices, "home devices", func(d homeDeviceDoc) error {
+		return fn(d.device(), d.RemovedAt == nil, d.Version)
+	})
 }
 
 // Care answers visit.ErrNotFound for an elder without a care record.

@@ -38,7 +38,11 @@ func (s *Service) Register(ctx context.Context, a actor.Actor, cmd RegisterComma
 	if _, ok := s.d.Vendors[d.Vendor]; !ok {
 		return homedevice.Device{}, homedevice.ErrInvalid.WithFields(fault.FieldError{Field: "/vendor", Code: "unknown_vendor"})
 	}
-	if err := s.d.Devices.Create(ctx, d); err != nil {
+	registered, err := d.Announce(homedevice.EventRegistered, s.d.NewID(), s.d.Now())
+	if err != nil {
+		return homedevice.Device{}, err
+	}
+	if err := s.d.Devices.Create(ctx, d, registered); err != nil {
 		return homedevice.Device{}, err
 	}
 	// This replica knows the device as stored: its first events need not
@@ -67,7 +71,7 @@ func (s *Service) Remove(ctx context.Context, a actor.Actor, id string) error {
 	if _, err := s.elderFor(ctx, a, d.ElderID); err != nil {
 		return homedevice.ErrNotFound
 	}
-	if err := s.d.Devices.Delete(ctx, id); err != nil {
+	if err := s.remove(ctx, d); err != nil {
 		return err
 	}
 	s.cache.forget(id)
@@ -116,10 +120,19 @@ func (s *Service) ElderRemoved(ctx context.Context, _ actor.Actor, elderID strin
 		return err
 	}
 	for _, d := range ds {
-		if err := s.d.Devices.Delete(ctx, d.ID); err != nil && !fault.Is(err, homedevice.ErrNotFound) {
+		if err := s.remove(ctx, d); err != nil && !fault.Is(err, homedevice.ErrNotFound) {
 			return err
 		}
 		s.cache.forget(d.ID)
 	}
 	return nil
+}
+
+// remove deletes d with its announcement.
+func (s *Service) remove(ctx context.Context, d homedevice.Device) error {
+	removed, err := d.Announce(homedevice.EventRemoved, s.d.NewID(), s.d.Now())
+	if err != nil {
+		return err
+	}
+	return s.d.Devices.Delete(ctx, d.ID, removed)
 }

@@ -19,20 +19,24 @@ import (
 
 	"github.com/kincare/kincare/app/notify"
 	"github.com/kincare/kincare/domain/elder"
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 )
 
-// Devices keeps registered devices, one document each, by id.
+// Devices keeps registered devices, one document each, by id. A removed
+// device is not found, nor listed.
 type Devices interface {
-	// Create refuses a vendor's serial registered already with
-	// homedevice.ErrExists.
-	Create(ctx context.Context, d homedevice.Device) error
+	// Create stores d with its announcement registered, in one write; a
+	// vendor's serial registered already is homedevice.ErrExists.
+	Create(ctx context.Context, d homedevice.Device, registered event.Event) error
 	// Get returns homedevice.ErrNotFound for an unknown id.
 	Get(ctx context.Context, id string) (homedevice.Device, error)
 	ForElder(ctx context.Context, elderID string) ([]homedevice.Device, error)
-	Delete(ctx context.Context, id string) error
+	// Delete removes a device with its announcement removed, in one
+	// write; homedevice.ErrNotFound when it is not registered.
+	Delete(ctx context.Context, id string, removed event.Event) error
 	// Touch stores the device's last-seen and last-opened times.
 	Touch(ctx context.Context, d homedevice.Device) error
 }

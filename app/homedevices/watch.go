@@ -160,10 +160,14 @@ func (s *Service) reportOffline(ctx context.Context, d homedevice.Device, now ti
 
 // Audiences says who hears that a device went offline: the elder's
 // family, and the office of the station that serves the elder's address
-// (who keep the community's devices working).
+// (who keep the community's devices working). A device registered or
+// removed tells nobody: whoever did it knows.
 func (s *Service) Audiences() map[event.Type]notify.Audience {
-	return map[event.Type]notify.Audience{homedevice.EventOffline: notify.AudienceFunc(s.offlineHearers)}
+	return map[event.Type]notify.Audience{homedevice.EventOffline: notify.AudienceFunc(s.offlineHearers),
+		homedevice.EventRegistered: notify.AudienceFunc(nobody), homedevice.EventRemoved: notify.AudienceFunc(nobody)}
 }
+
+func nobody(context.Context, event.Event) ([]notify.Recipient, error) { return nil, nil }
 
 func (s *Service) offlineHearers(ctx context.Context, e event.Event) ([]notify.Recipient, error) {
 	var out notify.Hearers

@@ -12,6 +12,7 @@ import (
 	"context"
 
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
@@ -65,6 +66,9 @@ type Sources interface {
 	Visit(ctx context.Context, id string) (*visit.Visit, int64, error)
 	// Provider answers provider.ErrNotFound for an unknown id.
 	Provider(ctx context.Context, id string) (*provider.Provider, int64, error)
+	// HomeDevice answers homedevice.ErrNotFound for a device never
+	// registered; a removed one is found, not registered.
+	HomeDevice(ctx context.Context, id string) (d homedevice.Device, registered bool, version int64, err error)
 	// Slot answers reservation.ErrSlotNotFound for an unknown id.
 	Slot(ctx context.Context, id string) (*reservation.Slot, int64, error)
 	// CareType is a childcare offering's care type ("" when it is gone).
@@ -81,6 +85,8 @@ type Sources interface {
 	EachCare(ctx context.Context, fn func(*visit.Care, int64) error) error
 	EachVisit(ctx context.Context, fn func(*visit.Visit, int64) error) error
 	EachProvider(ctx context.Context, fn func(*provider.Provider, int64) error) error
+	// EachHomeDevice calls fn for every device, removed ones included.
+	EachHomeDevice(ctx context.Context, fn func(d homedevice.Device, registered bool, version int64) error) error
 	// EachChildcareSlot calls fn for the slots of childcare offerings.
 	EachChildcareSlot(ctx context.Context, fn func(*reservation.Slot, int64) error) error
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kincare/kincare/domain/complaint"
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
 	"github.com/kincare/kincare/domain/meal"
@@ -111,6 +112,15 @@ func (p *Projector) refresh(ctx context.Context, s event.Subject) error {
 			return err
 		}
 		return p.putPlace(ctx, sl, v, nil, nil)
+	case "home_device":
+		d, registered, v, err := p.src.HomeDevice(ctx, s.ID)
+		if fault.Is(err, homedevice.ErrNotFound) {
+			return p.facts.Delete(ctx, indicator.HomeDeviceKey(s.ID))
+		}
+		if err != nil {
+			return err
+		}
+		return p.putHomeDevice(ctx, d, registered, v, nil)
 	case "provider":
 		pr, v, err := p.src.Provider(ctx, s.ID)
 		if fault.Is(err, provider.ErrNotFound) {
@@ -154,6 +164,23 @@ func (p *Projector) putIncident(ctx context.Context, i *incident.Incident, v int
 		}
 	}
 	return p.facts.Put(ctx, indicator.OfIncident(i, v, code))
+}
+
+// putHomeDevice writes a home device's fact, where its elder lives;
+// regions as in putOrder, by elder.
+func (p *Projector) putHomeDevice(ctx context.Context, d homedevice.Device, registered bool, v int64,
+	regions map[string]string) error {
+	code, ok := regions[d.ElderID]
+	if !ok {
+		var err error
+		if code, err = p.src.ElderRegion(ctx, d.ElderID); err != nil {
+			return err
+		}
+		if regions != nil {
+			regions[d.ElderID] = code
+		}
+	}
+	return p.facts.Put(ctx, indicator.OfHomeDevice(d, registered, v, code))
 }
 
 // putMeal writes a meal order's fact, where its canteen's provider is
@@ -263,6 +290,13 @@ func (p *Projector) Rebuild(ctx context.Context) (int, error) {
 	})
 	if err != nil {
 		return n, fmt.Errorf("indicators: rebuild providers: %w", err)
+	}
+	err = p.src.EachHomeDevice(ctx, func(d homedevice.Device, registered bool, v int64) error {
+		n++
+		return p.putHomeDevice(ctx, d, registered, v, elders)
+	})
+	if err != nil {
+		return n, fmt.Errorf("indicators: rebuild home devices: %w", err)
 	}
 	careTypes := map[string]string{}
 	err = p.src.EachChildcareSlot(ctx, func(sl *reservation.Slot, v int64) error {

@@ -22,6 +22,7 @@ import (
 	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/geo"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/indicator"
@@ -505,8 +506,46 @@ func scriptMonth(w *world) indicator.Month {
 	w.care("granny4", "310104", day(4, 9))
 	uncle := w.care("uncle", "310105", day(1, 12), visit.Destitute)
 	w.phoneVisit(uncle, day(5, 10), true)
+
+	// Home devices (智慧养老): granny1's SOS button from day 5; granny2's
+	// door sensor from next month; uncle's fall detector, installed on
+	// day 3 and taken away on day 8; a device of an elder no care record
+	// names (mother) counts for nobody due.
+	for _, e := range []struct{ id, region string }{{"granny1", "310104"}, {"granny2", "310104"}, {"uncle", "310105"}} {
+		w.elder(e.id, e.region)
+	}
+	w.device("granny1", homedevice.SOSButton, day(5, 9), time.Time{})
+	w.device("granny2", homedevice.DoorSensor, m.End().Add(time.Hour), time.Time{})
+	w.device("uncle", homedevice.FallDetector, day(3, 9), day(8, 9))
+	w.device("mother", homedevice.SmokeDetector, day(4, 9), time.Time{})
 	w.relayAll()
 	return m
+}
+
+// device registers a home device of kind for the elder at at, as the app
+// does (the write announces it), and removes it at removed unless zero.
+func (w *world) device(elderID string, kind homedevice.Kind, at, removed time.Time) {
+	w.t.Helper()
+	d, err := homedevice.New(elderID, "fam", kind, "acme", "S"+newID(), "daughter", at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	e, err := d.Announce(homedevice.EventRegistered, newID(), at)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.HomeDevices().Create(w.ctx, d, e); err != nil {
+		w.t.Fatal(err)
+	}
+	if removed.IsZero() {
+		return
+	}
+	if e, err = d.Announce(homedevice.EventRemoved, newID(), removed); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.HomeDevices().Delete(w.ctx, d.ID, e); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 func value(t *testing.T, tb indicator.Table, key string) (float64, int, bool) {
@@ -549,6 +588,7 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 		"meals.subsidyFen":                   {500 + 300 + 200, 0},
 		"visits.monthlyRate":                 {1.0 / 2, 2},
 		"visits.overdue":                     {1, 0},
+		"smartCare.coverage":                 {1.0 / 2, 2},
 		"providers.count":                    {1, 0},
 		"childcare.places":                   {20, 0},
 		"childcare.inclusiveShare":           {10.0 / 20, 20},
@@ -625,6 +665,21 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	shanghai := w.table("310100", m)
 	if r, basis, _ := value(t, shanghai, "visits.monthlyRate"); r != 2.0/3 || basis != 3 {
 		t.Errorf("Shanghai visit rate: %v of %d", r, basis)
+	}
+	// 智慧养老 coverage: uncle's device was taken away (0 of 1, present);
+	// the city is granny1 of three; next month granny2's device and
+	// granny3 count too; a district with nobody due has no share.
+	if r, basis, ok := value(t, changning, "smartCare.coverage"); r != 0 || basis != 1 || !ok {
+		t.Errorf("Changning device coverage: %v of %d (present %v), want 0 of 1", r, basis, ok)
+	}
+	if r, basis, _ := value(t, shanghai, "smartCare.coverage"); r != 1.0/3 || basis != 3 {
+		t.Errorf("Shanghai device coverage: %v of %d", r, basis)
+	}
+	if r, basis, _ := value(t, w.table("310104", m.Add(1)), "smartCare.coverage"); r != 2.0/3 || basis != 3 {
+		t.Errorf("next month's Xuhui device coverage: %v of %d", r, basis)
+	}
+	if _, _, ok := value(t, w.table("310106", m), "smartCare.coverage"); ok {
+		t.Error("device coverage of a district with nobody due")
 	}
 	// This month (the clock's): granny3 is due too, nobody visited yet,
 	// and nothing is overdue before the month is over.
@@ -721,8 +776,8 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 40 {
-		t.Errorf("rebuild wrote %d facts, want 40", n)
+	if n != 44 {
+		t.Errorf("rebuild wrote %d facts, want 44", n)
 	}
 	if rebuilt := tables(); !reflect.DeepEqual(rebuilt, before) {
 		t.Fatalf("the rebuild differs:\n%+v\n%+v", rebuilt, before)
@@ -736,7 +791,7 @@ func TestAScriptedMonthGivesItsIndicatorTable(t *testing.T) {
 	if err := w.store.IndicatorFacts().Reset(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []int{40, 0} {
+	for i, want := range []int{44, 0} {
 		if n, err := w.proj.RebuildIfEmpty(w.ctx); err != nil || n != want {
 			t.Fatalf("start %d built %d facts (%v), want %d", i+1, n, err, want)
 		}

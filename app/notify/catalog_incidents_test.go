@@ -47,5 +47,13 @@ func incidentEvents(t *testing.T, now time.Time, newID func() string) []event.Ev
 	if err != nil {
 		t.Fatal(err)
 	}
-	return append(append(climbed.Pending(), answered.Pending()...), offline)
+	registered, err := button.Announce(homedevice.EventRegistered, newID(), now.Add(-72*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	removed, err := button.Announce(homedevice.EventRemoved, newID(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(append(climbed.Pending(), answered.Pending()...), offline, registered, removed)
 }

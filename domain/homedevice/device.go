@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kincare/kincare/domain/event"
 	"github.com/kincare/kincare/domain/fault"
 	"github.com/kincare/kincare/domain/incident"
 )
@@ -146,4 +147,19 @@ func (d *Device) Seen(e Event) bool {
 		d.LastOpenedAt, changed = at, true
 	}
 	return changed
+}
+
+// A device installed for an elder, or taken away, is announced in the
+// write that makes the change. The family or the provider did it, so it
+// tells nobody; it keeps the regulator's 智慧养老 coverage (the share of
+// elders with a device, app/indicators) current.
+const (
+	EventRegistered event.Type = "home_device.registered"
+	EventRemoved    event.Type = "home_device.removed"
+)
+
+// Announce is the event of type t (EventRegistered, EventRemoved) about d.
+func (d Device) Announce(t event.Type, id string, now time.Time) (event.Event, error) {
+	return event.New(id, t, event.Subject{Kind: "home_device", ID: d.ID}, now,
+		map[string]string{"deviceId": d.ID, "elderId": d.ElderID, "familyId": d.FamilyID, "kind": string(d.Kind)})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kincare/kincare/domain/calendar"
 	"github.com/kincare/kincare/domain/complaint"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/incident"
 	"github.com/kincare/kincare/domain/meal"
 	"github.com/kincare/kincare/domain/order"
@@ -31,6 +32,10 @@ const (
 	// KindPlace is a childcare slot (托位): its places and those booked,
 	// in the month its window starts.
 	KindPlace Kind = "place"
+	// KindHomeDevice is a smart home device of an elder (智慧养老): a
+	// standing fact, counted in every month from the one it was
+	// registered in while it stays registered.
+	KindHomeDevice Kind = "home_device"
 )
 
 // Outcome is where an order ended, as the indicators count it.
@@ -128,18 +133,21 @@ type Certified struct {
 }
 
 // OrderKey and ComplaintKey name the fact of an aggregate.
-func OrderKey(id string) string     { return string(KindOrder) + ":" + id }
-func ComplaintKey(id string) string { return string(KindComplaint) + ":" + id }
-func IncidentKey(id string) string  { return string(KindIncident) + ":" + id }
-func MealKey(id string) string      { return string(KindMeal) + ":" + id }
-func CareKey(elderID string) string { return string(KindCare) + ":" + elderID }
-func VisitKey(id string) string     { return string(KindVisit) + ":" + id }
-func ProviderKey(id string) string  { return string(KindProvider) + ":" + id }
-func PlaceKey(slotID string) string { return string(KindPlace) + ":" + slotID }
+func OrderKey(id string) string      { return string(KindOrder) + ":" + id }
+func ComplaintKey(id string) string  { return string(KindComplaint) + ":" + id }
+func IncidentKey(id string) string   { return string(KindIncident) + ":" + id }
+func MealKey(id string) string       { return string(KindMeal) + ":" + id }
+func CareKey(elderID string) string  { return string(KindCare) + ":" + elderID }
+func VisitKey(id string) string      { return string(KindVisit) + ":" + id }
+func ProviderKey(id string) string   { return string(KindProvider) + ":" + id }
+func PlaceKey(slotID string) string  { return string(KindPlace) + ":" + slotID }
+func HomeDeviceKey(id string) string { return string(KindHomeDevice) + ":" + id }
 
 // Standing reports a fact counted in every month from its Month on (a
 // stock, as elders due a visit), not in its Month alone (a flow).
-func (f Fact) Standing() bool { return f.Kind == KindCare || f.Kind == KindProvider }
+func (f Fact) Standing() bool {
+	return f.Kind == KindCare || f.Kind == KindProvider || f.Kind == KindHomeDevice
+}
 
 // CountsIn reports whether the fact counts in month m.
 func (f Fact) CountsIn(m Month) bool {
@@ -279,6 +287,19 @@ func OfPlace(s *reservation.Slot, version int64, regionCode, careType string) Fa
 	return Fact{Key: PlaceKey(s.ID()), Kind: KindPlace, RegionCode: regionCode, Month: MonthOf(s.Window().Start),
 		Version: version, CareType: careType, Capacity: c.Total, InclusiveQuota: c.InclusiveQuota,
 		Booked: len(s.Seats()), BookedInclusive: s.Confirmed(reservation.Inclusive)}
+}
+
+// OfHomeDevice is a home device's fact: where its elder lives
+// (regionCode, the elder's address), standing from the month (Zone) it
+// was registered; a removed device counts in no month (the read model
+// keeps states: a trend shows the devices registered now, by the month
+// each was registered in).
+func OfHomeDevice(d homedevice.Device, registered bool, version int64, regionCode string) Fact {
+	f := Fact{Key: HomeDeviceKey(d.ID), Kind: KindHomeDevice, RegionCode: regionCode, Version: version, ElderID: d.ElderID}
+	if registered {
+		f.Month = MonthOf(d.RegisteredAt)
+	}
+	return f
 }
 
 // Overdue reports a complaint not answered by its deadline: answered

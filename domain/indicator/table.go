@@ -56,6 +56,8 @@ var Definitions = []Definition{
 	{"meals.subsidyFen", "meals", UnitFen, "助餐补贴支出（分）", "Meal subsidy drawn (fen)"},
 	{"visits.monthlyRate", "visits", UnitRatio, "特殊困难老年人月度探访率", "Monthly visit rate"},
 	{"visits.overdue", "visits", UnitCount, "逾期未探访的老年人数", "Elders overdue a visit"},
+	{"smartCare.coverage", "smartCare", UnitRatio, "智慧养老设备覆盖率（特殊困难老年人）",
+		"Share of vulnerable elders with a home device"},
 	{"providers.count", "providers", UnitCount, "服务机构数", "Providers"},
 	{"providers.byKind", "providers", UnitCount, "按业务类型的机构数", "Providers by kind"},
 	{"providers.byVerification", "providers", UnitCount, "按审核状态的机构数", "Providers by verification"},
@@ -123,7 +125,7 @@ func (t Table) Get(key string) (Value, bool) {
 // left out.
 func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
 	var orders, complaints, alarms, meals, cares, providers, places, fullDay []Fact
-	visited := map[string]bool{}
+	visited, equipped := map[string]bool{}, map[string]bool{}
 	for _, f := range facts {
 		if !f.CountsIn(m) {
 			continue
@@ -147,6 +149,8 @@ func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
 			}
 		case KindProvider:
 			providers = append(providers, f)
+		case KindHomeDevice:
+			equipped[f.ElderID] = true
 		case KindPlace:
 			places = append(places, f)
 			if f.CareType == FullDayCare {
@@ -187,6 +191,11 @@ func Compute(facts []Fact, m Month, now time.Time, r Residents) Table {
 	// Overdue only once the month is over: while it lasts, an unvisited
 	// elder is pending, not overdue, and the count is not known yet.
 	add(count("visits.overdue", cares, func(f Fact) bool { return !visited[f.ElderID] }), !now.Before(m.End()))
+	// 智慧养老 coverage: of the same elders due a visit (those the policy
+	// asks smart monitoring for: living alone, very old, disabled…), the
+	// share with at least one home device registered by the month's end
+	// and still registered; no elder due: no share.
+	add(ratio("smartCare.coverage", cares, all, func(f Fact) bool { return equipped[f.ElderID] }))
 	add(count("providers.count", providers, all), true)
 	add(breakdownMany("providers.byKind", providers, func(f Fact) []string { return f.ProviderKinds }), true)
 	add(breakdown("providers.byVerification", providers, func(f Fact) string { return f.Verification }), true)

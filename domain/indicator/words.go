@@ -52,6 +52,7 @@ var groupWords = map[string]Words{
 	"incidents":  {"紧急呼叫与告警", "Alarms"},
 	"meals":      {"助餐", "Meal aid"},
 	"visits":     {"特殊困难老年人探访", "Visits to vulnerable elders"},
+	"smartCare":  {"智慧养老", "Smart care"},
 	"providers":  {"服务机构", "Providers"},
 	"caregivers": {"持证养老护理员", "Certified caregivers"},
 	"childcare":  {"托育托位", "Childcare places"},
