@@ -47,5 +47,5 @@ func TestTheStationInstallsAFallDetector(t *testing.T) {
 	if ans.Duplicate || ans.IncidentID == "" {
 		t.Fatalf("the fall was answered %s", compactJSON(ans))
 	}
-	waitPushOfType(t, fcm, w.ownerPhone, "incident.raised")
+	waitPushOf(t, fcm, w.ownerPhone, "incident.raised")
 }

@@ -101,7 +101,7 @@ func TestAFallDetectorRaisesAnIncidentOnce(t *testing.T) {
 	if first.Duplicate || first.IncidentID == "" {
 		t.Fatalf("the first fall: %s", compactJSON(first))
 	}
-	waitPushOfType(t, fcm, w.ownerPhone, "incident.raised")
+	waitPushOf(t, fcm, w.ownerPhone, "incident.raised")
 	again := must[deviceEventAnswer](t, anxin.post(t, w.srv, fall, time.Now(), nil), http.StatusOK)
 	if !again.Duplicate || again.IncidentID != "" {
 		t.Fatalf("the same event again: %s", compactJSON(again))

@@ -78,7 +78,7 @@ func TestAQuietDoorAndASilentButtonAreNoticed(t *testing.T) {
 	if len(raised) != 1 || raised[0].Status != "open" {
 		t.Fatalf("a day after her last opening: %s, want one open door_inactive incident", compactJSON(raised))
 	}
-	waitPushOfType(t, fcm, w.ownerPhone, "incident.raised")
+	waitPushOf(t, fcm, w.ownerPhone, "incident.raised")
 	wantStatus(t, w.owner.post(t, "/v1/incidents/"+raised[0].ID+"/acknowledge", nil), http.StatusOK)
 	watched(opened.Add(30 * time.Hour))
 	if got := doorAlarms(w.elder.ID); len(got) != 1 {
@@ -118,7 +118,7 @@ func TestAQuietDoorAndASilentButtonAreNoticed(t *testing.T) {
 			}
 		}
 	}
-	if m := waitPushOfType(t, fcm, w.sonPhone, "home_device.offline"); m.Notification.Title != "设备离线：王秀英" &&
+	if m := waitPushOf(t, fcm, w.sonPhone, "home_device.offline"); m.Notification.Title != "设备离线：王秀英" &&
 		m.Notification.Title != "设备离线：王建国" {
 		t.Errorf("the offline push reads %q", m.Notification.Title)
 	}

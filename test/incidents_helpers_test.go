@@ -217,24 +217,6 @@ func (p *person) incident(t *testing.T, id string) incidentView {
 	return must[incidentView](t, p.get(t, "/v1/incidents/"+id), http.StatusOK)
 }
 
-// waitPushOfType waits for a push of type typ to token and returns it.
-func waitPushOfType(t *testing.T, fcm *fakefcm.Server, token, typ string) fakefcm.Message {
-	t.Helper()
-	var got fakefcm.Message
-	if !waitUntil(pushWait, func() bool {
-		for _, m := range pushesTo(fcm, token) {
-			if m.Data["type"] == typ {
-				got = m
-				return true
-			}
-		}
-		return false
-	}) {
-		t.Fatalf("no %s push within %s; pushes to the device: %s", typ, pushWait, describePushes(pushesTo(fcm, token)))
-	}
-	return got
-}
-
 // pushTypeCount counts pushes of type typ to token.
 func pushTypeCount(fcm *fakefcm.Server, token, typ string) int {
 	n := 0

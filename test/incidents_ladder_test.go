@@ -77,7 +77,7 @@ func TestTheDaughterGivesHerFamilyFiveMinutes(t *testing.T) {
 		t.Fatalf("the station was called before 22:05: %s", describePushes(pushesTo(fcm, w.workerPhone)))
 	}
 	clock.set(t, sos.Add(5*time.Minute))
-	waitPushOfType(t, fcm, w.workerPhone, "incident.escalated")
+	waitPushOf(t, fcm, w.workerPhone, "incident.escalated")
 	if got := w.son.incident(t, raised.ID); got.Rung != 2 || got.DueAt == nil || !got.DueAt.Equal(sos.Add(15*time.Minute)) {
 		t.Fatalf("after rung 2 the incident is %s", compactJSON(got))
 	}
@@ -86,7 +86,7 @@ func TestTheDaughterGivesHerFamilyFiveMinutes(t *testing.T) {
 	w.srv.settle(t)
 	wantPushCount(t, fcm, w.operatorPhone, "the operator before 22:15", 0)
 	clock.set(t, sos.Add(15*time.Minute))
-	waitPushOfType(t, fcm, w.operatorPhone, "incident.operator_called")
+	waitPushOf(t, fcm, w.operatorPhone, "incident.operator_called")
 	clock.set(t, sos.Add(time.Hour))
 	w.srv.awaitPasses(t, "incident_ladder")
 	w.srv.settle(t)

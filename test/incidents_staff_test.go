@@ -49,7 +49,7 @@ func TestTheStationWorkerFindsHerOnTheFloor(t *testing.T) {
 		t.Fatalf("the reporter is not on the incident: %s", compactJSON(raised.Responders))
 	}
 	for _, token := range []string{w.ownerPhone, w.sonPhone} {
-		waitPushOfType(t, fcm, token, "incident.raised")
+		waitPushOf(t, fcm, token, "incident.raised")
 	}
 	if n := len(pushesTo(fcm, w.workerPhone)); n != 0 {
 		t.Fatalf("the reporter was pushed her own alarm: %s", describePushes(pushesTo(fcm, w.workerPhone)))
@@ -76,7 +76,7 @@ func TestTheStationWorkerFindsHerOnTheFloor(t *testing.T) {
 	// 10:02: the family did not answer; rung 2 calls the worker on duty,
 	// who now acknowledges as the station (and the neighbour is texted).
 	clock.set(t, found.Add(2*time.Minute))
-	waitPushOfType(t, fcm, w.workerPhone, "incident.escalated")
+	waitPushOf(t, fcm, w.workerPhone, "incident.escalated")
 	clock.set(t, found.Add(3*time.Minute))
 	acked := must[incidentView](t, w.worker.post(t, "/v1/incidents/"+raised.ID+"/acknowledge", nil), http.StatusOK)
 	if acked.Status != "acknowledged" || acked.You.Role != "station" || acked.You.Rung != 2 {
@@ -84,7 +84,7 @@ func TestTheStationWorkerFindsHerOnTheFloor(t *testing.T) {
 	}
 	// The admin, reporter still, hears that it is handled; the family sees
 	// the whole timeline.
-	waitPushOfType(t, fcm, w.ownerPhone, "incident.acknowledged")
+	waitPushOf(t, fcm, w.ownerPhone, "incident.acknowledged")
 	seen := w.owner.incident(t, raised.ID)
 	want := []string{"raised", "rung_called(1)", "raised_again", "note", "rung_called(2)", "sms_sent", "acknowledged"}
 	if got := seen.steps(); !slices.Equal(got, want) {

@@ -49,7 +49,7 @@ func ladderStory(t *testing.T, restart bool) {
 		t.Errorf("rung 2 is due at %v, want %s", raised.DueAt, sos.Add(2*time.Minute))
 	}
 	for who, token := range map[string]string{"the daughter": w.ownerPhone, "the son": w.sonPhone} {
-		m := waitPushOfType(t, fcm, token, "incident.raised")
+		m := waitPushOf(t, fcm, token, "incident.raised")
 		wantPush(t, m, "紧急求助：王秀英",
 			"王秀英 发出了紧急报警。请立即打开 kincare 确认由您处理；无人确认时将依次通知紧急联系人、社区值班人员和平台值班员。",
 			map[string]string{"type": "incident.raised"})
@@ -79,7 +79,7 @@ func ladderStory(t *testing.T, restart bool) {
 
 	// 23:02: rung 2.
 	clock.set(t, sos.Add(2*time.Minute))
-	m := waitPushOfType(t, fcm, w.workerPhone, "incident.escalated")
+	m := waitPushOf(t, fcm, w.workerPhone, "incident.escalated")
 	wantPush(t, m, "紧急求助：王秀英", "王秀英 的紧急报警家人未能及时确认。请立即打开 kincare 查看地址与联系人，并确认由您处理。",
 		map[string]string{"type": "incident.escalated"})
 	if !waitUntil(pushWait, func() bool { return alertTexts(w.srv.sms, w.contact) == 1 }) {
@@ -101,7 +101,7 @@ func ladderStory(t *testing.T, restart bool) {
 	wantProblem(t, w.owner.post(t, "/v1/incidents/"+raised.ID+"/acknowledge", nil), http.StatusConflict,
 		"incident_status_conflict")
 	for _, token := range []string{w.ownerPhone, w.sonPhone} {
-		waitPushOfType(t, fcm, token, "incident.acknowledged")
+		waitPushOf(t, fcm, token, "incident.acknowledged")
 	}
 
 	// 23:07 and an hour later: the ladder stopped, the operator is never

@@ -188,8 +188,8 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 		"assessment": goodAssessment()}), http.StatusConflict, "visit_completed")
 
 	// Her family hears, each in their language.
-	zh := waitPushOfType(t, fcm, w.ownerPhone, "visit.recorded")
-	en := waitPushOfType(t, fcm, w.sonPhone, "visit.recorded")
+	zh := waitPushOf(t, fcm, w.ownerPhone, "visit.recorded")
+	en := waitPushOf(t, fcm, w.sonPhone, "visit.recorded")
 	if zh.Notification.Title != "探访已完成：王秀英" || en.Notification.Title != "Visit made: 王秀英" {
 		t.Fatalf("the family's pushes: %q / %q", zh.Notification.Title, en.Notification.Title)
 	}
@@ -305,7 +305,7 @@ func TestAStationVisitsItsLonelyElderEveryMonth(t *testing.T) {
 	w.srv.awaitPasses(t, "visit_watch")
 	w.srv.awaitPasses(t, "visit_watch")
 	w.srv.settle(t)
-	waitPushOfType(t, fcm, bossPhone, "care.unvisited")
+	waitPushOf(t, fcm, bossPhone, "care.unvisited")
 	w.srv.awaitPasses(t, "visit_watch")
 	w.srv.settle(t)
 	if n := pushTypeCount(fcm, bossPhone, "care.unvisited"); n != 1 {
