@@ -13,6 +13,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -159,7 +161,12 @@ func buildWorld(t *testing.T) *world {
 	adminPhone := newPhone()
 	w := &world{people: map[actor]*person{}, metricsToken: "scrape-" + randomID(), shared: map[string]*sharedFixture{},
 		jwtSecret: randomSecret(), vendorKey: randomSecret()}
+	// The childcare day and the ladders read KINCARE_TEST_CLOCK_FILE: the
+	// system clock while the file is absent, as the world is built, and
+	// standing still once it is (standStill).
+	dayClock := filepath.Join(t.TempDir(), "day-clock")
 	w.srv = startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national, "JWT_SIGNING_KEY", hex.EncodeToString(w.jwtSecret),
+		"KINCARE_TEST_CLOCK_FILE", dayClock,
 		"METRICS_TOKEN", w.metricsToken, "HTTP_BODY_LIMIT_BYTES", strconv.Itoa(worldBodyLimit), "HOLDS_PER_USER_PER_KIND", "100",
 		// Offers stay open while the suite runs, and so do the people's
 		// sessions: the world is built once and its rows may run
@@ -269,6 +276,7 @@ func buildWorld(t *testing.T) *world {
 	// The childcare day: a room of provider A, and a child of family A
 	// whose day there is over.
 	w.childDay(t)
+	w.standStill(t, dayClock)
 
 	// famA2's joining told famA; the inbox entry is famA's notification.
 	if !waitUntil(pushWait, func() bool {
@@ -283,6 +291,30 @@ func buildWorld(t *testing.T) *world {
 		t.Fatal("famA got no notification of famA2 joining")
 	}
 	return w
+}
+
+// standStill stops the childcare day's clock (and the ladders') at now,
+// or at the last second of the world's day if the build ran past
+// midnight in Shanghai: the rows then meet its child's day as "today"
+// however late they run. CI once crossed midnight mid-suite, and the
+// finished day's check-in was a fresh day's (200, not 409).
+func (w *world) standStill(t *testing.T, path string) {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day, err := time.ParseInLocation(time.DateOnly, w.day.date, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now()
+	if last := day.AddDate(0, 0, 1).Add(-time.Second); at.After(last) {
+		at = last
+	}
+	if err := os.WriteFile(path, []byte(at.UTC().Format(time.RFC3339Nano)), 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // signUp logs a fresh phone in, from an address of its own.
