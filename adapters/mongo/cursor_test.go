@@ -2,44 +2,29 @@ package mongo_test
 
 import (
 	"context"
-	"log/slog"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/kincare/kincare/adapters/embedded"
-	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/page"
 	"github.com/kincare/kincare/domain/geo"
 	"github.com/kincare/kincare/domain/order"
 	"github.com/kincare/kincare/domain/service"
+	"github.com/kincare/kincare/test/testenv"
 )
 
 // A page of orders read as the shipped server reads it on the embedded
 // store (SQL rows decoded one by one, no FerretDB answer to compare
-// with, unlike testenv's store) holds the newest orders, each the same
+// with, unlike testenv.Mongo) holds the newest orders, each the same
 // order a read by id gives.
 // calendar-safe: the windows are data stored and read back, never
 // compared with a clock.
 func TestAPageOfOrdersAsTheServerReadsIt(t *testing.T) {
 	ctx := context.Background()
-	m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close(context.Background()) })
-	store, err := mongo.Connect(ctx, m.URI(), mongo.Options{Database: "pages", MaxPool: 4, SerializeWrites: true,
-		SQLiteDir: m.Dir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
-	if err := store.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	store := testenv.EmbeddedMongo(t, "pages")
 	start := time.Date(2026, 12, 4, 6, 0, 0, 0, time.UTC)
 	var ids []string
 	for i := range 3 {

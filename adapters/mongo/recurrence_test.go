@@ -3,14 +3,12 @@ package mongo_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/kincare/kincare/adapters/embedded"
 	"github.com/kincare/kincare/adapters/mongo"
 	"github.com/kincare/kincare/app/orders"
 	"github.com/kincare/kincare/app/page"
@@ -266,22 +264,7 @@ func TestRecurringOrdersStore(t *testing.T) {
 //	go test ./adapters/mongo -run '^$' -bench BenchmarkGeneratorRun -benchtime 1x
 func BenchmarkGeneratorRun(b *testing.B) {
 	ctx := context.Background()
-	// The embedded store as the server runs it: unlike testenv's, without
-	// every SQL answer checked against FerretDB's (which scans).
-	m, err := embedded.StartMongo(b.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = m.Close(ctx) }()
-	store, err := mongo.Connect(ctx, m.URI(), mongo.Options{Database: "bench", MaxPool: 4, SerializeWrites: true,
-		SQLiteDir: m.Dir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = store.Close(ctx) }()
-	if err := store.EnsureIndexes(ctx); err != nil {
-		b.Fatal(err)
-	}
+	store := testenv.EmbeddedMongo(b, "bench")
 	now := time.Now()
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	const rules = 300

@@ -57,6 +57,29 @@ func Mongo(t testing.TB) *mongo.Store {
 	return store
 }
 
+// EmbeddedMongo returns the embedded store as the server runs it: SQL
+// reads answered alone, without Mongo's check against FerretDB (which
+// scans), for tests and benchmarks of that path. It ignores MONGODB_URI.
+func EmbeddedMongo(t testing.TB, database string) *mongo.Store {
+	t.Helper()
+	ctx := context.Background()
+	m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close(context.Background()) })
+	store, err := mongo.Connect(ctx, m.URI(), mongo.Options{Database: database, MaxPool: 4, SerializeWrites: true,
+		SQLiteDir: m.Dir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	if err := store.EnsureIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
 // Redis returns a client; Miniredis is non-nil when it is embedded, for
 // tests that move its clock.
 func Redis(t testing.TB) (goredis.UniversalClient, *embedded.Redis) {
