@@ -316,12 +316,13 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		return s, err
 	}
 
-	s.app, err = httpapi.New(httpapi.Options{
+	httpOptions := httpapi.Options{
 		BodyLimit: cfg.BodyLimit, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
 		CORSAllowOrigins: cfg.CORSAllowOrigins, TrustedProxies: cfg.TrustedProxies,
 		RateLimitIPPerMinute: cfg.RateLimitIPPerMinute, RateLimitUserWrites: cfg.RateLimitUserWritesPerMinute,
 		MetricsToken: cfg.MetricsToken,
-	}, httpapi.Deps{
+	}
+	s.app, err = httpapi.New(httpOptions, httpapi.Deps{
 		Log: log, Spec: openapi.YAML, Auth: authSvc, Devices: deviceSvc, Tokens: tokens, FloodLimiter: ipLimiter,
 		Families: familySvc, Elders: elderSvc, Children: childSvc, Privacy: privacySvc,
 		Providers: providerSvc, Catalog: catalogSvc, Search: searchSvc, Notifications: notifySvc,
@@ -388,7 +389,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	if err != nil {
 		return s, fmt.Errorf("listen on %s: %w", cfg.HTTPAddr, err)
 	}
-	go func() { s.served <- s.app.Listener(ln) }()
+	go func() { s.served <- s.app.Listener(httpapi.Listener(ln, httpOptions)) }()
 	log.Info("http listening", "addr", ln.Addr().String(), "env", string(cfg.Env),
 		"embedded_mongo", cfg.EmbeddedMongo(), "embedded_redis", cfg.EmbeddedRedis(), "redis_mode", redisMode(cfg))
 	return s, nil
