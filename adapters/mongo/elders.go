@@ -314,6 +314,34 @@ func (s *Elders) DeleteByFamily(ctx context.Context, familyID string) error {
 	return s.r.deleteByFamily(ctx, familyID)
 }
 
+// RemovingSince lists, in id order after after, at most limit elders
+// whose removal began (or was last renewed) at or before cutoff: the
+// repair's candidates. The sparse index on removal.since holds only
+// elders being removed, so the pass reads those alone.
+func (s *Elders) RemovingSince(ctx context.Context, cutoff time.Time, after string, limit int) ([]elder.Elder, error) {
+	filter := bson.D{{Key: "removal.since", Value: bson.D{{Key: "$lte", Value: cutoff}}}}
+	if after != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	cur, err := s.r.coll.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, fmt.Errorf("mongo: find elders being removed: %w", err)
+	}
+	var docs []elderDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("mongo: read elders being removed: %w", err)
+	}
+	out := make([]elder.Elder, 0, len(docs))
+	for _, d := range docs {
+		e, err := d.elder()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // findPage reads one page of a family's documents in _id order, ascending
 // (dir 1, after p.After) or descending (dir -1, before p.After), and
 // reports whether more follow by asking for one document beyond the page.

@@ -96,6 +96,8 @@ var collections = map[string]collectionSpec{
 	laddersColl:           {},
 	eldersColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},
+		// The removal repair: elders whose removal began long ago.
+		{Keys: bson.D{{Key: "removal.since", Value: 1}}, Options: options.Index().SetSparse(true).SetName("removal_since")},
 	}},
 	childrenColl: {indexes: []mongo.IndexModel{
 		{Keys: bson.D{{Key: "familyId", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("family_id")},

@@ -158,7 +158,9 @@ func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID st
 // each step idempotent; the elder's record goes last. So a failure or a
 // crash part-way leaves the elder in place, and the owner's retry
 // finishes the steps and the removal: nothing is left acting for an
-// elder the family no longer sees.
+// elder the family no longer sees. Should nobody retry, the repair
+// (app/families RepairRemovals) gives the elder their alarms back once
+// elder.RemovalGrace has passed.
 func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) error {
 	_, f, err := s.access(ctx, a, elderID)
 	if err != nil {

@@ -9,6 +9,9 @@ import (
 	"github.com/kincare/kincare/domain/elder"
 )
 
+// errTakenBack is a mark the repair took back while a retry renewed it.
+var errTakenBack = errors.New("elders: the removal was taken back by the repair")
+
 // markTries bounds the checks of one elder that alarms keep overtaking.
 const markTries = 5
 
@@ -21,7 +24,9 @@ const markTries = 5
 // takes back the marks made. Each elder is judged, then marked by a
 // write that fails if an alarm was noted on it meanwhile, so no alarm
 // slips between the check and the mark (domain/elder removal.go). An
-// elder whose removal began already is left as it is (a retry).
+// elder whose removal began already keeps it, its clock renewed (a
+// retry; elder.RenewRemoval), and this call's cancel leaves it: a mark
+// nobody takes back is the repair's (app/families RepairRemovals).
 //
 // cancel takes back the marks this call made, for a caller that goes
 // no further (a family someone joined meanwhile): the elders raise
@@ -98,7 +103,20 @@ func (s *Service) mark(ctx context.Context, elderID string, r elder.Removal) (bo
 			return false, err
 		}
 		if e.Removing() {
-			return false, nil
+			// A retry of a removal that died part-way renews its mark,
+			// so the repair (app/families RepairRemovals) leaves it be
+			// while the retry runs; a mark the repair took back since
+			// is begun anew, judging the alarms again.
+			_, err := s.d.Elders.Update(ctx, elderID, func(e *elder.Elder) error {
+				if !e.RenewRemoval(r.Since) {
+					return errTakenBack
+				}
+				return nil
+			})
+			if errors.Is(err, errTakenBack) {
+				continue
+			}
+			return false, err
 		}
 		open, checked, err := s.blockers(ctx, e)
 		if err != nil {

@@ -60,6 +60,9 @@ type ElderRecords interface {
 	Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
 	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error)
 	DeleteByFamily(ctx context.Context, familyID string) error
+	// RemovingSince lists, in id order after after, at most limit elders
+	// whose removal began (or was last renewed) at or before cutoff.
+	RemovingSince(ctx context.Context, cutoff time.Time, after string, limit int) ([]elder.Elder, error)
 }
 
 // ChildRecords is what family use cases need of children: to scrub or

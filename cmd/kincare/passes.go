@@ -17,6 +17,7 @@ const (
 	loopDueMover        = "due_mover" // only on a moved (test) clock
 	loopRecurringOrders = "recurring_orders"
 	loopVisitWatch      = "visit_watch"
+	loopRemovalRepair   = "removal_repair"
 
 	loopReservationSweep     = "reservation_sweep"
 	loopReservationReconcile = "reservation_reconcile"
@@ -31,7 +32,8 @@ func newPassCounter(reg prometheus.Registerer) passCounter {
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kincare_background_passes_total",
 		Help: "Completed passes of background loops, by loop and result."}, []string{"loop", "result"})
 	for _, l := range []string{loopOutboxRelay, loopIncidentLadder, loopDeviceWatch, loopDueMover,
-		loopReservationSweep, loopReservationReconcile, loopReservationReminders, loopRecurringOrders, loopVisitWatch} {
+		loopReservationSweep, loopReservationReconcile, loopReservationReminders, loopRecurringOrders, loopVisitWatch,
+		loopRemovalRepair} {
 		for _, r := range []string{passIdle, passWorked, passFailed} {
 			c.WithLabelValues(l, r)
 		}

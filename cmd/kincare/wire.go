@@ -372,6 +372,7 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 		s.startIncidentJobs(cfg.IncidentPollInterval, cfg.IncidentResyncInterval, cfg.DeviceWatchInterval,
 			incidentSvc, homeDeviceSvc, passes)
 		s.startVisitWatch(cfg.VisitWatchInterval, visitSvc, passes)
+		s.startRemovalRepair(cfg.IncidentResyncInterval, familySvc, privacySvc, passes)
 	}
 
 	if !serveHTTP {

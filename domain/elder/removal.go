@@ -102,3 +102,37 @@ func (e *Elder) CancelRemoval(removalID string) bool {
 	e.Removal = nil
 	return true
 }
+
+// RemovalGrace is how long a removal may run from its mark (or its
+// retry's renewal) to its end. A mark older than this, on an elder whose
+// family lives on, was left by a removal that died part-way (a crash
+// between the mark and the erasure, or before a dissolution that was
+// going no further took its marks back): the repair takes it back
+// (TakeBackRemoval), so the elder's alarms are raised again. A removal
+// takes seconds; the margin is for a store that is slow, never for one
+// that is gone.
+const RemovalGrace = 10 * time.Minute
+
+// RenewRemoval restarts the clock of a removal under way, for a retry
+// that finishes it: the repair leaves a mark younger than RemovalGrace
+// alone. False if no removal is under way (the repair took it back):
+// the retry begins a removal of its own, judging alarms again.
+func (e *Elder) RenewRemoval(now time.Time) bool {
+	if e.Removal == nil {
+		return false
+	}
+	e.Removal.Since = now.UTC()
+	return true
+}
+
+// TakeBackRemoval takes back the removal removalID if it began (or was
+// last renewed) at or before cutoff: the repair of a removal that died
+// part-way in a family that lives on. A removal renewed since, or
+// another one, stays.
+func (e *Elder) TakeBackRemoval(removalID string, cutoff time.Time) bool {
+	if e.Removal == nil || e.Removal.ID != removalID || e.Removal.Since.After(cutoff) {
+		return false
+	}
+	e.Removal = nil
+	return true
+}

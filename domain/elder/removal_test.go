@@ -50,3 +50,33 @@ func TestOldAlarmNotesLapse(t *testing.T) {
 		t.Fatalf("notes: %+v", e.Alarms)
 	}
 }
+
+// A removal's mark is taken back by the repair only once RemovalGrace
+// has passed since it began or was last renewed, and only its own.
+func TestAStaleRemovalIsTakenBack(t *testing.T) {
+	now := time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)
+	var e Elder
+	if err := e.BeginRemoval(Removal{ID: "r1", Since: now, By: "owner"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := now.Add(RemovalGrace - time.Second).Add(-RemovalGrace)
+	if e.TakeBackRemoval("r1", cutoff) || !e.Removing() {
+		t.Fatal("a removal younger than RemovalGrace was taken back")
+	}
+	later := now.Add(RemovalGrace)
+	if !e.RenewRemoval(later) || e.TakeBackRemoval("r1", later.Add(-RemovalGrace).Add(-time.Second)) {
+		t.Fatal("a renewed removal was taken back")
+	}
+	if e.TakeBackRemoval("another", later) || !e.Removing() {
+		t.Fatal("another removal's repair took this one back")
+	}
+	if !e.TakeBackRemoval("r1", later) || e.Removing() {
+		t.Fatal("a removal RemovalGrace old was not taken back")
+	}
+	if e.RenewRemoval(later) {
+		t.Fatal("a removal taken back was renewed")
+	}
+	if err := e.BeginAlarm("i1", later); err != nil {
+		t.Fatalf("an alarm once the removal was taken back: %v", err)
+	}
+}
