@@ -107,12 +107,18 @@ func (s *Service) ingest(ctx context.Context, req Signed) (Ingested, string, err
 }
 
 // raise raises the incident of an alarm event and records it raised. An
-// elder removed, or whose removal has begun, raises nothing (the device
-// goes with them, app/elders Delete): the event is recorded as dealt
-// with, so the repair does not try it for ever.
+// elder removed raises nothing (the device goes with them, app/elders
+// Delete): the event is recorded as dealt with, so the repair does not
+// try it for ever. An elder whose removal is under way raises nothing
+// yet (elder.ErrRemovalUnderway): the event stays unraised until the
+// removal ends — the elder gone, it is dealt with; the removal having
+// died and been taken back (app/families RepairRemovals), it is raised.
 func (s *Service) raise(ctx context.Context, e StoredEvent) (string, error) {
 	k, _ := e.Type.Alarm()
 	id, err := s.d.Alarms.RaiseFromDevice(ctx, e.ElderID, k, e.DeviceID, "")
+	if errors.Is(err, elder.ErrRemovalUnderway) {
+		return "", err
+	}
 	if fault.Is(err, elder.ErrNotFound) {
 		return "", s.d.Events.MarkRaised(ctx, e.Key())
 	}
@@ -149,7 +155,11 @@ func (s *Service) RaisePending(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for _, e := range evs {
-		if _, err := s.raise(ctx, e); err != nil {
+		_, err := s.raise(ctx, e)
+		if errors.Is(err, elder.ErrRemovalUnderway) {
+			continue // waits, unraised, for the removal to end
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("event %s: %w", e.Key(), err))
 			continue
 		}

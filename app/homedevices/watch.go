@@ -98,8 +98,13 @@ func (s *Service) doorQuiet(ctx context.Context, d homedevice.Device) (bool, err
 	if err == nil && e.Profile.Living == elder.LivesAlone {
 		_, err := s.d.Alarms.RaiseFromDevice(ctx, d.ElderID, incident.DoorInactive, d.ID, "")
 		switch {
+		case errors.Is(err, elder.ErrRemovalUnderway):
+			// The spell stays unhandled until the removal ends: the
+			// device goes with the elder, or, the removal taken back,
+			// the next watch raises it.
+			return false, nil
 		case fault.Is(err, elder.ErrNotFound):
-			// The elder's removal has begun: the device goes with them.
+			// The elder was removed meanwhile: the device goes with them.
 		case err != nil:
 			return false, err
 		default:

@@ -7,10 +7,12 @@ import (
 
 	"github.com/kincare/kincare/app/actor"
 	"github.com/kincare/kincare/app/families"
+	"github.com/kincare/kincare/app/homedevices"
 	"github.com/kincare/kincare/app/incidents"
 	"github.com/kincare/kincare/domain/elder"
 	"github.com/kincare/kincare/domain/family"
 	"github.com/kincare/kincare/domain/fault"
+	"github.com/kincare/kincare/domain/homedevice"
 	"github.com/kincare/kincare/domain/identity"
 	"github.com/kincare/kincare/test/testenv"
 )
@@ -35,6 +37,7 @@ func TestRepairingRemovalsLeftPartWay(t *testing.T) {
 		{"a dissolution going ahead is finished", aDissolutionGoingAheadIsFinished},
 		{"a family of deleted accounts is left to their deletion", aFamilyOfDeletedAccountsIsLeftToTheirDeletion},
 		{"a retried removal is not taken back", aRetriedRemovalIsNotTakenBack},
+		{"a fall meanwhile waits for the repair", aFallMeanwhileWaitsForTheRepair},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.story(t, world) })
 	}
@@ -184,6 +187,46 @@ func aRetriedRemovalIsNotTakenBack(t *testing.T, world *careWorld) {
 	}
 	if _, err := w.store.Elders().Get(ctx, w.motherID); !fault.Is(err, elder.ErrNotFound) {
 		t.Fatalf("the mother after her removal: %v", err)
+	}
+}
+
+// The daughter's removal of her mother died; her fall detector goes off
+// while she is marked. Its event is kept (the vendor's platform is told
+// it is in) but raises nothing while the removal is under way, nor is it
+// dropped: once the repair gives the mother back, the device repair
+// raises it, and the family is called.
+func aFallMeanwhileWaitsForTheRepair(t *testing.T, world *careWorld) {
+	w := world.newFamily(t)
+	ctx := context.Background()
+	devices := homedevices.NewService(homedevices.Deps{Events: w.store.DeviceEvents(), Alarms: w.ladder,
+		Now: w.clock.Now, NewID: newID})
+	if _, err := w.elders.BeginRemoval(ctx, w.daughter, w.motherID); err != nil { // then the crash
+		t.Fatal(err)
+	}
+	fall := homedevices.StoredEvent{Event: homedevice.Event{Vendor: "acme", EventID: newID(), Serial: "FD-1",
+		Type: homedevice.EventFall, OccurredAt: w.clock.Now(), ReceivedAt: w.clock.Now()},
+		DeviceID: "acme:FD-1", ElderID: w.motherID, Unraised: true}
+	if _, err := w.store.DeviceEvents().Insert(ctx, fall); err != nil { // ingest's write; its raise meets the mark
+		t.Fatal(err)
+	}
+
+	w.clock.Add(elder.RemovalGrace / 2)
+	if n, err := devices.RaisePending(ctx); err != nil || n != 0 {
+		t.Fatalf("the device repair while the removal is under way: %d raised, %v", n, err)
+	}
+	w.clock.Add(elder.RemovalGrace / 2)
+	if r := w.repair(t); !slices.Contains(r.TakenBack, w.motherID) {
+		t.Fatalf("the repair: %+v, want the mother taken back", r)
+	}
+	if n, err := devices.RaisePending(ctx); err != nil || n != 1 {
+		t.Fatalf("the device repair once the mother is back: %d raised, %v", n, err)
+	}
+	live, err := w.store.Incidents().Live(ctx, w.motherID)
+	if err != nil || len(live) != 1 {
+		t.Fatalf("the mother's live incidents after the fall was raised: %v, %v", live, err)
+	}
+	if n, err := devices.RaisePending(ctx); err != nil || n != 0 {
+		t.Fatalf("the device repair again: %d raised, %v", n, err)
 	}
 }
 

@@ -53,11 +53,19 @@ type Removal struct {
 // Removing reports whether the elder's removal has begun.
 func (e Elder) Removing() bool { return e.Removal != nil }
 
+// ErrRemovalUnderway is why an alarm finds the elder not found while
+// their removal is under way (ErrNotFound wraps it). To a client the
+// elder is gone; an alarm kept already (a device's stored event) waits
+// instead for the removal to end, since one that died is taken back
+// and the elder's alarms count again (app/homedevices).
+var ErrRemovalUnderway = errors.New("elder: removal under way")
+
 // BeginAlarm notes an incident about to be raised for the elder; an
-// elder whose removal has begun is not found, as one removed.
+// elder whose removal has begun is not found, as one removed
+// (ErrNotFound, wrapping ErrRemovalUnderway).
 func (e *Elder) BeginAlarm(incidentID string, now time.Time) error {
 	if e.Removal != nil {
-		return ErrNotFound
+		return ErrNotFound.Wrap(ErrRemovalUnderway)
 	}
 	e.Alarms = slices.DeleteFunc(e.Alarms, func(a Alarm) bool { return now.Sub(a.At) >= AlarmGrace })
 	e.Alarms = append(e.Alarms, Alarm{IncidentID: incidentID, At: now.UTC()})

@@ -26,7 +26,7 @@ func TestAnAlarmAndARemovalMeetOnTheElder(t *testing.T) {
 	if err := e.BeginRemoval(r, []string{"i1", "i2"}); err != nil || !e.Removing() {
 		t.Fatalf("removal with every alarm judged: %v", err)
 	}
-	if err := e.BeginAlarm("i3", now.Add(3*time.Second)); !fault.Is(err, ErrNotFound) {
+	if err := e.BeginAlarm("i3", now.Add(3*time.Second)); !fault.Is(err, ErrNotFound) || !errors.Is(err, ErrRemovalUnderway) {
 		t.Fatalf("an alarm after the removal began: %v", err)
 	}
 	if e.CancelRemoval("another") || !e.Removing() {
