@@ -305,6 +305,38 @@ func (s *Elders) Update(ctx context.Context, id string, fn func(*elder.Elder) er
 // Delete returns elder.ErrNotFound when there was no such elder.
 func (s *Elders) Delete(ctx context.Context, id string) error { return s.r.delete(ctx, id) }
 
+// DeleteRemoving erases the elder only while their removal removalID is
+// under way, in one conditional write: elder.ErrRemovalTakenBack if it
+// is not (the repair took it back), elder.ErrNotFound if the elder is
+// gone.
+func (s *Elders) DeleteRemoving(ctx context.Context, id, removalID string) error {
+	defer s.r.guard.lock(s.r.coll.Name(), id)()
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "removal.id", Value: removalID}}
+	if s.r.guard.on {
+		// Held, the lock makes reading and deleting one step; FerretDB
+		// finds a document by _id alone without a scan.
+		d, err := s.r.find(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d.Removal == nil || d.Removal.ID != removalID {
+			return elder.ErrRemovalTakenBack
+		}
+		filter = filter[:1]
+	}
+	res, err := s.r.coll.DeleteOne(ctx, filter)
+	if err != nil {
+		return fmt.Errorf("mongo: delete elder: %w", err)
+	}
+	if res.DeletedCount == 1 {
+		return nil
+	}
+	if _, err := s.r.find(ctx, id); err != nil {
+		return err
+	}
+	return elder.ErrRemovalTakenBack
+}
+
 // ListByFamily pages through a family's records in id order.
 func (s *Elders) ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error) {
 	return s.r.listByFamily(ctx, familyID, p)

@@ -19,6 +19,9 @@ type Store interface {
 	Get(ctx context.Context, id string) (elder.Elder, error)
 	Update(ctx context.Context, id string, fn func(*elder.Elder) error) (elder.Elder, error)
 	Delete(ctx context.Context, id string) error
+	// DeleteRemoving erases the elder only while their removal removalID
+	// is under way: elder.ErrRemovalTakenBack if it is not.
+	DeleteRemoving(ctx context.Context, id, removalID string) error
 	// ListByFamily returns a page in id order and whether more follow.
 	ListByFamily(ctx context.Context, familyID string, p page.Request) ([]elder.Elder, bool, error)
 }

@@ -2,6 +2,7 @@ package elders
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/kincare/kincare/app/actor"
@@ -160,7 +161,8 @@ func (s *Service) confirmHealthConsent(ctx context.Context, familyID, elderID st
 // finishes the steps and the removal: nothing is left acting for an
 // elder the family no longer sees. Should nobody retry, the repair
 // (app/families RepairRemovals) gives the elder their alarms back once
-// elder.RemovalGrace has passed.
+// elder.RemovalGrace has passed; a removal still running then finds its
+// erasure refused and begins again.
 func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) error {
 	_, f, err := s.access(ctx, a, elderID)
 	if err != nil {
@@ -169,17 +171,41 @@ func (s *Service) Delete(ctx context.Context, a actor.Actor, elderID string) err
 	if err := f.RequireOwner(a.UserID); err != nil {
 		return err
 	}
-	if _, err := s.BeginRemoval(ctx, a, elderID); err != nil {
+	for range markTries {
+		if _, err := s.BeginRemoval(ctx, a, elderID); err != nil {
+			return err
+		}
+		if err := s.Stop(ctx, a, elderID); err != nil {
+			return err
+		}
+		err := s.erase(ctx, elderID)
+		if errors.Is(err, elder.ErrRemovalTakenBack) {
+			// The removal ran past elder.RemovalGrace and the repair
+			// took it back: an alarm may have been raised since, so
+			// the removal begins again and judges it.
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.d.Audit.Record(ctx, a, f.ID(), audit.Delete, "elder", elderID)
+		return nil
+	}
+	return fmt.Errorf("elders: removal of elder %s kept being taken back", elderID)
+}
+
+// erase erases an elder whose removal is under way, by a write that
+// fails (elder.ErrRemovalTakenBack) if the repair took it back
+// meanwhile: never an elder an alarm may have been raised for since.
+func (s *Service) erase(ctx context.Context, elderID string) error {
+	e, err := s.d.Elders.Get(ctx, elderID)
+	if err != nil {
 		return err
 	}
-	if err := s.Stop(ctx, a, elderID); err != nil {
-		return err
+	if !e.Removing() {
+		return elder.ErrRemovalTakenBack
 	}
-	if err := s.d.Elders.Delete(ctx, elderID); err != nil {
-		return err
-	}
-	s.d.Audit.Record(ctx, a, f.ID(), audit.Delete, "elder", elderID)
-	return nil
+	return s.d.Elders.DeleteRemoving(ctx, elderID, e.Removal.ID)
 }
 
 // Stop ends everything that acts in an elder's name going forward (see

@@ -2,6 +2,7 @@ package incidents_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
@@ -38,6 +39,7 @@ func TestRepairingRemovalsLeftPartWay(t *testing.T) {
 		{"a family of deleted accounts is left to their deletion", aFamilyOfDeletedAccountsIsLeftToTheirDeletion},
 		{"a retried removal is not taken back", aRetriedRemovalIsNotTakenBack},
 		{"a fall meanwhile waits for the repair", aFallMeanwhileWaitsForTheRepair},
+		{"a removal overtaken by the repair erases nothing", aRemovalOvertakenByTheRepairErasesNothing},
 	} {
 		t.Run(s.name, func(t *testing.T) { s.story(t, world) })
 	}
@@ -228,6 +230,36 @@ func aFallMeanwhileWaitsForTheRepair(t *testing.T, world *careWorld) {
 	if n, err := devices.RaisePending(ctx); err != nil || n != 0 {
 		t.Fatalf("the device repair again: %d raised, %v", n, err)
 	}
+}
+
+// The daughter's removal of her mother stalls past the grace, between
+// its mark and its erasure; the repair takes the mark back and an SOS
+// comes. When the stalled request reaches its erasure, the write finds
+// the mark gone and erases nothing; the removal, begun again, meets the
+// open alarm.
+func aRemovalOvertakenByTheRepairErasesNothing(t *testing.T, world *careWorld) {
+	w := world.newFamily(t)
+	ctx := context.Background()
+	if _, err := w.elders.BeginRemoval(ctx, w.daughter, w.motherID); err != nil {
+		t.Fatal(err)
+	}
+	e, err := w.store.Elders().Get(ctx, w.motherID)
+	if err != nil || !e.Removing() {
+		t.Fatalf("the mother once marked: %v", err)
+	}
+	w.clock.Add(elder.RemovalGrace)
+	if r := w.repair(t); !slices.Contains(r.TakenBack, w.motherID) {
+		t.Fatalf("the repair: %+v, want the mother taken back", r)
+	}
+	id := w.sos(t, w.motherID)
+
+	if err := w.store.Elders().DeleteRemoving(ctx, w.motherID, e.Removal.ID); !errors.Is(err, elder.ErrRemovalTakenBack) {
+		t.Fatalf("the stalled removal's erasure: %v, want ErrRemovalTakenBack", err)
+	}
+	if _, err := w.store.Elders().Get(ctx, w.motherID); err != nil {
+		t.Fatalf("the mother after the refused erasure: %v", err)
+	}
+	wantOpenIncident(t, "the removal begun again", w.elders.Delete(ctx, w.daughter, w.motherID), id)
 }
 
 func (w *careFamily) repair(t *testing.T) families.RemovalRepair {

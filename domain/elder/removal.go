@@ -133,6 +133,12 @@ func (e *Elder) RenewRemoval(now time.Time) bool {
 	return true
 }
 
+// ErrRemovalTakenBack is an erasure that finds the elder no longer
+// marked by its removal: the removal ran past RemovalGrace and the
+// repair took it back. The remover begins again, judging the alarms
+// raised since. It never reaches a client.
+var ErrRemovalTakenBack = errors.New("elder: the removal was taken back")
+
 // TakeBackRemoval takes back the removal removalID if it began (or was
 // last renewed) at or before cutoff: the repair of a removal that died
 // part-way in a family that lives on. A removal renewed since, or
