@@ -114,6 +114,16 @@ func (c *offsetClock) standAt(t *testing.T, at time.Time) {
 	c.offset, c.at = time.Until(at), at
 }
 
+// stop stands the server's clock still where it is, and returns that
+// instant.
+func (c *offsetClock) stop(t *testing.T) time.Time {
+	t.Helper()
+	at := c.now()
+	c.write(t, at.UTC().Format(time.RFC3339Nano))
+	c.offset, c.at = time.Until(at), at
+	return at
+}
+
 // ---------------------------------------------------------------------------
 // Setting up an organiser, its course and sessions.
 

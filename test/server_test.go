@@ -89,9 +89,8 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	sourceIPs = probeLoopbackAliases()
-	// The tests mostly wait on server processes (one sleeps a minute for
-	// a rate limit), so run more at once than there are CPUs unless the
-	// caller chose with -parallel.
+	// The tests mostly wait on server processes, so run more at once
+	// than there are CPUs unless the caller chose with -parallel.
 	flag.Parse()
 	chosen := false
 	flag.Visit(func(f *flag.Flag) { chosen = chosen || f.Name == "test.parallel" })
@@ -399,7 +398,7 @@ func newClient() *http.Client {
 			// Well inside the server's HTTP_IDLE_TIMEOUT (60 s): a
 			// connection reused just as the server closes it fails a
 			// POST with EOF (the transport retries only idempotent
-			// requests), as after the OTP test's minute of waiting.
+			// requests), as after a test's minute of quiet.
 			IdleConnTimeout: 30 * time.Second,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -15,8 +15,9 @@ import (
 // so time keeps flowing from wherever the test moved it. The file may
 // instead hold an RFC 3339 instant, and then the clock stands at it until
 // the file changes: a test of "one second before the cutoff" must not
-// depend on how fast a loaded machine answers. Sign-in and tokens never
-// read it.
+// depend on how fast a loaded machine answers. The limits on login codes
+// and meal-card PINs follow it too (adapters/redis Limiter), so "one code a
+// minute" is tested by moving it; sessions and tokens never read it.
 type Offset struct {
 	file string
 

@@ -89,7 +89,7 @@ func TestCodeExpires(t *testing.T) {
 // Concurrent callers share one budget: 1 per minute means 1, not 1 each.
 func TestLimiterIsSharedByConcurrentCallers(t *testing.T) {
 	rdb, _ := testenv.Redis(t)
-	lim := redis.NewLimiter(rdb)
+	lim := redis.NewLimiter(rdb, time.Now)
 	key := "test:" + testenv.Phone()
 	var allowed atomic.Int32
 	var wg sync.WaitGroup
@@ -107,5 +107,87 @@ func TestLimiterIsSharedByConcurrentCallers(t *testing.T) {
 	wait, err := lim.Allow(context.Background(), key, throttle.Limit{Count: 5, Per: time.Hour})
 	if err != nil || wait <= 0 || wait > 12*time.Minute {
 		t.Fatalf("retry after %s, %v; want (0, 12m]", wait, err)
+	}
+}
+
+// testClock is a clock the test sets.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) set(at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = at
+}
+
+// The limiter decides on the clock it is given, whatever Redis's clock
+// says: one a minute is refused for exactly a minute of that clock.
+func TestLimiterFollowsItsClock(t *testing.T) {
+	rdb, mini := testenv.Redis(t)
+	start := time.Now().Add(-time.Hour).Truncate(time.Second)
+	clk := &testClock{now: start}
+	lim := redis.NewLimiter(rdb, clk.Now)
+	ctx, key := context.Background(), "test:"+testenv.Phone()
+	perMinute := throttle.Limit{Count: 1, Per: time.Minute}
+	allow := func(at time.Duration, want time.Duration) {
+		t.Helper()
+		clk.set(start.Add(at))
+		wait, err := lim.Allow(ctx, key, perMinute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wait != want {
+			t.Fatalf("at +%s: wait %s, want %s", at, wait, want)
+		}
+	}
+	allow(0, 0)
+	allow(0, time.Minute)
+	allow(59*time.Second, time.Second)
+	allow(59*time.Second+999*time.Millisecond, time.Millisecond)
+	allow(time.Minute, 0)
+	allow(time.Minute+30*time.Second, 30*time.Second)
+	// A refusal spends nothing; a long pause does not bank more than the
+	// burst.
+	allow(10*time.Minute, 0)
+	allow(10*time.Minute, time.Minute)
+
+	// The key outlives the instant it holds, so a clock that stands still
+	// while real time passes (a test server's) still finds it.
+	if mini != nil {
+		mini.FastForward(90 * time.Second)
+		allow(10*time.Minute+time.Second, 59*time.Second)
+	}
+}
+
+// Bursts up to the count, then one per count-th of the period.
+func TestLimiterAllowsBurstsUpToItsCount(t *testing.T) {
+	rdb, _ := testenv.Redis(t)
+	start := time.Now().Truncate(time.Second)
+	clk := &testClock{now: start}
+	lim := redis.NewLimiter(rdb, clk.Now)
+	ctx, key := context.Background(), "test:"+testenv.Phone()
+	fivePerHour := throttle.Limit{Count: 5, Per: time.Hour}
+	for i := range 5 {
+		if wait, err := lim.Allow(ctx, key, fivePerHour); err != nil || wait != 0 {
+			t.Fatalf("event %d of a burst of 5: wait %s, %v", i+1, wait, err)
+		}
+	}
+	if wait, err := lim.Allow(ctx, key, fivePerHour); err != nil || wait != 12*time.Minute {
+		t.Fatalf("the sixth: wait %s, %v; want 12m", wait, err)
+	}
+	clk.set(start.Add(12 * time.Minute))
+	if wait, err := lim.Allow(ctx, key, fivePerHour); err != nil || wait != 0 {
+		t.Fatalf("12 minutes later: wait %s, %v; want 0", wait, err)
+	}
+	if wait, err := lim.Allow(ctx, key, fivePerHour); err != nil || wait != 12*time.Minute {
+		t.Fatalf("and once more: wait %s, %v; want 12m", wait, err)
 	}
 }

@@ -57,6 +57,12 @@ func newService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox) {
 // announces are kept until delivered.
 func newJournaledService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox, *mongo.Journal) {
 	t.Helper()
+	return newClockedService(t, cfg, time.Now)
+}
+
+// newClockedService's limits run on now, as a server's do on its clock.
+func newClockedService(t *testing.T, cfg auth.Config, now func() time.Time) (*auth.Service, *inbox, *mongo.Journal) {
+	t.Helper()
 	store := testenv.Mongo(t)
 	rdb, _ := testenv.Redis(t)
 	tokens, err := token.NewIssuer([]byte("0123456789abcdef0123456789abcdef"), "kincare", 15*time.Minute)
@@ -67,7 +73,7 @@ func newJournaledService(t *testing.T, cfg auth.Config) (*auth.Service, *inbox, 
 	queue := jobs.NewClient(rdb, "auth-test-"+uuid.NewString(), 1)
 	return auth.NewService(auth.Deps{
 		Users: store.Users(), Sessions: store.Sessions(), OTPs: redis.NewOTPs(rdb), SMS: box,
-		Tokens: tokens, Limiter: redis.NewLimiter(rdb), Now: time.Now,
+		Tokens: tokens, Limiter: redis.NewLimiter(rdb, now), Now: time.Now,
 		NewID:     func() string { return uuid.Must(uuid.NewV7()).String() },
 		Failures:  redis.NewPasswordFailures(rdb),
 		Announcer: notify.NewAnnouncer(store.Journal(), queue),
@@ -338,5 +344,56 @@ func TestOneClientCannotTextManyPhones(t *testing.T) {
 	}
 	if !limited {
 		t.Fatalf("%d codes to different phones from one address were all sent", cfg.OTPPerIPLimits[0].Count+1)
+	}
+}
+
+// One phone is sent one code a minute: the next is refused, saying how
+// long to wait, until a minute of the limit's clock has passed.
+func TestOnePhoneGetsOneCodeAMinute(t *testing.T) {
+	var mu sync.Mutex
+	start := time.Now()
+	at := start
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return at
+	}
+	standAt := func(d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		at = start.Add(d)
+	}
+	svc, box, _ := newClockedService(t, auth.DefaultConfig(), now)
+	ctx, phone := context.Background(), testenv.Phone()
+	ip := "203.0.113." + testenv.Phone()[8:]
+	request := func() error {
+		_, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN, ip)
+		return err
+	}
+	sent, err := svc.RequestOTP(ctx, phone, identity.LocaleZhCN, ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.ResendAfter != time.Minute {
+		t.Errorf("resend after %s, want 1m", sent.ResendAfter)
+	}
+	first := box.last(t, phone)
+	for _, d := range []time.Duration{0, 59 * time.Second} {
+		standAt(d)
+		err := request()
+		if fe, ok := fault.As(err); !ok || !fault.Is(err, fault.ErrRateLimited) || fe.RetryAfter != time.Minute-d {
+			t.Fatalf("a second code %s after the first: %v, want rate_limited retrying after %s", d, err, time.Minute-d)
+		}
+	}
+	if box.last(t, phone) != first {
+		t.Fatal("a refused request texted a code")
+	}
+	standAt(time.Minute)
+	if err := request(); err != nil {
+		t.Fatalf("a minute after the first code: %v", err)
+	}
+	// The new code logs her in.
+	if _, err := svc.Login(ctx, auth.LoginCommand{Phone: phone, Code: box.last(t, phone)}); err != nil {
+		t.Fatalf("login with the new code: %v", err)
 	}
 }
