@@ -268,25 +268,24 @@ func TestOfferingsArePublishedOnlyByTheirManagers(t *testing.T) {
 // in a minute can be held until it starts; from then on it can be
 // neither held nor waited for, and opening the day again skips it.
 func TestHoldsCloseWhenTheSessionBegins(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits up to 65 s for a session to begin")
-	}
 	t.Parallel()
-	st := startProviderServer(t, false)
-	director := st.srv.signUp(t)
-	nursery := director.childcareProvider(t, st.admin)
-	early, late := st.srv.signUp(t), st.srv.signUp(t)
-
-	// The session starts at the next whole minute at least 5 s away.
-	now := time.Now().In(shanghai(t))
+	// The session starts at the next whole minute. The server's clock
+	// stands still until the test moves it past that.
+	clk := newOffsetClock(t)
+	now := clk.stop(t).In(shanghai(t))
 	start := now.Truncate(time.Minute).Add(time.Minute)
-	if start.Sub(now) < 5*time.Second {
-		start = start.Add(time.Minute)
-	}
 	end := start.Add(time.Hour)
 	if end.YearDay() != now.YearDay() {
 		t.Skip("too close to midnight in Shanghai for a session today")
 	}
+	adminPhone := newPhone()
+	srv := startServer(t, config{env: familyEnv("ADMIN_PHONES", adminPhone.national,
+		"KINCARE_TEST_CLOCK_OFFSET_FILE", clk.path)})
+	admin := srv.loginExisting(t, adminPhone)
+	director := srv.signUp(t)
+	nursery := director.childcareProvider(t, admin)
+	early, late := srv.signUp(t), srv.signUp(t)
+
 	hourly := director.offering(t, nursery.ID, map[string]any{
 		"names":    map[string]string{"zhCN": "计时托"},
 		"careType": "hourly", "ages": map[string]int{"minMonths": 12, "maxMonths": 35},
@@ -302,7 +301,7 @@ func TestHoldsCloseWhenTheSessionBegins(t *testing.T) {
 	session := today[0].SlotID
 	early.held(t, session, "market")
 
-	time.Sleep(time.Until(start) + time.Second)
+	clk.standAt(t, start.Add(time.Second))
 	wantProblem(t, late.hold(t, session, "market", randomID()), http.StatusConflict, "slot_closed")
 	wantProblem(t, late.hold(t, session, "inclusive", randomID()), http.StatusConflict, "slot_closed")
 	wantProblem(t, late.waitFor(t, session, "market"), http.StatusConflict, "slot_closed")
