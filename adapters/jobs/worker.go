@@ -26,6 +26,9 @@ type WorkerConfig struct {
 	// jitter, up to RetryMax.
 	RetryBase time.Duration
 	RetryMax  time.Duration
+	// BaseContext, if set, is the context every task's handler starts
+	// from (e.g. marking its writes as a background loop's).
+	BaseContext func() context.Context
 }
 
 // Worker processes notification tasks.
@@ -46,6 +49,7 @@ func NewWorker(rdb redis.UniversalClient, svc *notify.Service, cfg WorkerConfig,
 		DelayedTaskCheckInterval: cfg.PollInterval,
 		RetryDelayFunc:           retryDelay(cfg.RetryBase, cfg.RetryMax),
 		ShutdownTimeout:          10 * time.Second,
+		BaseContext:              cfg.BaseContext,
 		Logger:                   slogAdapter{log},
 		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(_ context.Context, t *asynq.Task, err error) {

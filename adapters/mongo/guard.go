@@ -22,11 +22,11 @@ type writeGuard struct {
 	on      bool
 	seed    maphash.Seed
 	stripes [256]sync.Mutex
-	writer  chan struct{}
+	writer  writer
 }
 
 func newWriteGuard(on bool) *writeGuard {
-	return &writeGuard{on: on, seed: maphash.MakeSeed(), writer: make(chan struct{}, 1)}
+	return &writeGuard{on: on, seed: maphash.MakeSeed()}
 }
 
 // write waits until no other write is in the embedded store, and holds
@@ -35,19 +35,18 @@ func newWriteGuard(on bool) *writeGuard {
 // handler, which sleeps 1, 2, 5, 10, 15, 20, 25 … 100 ms between tries
 // however soon the first is done: with four requests writing and the
 // relay delivering, writes queued there for hundreds of milliseconds
-// while the store was mostly idle. Here they queue in arrival order and
-// each goes the moment the one before is done. Hold it only around one
-// call to FerretDB, never while taking anything else.
+// while the store was mostly idle. Here they queue, and each goes the
+// moment the one before is done: a request's write before a background
+// one (see Background). Hold it only around one call to FerretDB, never
+// while taking anything else.
 func (g *writeGuard) write(ctx context.Context) (unlock func(), err error) {
 	if !g.on {
 		return func() {}, nil
 	}
-	select {
-	case g.writer <- struct{}{}:
-		return func() { <-g.writer }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := g.writer.acquire(ctx, isBackground(ctx)); err != nil {
+		return nil, err
 	}
+	return g.writer.release, nil
 }
 
 // lock holds the stripe of (collection, id) until the returned func runs.
@@ -58,4 +57,105 @@ func (g *writeGuard) lock(collection, id string) (unlock func()) {
 	m := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
 	m.Lock()
 	return m.Unlock
+}
+
+type backgroundKey struct{}
+
+// Background marks ctx's writes as a background loop's (the outbox relay,
+// the job worker's deliveries and pushes, sweeps and timers): on the
+// embedded store they give way to the writes of requests someone is
+// waiting for. Measured in TestGrowth (docs/benchmarks.md, issue 20):
+// each accepted or checked-in order's one write brought several of the
+// relay's and the deliveries' (journal, outbox clear, an inbox entry per
+// recipient, the delivery mark), and requests queued behind them. Against
+// MongoDB it changes nothing.
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+func isBackground(ctx context.Context) bool {
+	b, _ := ctx.Value(backgroundKey{}).(bool)
+	return b
+}
+
+// yieldAtMost is how many requests' writes a waiting background write
+// lets go first: requests go first, but a steady stream of them cannot
+// hold the relay back for ever (notifications, an alarm's next rung).
+const yieldAtMost = 8
+
+// writer admits one write at a time: those of requests in arrival order,
+// then those of background loops in theirs, a background one going
+// after at most yieldAtMost requests' writes went before it.
+type writer struct {
+	mu     sync.Mutex
+	busy   bool
+	fg, bg []chan struct{} // waiting, oldest first; closed when admitted
+	// passed counts requests' writes admitted while a background write
+	// waited.
+	passed int
+}
+
+func (w *writer) acquire(ctx context.Context, background bool) error {
+	w.mu.Lock()
+	if !w.busy {
+		w.busy = true
+		w.mu.Unlock()
+		return nil
+	}
+	turn := make(chan struct{})
+	if background {
+		w.bg = append(w.bg, turn)
+	} else {
+		w.fg = append(w.fg, turn)
+	}
+	w.mu.Unlock()
+	select {
+	case <-turn:
+		return nil
+	case <-ctx.Done():
+		w.mu.Lock()
+		waiting := w.forget(turn)
+		w.mu.Unlock()
+		if !waiting {
+			w.release() // admitted meanwhile: pass the turn on
+		}
+		return ctx.Err()
+	}
+}
+
+// forget removes a waiter that gave up, reporting whether it still
+// waited. w.mu is held.
+func (w *writer) forget(turn chan struct{}) bool {
+	for _, q := range []*[]chan struct{}{&w.fg, &w.bg} {
+		for i, c := range *q {
+			if c == turn {
+				*q = append((*q)[:i:i], (*q)[i+1:]...)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// release hands the store to the next waiter, or frees it.
+func (w *writer) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var next chan struct{}
+	switch {
+	case len(w.bg) > 0 && (len(w.fg) == 0 || w.passed >= yieldAtMost):
+		next, w.bg = w.bg[0], w.bg[1:]
+		w.passed = 0
+	case len(w.fg) > 0:
+		next, w.fg = w.fg[0], w.fg[1:]
+		if len(w.bg) > 0 {
+			w.passed++
+		} else {
+			w.passed = 0
+		}
+	default:
+		w.busy = false
+		return
+	}
+	close(next)
 }

@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"time"
+
+	"github.com/kincare/kincare/adapters/mongo"
 )
 
 // background runs fn in its own goroutine until the server stops: the
 // closer it adds cancels fn's context and waits for fn to return, so a
-// pass under way ends before the stores it uses are closed.
+// pass under way ends before the stores it uses are closed. Its writes
+// give way to requests' on the embedded store (mongo.Background).
 func (s *server) background(fn func(ctx context.Context)) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(mongo.Background(context.Background()))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

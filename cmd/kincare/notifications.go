@@ -42,11 +42,14 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
 		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
 		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
+		// Deliveries and pushes write after the requests that caused them.
+		BaseContext: func() context.Context { return mongo.Background(context.Background()) },
 	}, jobs.NewMetrics(reg, rdb, cfg.JobsQueue), s.log)
 	if err := worker.Start(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	// The relay's and the reconciler's writes give way to requests'.
+	ctx, cancel := context.WithCancel(mongo.Background(context.Background()))
 	done := make(chan struct{}, 2)
 	relay := notify.NewRelay(store.Outbox(), store.Journal(), queue)
 	for _, o := range observers {

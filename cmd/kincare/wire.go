@@ -436,7 +436,7 @@ func (s *server) close(ctx context.Context) error {
 // no TTL indexes) and finishing account deletions and family
 // dissolutions that failed part-way.
 func (s *server) startJobs(sessions *mongo.Sessions, ipLimiter *redis.BatchedLimiter, priv *privacy.Service) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(mongo.Background(context.Background()))
 	s.stopJobs, s.jobsDone = cancel, make(chan struct{})
 	limiterDone := make(chan struct{})
 	go func() {
