@@ -147,7 +147,7 @@ func TestDaughterLogsInRefreshesAndLogsOut(t *testing.T) {
 	wantProblem(t, r, http.StatusUnauthorized, "session_ended")
 
 	// Nothing secret reached the log.
-	logs := srv.logs()
+	logs := srv.logsThrough(t, r)
 	if !strings.Contains(logs, `"route":"/v1/auth/refresh"`) {
 		t.Fatalf("the captured log has no access line for /v1/auth/refresh; is stdout captured?\n%s", tail(logs, 10))
 	}

@@ -142,11 +142,12 @@ func TestPhoneChangesHandsBetweenFamilyMembers(t *testing.T) {
 	if !strings.Contains(metrics, `route="/v1/me/devices/{token}"`) {
 		t.Errorf("metrics have no series for the route template /v1/me/devices/{token}")
 	}
+	logs := srv.logsThrough(t, r)
 	for _, leak := range []string{token, devicePath(token), token[:20]} {
 		if strings.Contains(metrics, leak) {
 			t.Errorf("metrics contain the device token (%q)", leak)
 		}
-		if strings.Contains(srv.logs(), leak) {
+		if strings.Contains(logs, leak) {
 			t.Errorf("the log contains the device token (%q)", leak)
 		}
 	}

@@ -324,8 +324,31 @@ func (s *server) stop(t *testing.T) {
 	})
 }
 
-// logs is everything the server printed on stdout so far.
+// logs is everything the server printed on stdout so far. kincare
+// writes its lines in order but in batches (LOG_FLUSH_INTERVAL, 100 ms
+// by default), so a line may trail the answer it describes: wait for it
+// (waitUntil with ioWait), or use logsThrough.
 func (s *server) logs() string { return s.stdout.String() }
+
+// logsThrough is the server's log once it holds the access line of the
+// answer r, and with it every line logged before that one: what a test
+// must not find in the log is looked for there, not in a log whose last
+// batch is still on its way.
+func (s *server) logsThrough(t *testing.T, r *response) string {
+	t.Helper()
+	id := r.header.Get("X-Request-Id")
+	if id == "" {
+		t.Fatalf("the answer has no X-Request-Id to find its access line by: %s", r)
+	}
+	var logs string
+	if !waitUntil(ioWait, func() bool {
+		logs = s.logs()
+		return strings.Contains(logs, `"request_id":"`+id+`"`)
+	}) {
+		t.Fatalf("the access line of request %s did not reach the log within %s\n%s", id, ioWait, tail(logs, 10))
+	}
+	return logs
+}
 
 type lockedBuffer struct {
 	mu sync.Mutex

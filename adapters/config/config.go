@@ -34,6 +34,9 @@ type Config struct {
 	HTTPAddr string
 	DataDir  string
 	LogLevel string
+	// LogFlushInterval is the longest a log line waits in memory to be
+	// written with others (adapters/logbuf); 0 writes each at once.
+	LogFlushInterval time.Duration
 
 	MongoURI      string // empty: embedded FerretDB under DataDir
 	MongoDatabase string
@@ -160,13 +163,14 @@ func (c Config) EmbeddedRedis() bool {
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		Env:           Env(r.oneOf("KINCARE_ENV", "development", "development", "production")),
-		HTTPAddr:      r.addr("HTTP_ADDR", ":8080"),
-		DataDir:       r.str("DATA_DIR", "./data"),
-		LogLevel:      r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		MongoURI:      r.url("MONGODB_URI", "mongodb", "mongodb+srv"),
-		MongoDatabase: r.str("MONGODB_DATABASE", "kincare"),
-		RedisURL:      r.url("REDIS_URL", "redis", "rediss"),
+		Env:              Env(r.oneOf("KINCARE_ENV", "development", "development", "production")),
+		HTTPAddr:         r.addr("HTTP_ADDR", ":8080"),
+		DataDir:          r.str("DATA_DIR", "./data"),
+		LogLevel:         r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		LogFlushInterval: r.duration("LOG_FLUSH_INTERVAL", 100*time.Millisecond, 0, 10*time.Second),
+		MongoURI:         r.url("MONGODB_URI", "mongodb", "mongodb+srv"),
+		MongoDatabase:    r.str("MONGODB_DATABASE", "kincare"),
+		RedisURL:         r.url("REDIS_URL", "redis", "rediss"),
 
 		RedisClusterAddrs:     r.hostPorts("REDIS_CLUSTER_ADDRS"),
 		RedisSentinelAddrs:    r.hostPorts("REDIS_SENTINEL_ADDRS"),

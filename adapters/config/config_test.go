@@ -223,3 +223,21 @@ func TestTheProfilerListensOnlyOnLoopbackAndOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+func TestLogLinesAreBatchedForATenthOfASecondUnlessSetOtherwise(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.LogFlushInterval != 100*time.Millisecond {
+		t.Fatalf("default LOG_FLUSH_INTERVAL %s, %v; want 100ms", c.LogFlushInterval, err)
+	}
+	for v, want := range map[string]time.Duration{"0": 0, "0s": 0, "1s": time.Second, "10s": 10 * time.Second} {
+		if c, err := config.Load(env(map[string]string{"LOG_FLUSH_INTERVAL": v})); err != nil || c.LogFlushInterval != want {
+			t.Errorf("LOG_FLUSH_INTERVAL=%s: %s, %v; want %s", v, c.LogFlushInterval, err, want)
+		}
+	}
+	for _, bad := range []string{"-1s", "11s", "soon", "100"} {
+		if _, err := config.Load(env(map[string]string{"LOG_FLUSH_INTERVAL": bad})); err == nil ||
+			!strings.Contains(err.Error(), "LOG_FLUSH_INTERVAL ") {
+			t.Errorf("LOG_FLUSH_INTERVAL=%s accepted: %v", bad, err)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/kincare/kincare/adapters/config"
+	"github.com/kincare/kincare/adapters/logbuf"
 	"github.com/kincare/kincare/adapters/redis"
 )
 
@@ -55,7 +56,11 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bo
 			"REDIS_CLUSTER_ADDRS or REDIS_SENTINEL_ADDRS): the embedded stores belong to the process that started them")
 		return 2
 	}
-	log := newLogger(stdout, cfg.LogLevel)
+	// The server's lines are batched (LOG_FLUSH_INTERVAL); every return
+	// below writes out what waits, before main exits.
+	logOut := logbuf.New(stdout, cfg.LogFlushInterval)
+	defer logOut.Close()
+	log := slog.New(logbuf.FlushOnError(newHandler(logOut, cfg.LogLevel), logOut))
 	redis.LogTo(log)
 	if worker {
 		cfg.JobsInProcess = true
@@ -69,6 +74,9 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bo
 		log.Error("start failed", "err", err)
 		return 1
 	}
+	// "http listening" (or "worker started") is how an operator, a
+	// supervisor or the tests see the process ready: out at once.
+	_ = logOut.Flush()
 	select {
 	case <-ctx.Done():
 	case err := <-srv.served:
@@ -85,10 +93,16 @@ func run(lookup func(string) (string, bool), stdout, stderr io.Writer, worker bo
 	return 0
 }
 
+// newLogger writes each line to w as it is logged, for the one-off
+// commands (demo, indicators) that print their own results beside it.
 func newLogger(w io.Writer, level string) *slog.Logger {
+	return slog.New(newHandler(w, level))
+}
+
+func newHandler(w io.Writer, level string) slog.Handler {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})
 }
