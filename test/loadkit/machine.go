@@ -73,3 +73,49 @@ func CPUModel() string {
 	}
 	return "unknown CPU"
 }
+
+// Syscalls is how many read and write system calls (read, write and
+// their kin: syscr and syscw of /proc/PID/io, every thread counted) each
+// named process has made. Unlike CPU time it does not swing with what
+// else runs on the machine, so it shows a cut in system calls per
+// request however loaded the run.
+type Syscalls map[string][2]int64
+
+// SyscallCounts reads them, by name (Linux only; a process gone or
+// another OS reads as zero).
+func SyscallCounts(procs map[string]int) Syscalls {
+	out := Syscalls{}
+	for name, pid := range procs {
+		if pid == 0 {
+			continue
+		}
+		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+		if err != nil {
+			continue
+		}
+		var rw [2]int64
+		for line := range strings.SplitSeq(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+				rw[0], _ = strconv.ParseInt(v, 10, 64)
+			} else if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+				rw[1], _ = strconv.ParseInt(v, 10, 64)
+			}
+		}
+		out[name] = rw
+	}
+	return out
+}
+
+// Minus is the calls made since before was read.
+func (s Syscalls) Minus(before Syscalls) Syscalls {
+	out := Syscalls{}
+	for k, v := range s {
+		out[k] = [2]int64{v[0] - before[k][0], v[1] - before[k][1]}
+	}
+	return out
+}
+
+// Per is name's reads and writes per call.
+func (s Syscalls) Per(name string, calls int) (reads, writes float64) {
+	return float64(s[name][0]) / float64(calls), float64(s[name][1]) / float64(calls)
+}
