@@ -2,6 +2,7 @@ package http
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -111,5 +112,45 @@ func TestAStartedRequestMustArriveWithinReadTimeout(t *testing.T) {
 	}
 	if !strings.HasPrefix(string(got), "HTTP/1.1 408") {
 		t.Fatalf("the stalled request got %q; want a 408", got)
+	}
+}
+
+func TestShutdownDoesNotWaitForAConnectionThatNeverSpoke(t *testing.T) {
+	t.Parallel()
+	const read, idle = 100 * time.Millisecond, time.Minute
+	o := Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle}
+	app := newApp(o, errorHandler(slog.New(slog.NewJSONHandler(io.Discard, nil))))
+	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("pong") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(Listener(ln, o)) }()
+	silent := dialServer(t, ln.Addr().String())
+	// A request on another connection proves the silent one was accepted
+	// before the shutdown: the server accepts in order.
+	late := dialServer(t, ln.Addr().String())
+	if _, err := io.WriteString(late, "GET /ping HTTP/1.1\r\nHost: kincare\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = late.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := stdhttp.ReadResponse(bufio.NewReader(late), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	// Well inside the idle minute the silent connection would otherwise
+	// hold it for.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := app.ShutdownWithContext(ctx); err != nil {
+		t.Fatalf("shutdown waited on a connection that never sent a request: %v", err)
+	}
+	<-served
+	_ = silent.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if got, err := io.ReadAll(silent); err != nil || len(got) != 0 {
+		t.Fatalf("the silent connection read %q, %v at shutdown; want a quiet close", got, err)
 	}
 }
