@@ -9,6 +9,7 @@ import (
 	"net"
 	stdhttp "net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 )
 
 // serveOnListener serves a one-route app through Listener and answers
-// the address it listens on.
-func serveOnListener(t *testing.T, o Options) string {
+// the address it listens on, and its shutdown (once; the test's cleanup
+// calls it too).
+func serveOnListener(t *testing.T, o Options) (addr string, shutdown func(context.Context) error) {
 	t.Helper()
 	app := newApp(o, errorHandler(slog.New(slog.NewJSONHandler(io.Discard, nil))))
 	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("pong") })
@@ -27,11 +29,35 @@ func serveOnListener(t *testing.T, o Options) string {
 	}
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(Listener(ln, o)) }()
-	t.Cleanup(func() {
-		_ = app.Shutdown()
-		<-served
-	})
-	return ln.Addr().String()
+	var once sync.Once
+	var shutErr error
+	shutdown = func(ctx context.Context) error {
+		once.Do(func() {
+			shutErr = app.ShutdownWithContext(ctx)
+			<-served
+		})
+		return shutErr
+	}
+	t.Cleanup(func() { _ = shutdown(context.Background()) })
+	return ln.Addr().String(), shutdown
+}
+
+// ping sends GET /ping on c and checks the answer is 200 pong.
+func ping(t *testing.T, c net.Conn) {
+	t.Helper()
+	if _, err := io.WriteString(c, "GET /ping HTTP/1.1\r\nHost: kincare\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := stdhttp.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64))
+	resp.Body.Close()
+	if resp.StatusCode != stdhttp.StatusOK || string(body) != "pong" {
+		t.Fatalf("GET /ping was answered %d %q; want 200 pong", resp.StatusCode, body)
+	}
 }
 
 func dialServer(t *testing.T, addr string) net.Conn {
@@ -50,7 +76,7 @@ func dialServer(t *testing.T, addr string) net.Conn {
 func TestAConnectionWaitsForItsFirstRequestAsLongAsForALaterOne(t *testing.T) {
 	t.Parallel()
 	const read, idle = 100 * time.Millisecond, 5 * time.Second
-	addr := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
+	addr, _ := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
 	c := dialServer(t, addr)
 
 	// Nothing comes from the server while the connection waits, however
@@ -63,25 +89,13 @@ func TestAConnectionWaitsForItsFirstRequestAsLongAsForALaterOne(t *testing.T) {
 	if n != 0 || !errors.As(err, &ne) || !ne.Timeout() {
 		t.Fatalf("the idle connection read %d bytes (%v); want nothing until the client's own deadline", n, err)
 	}
-	if _, err := io.WriteString(c, "GET /ping HTTP/1.1\r\nHost: kincare\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(idle))
-	resp, err := stdhttp.ReadResponse(bufio.NewReader(c), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64))
-	resp.Body.Close()
-	if resp.StatusCode != stdhttp.StatusOK || string(body) != "pong" {
-		t.Fatalf("the late first request was answered %d %q; want 200 pong", resp.StatusCode, body)
-	}
+	ping(t, c) // the late first request is served
 }
 
 func TestAnUnusedConnectionEndsQuietlyAfterIdleTimeout(t *testing.T) {
 	t.Parallel()
 	const read, idle = 50 * time.Millisecond, 200 * time.Millisecond
-	addr := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
+	addr, _ := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
 	c := dialServer(t, addr)
 
 	_ = c.SetReadDeadline(time.Now().Add(20 * idle))
@@ -97,7 +111,7 @@ func TestAnUnusedConnectionEndsQuietlyAfterIdleTimeout(t *testing.T) {
 func TestAStartedRequestMustArriveWithinReadTimeout(t *testing.T) {
 	t.Parallel()
 	const read, idle = 100 * time.Millisecond, 5 * time.Second
-	addr := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
+	addr, _ := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
 	c := dialServer(t, addr)
 
 	// A sender that starts and stalls is cut off after ReadTimeout, not
@@ -118,37 +132,19 @@ func TestAStartedRequestMustArriveWithinReadTimeout(t *testing.T) {
 func TestShutdownDoesNotWaitForAConnectionThatNeverSpoke(t *testing.T) {
 	t.Parallel()
 	const read, idle = 100 * time.Millisecond, time.Minute
-	o := Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle}
-	app := newApp(o, errorHandler(slog.New(slog.NewJSONHandler(io.Discard, nil))))
-	app.Get("/ping", func(c *fiber.Ctx) error { return c.SendString("pong") })
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(Listener(ln, o)) }()
-	silent := dialServer(t, ln.Addr().String())
+	addr, shutdown := serveOnListener(t, Options{ReadTimeout: read, WriteTimeout: time.Second, IdleTimeout: idle})
+	silent := dialServer(t, addr)
 	// A request on another connection proves the silent one was accepted
 	// before the shutdown: the server accepts in order.
-	late := dialServer(t, ln.Addr().String())
-	if _, err := io.WriteString(late, "GET /ping HTTP/1.1\r\nHost: kincare\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	_ = late.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := stdhttp.ReadResponse(bufio.NewReader(late), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	ping(t, dialServer(t, addr))
 
 	// Well inside the idle minute the silent connection would otherwise
 	// hold it for.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := app.ShutdownWithContext(ctx); err != nil {
+	if err := shutdown(ctx); err != nil {
 		t.Fatalf("shutdown waited on a connection that never sent a request: %v", err)
 	}
-	<-served
 	_ = silent.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if got, err := io.ReadAll(silent); err != nil || len(got) != 0 {
 		t.Fatalf("the silent connection read %q, %v at shutdown; want a quiet close", got, err)
