@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"bytes"
+	"cmp"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -51,6 +52,8 @@ import (
 // (10) seconds. GROWTH_PPROF names a directory for a CPU profile of
 // each server over GROWTH_PPROF_SECONDS (60) from its first timed
 // write, through its profiler (PPROF_ADDR): <orders>-<label>.prof.
+// GROWTH_LOGS names a directory for each server's log (its access log
+// has each request's time in the server): <label>.log.
 func TestGrowth(t *testing.T) {
 	if os.Getenv("GROWTH_BENCH") == "" {
 		t.Skip("a benchmark: set GROWTH_BENCH=1")
@@ -112,6 +115,7 @@ func (r growthRow) log(t *testing.T) {
 		o := r.ops[op]
 		t.Logf("  %-18s n %4d  %7.1f req/s  p50 %s  p99 %s  max %s  answers %s", op, o.n, o.rps, growthMS(o.p50),
 			growthMS(o.p99), growthMS(o.max), loadkit.Outcomes(o.outcomes, " × "))
+		t.Logf("  %-18s slowest: %v", "", o.slowest)
 	}
 }
 
@@ -327,6 +331,11 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 		r.Header.Set("Idempotency-Key", "confirm-"+holds[i])
 		return r
 	})
+	if d := os.Getenv("GROWTH_LOGS"); d != "" {
+		if err := os.WriteFile(filepath.Join(d, label+".log"), []byte(srv.logs()), 0o600); err != nil {
+			t.Error(err)
+		}
+	}
 	return row
 }
 
@@ -426,6 +435,21 @@ type growthOp struct {
 	rps           float64
 	p50, p99, max time.Duration
 	outcomes      map[string]int
+	// slowest are the slowest requests, slowest first: whether they came
+	// together, or first on their connections, tells a pause of the
+	// whole server or a cold cache from one request's bad luck.
+	slowest []growthSample
+}
+
+// growthSample is one timed request: its number, when it was sent after
+// the phase began, and how long its answer took.
+type growthSample struct {
+	i        int
+	at, took time.Duration
+}
+
+func (s growthSample) String() string {
+	return fmt.Sprintf("#%d at +%s took %s", s.i, growthMS(s.at), growthMS(s.took))
 }
 
 // growthPhase sends request 0 … n-1 over conns connections, each as soon
@@ -435,7 +459,7 @@ func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Reques
 	onBody ...func(i int, body []byte)) growthOp {
 	var next atomic.Int64
 	var mu sync.Mutex
-	lat := make([]time.Duration, 0, n)
+	samples := make([]growthSample, 0, n)
 	outcomes := map[string]int{}
 	begin := time.Now()
 	var wg sync.WaitGroup
@@ -461,7 +485,7 @@ func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Reques
 					}
 				}
 				mu.Lock()
-				lat = append(lat, took)
+				samples = append(samples, growthSample{i: i, at: t0.Sub(begin), took: took})
 				outcomes[benchOutcome(res, err, body)]++
 				mu.Unlock()
 			}
@@ -469,10 +493,11 @@ func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Reques
 	}
 	wg.Wait()
 	elapsed := time.Since(begin)
-	slices.Sort(lat)
-	op := growthOp{n: len(lat), rps: float64(len(lat)) / elapsed.Seconds(), outcomes: outcomes}
-	if len(lat) > 0 {
-		op.p50, op.p99, op.max = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)], lat[len(lat)-1]
+	slices.SortFunc(samples, func(a, b growthSample) int { return cmp.Compare(b.took, a.took) })
+	op := growthOp{n: len(samples), rps: float64(len(samples)) / elapsed.Seconds(), outcomes: outcomes,
+		slowest: samples[:min(len(samples), 4)]}
+	if k := len(samples); k > 0 {
+		op.max, op.p50, op.p99 = samples[0].took, samples[k-1-k/2].took, samples[k-1-min(k-1, k*99/100)].took
 	}
 	return op
 }
