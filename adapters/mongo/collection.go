@@ -490,7 +490,8 @@ func (c *collection) sqlIDs(ctx context.Context, f *ferretsql.DB, filter bson.D)
 }
 
 func (c *collection) writeIfMatching(ctx context.Context, f *ferretsql.DB, id string, filter bson.D, write func(string) error) error {
-	defer c.emb.guard.lock(c.name, id)()
+	ctx, unlock := c.emb.guard.lock(ctx, c.name, id)
+	defer unlock()
 	n, err := c.sqlCount(ctx, f, bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "_id", Value: id}}, filter}}})
 	if err != nil || n == 0 {
 		return err

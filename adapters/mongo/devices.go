@@ -60,7 +60,8 @@ func (r *Devices) Put(ctx context.Context, d device.Device, registered event.Eve
 }
 
 func (r *Devices) put(ctx context.Context, d device.Device, registered event.Event, touched *[]string) (bool, error) {
-	defer r.guard.lock(devicesColl, d.Token)()
+	ctx, unlock := r.guard.lock(ctx, devicesColl, d.Token)
+	defer unlock()
 	fields := bson.D{
 		{Key: "userId", Value: d.UserID}, {Key: "platform", Value: string(d.Platform)},
 		{Key: "app", Value: string(d.App)}, {Key: "locale", Value: d.Locale},
@@ -133,7 +134,8 @@ func (r *Devices) refresh(ctx context.Context, d device.Device, fields bson.D, t
 
 func (r *Devices) DeleteOwned(ctx context.Context, token, userID string) (deleted bool, err error) {
 	err = r.lists.write(&[]string{userID}, func() error {
-		defer r.guard.lock(devicesColl, token)()
+		ctx, unlock := r.guard.lock(ctx, devicesColl, token)
+		defer unlock()
 		res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: token}, {Key: "userId", Value: userID}})
 		if err != nil {
 			return fmt.Errorf("mongo: delete device: %w", err)

@@ -310,7 +310,8 @@ func (s *Elders) Delete(ctx context.Context, id string) error { return s.r.delet
 // is not (the repair took it back), elder.ErrNotFound if the elder is
 // gone.
 func (s *Elders) DeleteRemoving(ctx context.Context, id, removalID string) error {
-	defer s.r.guard.lock(s.r.coll.Name(), id)()
+	ctx, unlock := s.r.guard.lock(ctx, s.r.coll.Name(), id)
+	defer unlock()
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "removal.id", Value: removalID}}
 	if s.r.guard.on {
 		// Held, the lock makes reading and deleting one step; FerretDB

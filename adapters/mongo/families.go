@@ -134,7 +134,8 @@ func (d familyDoc) pendingEvents() int { return len(d.PendingEvents) }
 
 // Delete returns family.ErrNotFound when there was no such family.
 func (r *Families) Delete(ctx context.Context, id string) error {
-	defer r.guard.lock(familiesColl, id)()
+	ctx, unlock := r.guard.lock(ctx, familiesColl, id)
+	defer unlock()
 	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return fmt.Errorf("mongo: delete family: %w", err)

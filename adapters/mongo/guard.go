@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"hash/maphash"
+	"slices"
 	"sync"
 )
 
@@ -21,8 +22,18 @@ import (
 type writeGuard struct {
 	on      bool
 	seed    maphash.Seed
-	stripes [256]sync.Mutex
+	stripes [1024]stripe
 	writer  writer
+}
+
+// stripe is one of the guard's document locks, shared by the documents
+// whose (collection, id) hash to it.
+type stripe struct {
+	mu sync.Mutex
+	// Guarded by writer.mu: how many requests wait for mu, and the turn
+	// in which the goroutine holding mu waits for the writer, if it does.
+	requests int
+	holder   *turn
 }
 
 func newWriteGuard(on bool) *writeGuard {
@@ -43,20 +54,49 @@ func (g *writeGuard) write(ctx context.Context) (unlock func(), err error) {
 	if !g.on {
 		return func() {}, nil
 	}
-	if err := g.writer.acquire(ctx, isBackground(ctx)); err != nil {
+	if err := g.writer.acquire(ctx, isBackground(ctx), heldStripes(ctx)); err != nil {
 		return nil, err
 	}
 	return g.writer.release, nil
 }
 
-// lock holds the stripe of (collection, id) until the returned func runs.
-func (g *writeGuard) lock(collection, id string) (unlock func()) {
+// lock holds the stripe of (collection, id) until the returned func
+// runs. Writes under it must be made with the returned context: when a
+// request comes to wait for the stripe while its holder, a background
+// loop, waits for the writer, the holder's write goes as a request's.
+// Without that, measured in TestGrowth (docs/benchmarks.md, issue 20), a
+// caregiver's accept waited 130–250 ms for an order whose outbox the
+// relay was clearing, behind every background write queued before the
+// relay's.
+func (g *writeGuard) lock(ctx context.Context, collection, id string) (context.Context, func()) {
 	if !g.on {
-		return func() {}
+		return ctx, func() {}
 	}
-	m := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
-	m.Lock()
-	return m.Unlock
+	s := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
+	if !s.mu.TryLock() {
+		if isBackground(ctx) {
+			s.mu.Lock()
+		} else {
+			g.writer.mu.Lock()
+			s.requests++
+			g.writer.promote(s.holder)
+			g.writer.mu.Unlock()
+			s.mu.Lock()
+			g.writer.mu.Lock()
+			s.requests--
+			g.writer.mu.Unlock()
+		}
+	}
+	held := append(slices.Clip(heldStripes(ctx)), s)
+	return context.WithValue(ctx, heldKey{}, held), s.mu.Unlock
+}
+
+type heldKey struct{}
+
+// heldStripes are the stripes the goroutine of ctx holds (lock).
+func heldStripes(ctx context.Context) []*stripe {
+	h, _ := ctx.Value(heldKey{}).([]*stripe)
+	return h
 }
 
 type backgroundKey struct{}
@@ -85,36 +125,54 @@ const yieldAtMost = 8
 
 // writer admits one write at a time: those of requests in arrival order,
 // then those of background loops in theirs, a background one going
-// after at most yieldAtMost requests' writes went before it.
+// after at most yieldAtMost requests' writes went before it. A
+// background write holding a document's lock that a request waits for
+// goes as a request's (promote).
 type writer struct {
 	mu     sync.Mutex
 	busy   bool
-	fg, bg []chan struct{} // waiting, oldest first; closed when admitted
+	fg, bg []*turn // waiting, oldest first
 	// passed counts requests' writes admitted while a background write
 	// waited.
 	passed int
 }
 
-func (w *writer) acquire(ctx context.Context, background bool) error {
+// turn is one write waiting for the writer.
+type turn struct {
+	admitted   chan struct{} // closed when it may write
+	background bool          // waiting in bg
+}
+
+func (w *writer) acquire(ctx context.Context, background bool, held []*stripe) error {
 	w.mu.Lock()
 	if !w.busy {
 		w.busy = true
 		w.mu.Unlock()
 		return nil
 	}
-	turn := make(chan struct{})
-	if background {
-		w.bg = append(w.bg, turn)
+	t := &turn{admitted: make(chan struct{}), background: background && !wanted(held)}
+	if t.background {
+		w.bg = append(w.bg, t)
 	} else {
-		w.fg = append(w.fg, turn)
+		w.fg = append(w.fg, t)
+	}
+	for _, s := range held {
+		s.holder = t
 	}
 	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		for _, s := range held {
+			s.holder = nil
+		}
+		w.mu.Unlock()
+	}()
 	select {
-	case <-turn:
+	case <-t.admitted:
 		return nil
 	case <-ctx.Done():
 		w.mu.Lock()
-		waiting := w.forget(turn)
+		waiting := w.forget(t)
 		w.mu.Unlock()
 		if !waiting {
 			w.release() // admitted meanwhile: pass the turn on
@@ -123,15 +181,38 @@ func (w *writer) acquire(ctx context.Context, background bool) error {
 	}
 }
 
+// wanted reports whether a request waits for one of the stripes.
+// w.mu is held.
+func wanted(held []*stripe) bool {
+	for _, s := range held {
+		if s.requests > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// promote moves a background write waiting for the writer among the
+// requests' writes: a request waits for a document its goroutine has
+// locked. w.mu is held; t may be nil (the holder is not waiting).
+func (w *writer) promote(t *turn) {
+	if t == nil || !t.background {
+		return
+	}
+	if i := slices.Index(w.bg, t); i >= 0 {
+		w.bg = slices.Delete(w.bg, i, i+1)
+		t.background = false
+		w.fg = append(w.fg, t)
+	}
+}
+
 // forget removes a waiter that gave up, reporting whether it still
 // waited. w.mu is held.
-func (w *writer) forget(turn chan struct{}) bool {
-	for _, q := range []*[]chan struct{}{&w.fg, &w.bg} {
-		for i, c := range *q {
-			if c == turn {
-				*q = append((*q)[:i:i], (*q)[i+1:]...)
-				return true
-			}
+func (w *writer) forget(t *turn) bool {
+	for _, q := range []*[]*turn{&w.fg, &w.bg} {
+		if i := slices.Index(*q, t); i >= 0 {
+			*q = slices.Delete(*q, i, i+1)
+			return true
 		}
 	}
 	return false
@@ -141,7 +222,7 @@ func (w *writer) forget(turn chan struct{}) bool {
 func (w *writer) release() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	var next chan struct{}
+	var next *turn
 	switch {
 	case len(w.bg) > 0 && (len(w.fg) == 0 || w.passed >= yieldAtMost):
 		next, w.bg = w.bg[0], w.bg[1:]
@@ -157,5 +238,5 @@ func (w *writer) release() {
 		w.busy = false
 		return
 	}
-	close(next)
+	close(next.admitted)
 }

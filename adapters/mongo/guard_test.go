@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -108,4 +109,96 @@ func TestRequestsWriteFirst(t *testing.T) {
 		t.Fatalf("the writer free after a waiter gave up: %v", err)
 	}
 	unlock()
+}
+
+// A background write holding a document's lock goes as a request's when
+// a request waits for that document, whether the request came before the
+// holder asked for the writer or after; otherwise the request would wait
+// for every background write queued before the holder's.
+func TestARequestWaitingForADocumentHurriesItsHolder(t *testing.T) {
+	for _, requestFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("request first %v", requestFirst), func(t *testing.T) {
+			g := newWriteGuard(true)
+			unlock, err := g.write(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			var order []string
+			admitted := func(ctx context.Context, name string) {
+				unlock, err := g.write(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				order = append(order, name)
+				mu.Unlock()
+				unlock()
+			}
+			bg := Background(context.Background())
+			var wg sync.WaitGroup
+			for i := range 2 {
+				wg.Go(func() { admitted(bg, fmt.Sprintf("relay %d", i+1)) })
+				queued(&g.writer, 0, i+1)
+			}
+			locked, write := make(chan struct{}), make(chan struct{})
+			wg.Go(func() {
+				ctx, unlock := g.lock(bg, ordersColl, "o1")
+				defer unlock()
+				close(locked)
+				<-write
+				admitted(ctx, "holder")
+			})
+			<-locked
+			request := func() {
+				wg.Go(func() {
+					ctx, unlock := g.lock(context.Background(), ordersColl, "o1")
+					defer unlock()
+					admitted(ctx, "request")
+				})
+			}
+			if requestFirst {
+				request()
+				waitRequests(g, ordersColl, "o1", 1)
+				close(write)
+				for fg, bg := waiting(&g.writer); fg+bg < 3; fg, bg = waiting(&g.writer) {
+					runtime.Gosched()
+				}
+			} else {
+				close(write)
+				queued(&g.writer, 0, 3)
+				request()
+				waitRequests(g, ordersColl, "o1", 1)
+			}
+			if fg, bg := waiting(&g.writer); fg != 1 || bg != 2 {
+				t.Errorf("waiting: %d as requests, %d in the background; want the holder among the requests", fg, bg)
+			}
+			unlock()
+			wg.Wait()
+			if len(order) != 4 || order[0] != "holder" {
+				t.Fatalf("admitted %q; want the holder first", order)
+			}
+		})
+	}
+}
+
+func waiting(w *writer) (fg, bg int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.fg), len(w.bg)
+}
+
+// waitRequests waits until n requests wait for the stripe of (collection, id).
+func waitRequests(g *writeGuard, collection, id string, n int) {
+	s := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
+	for {
+		g.writer.mu.Lock()
+		ok := s.requests == n
+		g.writer.mu.Unlock()
+		if ok {
+			return
+		}
+		runtime.Gosched()
+	}
 }

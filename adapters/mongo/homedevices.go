@@ -124,7 +124,7 @@ func (r *HomeDevices) Create(ctx context.Context, d homedevice.Device, e event.E
 // revive registers a removed device's serial again (homedevice.ErrExists
 // while it is registered).
 func (r *HomeDevices) revive(ctx context.Context, doc homeDeviceDoc, e event.Event) error {
-	unlock := r.guard.lock(homeDevicesColl, doc.ID)
+	ctx, unlock := r.guard.lock(ctx, homeDevicesColl, doc.ID)
 	defer unlock()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: doc.ID},
 		{Key: "removedAt", Value: bson.D{{Key: "$exists", Value: true}}}},
@@ -200,7 +200,7 @@ func (r *HomeDevices) ForElder(ctx context.Context, elderID string) ([]homedevic
 // Delete marks a registered device removed and announces it with e, in
 // one write.
 func (r *HomeDevices) Delete(ctx context.Context, id string, e event.Event) error {
-	unlock := r.guard.lock(homeDevicesColl, id)
+	ctx, unlock := r.guard.lock(ctx, homeDevicesColl, id)
 	defer unlock()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, deviceRegistered},
 		bson.D{

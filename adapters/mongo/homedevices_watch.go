@@ -47,7 +47,7 @@ func (r *HomeDevices) Silent(ctx context.Context, cutoff time.Time, after string
 // MarkDoorHandled records that the door rule dealt with the quiet spell
 // that began at since; false when it had already.
 func (r *HomeDevices) MarkDoorHandled(ctx context.Context, id string, since time.Time) (bool, error) {
-	unlock := r.guard.lock(homeDevicesColl, id)
+	ctx, unlock := r.guard.lock(ctx, homeDevicesColl, id)
 	defer unlock()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id},
 		{Key: "doorHandledFor", Value: bson.D{{Key: "$ne", Value: since}}}},
@@ -62,7 +62,7 @@ func (r *HomeDevices) MarkDoorHandled(ctx context.Context, id string, since time
 // write: only while d was last seen when the watch saw it, and once per
 // silence (false otherwise: seen since, or reported already).
 func (r *HomeDevices) MarkOffline(ctx context.Context, d homedevice.Device, e event.Event) (bool, error) {
-	unlock := r.guard.lock(homeDevicesColl, d.ID)
+	ctx, unlock := r.guard.lock(ctx, homeDevicesColl, d.ID)
 	defer unlock()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID},
 		{Key: "lastSeenAt", Value: d.LastSeenAt},

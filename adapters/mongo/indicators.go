@@ -172,7 +172,8 @@ func (r *IndicatorFacts) Put(ctx context.Context, f indicator.Fact) error {
 	d := toFactDoc(f)
 	upsert := options.Replace().SetUpsert(true)
 	if r.guard.on {
-		defer r.guard.lock(indicatorFactsColl, d.ID)()
+		ctx, unlock := r.guard.lock(ctx, indicatorFactsColl, d.ID)
+		defer unlock()
 		old, err := findByID[factDoc](ctx, r.coll, d.ID, "indicator fact", errNoFact)
 		switch {
 		case err == nil && old.Version > d.Version:

@@ -101,7 +101,8 @@ func unexpired(now time.Time) bson.E {
 // MarkUsed is conditional on the invite being live, so of two
 // acceptances of one code exactly one matches.
 func (r *Invites) MarkUsed(ctx context.Context, digest, userID string, now time.Time) (bool, error) {
-	defer r.guard.lock(invitesColl, digest)()
+	ctx, unlock := r.guard.lock(ctx, invitesColl, digest)
+	defer unlock()
 	res, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: digest}, notUsed, notRevoked, unexpired(now)},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "usedAt", Value: now}, {Key: "usedBy", Value: userID}}}})
@@ -113,7 +114,8 @@ func (r *Invites) MarkUsed(ctx context.Context, digest, userID string, now time.
 
 // Unuse gives the invite back only if userID is the one who spent it.
 func (r *Invites) Unuse(ctx context.Context, digest, userID string) error {
-	defer r.guard.lock(invitesColl, digest)()
+	ctx, unlock := r.guard.lock(ctx, invitesColl, digest)
+	defer unlock()
 	_, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: digest}, {Key: "usedBy", Value: userID}},
 		bson.D{{Key: "$unset", Value: bson.D{{Key: "usedAt", Value: ""}, {Key: "usedBy", Value: ""}}}})
@@ -125,7 +127,8 @@ func (r *Invites) Unuse(ctx context.Context, digest, userID string) error {
 
 // Revoke ends an unused invite of familyID; false if there is none.
 func (r *Invites) Revoke(ctx context.Context, familyID, digest string, now time.Time) (bool, error) {
-	defer r.guard.lock(invitesColl, digest)()
+	ctx, unlock := r.guard.lock(ctx, invitesColl, digest)
+	defer unlock()
 	res, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: digest}, {Key: "familyId", Value: familyID}, notUsed, notRevoked},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: now}}}})

@@ -141,7 +141,8 @@ func addToSentTo(reached []string) bson.E {
 }
 
 func (r *Inbox) updatePush(ctx context.Context, id string, update bson.D) error {
-	defer r.guard.lock(notificationsColl, id)()
+	ctx, unlock := r.guard.lock(ctx, notificationsColl, id)
+	defer unlock()
 	if _, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update); err != nil {
 		return fmt.Errorf("mongo: update push of notification: %w", err)
 	}
@@ -196,7 +197,8 @@ func (r *Inbox) CountUnread(ctx context.Context, userID string) (int64, error) {
 // write guard like the push updates: FerretDB rewrites the whole
 // document, so an unguarded read mark could undo a push's progress.
 func (r *Inbox) MarkRead(ctx context.Context, userID, id string, at time.Time) (bool, error) {
-	defer r.guard.lock(notificationsColl, id)()
+	ctx, unlock := r.guard.lock(ctx, notificationsColl, id)
+	defer unlock()
 	mine := bson.D{{Key: "_id", Value: id}, {Key: "userId", Value: userID}}
 	res, err := r.coll.UpdateOne(ctx, append(mine, unread),
 		bson.D{{Key: "$set", Value: bson.D{{Key: "readAt", Value: at}}}})
@@ -248,7 +250,8 @@ type idDoc struct {
 }
 
 func (r *Inbox) markUnread(ctx context.Context, id string, at time.Time) (bool, error) {
-	defer r.guard.lock(notificationsColl, id)()
+	ctx, unlock := r.guard.lock(ctx, notificationsColl, id)
+	defer unlock()
 	res, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, unread},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "readAt", Value: at}}}})
 	if err != nil {

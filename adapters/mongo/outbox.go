@@ -285,7 +285,8 @@ func (o *Outbox) Clear(ctx context.Context, b notify.Batch) error {
 // and its write.
 func (o *Outbox) clearOnce(ctx context.Context, b notify.Batch, handed map[string]bool) (bool, error) {
 	coll := o.store.collection(b.Source)
-	defer o.guard.lock(b.Source, b.DocID)()
+	ctx, unlock := o.guard.lock(ctx, b.Source, b.DocID)
+	defer unlock()
 	// Read raw: the condition must be the stored bytes, and a decoded
 	// map's keys would re-encode in random order.
 	var d struct {

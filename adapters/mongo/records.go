@@ -78,7 +78,8 @@ func (r familyRecords[E, D]) update(ctx context.Context, id string, fn func(*E) 
 
 // delete reports notFound when there was no such record.
 func (r familyRecords[E, D]) delete(ctx context.Context, id string) error {
-	defer r.guard.lock(r.coll.Name(), id)()
+	ctx, unlock := r.guard.lock(ctx, r.coll.Name(), id)
+	defer unlock()
 	res, err := r.coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return fmt.Errorf("mongo: delete %s: %w", r.name, err)

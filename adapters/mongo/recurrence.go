@@ -267,7 +267,8 @@ var errOccurrenceVanished = errors.New("mongo: occurrence claimed by another run
 
 // Retake moves a stale claim to now, if nobody did first.
 func (o *Occurrences) Retake(ctx context.Context, key string, was, now time.Time) (bool, error) {
-	defer o.guard.lock(o.coll.Name(), key)()
+	ctx, unlock := o.guard.lock(ctx, o.coll.Name(), key)
+	defer unlock()
 	res, err := o.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "state", Value: string(apprec.Claimed)},
 		{Key: "claimedAt", Value: was.UTC()}}, bson.D{{Key: "$set", Value: bson.D{{Key: "claimedAt", Value: now.UTC()}}}})
 	if err != nil {
@@ -278,7 +279,8 @@ func (o *Occurrences) Retake(ctx context.Context, key string, was, now time.Time
 
 // Finish marks a claimed occurrence made or skipped.
 func (o *Occurrences) Finish(ctx context.Context, key string, state apprec.State, ref, code string, at time.Time) error {
-	defer o.guard.lock(o.coll.Name(), key)()
+	ctx, unlock := o.guard.lock(ctx, o.coll.Name(), key)
+	defer unlock()
 	_, err := o.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "state", Value: string(state)}, {Key: "ref", Value: ref}, {Key: "code", Value: code},
 		{Key: "doneAt", Value: at.UTC()}}}})

@@ -62,7 +62,8 @@ func (r *Sessions) Get(ctx context.Context, id string) (identity.Session, error)
 // Rotate is conditional on the generation presented, so of two refreshes
 // with one token exactly one matches.
 func (r *Sessions) Rotate(ctx context.Context, id string, from int, now, expiresAt time.Time) (bool, error) {
-	defer r.guard.lock(sessionsColl, id)()
+	ctx, unlock := r.guard.lock(ctx, sessionsColl, id)
+	defer unlock()
 	res, err := r.coll.UpdateOne(ctx,
 		bson.D{
 			{Key: "_id", Value: id},
@@ -82,7 +83,8 @@ func (r *Sessions) Rotate(ctx context.Context, id string, from int, now, expires
 
 // Revoke is idempotent: the first reason and time are kept.
 func (r *Sessions) Revoke(ctx context.Context, id string, now time.Time, reason string) error {
-	defer r.guard.lock(sessionsColl, id)()
+	ctx, unlock := r.guard.lock(ctx, sessionsColl, id)
+	defer unlock()
 	_, err := r.coll.UpdateOne(ctx,
 		bson.D{{Key: "_id", Value: id}, {Key: "revokedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "revokedAt", Value: now}, {Key: "revokeReason", Value: reason}}}})

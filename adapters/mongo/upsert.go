@@ -48,7 +48,8 @@ func upsertTry[E, D any](ctx context.Context, coll *collection, guard *writeGuar
 	store func(E, int64) D,
 ) (E, bool, error) {
 	var zero E
-	defer guard.lock(coll.Name(), id)() // a no-op against MongoDB
+	ctx, unlock := guard.lock(ctx, coll.Name(), id) // a no-op against MongoDB
+	defer unlock()
 	d, err := find(ctx, id)
 	if errors.Is(err, notFound) {
 		if fresh == nil {

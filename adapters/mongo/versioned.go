@@ -48,7 +48,8 @@ func versionedTry[E, D any](ctx context.Context, coll *collection, guard *writeG
 	store func(E, int64) D,
 ) (E, bool, error) {
 	var zero E
-	defer guard.lock(coll.Name(), id)() // a no-op against MongoDB
+	ctx, unlock := guard.lock(ctx, coll.Name(), id) // a no-op against MongoDB
+	defer unlock()
 	d, err := find(ctx, id)
 	if err != nil {
 		return zero, false, err
