@@ -114,6 +114,10 @@ func start(ctx context.Context, cfg config.Config, log *slog.Logger, serveHTTP b
 	if err := store.EnsureIndexes(ctx); err != nil {
 		return s, err
 	}
+	// On the embedded store, its write-ahead log is copied into the
+	// database file beside the writer, not by a commit (a no-op against
+	// MongoDB).
+	s.background(func(ctx context.Context) { store.Checkpoints(ctx, 250*time.Millisecond) })
 	// Providers saved before they carried their regions join the
 	// regulators' lists (a no-op once done).
 	if n, err := store.Providers().BackfillRegions(ctx); err != nil {

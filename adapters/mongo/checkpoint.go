@@ -1,0 +1,85 @@
+package mongo
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/kincare/kincare/adapters/ferretsql"
+)
+
+// restartLogAt is the size of the embedded store's write-ahead log, in
+// pages, at which Checkpoints starts it again. While writes and reads
+// never pause, a PASSIVE checkpoint always ends with a few commits left
+// to copy, and SQLite starts the log again only at a write that finds
+// all of it copied and no reader in it: so the log grows until a
+// checkpoint keeps the writers out. Half of the commits' own backstop
+// (embedded.WALBackstopPages), so that one never has to.
+const restartLogAt = 8192
+
+// Checkpoints copies the embedded store's write-ahead log into its
+// database file every interval until ctx ends, beside the writer, so
+// that commits only append to the log (see embedded.WALBackstopPages
+// for what a commit's checkpoint cost). When the log has grown to
+// restartLogAt pages it holds the writer, as a background write, for one
+// checkpoint that lets the log start again. Against MongoDB it returns
+// at once.
+func (s *Store) Checkpoints(ctx context.Context, interval time.Duration) {
+	if s.emb == nil {
+		return
+	}
+	ctx = Background(ctx)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	failing := false
+	var copied os.FileInfo // the log as it was when last copied whole
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		files := s.emb.db()
+		if files == nil {
+			continue // EnsureIndexes has not opened the file yet
+		}
+		// An idle server's log does not change: a look at the file is
+		// cheaper than SQLite's checkpoint, which takes and releases
+		// its locks (a tenth of an idle server's CPU when it ran).
+		wal, err := os.Stat(s.sqlFile + "-wal")
+		if err == nil && copied != nil && wal.Size() == copied.Size() && wal.ModTime().Equal(copied.ModTime()) {
+			continue
+		}
+		whole, err := s.checkpoint(ctx, files)
+		copied = nil
+		if whole {
+			copied = wal
+		}
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !failing:
+			s.emb.log.Warn("embedded store: cannot checkpoint the write-ahead log; commits will once it passes 64 MB",
+				"file", s.sqlFile, "err", err)
+		case err == nil && failing:
+			s.emb.log.Info("embedded store: checkpointing the write-ahead log again", "file", s.sqlFile)
+		}
+		failing = err != nil
+	}
+}
+
+// checkpoint runs one checkpoint, reporting whether it found the log
+// copied whole at its end.
+func (s *Store) checkpoint(ctx context.Context, files *ferretsql.DB) (whole bool, err error) {
+	logged, copied, err := files.Checkpoint(ctx, false)
+	if err != nil || logged < restartLogAt {
+		return err == nil && logged == copied, err
+	}
+	unlock, err := s.guard.write(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
+	logged, copied, err = files.Checkpoint(ctx, true)
+	return err == nil && logged == copied, err
+}
