@@ -19,9 +19,11 @@ import (
 type WorkerConfig struct {
 	Queue       string
 	Concurrency int
-	// PollInterval is how often an idle worker looks for tasks, and how
-	// often due scheduled and retried tasks are moved to the queue.
+	// PollInterval is how often an idle worker looks for tasks;
+	// DueInterval how often scheduled and retried tasks that are due are
+	// moved to the queue (PollInterval if zero).
 	PollInterval time.Duration
+	DueInterval  time.Duration
 	// RetryBase is the first retry's delay; each retry doubles it, with
 	// jitter, up to RetryMax.
 	RetryBase time.Duration
@@ -42,11 +44,15 @@ type Worker struct {
 
 func NewWorker(rdb redis.UniversalClient, svc *notify.Service, cfg WorkerConfig, m *Metrics, log *slog.Logger) *Worker {
 	w := &Worker{notify: svc, metrics: m, log: log}
+	due := cfg.DueInterval
+	if due == 0 {
+		due = cfg.PollInterval
+	}
 	w.srv = asynq.NewServerFromRedisClient(rdb, asynq.Config{
 		Concurrency:              cfg.Concurrency,
 		Queues:                   map[string]int{cfg.Queue: 1},
 		TaskCheckInterval:        cfg.PollInterval,
-		DelayedTaskCheckInterval: cfg.PollInterval,
+		DelayedTaskCheckInterval: due,
 		RetryDelayFunc:           retryDelay(cfg.RetryBase, cfg.RetryMax),
 		ShutdownTimeout:          10 * time.Second,
 		BaseContext:              cfg.BaseContext,

@@ -39,8 +39,18 @@ func newPusher(ctx context.Context, cfg config.Config, log *slog.Logger) (notify
 func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClient, store *mongo.Store,
 	queue *jobs.Client, svc *notify.Service, reg prometheus.Registerer, passes passCounter,
 	observers ...notify.Observer) error {
+	// Every poll for due tasks runs two Lua scripts, and the embedded
+	// Redis starts a new interpreter for each: at a poll every 200 ms that
+	// was a sixth of an idle server's CPU (docs/benchmarks.md, issue 20).
+	// There, tasks due at a time (push retries, reminders) are moved every
+	// fifth poll, at most a second late by default; new tasks are looked
+	// for at every poll.
+	due := cfg.JobsPollInterval
+	if cfg.EmbeddedRedis() {
+		due *= 5
+	}
 	worker := jobs.NewWorker(rdb, svc, jobs.WorkerConfig{
-		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval,
+		Queue: cfg.JobsQueue, Concurrency: cfg.JobsConcurrency, PollInterval: cfg.JobsPollInterval, DueInterval: due,
 		RetryBase: cfg.PushRetryBase, RetryMax: time.Hour,
 		// Deliveries and pushes write after the requests that caused them.
 		BaseContext: func() context.Context { return mongo.Background(context.Background()) },
