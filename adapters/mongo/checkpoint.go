@@ -17,6 +17,12 @@ import (
 // (embedded.WALBackstopPages), so that one never has to.
 const restartLogAt = 8192
 
+// restartPatience is how long that checkpoint waits for readers of older
+// snapshots while it holds the writer: every write waits as long. A
+// reader in the way at its end leaves the log to grow until a later
+// tick finds none.
+const restartPatience = 20 * time.Millisecond
+
 // Checkpoints copies the embedded store's write-ahead log into its
 // database file every interval until ctx ends, beside the writer, so
 // that commits only append to the log (see embedded.WALBackstopPages
@@ -71,7 +77,7 @@ func (s *Store) Checkpoints(ctx context.Context, interval time.Duration) {
 // checkpoint runs one checkpoint, reporting whether it found the log
 // copied whole at its end.
 func (s *Store) checkpoint(ctx context.Context, files *ferretsql.DB) (whole bool, err error) {
-	logged, copied, err := files.Checkpoint(ctx, false)
+	logged, copied, err := files.Checkpoint(ctx, false, 0)
 	if err != nil || logged < restartLogAt {
 		return err == nil && logged == copied, err
 	}
@@ -80,6 +86,6 @@ func (s *Store) checkpoint(ctx context.Context, files *ferretsql.DB) (whole bool
 		return false, err
 	}
 	defer unlock()
-	logged, copied, err = files.Checkpoint(ctx, true)
+	logged, copied, err = files.Checkpoint(ctx, true, restartPatience)
 	return err == nil && logged == copied, err
 }
