@@ -23,8 +23,10 @@ import (
 // (past the size at which the loop holds the writer to start the log
 // again) is copied whole while nobody writes, and the next commit starts
 // the log from its beginning, so the log does not grow while the server
-// runs. Commits themselves never copy it below the backstop (see
-// adapters/embedded's TestCommitsOnlyAppendToTheLog).
+// runs. Before the loop starts, the commits have copied none of it: the
+// embedded FerretDB's commits do not checkpoint below its backstop
+// (embedded.WALBackstopPages), where SQLite's default has the commit
+// passing 1,000 pages copy the log while every write waits.
 func TestTheLogIsCopiedBesideTheWriter(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
