@@ -387,7 +387,7 @@ func (c *collection) UpdateOne(ctx context.Context, filter bson.D, update any, o
 // documents.
 func (c *collection) UpdateMany(ctx context.Context, filter bson.D, update any) (*mongo.UpdateResult, error) {
 	var total mongo.UpdateResult
-	handled, err := c.eachMatching(ctx, "updateMany", filter, func(id string) error {
+	handled, err := c.eachMatching(ctx, "updateMany", filter, func(ctx context.Context, id string) error {
 		res, err := written(ctx, c, func() (*mongo.UpdateResult, error) {
 			return c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
 		})
@@ -432,7 +432,7 @@ func (c *collection) DeleteOne(ctx context.Context, filter bson.D) (*mongo.Delet
 // DeleteMany is the driver's DeleteMany; see UpdateMany.
 func (c *collection) DeleteMany(ctx context.Context, filter bson.D) (*mongo.DeleteResult, error) {
 	var total mongo.DeleteResult
-	handled, err := c.eachMatching(ctx, "deleteMany", filter, func(id string) error {
+	handled, err := c.eachMatching(ctx, "deleteMany", filter, func(ctx context.Context, id string) error {
 		res, err := written(ctx, c, func() (*mongo.DeleteResult, error) {
 			return c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 		})
@@ -450,7 +450,8 @@ func (c *collection) DeleteMany(ctx context.Context, filter bson.D) (*mongo.Dele
 // eachMatching runs write for each document matching filter, by _id,
 // under the document's guard and only if it still matches there. false:
 // not on the embedded store's SQL path; the caller asks FerretDB.
-func (c *collection) eachMatching(ctx context.Context, what string, filter bson.D, write func(id string) error) (bool, error) {
+func (c *collection) eachMatching(ctx context.Context, what string, filter bson.D,
+	write func(ctx context.Context, id string) error) (bool, error) {
 	f := c.emb.db()
 	if f == nil {
 		return false, nil
@@ -489,14 +490,17 @@ func (c *collection) sqlIDs(ctx context.Context, f *ferretsql.DB, filter bson.D)
 	}, slices.Equal[[]string], func(ids []string) string { return fmt.Sprint(ids) })
 }
 
-func (c *collection) writeIfMatching(ctx context.Context, f *ferretsql.DB, id string, filter bson.D, write func(string) error) error {
+// writeIfMatching runs write with the document's lock held, and the
+// context that says so (writeGuard.lock), if it still matches filter.
+func (c *collection) writeIfMatching(ctx context.Context, f *ferretsql.DB, id string, filter bson.D,
+	write func(ctx context.Context, id string) error) error {
 	ctx, unlock := c.emb.guard.lock(ctx, c.name, id)
 	defer unlock()
 	n, err := c.sqlCount(ctx, f, bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "_id", Value: id}}, filter}}})
 	if err != nil || n == 0 {
 		return err
 	}
-	return write(id)
+	return write(ctx, id)
 }
 
 // created tells ferretsql a write may have created the collection, so

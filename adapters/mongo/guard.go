@@ -73,6 +73,11 @@ func (g *writeGuard) lock(ctx context.Context, collection, id string) (context.C
 		return ctx, func() {}
 	}
 	s := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
+	if slices.Contains(heldStripes(ctx), s) {
+		// Held already, for this document or another sharing its
+		// stripe: locking it again would wait for ever.
+		return ctx, func() {}
+	}
 	if !s.mu.TryLock() {
 		if isBackground(ctx) {
 			s.mu.Lock()

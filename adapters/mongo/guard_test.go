@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The embedded store's writer admits one write at a time; one waiting
@@ -201,4 +202,25 @@ func waitRequests(g *writeGuard, collection, id string, n int) {
 		}
 		runtime.Gosched()
 	}
+}
+
+// A goroutine locking a stripe it holds already (the same document, or
+// another sharing its stripe) goes on instead of waiting for itself.
+func TestAHeldStripeIsNotLockedTwice(t *testing.T) {
+	g := newWriteGuard(true)
+	ctx, unlock := g.lock(context.Background(), ordersColl, "o1")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, again := g.lock(ctx, ordersColl, "o1")
+		again()
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("locking a held stripe again waited for itself")
+	}
+	unlock()
+	_, unlock = g.lock(context.Background(), ordersColl, "o1")
+	unlock()
 }
