@@ -61,8 +61,9 @@ func (s *Store) Checkpoints(ctx context.Context, interval time.Duration) {
 		// in the same tick of the file's clock as the last one copied
 		// leaves size and time as they were.
 		wal, err := os.Stat(s.sqlFile + "-wal")
-		if skipped++; err == nil && copied != nil && skipped < forceCheckpointEvery &&
-			wal.Size() == copied.Size() && wal.ModTime().Equal(copied.ModTime()) {
+		unchanged := err == nil && copied != nil && wal.Size() == copied.Size() && wal.ModTime().Equal(copied.ModTime())
+		if unchanged && skipped < forceCheckpointEvery {
+			skipped++
 			continue
 		}
 		skipped = 0

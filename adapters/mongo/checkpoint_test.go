@@ -3,47 +3,30 @@ package mongo_test
 import (
 	"context"
 	"encoding/binary"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	driver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/kincare/kincare/adapters/embedded"
-	"github.com/kincare/kincare/adapters/mongo"
+	"github.com/kincare/kincare/test/testenv"
 )
 
 // The embedded store copies its write-ahead log into the database file
-// in the background: with the loop running, a log of 36 MB of commits
-// (past the size at which the loop holds the writer to start the log
-// again) is copied whole while nobody writes, and the next commit starts
-// the log from its beginning, so the log does not grow while the server
-// runs. Before the loop starts, the commits have copied none of it: the
-// embedded FerretDB's commits do not checkpoint below its backstop
-// (embedded.WALBackstopPages), where SQLite's default has the commit
-// passing 1,000 pages copy the log while every write waits.
+// beside the writer: one pass of the loop copies a log of 36 MB of
+// commits (past the size at which it holds the writer to start the log
+// again) whole, and the next commit starts the log from its beginning,
+// so the log does not grow while the server runs. Before the pass, the
+// commits have copied none of it: the embedded FerretDB's commits do not
+// checkpoint below its backstop (embedded.WALBackstopPages), where
+// SQLite's default has the commit passing 1,000 pages copy the log
+// while every write waits.
 func TestTheLogIsCopiedBesideTheWriter(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	m, err := embedded.StartMongo(dir, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = m.Close(context.Background()) })
-	store, err := mongo.Connect(ctx, m.URI(), mongo.Options{Database: "kincare", MaxPool: 4, SerializeWrites: true,
-		SQLiteDir: m.Dir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
-	if err := store.EnsureIndexes(ctx); err != nil {
-		t.Fatal(err)
-	}
+	store, m := testenv.EmbeddedMongoServer(t, "kincare")
 	// Pages written straight to the same database file, as FerretDB
 	// writes any collection's.
 	client, err := driver.Connect(options.Client().ApplyURI(m.URI()))
@@ -60,26 +43,22 @@ func TestTheLogIsCopiedBesideTheWriter(t *testing.T) {
 			}
 		}
 	}
-	db := filepath.Join(dir, "kincare.sqlite")
+	db := filepath.Join(m.Dir(), "kincare.sqlite")
 	write(900)
 	logged, copied := walIndex(t, db)
 	if logged < 8192 || copied != 0 {
-		t.Fatalf("before the loop: %d frames logged, %d copied; want over 8,192, none copied", logged, copied)
+		t.Fatalf("before a checkpoint: %d frames logged, %d copied; want over 8,192, none copied", logged, copied)
 	}
 
-	loop, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); store.Checkpoints(loop, 10*time.Millisecond) }()
-	t.Cleanup(func() { stop(); <-done })
-	// Waiting for the loop's goroutine, not for a time: it copies at its
-	// next tick, 10 ms on.
-	deadline := time.Now().Add(30 * time.Second)
-	for logged != copied {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 30 s the log has %d frames, %d copied", logged, copied)
-		}
-		time.Sleep(5 * time.Millisecond)
-		logged, copied = walIndex(t, db)
+	// One pass of the loop: past 8,192 frames it holds the writer for the
+	// checkpoint that lets the log start again.
+	whole, err := store.CheckpointOnce(ctx)
+	if err != nil || !whole {
+		t.Fatalf("a checkpoint while nobody writes: copied whole %v (%v); want the whole log", whole, err)
+	}
+	logged, copied = walIndex(t, db)
+	if logged != copied {
+		t.Fatalf("after the checkpoint the log has %d frames, %d copied", logged, copied)
 	}
 	write(1)
 	if after, _ := walIndex(t, db); after >= logged || after > 100 {

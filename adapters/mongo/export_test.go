@@ -36,3 +36,9 @@ func (s *Store) CreatePlainIndex(ctx context.Context, coll, name string, keys bs
 
 // Embedded reports a store on the embedded FerretDB.
 func (s *Store) Embedded() bool { return s.emb != nil }
+
+// CheckpointOnce is one pass of Checkpoints on the embedded store,
+// reporting whether it left the log copied whole.
+func (s *Store) CheckpointOnce(ctx context.Context) (whole bool, err error) {
+	return s.checkpoint(ctx, s.emb.db())
+}

@@ -72,7 +72,7 @@ func (g *writeGuard) lock(ctx context.Context, collection, id string) (context.C
 	if !g.on {
 		return ctx, func() {}
 	}
-	s := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
+	s := g.stripeOf(collection, id)
 	if slices.Contains(heldStripes(ctx), s) {
 		// Held already, for this document or another sharing its
 		// stripe: locking it again would wait for ever.
@@ -94,6 +94,10 @@ func (g *writeGuard) lock(ctx context.Context, collection, id string) (context.C
 	}
 	held := append(slices.Clip(heldStripes(ctx)), s)
 	return context.WithValue(ctx, heldKey{}, held), s.mu.Unlock
+}
+
+func (g *writeGuard) stripeOf(collection, id string) *stripe {
+	return &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
 }
 
 type heldKey struct{}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -43,15 +42,35 @@ func TestOneWriterAtATime(t *testing.T) {
 
 // queued waits until the writer has fg and bg writes waiting.
 func queued(w *writer, fg, bg int) {
-	for {
-		w.mu.Lock()
-		ok := len(w.fg) == fg && len(w.bg) == bg
-		w.mu.Unlock()
-		if ok {
-			return
-		}
+	for f, b := waiting(w); f != fg || b != bg; f, b = waiting(w) {
 		runtime.Gosched()
 	}
+}
+
+func waiting(w *writer) (fg, bg int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.fg), len(w.bg)
+}
+
+// admissions records the order in which writes were admitted.
+type admissions struct {
+	g     *writeGuard
+	mu    sync.Mutex
+	order []string
+}
+
+// write waits for the writer with ctx, records name, and lets the next go.
+func (a *admissions) write(t *testing.T, ctx context.Context, name string) {
+	unlock, err := a.g.write(ctx)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	a.mu.Lock()
+	a.order = append(a.order, name)
+	a.mu.Unlock()
+	unlock()
 }
 
 // A request's write goes before a background loop's that waited longer,
@@ -62,22 +81,9 @@ func TestRequestsWriteFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var order []string
+	a := &admissions{g: g}
 	var wg sync.WaitGroup
-	enter := func(ctx context.Context, name string) {
-		wg.Go(func() {
-			unlock, err := g.write(ctx)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			order = append(order, name)
-			mu.Unlock()
-			unlock()
-		})
-	}
+	enter := func(ctx context.Context, name string) { wg.Go(func() { a.write(t, ctx, name) }) }
 	enter(Background(context.Background()), "relay")
 	queued(&g.writer, 0, 1)
 	var want []string
@@ -90,8 +96,8 @@ func TestRequestsWriteFirst(t *testing.T) {
 	want = slices.Insert(want, yieldAtMost, "relay")
 	unlock()
 	wg.Wait()
-	if !slices.Equal(order, want) {
-		t.Fatalf("admitted %q, want %q", order, want)
+	if !slices.Equal(a.order, want) {
+		t.Fatalf("admitted %q, want %q", a.order, want)
 	}
 
 	// A background write alone goes at once, and one that gave up
@@ -124,23 +130,11 @@ func TestARequestWaitingForADocumentHurriesItsHolder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var mu sync.Mutex
-			var order []string
-			admitted := func(ctx context.Context, name string) {
-				unlock, err := g.write(ctx)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				order = append(order, name)
-				mu.Unlock()
-				unlock()
-			}
+			a := &admissions{g: g}
 			bg := Background(context.Background())
 			var wg sync.WaitGroup
 			for i := range 2 {
-				wg.Go(func() { admitted(bg, fmt.Sprintf("relay %d", i+1)) })
+				wg.Go(func() { a.write(t, bg, fmt.Sprintf("relay %d", i+1)) })
 				queued(&g.writer, 0, i+1)
 			}
 			locked, write := make(chan struct{}), make(chan struct{})
@@ -149,14 +143,14 @@ func TestARequestWaitingForADocumentHurriesItsHolder(t *testing.T) {
 				defer unlock()
 				close(locked)
 				<-write
-				admitted(ctx, "holder")
+				a.write(t, ctx, "holder")
 			})
 			<-locked
 			request := func() {
 				wg.Go(func() {
 					ctx, unlock := g.lock(context.Background(), ordersColl, "o1")
 					defer unlock()
-					admitted(ctx, "request")
+					a.write(t, ctx, "request")
 				})
 			}
 			if requestFirst {
@@ -177,22 +171,16 @@ func TestARequestWaitingForADocumentHurriesItsHolder(t *testing.T) {
 			}
 			unlock()
 			wg.Wait()
-			if len(order) != 4 || order[0] != "holder" {
-				t.Fatalf("admitted %q; want the holder first", order)
+			if len(a.order) != 4 || a.order[0] != "holder" {
+				t.Fatalf("admitted %q; want the holder first", a.order)
 			}
 		})
 	}
 }
 
-func waiting(w *writer) (fg, bg int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return len(w.fg), len(w.bg)
-}
-
 // waitRequests waits until n requests wait for the stripe of (collection, id).
 func waitRequests(g *writeGuard, collection, id string, n int) {
-	s := &g.stripes[maphash.String(g.seed, collection+"\x00"+id)%uint64(len(g.stripes))]
+	s := g.stripeOf(collection, id)
 	for {
 		g.writer.mu.Lock()
 		ok := s.requests == n

@@ -41,7 +41,7 @@ func (s *server) startNotifications(cfg config.Config, rdb goredis.UniversalClie
 	observers ...notify.Observer) error {
 	// Every poll for due tasks runs two Lua scripts, and the embedded
 	// Redis starts a new interpreter for each: at a poll every 200 ms that
-	// was a sixth of an idle server's CPU (docs/benchmarks.md, issue 20).
+	// was a fifth of an idle server's CPU (docs/benchmarks.md, issue 20).
 	// There, tasks due at a time (push retries, reminders) are moved every
 	// fifth poll, at most a second late by default; new tasks are looked
 	// for at every poll.

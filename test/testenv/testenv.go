@@ -62,6 +62,15 @@ func Mongo(t testing.TB) *mongo.Store {
 // scans), for tests and benchmarks of that path. It ignores MONGODB_URI.
 func EmbeddedMongo(t testing.TB, database string) *mongo.Store {
 	t.Helper()
+	store, _ := EmbeddedMongoServer(t, database)
+	return store
+}
+
+// EmbeddedMongoServer is EmbeddedMongo with the embedded server it runs
+// on, for tests of its files (Dir) or of what a plain driver client
+// writes there (URI).
+func EmbeddedMongoServer(t testing.TB, database string) (*mongo.Store, *embedded.Mongo) {
+	t.Helper()
 	ctx := context.Background()
 	m, err := embedded.StartMongo(t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -77,7 +86,7 @@ func EmbeddedMongo(t testing.TB, database string) *mongo.Store {
 	if err := store.EnsureIndexes(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return store
+	return store, m
 }
 
 // Redis returns a client; Miniredis is non-nil when it is embedded, for
