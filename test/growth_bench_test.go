@@ -48,7 +48,9 @@ import (
 //	  go test ./test -run TestGrowth -v -count=1 -timeout 3h
 //
 // GROWTH_N (100) requests per operation over GROWTH_CONNS (4)
-// connections; GROWTH_IDLE (60) seconds of idle CPU, after GROWTH_SETTLE
+// connections, each sent when the one before is answered, or, with
+// GROWTH_RATE, that many requests a second whatever the answers (each
+// timed from when it was due); GROWTH_IDLE (60) seconds of idle CPU, after GROWTH_SETTLE
 // (10) seconds. GROWTH_PPROF names a directory for a CPU profile of
 // each server over GROWTH_PPROF_SECONDS (60) from its first timed
 // write, through its profiler (PPROF_ADDR): <orders>-<label>.prof.
@@ -71,6 +73,11 @@ func TestGrowth(t *testing.T) {
 	}
 	t.Logf("machine: %d CPUs (GOMAXPROCS %d), %s, %s; load average before: %s", runtime.NumCPU(),
 		runtime.GOMAXPROCS(0), loadkit.CPUModel(), runtime.Version(), loadkit.LoadAverage())
+	if rate := benchInt("GROWTH_RATE", 0); rate > 0 {
+		t.Logf("load: %d requests a second per operation, over at most %d connections", rate, benchInt("GROWTH_CONNS", 4))
+	} else {
+		t.Logf("load: %d connections, each sending as soon as it has its answer", benchInt("GROWTH_CONNS", 4))
+	}
 	var rows []growthRow
 	for _, dir := range strings.Split(os.Getenv("GROWTH_DATA"), ",") {
 		for _, b := range bins {
@@ -149,6 +156,7 @@ func (d demoAccounts) find(t *testing.T, role string) (phone, string) {
 func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	n := benchInt("GROWTH_N", 100)
 	conns := benchInt("GROWTH_CONNS", 4)
+	load := growthLoad{conns: conns, rate: float64(benchInt("GROWTH_RATE", 0))}
 	raw, err := os.ReadFile(filepath.Join(dataDir, "demo-accounts.json"))
 	if err != nil {
 		t.Fatalf("%v: GROWTH_DATA must be directories `kincare demo` filled", err)
@@ -220,13 +228,13 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	if len(famOrders) == 0 {
 		t.Fatal("the demo family has no orders")
 	}
-	row.ops["family's orders"] = growthPhase(client, conns, n, func(int) *http.Request {
+	row.ops["family's orders"] = growthPhase(client, load, n, func(int) *http.Request {
 		return growthReq(http.MethodGet, srv.base+"/v1/families/"+famID+"/orders", member.access, nil)
 	})
-	row.ops["provider's orders"] = growthPhase(client, conns, n, func(int) *http.Request {
+	row.ops["provider's orders"] = growthPhase(client, load, n, func(int) *http.Request {
 		return growthReq(http.MethodGet, srv.base+"/v1/providers/"+provID+"/orders", provAdmin.access, nil)
 	})
-	row.ops["get order"] = growthPhase(client, conns, n, func(i int) *http.Request {
+	row.ops["get order"] = growthPhase(client, load, n, func(i int) *http.Request {
 		return growthReq(http.MethodGet, srv.base+"/v1/orders/"+famOrders[i%len(famOrders)].ID, member.access, nil)
 	})
 
@@ -263,7 +271,7 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 		defer func() { <-profiled }()
 	}
 	createStart := time.Now()
-	row.ops["create order"] = growthPhase(client, conns, n, func(i int) *http.Request {
+	row.ops["create order"] = growthPhase(client, load, n, func(i int) *http.Request {
 		r := growthReq(http.MethodPost, srv.base+"/v1/orders", daughter.access, bodies[i])
 		r.Header.Set("Idempotency-Key", randomID())
 		return r
@@ -298,7 +306,7 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	for _, id := range ids {
 		wantStatus(t, owner.post(t, "/v1/orders/"+id+"/dispatch", nil), http.StatusOK)
 	}
-	row.ops["accept"] = growthPhase(client, conns, n, func(i int) *http.Request {
+	row.ops["accept"] = growthPhase(client, load, n, func(i int) *http.Request {
 		return growthReq(http.MethodPost, srv.base+"/v1/orders/"+ids[i]+"/accept", carer.access, nil)
 	})
 	// Check in: she sets off (not measured) and arrives, days early, so
@@ -308,7 +316,7 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 	}
 	arrived, _ := json.Marshal(map[string]any{"lat": home.lat, "lng": home.lng,
 		"deviceTime": time.Now().Format(time.RFC3339), "reason": "基准测试：提前到达"})
-	row.ops["check in"] = growthPhase(client, conns, n, func(i int) *http.Request {
+	row.ops["check in"] = growthPhase(client, load, n, func(i int) *http.Request {
 		return growthReq(http.MethodPost, srv.base+"/v1/orders/"+ids[i]+"/check-in", carer.access, arrived)
 	})
 
@@ -332,7 +340,7 @@ func growthRun(t *testing.T, dataDir, label, bin string) growthRow {
 		h := parents[i%conns].held(t, slots[i/conns].SlotID, "market")
 		holds[i] = h.ID
 	}
-	row.ops["confirm booking"] = growthPhase(client, conns, n, func(i int) *http.Request {
+	row.ops["confirm booking"] = growthPhase(client, load, n, func(i int) *http.Request {
 		body, _ := json.Marshal(map[string]string{"childId": children[i%conns]})
 		r := growthReq(http.MethodPost, srv.base+"/v1/holds/"+holds[i]+"/confirm", parents[i%conns].access, body)
 		r.Header.Set("Idempotency-Key", "confirm-"+holds[i])
@@ -462,7 +470,16 @@ func (s growthSample) String() string {
 // growthPhase sends request 0 … n-1 over conns connections, each as soon
 // as the connection's previous one was answered, and times each.
 // onBody, if given, sees each 2xx answer's body.
-func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Request,
+// growthLoad is how a phase sends its requests: over conns connections,
+// each sending its next as soon as it has an answer (rate 0: as fast as
+// the server answers, so it runs flat out), or rate requests a second,
+// each due at its own time whether earlier ones were answered or not.
+type growthLoad struct {
+	conns int
+	rate  float64
+}
+
+func growthPhase(client *http.Client, load growthLoad, n int, req func(i int) *http.Request,
 	onBody ...func(i int, body []byte)) growthOp {
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -470,7 +487,7 @@ func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Reques
 	outcomes := map[string]int{}
 	begin := time.Now()
 	var wg sync.WaitGroup
-	for range conns {
+	for range load.conns {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
@@ -479,6 +496,13 @@ func growthPhase(client *http.Client, conns, n int, req func(i int) *http.Reques
 				}
 				r := req(i)
 				t0 := time.Now()
+				if load.rate > 0 {
+					// Timed from when it was due, not from when a
+					// connection came free: a server that falls behind
+					// the rate is charged for the wait it caused.
+					t0 = begin.Add(time.Duration(float64(i) / load.rate * float64(time.Second)))
+					time.Sleep(time.Until(t0))
+				}
 				res, err := client.Do(r)
 				var body []byte
 				if err == nil {
