@@ -150,14 +150,13 @@ func (r *Devices) ListByUser(ctx context.Context, userID string) ([]device.Devic
 	if r.lists == nil {
 		return r.listByUser(ctx, userID)
 	}
-	if ds, ok := r.lists.get(userID); ok {
+	ds, ok, gen := r.lists.get(userID)
+	if ok {
 		return ds, nil
 	}
-	r.lists.fill.Lock()
-	defer r.lists.fill.Unlock()
 	ds, err := r.listByUser(ctx, userID)
 	if err == nil {
-		r.lists.put(userID, ds)
+		r.lists.fill(userID, ds, gen)
 	}
 	return ds, err
 }

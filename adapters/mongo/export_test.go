@@ -1,6 +1,8 @@
 package mongo
 
 import (
+	"github.com/kincare/kincare/domain/device"
+
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -41,4 +43,10 @@ func (s *Store) Embedded() bool { return s.emb != nil }
 // reporting whether it left the log copied whole.
 func (s *Store) CheckpointOnce(ctx context.Context) (whole bool, err error) {
 	return s.checkpoint(ctx, s.emb.db())
+}
+
+// StoredByUser lists a user's devices from the store, past the embedded
+// store's cache.
+func (r *Devices) StoredByUser(ctx context.Context, userID string) ([]device.Device, error) {
+	return r.listByUser(ctx, userID)
 }

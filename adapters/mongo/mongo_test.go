@@ -3,6 +3,7 @@ package mongo_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -123,6 +124,65 @@ func TestRepositories(t *testing.T) {
 		}
 		if n, err := sessions.PurgeExpired(ctx, now.Add(2*time.Hour)); err != nil || n != 1 {
 			t.Fatalf("purged %d, %v", n, err)
+		}
+	})
+
+	t.Run("a user's cached devices are the stored ones after racing writes and reads", func(t *testing.T) {
+		devs := store.Devices()
+		tokens := func(ds []device.Device) []string {
+			out := make([]string, len(ds))
+			for i, d := range ds {
+				out[i] = d.Token
+			}
+			slices.Sort(out)
+			return out
+		}
+		for round := range 10 {
+			var wg sync.WaitGroup
+			for w := range 3 {
+				token := fmt.Sprintf("fcm:race-%d-%d", round, w)
+				wg.Go(func() {
+					d, err := device.New(token, "carol", device.PlatformAndroid, device.AppFamily, "zh-CN", "1.0", time.Now())
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					registered, err := device.Registered("ev-"+token, d, d.UpdatedAt)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if _, err := devs.Put(ctx, d, registered); err != nil {
+						t.Error(err)
+					}
+					if w == 0 {
+						if _, err := devs.DeleteOwned(ctx, token, "carol"); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			for range 3 {
+				wg.Go(func() {
+					for range 3 {
+						if _, err := devs.ListByUser(ctx, "carol"); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			listed, err := devs.ListByUser(ctx, "carol")
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, err := devs.StoredByUser(ctx, "carol")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := tokens(listed), tokens(stored); !slices.Equal(got, want) {
+				t.Fatalf("round %d: carol's devices listed %v, stored %v", round, got, want)
+			}
 		}
 	})
 
