@@ -9,9 +9,9 @@ import (
 	"github.com/kincare/kincare/domain/event"
 )
 
-// Relay moves recorded events from aggregates to the job queue. For each
-// document it first saves the events to the journal, then queues them
-// under their own ids, and only then clears them from the document. A
+// Relay moves recorded events from aggregates to the job queue. It first
+// saves the events to the journal, then queues each document's under
+// their own ids, and only then clears them from the document. A
 // crash anywhere leaves the events in the document (handed on again next
 // time) or in the journal (queued again by Reconcile); a second hand-off
 // of one event is refused by the queue's id check and, past that, by the
@@ -44,14 +44,33 @@ func NewRelay(outbox Outbox, journal Journal, queue Queue) *Relay {
 // RunOnce hands on up to one batch of documents' events and reports how
 // many events it handed on. A document that fails does not hold up the
 // others: its events stay and are tried again next time.
+//
+// The journal gets the events of every document in one write: a relay
+// that is behind (one pass, up to a batch of documents) made one write
+// per document, and on the embedded store every write waits its turn at
+// the one writer, beside the requests' own.
 func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	batches, err := r.outbox.Pending(ctx, r.batch)
 	if err != nil {
 		return 0, fmt.Errorf("relay: read outbox: %w", err)
 	}
-	n := 0
 	var errs []error
+	observed := batches[:0:0]
+	var events []event.Event
 	for _, b := range batches {
+		if err := r.observe(ctx, b); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		observed = append(observed, b)
+		events = append(events, b.Events...)
+	}
+	if err := r.journal.Save(ctx, events); err != nil {
+		errs = append(errs, fmt.Errorf("relay: journal events of %d documents: %w", len(observed), err))
+		return 0, errors.Join(errs...)
+	}
+	n := 0
+	for _, b := range observed {
 		if err := r.handOn(ctx, b); err != nil {
 			errs = append(errs, err)
 			continue
@@ -61,15 +80,18 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	return n, errors.Join(errs...)
 }
 
-func (r *Relay) handOn(ctx context.Context, b Batch) error {
+func (r *Relay) observe(ctx context.Context, b Batch) error {
 	for _, o := range r.observers {
 		if err := o.Observe(ctx, b.Events); err != nil {
 			return fmt.Errorf("relay: observe events of %s/%s: %w", b.Source, b.DocID, err)
 		}
 	}
-	if err := r.journal.Save(ctx, b.Events); err != nil {
-		return fmt.Errorf("relay: journal events of %s/%s: %w", b.Source, b.DocID, err)
-	}
+	return nil
+}
+
+// handOn queues a journaled document's events and then clears them from
+// it.
+func (r *Relay) handOn(ctx context.Context, b Batch) error {
 	for _, e := range b.Events {
 		if _, err := r.queue.EnqueueEvent(ctx, e); err != nil {
 			return fmt.Errorf("relay: queue event %s: %w", e.ID, err)

@@ -1,0 +1,85 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/kincare/kincare/app/notify"
+	"github.com/kincare/kincare/domain/event"
+	"github.com/kincare/kincare/domain/identity"
+)
+
+// countedJournal counts the journal's writes.
+type countedJournal struct {
+	notify.Journal
+	saves, saved atomic.Int64
+}
+
+func (j *countedJournal) Save(ctx context.Context, events []event.Event) error {
+	j.saves.Add(1)
+	j.saved.Add(int64(len(events)))
+	return j.Journal.Save(ctx, events)
+}
+
+// refusing fails to observe one event until told otherwise.
+type refusing struct {
+	id      string
+	refuses atomic.Bool
+}
+
+func (o *refusing) Observe(_ context.Context, events []event.Event) error {
+	for _, e := range events {
+		if e.ID == o.id && o.refuses.Load() {
+			return errors.New("read model unavailable")
+		}
+	}
+	return nil
+}
+
+// A pass of the relay journals every document's events in one write,
+// and a document its observer refuses keeps its events (out of the
+// journal) while the others are handed on.
+func TestARelayPassJournalsItsDocumentsInOneWrite(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	mother := r.user(identity.LocaleZhCN, "tok-mother")
+	hosts := []string{"relay-host-a", "relay-host-b", "relay-host-c"}
+	events := map[string]event.Event{}
+	for _, h := range hosts {
+		events[h] = r.event(visitStarted, mother)
+		r.record(h, events[h])
+	}
+	journal := &countedJournal{Journal: r.store.Journal()}
+	observer := &refusing{id: events["relay-host-b"].ID}
+	observer.refuses.Store(true)
+	relay := notify.NewRelay(r.store.Outbox(), journal, r.queue)
+	relay.Observe(observer)
+
+	n, err := relay.RunOnce(r.ctx)
+	if err == nil || n != 2 {
+		t.Fatalf("handed on %d events (%v); want 2, and an error for relay-host-b", n, err)
+	}
+	if journal.saves.Load() != 1 || journal.saved.Load() != 2 {
+		t.Fatalf("%d journal writes of %d events; want 1 of 2", journal.saves.Load(), journal.saved.Load())
+	}
+	pending, err := r.store.Outbox().Pending(r.ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0].DocID != "relay-host-b" || len(pending[0].Events) != 1 ||
+		pending[0].Events[0].ID != events["relay-host-b"].ID {
+		t.Fatalf("outboxes left %+v; want relay-host-b's event alone", pending)
+	}
+
+	observer.refuses.Store(false)
+	if n, err := relay.RunOnce(r.ctx); err != nil || n != 1 {
+		t.Fatalf("second pass handed on %d (%v); want 1", n, err)
+	}
+	if pending, _ := r.store.Outbox().Pending(r.ctx, 100); len(pending) != 0 {
+		t.Fatalf("outboxes left %+v after the second pass", pending)
+	}
+	if journal.saves.Load() != 2 {
+		t.Fatalf("%d journal writes after two passes", journal.saves.Load())
+	}
+}
