@@ -10,13 +10,13 @@ import (
 )
 
 // Relay moves recorded events from aggregates to the job queue. It first
-// saves the events to the journal, then queues each document's under
-// their own ids, and only then clears them from the document. A
-// crash anywhere leaves the events in the document (handed on again next
-// time) or in the journal (queued again by Reconcile); a second hand-off
-// of one event is refused by the queue's id check and, past that, by the
-// inbox's one entry per (event, user). So several relays may run at once,
-// one per replica.
+// saves the events to the journal, then queues each event under its own
+// id, and only then clears them from their document. A crash anywhere
+// leaves the events in the document (handed on again next time) or in
+// the journal (queued again by Reconcile); a second hand-off of one
+// event is refused by the queue's id check and, past that, by the
+// inbox's one entry per (event, user). So several relays may run at
+// once, one per replica.
 type Relay struct {
 	outbox    Outbox
 	journal   Journal
@@ -55,22 +55,18 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("relay: read outbox: %w", err)
 	}
 	var errs []error
-	observed := batches[:0:0]
-	var events []event.Event
+	observed := make([]Batch, 0, len(batches))
 	for _, b := range batches {
 		if err := r.observe(ctx, b); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		observed = append(observed, b)
-		events = append(events, b.Events...)
 	}
-	if err := r.journal.Save(ctx, events); err != nil {
-		errs = append(errs, fmt.Errorf("relay: journal events of %d documents: %w", len(observed), err))
-		return 0, errors.Join(errs...)
-	}
+	journaled, err := r.journalAll(ctx, observed)
+	errs = append(errs, err)
 	n := 0
-	for _, b := range observed {
+	for _, b := range journaled {
 		if err := r.handOn(ctx, b); err != nil {
 			errs = append(errs, err)
 			continue
@@ -78,6 +74,32 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 		n += len(b.Events)
 	}
 	return n, errors.Join(errs...)
+}
+
+// journalAll saves the documents' events in one write, or, when that
+// fails, one document's at a time: a document whose events the store
+// refuses then holds up only itself. It answers the documents saved.
+func (r *Relay) journalAll(ctx context.Context, bs []Batch) ([]Batch, error) {
+	var events []event.Event
+	for _, b := range bs {
+		events = append(events, b.Events...)
+	}
+	if len(events) == 0 {
+		return bs, nil
+	}
+	if err := r.journal.Save(ctx, events); err == nil {
+		return bs, nil
+	}
+	var errs []error
+	saved := make([]Batch, 0, len(bs))
+	for _, b := range bs {
+		if err := r.journal.Save(ctx, b.Events); err != nil {
+			errs = append(errs, fmt.Errorf("relay: journal events of %s/%s: %w", b.Source, b.DocID, err))
+			continue
+		}
+		saved = append(saved, b)
+	}
+	return saved, errors.Join(errs...)
 }
 
 func (r *Relay) observe(ctx context.Context, b Batch) error {

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -11,14 +12,21 @@ import (
 	"github.com/kincare/kincare/domain/identity"
 )
 
-// countedJournal counts the journal's writes.
+// countedJournal counts the journal's writes, and refuses any write
+// holding the event refused names.
 type countedJournal struct {
 	notify.Journal
 	saves, saved atomic.Int64
+	refused      string
 }
 
 func (j *countedJournal) Save(ctx context.Context, events []event.Event) error {
 	j.saves.Add(1)
+	for _, e := range events {
+		if e.ID == j.refused {
+			return errors.New("document too large")
+		}
+	}
 	j.saved.Add(int64(len(events)))
 	return j.Journal.Save(ctx, events)
 }
@@ -81,5 +89,37 @@ func TestARelayPassJournalsItsDocumentsInOneWrite(t *testing.T) {
 	}
 	if journal.saves.Load() != 2 {
 		t.Fatalf("%d journal writes after two passes", journal.saves.Load())
+	}
+}
+
+// When the pass's one journal write fails, each document's events are
+// journaled on their own: the one the store refuses stays in its
+// outbox, and the others are handed on.
+func TestADocumentTheJournalRefusesHoldsUpOnlyItself(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	mother := r.user(identity.LocaleZhCN, "tok-mother")
+	hosts := []string{"refused-host-a", "refused-host-b", "refused-host-c"}
+	events := map[string]event.Event{}
+	for _, h := range hosts {
+		events[h] = r.event(visitStarted, mother)
+		r.record(h, events[h])
+	}
+	journal := &countedJournal{Journal: r.store.Journal(), refused: events["refused-host-b"].ID}
+	relay := notify.NewRelay(r.store.Outbox(), journal, r.queue)
+
+	n, err := relay.RunOnce(r.ctx)
+	if err == nil || !strings.Contains(err.Error(), "refused-host-b") || n != 2 {
+		t.Fatalf("handed on %d events (%v); want 2, and an error naming refused-host-b", n, err)
+	}
+	if journal.saves.Load() != 4 || journal.saved.Load() != 2 {
+		t.Fatalf("%d journal writes saving %d events; want 4 (one for all, then one each) saving 2",
+			journal.saves.Load(), journal.saved.Load())
+	}
+	pending, err := r.store.Outbox().Pending(r.ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending[0].DocID != "refused-host-b" {
+		t.Fatalf("outboxes left %+v; want refused-host-b's alone", pending)
 	}
 }
