@@ -57,6 +57,18 @@ func TestDeviceListsNeverKeepAListOlderThanAWrite(t *testing.T) {
 		}
 	})
 
+	t.Run("read across another user's write, cached", func(t *testing.T) {
+		c := newDeviceLists()
+		_, _, gen := c.get("u")
+		if err := c.write(&[]string{"v"}, func() error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		c.fill("u", old, gen)
+		if ds, ok, _ := c.get("u"); !ok || len(ds) != 1 {
+			t.Fatalf("another user's write spoilt the fill: %v, %v", ds, ok)
+		}
+	})
+
 	t.Run("read after every write, cached", func(t *testing.T) {
 		c := newDeviceLists()
 		if err := c.write(&touched, func() error { return nil }); err != nil {

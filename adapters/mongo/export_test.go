@@ -1,13 +1,13 @@
 package mongo
 
 import (
-	"github.com/kincare/kincare/domain/device"
-
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodriver "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kincare/kincare/domain/device"
 )
 
 // ForgetRegions makes a provider look as one saved before providers

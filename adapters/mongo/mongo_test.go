@@ -127,7 +127,7 @@ func TestRepositories(t *testing.T) {
 		}
 	})
 
-	t.Run("a user's cached devices are the stored ones after racing writes and reads", func(t *testing.T) {
+	t.Run("users' cached devices are the stored ones after racing writes and reads", func(t *testing.T) {
 		devs := store.Devices()
 		tokens := func(ds []device.Device) []string {
 			out := make([]string, len(ds))
@@ -137,24 +137,27 @@ func TestRepositories(t *testing.T) {
 			slices.Sort(out)
 			return out
 		}
+		put := func(token, user string) {
+			d, err := device.New(token, user, device.PlatformAndroid, device.AppFamily, "zh-CN", "1.0", time.Now())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			registered, err := device.Registered(fmt.Sprintf("ev-%s-%s", token, user), d, d.UpdatedAt)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := devs.Put(ctx, d, registered); err != nil {
+				t.Error(err)
+			}
+		}
 		for round := range 10 {
 			var wg sync.WaitGroup
 			for w := range 3 {
 				token := fmt.Sprintf("fcm:race-%d-%d", round, w)
 				wg.Go(func() {
-					d, err := device.New(token, "carol", device.PlatformAndroid, device.AppFamily, "zh-CN", "1.0", time.Now())
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					registered, err := device.Registered("ev-"+token, d, d.UpdatedAt)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if _, err := devs.Put(ctx, d, registered); err != nil {
-						t.Error(err)
-					}
+					put(token, "carol")
 					if w == 0 {
 						if _, err := devs.DeleteOwned(ctx, token, "carol"); err != nil {
 							t.Error(err)
@@ -162,26 +165,31 @@ func TestRepositories(t *testing.T) {
 					}
 				})
 			}
-			for range 3 {
+			// Dave signs in on one of carol's phones: the token moves to
+			// him, or to her if her registration comes last.
+			wg.Go(func() { put(fmt.Sprintf("fcm:race-%d-1", round), "dave") })
+			for _, user := range []string{"carol", "dave"} {
 				wg.Go(func() {
 					for range 3 {
-						if _, err := devs.ListByUser(ctx, "carol"); err != nil {
+						if _, err := devs.ListByUser(ctx, user); err != nil {
 							t.Error(err)
 						}
 					}
 				})
 			}
 			wg.Wait()
-			listed, err := devs.ListByUser(ctx, "carol")
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored, err := devs.StoredByUser(ctx, "carol")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := tokens(listed), tokens(stored); !slices.Equal(got, want) {
-				t.Fatalf("round %d: carol's devices listed %v, stored %v", round, got, want)
+			for _, user := range []string{"carol", "dave"} {
+				listed, err := devs.ListByUser(ctx, user)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stored, err := devs.StoredByUser(ctx, user)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := tokens(listed), tokens(stored); !slices.Equal(got, want) {
+					t.Fatalf("round %d: %s's devices listed %v, stored %v", round, user, got, want)
+				}
 			}
 		}
 	})
