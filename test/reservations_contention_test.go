@@ -115,12 +115,15 @@ func contend(t *testing.T, d disruption) {
 	outcomes := map[string]int{}
 	// Apps send a request answered 503 (or 409 in progress) again after
 	// its Retry-After, under the same key; only through a failover.
-	call := func(url, token, key string, body any) (int, []byte) {
-		return callRetrying(t, client, url, token, key, body, d == failover, func(code string) {
+	send := func(method, url, token, key string, body any) (int, []byte) {
+		return callRetrying(t, client, method, url, token, key, body, d == failover, func(code string) {
 			mu.Lock()
 			outcomes["retried "+code]++
 			mu.Unlock()
 		})
+	}
+	call := func(url, token, key string, body any) (int, []byte) {
+		return send(http.MethodPost, url, token, key, body)
 	}
 	var wg sync.WaitGroup
 	for i, p := range parents {
@@ -175,7 +178,12 @@ func contend(t *testing.T, d disruption) {
 					// Her child has this place already: a hold taken
 					// after Redis lost the first one's. Her app gives it
 					// back rather than leave it to lapse.
-					giveBack(t, p, h.ID, d == failover)
+					status, body := send(http.MethodDelete, srv.base+"/v1/holds/"+h.ID, p.access, "", nil)
+					var released holdView
+					_ = json.Unmarshal(body, &released)
+					if status != http.StatusOK || released.Status != "released" {
+						t.Errorf("giving back hold %s: %d %s", h.ID, status, body)
+					}
 				}
 				if third && d == failover {
 					kill()
@@ -379,15 +387,15 @@ func crowd(t *testing.T, srv *server, n int) []*person {
 	return out
 }
 
-// callRetrying is call, sending the request again after its Retry-After
+// callRetrying is callOnce, sending the request again after its Retry-After
 // while the answer is 503 or 409 idempotency_key_in_progress (what an
 // app does through a store's failover) when retry is set, for at most a
 // minute; retried hears each code it retried.
-func callRetrying(t *testing.T, client *http.Client, url, token, key string, body any, retry bool,
+func callRetrying(t *testing.T, client *http.Client, method, url, token, key string, body any, retry bool,
 	retried func(code string)) (int, []byte) {
 	deadline := time.Now().Add(time.Minute)
 	for {
-		status, raw, after := callOnce(t, client, url, token, key, body)
+		status, raw, after := callOnce(t, client, method, url, token, key, body)
 		var p problem
 		_ = json.Unmarshal(raw, &p)
 		again := status == http.StatusServiceUnavailable ||
@@ -404,43 +412,27 @@ func callRetrying(t *testing.T, client *http.Client, url, token, key string, bod
 	}
 }
 
-// giveBack releases a hold, again after each 503 when retry is set (a
-// failover), and fails the test unless the hold ends released.
-func giveBack(t *testing.T, p *person, holdID string, retry bool) {
-	deadline := time.Now().Add(time.Minute)
-	for {
-		r := p.del(t, "/v1/holds/"+holdID)
-		if r.status == http.StatusServiceUnavailable && retry && time.Now().Before(deadline) {
-			after, _ := strconv.Atoi(r.header.Get("Retry-After"))
-			time.Sleep(time.Duration(max(after, 1)) * time.Second)
-			continue
-		}
-		var h holdView
-		_ = json.Unmarshal(r.body, &h)
-		if r.status != http.StatusOK || h.Status != "released" {
-			t.Errorf("giving back hold %s: %s", holdID, r)
-		}
-		return
+// callOnce sends body (if any) as JSON with a bearer token and an
+// Idempotency-Key (if any) through client, and returns the status, the
+// body and the Retry-After header. It reports a failure with t.Errorf,
+// so the contenders' goroutines may call it.
+func callOnce(t *testing.T, client *http.Client, method, url, token, key string, body any) (int, []byte, time.Duration) {
+	var payload io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		payload = bytes.NewReader(b)
 	}
-}
-
-// call posts body as JSON with a bearer token and an Idempotency-Key
-// through client, and returns the status and body.
-func call(t *testing.T, client *http.Client, url, token, key string, body any) (int, []byte) {
-	status, raw, _ := callOnce(t, client, url, token, key, body)
-	return status, raw
-}
-
-// callOnce is call, also answering the Retry-After header.
-func callOnce(t *testing.T, client *http.Client, url, token, key string, body any) (int, []byte, time.Duration) {
-	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
+	req, _ := http.NewRequest(method, url, payload)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Idempotency-Key", key)
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	res, err := client.Do(req)
 	if err != nil {
-		t.Errorf("POST %s: %v", url, err)
+		t.Errorf("%s %s: %v", method, url, err)
 		return 0, nil, 0
 	}
 	defer res.Body.Close()
