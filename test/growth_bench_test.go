@@ -50,8 +50,8 @@ import (
 // GROWTH_N (100) requests per operation over GROWTH_CONNS (4)
 // connections, each sent when the one before is answered, or, with
 // GROWTH_RATE, that many requests a second whatever the answers (each
-// timed from when it was due); GROWTH_IDLE (60) seconds of idle CPU, after GROWTH_SETTLE
-// (10) seconds. GROWTH_PPROF names a directory for a CPU profile of
+// timed from when it was due); GROWTH_IDLE (60) seconds of idle CPU,
+// after GROWTH_SETTLE (10) seconds. GROWTH_PPROF names a directory for a CPU profile of
 // each server over GROWTH_PPROF_SECONDS (60) from its first timed
 // write, through its profiler (PPROF_ADDR): <orders>-<label>.prof.
 // GROWTH_LOGS names a directory for each server's log (its access log
@@ -467,9 +467,6 @@ func (s growthSample) String() string {
 	return fmt.Sprintf("#%d at +%s took %s", s.i, growthMS(s.at), growthMS(s.took))
 }
 
-// growthPhase sends request 0 … n-1 over conns connections, each as soon
-// as the connection's previous one was answered, and times each.
-// onBody, if given, sees each 2xx answer's body.
 // growthLoad is how a phase sends its requests: over conns connections,
 // each sending its next as soon as it has an answer (rate 0: as fast as
 // the server answers, so it runs flat out), or rate requests a second,
@@ -479,6 +476,8 @@ type growthLoad struct {
 	rate  float64
 }
 
+// growthPhase sends request 0 … n-1 as load says, and times each.
+// onBody, if given, sees each 2xx answer's body.
 func growthPhase(client *http.Client, load growthLoad, n int, req func(i int) *http.Request,
 	onBody ...func(i int, body []byte)) growthOp {
 	var next atomic.Int64

@@ -51,13 +51,7 @@ func (o *refusing) Observe(_ context.Context, events []event.Event) error {
 // journal) while the others are handed on.
 func TestARelayPassJournalsItsDocumentsInOneWrite(t *testing.T) {
 	r := newRig(t, rigOptions{})
-	mother := r.user(identity.LocaleZhCN, "tok-mother")
-	hosts := []string{"relay-host-a", "relay-host-b", "relay-host-c"}
-	events := map[string]event.Event{}
-	for _, h := range hosts {
-		events[h] = r.event(visitStarted, mother)
-		r.record(h, events[h])
-	}
+	events := r.eventOnEachHost("relay-host-a", "relay-host-b", "relay-host-c")
 	journal := &countedJournal{Journal: r.store.Journal()}
 	observer := &refusing{id: events["relay-host-b"].ID}
 	observer.refuses.Store(true)
@@ -97,13 +91,7 @@ func TestARelayPassJournalsItsDocumentsInOneWrite(t *testing.T) {
 // outbox, and the others are handed on.
 func TestADocumentTheJournalRefusesHoldsUpOnlyItself(t *testing.T) {
 	r := newRig(t, rigOptions{})
-	mother := r.user(identity.LocaleZhCN, "tok-mother")
-	hosts := []string{"refused-host-a", "refused-host-b", "refused-host-c"}
-	events := map[string]event.Event{}
-	for _, h := range hosts {
-		events[h] = r.event(visitStarted, mother)
-		r.record(h, events[h])
-	}
+	events := r.eventOnEachHost("refused-host-a", "refused-host-b", "refused-host-c")
 	journal := &countedJournal{Journal: r.store.Journal(), refused: events["refused-host-b"].ID}
 	relay := notify.NewRelay(r.store.Outbox(), journal, r.queue)
 
@@ -122,4 +110,17 @@ func TestADocumentTheJournalRefusesHoldsUpOnlyItself(t *testing.T) {
 	if len(pending) != 1 || pending[0].DocID != "refused-host-b" {
 		t.Fatalf("outboxes left %+v; want refused-host-b's alone", pending)
 	}
+}
+
+// eventOnEachHost records one event for a new user in each host's
+// outbox, and answers them by host.
+func (r *rig) eventOnEachHost(hosts ...string) map[string]event.Event {
+	r.t.Helper()
+	mother := r.user(identity.LocaleZhCN, "tok-mother")
+	events := map[string]event.Event{}
+	for _, h := range hosts {
+		events[h] = r.event(visitStarted, mother)
+		r.record(h, events[h])
+	}
+	return events
 }
